@@ -1,0 +1,1 @@
+package dev.inlierq.cli; public class Main { public static void main(String[] a){} }

@@ -1,0 +1,94 @@
+package dev.inlierq.tensor;
+
+import java.util.Arrays;
+
+/**
+ * A dense float32 tensor in row-major (C) order, held on the Java heap. The neutral exchange type
+ * between image pre-processing, the two execution engines (ONNX Runtime and the DJL engine) and the
+ * output decoders. The data array is owned by the tensor: callers must not modify it after handing it
+ * over.
+ */
+public record FloatTensor(long[] shape, float[] data) {
+
+    public FloatTensor {
+        shape = shape.clone();
+        long n = numel(shape);
+        if (n != data.length) {
+            throw new IllegalArgumentException(
+                    "shape " + Arrays.toString(shape) + " needs " + n + " values, got " + data.length);
+        }
+    }
+
+    /** Number of elements a tensor of this shape holds. */
+    public static long numel(long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            if (d < 0) {
+                throw new IllegalArgumentException("negative dimension in " + Arrays.toString(shape));
+            }
+            n *= d;
+        }
+        return n;
+    }
+
+    @Override
+    public long[] shape() {
+        return shape.clone();
+    }
+
+    public int rank() {
+        return shape.length;
+    }
+
+    public long dim(int axis) {
+        return shape[axis < 0 ? axis + shape.length : axis];
+    }
+
+    public long size() {
+        return data.length;
+    }
+
+    /** The slice along axis 0 at {@code index}, copied: for a batch, one sample with a leading 1. */
+    public FloatTensor sample(int index) {
+        long[] s = shape.clone();
+        int per = (int) (data.length / shape[0]);
+        s[0] = 1;
+        return new FloatTensor(s, Arrays.copyOfRange(data, index * per, (index + 1) * per));
+    }
+
+    /** Stacks tensors of equal shape [1, ...] (or [...]) along a new or existing batch axis 0. */
+    public static FloatTensor stack(java.util.List<FloatTensor> parts) {
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException("nothing to stack");
+        }
+        long[] first = parts.get(0).shape;
+        int per = parts.get(0).data.length;
+        float[] out = new float[per * parts.size()];
+        for (int i = 0; i < parts.size(); i++) {
+            FloatTensor t = parts.get(i);
+            if (!Arrays.equals(t.shape, first)) {
+                throw new IllegalArgumentException("cannot stack " + Arrays.toString(t.shape)
+                        + " with " + Arrays.toString(first));
+            }
+            System.arraycopy(t.data, 0, out, i * per, per);
+        }
+        long[] s = first.clone();
+        s[0] = first[0] * parts.size();
+        return new FloatTensor(s, out);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FloatTensor t && Arrays.equals(shape, t.shape) && Arrays.equals(data, t.data);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(shape) + Arrays.hashCode(data);
+    }
+
+    @Override
+    public String toString() {
+        return "FloatTensor" + Arrays.toString(shape);
+    }
+}
