@@ -350,12 +350,15 @@ public final class GraphPreparer {
                     batchable = false;
                     outAxis = null;
                 }
-                if (n.op() == OpType.Reshape && outAxis != null) {
+                boolean reshapeLike = n.op() == OpType.Reshape || n.op() == OpType.Flatten
+                        || n.op() == OpType.Squeeze || n.op() == OpType.Unsqueeze;
+                if (reshapeLike && outAxis != null) {
+                    // one Reshape with the batch-1 target and the axis that scales with the batch
                     String target = n.name() + "__target";
                     inits.put(target, ConstTensor.vector(outShape));
                     shapes.put(target, new long[] {outShape.length});
-                    out = new Node(n.name(), n.op(), List.of(n.input(0), target), n.outputs(),
-                            n.attrs().with(BATCH_AXIS_ATTR, new Attr.Int(outAxis)));
+                    out = new Node(n.name(), OpType.Reshape, List.of(n.input(0), target), n.outputs(),
+                            new Attributes(java.util.Map.of(BATCH_AXIS_ATTR, new Attr.Int(outAxis))));
                 }
             }
             if (outAxis != null) {

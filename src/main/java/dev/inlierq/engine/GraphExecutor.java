@@ -1,0 +1,224 @@
+package dev.inlierq.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.inlierq.graph.ConstTensor;
+import dev.inlierq.graph.Graph;
+import dev.inlierq.graph.GraphPreparer;
+import dev.inlierq.graph.Node;
+import dev.inlierq.graph.ValueInfo;
+import dev.inlierq.tensor.FloatTensor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Executes a prepared graph ({@link GraphPreparer}) on DJL NDArrays with the PyTorch engine: float, batched,
+ * differentiable. Every node is compiled once into a {@link Kernel}; a run walks the nodes in order and
+ * closes each intermediate right after its last consumer, so native memory stays flat across thousands
+ * of batches. Run inside a {@code GradientCollector} to record autograd; a {@link ValueHook} can observe or
+ * replace any intermediate value (fake quantization, gradient probes).
+ *
+ * <p>Owns native memory: use in try-with-resources.
+ */
+public final class GraphExecutor implements AutoCloseable {
+    private final Graph graph;
+    private final NDManager constants;
+    private final Map<String, NDArray> weights = new HashMap<>();
+    private final List<Node> nodes;
+    private final List<Kernel> kernels = new ArrayList<>();
+    private final Map<String, Integer> lastUse = new HashMap<>();
+    private final boolean batchable;
+    private boolean closed;
+
+    public GraphExecutor(Graph prepared) {
+        this.graph = prepared;
+        this.constants = DjlRuntime.newManager();
+        this.nodes = prepared.nodes();
+        this.batchable = GraphPreparer.isBatchable(prepared);
+        try {
+            for (var e : prepared.initializers().entrySet()) {
+                weights.put(e.getKey(), toNd(constants, e.getValue()));
+            }
+            for (Node n : nodes) {
+                kernels.add(Kernels.compile(n, prepared, constants));
+            }
+        } catch (RuntimeException e) {
+            constants.close();
+            throw e;
+        }
+        for (int i = 0; i < nodes.size(); i++) {
+            for (String in : nodes.get(i).inputs()) {
+                if (!in.isEmpty()) {
+                    lastUse.put(in, i);
+                }
+            }
+        }
+    }
+
+    public Graph graph() {
+        return graph;
+    }
+
+    /** The NDArray of a constant (weights, biases), owned by the executor. */
+    public NDArray constant(String name) {
+        return weights.get(name);
+    }
+
+    /** Runs a batch without gradients and returns every graph output on the heap. */
+    public Map<String, FloatTensor> run(FloatTensor input) {
+        ensureOpen();
+        try (NDManager scope = DjlRuntime.newManager()) {
+            NDArray x = scope.create(input.data(), new Shape(input.shape()));
+            String inName = graph.inputs().get(0).name();
+            Map<String, NDArray> outs = forward(scope, Map.of(inName, x), ValueHook.NONE);
+            Map<String, FloatTensor> result = new LinkedHashMap<>();
+            for (var e : outs.entrySet()) {
+                NDArray a = e.getValue();
+                result.put(e.getKey(), new FloatTensor(a.getShape().getShape(), a.toType(DataType.FLOAT32, false).toFloatArray()));
+            }
+            return result;
+        }
+    }
+
+    /**
+     * Runs the graph on arrays owned by the caller. Intermediates are attached to {@code scope} and closed
+     * after their last consumer unless the hook retains them; the returned outputs belong to {@code scope}.
+     */
+    public Map<String, NDArray> forward(NDManager scope, Map<String, NDArray> inputs, ValueHook hook) {
+        ensureOpen();
+        int batch = (int) inputs.values().iterator().next().getShape().get(0);
+        if (batchable || batch == 1) {
+            return forwardOnce(scope, inputs, hook, batch);
+        }
+        // the graph hard-codes its batch in a way we could not track: one sample at a time
+        Map<String, List<NDArray>> parts = new LinkedHashMap<>();
+        for (int b = 0; b < batch; b++) {
+            Map<String, NDArray> one = new HashMap<>();
+            for (var e : inputs.entrySet()) {
+                NDArray s = e.getValue().get(b + ":" + (b + 1));
+                s.attach(scope);
+                one.put(e.getKey(), s);
+            }
+            Map<String, NDArray> outs = forwardOnce(scope, one, hook, 1);
+            outs.forEach((k, v) -> parts.computeIfAbsent(k, z -> new ArrayList<>()).add(v));
+            one.values().forEach(NDArray::close);
+        }
+        Map<String, NDArray> result = new LinkedHashMap<>();
+        for (var e : parts.entrySet()) {
+            NDArray c = NDArrays.concat(new NDList(e.getValue()), 0);
+            c.attach(scope);
+            e.getValue().forEach(NDArray::close);
+            result.put(e.getKey(), c);
+        }
+        return result;
+    }
+
+    private Map<String, NDArray> forwardOnce(NDManager scope, Map<String, NDArray> inputs, ValueHook hook, int batch) {
+        Map<String, NDArray> values = new HashMap<>();
+        Set<String> outputNames = new java.util.HashSet<>();
+        for (ValueInfo o : graph.outputs()) {
+            outputNames.add(o.name());
+        }
+        for (ValueInfo in : graph.inputs()) {
+            NDArray a = inputs.get(in.name());
+            if (a == null) {
+                throw new IllegalArgumentException("missing input '" + in.name() + "'");
+            }
+            NDArray h = hook.apply(in.name(), a);
+            if (h != a) {
+                h.attach(scope);
+            }
+            values.put(in.name(), h);
+        }
+        try {
+            for (int i = 0; i < nodes.size(); i++) {
+                Node n = nodes.get(i);
+                NDArray[] args = new NDArray[n.inputs().size()];
+                for (int k = 0; k < args.length; k++) {
+                    String name = n.input(k);
+                    if (name.isEmpty()) {
+                        continue;
+                    }
+                    NDArray v = values.get(name);
+                    args[k] = v != null ? v : weights.get(name);
+                    if (args[k] == null) {
+                        throw new IllegalStateException(n + ": input '" + name + "' not computed");
+                    }
+                }
+                NDArray[] res;
+                try {
+                    res = kernels.get(i).run(args, batch);
+                } catch (RuntimeException e) {
+                    throw new EngineException(n + " failed: " + e.getMessage(), e);
+                }
+                for (int k = 0; k < n.outputs().size() && k < res.length; k++) {
+                    String name = n.outputs().get(k);
+                    NDArray r = res[k];
+                    if (r.getManager() != scope) {
+                        r.attach(scope);
+                    }
+                    NDArray h = hook.apply(name, r);
+                    if (h != r) {
+                        h.attach(scope);
+                        if (!hook.retain(name)) {
+                            r.close();
+                        }
+                    }
+                    values.put(name, h);
+                }
+                for (String in : n.inputs()) {
+                    if (in.isEmpty() || lastUse.getOrDefault(in, -1) != i || outputNames.contains(in)
+                            || inputs.containsKey(in) || hook.retain(in)) {
+                        continue;
+                    }
+                    NDArray v = values.remove(in);
+                    if (v != null) {
+                        v.close();
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            for (var e2 : values.entrySet()) {
+                if (!inputs.containsKey(e2.getKey())) {
+                    e2.getValue().close();
+                }
+            }
+            throw e;
+        }
+        Map<String, NDArray> result = new LinkedHashMap<>();
+        for (ValueInfo o : graph.outputs()) {
+            result.put(o.name(), values.get(o.name()));
+        }
+        return result;
+    }
+
+    static NDArray toNd(NDManager m, ConstTensor c) {
+        Shape s = new Shape(c.shape());
+        if (c.isFloating()) {
+            return m.create(c.floats(), s);
+        }
+        return m.create(c.longs(), s);
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("executor is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            constants.close();
+        }
+    }
+}

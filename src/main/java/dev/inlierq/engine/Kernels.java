@@ -1,0 +1,759 @@
+package dev.inlierq.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.inlierq.graph.ConstTensor;
+import dev.inlierq.graph.Graph;
+import dev.inlierq.graph.GraphPreparer;
+import dev.inlierq.graph.Node;
+import dev.inlierq.graph.OpParams;
+import dev.inlierq.graph.OpType;
+import dev.inlierq.graph.ShapeInference;
+import dev.inlierq.graph.Shapes;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The operator implementations of the DJL engine, one compiler per {@link OpType}, registered in an
+ * {@link EnumMap}. Each compiler reads the node's parameters once (through {@link OpParams}, shared with
+ * shape inference) and returns a {@link Kernel} made of libtorch calls, so every op is differentiable.
+ */
+final class Kernels {
+    @FunctionalInterface
+    interface Compiler {
+        Kernel compile(Node n, Graph g, NDManager constants);
+    }
+
+    static final Map<OpType, Compiler> REGISTRY = new EnumMap<>(OpType.class);
+
+    static {
+        REGISTRY.put(OpType.Conv, Kernels::conv);
+        REGISTRY.put(OpType.ConvTranspose, Kernels::convTranspose);
+        REGISTRY.put(OpType.BatchNormalization, Kernels::batchNorm);
+        REGISTRY.put(OpType.Relu, (n, g, m) -> unary(x -> x.getNDArrayInternal().relu()));
+        REGISTRY.put(OpType.LeakyRelu, (n, g, m) -> {
+            float alpha = n.attrs().getFloat("alpha", 0.01f);
+            return unary(x -> x.getNDArrayInternal().leakyRelu(alpha));
+        });
+        REGISTRY.put(OpType.PRelu, (n, g, m) -> (in, b) -> out(in[0].maximum(0).add(in[0].minimum(0).mul(in[1]))));
+        REGISTRY.put(OpType.Sigmoid, (n, g, m) -> unary(x -> x.getNDArrayInternal().sigmoid()));
+        REGISTRY.put(OpType.Tanh, (n, g, m) -> unary(NDArray::tanh));
+        REGISTRY.put(OpType.HardSigmoid, (n, g, m) -> {
+            float alpha = n.attrs().getFloat("alpha", 0.2f);
+            float beta = n.attrs().getFloat("beta", 0.5f);
+            return unary(x -> {
+                try (NDArray t = x.mul(alpha)) {
+                    return t.add(beta).clip(0f, 1f);
+                }
+            });
+        });
+        REGISTRY.put(OpType.HardSwish, (n, g, m) -> unary(x -> {
+            try (NDArray t = x.div(6f); NDArray u = t.add(0.5f); NDArray c = u.clip(0f, 1f)) {
+                return x.mul(c);
+            }
+        }));
+        REGISTRY.put(OpType.Clip, (n, g, m) -> {
+            float[] b = OpParams.clipBounds(n, g);
+            return unary(x -> clip(x, b[0], b[1]));
+        });
+        REGISTRY.put(OpType.Add, (n, g, m) -> binary(n, g, NDArray::add, NDArray::add, (x, s) -> x.add(s)));
+        REGISTRY.put(OpType.Sub, (n, g, m) -> binary(n, g, NDArray::sub, NDArray::sub,
+                (x, s) -> x.getNDArrayInternal().rsub(s)));
+        REGISTRY.put(OpType.Mul, (n, g, m) -> binary(n, g, NDArray::mul, NDArray::mul, (x, s) -> x.mul(s)));
+        REGISTRY.put(OpType.Div, (n, g, m) -> binary(n, g, NDArray::div, NDArray::div,
+                (x, s) -> x.getNDArrayInternal().rdiv(s)));
+        REGISTRY.put(OpType.Pow, (n, g, m) -> binary(n, g, NDArray::pow, NDArray::pow,
+                (x, s) -> x.getNDArrayInternal().rpow(s)));
+        REGISTRY.put(OpType.Max, (n, g, m) -> variadic(NDArray::maximum));
+        REGISTRY.put(OpType.Min, (n, g, m) -> variadic(NDArray::minimum));
+        REGISTRY.put(OpType.Sqrt, (n, g, m) -> unary(NDArray::sqrt));
+        REGISTRY.put(OpType.Exp, (n, g, m) -> unary(NDArray::exp));
+        REGISTRY.put(OpType.Log, (n, g, m) -> unary(NDArray::log));
+        REGISTRY.put(OpType.Neg, (n, g, m) -> unary(NDArray::neg));
+        REGISTRY.put(OpType.Abs, (n, g, m) -> unary(NDArray::abs));
+        REGISTRY.put(OpType.Floor, (n, g, m) -> unary(NDArray::floor));
+        REGISTRY.put(OpType.Ceil, (n, g, m) -> unary(NDArray::ceil));
+        REGISTRY.put(OpType.Identity, (n, g, m) -> unary(NDArray::duplicate));
+        REGISTRY.put(OpType.Cast, (n, g, m) -> {
+            DataType to = dataType((int) n.attrs().getInt("to", 1));
+            return unary(x -> x.toType(to, true));
+        });
+        REGISTRY.put(OpType.MaxPool, Kernels::maxPool);
+        REGISTRY.put(OpType.AveragePool, Kernels::avgPool);
+        REGISTRY.put(OpType.GlobalAveragePool, (n, g, m) -> {
+            int rank = g.shape(n.input(0)).length;
+            int[] axes = new int[rank - 2];
+            for (int i = 0; i < axes.length; i++) {
+                axes[i] = i + 2;
+            }
+            return unary(x -> reduceAxes(x, axes, true, (t, a) -> t.mean(new int[] {a}, true)));
+        });
+        REGISTRY.put(OpType.Pad, Kernels::pad);
+        REGISTRY.put(OpType.Resize, Kernels::resize);
+        REGISTRY.put(OpType.Upsample, Kernels::resize);
+        REGISTRY.put(OpType.Concat, (n, g, m) -> {
+            int axis = Shapes.axis(n.attrs().getInt("axis", 0), g.shape(n.output()).length);
+            return (in, b) -> out(NDArrays.concat(new NDList(in), axis));
+        });
+        REGISTRY.put(OpType.Split, Kernels::split);
+        REGISTRY.put(OpType.Slice, Kernels::slice);
+        REGISTRY.put(OpType.Gather, Kernels::gather);
+        REGISTRY.put(OpType.Reshape, Kernels::reshape);
+        REGISTRY.put(OpType.Flatten, (n, g, m) -> {
+            long ax = n.attrs().getInt("axis", 1);
+            return unary(x -> {
+                long[] s = x.getShape().getShape();
+                int axis = (int) (ax < 0 ? ax + s.length : ax);
+                long outer = 1;
+                for (int i = 0; i < axis; i++) {
+                    outer *= s[i];
+                }
+                return x.reshape(outer, -1);
+            });
+        });
+        REGISTRY.put(OpType.Transpose, (n, g, m) -> {
+            long[] p = ShapeInference.perm(n, g.shape(n.input(0)).length);
+            int[] perm = Arrays.stream(p).mapToInt(v -> (int) v).toArray();
+            return unary(x -> x.transpose(perm));
+        });
+        REGISTRY.put(OpType.Squeeze, (n, g, m) -> staticReshape(g.shape(n.output())));
+        REGISTRY.put(OpType.Unsqueeze, (n, g, m) -> staticReshape(g.shape(n.output())));
+        REGISTRY.put(OpType.Softmax, Kernels::softmax);
+        REGISTRY.put(OpType.MatMul, (n, g, m) -> (in, b) -> out(in[0].matMul(in[1])));
+        REGISTRY.put(OpType.Gemm, Kernels::gemm);
+        REGISTRY.put(OpType.ReduceMean, (n, g, m) -> reduce(n, g, (x, a, k) -> x.mean(a, k)));
+        REGISTRY.put(OpType.ReduceSum, (n, g, m) -> reduce(n, g, (x, a, k) -> x.sum(a, k)));
+        REGISTRY.put(OpType.ReduceMax, (n, g, m) -> reduce(n, g, (x, a, k) -> x.max(a, k)));
+        REGISTRY.put(OpType.Shape, (n, g, m) -> (in, b) -> out(in[0].getManager().create(in[0].getShape().getShape())));
+        REGISTRY.put(OpType.Equal, (n, g, m) -> (in, b) -> out(in[0].eq(in[1])));
+        REGISTRY.put(OpType.Where, (n, g, m) -> (in, b) -> out(NDArrays.where(in[0], in[1], in[2])));
+        REGISTRY.put(OpType.Expand, (n, g, m) -> {
+            long[] target = OpParams.constLongs(n, 1, g, null);
+            return unary(x -> x.broadcast(new Shape(Shapes.broadcast(x.getShape().getShape(), target))));
+        });
+        REGISTRY.put(OpType.Constant, Kernels::constantOnly);
+        REGISTRY.put(OpType.ConstantOfShape, Kernels::constantOnly);
+        REGISTRY.put(OpType.Range, Kernels::constantOnly);
+    }
+
+    private Kernels() {
+    }
+
+    static Kernel compile(Node n, Graph g, NDManager constants) {
+        Compiler c = REGISTRY.get(n.op());
+        if (c == null) {
+            throw new IllegalStateException("no kernel for " + n.op());
+        }
+        return c.compile(n, g, constants);
+    }
+
+    static NDArray[] out(NDArray a) {
+        return new NDArray[] {a};
+    }
+
+    interface Unary {
+        NDArray apply(NDArray x);
+    }
+
+    private static Kernel unary(Unary f) {
+        return (in, b) -> out(f.apply(in[0]));
+    }
+
+    interface Binary {
+        NDArray apply(NDArray x, NDArray y);
+    }
+
+    interface ScalarOp {
+        NDArray apply(NDArray x, float s);
+    }
+
+    /**
+     * Broadcasting binary op. A scalar constant on either side becomes a Number argument (one libtorch
+     * call with no broadcast tensor); {@code rightScalar} computes x op s, {@code leftScalar} s op x.
+     */
+    private static Kernel binary(Node n, Graph g, Binary f, ScalarOpRight rightScalar, ScalarOp leftScalar) {
+        ConstTensor a = g.constant(n.input(0));
+        ConstTensor c = g.constant(n.input(1));
+        if (c != null && c.size() == 1 && a == null && c.isFloating()) {
+            float s = (float) c.get(0);
+            return (in, b) -> out(rightScalar.apply(in[0], s));
+        }
+        if (a != null && a.size() == 1 && c == null && a.isFloating()) {
+            float s = (float) a.get(0);
+            return (in, b) -> out(leftScalar.apply(in[1], s));
+        }
+        return (in, b) -> out(f.apply(in[0], in[1]));
+    }
+
+    interface ScalarOpRight {
+        NDArray apply(NDArray x, Number s);
+    }
+
+    private static Kernel variadic(Binary f) {
+        return (in, b) -> {
+            NDArray acc = in[0];
+            for (int i = 1; i < in.length; i++) {
+                NDArray next = f.apply(acc, in[i]);
+                if (acc != in[0]) {
+                    acc.close();
+                }
+                acc = next;
+            }
+            return out(acc == in[0] ? acc.duplicate() : acc);
+        };
+    }
+
+    static NDArray clip(NDArray x, float lo, float hi) {
+        if (Float.isInfinite(lo) && Float.isInfinite(hi)) {
+            return x.duplicate();
+        }
+        if (Float.isInfinite(lo)) {
+            return x.minimum(hi);
+        }
+        if (Float.isInfinite(hi)) {
+            return x.maximum(lo);
+        }
+        return x.clip(lo, hi);
+    }
+
+    private static Kernel conv(Node n, Graph g, NDManager m) {
+        long[] inShape = g.shape(n.input(0));
+        OpParams.Window w = OpParams.window(n, inShape, g.shape(n.input(1)));
+        int groups = (int) w.group();
+        Shape stride = new Shape(w.strides());
+        Shape dil = new Shape(w.dilations());
+        if (w.symmetricPads()) {
+            Shape pad = new Shape(w.padsBegin());
+            return (in, b) -> in[0].getNDArrayInternal().convolution(in[0], in[1], in[2], stride, pad, dil, groups).toArray(new NDArray[0]);
+        }
+        long[] torchPad = torchPad(w.padsBegin(), w.padsEnd());
+        Shape zero = new Shape(new long[w.spatialRank()]);
+        return (in, b) -> {
+            try (NDArray p = in[0].pad(new Shape(torchPad), 0)) {
+                return p.getNDArrayInternal().convolution(p, in[1], in[2], stride, zero, dil, groups).toArray(new NDArray[0]);
+            }
+        };
+    }
+
+    private static Kernel convTranspose(Node n, Graph g, NDManager m) {
+        OpParams.TransposedWindow tw = OpParams.transposedWindow(n, g.shape(n.input(0)), g.shape(n.input(1)));
+        OpParams.Window w = tw.window();
+        int groups = (int) w.group();
+        int sr = w.spatialRank();
+        Shape stride = new Shape(w.strides());
+        Shape dil = new Shape(w.dilations());
+        Shape outPad = new Shape(tw.outputPadding());
+        if (w.symmetricPads()) {
+            Shape pad = new Shape(w.padsBegin());
+            return (in, b) -> in[0].getNDArrayInternal().deconvolution(in[0], in[1], in[2], stride, pad, outPad, dil, groups).toArray(new NDArray[0]);
+        }
+        Shape zero = new Shape(new long[sr]);
+        return (in, b) -> {
+            try (NDList full = in[0].getNDArrayInternal().deconvolution(in[0], in[1], in[2], stride, zero, outPad, dil, groups)) {
+                NDArray f = full.singletonOrThrow();
+                NDIndex idx = new NDIndex().addAllDim().addAllDim();
+                for (int i = 0; i < sr; i++) {
+                    idx.addSliceDim(w.padsBegin()[i], f.getShape().get(2 + i) - w.padsEnd()[i]);
+                }
+                return out(f.get(idx));
+            }
+        };
+    }
+
+    private static Kernel batchNorm(Node n, Graph g, NDManager m) {
+        float eps = n.attrs().getFloat("epsilon", 1e-5f);
+        float[] gamma = g.constant(n.input(1)).floats();
+        float[] beta = g.constant(n.input(2)).floats();
+        float[] mean = g.constant(n.input(3)).floats();
+        float[] var = g.constant(n.input(4)).floats();
+        int rank = g.shape(n.input(0)).length;
+        long[] bshape = new long[rank - 1];
+        Arrays.fill(bshape, 1);
+        bshape[0] = gamma.length;
+        float[] scale = new float[gamma.length];
+        float[] shift = new float[gamma.length];
+        for (int c = 0; c < scale.length; c++) {
+            scale[c] = (float) (gamma[c] / Math.sqrt((double) var[c] + eps));
+            shift[c] = beta[c] - mean[c] * scale[c];
+        }
+        NDArray s = m.create(scale, new Shape(bshape));
+        NDArray t = m.create(shift, new Shape(bshape));
+        return unary(x -> {
+            try (NDArray y = x.mul(s)) {
+                return y.add(t);
+            }
+        });
+    }
+
+    private static Kernel maxPool(Node n, Graph g, NDManager m) {
+        OpParams.Window w = OpParams.window(n, g.shape(n.input(0)), null);
+        for (long d : w.dilations()) {
+            if (d != 1) {
+                throw new IllegalArgumentException(n + ": dilated MaxPool is not supported");
+            }
+        }
+        if (n.outputs().size() > 1) {
+            throw new IllegalArgumentException(n + ": MaxPool indices output is not supported");
+        }
+        Shape kernel = new Shape(w.kernel());
+        Shape stride = new Shape(w.strides());
+        boolean ceil = w.ceilMode();
+        if (w.symmetricPads() && allAtMostHalf(w.padsBegin(), w.kernel())) {
+            Shape pad = new Shape(w.padsBegin());
+            return unary(x -> x.getNDArrayInternal().maxPool(kernel, stride, pad, ceil));
+        }
+        long[] torchPad = torchPad(w.padsBegin(), w.padsEnd());
+        Shape zero = new Shape(new long[w.spatialRank()]);
+        return unary(x -> {
+            try (NDArray p = x.pad(new Shape(torchPad), Float.NEGATIVE_INFINITY)) {
+                return p.getNDArrayInternal().maxPool(kernel, stride, zero, ceil);
+            }
+        });
+    }
+
+    private static boolean allAtMostHalf(long[] pads, long[] kernel) {
+        for (int i = 0; i < pads.length; i++) {
+            if (pads[i] > kernel[i] / 2) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Kernel avgPool(Node n, Graph g, NDManager m) {
+        OpParams.Window w = OpParams.window(n, g.shape(n.input(0)), null);
+        Shape kernel = new Shape(w.kernel());
+        Shape stride = new Shape(w.strides());
+        boolean ceil = w.ceilMode();
+        boolean include = w.countIncludePad();
+        if (w.symmetricPads() && allAtMostHalf(w.padsBegin(), w.kernel())) {
+            Shape pad = new Shape(w.padsBegin());
+            return unary(x -> x.getNDArrayInternal().avgPool(kernel, stride, pad, ceil, include));
+        }
+        long[] torchPad = torchPad(w.padsBegin(), w.padsEnd());
+        Shape zero = new Shape(new long[w.spatialRank()]);
+        return unary(x -> {
+            try (NDArray p = x.pad(new Shape(torchPad), 0)) {
+                NDArray sum = p.getNDArrayInternal().avgPool(kernel, stride, zero, ceil, true);
+                if (include) {
+                    return sum;
+                }
+                long[] ones = x.getShape().getShape().clone();
+                ones[0] = 1;
+                ones[1] = 1;
+                try (NDArray one = x.getManager().ones(new Shape(ones));
+                        NDArray onePad = one.pad(new Shape(torchPad), 0);
+                        NDArray frac = onePad.getNDArrayInternal().avgPool(kernel, stride, zero, ceil, true)) {
+                    NDArray r = sum.div(frac);
+                    sum.close();
+                    return r;
+                }
+            }
+        });
+    }
+
+    /** ONNX (begin..., end...) pads to torch's pad order: last axis first, (begin, end) pairs. */
+    static long[] torchPad(long[] begin, long[] end) {
+        int r = begin.length;
+        long[] p = new long[2 * r];
+        for (int i = 0; i < r; i++) {
+            p[2 * i] = begin[r - 1 - i];
+            p[2 * i + 1] = end[r - 1 - i];
+        }
+        return p;
+    }
+
+    private static Kernel pad(Node n, Graph g, NDManager m) {
+        long[] inShape = g.shape(n.input(0));
+        OpParams.PadSpec p = OpParams.pad(n, inShape, g);
+        int r = inShape.length;
+        for (int i = 0; i < r; i++) {
+            if (p.begin()[i] < 0 || p.end()[i] < 0) {
+                throw new IllegalArgumentException(n + ": negative pads are not supported");
+            }
+        }
+        if (p.mode().equals("constant")) {
+            long[] torchPad = torchPad(p.begin(), p.end());
+            float value = p.value();
+            return unary(x -> x.pad(new Shape(torchPad), value));
+        }
+        boolean edge = p.mode().equals("edge");
+        if (!edge && !p.mode().equals("reflect")) {
+            throw new IllegalArgumentException(n + ": Pad mode " + p.mode() + " is not supported");
+        }
+        return unary(x -> {
+            NDArray cur = x.duplicate();
+            for (int ax = 0; ax < r; ax++) {
+                long before = p.begin()[ax];
+                long after = p.end()[ax];
+                if (before == 0 && after == 0) {
+                    continue;
+                }
+                long dim = cur.getShape().get(ax);
+                long[] idx = new long[(int) (dim + before + after)];
+                for (int i = 0; i < idx.length; i++) {
+                    long s = i - before;
+                    if (edge) {
+                        s = Math.max(0, Math.min(dim - 1, s));
+                    } else {
+                        while (s < 0 || s >= dim) {
+                            s = s < 0 ? -s : 2 * (dim - 1) - s;
+                        }
+                    }
+                    idx[i] = s;
+                }
+                NDArray next = select(cur, ax, idx);
+                cur.close();
+                cur = next;
+            }
+            return cur;
+        });
+    }
+
+    /** index_select along one axis (gather with an index broadcast over the other axes). */
+    static NDArray select(NDArray x, int axis, long[] idx) {
+        long[] s = x.getShape().getShape();
+        long[] ishape = new long[s.length];
+        Arrays.fill(ishape, 1);
+        ishape[axis] = idx.length;
+        long[] oshape = s.clone();
+        oshape[axis] = idx.length;
+        try (NDArray i = x.getManager().create(idx, new Shape(ishape)); NDArray ib = i.broadcast(new Shape(oshape))) {
+            return x.gather(ib, axis);
+        }
+    }
+
+    private static Kernel resize(Node n, Graph g, NDManager m) {
+        long[] inShape = g.shape(n.input(0));
+        OpParams.ResizeSpec spec = OpParams.resize(n, inShape, g);
+        int r = inShape.length;
+        if (spec.outShape()[0] != inShape[0] || spec.outShape()[1] != inShape[1]) {
+            throw new IllegalArgumentException(n + ": Resize of the batch or channel axis is not supported");
+        }
+        boolean nearest = spec.mode().equals("nearest");
+        boolean linear = spec.mode().equals("linear");
+        if (!nearest && !linear) {
+            throw new IllegalArgumentException(n + ": Resize mode " + spec.mode() + " is not supported");
+        }
+        Kernel[] steps = new Kernel[r];
+        for (int ax = 2; ax < r; ax++) {
+            long inDim = inShape[ax];
+            long outDim = spec.outShape()[ax];
+            double scale = spec.scales()[ax];
+            if (inDim == outDim && scale == 1.0) {
+                continue;
+            }
+            int axis = ax;
+            double[] src = new double[(int) outDim];
+            for (int i = 0; i < outDim; i++) {
+                src[i] = sourceCoordinate(spec.coordinateMode(), i, scale, inDim, outDim);
+            }
+            if (nearest) {
+                long[] idx = new long[(int) outDim];
+                boolean integerRepeat = outDim % inDim == 0;
+                long k = integerRepeat ? outDim / inDim : 0;
+                for (int i = 0; i < outDim; i++) {
+                    idx[i] = Math.max(0, Math.min(inDim - 1, nearestIndex(spec.nearestMode(), src[i])));
+                    integerRepeat &= idx[i] == i / k;
+                }
+                if (integerRepeat) {
+                    steps[ax] = (in, b) -> out(in[0].repeat(axis, k));
+                } else {
+                    steps[ax] = (in, b) -> out(select(in[0], axis, idx));
+                }
+            } else {
+                long[] i0 = new long[(int) outDim];
+                long[] i1 = new long[(int) outDim];
+                float[] frac = new float[(int) outDim];
+                for (int i = 0; i < outDim; i++) {
+                    double x = Math.max(0, Math.min(inDim - 1, src[i]));
+                    if (spec.coordinateMode().equals("tf_crop_and_resize")) {
+                        throw new IllegalArgumentException(n + ": tf_crop_and_resize is not supported");
+                    }
+                    long f = (long) Math.floor(x);
+                    i0[i] = f;
+                    i1[i] = Math.min(inDim - 1, f + 1);
+                    frac[i] = (float) (x - f);
+                }
+                long[] wshape = new long[r];
+                Arrays.fill(wshape, 1);
+                wshape[ax] = outDim;
+                NDArray weight = m.create(frac, new Shape(wshape));
+                steps[ax] = (in, b) -> {
+                    try (NDArray a = select(in[0], axis, i0); NDArray c = select(in[0], axis, i1);
+                            NDArray d = c.sub(a); NDArray e = d.mul(weight)) {
+                        return out(a.add(e));
+                    }
+                };
+            }
+        }
+        return (in, b) -> {
+            NDArray cur = in[0];
+            for (Kernel step : steps) {
+                if (step == null) {
+                    continue;
+                }
+                NDArray next = step.run(new NDArray[] {cur}, b)[0];
+                if (cur != in[0]) {
+                    cur.close();
+                }
+                cur = next;
+            }
+            return out(cur == in[0] ? cur.duplicate() : cur);
+        };
+    }
+
+    /** Input coordinate of output index i (ONNX Resize coordinate_transformation_mode). */
+    static double sourceCoordinate(String mode, long i, double scale, long inDim, long outDim) {
+        return switch (mode) {
+            case "half_pixel" -> (i + 0.5) / scale - 0.5;
+            case "pytorch_half_pixel" -> outDim > 1 ? (i + 0.5) / scale - 0.5 : 0;
+            case "align_corners" -> outDim > 1 ? i * (inDim - 1) / (double) (outDim - 1) : 0;
+            case "asymmetric" -> i / scale;
+            case "half_pixel_symmetric" -> {
+                double adj = outDim / (inDim * scale);
+                double center = inDim / 2.0;
+                double offset = center * (1 - adj);
+                yield offset + (i + 0.5) / scale - 0.5;
+            }
+            default -> throw new IllegalArgumentException("coordinate_transformation_mode " + mode + " is not supported");
+        };
+    }
+
+    static long nearestIndex(String mode, double x) {
+        return switch (mode) {
+            case "round_prefer_floor" -> x - Math.floor(x) == 0.5 ? (long) Math.floor(x) : Math.round(x);
+            case "round_prefer_ceil" -> x - Math.floor(x) == 0.5 ? (long) Math.ceil(x) : Math.round(x);
+            case "floor" -> (long) Math.floor(x);
+            case "ceil" -> (long) Math.ceil(x);
+            default -> throw new IllegalArgumentException("nearest_mode " + mode + " is not supported");
+        };
+    }
+
+    private static Kernel split(Node n, Graph g, NDManager m) {
+        long[] inShape = g.shape(n.input(0));
+        int axis = Shapes.axis(n.attrs().getInt("axis", 0), inShape.length);
+        long[] sizes = OpParams.splitSizes(n, inShape, g);
+        long[] cuts = new long[sizes.length - 1];
+        long acc = 0;
+        for (int i = 0; i < cuts.length; i++) {
+            acc += sizes[i];
+            cuts[i] = acc;
+        }
+        return (in, b) -> in[0].split(cuts, axis).toArray(new NDArray[0]);
+    }
+
+    private static Kernel slice(Node n, Graph g, NDManager m) {
+        long[] inShape = g.shape(n.input(0));
+        OpParams.SliceSpec s = OpParams.slice(n, inShape, g);
+        int bax = -1;
+        NDIndex idx = new NDIndex();
+        boolean needsFlip = false;
+        for (int i = 0; i < inShape.length; i++) {
+            long step = s.steps()[i];
+            if (step < 0) {
+                needsFlip = true;
+            }
+        }
+        if (needsFlip) {
+            throw new IllegalArgumentException(n + ": negative Slice steps are not supported");
+        }
+        for (int i = 0; i < inShape.length; i++) {
+            if (s.starts()[i] == 0 && s.ends()[i] == inShape[i] && s.steps()[i] == 1) {
+                idx.addAllDim();
+            } else {
+                idx.addSliceDim(s.starts()[i], s.ends()[i], s.steps()[i]);
+            }
+        }
+        return unary(x -> x.get(idx));
+    }
+
+    private static Kernel gather(Node n, Graph g, NDManager m) {
+        long[] inShape = g.shape(n.input(0));
+        int axis = Shapes.axis(n.attrs().getInt("axis", 0), inShape.length);
+        ConstTensor ic = g.constant(n.input(1));
+        if (ic == null) {
+            throw new IllegalArgumentException(n + ": Gather indices must be constant");
+        }
+        long[] idx = ic.longs();
+        for (int i = 0; i < idx.length; i++) {
+            if (idx[i] < 0) {
+                idx[i] += inShape[axis];
+            }
+        }
+        if (ic.rank() == 0) {
+            long k = idx[0];
+            NDIndex index = new NDIndex();
+            for (int i = 0; i < axis; i++) {
+                index.addAllDim();
+            }
+            index.addIndices(k);
+            return unary(x -> x.get(index));
+        }
+        long[] ishape = ic.shape();
+        return unary(x -> {
+            NDArray sel = select(x, axis, idx);
+            if (ishape.length == 1) {
+                return sel;
+            }
+            long[] s = sel.getShape().getShape();
+            long[] o = new long[s.length - 1 + ishape.length];
+            System.arraycopy(s, 0, o, 0, axis);
+            System.arraycopy(ishape, 0, o, axis, ishape.length);
+            System.arraycopy(s, axis + 1, o, axis + ishape.length, s.length - axis - 1);
+            NDArray r = sel.reshape(o);
+            sel.close();
+            return r;
+        });
+    }
+
+    private static Kernel reshape(Node n, Graph g, NDManager m) {
+        long[] target = OpParams.constLongs(n, 1, g, null);
+        boolean allowZero = n.attrs().getInt("allowzero", 0) != 0;
+        long bax = n.attrs().getInt(GraphPreparer.BATCH_AXIS_ATTR, -1);
+        return unary(x -> {
+            long[] t;
+            if (bax >= 0) {
+                t = target.clone();
+                t[(int) bax] *= x.getShape().size() / Shapes.numel(target);
+            } else {
+                t = Shapes.resolveReshape(x.getShape().getShape(), target, allowZero);
+            }
+            return x.reshape(t);
+        });
+    }
+
+    /** Squeeze/Unsqueeze of batch-independent values (batch-carrying ones became Reshape). */
+    private static Kernel staticReshape(long[] outShape) {
+        return unary(x -> x.reshape(outShape));
+    }
+
+    private static Kernel softmax(Node n, Graph g, NDManager m) {
+        int rank = g.shape(n.input(0)).length;
+        int axis = OpParams.softmaxAxis(n, rank, g);
+        if (!OpParams.legacySoftmax(g) || axis == rank - 1) {
+            return unary(x -> x.softmax(axis));
+        }
+        return unary(x -> {
+            long[] s = x.getShape().getShape();
+            long outer = 1;
+            for (int i = 0; i < axis; i++) {
+                outer *= s[i];
+            }
+            try (NDArray flat = x.reshape(outer, -1); NDArray sm = flat.softmax(1)) {
+                return sm.reshape(s);
+            }
+        });
+    }
+
+    private static Kernel gemm(Node n, Graph g, NDManager m) {
+        float alpha = n.attrs().getFloat("alpha", 1f);
+        float beta = n.attrs().getFloat("beta", 1f);
+        boolean ta = n.attrs().getInt("transA", 0) != 0;
+        boolean tb = n.attrs().getInt("transB", 0) != 0;
+        return (in, b) -> {
+            NDArray a = ta ? in[0].transpose() : in[0];
+            NDArray w = tb ? in[1].transpose() : in[1];
+            NDArray y = a.matMul(w);
+            if (a != in[0]) {
+                a.close();
+            }
+            if (w != in[1]) {
+                w.close();
+            }
+            if (alpha != 1f) {
+                NDArray t = y.mul(alpha);
+                y.close();
+                y = t;
+            }
+            if (in.length > 2 && in[2] != null) {
+                NDArray c = beta == 1f ? in[2] : in[2].mul(beta);
+                NDArray t = y.add(c);
+                y.close();
+                if (c != in[2]) {
+                    c.close();
+                }
+                y = t;
+            }
+            return out(y);
+        };
+    }
+
+    interface Reducer {
+        NDArray apply(NDArray x, int[] axes, boolean keep);
+    }
+
+    private static Kernel reduce(Node n, Graph g, Reducer f) {
+        int rank = g.shape(n.input(0)).length;
+        long[] axes = OpParams.axes(n, g);
+        boolean keep = n.attrs().getInt("keepdims", 1) != 0;
+        boolean noop = n.attrs().getInt("noop_with_empty_axes", 0) != 0;
+        if ((axes == null || axes.length == 0) && noop) {
+            return unary(NDArray::duplicate);
+        }
+        int[] ax;
+        if (axes == null || axes.length == 0) {
+            ax = new int[rank];
+            for (int i = 0; i < rank; i++) {
+                ax[i] = i;
+            }
+        } else {
+            ax = Arrays.stream(axes).mapToInt(a -> Shapes.axis(a, rank)).toArray();
+        }
+        return unary(x -> reduceAxes(x, ax, keep, (t, a) -> f.apply(t, new int[] {a}, true)));
+    }
+
+    interface AxisReducer {
+        NDArray apply(NDArray x, int axis);
+    }
+
+    /** Reduces one axis at a time (libtorch's bindings take a single axis), keeping dims until the end. */
+    static NDArray reduceAxes(NDArray x, int[] axes, boolean keep, AxisReducer f) {
+        int[] sorted = axes.clone();
+        Arrays.sort(sorted);
+        NDArray cur = x;
+        for (int i = sorted.length - 1; i >= 0; i--) {
+            NDArray next = f.apply(cur, sorted[i]);
+            if (cur != x) {
+                cur.close();
+            }
+            cur = next;
+        }
+        if (keep) {
+            return cur;
+        }
+        long[] s = cur.getShape().getShape();
+        long[] o = new long[s.length - sorted.length];
+        int j = 0;
+        for (int i = 0; i < s.length; i++) {
+            if (Arrays.binarySearch(sorted, i) < 0) {
+                o[j++] = s[i];
+            }
+        }
+        NDArray r = cur.reshape(o);
+        cur.close();
+        return r;
+    }
+
+    private static Kernel constantOnly(Node n, Graph g, NDManager m) {
+        throw new IllegalArgumentException(n + ": " + n.op() + " must have constant inputs (it could not be folded)");
+    }
+
+    static DataType dataType(int onnx) {
+        return switch (onnx) {
+            case 1, 10, 11, 16 -> DataType.FLOAT32;
+            case 2 -> DataType.UINT8;
+            case 3 -> DataType.INT8;
+            case 6 -> DataType.INT32;
+            case 7 -> DataType.INT64;
+            case 9 -> DataType.BOOLEAN;
+            default -> throw new IllegalArgumentException("Cast to ONNX type " + onnx + " is not supported");
+        };
+    }
+}
