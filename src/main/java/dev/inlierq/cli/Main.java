@@ -1,1 +1,51 @@
-package dev.inlierq.cli; public class Main { public static void main(String[] a){} }
+package dev.inlierq.cli;
+
+import dev.inlierq.error.ExitCode;
+import dev.inlierq.error.UserError;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code inlierq} command line: thin commands that call the library. */
+@Command(name = "inlierq", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Post-training quantization toolkit for object detectors.",
+        subcommands = {BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns the exit code (tests call this). */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+            Throwable t = ex;
+            while (t != null && !(t instanceof UserError) && t.getCause() != null && t.getCause() != t) {
+                if (t.getCause() instanceof UserError) {
+                    t = t.getCause();
+                    break;
+                }
+                t = t.getCause();
+            }
+            if (t instanceof UserError u) {
+                cmd.getErr().println("error: " + u.getMessage());
+                return u.exitCode().code();
+            }
+            cmd.getErr().println("internal error: " + ex + " (set INLIERQ_DEBUG=1 for the stack trace)");
+            if (System.getenv("INLIERQ_DEBUG") != null) {
+                ex.printStackTrace(cmd.getErr());
+            }
+            return ExitCode.INTERNAL.code();
+        });
+        return cl.execute(args);
+    }
+
+    /** Version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"inlierq " + (v == null ? "dev" : v)};
+        }
+    }
+}

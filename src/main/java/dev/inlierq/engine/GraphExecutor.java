@@ -37,6 +37,17 @@ public final class GraphExecutor implements AutoCloseable {
     private final Map<String, Integer> lastUse = new HashMap<>();
     private final boolean batchable;
     private boolean closed;
+    private Map<dev.inlierq.graph.OpType, long[]> profile;
+
+    /** Starts (or resets) per-op-type timing of kernels: op type to {calls, nanoseconds}. */
+    public void startProfiling() {
+        profile = new java.util.EnumMap<>(dev.inlierq.graph.OpType.class);
+    }
+
+    /** Per-op-type {calls, nanoseconds} since {@link #startProfiling()}, or an empty map. */
+    public Map<dev.inlierq.graph.OpType, long[]> profile() {
+        return profile == null ? Map.of() : profile;
+    }
 
     public GraphExecutor(Graph prepared) {
         this.graph = prepared;
@@ -154,8 +165,14 @@ public final class GraphExecutor implements AutoCloseable {
                     }
                 }
                 NDArray[] res;
+                long t0 = profile == null ? 0 : System.nanoTime();
                 try {
                     res = kernels.get(i).run(args, batch);
+                    if (profile != null) {
+                        long[] acc = profile.computeIfAbsent(n.op(), k -> new long[2]);
+                        acc[0]++;
+                        acc[1] += System.nanoTime() - t0;
+                    }
                 } catch (RuntimeException e) {
                     throw new EngineException(n + " failed: " + e.getMessage(), e);
                 }

@@ -5,62 +5,121 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
 import dev.inlierq.error.ExitCode;
 import dev.inlierq.error.UserError;
+import dev.inlierq.graph.Graph;
+import dev.inlierq.graph.GraphPreparer;
+import dev.inlierq.onnx.OnnxReader;
+import dev.inlierq.onnx.OnnxWriter;
 import dev.inlierq.tensor.FloatTensor;
+import dev.inlierq.tensor.ModelRunner;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Runs an ONNX model with ONNX Runtime (CPU), the deployment runtime: float models for reference outputs
- * and QDQ models for integer execution. Owns a native session: use in try-with-resources.
+ * and QDQ models for integer execution. Models exported with a fixed batch of 1 (often with the batch also
+ * hard-coded in Reshape targets) run at another batch size through a copy rewritten for that batch
+ * ({@link OnnxWriter#toModel}); batch 1 always runs the file as given. Owns native sessions: use in
+ * try-with-resources.
  */
-public final class OrtRunner implements AutoCloseable {
-    private final OrtEnvironment env;
-    private final OrtSession session;
-    private final String inputName;
-
+public final class OrtRunner implements ModelRunner {
     /** Graph optimisation level used when executing. */
     public enum Optimization { NONE, BASIC, EXTENDED, ALL }
+
+    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final Path model;
+    private final int threads;
+    private final Optimization level;
+    private final Map<Integer, OrtSession> sessions = new HashMap<>();
+    private final OrtSession base;
+    private final String inputName;
+    private final long[] inputShape;
+    private Graph prepared;
 
     public OrtRunner(Path model, int threads, Optimization level) {
         if (!Files.isRegularFile(model)) {
             throw new UserError(ExitCode.MISSING_INPUT, "model file not found: " + model);
         }
-        env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
-            opts.setIntraOpNumThreads(threads);
-            opts.setInterOpNumThreads(1);
-            opts.setOptimizationLevel(switch (level) {
-                case NONE -> OrtSession.SessionOptions.OptLevel.NO_OPT;
-                case BASIC -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
-                case EXTENDED -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
-                case ALL -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
-            });
-            session = env.createSession(model.toString(), opts);
+        this.model = model;
+        this.threads = threads;
+        this.level = level;
+        try {
+            base = env.createSession(model.toString(), options());
+            inputName = base.getInputNames().iterator().next();
+            inputShape = ((TensorInfo) base.getInputInfo().get(inputName).getInfo()).getShape();
         } catch (OrtException e) {
             throw new UserError(ExitCode.INVALID_MODEL, model + ": ONNX Runtime cannot load it ("
                     + firstLine(e.getMessage()) + ")");
         }
-        inputName = session.getInputNames().iterator().next();
     }
 
     public OrtRunner(Path model, int threads) {
         this(model, threads, Optimization.ALL);
     }
 
+    private OrtSession.SessionOptions options() throws OrtException {
+        OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
+        opts.setIntraOpNumThreads(threads);
+        opts.setInterOpNumThreads(1);
+        opts.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+        opts.setOptimizationLevel(switch (level) {
+            case NONE -> OrtSession.SessionOptions.OptLevel.NO_OPT;
+            case BASIC -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
+            case EXTENDED -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
+            case ALL -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
+        });
+        return opts;
+    }
+
+    private OrtSession session(int batch) {
+        if (batch == 1 || inputShape.length == 0 || inputShape[0] <= 0 || inputShape[0] == batch) {
+            return base;
+        }
+        return sessions.computeIfAbsent(batch, b -> {
+            try {
+                if (prepared == null) {
+                    prepared = GraphPreparer.prepare(OnnxReader.read(model));
+                }
+                byte[] bytes = OnnxWriter.toModel(prepared, b).toByteArray();
+                try (OrtSession.SessionOptions opts = options()) {
+                    return env.createSession(bytes, opts);
+                }
+            } catch (OrtException e) {
+                throw new UserError(ExitCode.RUNTIME_FAILURE, model + ": cannot run at batch " + b + " ("
+                        + firstLine(e.getMessage()) + ")");
+            }
+        });
+    }
+
     public String inputName() {
         return inputName;
     }
 
+    @Override
+    public long[] inputShape() {
+        long[] s = inputShape.clone();
+        s[0] = 1;
+        return s;
+    }
+
+    @Override
+    public String engineName() {
+        return "ort";
+    }
+
     /** Runs one batch; returns every output as float32 on the heap, in the model's output order. */
+    @Override
     public Map<String, FloatTensor> run(FloatTensor input) {
+        OrtSession s = session((int) input.dim(0));
         try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(input.data()), input.shape());
-                OrtSession.Result r = session.run(Map.of(inputName, t))) {
+                OrtSession.Result r = s.run(Map.of(inputName, t))) {
             Map<String, FloatTensor> out = new LinkedHashMap<>();
             for (Map.Entry<String, OnnxValue> e : r) {
                 OnnxTensor o = (OnnxTensor) e.getValue();
@@ -76,8 +135,9 @@ public final class OrtRunner implements AutoCloseable {
         }
     }
 
+    @Override
     public List<String> outputNames() {
-        return List.copyOf(session.getOutputNames());
+        return List.copyOf(base.getOutputNames());
     }
 
     private static String firstLine(String s) {
@@ -91,7 +151,10 @@ public final class OrtRunner implements AutoCloseable {
     @Override
     public void close() {
         try {
-            session.close();
+            base.close();
+            for (OrtSession s : sessions.values()) {
+                s.close();
+            }
         } catch (OrtException e) {
             throw new IllegalStateException(e);
         }

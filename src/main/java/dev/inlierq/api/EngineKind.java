@@ -1,0 +1,27 @@
+package dev.inlierq.api;
+
+import dev.inlierq.engine.DjlRunner;
+import dev.inlierq.engine.DjlRuntime;
+import dev.inlierq.eval.OrtRunner;
+import dev.inlierq.tensor.ModelRunner;
+import java.nio.file.Path;
+
+/** The two execution engines: ONNX Runtime (deployment) and the DJL/libtorch engine (differentiable). */
+public enum EngineKind {
+    ORT, DJL;
+
+    /** Opens a runner for the model with the given number of intra-op threads. */
+    public ModelRunner open(Path model, int threads) {
+        return switch (this) {
+            case ORT -> new OrtRunner(model, threads);
+            case DJL -> {
+                DjlRuntime.setThreads(threads);
+                yield new DjlRunner(model);
+            }
+        };
+    }
+
+    public String cliName() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

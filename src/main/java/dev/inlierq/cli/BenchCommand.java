@@ -1,0 +1,86 @@
+package dev.inlierq.cli;
+
+import dev.inlierq.api.Benchmark;
+import dev.inlierq.api.EngineKind;
+import dev.inlierq.api.OutputGuard;
+import dev.inlierq.report.JsonFiles;
+import dev.inlierq.tensor.ModelRunner;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code inlierq bench}: median latency and throughput of a model on ONNX Runtime and/or the DJL engine. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure latency (median per batch) and images/s of a model.")
+final class BenchCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", required = true, description = "ONNX model file.")
+    Path model;
+
+    @Option(names = "--engine", split = ",", description = "ort, djl or both (comma-separated). Default: ${DEFAULT-VALUE}.",
+            defaultValue = "ort,djl")
+    List<String> engines;
+
+    @Option(names = "--batch", split = ",", defaultValue = "1", description = "Batch size(s), comma-separated. Default: ${DEFAULT-VALUE}.")
+    List<Integer> batches;
+
+    @Option(names = "--threads", defaultValue = "2", description = "Intra-op threads. Default: ${DEFAULT-VALUE}.")
+    int threads;
+
+    @Option(names = "--warmup", defaultValue = "5", description = "Untimed runs first. Default: ${DEFAULT-VALUE}.")
+    int warmup;
+
+    @Option(names = "--iterations", defaultValue = "30", description = "Timed runs. Default: ${DEFAULT-VALUE}.")
+    int iterations;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the random input. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--json", description = "Write results as JSON (one object, or an array for several runs).")
+    Path json;
+
+    @Override
+    public Integer call() {
+        OutputGuard.check(json, model);
+        if (threads < 1 || iterations < 1 || warmup < 0 || batches.stream().anyMatch(b -> b < 1)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--threads, --iterations and --batch must be positive");
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        var out = spec.commandLine().getOut();
+        out.printf("%-6s %6s %8s %12s %12s%n", "engine", "batch", "threads", "latency_ms", "images_per_s");
+        for (String e : engines) {
+            EngineKind kind = Cli.engine(spec.commandLine(), e);
+            try (ModelRunner runner = kind.open(model, threads)) {
+                for (int b : batches) {
+                    Benchmark.Result r = Benchmark.run(model.getFileName().toString(), runner, b, threads, warmup,
+                            iterations, seed);
+                    out.printf("%-6s %6d %8d %12.2f %12.1f%n", r.engine(), r.batch(), r.threads(), r.latencyMs(), r.imagesPerS());
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("model", r.model());
+                    row.put("engine", r.engine());
+                    row.put("batch", r.batch());
+                    row.put("threads", r.threads());
+                    row.put("latency_ms", r.latencyMs());
+                    row.put("images_per_s", r.imagesPerS());
+                    row.put("latency_p10_ms", r.p10Ms());
+                    row.put("latency_p90_ms", r.p90Ms());
+                    row.put("iterations", r.iterations());
+                    rows.add(row);
+                }
+            }
+        }
+        if (json != null) {
+            JsonFiles.write(json, rows.size() == 1 ? rows.get(0) : rows);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,66 @@
+package dev.inlierq.engine;
+
+import dev.inlierq.error.ExitCode;
+import dev.inlierq.error.UserError;
+import dev.inlierq.graph.Graph;
+import dev.inlierq.graph.GraphPreparer;
+import dev.inlierq.graph.ValueInfo;
+import dev.inlierq.onnx.OnnxReader;
+import dev.inlierq.tensor.FloatTensor;
+import dev.inlierq.tensor.ModelRunner;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** The DJL engine behind the {@link ModelRunner} interface: reads, prepares and executes an ONNX file. */
+public final class DjlRunner implements ModelRunner {
+    private final GraphExecutor executor;
+
+    public DjlRunner(Path model) {
+        Graph g = OnnxReader.read(model);
+        Graph prepared;
+        try {
+            prepared = GraphPreparer.prepare(g);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(ExitCode.UNSUPPORTED_OPS, model + ": " + e.getMessage());
+        }
+        try {
+            executor = new GraphExecutor(prepared);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(ExitCode.UNSUPPORTED_OPS, model + ": " + e.getMessage());
+        }
+    }
+
+    public GraphExecutor executor() {
+        return executor;
+    }
+
+    @Override
+    public Map<String, FloatTensor> run(FloatTensor input) {
+        try {
+            return executor.run(input);
+        } catch (EngineException e) {
+            throw new UserError(ExitCode.RUNTIME_FAILURE, e.getMessage());
+        }
+    }
+
+    @Override
+    public long[] inputShape() {
+        return executor.graph().inputs().get(0).shape();
+    }
+
+    @Override
+    public String engineName() {
+        return "djl";
+    }
+
+    @Override
+    public List<String> outputNames() {
+        return executor.graph().outputs().stream().map(ValueInfo::name).toList();
+    }
+
+    @Override
+    public void close() {
+        executor.close();
+    }
+}

@@ -1,0 +1,25 @@
+package dev.inlierq.tensor;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Something that runs a detector's graph on a batch: ONNX Runtime (the deployment runtime) or the DJL
+ * engine (differentiable). Owns native resources: use in try-with-resources.
+ */
+public interface ModelRunner extends AutoCloseable {
+    /** Runs one batch [N, C, H, W]; returns every graph output in the model's order. */
+    Map<String, FloatTensor> run(FloatTensor input);
+
+    /** The static input shape declared by the model (batch dimension 1). */
+    long[] inputShape();
+
+    /** Short engine name for reports: "ort" or "djl". */
+    String engineName();
+
+    /** Output names in model order. */
+    List<String> outputNames();
+
+    @Override
+    void close();
+}
