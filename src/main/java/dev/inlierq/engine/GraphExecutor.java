@@ -35,6 +35,7 @@ public final class GraphExecutor implements AutoCloseable {
     private final List<Node> nodes;
     private final List<Kernel> kernels = new ArrayList<>();
     private final Map<String, Integer> lastUse = new HashMap<>();
+    private final int[] siluInput;
     private final boolean batchable;
     private boolean closed;
     private Map<dev.inlierq.graph.OpType, long[]> profile;
@@ -72,6 +73,31 @@ public final class GraphExecutor implements AutoCloseable {
                 }
             }
         }
+        siluInput = findSiluMuls();
+    }
+
+    /**
+     * For each Mul computing x * sigmoid(x) where the sigmoid has no other consumer, the input index of the
+     * sigmoid; -1 elsewhere. Without autograd, such a Mul multiplies into the sigmoid's buffer in place.
+     */
+    private int[] findSiluMuls() {
+        int[] r = new int[nodes.size()];
+        java.util.Arrays.fill(r, -1);
+        for (int i = 0; i < nodes.size(); i++) {
+            Node n = nodes.get(i);
+            if (n.op() != dev.inlierq.graph.OpType.Mul || n.inputs().size() != 2) {
+                continue;
+            }
+            for (int k = 0; k < 2; k++) {
+                Node p = graph.producer(n.input(k));
+                if (p != null && p.op() == dev.inlierq.graph.OpType.Sigmoid && p.input(0).equals(n.input(1 - k))
+                        && graph.consumers(n.input(k)).size() == 1 && !graph.isGraphOutput(n.input(k))
+                        && java.util.Arrays.equals(graph.shape(n.input(k)), graph.shape(n.output()))) {
+                    r[i] = k;
+                }
+            }
+        }
+        return r;
     }
 
     public Graph graph() {
@@ -167,7 +193,15 @@ public final class GraphExecutor implements AutoCloseable {
                 NDArray[] res;
                 long t0 = profile == null ? 0 : System.nanoTime();
                 try {
-                    res = kernels.get(i).run(args, batch);
+                    int si = siluInput[i];
+                    if (si >= 0 && !ai.djl.pytorch.jni.JniUtils.isGradMode() && !hook.retain(n.input(si))
+                            && !inputs.containsKey(n.input(si))) {
+                        args[si].muli(args[1 - si]);
+                        values.remove(n.input(si));
+                        res = new NDArray[] {args[si]};
+                    } else {
+                        res = kernels.get(i).run(args, batch);
+                    }
                     if (profile != null) {
                         long[] acc = profile.computeIfAbsent(n.op(), k -> new long[2]);
                         acc[0]++;
