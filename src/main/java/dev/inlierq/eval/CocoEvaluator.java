@@ -118,7 +118,6 @@ public final class CocoEvaluator {
             }
         }
         int[] catIds = dataset.categoryIds().stream().mapToInt(Integer::intValue).toArray();
-        int nImg = imgIds.length;
         int nCat = catIds.length;
 
         Boxes gts = groupGroundTruth(imgIds, catIds);
@@ -131,7 +130,7 @@ public final class CocoEvaluator {
 
         Work work = new Work();
         for (int k = 0; k < nCat; k++) {
-            evaluateCategory(k, nCat, gts, dts, nImg, work, precision, recall);
+            evaluateCategory(k, nCat, gts, dts, work, precision, recall);
         }
 
         int t50 = indexOf(IOU_THRS, 0.5);
@@ -362,7 +361,7 @@ public final class CocoEvaluator {
         }
     }
 
-    private static void evaluateCategory(int k, int nCat, Boxes gts, Boxes dts, int nImg, Work w,
+    private static void evaluateCategory(int k, int nCat, Boxes gts, Boxes dts, Work w,
             double[] precision, double[] recall) {
         int g0 = gts.catStart[k];
         int g1 = gts.catStart[k + 1];
