@@ -1,0 +1,237 @@
+package dev.inlierq.eval;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.inlierq.detect.Detection;
+import dev.inlierq.error.ExitCode;
+import dev.inlierq.error.UserError;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Reads and writes the standard COCO results file for boxes, the input of pycocotools'
+ * {@code COCO.loadRes}: a JSON array of
+ * {@code {"image_id": int, "category_id": int, "bbox": [x, y, w, h], "score": float}}.
+ *
+ * <p>Precision: numbers are written at full double precision ({@link Double#toString(double)}, a
+ * decimal that reads back to the same double), so {@code read(write(d))} returns exactly {@code d};
+ * nothing is rounded. Entries are written in the given order, without whitespace. Non-finite boxes or
+ * scores are refused ({@link IllegalArgumentException}) since JSON cannot hold them.
+ *
+ * <p>Writing is atomic: the array goes to a hidden temporary file in the target's folder, which is then
+ * renamed over the target with {@link StandardCopyOption#ATOMIC_MOVE}, so a reader never sees a partial
+ * file and a failed write leaves any previous file untouched. Missing parent folders are created.
+ *
+ * <p>Errors are {@link UserError}s: {@link ExitCode#OUTPUT_CONFLICT} when the file cannot be written
+ * (or the target is a folder), {@link ExitCode#MISSING_INPUT} when a file to read is absent or
+ * unreadable, {@link ExitCode#BAD_ANNOTATIONS} when it is not such an array (not JSON, a missing or
+ * mistyped field, a box that is not four numbers, a non-finite number). Extra fields in an entry
+ * (for example {@code segmentation}) are skipped.
+ */
+public final class CocoResults {
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+
+    private CocoResults() {
+    }
+
+    /** Writes the detections as a COCO results file, atomically replacing {@code file}. */
+    public static void write(Path file, Collection<Detection> detections) {
+        for (Detection d : detections) {
+            if (!(Double.isFinite(d.x()) && Double.isFinite(d.y()) && Double.isFinite(d.w())
+                    && Double.isFinite(d.h()) && Double.isFinite(d.score()))) {
+                throw new IllegalArgumentException("detection with a non-finite box or score: " + d);
+            }
+        }
+        Path target = file.toAbsolutePath().normalize();
+        if (Files.isDirectory(target)) {
+            throw new UserError(ExitCode.OUTPUT_CONFLICT, "results file " + file + " is a directory");
+        }
+        Path dir = target.getParent();
+        Path tmp = null;
+        try {
+            Files.createDirectories(dir);
+            tmp = createTemp(dir, target.getFileName().toString());
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
+                    JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+                g.writeStartArray();
+                for (Detection d : detections) {
+                    g.writeStartObject();
+                    g.writeNumberField("image_id", d.imageId());
+                    g.writeNumberField("category_id", d.categoryId());
+                    g.writeArrayFieldStart("bbox");
+                    g.writeNumber(d.x());
+                    g.writeNumber(d.y());
+                    g.writeNumber(d.w());
+                    g.writeNumber(d.h());
+                    g.writeEndArray();
+                    g.writeNumberField("score", d.score());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            tmp = null;
+        } catch (IOException e) {
+            throw new UserError(ExitCode.OUTPUT_CONFLICT, "cannot write results file " + file + ": " + e, e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // the original failure is the one to report
+                }
+            }
+        }
+    }
+
+    /** A new empty file {@code .NAME.RANDOM.tmp} in {@code dir}, created with the default permissions. */
+    private static Path createTemp(Path dir, String name) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Path tmp = dir.resolve("." + name + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
+                    + ".tmp");
+            try {
+                return Files.createFile(tmp);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt >= 10) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Reads a COCO results file into detections, in file order. */
+    public static List<Detection> read(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new UserError(ExitCode.MISSING_INPUT, "results file " + file + " is a directory");
+        }
+        if (!Files.exists(file)) {
+            throw new UserError(ExitCode.MISSING_INPUT, "results file " + file + " does not exist");
+        }
+        try (InputStream in = Files.newInputStream(file);
+                JsonParser p = JSON.createParser(in)) {
+            return parse(p);
+        } catch (JsonProcessingException e) {
+            String msg = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
+            int nl = msg.indexOf('\n');
+            if (nl >= 0) {
+                msg = msg.substring(0, nl);
+            }
+            JsonLocation loc = e.getLocation();
+            if (loc != null && loc.getLineNr() > 0) {
+                msg += " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
+            }
+            throw new UserError(ExitCode.BAD_ANNOTATIONS, "results file " + file + " is not valid JSON: " + msg, e);
+        } catch (NoSuchFileException e) {
+            throw new UserError(ExitCode.MISSING_INPUT, "results file " + file + " does not exist", e);
+        } catch (IOException e) {
+            throw new UserError(ExitCode.MISSING_INPUT, "cannot read results file " + file + ": " + e, e);
+        } catch (Invalid e) {
+            throw new UserError(ExitCode.BAD_ANNOTATIONS, "results file " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static final class Invalid extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Invalid(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private static List<Detection> parse(JsonParser p) throws IOException {
+        if (p.nextToken() != JsonToken.START_ARRAY) {
+            throw new Invalid("the top level is not a JSON array");
+        }
+        List<Detection> out = new ArrayList<>();
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            String what = "entry #" + out.size();
+            if (t != JsonToken.START_OBJECT) {
+                throw new Invalid(what + " is not an object");
+            }
+            Long imageId = null;
+            Long categoryId = null;
+            double[] box = null;
+            Double score = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken v = p.nextToken();
+                switch (name) {
+                    case "image_id" -> imageId = integer(p, v, what, name);
+                    case "category_id" -> categoryId = integer(p, v, what, name);
+                    case "score" -> score = number(p, v, what, name);
+                    case "bbox" -> {
+                        if (v != JsonToken.START_ARRAY) {
+                            throw new Invalid(what + ": \"bbox\" is not an array");
+                        }
+                        box = new double[4];
+                        int n = 0;
+                        JsonToken b;
+                        while ((b = p.nextToken()) != JsonToken.END_ARRAY) {
+                            double value = number(p, b, what, "bbox");
+                            if (n < 4) {
+                                box[n] = value;
+                            }
+                            n++;
+                        }
+                        if (n != 4) {
+                            throw new Invalid(what + ": \"bbox\" has " + n + " numbers, expected 4 [x, y, w, h]");
+                        }
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+            if (imageId == null || categoryId == null || box == null || score == null) {
+                String missing = imageId == null ? "image_id" : categoryId == null ? "category_id"
+                        : box == null ? "bbox" : "score";
+                throw new Invalid(what + " has no \"" + missing + "\"");
+            }
+            if (categoryId < Integer.MIN_VALUE || categoryId > Integer.MAX_VALUE) {
+                throw new Invalid(what + ": \"category_id\" is out of range");
+            }
+            out.add(new Detection(imageId, (int) (long) categoryId, box[0], box[1], box[2], box[3], score));
+        }
+        if (p.nextToken() != null) {
+            throw new Invalid("unexpected content after the top-level array");
+        }
+        return out;
+    }
+
+    private static long integer(JsonParser p, JsonToken v, String what, String field) throws IOException {
+        if (v != JsonToken.VALUE_NUMBER_INT) {
+            throw new Invalid(what + ": \"" + field + "\" is not an integer");
+        }
+        try {
+            return p.getLongValue();
+        } catch (JsonProcessingException e) {
+            throw new Invalid(what + ": \"" + field + "\" is out of range");
+        }
+    }
+
+    private static double number(JsonParser p, JsonToken v, String what, String field) throws IOException {
+        if (v != JsonToken.VALUE_NUMBER_INT && v != JsonToken.VALUE_NUMBER_FLOAT) {
+            throw new Invalid(what + ": \"" + field + "\" holds a non-number");
+        }
+        double d = p.getDoubleValue();
+        if (!Double.isFinite(d)) {
+            throw new Invalid(what + ": \"" + field + "\" is not finite");
+        }
+        return d;
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * COCO box evaluation: the ground-truth file ({@link dev.inlierq.eval.CocoDataset}), the standard results
+ * file ({@link dev.inlierq.eval.CocoResults}) and an evaluator reproducing pycocotools' {@code COCOeval}
+ * for {@code iouType='bbox'} ({@link dev.inlierq.eval.CocoEvaluator}, {@link dev.inlierq.eval.CocoMetrics}).
+ */
+package dev.inlierq.eval;

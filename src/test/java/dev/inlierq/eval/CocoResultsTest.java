@@ -1,0 +1,116 @@
+package dev.inlierq.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.inlierq.detect.Detection;
+import dev.inlierq.error.ExitCode;
+import dev.inlierq.error.UserError;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CocoResultsTest {
+    @TempDir
+    Path dir;
+
+    private static final List<Detection> DETS = List.of(
+            new Detection(139, 1, 12.345678901234567, 0.1 + 0.2, 100, 1e-7, 0.987654321),
+            new Detection(9_000_000_000L, 90, (double) 411.2f, 0, 3.0, 4.5, (double) 0.33333334f),
+            new Detection(7, 3, -1.5, 2, 0, 0, 0));
+
+    private static List<Path> listing(Path d) throws IOException {
+        try (Stream<Path> s = Files.list(d)) {
+            return s.toList();
+        }
+    }
+
+    @Test
+    void roundTripsAtFullPrecision() throws IOException {
+        Path f = dir.resolve("out/results.json");
+        CocoResults.write(f, DETS);
+        assertEquals(DETS, CocoResults.read(f));
+        assertEquals(List.of(f), listing(f.getParent())); // no temporary file left behind
+    }
+
+    @Test
+    void writesTheStandardLayout() throws IOException {
+        Path f = dir.resolve("r.json");
+        CocoResults.write(f, DETS.subList(0, 1));
+        JsonNode root = new ObjectMapper().readTree(f.toFile());
+        assertTrue(root.isArray());
+        JsonNode e = root.get(0);
+        assertEquals(List.of("image_id", "category_id", "bbox", "score"), List.copyOf(iterable(e.fieldNames())));
+        assertEquals(139, e.get("image_id").longValue());
+        assertEquals(1, e.get("category_id").intValue());
+        assertEquals(4, e.get("bbox").size());
+        assertEquals(0.30000000000000004, e.get("bbox").get(1).doubleValue(), 0.0);
+        assertEquals(0.987654321, e.get("score").doubleValue(), 0.0);
+    }
+
+    private static <T> List<T> iterable(java.util.Iterator<T> it) {
+        List<T> out = new java.util.ArrayList<>();
+        it.forEachRemaining(out::add);
+        return out;
+    }
+
+    @Test
+    void replacesAnExistingFileAndWritesEmptyArrays() throws IOException {
+        Path f = dir.resolve("r.json");
+        Files.writeString(f, "old content");
+        CocoResults.write(f, List.of());
+        assertEquals("[]", Files.readString(f));
+        assertEquals(List.of(), CocoResults.read(f));
+        assertEquals(List.of(f), listing(dir));
+    }
+
+    @Test
+    void aFolderAsTargetIsAnOutputConflict() throws IOException {
+        Path sub = Files.createDirectory(dir.resolve("sub"));
+        UserError e = assertThrows(UserError.class, () -> CocoResults.write(sub, DETS));
+        assertEquals(ExitCode.OUTPUT_CONFLICT, e.exitCode());
+        Path blocked = Files.writeString(dir.resolve("file"), "x");
+        UserError e2 = assertThrows(UserError.class, () -> CocoResults.write(blocked.resolve("r.json"), DETS));
+        assertEquals(ExitCode.OUTPUT_CONFLICT, e2.exitCode());
+    }
+
+    @Test
+    void refusesNonFiniteValues() {
+        assertThrows(IllegalArgumentException.class, () -> CocoResults.write(dir.resolve("r.json"),
+                List.of(new Detection(1, 1, 0, 0, 1, 1, Double.NaN))));
+        assertEquals(List.of(), assertDoesNotExist(dir.resolve("r.json")));
+    }
+
+    private static List<Path> assertDoesNotExist(Path p) {
+        return Files.exists(p) ? List.of(p) : List.of();
+    }
+
+    @Test
+    void readsExtraFieldsAndIntegerNumbers() throws IOException {
+        Path f = Files.writeString(dir.resolve("r.json"), "[{\"image_id\": 1, \"category_id\": 2,"
+                + " \"bbox\": [1, 2, 3, 4], \"score\": 1, \"segmentation\": [[1, 2]], \"area\": 12}]");
+        assertEquals(List.of(new Detection(1, 2, 1, 2, 3, 4, 1)), CocoResults.read(f));
+    }
+
+    @Test
+    void readErrorsAreUserErrors() throws IOException {
+        UserError missing = assertThrows(UserError.class, () -> CocoResults.read(dir.resolve("none.json")));
+        assertEquals(ExitCode.MISSING_INPUT, missing.exitCode());
+        for (String bad : List.of("[{", "{}", "[{\"image_id\": 1, \"category_id\": 2, \"bbox\": [1, 2, 3]"
+                + ", \"score\": 1}]", "[{\"image_id\": 1, \"category_id\": 2, \"bbox\": [1, 2, 3, 4]}]",
+                "[{\"image_id\": 1.5, \"category_id\": 2, \"bbox\": [1, 2, 3, 4], \"score\": 1}]",
+                "[{\"image_id\": 1, \"category_id\": 2, \"bbox\": [1, 2, 3, 1e999], \"score\": 1}]", "[3]")) {
+            Path f = Files.writeString(dir.resolve("bad.json"), bad);
+            UserError e = assertThrows(UserError.class, () -> CocoResults.read(f), bad);
+            assertEquals(ExitCode.BAD_ANNOTATIONS, e.exitCode(), bad);
+            assertEquals(-1, e.getMessage().indexOf('\n'), e.getMessage());
+        }
+    }
+}
