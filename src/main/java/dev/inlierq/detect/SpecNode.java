@@ -82,7 +82,8 @@ final class SpecNode {
         Iterator<String> names = node.fieldNames();
         while (names.hasNext()) {
             String name = names.next();
-            if (!name.equals(field) && editDistance(name.toLowerCase(Locale.ROOT), field.toLowerCase(Locale.ROOT)) <= 2) {
+            if (!name.equals(field)
+                    && editDistance(name.toLowerCase(Locale.ROOT), field.toLowerCase(Locale.ROOT)) <= 2) {
                 return " (is '" + name + "' a misspelling?)";
             }
         }

@@ -72,7 +72,7 @@ public record AnchorYoloHead(List<Level> levels, TensorLayout layout, Formula fo
 
     @Override
     public HeatmapRecipe heatmap(int numClasses) {
-        Activation a = Head.activation(decoded, Activation.SIGMOID);
+        Activation a = Activations.of(decoded, Activation.SIGMOID);
         List<Part> parts = new ArrayList<>();
         for (Level level : levels) {
             parts.add(new Part(level.output(), layout, level.anchors().size(), Term.of(5, numClasses, a),
@@ -123,8 +123,8 @@ public record AnchorYoloHead(List<Level> levels, TensorLayout layout, Formula fo
                 Anchor anchor = level.anchors().get(a);
                 int i = v.index(n, 0, local);
                 int step = v.channelStride();
-                double tx = Head.probability(decoded, v.data[i]);
-                double ty = Head.probability(decoded, v.data[i + step]);
+                double tx = Activations.probability(decoded, v.data[i]);
+                double ty = Activations.probability(decoded, v.data[i + step]);
                 double s = level.stride();
                 double cx;
                 double cy;
@@ -133,8 +133,8 @@ public record AnchorYoloHead(List<Level> levels, TensorLayout layout, Formula fo
                 if (v5) {
                     cx = (2 * tx - 0.5 + col) * s;
                     cy = (2 * ty - 0.5 + row) * s;
-                    double pw = 2 * Head.probability(decoded, v.data[i + 2 * step]);
-                    double ph = 2 * Head.probability(decoded, v.data[i + 3 * step]);
+                    double pw = 2 * Activations.probability(decoded, v.data[i + 2 * step]);
+                    double ph = 2 * Activations.probability(decoded, v.data[i + 3 * step]);
                     w = pw * pw * anchor.width();
                     h = ph * ph * anchor.height();
                 } else {

@@ -37,7 +37,7 @@ public record BoxScoreHead(String scores, TensorLayout scoresLayout, String boxe
     @Override
     public HeatmapRecipe heatmap(int numClasses) {
         return new HeatmapRecipe(numClasses, List.of(Part.of(scores, scoresLayout,
-                Term.of(0, numClasses, Head.activation(decoded, Activation.SIGMOID)))));
+                Term.of(0, numClasses, Activations.of(decoded, Activation.SIGMOID)))));
     }
 
     @Override

@@ -42,7 +42,7 @@ public record CenterNetHead(String heatmap, String size, String offset, int stri
     @Override
     public HeatmapRecipe heatmap(int numClasses) {
         return new HeatmapRecipe(numClasses, List.of(Part.of(heatmap, TensorLayout.CHANNELS_FIRST,
-                Term.of(0, numClasses, Head.activation(decoded, Activation.SIGMOID)))));
+                Term.of(0, numClasses, Activations.of(decoded, Activation.SIGMOID)))));
     }
 
     private TensorView heatmapView(Map<String, FloatTensor> outputs) {

@@ -37,8 +37,8 @@ public record CenterOffsetHead(String output, double objExponent, double clsExpo
     @Override
     public HeatmapRecipe heatmap(int numClasses) {
         return new HeatmapRecipe(numClasses, List.of(new Part(output, TensorLayout.CHANNELS_FIRST, 1,
-                new Term(5, numClasses, Head.activation(decoded, Activation.SOFTMAX), clsExponent),
-                new Term(0, 1, Head.activation(decoded, Activation.SIGMOID), objExponent))));
+                new Term(5, numClasses, Activations.of(decoded, Activation.SOFTMAX), clsExponent),
+                new Term(0, 1, Activations.of(decoded, Activation.SIGMOID), objExponent))));
     }
 
     @Override
@@ -62,8 +62,8 @@ public record CenterOffsetHead(String output, double objExponent, double clsExpo
                 int i = v.index(n, 1, l);
                 double cx = (l % gw + Math.tanh(v.data[i])) / gw * inputWidth;
                 double cy = (l / gw + Math.tanh(v.data[i + step])) / gh * inputHeight;
-                double hw = HeatmapRecipe.sigmoid(v.data[i + 2 * step]) * inputWidth / 2;
-                double hh = HeatmapRecipe.sigmoid(v.data[i + 3 * step]) * inputHeight / 2;
+                double hw = Activations.sigmoid(v.data[i + 2 * step]) * inputWidth / 2;
+                double hh = Activations.sigmoid(v.data[i + 3 * step]) * inputHeight / 2;
                 b[0] = cx - hw;
                 b[1] = cy - hh;
                 b[2] = cx + hw;

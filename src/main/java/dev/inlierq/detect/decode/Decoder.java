@@ -68,7 +68,8 @@ public record Decoder(Head head, PostprocessSpec postprocess, ClassMap classes) 
         int c = classes.size();
         HeatmapRecipe.Evaluated h = heatmapRecipe().evaluateArray(outputs);
         if (h.batch() != batch.size()) {
-            throw new IllegalArgumentException("outputs hold " + h.batch() + " samples for " + batch.size() + " images");
+            throw new IllegalArgumentException(
+                    "outputs hold " + h.batch() + " samples for " + batch.size() + " images");
         }
         head.maskNonCandidates(h.values(), h.batch(), c, h.locations(), outputs);
         LocationBoxes boxes = head.boxes(outputs, c, inW, inH);

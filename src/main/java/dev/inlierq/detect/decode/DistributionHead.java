@@ -44,7 +44,7 @@ public record DistributionHead(List<Integer> strides, int regMax, List<String> c
         implements Head {
 
     public DistributionHead {
-        strides = YoloxHead.checkStrides(strides, "strides");
+        strides = Grid.checkStrides(strides, "strides");
         check(regMax >= 1, "regMax", "must be at least 1, got " + regMax);
         cls = checkOutputs(cls, "cls", strides.size());
         check(clsLayout != null, "clsLayout", "is required");
@@ -67,7 +67,7 @@ public record DistributionHead(List<Integer> strides, int regMax, List<String> c
 
     @Override
     public HeatmapRecipe heatmap(int numClasses) {
-        Term classes = Term.of(0, numClasses, Head.activation(decoded, Activation.SIGMOID));
+        Term classes = Term.of(0, numClasses, Activations.of(decoded, Activation.SIGMOID));
         List<Part> parts = new ArrayList<>();
         for (String name : cls) {
             parts.add(Part.of(name, clsLayout, classes));

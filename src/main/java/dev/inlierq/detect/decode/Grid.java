@@ -1,5 +1,7 @@
 package dev.inlierq.detect.decode;
 
+import static dev.inlierq.detect.InvalidSpecException.check;
+
 import java.util.List;
 
 /**
@@ -19,6 +21,16 @@ final class Grid {
         this.row = row;
         this.stride = stride;
         this.levelStart = levelStart;
+    }
+
+    /** Validates a spec's strides: at least one, all positive. */
+    static List<Integer> checkStrides(List<Integer> strides, String field) {
+        check(strides != null && !strides.isEmpty(), field, "needs at least one stride");
+        for (int i = 0; i < strides.size(); i++) {
+            check(strides.get(i) != null && strides.get(i) >= 1, field + "[" + i + "]",
+                    "must be a positive integer, got " + strides.get(i));
+        }
+        return List.copyOf(strides);
     }
 
     static Grid of(List<Integer> strides, int inputWidth, int inputHeight) {

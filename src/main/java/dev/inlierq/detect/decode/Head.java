@@ -38,14 +38,4 @@ public sealed interface Head
     default void maskNonCandidates(float[] scores, int batch, int numClasses, int locations,
             Map<String, FloatTensor> outputs) {
     }
-
-    /** {@code x} when already a probability, else its sigmoid. */
-    static double probability(boolean decoded, double x) {
-        return decoded ? x : HeatmapRecipe.sigmoid(x);
-    }
-
-    /** The activation H applies to a family's probability channels. */
-    static HeatmapRecipe.Activation activation(boolean decoded, HeatmapRecipe.Activation raw) {
-        return decoded ? HeatmapRecipe.Activation.NONE : raw;
-    }
 }

@@ -159,8 +159,8 @@ public record HeatmapRecipe(int numClasses, List<Part> parts) {
         Term obj = part.objectness();
         for (int n = 0; n < v.batch; n++) {
             for (int l = 0; l < locations; l++) {
-                objFactor[l] = obj == null ? 1.0 : power(activate(obj.activation(), v.get(n, obj.firstChannel(), l)),
-                        obj.exponent());
+                objFactor[l] = obj == null ? 1.0
+                        : power(Activations.apply(obj.activation(), v.get(n, obj.firstChannel(), l)), obj.exponent());
             }
             if (cls.activation() == Activation.SOFTMAX) {
                 softmaxNormalizers(v, n, cls, softMax, softSum);
@@ -171,7 +171,7 @@ public record HeatmapRecipe(int numClasses, List<Part> parts) {
                     double x = v.get(n, cls.firstChannel() + k, l);
                     double p = cls.activation() == Activation.SOFTMAX
                             ? Math.exp(x - softMax[l]) / softSum[l]
-                            : activate(cls.activation(), x);
+                            : Activations.apply(cls.activation(), x);
                     out[row + l] = (float) (power(p, cls.exponent()) * objFactor[l]);
                 }
             }
@@ -191,18 +191,6 @@ public record HeatmapRecipe(int numClasses, List<Part> parts) {
             max[l] = m;
             sum[l] = s;
         }
-    }
-
-    static double activate(Activation a, double x) {
-        return switch (a) {
-            case NONE -> x;
-            case SIGMOID -> sigmoid(x);
-            case SOFTMAX -> throw new IllegalArgumentException("SOFTMAX needs the whole channel range");
-        };
-    }
-
-    static double sigmoid(double x) {
-        return 1.0 / (1.0 + Math.exp(-x));
     }
 
     private static double power(double p, double exponent) {

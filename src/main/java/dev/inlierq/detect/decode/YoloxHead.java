@@ -27,21 +27,12 @@ public record YoloxHead(String output, List<Integer> strides, boolean decoded) i
 
     public YoloxHead {
         check(output != null && !output.isBlank(), "output", "must name a model output");
-        strides = checkStrides(strides, "strides");
-    }
-
-    static List<Integer> checkStrides(List<Integer> strides, String field) {
-        check(strides != null && !strides.isEmpty(), field, "needs at least one stride");
-        for (int i = 0; i < strides.size(); i++) {
-            check(strides.get(i) != null && strides.get(i) >= 1, field + "[" + i + "]",
-                    "must be a positive integer, got " + strides.get(i));
-        }
-        return List.copyOf(strides);
+        strides = Grid.checkStrides(strides, "strides");
     }
 
     @Override
     public HeatmapRecipe heatmap(int numClasses) {
-        Activation a = Head.activation(decoded, Activation.SIGMOID);
+        Activation a = Activations.of(decoded, Activation.SIGMOID);
         return new HeatmapRecipe(numClasses, List.of(new Part(output, TensorLayout.CHANNELS_LAST, 1,
                 Term.of(5, numClasses, a), Term.of(4, 1, a))));
     }

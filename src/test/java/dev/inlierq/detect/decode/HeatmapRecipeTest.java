@@ -49,7 +49,8 @@ class HeatmapRecipeTest {
         for (int n = 0; n < 2; n++) {
             for (int c = 0; c < 3; c++) {
                 for (int l = 0; l < 21; l++) {
-                    assertClose(get(out, n, l, 4) * (double) get(out, n, l, 5 + c), get(h, n, c, l), n + "," + c + "," + l);
+                    assertClose(get(out, n, l, 4) * (double) get(out, n, l, 5 + c), get(h, n, c, l),
+                            n + "," + c + "," + l);
                 }
             }
         }
