@@ -1,0 +1,158 @@
+package dev.inlierq.detect.decode;
+
+import static dev.inlierq.detect.InvalidSpecException.check;
+
+import dev.inlierq.detect.decode.HeatmapRecipe.Activation;
+import dev.inlierq.detect.decode.HeatmapRecipe.Part;
+import dev.inlierq.detect.decode.HeatmapRecipe.Term;
+import dev.inlierq.tensor.FloatTensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Anchor-based YOLO heads, v3 or v5 style (family {@code anchor_yolo}). One raw output per level,
+ * [N, A*(5+C), H, W] ({@link TensorLayout#CHANNELS_FIRST}) or [N, A, H, W, 5+C]
+ * ({@link TensorLayout#CHANNELS_LAST}); per anchor the channels are tx, ty, tw, th, objectness,
+ * classes. For anchor (aw, ah) (input pixels) at cell (col, row) of a level with stride s, with
+ * {@code p = identity if decoded, else sigmoid}:
+ * <pre>
+ *   V5:  cx = (2 p(tx) - 0.5 + col) * s      w = (2 p(tw))^2 * aw     (likewise y, h)
+ *   V3:  cx = (p(tx) + col) * s              w = exp(tw) * aw         (tw is never activated)
+ *   score[c] = p(t4) * p(t[5 + c])
+ * </pre>
+ * Locations are level by level, then anchor, then row-major cells (the [N, A, H, W] order).
+ *
+ * @param levels the output levels in pyramid order, at least one
+ * @param layout layout of every level output; default {@code CHANNELS_FIRST}
+ * @param formula {@code V5} (default) or {@code V3}
+ * @param decoded the graph already applied the sigmoids; default false (raw convolution outputs)
+ */
+public record AnchorYoloHead(List<Level> levels, TensorLayout layout, Formula formula, boolean decoded)
+        implements Head {
+
+    /** Box parametrisation. */
+    public enum Formula {
+        /** YOLOv3: {@code sigmoid(t) + grid}, {@code exp(t) * anchor}. */
+        V3,
+        /** YOLOv5: {@code 2 sigmoid(t) - 0.5 + grid}, {@code (2 sigmoid(t))^2 * anchor}. */
+        V5
+    }
+
+    /** An anchor size in network-input pixels. */
+    public record Anchor(double width, double height) {
+        public Anchor {
+            check(width > 0 && height > 0 && Double.isFinite(width) && Double.isFinite(height), "anchors",
+                    "sizes must be positive, got " + width + " x " + height);
+        }
+    }
+
+    /**
+     * One pyramid level.
+     *
+     * @param output its output name
+     * @param stride its stride in input pixels
+     * @param anchors its anchors, at least one; in files a flat list w0, h0, w1, h1, ...
+     */
+    public record Level(String output, int stride, List<Anchor> anchors) {
+        public Level {
+            check(output != null && !output.isBlank(), "output", "must name a model output");
+            check(stride >= 1, "stride", "must be a positive integer, got " + stride);
+            check(anchors != null && !anchors.isEmpty(), "anchors", "needs at least one anchor");
+            anchors = List.copyOf(anchors);
+        }
+    }
+
+    public AnchorYoloHead {
+        check(levels != null && !levels.isEmpty(), "levels", "needs at least one level");
+        check(layout != null, "layout", "is required");
+        check(formula != null, "formula", "is required");
+        levels = List.copyOf(levels);
+    }
+
+    @Override
+    public HeatmapRecipe heatmap(int numClasses) {
+        Activation a = Activations.of(decoded, Activation.SIGMOID);
+        List<Part> parts = new ArrayList<>();
+        for (Level level : levels) {
+            parts.add(new Part(level.output(), layout, level.anchors().size(), Term.of(5, numClasses, a),
+                    Term.of(4, 1, a)));
+        }
+        return new HeatmapRecipe(numClasses, parts);
+    }
+
+    @Override
+    public LocationBoxes boxes(Map<String, FloatTensor> outputs, int numClasses, int inputWidth, int inputHeight) {
+        int count = levels.size();
+        TensorView[] views = new TensorView[count];
+        int[] start = new int[count + 1];
+        int[] gridW = new int[count];
+        for (int i = 0; i < count; i++) {
+            Level level = levels.get(i);
+            TensorView v = TensorView.of(outputs, level.output(), layout, level.anchors().size());
+            v.requireChannels(5 + numClasses, "4 box values, objectness, " + numClasses + " classes per anchor");
+            int rank = layout == TensorLayout.CHANNELS_FIRST ? 4 : 5;
+            if (v.shape.length != rank) {
+                throw v.mismatch(layout == TensorLayout.CHANNELS_FIRST ? "expected [N, A*(5+C), H, W]"
+                        : "expected [N, A, H, W, 5+C]");
+            }
+            views[i] = v;
+            gridW[i] = (int) v.shape[3];
+            start[i + 1] = start[i] + v.locations;
+        }
+        boolean v5 = formula == Formula.V5;
+        return new LocationBoxes() {
+            @Override
+            public int locations() {
+                return start[count];
+            }
+
+            @Override
+            public void box(int n, int l, double[] b) {
+                int lv = 0;
+                while (l >= start[lv + 1]) {
+                    lv++;
+                }
+                TensorView v = views[lv];
+                Level level = levels.get(lv);
+                int local = l - start[lv];
+                int a = local / v.spatial;
+                int cell = local - a * v.spatial;
+                int col = cell % gridW[lv];
+                int row = cell / gridW[lv];
+                Anchor anchor = level.anchors().get(a);
+                int i = v.index(n, 0, local);
+                int step = v.channelStride();
+                double tx = Activations.probability(decoded, v.data[i]);
+                double ty = Activations.probability(decoded, v.data[i + step]);
+                double s = level.stride();
+                double cx;
+                double cy;
+                double w;
+                double h;
+                if (v5) {
+                    cx = (2 * tx - 0.5 + col) * s;
+                    cy = (2 * ty - 0.5 + row) * s;
+                    double pw = 2 * Activations.probability(decoded, v.data[i + 2 * step]);
+                    double ph = 2 * Activations.probability(decoded, v.data[i + 3 * step]);
+                    w = pw * pw * anchor.width();
+                    h = ph * ph * anchor.height();
+                } else {
+                    cx = (tx + col) * s;
+                    cy = (ty + row) * s;
+                    w = Math.exp(v.data[i + 2 * step]) * anchor.width();
+                    h = Math.exp(v.data[i + 3 * step]) * anchor.height();
+                }
+                b[0] = cx - w / 2;
+                b[1] = cy - h / 2;
+                b[2] = cx + w / 2;
+                b[3] = cy + h / 2;
+            }
+        };
+    }
+
+    @Override
+    public List<String> outputNames() {
+        return levels.stream().map(Level::output).toList();
+    }
+}

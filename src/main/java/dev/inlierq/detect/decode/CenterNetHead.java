@@ -1,0 +1,136 @@
+package dev.inlierq.detect.decode;
+
+import static dev.inlierq.detect.InvalidSpecException.check;
+
+import dev.inlierq.detect.decode.HeatmapRecipe.Activation;
+import dev.inlierq.detect.decode.HeatmapRecipe.Part;
+import dev.inlierq.detect.decode.HeatmapRecipe.Term;
+import dev.inlierq.tensor.FloatTensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * CenterNet-style heatmap heads (family {@code centernet}): a class heatmap [N, C, H, W], box sizes
+ * [N, 2, H, W] and optional sub-cell centre offsets [N, 2, H, W], all at one stride s, sizes and
+ * offsets in output cells. A candidate is a peak: a heatmap value equal to the maximum of its 3x3
+ * neighbourhood (CenterNet's max-pool NMS; plateaus keep every tied cell). At cell (col, row):
+ * <pre>
+ *   score[c] = p(hm[c])                          p = identity if decoded, else sigmoid
+ *   cx = (col + off0) * s      cy = (row + off1) * s        (off = 0 without an offset output)
+ *   w  = wh0 * s               h  = wh1 * s
+ * </pre>
+ * CenterNet keeps the top 100 peaks without further NMS: set {@code postprocess.preNmsTopK: 100} and
+ * {@code postprocess.nms: NONE} for that behaviour.
+ *
+ * @param heatmap heatmap output name; required
+ * @param size box size output name; required
+ * @param offset offset output name, or null when the model has none
+ * @param stride output stride in input pixels; default 4
+ * @param decoded the heatmap is already sigmoid; default false
+ */
+public record CenterNetHead(String heatmap, String size, String offset, int stride, boolean decoded)
+        implements Head {
+
+    public CenterNetHead {
+        check(heatmap != null && !heatmap.isBlank(), "heatmap", "must name a model output");
+        check(size != null && !size.isBlank(), "size", "must name a model output");
+        check(offset == null || !offset.isBlank(), "offset", "must name a model output or be left out");
+        check(stride >= 1, "stride", "must be a positive integer, got " + stride);
+    }
+
+    @Override
+    public HeatmapRecipe heatmap(int numClasses) {
+        return new HeatmapRecipe(numClasses, List.of(Part.of(heatmap, TensorLayout.CHANNELS_FIRST,
+                Term.of(0, numClasses, Activations.of(decoded, Activation.SIGMOID)))));
+    }
+
+    private TensorView heatmapView(Map<String, FloatTensor> outputs) {
+        TensorView v = TensorView.of(outputs, heatmap, TensorLayout.CHANNELS_FIRST, 1);
+        if (v.shape.length != 4) {
+            throw v.mismatch("expected [N, C, H, W]");
+        }
+        return v;
+    }
+
+    /** Keeps a score only where it equals the maximum of its 3x3 neighbourhood (borders: existing cells). */
+    @Override
+    public void maskNonCandidates(float[] scores, int batch, int numClasses, int locations,
+            Map<String, FloatTensor> outputs) {
+        TensorView hm = heatmapView(outputs);
+        int w = (int) hm.shape[3];
+        int h = (int) hm.shape[2];
+        float[] plane = new float[w * h];
+        for (int n = 0; n < batch; n++) {
+            for (int c = 0; c < numClasses; c++) {
+                int base = (n * numClasses + c) * locations;
+                System.arraycopy(scores, base, plane, 0, plane.length);
+                for (int y = 0; y < h; y++) {
+                    for (int x = 0; x < w; x++) {
+                        if (!isPeak(plane, w, h, x, y)) {
+                            scores[base + y * w + x] = Float.NEGATIVE_INFINITY;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static boolean isPeak(float[] plane, int w, int h, int x, int y) {
+        float v = plane[y * w + x];
+        for (int yy = Math.max(0, y - 1); yy <= Math.min(h - 1, y + 1); yy++) {
+            for (int xx = Math.max(0, x - 1); xx <= Math.min(w - 1, x + 1); xx++) {
+                if (plane[yy * w + xx] > v) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public LocationBoxes boxes(Map<String, FloatTensor> outputs, int numClasses, int inputWidth, int inputHeight) {
+        TensorView hm = heatmapView(outputs);
+        int w = (int) hm.shape[3];
+        TensorView wh = pairView(outputs, size, hm);
+        TensorView off = offset == null ? null : pairView(outputs, offset, hm);
+        return new LocationBoxes() {
+            @Override
+            public int locations() {
+                return hm.locations;
+            }
+
+            @Override
+            public void box(int n, int l, double[] b) {
+                double ox = off == null ? 0 : off.get(n, 0, l);
+                double oy = off == null ? 0 : off.get(n, 1, l);
+                double cx = (l % w + ox) * stride;
+                double cy = (l / w + oy) * stride;
+                double hw = wh.get(n, 0, l) * stride / 2.0;
+                double hh = wh.get(n, 1, l) * stride / 2.0;
+                b[0] = cx - hw;
+                b[1] = cy - hh;
+                b[2] = cx + hw;
+                b[3] = cy + hh;
+            }
+        };
+    }
+
+    private static TensorView pairView(Map<String, FloatTensor> outputs, String name, TensorView hm) {
+        TensorView v = TensorView.of(outputs, name, TensorLayout.CHANNELS_FIRST, 1);
+        v.requireChannels(2, "x and y values");
+        if (v.shape.length != 4 || v.shape[2] != hm.shape[2] || v.shape[3] != hm.shape[3]) {
+            throw v.mismatch("expected [N, 2, " + hm.shape[2] + ", " + hm.shape[3] + "] like the heatmap");
+        }
+        return v;
+    }
+
+    @Override
+    public List<String> outputNames() {
+        List<String> names = new ArrayList<>(List.of(heatmap, size));
+        if (offset != null) {
+            names.add(offset);
+        }
+        return List.copyOf(names);
+    }
+}
