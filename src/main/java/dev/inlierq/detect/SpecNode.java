@@ -145,13 +145,36 @@ final class SpecNode {
         return out;
     }
 
+    /** Reads one value; {@code field} names it in errors (for list elements, with its index). */
+    @FunctionalInterface
+    private interface Reader<T> {
+        T read(String field, JsonNode value);
+    }
+
+    /** The field read by {@code reader}, or {@code defaultValue} when the field is absent or null. */
+    private <T> T optional(String field, T defaultValue, Reader<T> reader) {
+        JsonNode v = get(field);
+        return v == null ? defaultValue : reader.read(field, v);
+    }
+
+    /** The elements of list {@code v}, each read by {@code reader}. */
+    private <T> List<T> elements(String field, JsonNode v, String expected, Reader<T> reader) {
+        if (!v.isArray()) {
+            throw error(field, "must be " + expected + ", got " + v);
+        }
+        List<T> out = new ArrayList<>();
+        for (int i = 0; i < v.size(); i++) {
+            out.add(reader.read(field + "[" + i + "]", v.get(i)));
+        }
+        return out;
+    }
+
     String text(String field) {
         return asText(field, require(field));
     }
 
     String text(String field, String defaultValue) {
-        JsonNode v = get(field);
-        return v == null ? defaultValue : asText(field, v);
+        return optional(field, defaultValue, this::asText);
     }
 
     private String asText(String field, JsonNode v) {
@@ -164,14 +187,7 @@ final class SpecNode {
     /** A single name or a list of names. */
     List<String> texts(String field) {
         JsonNode v = require(field);
-        if (!v.isArray()) {
-            return List.of(asText(field, v));
-        }
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < v.size(); i++) {
-            out.add(asText(field + "[" + i + "]", v.get(i)));
-        }
-        return out;
+        return v.isArray() ? elements(field, v, "a list of names", this::asText) : List.of(asText(field, v));
     }
 
     int integer(String field) {
@@ -179,8 +195,7 @@ final class SpecNode {
     }
 
     int integer(String field, int defaultValue) {
-        JsonNode v = get(field);
-        return v == null ? defaultValue : asInt(field, v);
+        return optional(field, defaultValue, this::asInt);
     }
 
     private int asInt(String field, JsonNode v) {
@@ -191,27 +206,11 @@ final class SpecNode {
     }
 
     List<Integer> integers(String field, List<Integer> defaultValue) {
-        JsonNode v = get(field);
-        if (v == null) {
-            return defaultValue;
-        }
-        if (!v.isArray()) {
-            throw error(field, "must be a list of integers, got " + v);
-        }
-        List<Integer> out = new ArrayList<>();
-        for (int i = 0; i < v.size(); i++) {
-            out.add(asInt(field + "[" + i + "]", v.get(i)));
-        }
-        return out;
-    }
-
-    double number(String field) {
-        return asNumber(field, require(field));
+        return optional(field, defaultValue, (f, v) -> elements(f, v, "a list of integers", this::asInt));
     }
 
     double number(String field, double defaultValue) {
-        JsonNode v = get(field);
-        return v == null ? defaultValue : asNumber(field, v);
+        return optional(field, defaultValue, this::asNumber);
     }
 
     /** A number, or a fraction written as a string such as {@code "1/255"}. */
@@ -237,36 +236,26 @@ final class SpecNode {
 
     /** A list of numbers, flattened one level (so pairs may be written [[w, h], ...] or w, h, ...). */
     double[] numbers(String field, double[] defaultValue) {
-        JsonNode v = get(field);
-        if (v == null) {
-            return defaultValue;
-        }
-        if (!v.isArray()) {
-            throw error(field, "must be a list of numbers, got " + v);
-        }
-        List<Double> out = new ArrayList<>();
-        for (int i = 0; i < v.size(); i++) {
-            JsonNode e = v.get(i);
-            if (e.isArray()) {
-                for (int j = 0; j < e.size(); j++) {
-                    out.add(asNumber(field + "[" + i + "][" + j + "]", e.get(j)));
-                }
-            } else {
-                out.add(asNumber(field + "[" + i + "]", e));
+        return optional(field, defaultValue, (f, v) -> {
+            List<Double> out = new ArrayList<>();
+            for (List<Double> group : elements(f, v, "a list of numbers", this::asNumberOrList)) {
+                out.addAll(group);
             }
-        }
-        return out.stream().mapToDouble(Double::doubleValue).toArray();
+            return out.stream().mapToDouble(Double::doubleValue).toArray();
+        });
+    }
+
+    private List<Double> asNumberOrList(String field, JsonNode v) {
+        return v.isArray() ? elements(field, v, "a list of numbers", this::asNumber) : List.of(asNumber(field, v));
     }
 
     boolean bool(String field, boolean defaultValue) {
-        JsonNode v = get(field);
-        if (v == null) {
-            return defaultValue;
-        }
-        if (!v.isBoolean()) {
-            throw error(field, "must be true or false, got " + v);
-        }
-        return v.booleanValue();
+        return optional(field, defaultValue, (f, v) -> {
+            if (!v.isBoolean()) {
+                throw error(f, "must be true or false, got " + v);
+            }
+            return v.booleanValue();
+        });
     }
 
     <E extends Enum<E>> E enumValue(String field, Class<E> type) {
@@ -274,8 +263,7 @@ final class SpecNode {
     }
 
     <E extends Enum<E>> E enumValue(String field, Class<E> type, E defaultValue) {
-        JsonNode v = get(field);
-        return v == null ? defaultValue : asEnum(field, v, type);
+        return optional(field, defaultValue, (f, v) -> asEnum(f, v, type));
     }
 
     /** Case-insensitive, with '-' accepted for '_'. */

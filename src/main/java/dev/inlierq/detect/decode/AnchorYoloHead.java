@@ -101,54 +101,35 @@ public record AnchorYoloHead(List<Level> levels, TensorLayout layout, Formula fo
             start[i + 1] = start[i] + v.locations;
         }
         boolean v5 = formula == Formula.V5;
-        return new LocationBoxes() {
-            @Override
-            public int locations() {
-                return start[count];
+        return new LocationBoxes(start[count], (n, l, b) -> {
+            int lv = 0;
+            while (l >= start[lv + 1]) {
+                lv++;
             }
-
-            @Override
-            public void box(int n, int l, double[] b) {
-                int lv = 0;
-                while (l >= start[lv + 1]) {
-                    lv++;
-                }
-                TensorView v = views[lv];
-                Level level = levels.get(lv);
-                int local = l - start[lv];
-                int a = local / v.spatial;
-                int cell = local - a * v.spatial;
-                int col = cell % gridW[lv];
-                int row = cell / gridW[lv];
-                Anchor anchor = level.anchors().get(a);
-                int i = v.index(n, 0, local);
-                int step = v.channelStride();
-                double tx = Activations.probability(decoded, v.data[i]);
-                double ty = Activations.probability(decoded, v.data[i + step]);
-                double s = level.stride();
-                double cx;
-                double cy;
-                double w;
-                double h;
-                if (v5) {
-                    cx = (2 * tx - 0.5 + col) * s;
-                    cy = (2 * ty - 0.5 + row) * s;
-                    double pw = 2 * Activations.probability(decoded, v.data[i + 2 * step]);
-                    double ph = 2 * Activations.probability(decoded, v.data[i + 3 * step]);
-                    w = pw * pw * anchor.width();
-                    h = ph * ph * anchor.height();
-                } else {
-                    cx = (tx + col) * s;
-                    cy = (ty + row) * s;
-                    w = Math.exp(v.data[i + 2 * step]) * anchor.width();
-                    h = Math.exp(v.data[i + 3 * step]) * anchor.height();
-                }
-                b[0] = cx - w / 2;
-                b[1] = cy - h / 2;
-                b[2] = cx + w / 2;
-                b[3] = cy + h / 2;
+            TensorView v = views[lv];
+            Level level = levels.get(lv);
+            int local = l - start[lv];
+            int a = local / v.spatial;
+            int cell = local - a * v.spatial;
+            int col = cell % gridW[lv];
+            int row = cell / gridW[lv];
+            Anchor anchor = level.anchors().get(a);
+            int i = v.index(n, 0, local);
+            int step = v.channelStride();
+            double tx = Activations.probability(decoded, v.data[i]);
+            double ty = Activations.probability(decoded, v.data[i + step]);
+            double s = level.stride();
+            if (v5) {
+                double pw = 2 * Activations.probability(decoded, v.data[i + 2 * step]);
+                double ph = 2 * Activations.probability(decoded, v.data[i + 3 * step]);
+                LocationBoxes.centerSize(b, (2 * tx - 0.5 + col) * s, (2 * ty - 0.5 + row) * s,
+                        pw * pw * anchor.width(), ph * ph * anchor.height());
+            } else {
+                LocationBoxes.centerSize(b, (tx + col) * s, (ty + row) * s,
+                        Math.exp(v.data[i + 2 * step]) * anchor.width(),
+                        Math.exp(v.data[i + 3 * step]) * anchor.height());
             }
-        };
+        });
     }
 
     @Override

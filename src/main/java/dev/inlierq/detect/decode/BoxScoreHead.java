@@ -45,32 +45,16 @@ public record BoxScoreHead(String scores, TensorLayout scoresLayout, String boxe
         TensorView v = TensorView.of(outputs, boxes, TensorLayout.CHANNELS_LAST, 1);
         v.requireChannels(4, "box coordinates");
         boolean corners = boxFormat == BoxFormat.XYXY;
-        return new LocationBoxes() {
-            @Override
-            public int locations() {
-                return v.locations;
-            }
-
-            @Override
-            public void box(int n, int l, double[] b) {
-                int i = v.index(n, 0, l);
-                double a0 = v.data[i];
-                double a1 = v.data[i + 1];
-                double a2 = v.data[i + 2];
-                double a3 = v.data[i + 3];
-                if (corners) {
-                    b[0] = a0;
-                    b[1] = a1;
-                    b[2] = a2;
-                    b[3] = a3;
-                } else {
-                    b[0] = a0 - a2 / 2;
-                    b[1] = a1 - a3 / 2;
-                    b[2] = a0 + a2 / 2;
-                    b[3] = a1 + a3 / 2;
+        return new LocationBoxes(v.locations, (n, l, b) -> {
+            int i = v.index(n, 0, l);
+            if (corners) {
+                for (int k = 0; k < 4; k++) {
+                    b[k] = v.data[i + k];
                 }
+            } else {
+                LocationBoxes.centerSize(b, v.data[i], v.data[i + 1], v.data[i + 2], v.data[i + 3]);
             }
-        };
+        });
     }
 
     @Override

@@ -94,26 +94,12 @@ public record CenterNetHead(String heatmap, String size, String offset, int stri
         int w = (int) hm.shape[3];
         TensorView wh = pairView(outputs, size, hm);
         TensorView off = offset == null ? null : pairView(outputs, offset, hm);
-        return new LocationBoxes() {
-            @Override
-            public int locations() {
-                return hm.locations;
-            }
-
-            @Override
-            public void box(int n, int l, double[] b) {
-                double ox = off == null ? 0 : off.get(n, 0, l);
-                double oy = off == null ? 0 : off.get(n, 1, l);
-                double cx = (l % w + ox) * stride;
-                double cy = (l / w + oy) * stride;
-                double hw = wh.get(n, 0, l) * stride / 2.0;
-                double hh = wh.get(n, 1, l) * stride / 2.0;
-                b[0] = cx - hw;
-                b[1] = cy - hh;
-                b[2] = cx + hw;
-                b[3] = cy + hh;
-            }
-        };
+        return new LocationBoxes(hm.locations, (n, l, b) -> {
+            double ox = off == null ? 0 : off.get(n, 0, l);
+            double oy = off == null ? 0 : off.get(n, 1, l);
+            LocationBoxes.centerSize(b, (l % w + ox) * stride, (l / w + oy) * stride,
+                    wh.get(n, 0, l) * stride, wh.get(n, 1, l) * stride);
+        });
     }
 
     private static TensorView pairView(Map<String, FloatTensor> outputs, String name, TensorView hm) {

@@ -51,25 +51,14 @@ public record CenterOffsetHead(String output, double objExponent, double clsExpo
         int gw = (int) v.shape[3];
         int gh = (int) v.shape[2];
         int step = v.channelStride();
-        return new LocationBoxes() {
-            @Override
-            public int locations() {
-                return v.locations;
-            }
-
-            @Override
-            public void box(int n, int l, double[] b) {
-                int i = v.index(n, 1, l);
-                double cx = (l % gw + Math.tanh(v.data[i])) / gw * inputWidth;
-                double cy = (l / gw + Math.tanh(v.data[i + step])) / gh * inputHeight;
-                double hw = Activations.sigmoid(v.data[i + 2 * step]) * inputWidth / 2;
-                double hh = Activations.sigmoid(v.data[i + 3 * step]) * inputHeight / 2;
-                b[0] = cx - hw;
-                b[1] = cy - hh;
-                b[2] = cx + hw;
-                b[3] = cy + hh;
-            }
-        };
+        return new LocationBoxes(v.locations, (n, l, b) -> {
+            int i = v.index(n, 1, l);
+            LocationBoxes.centerSize(b,
+                    (l % gw + Math.tanh(v.data[i])) / gw * inputWidth,
+                    (l / gw + Math.tanh(v.data[i + step])) / gh * inputHeight,
+                    Activations.sigmoid(v.data[i + 2 * step]) * inputWidth,
+                    Activations.sigmoid(v.data[i + 3 * step]) * inputHeight);
+        });
     }
 
     @Override

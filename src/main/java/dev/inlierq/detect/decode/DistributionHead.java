@@ -92,28 +92,20 @@ public record DistributionHead(List<Integer> strides, int regMax, List<String> c
             }
         }
         boolean perLevel = views.length > 1;
-        return new LocationBoxes() {
-            @Override
-            public int locations() {
-                return g.size();
-            }
-
-            @Override
-            public void box(int n, int l, double[] b) {
-                int lv = perLevel ? g.level(l) : 0;
-                TensorView v = views[lv];
-                int local = perLevel ? l - g.levelStart[lv] : l;
-                int step = v.channelStride();
-                int first = v.index(n, regChannelOffset, local);
-                double s = g.stride[l];
-                double cx = (g.col[l] + cellOffset) * s;
-                double cy = (g.row[l] + cellOffset) * s;
-                b[0] = cx - expectedDistance(v.data, first, step, bins) * s;
-                b[1] = cy - expectedDistance(v.data, first + bins * step, step, bins) * s;
-                b[2] = cx + expectedDistance(v.data, first + 2 * bins * step, step, bins) * s;
-                b[3] = cy + expectedDistance(v.data, first + 3 * bins * step, step, bins) * s;
-            }
-        };
+        return new LocationBoxes(g.size(), (n, l, b) -> {
+            int lv = perLevel ? g.level(l) : 0;
+            TensorView v = views[lv];
+            int local = perLevel ? l - g.levelStart[lv] : l;
+            int step = v.channelStride();
+            int first = v.index(n, regChannelOffset, local);
+            double s = g.stride[l];
+            double cx = (g.col[l] + cellOffset) * s;
+            double cy = (g.row[l] + cellOffset) * s;
+            b[0] = cx - expectedDistance(v.data, first, step, bins) * s;
+            b[1] = cy - expectedDistance(v.data, first + bins * step, step, bins) * s;
+            b[2] = cx + expectedDistance(v.data, first + 2 * bins * step, step, bins) * s;
+            b[3] = cy + expectedDistance(v.data, first + 3 * bins * step, step, bins) * s;
+        });
     }
 
     /** {@code sum_i i * softmax(x)_i} over {@code bins} values starting at {@code first}, {@code step} apart. */

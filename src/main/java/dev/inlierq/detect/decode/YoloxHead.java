@@ -43,26 +43,12 @@ public record YoloxHead(String output, List<Integer> strides, boolean decoded) i
         v.requireChannels(5 + numClasses, "4 box values, objectness, " + numClasses + " classes");
         Grid g = Grid.of(strides, inputWidth, inputHeight);
         v.requireLocations(g.size(), g.describe(strides, inputWidth, inputHeight));
-        return new LocationBoxes() {
-            @Override
-            public int locations() {
-                return g.size();
-            }
-
-            @Override
-            public void box(int n, int l, double[] b) {
-                int i = v.index(n, 0, l);
-                double s = g.stride[l];
-                double cx = (g.col[l] + v.data[i]) * s;
-                double cy = (g.row[l] + v.data[i + 1]) * s;
-                double hw = Math.exp(v.data[i + 2]) * s / 2;
-                double hh = Math.exp(v.data[i + 3]) * s / 2;
-                b[0] = cx - hw;
-                b[1] = cy - hh;
-                b[2] = cx + hw;
-                b[3] = cy + hh;
-            }
-        };
+        return new LocationBoxes(g.size(), (n, l, b) -> {
+            int i = v.index(n, 0, l);
+            double s = g.stride[l];
+            LocationBoxes.centerSize(b, (g.col[l] + v.data[i]) * s, (g.row[l] + v.data[i + 1]) * s,
+                    Math.exp(v.data[i + 2]) * s, Math.exp(v.data[i + 3]) * s);
+        });
     }
 
     @Override
