@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDArray;
  * Called by the executor on every value a node produces, before its consumers run. A hook may return the
  * value unchanged (to observe it), or a replacement (a fake-quantized version, or a detached leaf that
  * requires a gradient, to probe dL/dx). The executor owns and closes what the hook returns; a hook that
- * wants to keep a value must {@code duplicate()} it or mark it in {@link #retain}.
+ * wants to keep a value must mark it in {@link #retain}.
  */
 @FunctionalInterface
 public interface ValueHook {

@@ -1,0 +1,86 @@
+package dev.inlierq.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import dev.inlierq.detect.decode.HeatmapRecipe;
+import dev.inlierq.detect.decode.TensorLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds a detector's per-class score heatmap {@code H[N, C, L]} on the engine, from the raw output arrays
+ * and the decoder's {@link HeatmapRecipe}, with differentiable tensor ops: {@code H[n, c, l] =
+ * act(cls)[c]^e_cls * act(obj)^e_obj}, the parts' locations concatenated. It is the quantity InlierQ's
+ * label-free top-K loss reads (docs/inlierq.md step 1); {@link HeatmapRecipe#evaluate} is its plain-Java
+ * reference.
+ */
+public final class HeatmapBuilder {
+    private HeatmapBuilder() {
+    }
+
+    public static NDArray build(HeatmapRecipe recipe, Map<String, NDArray> outputs) {
+        List<NDArray> parts = new ArrayList<>();
+        try {
+            for (HeatmapRecipe.Part p : recipe.parts()) {
+                NDArray out = outputs.get(p.output());
+                if (out == null) {
+                    throw new IllegalArgumentException("the heatmap reads output '" + p.output() + "', outputs are "
+                            + outputs.keySet());
+                }
+                try (NDArray view = channelsByLocation(out, p.layout(), p.anchors())) {
+                    parts.add(part(view, p));
+                }
+            }
+            return parts.size() == 1 ? parts.remove(0) : NDArrays.concat(new NDList(parts), 2);
+        } finally {
+            parts.forEach(NDArray::close);
+        }
+    }
+
+    /** The output as x[n, k, l] ([N, K, L]) with l = a * S + s, per {@link TensorLayout}. */
+    static NDArray channelsByLocation(NDArray out, TensorLayout layout, int anchors) {
+        long[] s = out.getShape().getShape();
+        long n = s[0];
+        if (layout == TensorLayout.CHANNELS_LAST) {
+            long k = s[s.length - 1];
+            try (NDArray r = out.reshape(n, -1, k)) {
+                return r.transpose(0, 2, 1);
+            }
+        }
+        long k = s[1] / anchors;
+        try (NDArray r = out.reshape(n, anchors, k, -1); NDArray t = r.transpose(0, 2, 1, 3)) {
+            return t.reshape(n, k, -1);
+        }
+    }
+
+    private static NDArray part(NDArray x, HeatmapRecipe.Part p) {
+        NDArray cls = term(x, p.classes());
+        if (p.objectness() == null) {
+            return cls;
+        }
+        try (NDArray obj = term(x, p.objectness())) {
+            NDArray h = cls.mul(obj);
+            cls.close();
+            return h;
+        }
+    }
+
+    private static NDArray term(NDArray x, HeatmapRecipe.Term t) {
+        try (NDArray slice = x.get(new NDIndex().addAllDim().addSliceDim(t.firstChannel(), t.firstChannel() + t.channels()))) {
+            NDArray act = switch (t.activation()) {
+                case NONE -> Kernels.alias(slice);
+                case SIGMOID -> slice.getNDArrayInternal().sigmoid();
+                case SOFTMAX -> slice.softmax(1);
+            };
+            if (t.exponent() == 1.0) {
+                return act;
+            }
+            NDArray pw = act.pow(t.exponent());
+            act.close();
+            return pw;
+        }
+    }
+}
