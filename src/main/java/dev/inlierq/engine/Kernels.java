@@ -153,6 +153,11 @@ final class Kernels {
         return c.compile(n, g, constants);
     }
 
+    /** The i-th input, or null when the node omits that optional trailing input. */
+    static NDArray optional(NDArray[] in, int i) {
+        return i < in.length ? in[i] : null;
+    }
+
     static NDArray[] out(NDArray a) {
         return new NDArray[] {a};
     }
@@ -230,13 +235,13 @@ final class Kernels {
         Shape dil = new Shape(w.dilations());
         if (w.symmetricPads()) {
             Shape pad = new Shape(w.padsBegin());
-            return (in, b) -> in[0].getNDArrayInternal().convolution(in[0], in[1], in[2], stride, pad, dil, groups).toArray(new NDArray[0]);
+            return (in, b) -> in[0].getNDArrayInternal().convolution(in[0], in[1], optional(in, 2), stride, pad, dil, groups).toArray(new NDArray[0]);
         }
         long[] torchPad = torchPad(w.padsBegin(), w.padsEnd());
         Shape zero = new Shape(new long[w.spatialRank()]);
         return (in, b) -> {
             try (NDArray p = in[0].pad(new Shape(torchPad), 0)) {
-                return p.getNDArrayInternal().convolution(p, in[1], in[2], stride, zero, dil, groups).toArray(new NDArray[0]);
+                return p.getNDArrayInternal().convolution(p, in[1], optional(in, 2), stride, zero, dil, groups).toArray(new NDArray[0]);
             }
         };
     }
