@@ -337,7 +337,10 @@ final class Kernels {
         Shape stride = new Shape(w.strides());
         boolean ceil = w.ceilMode();
         boolean include = w.countIncludePad();
-        if (w.symmetricPads() && allAtMostHalf(w.padsBegin(), w.kernel())) {
+        // libtorch's avg_pool as bound by DJL counts padded cells whatever count_include_pad says, so
+        // only count_include_pad=1 (or no padding) may use its padding; otherwise pad explicitly and divide
+        boolean noPad = Arrays.stream(w.padsBegin()).allMatch(v -> v == 0) && Arrays.stream(w.padsEnd()).allMatch(v -> v == 0);
+        if (w.symmetricPads() && allAtMostHalf(w.padsBegin(), w.kernel()) && (include || noPad)) {
             Shape pad = new Shape(w.padsBegin());
             return unary(x -> x.getNDArrayInternal().avgPool(kernel, stride, pad, ceil, include));
         }
