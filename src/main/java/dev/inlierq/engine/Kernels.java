@@ -468,7 +468,7 @@ final class Kernels {
                 long k = integerRepeat ? outDim / inDim : 0;
                 for (int i = 0; i < outDim; i++) {
                     idx[i] = Math.max(0, Math.min(inDim - 1, nearestIndex(spec.nearestMode(), src[i])));
-                    integerRepeat &= idx[i] == i / k;
+                    integerRepeat = integerRepeat && idx[i] == i / k;
                 }
                 if (integerRepeat) {
                     steps[ax] = (in, b) -> out(in[0].repeat(axis, k));
