@@ -246,29 +246,110 @@ final class Kernels {
         };
     }
 
+    /**
+     * ConvTranspose as a stride-1 convolution (DJL's PyTorch engine has no transposed convolution): the
+     * input is zero-stuffed (s - 1 zeros after every element along each spatial axis), padded by
+     * (k - 1) * d - pad at the begin and (k - 1) * d - pad + output_padding at the end (negative amounts
+     * crop), and convolved with the weight transposed per group ([C_in, C_out/g, k...] to
+     * [C_out, C_in/g, k...]) and flipped spatially. Every step is an autograd op.
+     */
     private static Kernel convTranspose(Node n, Graph g, NDManager m) {
-        OpParams.TransposedWindow tw = OpParams.transposedWindow(n, g.shape(n.input(0)), g.shape(n.input(1)));
+        long[] wShape = g.shape(n.input(1));
+        OpParams.TransposedWindow tw = OpParams.transposedWindow(n, g.shape(n.input(0)), wShape);
         OpParams.Window w = tw.window();
         int groups = (int) w.group();
         int sr = w.spatialRank();
-        Shape stride = new Shape(w.strides());
-        Shape dil = new Shape(w.dilations());
-        Shape outPad = new Shape(tw.outputPadding());
-        if (w.symmetricPads()) {
-            Shape pad = new Shape(w.padsBegin());
-            return (in, b) -> in[0].getNDArrayInternal().deconvolution(in[0], in[1], in[2], stride, pad, outPad, dil, groups).toArray(new NDArray[0]);
+        long[] s = w.strides();
+        long[] d = w.dilations();
+        long[] begin = new long[sr];
+        long[] end = new long[sr];
+        boolean strided = false;
+        boolean crops = false;
+        for (int i = 0; i < sr; i++) {
+            long reach = (wShape[2 + i] - 1) * d[i];
+            begin[i] = reach - w.padsBegin()[i];
+            // the stuffed input carries s - 1 trailing zeros already
+            end[i] = reach - w.padsEnd()[i] + tw.outputPadding()[i] - (s[i] - 1);
+            strided |= s[i] != 1;
+            crops |= begin[i] < 0 || end[i] < 0;
         }
+        long[] torchPad = torchPad(Arrays.stream(begin).map(v -> Math.max(0, v)).toArray(),
+                Arrays.stream(end).map(v -> Math.max(0, v)).toArray());
+        // zero-stuffing: [N, C, d1, 1, d2, 1, ...] padded by s - 1 after each inserted axis
+        long[] stuffPad = new long[4 * sr];
+        for (int i = 0; i < sr; i++) {
+            int pairFromLast = 2 * (sr - 1 - i); // the inserted axis after spatial axis i
+            stuffPad[2 * pairFromLast + 1] = s[i] - 1;
+        }
+        long cinG = wShape[0] / groups;
+        long coutG = wShape[1];
+        long[] grouped = new long[wShape.length + 1];
+        grouped[0] = groups;
+        grouped[1] = cinG;
+        grouped[2] = coutG;
+        System.arraycopy(wShape, 2, grouped, 3, sr);
+        int[] swap = new int[grouped.length];
+        for (int i = 0; i < swap.length; i++) {
+            swap[i] = i;
+        }
+        swap[1] = 2;
+        swap[2] = 1;
+        long[] convW = wShape.clone();
+        convW[0] = groups * coutG;
+        convW[1] = cinG;
+        int[] spatial = new int[sr];
+        for (int i = 0; i < sr; i++) {
+            spatial[i] = 2 + i;
+        }
+        Shape ones = new Shape(ones(sr));
         Shape zero = new Shape(new long[sr]);
+        Shape dil = new Shape(d);
+        boolean fStrided = strided;
+        boolean fCrops = crops;
         return (in, b) -> {
-            try (NDList full = in[0].getNDArrayInternal().deconvolution(in[0], in[1], in[2], stride, zero, outPad, dil, groups)) {
-                NDArray f = full.singletonOrThrow();
+            NDArray x = in[0];
+            long[] xs = x.getShape().getShape();
+            NDArray stuffed = x;
+            if (fStrided) {
+                long[] expanded = new long[2 + 2 * sr];
+                long[] merged = new long[2 + sr];
+                expanded[0] = merged[0] = xs[0];
+                expanded[1] = merged[1] = xs[1];
+                for (int i = 0; i < sr; i++) {
+                    expanded[2 + 2 * i] = xs[2 + i];
+                    expanded[3 + 2 * i] = 1;
+                    merged[2 + i] = xs[2 + i] * s[i];
+                }
+                try (NDArray r = x.reshape(expanded); NDArray p = r.pad(new Shape(stuffPad), 0)) {
+                    stuffed = p.reshape(merged);
+                }
+            }
+            NDArray padded = stuffed.pad(new Shape(torchPad), 0);
+            if (stuffed != x) {
+                stuffed.close();
+            }
+            if (fCrops) {
+                long[] ps = padded.getShape().getShape();
                 NDIndex idx = new NDIndex().addAllDim().addAllDim();
                 for (int i = 0; i < sr; i++) {
-                    idx.addSliceDim(w.padsBegin()[i], f.getShape().get(2 + i) - w.padsEnd()[i]);
+                    idx.addSliceDim(Math.max(0, -begin[i]), ps[2 + i] - Math.max(0, -end[i]));
                 }
-                return out(f.get(idx));
+                NDArray cropped = padded.get(idx);
+                padded.close();
+                padded = cropped;
+            }
+            try (NDArray wg = in[1].reshape(grouped); NDArray wt = wg.transpose(swap); NDArray wr = wt.reshape(convW);
+                    NDArray wf = wr.flip(spatial); NDArray px = padded) {
+                return px.getNDArrayInternal().convolution(px, wf, optional(in, 2), ones, zero, dil, groups)
+                        .toArray(new NDArray[0]);
             }
         };
+    }
+
+    private static long[] ones(int n) {
+        long[] a = new long[n];
+        Arrays.fill(a, 1);
+        return a;
     }
 
     private static Kernel batchNorm(Node n, Graph g, NDManager m) {
