@@ -132,7 +132,25 @@ final class Kernels {
         REGISTRY.put(OpType.ReduceMax, (n, g, m) -> reduce(n, g, (x, a, k) -> x.max(a, k)));
         REGISTRY.put(OpType.Shape, (n, g, m) -> (in, b) -> out(in[0].getManager().create(in[0].getShape().getShape())));
         REGISTRY.put(OpType.Equal, (n, g, m) -> (in, b) -> out(in[0].eq(in[1])));
-        REGISTRY.put(OpType.Where, (n, g, m) -> (in, b) -> out(NDArrays.where(in[0], in[1], in[2])));
+        REGISTRY.put(OpType.Where, (n, g, m) -> (in, b) -> {
+            // libtorch's where as bound by DJL does not broadcast: expand all three to the output shape
+            long[] s = in[0].getShape().getShape();
+            for (int i = 1; i < 3; i++) {
+                s = Shapes.broadcast(s, in[i].getShape().getShape());
+            }
+            Shape target = new Shape(s);
+            NDArray[] e = new NDArray[3];
+            for (int i = 0; i < 3; i++) {
+                e[i] = in[i].getShape().equals(target) ? in[i] : in[i].broadcast(target);
+            }
+            NDArray r = NDArrays.where(e[0], e[1], e[2]);
+            for (int i = 0; i < 3; i++) {
+                if (e[i] != in[i]) {
+                    e[i].close();
+                }
+            }
+            return out(r);
+        });
         REGISTRY.put(OpType.Expand, (n, g, m) -> {
             long[] target = OpParams.constLongs(n, 1, g, null);
             return unary(x -> x.broadcast(new Shape(Shapes.broadcast(x.getShape().getShape(), target))));
