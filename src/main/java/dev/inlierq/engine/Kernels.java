@@ -616,18 +616,24 @@ final class Kernels {
         };
     }
 
-    /** Input coordinate of output index i (ONNX Resize coordinate_transformation_mode). */
+    /**
+     * Input coordinate of output index i (ONNX Resize coordinate_transformation_mode), computed in float32
+     * as ONNX Runtime does: at exact .0 / .5 boundaries (scale 0.6 gives 2.5 / 0.6 - 0.5 = 2) a float64
+     * evaluation with the float32 scale lands just below and picks another nearest pixel.
+     */
     static double sourceCoordinate(String mode, long i, double scale, long inDim, long outDim) {
+        float fi = i;
+        float sc = (float) scale;
         return switch (mode) {
-            case "half_pixel" -> (i + 0.5) / scale - 0.5;
-            case "pytorch_half_pixel" -> outDim > 1 ? (i + 0.5) / scale - 0.5 : 0;
-            case "align_corners" -> outDim > 1 ? i * (inDim - 1) / (double) (outDim - 1) : 0;
-            case "asymmetric" -> i / scale;
+            case "half_pixel" -> (fi + 0.5f) / sc - 0.5f;
+            case "pytorch_half_pixel" -> outDim > 1 ? (fi + 0.5f) / sc - 0.5f : 0f;
+            case "align_corners" -> outDim > 1 ? fi * (float) (inDim - 1) / (float) (outDim - 1) : 0f;
+            case "asymmetric" -> fi / sc;
             case "half_pixel_symmetric" -> {
-                double adj = outDim / (inDim * scale);
-                double center = inDim / 2.0;
-                double offset = center * (1 - adj);
-                yield offset + (i + 0.5) / scale - 0.5;
+                float adj = outDim / (inDim * sc);
+                float center = inDim / 2f;
+                float offset = center * (1 - adj);
+                yield offset + (fi + 0.5f) / sc - 0.5f;
             }
             default -> throw new IllegalArgumentException("coordinate_transformation_mode " + mode + " is not supported");
         };
