@@ -412,13 +412,31 @@ final class Kernels {
             Shape pad = new Shape(w.padsBegin());
             return unary(x -> x.getNDArrayInternal().maxPool(kernel, stride, pad, ceil));
         }
-        long[] torchPad = torchPad(w.padsBegin(), w.padsEnd());
+        long[] torchPad = torchPad(w.padsBegin(), exactEndPads(w, g.shape(n.input(0))));
         Shape zero = new Shape(new long[w.spatialRank()]);
         return unary(x -> {
             try (NDArray p = x.pad(new Shape(torchPad), Float.NEGATIVE_INFINITY)) {
-                return p.getNDArrayInternal().maxPool(kernel, stride, zero, ceil);
+                return p.getNDArrayInternal().maxPool(kernel, stride, zero, false);
             }
         });
+    }
+
+    /**
+     * End pads with which floor-mode pooling over the explicitly padded input yields ONNX's output size.
+     * libtorch's ceil_mode over an explicitly padded input keeps a last window that starts in the end
+     * padding, which ONNX (and ONNX Runtime) drop; sizing the end padding exactly and pooling in floor
+     * mode avoids the disagreement.
+     */
+    static long[] exactEndPads(OpParams.Window w, long[] inShape) {
+        int sr = w.spatialRank();
+        long[] end = new long[sr];
+        for (int i = 0; i < sr; i++) {
+            long in = inShape[inShape.length - sr + i];
+            long out = w.outSize(i, in);
+            long eff = (w.kernel()[i] - 1) * w.dilations()[i] + 1;
+            end[i] = Math.max(0, (out - 1) * w.strides()[i] + eff - in - w.padsBegin()[i]);
+        }
+        return end;
     }
 
     private static boolean allAtMostHalf(long[] pads, long[] kernel) {
@@ -443,24 +461,42 @@ final class Kernels {
             Shape pad = new Shape(w.padsBegin());
             return unary(x -> x.getNDArrayInternal().avgPool(kernel, stride, pad, ceil, include));
         }
-        long[] torchPad = torchPad(w.padsBegin(), w.padsEnd());
-        Shape zero = new Shape(new long[w.spatialRank()]);
+        // explicit padding sized to ONNX's output, floor-mode pooling, and division by the number of cells
+        // ONNX counts in each window (real cells, plus declared padding when count_include_pad)
+        long[] inShape = g.shape(n.input(0));
+        int sr = w.spatialRank();
+        long[] endX = exactEndPads(w, inShape);
+        long[] torchPad = torchPad(w.padsBegin(), endX);
+        Shape zero = new Shape(new long[sr]);
+        long[] maskShape = new long[2 + sr];
+        maskShape[0] = 1;
+        maskShape[1] = 1;
+        long[] maskBegin = new long[sr];
+        long[] maskEnd = new long[sr];
+        for (int i = 0; i < sr; i++) {
+            long in = inShape[inShape.length - sr + i];
+            long declaredEnd = Math.min(w.padsEnd()[i], endX[i]);
+            maskShape[2 + i] = include ? w.padsBegin()[i] + in + declaredEnd : in;
+            maskBegin[i] = include ? 0 : w.padsBegin()[i];
+            maskEnd[i] = include ? endX[i] - declaredEnd : endX[i];
+        }
+        NDArray count;
+        try (NDArray ones = m.ones(new Shape(maskShape)); NDArray mask = ones.pad(new Shape(torchPad(maskBegin, maskEnd)), 0)) {
+            count = mask.getNDArrayInternal().avgPool(kernel, stride, zero, false, true);
+        }
+        boolean fullWindows;
+        try (NDArray isOne = count.eq(1f); NDArray all = isOne.all()) {
+            fullWindows = all.getBoolean();
+        }
         return unary(x -> {
             try (NDArray p = x.pad(new Shape(torchPad), 0)) {
-                NDArray sum = p.getNDArrayInternal().avgPool(kernel, stride, zero, ceil, true);
-                if (include) {
-                    return sum;
+                NDArray mean = p.getNDArrayInternal().avgPool(kernel, stride, zero, false, true);
+                if (fullWindows) {
+                    return mean;
                 }
-                long[] ones = x.getShape().getShape().clone();
-                ones[0] = 1;
-                ones[1] = 1;
-                try (NDArray one = x.getManager().ones(new Shape(ones));
-                        NDArray onePad = one.pad(new Shape(torchPad), 0);
-                        NDArray frac = onePad.getNDArrayInternal().avgPool(kernel, stride, zero, ceil, true)) {
-                    NDArray r = sum.div(frac);
-                    sum.close();
-                    return r;
-                }
+                NDArray r = mean.div(count);
+                mean.close();
+                return r;
             }
         });
     }
