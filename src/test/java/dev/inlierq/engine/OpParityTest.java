@@ -332,6 +332,8 @@ class OpParityTest {
         c.add(new Case("LeakyRelu default alpha", single(model(9, in), "LeakyRelu", none())));
         c.add(new Case("PRelu per-channel slope", single(model(13, in)
                 .initializer("slope", s(3, 1, 1), w.uniform(0.05f, 0.5f, 3, 1, 1)), "PRelu", none(), "slope")));
+        c.add(new Case("PRelu on [N,C] with slope [C]", single(model(13, s(-1, 6))
+                .initializer("slope", s(6), w.uniform(0.05f, 0.5f, 6)), "PRelu", none(), "slope")));
         c.add(new Case("PRelu single slope", single(model(9, in)
                 .initializer("slope", s(1), 0.25f), "PRelu", none(), "slope")));
         c.add(new Case("Sigmoid", single(model(13, in), "Sigmoid", none())).range(-6, 6));
@@ -486,6 +488,10 @@ class OpParityTest {
                 n -> n.s("mode", "reflect"), "p")));
         c.add(new Case("Pad opset 11 edge", single(model(11, in).int64s("p", pads), "Pad",
                 n -> n.s("mode", "edge"), "p")));
+        c.add(new Case("Pad opset 18 axes input [2,3] reflect", single(model(18, in)
+                .int64s("p", 1, 2, 2, 1).int64s("a", 2, 3), "Pad", n -> n.s("mode", "reflect"), "p", "", "a")));
+        c.add(new Case("Pad opset 18 negative axes constant value", single(model(18, in)
+                .int64s("p", 0, 3, 2, 0).scalar("v", 2f).int64s("a", -2, -1), "Pad", none(), "p", "v", "a")));
         c.add(new Case("Pad opset 13 constant on channel axis", single(model(13, in)
                 .int64s("p", 0, 1, 0, 0, 0, 2, 0, 0).scalar("v", 0.25f), "Pad", none(), "p", "v")));
 
@@ -555,6 +561,13 @@ class OpParityTest {
                 "Upsample", n -> n.s("mode", "linear"), "sc")));
         c.add(new Case("Upsample opset 9 nearest x3/x2", single(model(9, rin).initializer("sc", s(4), 1, 1, 3, 2),
                 "Upsample", n -> n.s("mode", "nearest"), "sc")));
+        c.add(new Case("Upsample opset 9 linear x1.5", single(model(9, rin).initializer("sc", s(4), 1, 1, 1.5f, 1.5f),
+                "Upsample", n -> n.s("mode", "linear"), "sc")));
+        c.add(new Case("Upsample opset 9 nearest x1.5/x2.5", single(model(9, rin)
+                .initializer("sc", s(4), 1, 1, 1.5f, 2.5f), "Upsample", n -> n.s("mode", "nearest"), "sc")));
+        c.add(new Case("Resize opset 11 linear sizes input", resize11(rin, "linear",
+                n -> n.s("coordinate_transformation_mode", "pytorch_half_pixel"), null, new long[] {1, 2, 7, 3}))
+                .batches(1));
         c.add(new Case("Upsample opset 7 scales attribute", single(model(7, rin), "Upsample",
                 n -> n.s("mode", "nearest").floats("scales", 1, 1, 2, 2))));
         return c;
@@ -592,6 +605,9 @@ class OpParityTest {
 
         c.add(new Case("Split opset 11 attribute uneven [1,2,1]", model(11, in)
                 .node("Split", X).out("a", "b", "d").i("axis", 1).ints("split", 1, 2, 1).end()
+                .output("a").output("b").output("d")));
+        c.add(new Case("Split opset 11 equal thirds of 6 channels", model(11, s(-1, 6, 2, 3))
+                .node("Split", X).out("a", "b", "d").i("axis", 1).end()
                 .output("a").output("b").output("d")));
         c.add(new Case("Split opset 13 input uneven [3,2] axis -1", model(13, in)
                 .int64s("sp", 3, 2)
