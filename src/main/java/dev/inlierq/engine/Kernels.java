@@ -79,7 +79,7 @@ final class Kernels {
         REGISTRY.put(OpType.Abs, (n, g, m) -> unary(NDArray::abs));
         REGISTRY.put(OpType.Floor, (n, g, m) -> unary(NDArray::floor));
         REGISTRY.put(OpType.Ceil, (n, g, m) -> unary(NDArray::ceil));
-        REGISTRY.put(OpType.Identity, (n, g, m) -> unary(NDArray::duplicate));
+        REGISTRY.put(OpType.Identity, (n, g, m) -> unary(Kernels::alias));
         REGISTRY.put(OpType.Cast, (n, g, m) -> {
             DataType to = dataType((int) n.attrs().getInt("to", 1));
             return unary(x -> x.toType(to, true));
@@ -171,6 +171,15 @@ final class Kernels {
         return c.compile(n, g, constants);
     }
 
+    /**
+     * A new handle on the same values that stays in the autograd graph. DJL's {@code duplicate()} clones
+     * without recording a gradient function, so a kernel returning it cut every gradient flowing through
+     * Identity, a bound-less Clip, single-input Max/Min, a no-op Resize or Reduce, and edge/reflect Pad.
+     */
+    static NDArray alias(NDArray x) {
+        return x.reshape(x.getShape());
+    }
+
     /** The i-th input, or null when the node omits that optional trailing input. */
     static NDArray optional(NDArray[] in, int i) {
         return i < in.length ? in[i] : null;
@@ -228,13 +237,13 @@ final class Kernels {
                 }
                 acc = next;
             }
-            return out(acc == in[0] ? acc.duplicate() : acc);
+            return out(acc == in[0] ? alias(acc) : acc);
         };
     }
 
     static NDArray clip(NDArray x, float lo, float hi) {
         if (Float.isInfinite(lo) && Float.isInfinite(hi)) {
-            return x.duplicate();
+            return alias(x);
         }
         if (Float.isInfinite(lo)) {
             return x.minimum(hi);
@@ -531,7 +540,7 @@ final class Kernels {
             throw new IllegalArgumentException(n + ": Pad mode " + p.mode() + " is not supported");
         }
         return unary(x -> {
-            NDArray cur = x.duplicate();
+            NDArray cur = alias(x);
             for (int ax = 0; ax < r; ax++) {
                 long before = p.begin()[ax];
                 long after = p.end()[ax];
@@ -648,7 +657,7 @@ final class Kernels {
                 }
                 cur = next;
             }
-            return out(cur == in[0] ? cur.duplicate() : cur);
+            return out(cur == in[0] ? alias(cur) : cur);
         };
     }
 
@@ -844,7 +853,7 @@ final class Kernels {
         boolean keep = n.attrs().getInt("keepdims", 1) != 0;
         boolean noop = n.attrs().getInt("noop_with_empty_axes", 0) != 0;
         if ((axes == null || axes.length == 0) && noop) {
-            return unary(NDArray::duplicate);
+            return unary(Kernels::alias);
         }
         int[] ax;
         if (axes == null || axes.length == 0) {
