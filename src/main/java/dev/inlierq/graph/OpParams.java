@@ -303,7 +303,8 @@ public final class OpParams {
                 throw new IllegalArgumentException(n + ": Resize needs constant scales or sizes");
             }
             for (int i = 0; i < r; i++) {
-                out[i] = (long) Math.floor(inShape[i] * (double) scales[i]);
+                // float32 product, as ONNX Runtime computes it: 10 * 0.7f is 7 in float32, 6.99999988 in float64
+                out[i] = (long) Math.floor((float) inShape[i] * scales[i]);
             }
         }
         return new ResizeSpec(out, scales, mode, coord, nearest);
