@@ -542,6 +542,10 @@ class OpParityTest {
                                         .s("nearest_mode", nm), "", "sc")));
             }
         }
+        c.add(new Case("Resize opset 13 nearest scale 0.7 on 10 (float32 output size)", single(model(13, s(-1, 2, 10, 10))
+                .initializer("sc", s(4), 1, 1, 0.7f, 0.7f), "Resize", n -> n.s("mode", "nearest"), "", "sc")));
+        c.add(new Case("Resize opset 13 linear scale 0.7 on 10 (float32 output size)", single(model(13, s(-1, 2, 10, 10))
+                .initializer("sc", s(4), 1, 1, 0.7f, 0.7f), "Resize", n -> n.s("mode", "linear"), "", "sc")));
         c.add(new Case("Resize opset 13 nearest x2 default modes", single(model(13, rin)
                 .initializer("sc", s(4), 1, 1, 2, 2), "Resize", n -> n.s("mode", "nearest"), "", "sc")));
         c.add(new Case("Resize opset 13 linear sizes input", single(model(13, rin).int64s("sz", 1, 2, 9, 7),
