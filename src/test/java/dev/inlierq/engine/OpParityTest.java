@@ -805,6 +805,19 @@ class OpParityTest {
                 .node("Relu", "i1").out("r").end()
                 .node("Identity", "r").out(Y).end().output(Y)).keeps(OpType.Identity));
         c.add(new Case("Identity of the input as graph output", single(model(13, in), "Identity", none())));
+        c.add(new Case("Two outputs, one feeding the other", model(13, in)
+                .node("Relu", X).out("r").end()
+                .node("Sigmoid", "r").out(Y).end()
+                .output("r").output(Y)));
+        c.add(new Case("A constant graph output beside a computed one (batch 1: the constant has no batch)", model(13, in)
+                .node("Constant").out("k").tensor("value", s(2, 3), 1, 2, 3, 4, 5, 6).end()
+                .node("Relu", X).out(Y).end()
+                .output(Y).output("k")).batches(1));
+        c.add(new Case("A graph output folded from the input shape (batch 1)", model(13, in)
+                .node("Shape", X).out("shp").end()
+                .node("Cast", "shp").out("sf").i("to", 1).end()
+                .node("Relu", X).out(Y).end()
+                .output(Y).output("sf")).batches(1));
 
         c.add(new Case("Shape->Gather->Unsqueeze->Concat->Reshape", model(13, in)
                 .node("Shape", X).out("shp").end()
