@@ -463,7 +463,7 @@ class OpParityTest {
         }
         c.add(new Case("AveragePool k2 s2 no pads", single(model(11, even), "AveragePool",
                 n -> n.ints("kernel_shape", 2, 2).ints("strides", 2, 2))));
-        c.add(new Case("AveragePool k5 s1 pads 2 (wider than half kernel? no) opset 9", single(model(9, in),
+        c.add(new Case("AveragePool k5 s1 pads 2 opset 9", single(model(9, in),
                 "AveragePool", n -> n.ints("kernel_shape", 5, 5).ints("pads", 2, 2, 2, 2))));
         c.add(new Case("GlobalAveragePool", single(model(13, in), "GlobalAveragePool", none())));
         c.add(new Case("GlobalAveragePool opset 7", single(model(7, s(-1, 5, 3, 7)), "GlobalAveragePool", none())));
@@ -805,6 +805,22 @@ class OpParityTest {
                 .node("Relu", "i1").out("r").end()
                 .node("Identity", "r").out(Y).end().output(Y)).keeps(OpType.Identity));
         c.add(new Case("Identity of the input as graph output", single(model(13, in), "Identity", none())));
+        Weights w2 = new Weights(17);
+        c.add(new Case("Fixed batch-1 input: Conv, Reshape [1,-1], Softmax", model(13, s(1, 3, 4, 5))
+                .initializer("w", s(2, 3, 3, 3), w2.normal(2, 3, 3, 3)).int64s("t", 1, -1)
+                .node("Conv", X, "w").out("c").ints("pads", 1, 1, 1, 1).end()
+                .node("Reshape", "c", "t").out("r").end()
+                .node("Softmax", "r").out(Y).i("axis", 1).end().output(Y)).againstOrtPerSample());
+        c.add(new Case("Fixed batch-1 input: Flatten, Gemm", model(11, s(1, 3, 2, 2))
+                .initializer("w", s(4, 12), w2.normal(4, 12)).initializer("b", s(4), w2.normal(4))
+                .node("Flatten", X).out("f").end()
+                .node("Gemm", "f", "w", "b").out(Y).i("transB", 1).end().output(Y)).againstOrtPerSample());
+        c.add(new Case("IR 3 opset 8: initializers listed as graph inputs", model(8, s(-1, 3, 4, 5))
+                .initializer("w", s(2, 3, 3, 3), w2.normal(2, 3, 3, 3)).initializer("b", s(2), w2.normal(2))
+                .initializer("k", s(1), 0.5f)
+                .node("Conv", X, "w", "b").out("c").ints("pads", 1, 1, 1, 1).end()
+                .node("Mul", "c", "k").out(Y).end().output(Y)
+                .irVersion(3).initializersAsInputs()));
         c.add(new Case("Two outputs, one feeding the other", model(13, in)
                 .node("Relu", X).out("r").end()
                 .node("Sigmoid", "r").out(Y).end()

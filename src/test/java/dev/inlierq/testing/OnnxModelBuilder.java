@@ -45,6 +45,7 @@ public final class OnnxModelBuilder {
     private final Map<String, OnnxMl.TensorProto> initializers = new LinkedHashMap<>();
     private final List<NodeBuilder> nodes = new ArrayList<>();
     private final Map<String, Integer> outputs = new LinkedHashMap<>();
+    private boolean initializersAsInputs;
 
     private OnnxModelBuilder(int opset) {
         if (opset < 1 || opset > MAX_OPSET) {
@@ -92,6 +93,15 @@ public final class OnnxModelBuilder {
             throw new IllegalArgumentException("ir_version: expected >= 3, got " + v);
         }
         this.irVersion = v;
+        return this;
+    }
+
+    /**
+     * Also lists every initializer among the graph inputs, after the real inputs, as IR 3 requires and
+     * older exporters did (keep_initializers_as_inputs).
+     */
+    public OnnxModelBuilder initializersAsInputs() {
+        this.initializersAsInputs = true;
         return this;
     }
 
@@ -228,6 +238,15 @@ public final class OnnxModelBuilder {
             g.addInput(valueInfo(e.getKey(), OnnxMl.TensorProto.DataType.FLOAT_VALUE, shape.build()));
         }
         g.addAllInitializer(initializers.values());
+        if (initializersAsInputs) {
+            for (OnnxMl.TensorProto t : initializers.values()) {
+                OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
+                for (long d : t.getDimsList()) {
+                    shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+                }
+                g.addInput(valueInfo(t.getName(), t.getDataType(), shape.build()));
+            }
+        }
         for (var e : outputs.entrySet()) {
             g.addOutput(valueInfo(e.getKey(), e.getValue(), null));
         }
