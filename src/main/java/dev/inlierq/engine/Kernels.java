@@ -710,26 +710,45 @@ final class Kernels {
     private static Kernel slice(Node n, Graph g, NDManager m) {
         long[] inShape = g.shape(n.input(0));
         OpParams.SliceSpec s = OpParams.slice(n, inShape, g);
-        int bax = -1;
         NDIndex idx = new NDIndex();
-        boolean needsFlip = false;
+        boolean plain = true;
+        // negative steps (x[..., ::-1] exports): an explicit index list along that axis, gathered after
+        // the positive-step axes are sliced
+        Map<Integer, long[]> reversed = new java.util.TreeMap<>();
         for (int i = 0; i < inShape.length; i++) {
+            long start = s.starts()[i];
+            long end = s.ends()[i];
             long step = s.steps()[i];
             if (step < 0) {
-                needsFlip = true;
-            }
-        }
-        if (needsFlip) {
-            throw new IllegalArgumentException(n + ": negative Slice steps are not supported");
-        }
-        for (int i = 0; i < inShape.length; i++) {
-            if (s.starts()[i] == 0 && s.ends()[i] == inShape[i] && s.steps()[i] == 1) {
+                int count = (int) Math.max(0, (start - end - step - 1) / -step);
+                long[] list = new long[count];
+                for (int k = 0; k < count; k++) {
+                    list[k] = start + k * step;
+                }
+                reversed.put(i, list);
+                idx.addAllDim();
+            } else if (start == 0 && end == inShape[i] && step == 1) {
                 idx.addAllDim();
             } else {
-                idx.addSliceDim(s.starts()[i], s.ends()[i], s.steps()[i]);
+                idx.addSliceDim(start, end, step);
+                plain = false;
             }
         }
-        return unary(x -> x.get(idx));
+        if (reversed.isEmpty()) {
+            return unary(x -> x.get(idx));
+        }
+        boolean slicePositive = !plain;
+        return unary(x -> {
+            NDArray cur = slicePositive ? x.get(idx) : x;
+            for (var e : reversed.entrySet()) {
+                NDArray next = select(cur, e.getKey(), e.getValue());
+                if (cur != x) {
+                    cur.close();
+                }
+                cur = next;
+            }
+            return cur;
+        });
     }
 
     private static Kernel gather(Node n, Graph g, NDManager m) {
