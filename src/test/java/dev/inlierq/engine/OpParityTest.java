@@ -642,6 +642,12 @@ class OpParityTest {
                 "Slice", none(), "st", "en", "ax", "sp")));
         c.add(new Case("Slice all axes without axes input", single(model(13, sl)
                 .int64s("st", 0, 1, 2, 0).int64s("en", BIG, 4, 6, -2), "Slice", none(), "st", "en")));
+        c.add(new Case("Slice step -1 reversing the channels (BGR<->RGB export)", single(model(13, sl)
+                .int64s("st", -1).int64s("en", Long.MIN_VALUE).int64s("ax", 1).int64s("sp", -1),
+                "Slice", none(), "st", "en", "ax", "sp")));
+        c.add(new Case("Slice step -2 on the width with a positive step on the height", single(model(13, sl)
+                .int64s("st", 5, 1).int64s("en", 0, BIG).int64s("ax", 3, 2).int64s("sp", -2, 2),
+                "Slice", none(), "st", "en", "ax", "sp")));
         c.add(new Case("Slice opset 9 attributes", single(model(9, sl), "Slice",
                 n -> n.ints("starts", 1, -4).ints("ends", 3, 1000).ints("axes", 1, 3))));
 
