@@ -246,7 +246,13 @@ public final class GraphExecutor implements AutoCloseable {
         }
         Map<String, NDArray> result = new LinkedHashMap<>();
         for (ValueInfo o : graph.outputs()) {
-            result.put(o.name(), values.get(o.name()));
+            NDArray v = values.get(o.name());
+            if (v == null && weights.containsKey(o.name())) {
+                // an output the preparer folded to a constant: a copy the caller's scope owns
+                v = weights.get(o.name()).duplicate();
+                v.attach(scope);
+            }
+            result.put(o.name(), v);
         }
         return result;
     }

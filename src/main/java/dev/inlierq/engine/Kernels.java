@@ -132,7 +132,25 @@ final class Kernels {
         REGISTRY.put(OpType.ReduceMax, (n, g, m) -> reduce(n, g, (x, a, k) -> x.max(a, k)));
         REGISTRY.put(OpType.Shape, (n, g, m) -> (in, b) -> out(in[0].getManager().create(in[0].getShape().getShape())));
         REGISTRY.put(OpType.Equal, (n, g, m) -> (in, b) -> out(in[0].eq(in[1])));
-        REGISTRY.put(OpType.Where, (n, g, m) -> (in, b) -> out(NDArrays.where(in[0], in[1], in[2])));
+        REGISTRY.put(OpType.Where, (n, g, m) -> (in, b) -> {
+            // libtorch's where as bound by DJL does not broadcast: expand all three to the output shape
+            long[] s = in[0].getShape().getShape();
+            for (int i = 1; i < 3; i++) {
+                s = Shapes.broadcast(s, in[i].getShape().getShape());
+            }
+            Shape target = new Shape(s);
+            NDArray[] e = new NDArray[3];
+            for (int i = 0; i < 3; i++) {
+                e[i] = in[i].getShape().equals(target) ? in[i] : in[i].broadcast(target);
+            }
+            NDArray r = NDArrays.where(e[0], e[1], e[2]);
+            for (int i = 0; i < 3; i++) {
+                if (e[i] != in[i]) {
+                    e[i].close();
+                }
+            }
+            return out(r);
+        });
         REGISTRY.put(OpType.Expand, (n, g, m) -> {
             long[] target = OpParams.constLongs(n, 1, g, null);
             return unary(x -> x.broadcast(new Shape(Shapes.broadcast(x.getShape().getShape(), target))));
@@ -154,11 +172,17 @@ final class Kernels {
     }
 
     /**
-     * A new handle on the same values that stays in the autograd graph (DJL's {@code duplicate()} copies
-     * detached, which would silently cut gradients).
+     * A new handle on the same values that stays in the autograd graph. DJL's {@code duplicate()} clones
+     * without recording a gradient function, so a kernel returning it cut every gradient flowing through
+     * Identity, a bound-less Clip, single-input Max/Min, a no-op Resize or Reduce, and edge/reflect Pad.
      */
     static NDArray alias(NDArray x) {
         return x.reshape(x.getShape());
+    }
+
+    /** The i-th input, or null when the node omits that optional trailing input. */
+    static NDArray optional(NDArray[] in, int i) {
+        return i < in.length ? in[i] : null;
     }
 
     static NDArray[] out(NDArray a) {
@@ -238,40 +262,121 @@ final class Kernels {
         Shape dil = new Shape(w.dilations());
         if (w.symmetricPads()) {
             Shape pad = new Shape(w.padsBegin());
-            return (in, b) -> in[0].getNDArrayInternal().convolution(in[0], in[1], in[2], stride, pad, dil, groups).toArray(new NDArray[0]);
+            return (in, b) -> in[0].getNDArrayInternal().convolution(in[0], in[1], optional(in, 2), stride, pad, dil, groups).toArray(new NDArray[0]);
         }
         long[] torchPad = torchPad(w.padsBegin(), w.padsEnd());
         Shape zero = new Shape(new long[w.spatialRank()]);
         return (in, b) -> {
             try (NDArray p = in[0].pad(new Shape(torchPad), 0)) {
-                return p.getNDArrayInternal().convolution(p, in[1], in[2], stride, zero, dil, groups).toArray(new NDArray[0]);
+                return p.getNDArrayInternal().convolution(p, in[1], optional(in, 2), stride, zero, dil, groups).toArray(new NDArray[0]);
             }
         };
     }
 
+    /**
+     * ConvTranspose as a stride-1 convolution (DJL's PyTorch engine has no transposed convolution): the
+     * input is zero-stuffed (s - 1 zeros after every element along each spatial axis), padded by
+     * (k - 1) * d - pad at the begin and (k - 1) * d - pad + output_padding at the end (negative amounts
+     * crop), and convolved with the weight transposed per group ([C_in, C_out/g, k...] to
+     * [C_out, C_in/g, k...]) and flipped spatially. Every step is an autograd op.
+     */
     private static Kernel convTranspose(Node n, Graph g, NDManager m) {
-        OpParams.TransposedWindow tw = OpParams.transposedWindow(n, g.shape(n.input(0)), g.shape(n.input(1)));
+        long[] wShape = g.shape(n.input(1));
+        OpParams.TransposedWindow tw = OpParams.transposedWindow(n, g.shape(n.input(0)), wShape);
         OpParams.Window w = tw.window();
         int groups = (int) w.group();
         int sr = w.spatialRank();
-        Shape stride = new Shape(w.strides());
-        Shape dil = new Shape(w.dilations());
-        Shape outPad = new Shape(tw.outputPadding());
-        if (w.symmetricPads()) {
-            Shape pad = new Shape(w.padsBegin());
-            return (in, b) -> in[0].getNDArrayInternal().deconvolution(in[0], in[1], in[2], stride, pad, outPad, dil, groups).toArray(new NDArray[0]);
+        long[] s = w.strides();
+        long[] d = w.dilations();
+        long[] begin = new long[sr];
+        long[] end = new long[sr];
+        boolean strided = false;
+        boolean crops = false;
+        for (int i = 0; i < sr; i++) {
+            long reach = (wShape[2 + i] - 1) * d[i];
+            begin[i] = reach - w.padsBegin()[i];
+            // the stuffed input carries s - 1 trailing zeros already
+            end[i] = reach - w.padsEnd()[i] + tw.outputPadding()[i] - (s[i] - 1);
+            strided |= s[i] != 1;
+            crops |= begin[i] < 0 || end[i] < 0;
         }
+        long[] torchPad = torchPad(Arrays.stream(begin).map(v -> Math.max(0, v)).toArray(),
+                Arrays.stream(end).map(v -> Math.max(0, v)).toArray());
+        // zero-stuffing: [N, C, d1, 1, d2, 1, ...] padded by s - 1 after each inserted axis
+        long[] stuffPad = new long[4 * sr];
+        for (int i = 0; i < sr; i++) {
+            int pairFromLast = 2 * (sr - 1 - i); // the inserted axis after spatial axis i
+            stuffPad[2 * pairFromLast + 1] = s[i] - 1;
+        }
+        long cinG = wShape[0] / groups;
+        long coutG = wShape[1];
+        long[] grouped = new long[wShape.length + 1];
+        grouped[0] = groups;
+        grouped[1] = cinG;
+        grouped[2] = coutG;
+        System.arraycopy(wShape, 2, grouped, 3, sr);
+        int[] swap = new int[grouped.length];
+        for (int i = 0; i < swap.length; i++) {
+            swap[i] = i;
+        }
+        swap[1] = 2;
+        swap[2] = 1;
+        long[] convW = wShape.clone();
+        convW[0] = groups * coutG;
+        convW[1] = cinG;
+        int[] spatial = new int[sr];
+        for (int i = 0; i < sr; i++) {
+            spatial[i] = 2 + i;
+        }
+        Shape ones = new Shape(ones(sr));
         Shape zero = new Shape(new long[sr]);
+        Shape dil = new Shape(d);
+        boolean fStrided = strided;
+        boolean fCrops = crops;
         return (in, b) -> {
-            try (NDList full = in[0].getNDArrayInternal().deconvolution(in[0], in[1], in[2], stride, zero, outPad, dil, groups)) {
-                NDArray f = full.singletonOrThrow();
+            NDArray x = in[0];
+            long[] xs = x.getShape().getShape();
+            NDArray stuffed = x;
+            if (fStrided) {
+                long[] expanded = new long[2 + 2 * sr];
+                long[] merged = new long[2 + sr];
+                expanded[0] = merged[0] = xs[0];
+                expanded[1] = merged[1] = xs[1];
+                for (int i = 0; i < sr; i++) {
+                    expanded[2 + 2 * i] = xs[2 + i];
+                    expanded[3 + 2 * i] = 1;
+                    merged[2 + i] = xs[2 + i] * s[i];
+                }
+                try (NDArray r = x.reshape(expanded); NDArray p = r.pad(new Shape(stuffPad), 0)) {
+                    stuffed = p.reshape(merged);
+                }
+            }
+            NDArray padded = stuffed.pad(new Shape(torchPad), 0);
+            if (stuffed != x) {
+                stuffed.close();
+            }
+            if (fCrops) {
+                long[] ps = padded.getShape().getShape();
                 NDIndex idx = new NDIndex().addAllDim().addAllDim();
                 for (int i = 0; i < sr; i++) {
-                    idx.addSliceDim(w.padsBegin()[i], f.getShape().get(2 + i) - w.padsEnd()[i]);
+                    idx.addSliceDim(Math.max(0, -begin[i]), ps[2 + i] - Math.max(0, -end[i]));
                 }
-                return out(f.get(idx));
+                NDArray cropped = padded.get(idx);
+                padded.close();
+                padded = cropped;
+            }
+            try (NDArray wg = in[1].reshape(grouped); NDArray wt = wg.transpose(swap); NDArray wr = wt.reshape(convW);
+                    NDArray wf = wr.flip(spatial); NDArray px = padded) {
+                return px.getNDArrayInternal().convolution(px, wf, optional(in, 2), ones, zero, dil, groups)
+                        .toArray(new NDArray[0]);
             }
         };
+    }
+
+    private static long[] ones(int n) {
+        long[] a = new long[n];
+        Arrays.fill(a, 1);
+        return a;
     }
 
     private static Kernel batchNorm(Node n, Graph g, NDManager m) {
@@ -319,11 +424,11 @@ final class Kernels {
             Shape pad = new Shape(w.padsBegin());
             return unary(x -> x.getNDArrayInternal().maxPool(kernel, stride, pad, ceil));
         }
-        long[] torchPad = torchPad(w.padsBegin(), w.padsEnd());
+        long[] torchPad = torchPad(w.padsBegin(), exactEndPads(w, g.shape(n.input(0))));
         Shape zero = new Shape(new long[w.spatialRank()]);
         return unary(x -> {
             try (NDArray p = x.pad(new Shape(torchPad), Float.NEGATIVE_INFINITY)) {
-                return p.getNDArrayInternal().maxPool(kernel, stride, zero, ceil);
+                return p.getNDArrayInternal().maxPool(kernel, stride, zero, false);
             }
         });
     }
@@ -347,6 +452,24 @@ final class Kernels {
         });
     }
 
+    /**
+     * End pads with which floor-mode pooling over the explicitly padded input yields ONNX's output size.
+     * libtorch's ceil_mode over an explicitly padded input keeps a last window that starts in the end
+     * padding, which ONNX (and ONNX Runtime) drop; sizing the end padding exactly and pooling in floor
+     * mode avoids the disagreement.
+     */
+    static long[] exactEndPads(OpParams.Window w, long[] inShape) {
+        int sr = w.spatialRank();
+        long[] end = new long[sr];
+        for (int i = 0; i < sr; i++) {
+            long in = inShape[inShape.length - sr + i];
+            long out = w.outSize(i, in);
+            long eff = (w.kernel()[i] - 1) * w.dilations()[i] + 1;
+            end[i] = Math.max(0, (out - 1) * w.strides()[i] + eff - in - w.padsBegin()[i]);
+        }
+        return end;
+    }
+
     private static boolean allAtMostHalf(long[] pads, long[] kernel) {
         for (int i = 0; i < pads.length; i++) {
             if (pads[i] > kernel[i] / 2) {
@@ -362,28 +485,49 @@ final class Kernels {
         Shape stride = new Shape(w.strides());
         boolean ceil = w.ceilMode();
         boolean include = w.countIncludePad();
-        if (w.symmetricPads() && allAtMostHalf(w.padsBegin(), w.kernel())) {
+        // libtorch's avg_pool as bound by DJL counts padded cells whatever count_include_pad says, so
+        // only count_include_pad=1 (or no padding) may use its padding; otherwise pad explicitly and divide
+        boolean noPad = Arrays.stream(w.padsBegin()).allMatch(v -> v == 0) && Arrays.stream(w.padsEnd()).allMatch(v -> v == 0);
+        if (w.symmetricPads() && allAtMostHalf(w.padsBegin(), w.kernel()) && (include || noPad)) {
             Shape pad = new Shape(w.padsBegin());
             return unary(x -> x.getNDArrayInternal().avgPool(kernel, stride, pad, ceil, include));
         }
-        long[] torchPad = torchPad(w.padsBegin(), w.padsEnd());
-        Shape zero = new Shape(new long[w.spatialRank()]);
+        // explicit padding sized to ONNX's output, floor-mode pooling, and division by the number of cells
+        // ONNX counts in each window (real cells, plus declared padding when count_include_pad)
+        long[] inShape = g.shape(n.input(0));
+        int sr = w.spatialRank();
+        long[] endX = exactEndPads(w, inShape);
+        long[] torchPad = torchPad(w.padsBegin(), endX);
+        Shape zero = new Shape(new long[sr]);
+        long[] maskShape = new long[2 + sr];
+        maskShape[0] = 1;
+        maskShape[1] = 1;
+        long[] maskBegin = new long[sr];
+        long[] maskEnd = new long[sr];
+        for (int i = 0; i < sr; i++) {
+            long in = inShape[inShape.length - sr + i];
+            long declaredEnd = Math.min(w.padsEnd()[i], endX[i]);
+            maskShape[2 + i] = include ? w.padsBegin()[i] + in + declaredEnd : in;
+            maskBegin[i] = include ? 0 : w.padsBegin()[i];
+            maskEnd[i] = include ? endX[i] - declaredEnd : endX[i];
+        }
+        NDArray count;
+        try (NDArray ones = m.ones(new Shape(maskShape)); NDArray mask = ones.pad(new Shape(torchPad(maskBegin, maskEnd)), 0)) {
+            count = mask.getNDArrayInternal().avgPool(kernel, stride, zero, false, true);
+        }
+        boolean fullWindows;
+        try (NDArray isOne = count.eq(1f); NDArray all = isOne.all()) {
+            fullWindows = all.getBoolean();
+        }
         return unary(x -> {
             try (NDArray p = x.pad(new Shape(torchPad), 0)) {
-                NDArray sum = p.getNDArrayInternal().avgPool(kernel, stride, zero, ceil, true);
-                if (include) {
-                    return sum;
+                NDArray mean = p.getNDArrayInternal().avgPool(kernel, stride, zero, false, true);
+                if (fullWindows) {
+                    return mean;
                 }
-                long[] ones = x.getShape().getShape().clone();
-                ones[0] = 1;
-                ones[1] = 1;
-                try (NDArray one = x.getManager().ones(new Shape(ones));
-                        NDArray onePad = one.pad(new Shape(torchPad), 0);
-                        NDArray frac = onePad.getNDArrayInternal().avgPool(kernel, stride, zero, ceil, true)) {
-                    NDArray r = sum.div(frac);
-                    sum.close();
-                    return r;
-                }
+                NDArray r = mean.div(count);
+                mean.close();
+                return r;
             }
         });
     }
@@ -490,7 +634,7 @@ final class Kernels {
                 long k = integerRepeat ? outDim / inDim : 0;
                 for (int i = 0; i < outDim; i++) {
                     idx[i] = Math.max(0, Math.min(inDim - 1, nearestIndex(spec.nearestMode(), src[i])));
-                    integerRepeat &= idx[i] == i / k;
+                    integerRepeat = integerRepeat && idx[i] == i / k;
                 }
                 if (integerRepeat) {
                     steps[ax] = (in, b) -> out(in[0].repeat(axis, k));
@@ -539,18 +683,24 @@ final class Kernels {
         };
     }
 
-    /** Input coordinate of output index i (ONNX Resize coordinate_transformation_mode). */
+    /**
+     * Input coordinate of output index i (ONNX Resize coordinate_transformation_mode), computed in float32
+     * as ONNX Runtime does: at exact .0 / .5 boundaries (scale 0.6 gives 2.5 / 0.6 - 0.5 = 2) a float64
+     * evaluation with the float32 scale lands just below and picks another nearest pixel.
+     */
     static double sourceCoordinate(String mode, long i, double scale, long inDim, long outDim) {
+        float fi = i;
+        float sc = (float) scale;
         return switch (mode) {
-            case "half_pixel" -> (i + 0.5) / scale - 0.5;
-            case "pytorch_half_pixel" -> outDim > 1 ? (i + 0.5) / scale - 0.5 : 0;
-            case "align_corners" -> outDim > 1 ? i * (inDim - 1) / (double) (outDim - 1) : 0;
-            case "asymmetric" -> i / scale;
+            case "half_pixel" -> (fi + 0.5f) / sc - 0.5f;
+            case "pytorch_half_pixel" -> outDim > 1 ? (fi + 0.5f) / sc - 0.5f : 0f;
+            case "align_corners" -> outDim > 1 ? fi * (float) (inDim - 1) / (float) (outDim - 1) : 0f;
+            case "asymmetric" -> fi / sc;
             case "half_pixel_symmetric" -> {
-                double adj = outDim / (inDim * scale);
-                double center = inDim / 2.0;
-                double offset = center * (1 - adj);
-                yield offset + (i + 0.5) / scale - 0.5;
+                float adj = outDim / (inDim * sc);
+                float center = inDim / 2f;
+                float offset = center * (1 - adj);
+                yield offset + (fi + 0.5f) / sc - 0.5f;
             }
             default -> throw new IllegalArgumentException("coordinate_transformation_mode " + mode + " is not supported");
         };
@@ -582,26 +732,45 @@ final class Kernels {
     private static Kernel slice(Node n, Graph g, NDManager m) {
         long[] inShape = g.shape(n.input(0));
         OpParams.SliceSpec s = OpParams.slice(n, inShape, g);
-        int bax = -1;
         NDIndex idx = new NDIndex();
-        boolean needsFlip = false;
+        boolean plain = true;
+        // negative steps (x[..., ::-1] exports): an explicit index list along that axis, gathered after
+        // the positive-step axes are sliced
+        Map<Integer, long[]> reversed = new java.util.TreeMap<>();
         for (int i = 0; i < inShape.length; i++) {
+            long start = s.starts()[i];
+            long end = s.ends()[i];
             long step = s.steps()[i];
             if (step < 0) {
-                needsFlip = true;
-            }
-        }
-        if (needsFlip) {
-            throw new IllegalArgumentException(n + ": negative Slice steps are not supported");
-        }
-        for (int i = 0; i < inShape.length; i++) {
-            if (s.starts()[i] == 0 && s.ends()[i] == inShape[i] && s.steps()[i] == 1) {
+                int count = (int) Math.max(0, (start - end - step - 1) / -step);
+                long[] list = new long[count];
+                for (int k = 0; k < count; k++) {
+                    list[k] = start + k * step;
+                }
+                reversed.put(i, list);
+                idx.addAllDim();
+            } else if (start == 0 && end == inShape[i] && step == 1) {
                 idx.addAllDim();
             } else {
-                idx.addSliceDim(s.starts()[i], s.ends()[i], s.steps()[i]);
+                idx.addSliceDim(start, end, step);
+                plain = false;
             }
         }
-        return unary(x -> x.get(idx));
+        if (reversed.isEmpty()) {
+            return unary(x -> x.get(idx));
+        }
+        boolean slicePositive = !plain;
+        return unary(x -> {
+            NDArray cur = slicePositive ? x.get(idx) : x;
+            for (var e : reversed.entrySet()) {
+                NDArray next = select(cur, e.getKey(), e.getValue());
+                if (cur != x) {
+                    cur.close();
+                }
+                cur = next;
+            }
+            return cur;
+        });
     }
 
     private static Kernel gather(Node n, Graph g, NDManager m) {

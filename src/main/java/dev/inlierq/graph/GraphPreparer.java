@@ -327,6 +327,10 @@ public final class GraphPreparer {
                     case ReduceMean, ReduceSum, ReduceMax -> {
                         long[] axes = OpParams.axes(n, g);
                         boolean keep = n.attrs().getInt("keepdims", 1) != 0;
+                        boolean noop = n.attrs().getInt("noop_with_empty_axes", 0) != 0;
+                        if ((axes == null || axes.length == 0) && noop) {
+                            yield ax; // identity
+                        }
                         if (axes == null || axes.length == 0 || ShapeInference.contains(axes, ax, inShape.length)) {
                             yield null;
                         }

@@ -97,7 +97,9 @@ public final class OpParams {
             if (outputShape != null || autoPad.startsWith("SAME")) {
                 long target = outputShape != null ? outputShape[outputShape.length - sr + i] : in * strides[i];
                 long total = Math.max(0, full - target);
-                boolean upper = !autoPad.equals("SAME_LOWER");
+                // the odd unit of padding goes to the end only for SAME_UPPER; SAME_LOWER and an explicit
+                // output_shape without auto_pad put it at the begin (ONNX spec, as ONNX Runtime does)
+                boolean upper = autoPad.equals("SAME_UPPER");
                 begin[i] = upper ? total / 2 : total - total / 2;
                 end[i] = total - begin[i];
             } else if (autoPad.equals("VALID")) {
@@ -301,7 +303,8 @@ public final class OpParams {
                 throw new IllegalArgumentException(n + ": Resize needs constant scales or sizes");
             }
             for (int i = 0; i < r; i++) {
-                out[i] = (long) Math.floor(inShape[i] * (double) scales[i]);
+                // float32 product, as ONNX Runtime computes it: 10 * 0.7f is 7 in float32, 6.99999988 in float64
+                out[i] = (long) Math.floor((float) inShape[i] * scales[i]);
             }
         }
         return new ResizeSpec(out, scales, mode, coord, nearest);
