@@ -111,11 +111,30 @@ public final class GraphExecutor implements AutoCloseable {
 
     /** Runs a batch without gradients and returns every graph output on the heap. */
     public Map<String, FloatTensor> run(FloatTensor input) {
+        return runHooked(input, ValueHook.NONE);
+    }
+
+    /**
+     * Runs a batch without gradients and hands a heap copy of each value named in {@code observed} to
+     * {@code sink} as soon as it is computed (calibration statistics, per-layer analysis). Returns the outputs.
+     */
+    public Map<String, FloatTensor> runObserving(FloatTensor input, java.util.Set<String> observed,
+            java.util.function.BiConsumer<String, FloatTensor> sink) {
+        return runHooked(input, (name, v) -> {
+            if (observed.contains(name)) {
+                sink.accept(name, new FloatTensor(v.getShape().getShape(), v.toType(DataType.FLOAT32, false).toFloatArray()));
+            }
+            return v;
+        });
+    }
+
+    /** Runs a batch without gradients through a hook that may replace values (e.g. fake quantization). */
+    public Map<String, FloatTensor> runHooked(FloatTensor input, ValueHook hook) {
         ensureOpen();
         try (NDManager scope = DjlRuntime.newManager()) {
             NDArray x = scope.create(input.data(), new Shape(input.shape()));
             String inName = graph.inputs().get(0).name();
-            Map<String, NDArray> outs = forward(scope, Map.of(inName, x), ValueHook.NONE);
+            Map<String, NDArray> outs = forward(scope, Map.of(inName, x), hook);
             Map<String, FloatTensor> result = new LinkedHashMap<>();
             for (var e : outs.entrySet()) {
                 NDArray a = e.getValue();

@@ -1,0 +1,331 @@
+package dev.inlierq.api;
+
+import dev.inlierq.calib.CalibrationSet;
+import dev.inlierq.calib.Calibrator;
+import dev.inlierq.detect.DetectorSpec;
+import dev.inlierq.detect.PreparedImage;
+import dev.inlierq.detect.Preprocessor;
+import dev.inlierq.engine.DjlRuntime;
+import dev.inlierq.engine.GraphExecutor;
+import dev.inlierq.engine.SimulatedRunner;
+import dev.inlierq.error.ExitCode;
+import dev.inlierq.error.UserError;
+import dev.inlierq.eval.OrtRunner;
+import dev.inlierq.graph.ConstTensor;
+import dev.inlierq.graph.Graph;
+import dev.inlierq.graph.GraphPreparer;
+import dev.inlierq.onnx.OnnxReader;
+import dev.inlierq.onnx.QdqWriter;
+import dev.inlierq.plan.PlanOptions;
+import dev.inlierq.plan.Planner;
+import dev.inlierq.plan.QuantPlan;
+import dev.inlierq.plan.QuantPoint;
+import dev.inlierq.plan.Role;
+import dev.inlierq.quant.Encoding;
+import dev.inlierq.quant.RangeEstimation;
+import dev.inlierq.report.JsonFiles;
+import dev.inlierq.tensor.FloatTensor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.IntConsumer;
+
+/**
+ * Post-training quantization of a detector with a classic calibrator, end to end: prepare the graph, place
+ * quantizers (detection-aware {@link Planner}), choose calibration images, collect statistics in one float
+ * pass, encode, write the QDQ model, and check that ONNX Runtime's integer run of the file agrees with the
+ * engine's simulation on a few calibration images. Also measures, per quantized tensor, the clipping rate
+ * and the SQNR of fake quantization on calibration data.
+ */
+public final class Quantization {
+    /** Tool version written into the model's provenance. */
+    public static final String TOOL_VERSION = "0.1.0";
+
+    private Quantization() {
+    }
+
+    /** Classic calibration methods: how activation ranges are estimated. */
+    public enum Method {
+        MINMAX, PERCENTILE, ENTROPY, MSE;
+
+        public String cliName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * @param checkImages calibration images used to compare simulation and ONNX Runtime
+     * @param statsImages calibration images used for per-tensor clipping rate and SQNR
+     */
+    public record Options(Path model, DetectorSpec spec, Path calib, int numCalib, Method method, double percentile,
+            PlanOptions plan, long seed, int batch, int threads, int checkImages, int statsImages) {
+        public Options {
+            Objects.requireNonNull(model, "model");
+            Objects.requireNonNull(spec, "spec");
+            Objects.requireNonNull(calib, "calib");
+            Objects.requireNonNull(method, "method");
+            Objects.requireNonNull(plan, "plan");
+            if (numCalib < 1 || batch < 1 || threads < 1 || checkImages < 0 || statsImages < 0) {
+                throw new IllegalArgumentException("counts must be positive");
+            }
+            if (!(percentile > 0 && percentile <= 100)) {
+                throw new IllegalArgumentException("percentile must be in (0, 100], got " + percentile);
+            }
+        }
+    }
+
+    /** Per-tensor analysis for the JSON summary. */
+    public record TensorReport(String tensor, Role role, int bits, float[] scale, int[] zeroPoint, double clipRate,
+            double sqnrDb, String group) {
+    }
+
+    /** Output agreement between the simulation and ONNX Runtime's integer run of the exported file. */
+    public record Agreement(Map<String, Double> simVsOrtSqnrDb, Map<String, Double> simVsOrtMaxRelError,
+            Map<String, Double> floatVsSimSqnrDb, int images) {
+    }
+
+    public record Result(QuantPlan plan, Map<String, Encoding> encodings, List<TensorReport> tensors,
+            Agreement agreement, CalibrationSet calibration, double seconds, long peakRssBytes,
+            Map<String, String> provenance) {
+    }
+
+    /** Reads and prepares the model and makes the plan (what {@code --dry-run} prints). */
+    public static QuantPlan plan(Path model, PlanOptions options) {
+        return Planner.plan(prepare(model), options);
+    }
+
+    static Graph prepare(Path model) {
+        try {
+            return GraphPreparer.prepare(OnnxReader.read(model));
+        } catch (IllegalArgumentException e) {
+            throw new UserError(ExitCode.UNSUPPORTED_OPS, model + ": " + e.getMessage());
+        }
+    }
+
+    public static RangeEstimation estimation(Method m, double percentile) {
+        return switch (m) {
+            case MINMAX -> RangeEstimation.MIN_MAX;
+            case PERCENTILE -> RangeEstimation.percentile(percentile);
+            case ENTROPY -> RangeEstimation.ENTROPY;
+            case MSE -> RangeEstimation.MSE;
+        };
+    }
+
+    /**
+     * Runs the whole flow and writes the QDQ model to {@code out} (atomically).
+     *
+     * @param progress receives (stage, done) updates: stage 0 = calibration images processed
+     */
+    public static Result run(Options o, Path out, IntConsumer progress) {
+        long t0 = System.nanoTime();
+        DjlRuntime.setThreads(o.threads());
+        Graph g = prepare(o.model());
+        QuantPlan plan = Planner.plan(g, o.plan());
+        if (plan.layers().isEmpty()) {
+            throw new UserError(ExitCode.BAD_SPEC, o.model() + ": no layer to quantize (all excluded?)");
+        }
+        checkSpec(o.spec(), g);
+        CalibrationSet calib = CalibrationSet.choose(o.calib(), o.numCalib(), o.seed());
+        Preprocessor pre = o.spec().preprocessor();
+        Map<String, Encoding> enc = new LinkedHashMap<>();
+        try (GraphExecutor floatEngine = new GraphExecutor(g)) {
+            enc.putAll(Calibrator.activations(floatEngine, plan, pre, calib.files(), o.batch(),
+                    estimation(o.method(), o.percentile()), progress));
+            enc.putAll(Calibrator.weights(g, plan, o.method() == Method.MSE));
+            Graph qg = Calibrator.withQuantizedWeights(g, plan, enc);
+            Map<String, String> provenance = provenance(o, calib);
+            byte[] bytes = QdqWriter.write(g, plan, enc, provenance).toByteArray();
+            JsonFiles.writeAtomically(out, bytes);
+            List<TensorReport> reports;
+            Agreement agreement;
+            try (SimulatedRunner sim = new SimulatedRunner(qg, activationEncodings(plan, enc))) {
+                reports = analyse(floatEngine, g, plan, enc, pre, calib.files().subList(0,
+                        Math.min(o.statsImages(), calib.files().size())), o.batch());
+                agreement = agree(floatEngine, sim, out, o.threads(), pre,
+                        calib.files().subList(0, Math.min(o.checkImages(), calib.files().size())));
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            return new Result(plan, enc, reports, agreement, calib, seconds, peakRss(), provenance);
+        }
+    }
+
+    static Map<String, Encoding> activationEncodings(QuantPlan plan, Map<String, Encoding> enc) {
+        Map<String, Encoding> m = new HashMap<>();
+        for (QuantPoint p : plan.activations()) {
+            m.put(p.tensor(), enc.get(p.tensor()));
+        }
+        return m;
+    }
+
+    static void checkSpec(DetectorSpec spec, Graph g) {
+        long[] s = g.inputs().get(0).shape();
+        if (s.length != 4 || s[2] != spec.input().height() || s[3] != spec.input().width()) {
+            throw new UserError(ExitCode.BAD_SPEC, "spec '" + spec.name() + "' expects input " + spec.input().width()
+                    + "x" + spec.input().height() + " but the model takes " + java.util.Arrays.toString(s));
+        }
+    }
+
+    static Map<String, String> provenance(Options o, CalibrationSet calib) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("inlierq.version", TOOL_VERSION);
+        m.put("inlierq.method", o.method().cliName() + (o.method() == Method.PERCENTILE ? " " + o.percentile() : ""));
+        m.put("inlierq.weight_bits", Integer.toString(o.plan().weightBits()));
+        m.put("inlierq.activation_bits", Integer.toString(o.plan().activationBits()));
+        m.put("inlierq.first_last_8bit", Boolean.toString(o.plan().firstLastAt8Bit()));
+        m.put("inlierq.placement", o.plan().placement().name());
+        m.put("inlierq.seed", Long.toString(o.seed()));
+        m.put("inlierq.spec", o.spec().name());
+        m.put("inlierq.source_model_sha256", CalibrationSet.sha256(o.model()));
+        m.put("inlierq.calibration_images", Integer.toString(calib.files().size()));
+        m.put("inlierq.calibration_sha256", calib.digest());
+        StringBuilder files = new StringBuilder();
+        for (int i = 0; i < calib.files().size(); i++) {
+            if (i > 0) {
+                files.append(',');
+            }
+            files.append(calib.files().get(i).getFileName()).append(':').append(calib.sha256().get(i), 0, 16);
+        }
+        m.put("inlierq.calibration_files", files.toString());
+        return m;
+    }
+
+    /** Clipping rate and SQNR of fake quantization per planned tensor, on a few calibration images. */
+    static List<TensorReport> analyse(GraphExecutor floatEngine, Graph g, QuantPlan plan, Map<String, Encoding> enc,
+            Preprocessor pre, List<Path> images, int batch) {
+        Map<String, double[]> acc = new HashMap<>(); // signal, noise, clipped, count
+        java.util.Set<String> observed = new java.util.HashSet<>();
+        for (QuantPoint p : plan.activations()) {
+            observed.add(p.tensor());
+        }
+        for (int start = 0; start < images.size(); start += batch) {
+            List<PreparedImage> prepared = new ArrayList<>();
+            for (int i = start; i < Math.min(images.size(), start + batch); i++) {
+                prepared.add(pre.prepare(images.get(i)));
+            }
+            floatEngine.runObserving(Preprocessor.stack(prepared), observed, (name, t) ->
+                    accumulate(acc.computeIfAbsent(name, k -> new double[4]), t.data(), enc.get(name), t.shape(), -1));
+        }
+        List<TensorReport> out = new ArrayList<>();
+        for (QuantPoint p : plan.points()) {
+            if (p.role() == Role.BIAS) {
+                continue;
+            }
+            Encoding e = enc.get(p.tensor());
+            double[] a;
+            if (p.role() == Role.WEIGHT) {
+                ConstTensor w = g.constant(p.tensor());
+                a = new double[4];
+                accumulate(a, w.floats(), e, w.shape(), p.channelAxis());
+            } else {
+                a = acc.getOrDefault(p.tensor(), new double[4]);
+            }
+            double sqnr = a[1] == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(a[0] / a[1]);
+            out.add(new TensorReport(p.tensor(), p.role(), p.bits(), e.scale(), e.zeroPoint(),
+                    a[3] == 0 ? 0 : a[2] / a[3], sqnr, p.group()));
+        }
+        return out;
+    }
+
+    /** Adds signal energy, noise energy, clipped count and count of fake-quantizing x (channels on axis). */
+    private static void accumulate(double[] a, float[] x, Encoding e, long[] shape, int axis) {
+        float[] q = e.fakeQuantize(x, shape);
+        int channels = e.size();
+        float[] lo = new float[channels];
+        float[] hi = new float[channels];
+        for (int i = 0; i < channels; i++) {
+            lo[i] = (e.qmin() - e.zeroPoint(i)) * e.scale(i);
+            hi[i] = (e.qmax() - e.zeroPoint(i)) * e.scale(i);
+        }
+        long inner = 1;
+        long dim = 1;
+        if (channels > 1) {
+            for (int i = axis + 1; i < shape.length; i++) {
+                inner *= shape[i];
+            }
+            dim = shape[axis];
+        }
+        double s = 0;
+        double n = 0;
+        long clipped = 0;
+        for (int i = 0; i < x.length; i++) {
+            int c = channels == 1 ? 0 : (int) ((i / inner) % dim);
+            s += (double) x[i] * x[i];
+            double d = x[i] - q[i];
+            n += d * d;
+            if (x[i] < lo[c] || x[i] > hi[c]) {
+                clipped++;
+            }
+        }
+        a[0] += s;
+        a[1] += n;
+        a[2] += clipped;
+        a[3] += x.length;
+    }
+
+    /** Runs float, simulation and ONNX Runtime (the exported file) on the same images; compares outputs. */
+    static Agreement agree(GraphExecutor floatEngine, SimulatedRunner sim, Path qdq, int threads, Preprocessor pre,
+            List<Path> images) {
+        Map<String, double[]> simOrt = new LinkedHashMap<>();
+        Map<String, double[]> floatSim = new LinkedHashMap<>();
+        Map<String, Double> maxRel = new LinkedHashMap<>();
+        if (images.isEmpty()) {
+            return new Agreement(Map.of(), Map.of(), Map.of(), 0);
+        }
+        try (OrtRunner ort = new OrtRunner(qdq, threads)) {
+            for (Path p : images) {
+                FloatTensor x = pre.prepare(p).tensor();
+                Map<String, FloatTensor> f = floatEngine.run(x);
+                Map<String, FloatTensor> s = sim.run(x);
+                Map<String, FloatTensor> r = ort.run(x);
+                for (String name : s.keySet()) {
+                    float[] sv = s.get(name).data();
+                    float[] rv = r.get(name).data();
+                    float[] fv = f.get(name).data();
+                    add(simOrt.computeIfAbsent(name, k -> new double[2]), sv, rv);
+                    add(floatSim.computeIfAbsent(name, k -> new double[2]), fv, sv);
+                    double maxAbs = 0;
+                    double maxDiff = 0;
+                    for (int i = 0; i < sv.length; i++) {
+                        maxAbs = Math.max(maxAbs, Math.abs(sv[i]));
+                        maxDiff = Math.max(maxDiff, Math.abs(sv[i] - rv[i]));
+                    }
+                    maxRel.merge(name, maxDiff / (maxAbs + 1e-6), Math::max);
+                }
+            }
+        }
+        return new Agreement(toDb(simOrt), maxRel, toDb(floatSim), images.size());
+    }
+
+    private static void add(double[] acc, float[] ref, float[] other) {
+        for (int i = 0; i < ref.length; i++) {
+            acc[0] += (double) ref[i] * ref[i];
+            double d = ref[i] - other[i];
+            acc[1] += d * d;
+        }
+    }
+
+    private static Map<String, Double> toDb(Map<String, double[]> m) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        m.forEach((k, v) -> out.put(k, v[1] == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(v[0] / v[1])));
+        return out;
+    }
+
+    /** Peak resident set size of this process (VmHWM), or -1 where /proc is not available. */
+    public static long peakRss() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,136 @@
+package dev.inlierq.calib;
+
+import dev.inlierq.detect.PreparedImage;
+import dev.inlierq.detect.Preprocessor;
+import dev.inlierq.engine.GraphExecutor;
+import dev.inlierq.graph.ConstTensor;
+import dev.inlierq.graph.Graph;
+import dev.inlierq.plan.QuantPlan;
+import dev.inlierq.plan.QuantPoint;
+import dev.inlierq.plan.Role;
+import dev.inlierq.quant.Encoding;
+import dev.inlierq.quant.Granularity;
+import dev.inlierq.quant.Observer;
+import dev.inlierq.quant.QuantSpec;
+import dev.inlierq.quant.RangeEstimation;
+import dev.inlierq.quant.WeightEncodings;
+import dev.inlierq.tensor.FloatTensor;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.IntConsumer;
+
+/**
+ * Classic calibration: one float pass of the calibration images through the engine, every planned
+ * activation streamed into the observer of its sharing group (statistics need not fit in memory: running
+ * min/max or fixed-size histograms), then one range estimator turns each group's statistics into an
+ * encoding. Weights are encoded per output channel from their values (min/max, or MSE-optimal clipping
+ * for the MSE method). Follows NNCF's "declare statistics, collect once, apply" shape.
+ */
+public final class Calibrator {
+    private Calibrator() {
+    }
+
+    /** The quantizer spec of a planned point. */
+    public static QuantSpec specOf(QuantPoint p) {
+        return switch (p.role()) {
+            case WEIGHT -> QuantSpec.weight(p.bits()).withGranularity(new Granularity.PerChannel(p.channelAxis()));
+            case ACTIVATION -> QuantSpec.activation(p.bits());
+            case BIAS -> throw new IllegalArgumentException("biases are encoded from their layer's scales");
+        };
+    }
+
+    /** Activation encodings per planned tensor (members of a group share the group's encoding). */
+    public static Map<String, Encoding> activations(GraphExecutor floatEngine, QuantPlan plan, Preprocessor pre,
+            List<Path> images, int batch, RangeEstimation estimation, IntConsumer progress) {
+        Map<String, List<QuantPoint>> groups = plan.activationGroups();
+        Map<String, String> groupOf = new HashMap<>();
+        Map<String, Observer> observers = new LinkedHashMap<>();
+        for (var e : groups.entrySet()) {
+            QuantSpec spec = specOf(e.getValue().get(0));
+            observers.put(e.getKey(), estimation.newObserver(spec));
+            for (QuantPoint p : e.getValue()) {
+                groupOf.put(p.tensor(), e.getKey());
+            }
+        }
+        Set<String> observed = new HashSet<>(groupOf.keySet());
+        for (int start = 0; start < images.size(); start += batch) {
+            int end = Math.min(images.size(), start + batch);
+            List<PreparedImage> prepared = new ArrayList<>();
+            for (int i = start; i < end; i++) {
+                prepared.add(pre.prepare(images.get(i)));
+            }
+            FloatTensor x = Preprocessor.stack(prepared);
+            floatEngine.runObserving(x, observed, (name, t) -> observers.get(groupOf.get(name)).observe(t.data(), t.shape()));
+            progress.accept(end);
+        }
+        Map<String, Encoding> out = new LinkedHashMap<>();
+        for (var e : groups.entrySet()) {
+            Observer o = observers.get(e.getKey());
+            Encoding enc = Encoding.fromRanges(o.spec(), o.ranges());
+            for (QuantPoint p : e.getValue()) {
+                out.put(p.tensor(), enc);
+            }
+        }
+        return out;
+    }
+
+    /** Weight encodings per planned weight tensor. */
+    public static Map<String, Encoding> weights(Graph g, QuantPlan plan, boolean mse) {
+        Map<String, Encoding> out = new LinkedHashMap<>();
+        for (QuantPoint p : plan.points()) {
+            if (p.role() != Role.WEIGHT) {
+                continue;
+            }
+            ConstTensor w = g.constant(p.tensor());
+            QuantSpec spec = specOf(p);
+            out.put(p.tensor(), mse ? WeightEncodings.mse(w.floats(), w.shape(), spec)
+                    : WeightEncodings.minMax(w.floats(), w.shape(), spec));
+        }
+        return out;
+    }
+
+    /**
+     * The graph with every planned weight replaced by its quantized-dequantized values and every planned
+     * bias by its int32 value at scale s_in * s_w: what the QDQ model computes with.
+     */
+    public static Graph withQuantizedWeights(Graph g, QuantPlan plan, Map<String, Encoding> enc) {
+        Map<String, ConstTensor> inits = new LinkedHashMap<>(g.initializers());
+        Map<String, String> layerInput = new HashMap<>();
+        for (var n : g.nodes()) {
+            layerInput.put(n.name(), n.input(0));
+        }
+        Map<String, Encoding> weightOfLayer = new HashMap<>();
+        for (QuantPoint p : plan.points()) {
+            if (p.role() == Role.WEIGHT) {
+                ConstTensor w = g.constant(p.tensor());
+                Encoding e = enc.get(p.tensor());
+                inits.put(p.tensor(), ConstTensor.ofFloats(w.shape(), e.fakeQuantize(w.floats(), w.shape())));
+                weightOfLayer.put(p.layer(), e);
+            }
+        }
+        for (QuantPoint p : plan.points()) {
+            if (p.role() != Role.BIAS) {
+                continue;
+            }
+            Encoding we = weightOfLayer.get(p.layer());
+            Encoding ae = enc.get(layerInput.get(p.layer()));
+            if (we == null || ae == null || ae.size() != 1) {
+                continue;
+            }
+            float[] b = g.constant(p.tensor()).floats();
+            float[] q = new float[b.length];
+            for (int c = 0; c < b.length; c++) {
+                float s = ae.scale(0) * we.scale(we.size() == 1 ? 0 : c);
+                q[c] = s == 0f ? 0f : ((float) Math.rint((double) b[c] / s)) * s; // as DequantizeLinear computes
+            }
+            inits.put(p.tensor(), ConstTensor.ofFloats(new long[] {b.length}, q));
+        }
+        return g.withNodes(g.nodes(), inits, g.shapes());
+    }
+}

@@ -1,0 +1,219 @@
+package dev.inlierq.cli;
+
+import dev.inlierq.api.OutputGuard;
+import dev.inlierq.api.Quantization;
+import dev.inlierq.detect.DetectorSpec;
+import dev.inlierq.detect.DetectorSpecs;
+import dev.inlierq.graph.OpType;
+import dev.inlierq.plan.PlanOptions;
+import dev.inlierq.plan.Placement;
+import dev.inlierq.plan.QuantPlan;
+import dev.inlierq.report.JsonFiles;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code inlierq quantize}: post-training quantization of a float ONNX detector to a QDQ ONNX model. */
+@Command(name = "quantize", mixinStandardHelpOptions = true,
+        description = "Quantize a float ONNX detector (label-free calibration) and write a QDQ ONNX model.")
+final class QuantizeCommand implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", required = true, description = "Float ONNX model.")
+    Path model;
+
+    @Option(names = "--spec", required = true, description = "Built-in spec (yolox, picodet, fastestdet) or a spec file.")
+    String detectorSpec;
+
+    @Option(names = "--calib", description = "Folder of calibration images (labels are never read).")
+    Path calib;
+
+    @Option(names = "--num-calib", defaultValue = "64", description = "Calibration images, chosen by --seed. Default: ${DEFAULT-VALUE}.")
+    int numCalib;
+
+    @Option(names = "--method", defaultValue = "minmax",
+            description = "minmax, percentile, entropy or mse. Default: ${DEFAULT-VALUE}.")
+    String method;
+
+    @Option(names = "--percentile", defaultValue = "99.99", description = "Percentile for --method percentile. Default: ${DEFAULT-VALUE}.")
+    double percentile;
+
+    @Option(names = "--w-bits", defaultValue = "8", description = "Weight bits (2-8). Default: ${DEFAULT-VALUE}.")
+    int wBits;
+
+    @Option(names = "--a-bits", defaultValue = "8", description = "Activation bits (2-8 or 16). Default: ${DEFAULT-VALUE}.")
+    int aBits;
+
+    @Option(names = "--no-first-last-8bit", description = "Quantize the first and last layers at --w-bits/--a-bits too.")
+    boolean noFirstLast;
+
+    @Option(names = "--placement", defaultValue = "all",
+            description = "all (every activation between quantized layers) or inputs (layer inputs only). Default: ${DEFAULT-VALUE}.")
+    String placement;
+
+    @Option(names = "--exclude-node", split = ",", description = "Node names to keep in float.")
+    List<String> excludeNodes = new ArrayList<>();
+
+    @Option(names = "--exclude-regex", split = ",", description = "Node-name patterns (Java regex) to keep in float.")
+    List<String> excludeRegex = new ArrayList<>();
+
+    @Option(names = "--exclude-op", split = ",", description = "Op types to keep in float (e.g. Gemm).")
+    List<String> excludeOps = new ArrayList<>();
+
+    @Option(names = "--dry-run", description = "Print the quantization plan and stop.")
+    boolean dryRun;
+
+    @Option(names = "--out", description = "Output QDQ ONNX file.")
+    Path out;
+
+    @Option(names = "--json", description = "Write a JSON summary (per-tensor encodings, clipping, SQNR, timing).")
+    Path json;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed for every random choice. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--batch", defaultValue = "8", description = "Calibration batch size. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--threads", defaultValue = "2", description = "Intra-op threads. Default: ${DEFAULT-VALUE}.")
+    int threads;
+
+    @Option(names = "--check-images", defaultValue = "4",
+            description = "Calibration images on which simulation and ONNX Runtime are compared. Default: ${DEFAULT-VALUE}.")
+    int checkImages;
+
+    @Option(names = "--stats-images", defaultValue = "8",
+            description = "Calibration images for per-tensor clipping rate and SQNR. Default: ${DEFAULT-VALUE}.")
+    int statsImages;
+
+    @Override
+    public Integer call() {
+        PlanOptions planOptions = planOptions();
+        if (dryRun) {
+            QuantPlan plan = Quantization.plan(model, planOptions);
+            spec.commandLine().getOut().print(plan.table());
+            return 0;
+        }
+        if (calib == null || out == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--calib and --out are required (unless --dry-run)");
+        }
+        OutputGuard.check(out, model, calib);
+        OutputGuard.check(json, model, calib, out);
+        Quantization.Method m = parseMethod();
+        DetectorSpec ds = DetectorSpecs.resolve(detectorSpec);
+        Quantization.Options o = new Quantization.Options(model, ds, calib, numCalib, m, percentile, planOptions, seed,
+                batch, threads, checkImages, statsImages);
+        Quantization.Result r;
+        boolean terminal = System.console() != null;
+        try (ProgressBar pb = new ProgressBarBuilder().setTaskName("calibrate").setStyle(ProgressBarStyle.ASCII)
+                .setInitialMax(numCalib).continuousUpdate()
+                .setConsumer(terminal ? new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)
+                        : new me.tongfei.progressbar.DelegatingProgressBarConsumer(s -> { }))
+                .build()) {
+            r = Quantization.run(o, out, pb::stepTo);
+        }
+        var w = spec.commandLine().getOut();
+        w.printf("wrote %s: %d layers, %d activation quantizers, W%dA%d %s, %d calibration images, %.1f s, peak RSS %d MB%n",
+                out, r.plan().layers().size(), r.plan().activations().size(), wBits, aBits, m.cliName(),
+                r.calibration().files().size(), r.seconds(), r.peakRssBytes() >> 20);
+        r.agreement().simVsOrtSqnrDb().forEach((k, v) -> w.printf(
+                "output %s: simulation vs ONNX Runtime SQNR %.1f dB (max rel. error %.2e); float vs simulation %.1f dB%n",
+                k, v, r.agreement().simVsOrtMaxRelError().get(k), r.agreement().floatVsSimSqnrDb().get(k)));
+        if (json != null) {
+            JsonFiles.write(json, summary(r, m));
+        }
+        return 0;
+    }
+
+    private Map<String, Object> summary(Quantization.Result r, Quantization.Method m) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("model", model.toString());
+        s.put("out", out.toString());
+        s.put("method", m.cliName());
+        s.put("w_bits", wBits);
+        s.put("a_bits", aBits);
+        s.put("seed", seed);
+        s.put("seconds", r.seconds());
+        s.put("peak_rss_bytes", r.peakRssBytes());
+        s.put("calibration_files", r.calibration().files().stream().map(p -> p.getFileName().toString()).toList());
+        s.put("provenance", r.provenance());
+        s.put("agreement", Map.of("images", r.agreement().images(),
+                "sim_vs_ort_sqnr_db", r.agreement().simVsOrtSqnrDb(),
+                "sim_vs_ort_max_rel_error", r.agreement().simVsOrtMaxRelError(),
+                "float_vs_sim_sqnr_db", r.agreement().floatVsSimSqnrDb()));
+        List<Map<String, Object>> tensors = new ArrayList<>();
+        for (Quantization.TensorReport t : r.tensors()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("tensor", t.tensor());
+            e.put("role", t.role().name().toLowerCase(Locale.ROOT));
+            e.put("bits", t.bits());
+            e.put("scale", t.scale().length == 1 ? t.scale()[0] : t.scale());
+            e.put("zero_point", t.zeroPoint().length == 1 ? t.zeroPoint()[0] : t.zeroPoint());
+            e.put("clip_rate", t.clipRate());
+            e.put("sqnr_db", Double.isInfinite(t.sqnrDb()) ? "inf" : t.sqnrDb());
+            if (t.group() != null) {
+                e.put("shared_with", t.group());
+            }
+            tensors.add(e);
+        }
+        s.put("tensors", tensors);
+        return s;
+    }
+
+    private Quantization.Method parseMethod() {
+        for (Quantization.Method m : Quantization.Method.values()) {
+            if (m.cliName().equals(method.toLowerCase(Locale.ROOT))) {
+                return m;
+            }
+        }
+        throw new CommandLine.ParameterException(spec.commandLine(), "unknown method '" + method
+                + "' (expected minmax, percentile, entropy or mse)");
+    }
+
+    private PlanOptions planOptions() {
+        Placement p = switch (placement.toLowerCase(Locale.ROOT)) {
+            case "all" -> Placement.ALL_ACTIVATIONS;
+            case "inputs" -> Placement.LAYER_INPUTS;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(), "unknown placement '" + placement
+                    + "' (expected all or inputs)");
+        };
+        List<Pattern> patterns = new ArrayList<>();
+        for (String r : excludeRegex) {
+            try {
+                patterns.add(Pattern.compile(r));
+            } catch (PatternSyntaxException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "bad --exclude-regex '" + r + "': " + e.getDescription());
+            }
+        }
+        Set<OpType> ops = EnumSet.noneOf(OpType.class);
+        for (String op : excludeOps) {
+            try {
+                ops.add(OpType.valueOf(op));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "unknown op type '" + op + "'");
+            }
+        }
+        try {
+            return PlanOptions.builder().weightBits(wBits).activationBits(aBits).firstLastAt8Bit(!noFirstLast)
+                    .placement(p).excludeNodes(Set.copyOf(excludeNodes)).excludePatterns(patterns).excludeOps(ops).build();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+}

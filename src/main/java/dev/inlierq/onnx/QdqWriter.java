@@ -1,0 +1,264 @@
+package dev.inlierq.onnx;
+
+import ai.onnx.proto.OnnxMl;
+import com.google.protobuf.ByteString;
+import dev.inlierq.graph.Attr;
+import dev.inlierq.graph.ConstTensor;
+import dev.inlierq.graph.DType;
+import dev.inlierq.graph.Graph;
+import dev.inlierq.graph.Node;
+import dev.inlierq.plan.QuantPlan;
+import dev.inlierq.plan.QuantPoint;
+import dev.inlierq.plan.Role;
+import dev.inlierq.quant.Encoding;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Writes a quantized model in the QDQ format (QuantizeLinear / DequantizeLinear pairs) that ONNX Runtime
+ * fuses into integer kernels (QLinearConv, QLinearMatMul, QLinearSigmoid, ...), following the marks of a
+ * {@link QuantPlan} (style: "mark, then materialise"):
+ * <ul>
+ *   <li>activations: Q/DQ pairs right after the producing node, consumers read the DQ output; sub-8-bit
+ *       activations live in 8-bit containers, clamped to their grid by a Clip in front of the Q node;</li>
+ *   <li>weights: stored as integer initializers (INT8 container, 4-bit codes in [-8, 7]) with a
+ *       per-channel DequantizeLinear (axis = output channel);</li>
+ *   <li>biases: INT32 with scale s_in * s_w[c] and zero point 0, the form runtimes expect;</li>
+ *   <li>provenance (tool version, method, bits, seed, calibration hashes) in {@code metadata_props}.</li>
+ * </ul>
+ * The opset is raised to 13 when lower (per-channel DequantizeLinear needs it), with the graph rewritten to
+ * mean the same ({@link OpsetUpgrader}). Output is deterministic: the same inputs give the same bytes.
+ */
+public final class QdqWriter {
+    /** Opset written at least (per-axis DequantizeLinear). */
+    public static final int MIN_QDQ_OPSET = 13;
+
+    private QdqWriter() {
+    }
+
+    /**
+     * @param g         the prepared float graph the plan was made for
+     * @param plan      which tensors are quantized
+     * @param encodings encoding of every activation and weight point, by tensor name
+     * @param metadata  provenance entries added to {@code metadata_props}
+     */
+    public static OnnxMl.ModelProto write(Graph g, QuantPlan plan, Map<String, Encoding> encodings,
+            Map<String, String> metadata) {
+        OnnxMl.ModelProto base = OnnxWriter.toModel(g, 1);
+        int opset = Math.max(MIN_QDQ_OPSET, g.opset());
+        OnnxMl.GraphProto.Builder gb = base.getGraph().toBuilder();
+        OpsetUpgrader.upgrade(gb, g, g.opset(), opset);
+
+        Map<String, QuantPoint> acts = new LinkedHashMap<>();
+        Map<String, QuantPoint> weightsByLayer = new HashMap<>();
+        Map<String, QuantPoint> biasByLayer = new HashMap<>();
+        for (QuantPoint p : plan.points()) {
+            switch (p.role()) {
+                case ACTIVATION -> acts.put(p.tensor(), p);
+                case WEIGHT -> weightsByLayer.put(p.layer(), p);
+                case BIAS -> biasByLayer.put(p.layer(), p);
+            }
+        }
+        Map<String, String> actInputOfLayer = new HashMap<>();
+        for (Node n : g.nodes()) {
+            if (weightsByLayer.containsKey(n.name())) {
+                actInputOfLayer.put(n.name(), n.input(0));
+            }
+        }
+        // initializers replaced by integer versions
+        Set<String> dropInits = new HashSet<>();
+        List<OnnxMl.TensorProto> newInits = new ArrayList<>();
+        List<OnnxMl.NodeProto> nodes = new ArrayList<>(gb.getNodeList());
+        gb.clearNode();
+        Map<String, String> renamed = new HashMap<>();
+        for (String in : inputNames(gb)) {
+            if (acts.containsKey(in)) {
+                emitActivationQdq(gb, newInits, in, encodings.get(in), renamed);
+            }
+        }
+        for (OnnxMl.NodeProto n : nodes) {
+            OnnxMl.NodeProto.Builder b = n.toBuilder();
+            for (int i = 0; i < b.getInputCount(); i++) {
+                String r = renamed.get(b.getInput(i));
+                if (r != null) {
+                    b.setInput(i, r);
+                }
+            }
+            QuantPoint w = weightsByLayer.get(n.getName());
+            if (w != null) {
+                Encoding we = require(encodings, w.tensor());
+                ConstTensor wt = g.constant(w.tensor());
+                String wq = w.tensor() + "_quantized";
+                String ws = w.tensor() + "_scale";
+                String wz = w.tensor() + "_zero_point";
+                String wdq = w.tensor() + "_dequantized";
+                long[] wshape = wt.shape();
+                newInits.add(bytesTensor(wq, we.spec().container().onnxDataType(), wshape,
+                        we.quantizeToBytes(wt.floats(), wshape)));
+                long[] pshape = we.parameterShape(wshape);
+                newInits.add(OnnxWriter.tensor(ws, ConstTensor.ofFloats(pshape, we.scale())));
+                newInits.add(zeroPoints(wz, we.spec().container().onnxDataType(), pshape, we.zeroPoint()));
+                gb.addNode(dq(w.tensor() + "_DequantizeLinear", wq, ws, wz, wdq, w.perChannel() ? w.channelAxis() : null));
+                b.setInput(1, wdq);
+                dropInits.add(w.tensor());
+                QuantPoint bias = biasByLayer.get(n.getName());
+                Encoding ae = encodings.get(actInputOfLayer.get(n.getName()));
+                if (bias != null && ae != null && ae.size() == 1) {
+                    float[] bv = g.constant(bias.tensor()).floats();
+                    float[] bs = new float[bv.length];
+                    int[] codes = new int[bv.length];
+                    for (int c = 0; c < bv.length; c++) {
+                        bs[c] = ae.scale(0) * we.scale(we.size() == 1 ? 0 : c);
+                        codes[c] = biasCode(bv[c], bs[c]);
+                    }
+                    String bq = bias.tensor() + "_quantized";
+                    String bsn = bias.tensor() + "_scale";
+                    String bz = bias.tensor() + "_zero_point";
+                    String bdq = bias.tensor() + "_dequantized";
+                    newInits.add(int32Tensor(bq, new long[] {bv.length}, codes));
+                    newInits.add(OnnxWriter.tensor(bsn, ConstTensor.ofFloats(new long[] {bv.length}, bs)));
+                    newInits.add(int32Tensor(bz, new long[] {bv.length}, new int[bv.length]));
+                    gb.addNode(dq(bias.tensor() + "_DequantizeLinear", bq, bsn, bz, bdq, 0));
+                    b.setInput(2, bdq);
+                    dropInits.add(bias.tensor());
+                }
+            }
+            gb.addNode(b);
+            for (String out : n.getOutputList()) {
+                if (acts.containsKey(out)) {
+                    emitActivationQdq(gb, newInits, out, require(encodings, out), renamed);
+                }
+            }
+        }
+        // keep initializers still read by some node (a weight shared with a float node stays)
+        Set<String> used = new HashSet<>();
+        for (OnnxMl.NodeProto n : gb.getNodeList()) {
+            used.addAll(n.getInputList());
+        }
+        List<OnnxMl.TensorProto> inits = new ArrayList<>();
+        for (OnnxMl.TensorProto t : gb.getInitializerList()) {
+            if (!dropInits.contains(t.getName()) || used.contains(t.getName())) {
+                if (used.contains(t.getName())) {
+                    inits.add(t);
+                }
+            }
+        }
+        inits.addAll(newInits);
+        gb.clearInitializer().addAllInitializer(inits);
+        OnnxMl.ModelProto.Builder mb = base.toBuilder().setGraph(gb).clearOpsetImport()
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
+                .setIrVersion(opset >= 21 ? 10 : OnnxWriter.IR_VERSION);
+        mb.clearMetadataProps();
+        Map<String, String> meta = new LinkedHashMap<>(g.metadata());
+        meta.putAll(metadata);
+        for (var e : meta.entrySet()) {
+            mb.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(e.getKey()).setValue(e.getValue()));
+        }
+        return mb.build();
+    }
+
+    /** int32 bias code: round half to even of b / (s_in * s_w), saturated to int32. */
+    static int biasCode(float b, float scale) {
+        if (scale == 0f) {
+            return 0;
+        }
+        double q = Math.rint((double) b / scale);
+        return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, q));
+    }
+
+    private static List<String> inputNames(OnnxMl.GraphProto.Builder gb) {
+        List<String> names = new ArrayList<>();
+        for (OnnxMl.ValueInfoProto v : gb.getInputList()) {
+            names.add(v.getName());
+        }
+        return names;
+    }
+
+    private static Encoding require(Map<String, Encoding> enc, String tensor) {
+        Encoding e = enc.get(tensor);
+        if (e == null) {
+            throw new IllegalStateException("no encoding for planned tensor '" + tensor + "'");
+        }
+        return e;
+    }
+
+    private static void emitActivationQdq(OnnxMl.GraphProto.Builder gb, List<OnnxMl.TensorProto> inits, String t,
+            Encoding e, Map<String, String> renamed) {
+        if (e == null) {
+            throw new IllegalStateException("no encoding for planned tensor '" + t + "'");
+        }
+        int type = e.spec().container().onnxDataType();
+        String scale = t + "_scale";
+        String zp = t + "_zero_point";
+        inits.add(OnnxWriter.tensor(scale, ConstTensor.scalar(e.scale(0))));
+        inits.add(zeroPoints(zp, type, new long[0], e.zeroPoint()));
+        String src = t;
+        boolean narrowerThanContainer = e.spec().bits() < 8 || (e.spec().bits() > 8 && e.spec().bits() < 16);
+        if (narrowerThanContainer) {
+            float lo = (e.qmin() - e.zeroPoint(0)) * e.scale(0);
+            float hi = (e.qmax() - e.zeroPoint(0)) * e.scale(0);
+            String loName = t + "_clip_min";
+            String hiName = t + "_clip_max";
+            inits.add(OnnxWriter.tensor(loName, ConstTensor.scalar(lo)));
+            inits.add(OnnxWriter.tensor(hiName, ConstTensor.scalar(hi)));
+            String clipped = t + "_clipped";
+            gb.addNode(OnnxMl.NodeProto.newBuilder().setName(t + "_Clip").setOpType("Clip").addInput(t)
+                    .addInput(loName).addInput(hiName).addOutput(clipped));
+            src = clipped;
+        }
+        String q = t + "_quantized";
+        String d = t + "_dequantized";
+        gb.addNode(OnnxMl.NodeProto.newBuilder().setName(t + "_QuantizeLinear").setOpType("QuantizeLinear")
+                .addInput(src).addInput(scale).addInput(zp).addOutput(q));
+        gb.addNode(dq(t + "_DequantizeLinear", q, scale, zp, d, null));
+        renamed.put(t, d);
+    }
+
+    private static OnnxMl.NodeProto dq(String name, String in, String scale, String zp, String out, Integer axis) {
+        OnnxMl.NodeProto.Builder b = OnnxMl.NodeProto.newBuilder().setName(name).setOpType("DequantizeLinear")
+                .addInput(in).addInput(scale).addInput(zp).addOutput(out);
+        if (axis != null) {
+            b.addAttribute(OnnxWriter.attribute("axis", new Attr.Int(axis)));
+        }
+        return b.build();
+    }
+
+    private static OnnxMl.TensorProto bytesTensor(String name, int type, long[] shape, byte[] data) {
+        OnnxMl.TensorProto.Builder b = OnnxMl.TensorProto.newBuilder().setName(name).setDataType(type)
+                .setRawData(ByteString.copyFrom(data));
+        for (long d : shape) {
+            b.addDims(d);
+        }
+        return b.build();
+    }
+
+    private static OnnxMl.TensorProto zeroPoints(String name, int type, long[] shape, int[] zps) {
+        if (type == DType.INT16.onnxCode() || type == DType.UINT16.onnxCode()) {
+            ByteBuffer buf = ByteBuffer.allocate(zps.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+            for (int z : zps) {
+                buf.putShort((short) z);
+            }
+            return bytesTensor(name, type, shape, buf.array());
+        }
+        byte[] bytes = new byte[zps.length];
+        for (int i = 0; i < zps.length; i++) {
+            bytes[i] = (byte) zps[i];
+        }
+        return bytesTensor(name, type, shape, bytes);
+    }
+
+    private static OnnxMl.TensorProto int32Tensor(String name, long[] shape, int[] values) {
+        ByteBuffer buf = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int v : values) {
+            buf.putInt(v);
+        }
+        return bytesTensor(name, DType.INT32.onnxCode(), shape, buf.array());
+    }
+}
