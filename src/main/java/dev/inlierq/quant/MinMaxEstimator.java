@@ -2,7 +2,8 @@ package dev.inlierq.quant;
 
 /**
  * The observed extremes: {@code [min x, max x]} (ONNX Runtime's {@code MinMax} calibration). Needs only a
- * {@link RunningMinMax}; on a magnitude histogram, {@code [-max|x|, max|x|]}. Exact.
+ * {@link RunningMinMax}; on a magnitude histogram, {@code [-max|x|, max|x|]}. Exact. Source: Jacob et al.,
+ * "Quantization and Training of Neural Networks for Efficient Integer-Arithmetic-Only Inference" (CVPR 2018).
  */
 public record MinMaxEstimator() implements RangeEstimator {
 

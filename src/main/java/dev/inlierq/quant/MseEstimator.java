@@ -20,8 +20,12 @@ import static dev.inlierq.quant.Checks.check;
  * ({@link #estimate(float[], QuantSpec)}) {@code E_k} is the exact mean over the values, with the float
  * arithmetic of ONNX QuantizeLinear.
  *
- * <p>For a standard normal and a 16-level signed grid {@code [-8, 7]} the optimum is near {@code T = 2.54}
- * (a mid-rise 16-level quantizer's outer level at 2.51, Max 1960); for 15 levels {@code [-7, 7]} near 2.48.
+ * <p>Sources: MSE range setting as in Nagel et al., "A White Paper on Neural Network Quantization" (2021,
+ * section 3.3) and Banner et al., "Post-training 4-bit quantization of convolutional networks for
+ * rapid-deployment" (NeurIPS 2019, ACIQ, clipping to minimise the mean squared error); optimal uniform
+ * quantizers of a Gaussian: J. Max, "Quantizing for minimum distortion" (1960). For a standard normal and a
+ * 16-level signed grid {@code [-8, 7]} the optimum is near {@code T = 2.54} (a mid-rise 16-level quantizer's
+ * outer level sits at 2.51); for 15 levels {@code [-7, 7]} near 2.48.
  *
  * @param candidates number {@code K} of shrink factors, 1..100000; default 100 (steps of 1% of the maximum)
  */

@@ -166,6 +166,22 @@ public record QuantSpec(Role role, int bits, Signedness signedness, Symmetry sym
         return (int) Math.rint((qmin() + (double) qmax()) / 2);
     }
 
+    /**
+     * Whether {@code [qmin, qmax]} is the whole range of {@link #container()}. ONNX QuantizeLinear saturates to
+     * its output type, so a spec that does not fill its container (narrow range, or fewer than 8 bits in an
+     * 8-bit type) is reproduced at run time only if the codes are written ahead (weights: DequantizeLinear
+     * alone), the output type is INT4/UINT4 where that fits, or a Clip bounds the input; otherwise the
+     * deployed grid is the full-range one.
+     */
+    public boolean fillsContainer() {
+        return switch (container()) {
+            case INT8 -> qmin() == -128 && qmax() == 127;
+            case UINT8 -> qmin() == 0 && qmax() == 255;
+            case INT16 -> qmin() == -32768 && qmax() == 32767;
+            case UINT16 -> qmin() == 0 && qmax() == 65535;
+        };
+    }
+
     /** ONNX element type that stores the codes. */
     public Container container() {
         if (bits <= 8) {

@@ -82,6 +82,15 @@ class QuantSpecTest {
     }
 
     @Test
+    void fillsContainerTellsWhetherRunTimeQuantizeLinearSaturatesAtTheSpecRange() {
+        assertTrue(QuantSpec.activationUint8().fillsContainer());
+        assertTrue(QuantSpec.activation(16).fillsContainer());
+        assertTrue(!QuantSpec.weightInt8PerChannel().fillsContainer()); // [-127, 127] in int8
+        assertTrue(!QuantSpec.activation(4).fillsContainer()); // [0, 15] in uint8
+        assertTrue(QuantSpec.weight(8).withRange(IntRange.FULL).fillsContainer());
+    }
+
+    @Test
     void validationSaysWhatWasExpectedAndWhatCame() {
         assertMessage("QuantSpec.bits: expected 2..8 for weights, got 16", () -> QuantSpec.weight(16));
         assertMessage("QuantSpec.bits: expected 2..8 or 16 for activations, got 12", () -> QuantSpec.activation(12));
