@@ -1,0 +1,216 @@
+package dev.inlierq.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.inlierq.quant.Encoding;
+import dev.inlierq.quant.Granularity;
+import java.util.Arrays;
+
+/**
+ * Differentiable fake quantization of NDArrays with an {@link Encoding}: the forward values are exactly those
+ * of ONNX QuantizeLinear then DequantizeLinear ({@link Encoding#fakeQuantize}, float32, bit for bit), and the
+ * backward pass uses straight-through estimators built from libtorch ops, so it runs inside a DJL
+ * {@code GradientCollector}.
+ *
+ * <p>Forward, with scale {@code s}, zero point {@code z} and codes {@code [qmin, qmax]} broadcast per tensor,
+ * per channel or per group (ONNX blocked layout, expanded along the axis):
+ * <pre>
+ *   y = (clamp(round_half_even(x / s) + z, qmin, qmax) - z) * s
+ * </pre>
+ * Rounding is written {@code v + stopGradient(round(v) - v)} with {@code v = x / s}: the value is
+ * {@code round(v)} exactly (the difference is exact in float), the derivative is 1 (straight-through).
+ * Gradients:
+ * <ul>
+ *   <li>input: {@code dy/dx = 1} where {@code qmin <= round(x/s) + z <= qmax}, 0 where clipped (as in
+ *       LSQ, Esser et al. 2020, and PACT);
+ *   <li>learnable scale ({@link #fakeQuant(NDArray, Encoding, NDArray)}): LSQ's
+ *       {@code dy/ds = round(x/s) - x/s} inside, {@code qmin - z} or {@code qmax - z} where clipped, summed over
+ *       the elements sharing {@code s} (LSQ, "Learned Step Size Quantization", Esser et al., ICLR 2020);
+ *       scale it with {@link #gradScale} ({@code g = 1 / sqrt(numel * qmax)} in the paper);
+ *   <li>rounding variable ({@link #fakeQuantWithRounding}): AdaRound's soft rounding
+ *       {@code y = s (clamp(floor(w/s) + h + z, qmin, qmax) - z)} with {@code h in [0, 1]} (Nagel et al.,
+ *       "Up or Down? Adaptive Rounding for Post-Training Quantization", ICML 2020): {@code dy/dh = s} inside,
+ *       0 where clipped; {@code w} gets no gradient.
+ * </ul>
+ * Temporaries are closed as soon as they are consumed (libtorch's autograd graph keeps what it needs); the
+ * result belongs to the input's manager. Never use {@code NDArray.duplicate()} in such code: it detaches.
+ */
+public final class FakeQuant {
+    /** Bound on {@code x / s} before rounding: integers up to 2^24 are exact in float. */
+    private static final float BAND = 1 << 24;
+    private FakeQuant() {
+    }
+
+    /** Fake quantization with the encoding's constant scales; gradient to {@code x} only. */
+    public static NDArray fakeQuant(NDArray x, Encoding e) {
+        checkFloat(x, "x");
+        try (NDArray s = parameterTensor(x.getManager(), e, x.getShape(), false);
+                NDArray z = parameterTensor(x.getManager(), e, x.getShape(), true)) {
+            return apply(x, e, s, z);
+        }
+    }
+
+    /**
+     * Fake quantization with a learnable scale (LSQ): {@code scale} has {@link #parameterShape} and usually
+     * requires a gradient; zero points and the integer range come from the encoding.
+     */
+    public static NDArray fakeQuant(NDArray x, Encoding e, NDArray scale) {
+        checkFloat(x, "x");
+        Shape want = parameterShape(e, x.getShape());
+        if (!scale.getShape().equals(want)) {
+            throw new IllegalArgumentException("scale: expected shape " + want + " for " + e.spec().granularity()
+                    + " of input " + x.getShape() + ", got " + scale.getShape());
+        }
+        try (NDArray s = expand(scale, e, x.getShape());
+                NDArray z = parameterTensor(x.getManager(), e, x.getShape(), true)) {
+            return apply(x, e, s, z);
+        }
+    }
+
+    /**
+     * AdaRound's soft quantization {@code y = s (clamp(floor(w/s) + h + z, qmin, qmax) - z)}, where
+     * {@code roundingOffset} {@code h} has the shape of {@code w} and lies in [0, 1] (e.g. a rectified sigmoid
+     * of AdaRound's variable V). With {@code h} in {0, 1} the values are those of the deployed grid with that
+     * rounding direction; with {@code h = [frac(w/s) >= 1/2]} (ties to even aside) those of
+     * {@link #fakeQuant(NDArray, Encoding)}. Gradient to {@code h}: {@code s} times the upstream gradient
+     * inside the clipping range, 0 outside; none to {@code w}.
+     */
+    public static NDArray fakeQuantWithRounding(NDArray w, Encoding e, NDArray roundingOffset) {
+        checkFloat(w, "w");
+        if (!roundingOffset.getShape().equals(w.getShape())) {
+            throw new IllegalArgumentException("roundingOffset: expected shape " + w.getShape() + ", got "
+                    + roundingOffset.getShape());
+        }
+        NDManager m = w.getManager();
+        try (NDArray s = parameterTensor(m, e, w.getShape(), false);
+                NDArray z = parameterTensor(m, e, w.getShape(), true);
+                NDArray v = w.div(s);
+                NDArray f = v.floor();
+                NDArray fd = f.stopGradient();
+                NDArray fh = fd.add(roundingOffset);
+                NDArray q = fh.add(z);
+                NDArray c = q.clip(e.qmin(), e.qmax());
+                NDArray cz = c.sub(z)) {
+            return cz.mul(s);
+        }
+    }
+
+    private static NDArray apply(NDArray x, Encoding e, NDArray s, NDArray z) {
+        // v is bounded first so that infinities saturate instead of turning into inf - inf = NaN in the
+        // straight-through term; every code fits in +-2^24 and the gradient beyond is 0 (clipped) anyway
+        try (NDArray v0 = x.div(s);
+                NDArray v = v0.clip(-BAND, BAND);
+                NDArray r = v.round();
+                NDArray d = r.sub(v);
+                NDArray dd = d.stopGradient();
+                NDArray rs = v.add(dd);
+                NDArray q = rs.add(z);
+                NDArray c = q.clip(e.qmin(), e.qmax());
+                NDArray cz = c.sub(z)) {
+            return cz.mul(s);
+        }
+    }
+
+    /**
+     * A tensor holding the encoding's scales in {@link #parameterShape} (e.g. as the initial value of a
+     * learnable LSQ scale). Owned by {@code m}.
+     */
+    public static NDArray scaleTensor(NDManager m, Encoding e, Shape xShape) {
+        return m.create(e.scale(), parameterShape(e, xShape));
+    }
+
+    /**
+     * Shape of a parameter tensor that broadcasts (per tensor, per channel) or expands (per group) against an
+     * input of {@code xShape}: all ones but the channel axis ({@code [1, C, 1, 1]} for axis 1 of a 4-D input),
+     * or the input shape with the group count on the axis.
+     */
+    public static Shape parameterShape(Encoding e, Shape xShape) {
+        long[] x = xShape.getShape();
+        long[] p = new long[x.length];
+        Arrays.fill(p, 1);
+        Granularity g = e.spec().granularity();
+        if (g instanceof Granularity.PerChannel pc) {
+            checkAxis(pc.axis(), x);
+            p[pc.axis()] = x[pc.axis()];
+        } else if (g instanceof Granularity.PerGroup pg) {
+            checkAxis(pg.axis(), x);
+            p = x.clone();
+            p[pg.axis()] = (x[pg.axis()] + pg.groupSize() - 1) / pg.groupSize();
+        }
+        long count = 1;
+        for (long d : p) {
+            count *= d;
+        }
+        if (count != e.size()) {
+            throw new IllegalArgumentException("encoding: expected " + count + " scales for " + g + " of input "
+                    + xShape + ", got " + e.size());
+        }
+        return new Shape(p);
+    }
+
+    /**
+     * LSQ gradient scaling: the value of {@code s} (exactly) with gradient {@code g} times the upstream one,
+     * as {@code stopGradient(s) + (g s - stopGradient(g s))}.
+     */
+    public static NDArray gradScale(NDArray s, float g) {
+        try (NDArray base = s.stopGradient();
+                NDArray gs = s.mul(g);
+                NDArray gd = gs.stopGradient();
+                NDArray delta = gs.sub(gd)) {
+            return base.add(delta);
+        }
+    }
+
+    /** LSQ's gradient scale {@code 1 / sqrt(numel * qmax)} for a tensor of {@code numel} elements. */
+    public static float lsqGradScale(long numel, int qmax) {
+        return (float) (1 / Math.sqrt((double) numel * Math.max(1, qmax)));
+    }
+
+    /** Scales (or zero points, as floats) laid out to broadcast against an input of {@code xShape}. */
+    private static NDArray parameterTensor(NDManager m, Encoding e, Shape xShape, boolean zeroPoints) {
+        float[] values;
+        if (zeroPoints) {
+            int[] z = e.zeroPoint();
+            values = new float[z.length];
+            for (int i = 0; i < z.length; i++) {
+                values[i] = z[i];
+            }
+        } else {
+            values = e.scale();
+        }
+        try (NDArray p = m.create(values, parameterShape(e, xShape))) {
+            return expand(p, e, xShape);
+        }
+    }
+
+    /** Per-group parameters repeated {@code groupSize} times along the axis (the last group cut to fit). */
+    private static NDArray expand(NDArray p, Encoding e, Shape xShape) {
+        if (!(e.spec().granularity() instanceof Granularity.PerGroup pg)) {
+            return p.reshape(p.getShape());
+        }
+        long d = xShape.get(pg.axis());
+        NDArray r = p.repeat(pg.axis(), pg.groupSize());
+        if (r.getShape().get(pg.axis()) == d) {
+            return r;
+        }
+        try (r) {
+            return r.get(new NDIndex(":,".repeat(pg.axis()) + "0:" + d));
+        }
+    }
+
+    private static void checkAxis(int axis, long[] x) {
+        if (axis >= x.length) {
+            throw new IllegalArgumentException("axis " + axis + ": expected an input of rank > " + axis + ", got "
+                    + Arrays.toString(x));
+        }
+    }
+
+    private static void checkFloat(NDArray x, String name) {
+        if (x.getDataType() != DataType.FLOAT32) {
+            throw new IllegalArgumentException(name + ": expected float32, got " + x.getDataType());
+        }
+    }
+}
