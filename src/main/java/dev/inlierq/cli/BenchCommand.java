@@ -44,6 +44,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the random input. Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @Option(names = "--profile", description = "Print the time per operator type (DJL engine).")
+    boolean profile;
+
     @Option(names = "--json", description = "Write results as JSON (one object, or an array for several runs).")
     Path json;
 
@@ -74,6 +77,14 @@ final class BenchCommand implements Callable<Integer> {
                     row.put("latency_p10_ms", r.p10Ms());
                     row.put("latency_p90_ms", r.p90Ms());
                     row.put("iterations", r.iterations());
+                    if (!r.opProfile().isEmpty()) {
+                        Map<String, Object> ops = new LinkedHashMap<>();
+                        r.opProfile().forEach((k, v) -> ops.put(k, Map.of("calls", v[0], "ms", v[1])));
+                        row.put("op_profile_ms_per_run", ops);
+                        if (profile) {
+                            r.opProfile().forEach((k, v) -> out.printf("    %-20s %5.0f calls %9.2f ms/run%n", k, v[0], v[1]));
+                        }
+                    }
                     rows.add(row);
                 }
             }

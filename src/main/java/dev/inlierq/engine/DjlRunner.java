@@ -60,6 +60,18 @@ public final class DjlRunner implements ModelRunner {
     }
 
     @Override
+    public void startProfiling() {
+        executor.startProfiling();
+    }
+
+    @Override
+    public Map<String, long[]> profile() {
+        Map<String, long[]> m = new java.util.LinkedHashMap<>();
+        executor.profile().forEach((k, v) -> m.put(k.name(), v.clone()));
+        return m;
+    }
+
+    @Override
     public void close() {
         executor.close();
     }

@@ -20,6 +20,15 @@ public interface ModelRunner extends AutoCloseable {
     /** Output names in model order. */
     List<String> outputNames();
 
+    /** Starts per-operator timing if the engine supports it (the DJL engine does). */
+    default void startProfiling() {
+    }
+
+    /** Per operator type: {calls, nanoseconds} since {@link #startProfiling()}; empty if unsupported. */
+    default Map<String, long[]> profile() {
+        return Map.of();
+    }
+
     @Override
     void close();
 }
