@@ -75,14 +75,14 @@ class HeatmapBuilderTest {
                 FloatTensor want = recipe.evaluate(heap);
                 assertArrayEquals(want.shape(), h.getShape().getShape());
                 assertTrue(ModelParityTest.relativeError(h.toFloatArray(), want.data()) < 1e-5);
-                gc.backward(h.max());
+                gc.backward(h.mean()); // the peak alone can sit on a saturated sigmoid (zero gradient)
             }
             float[] g = x.getGradient().toFloatArray();
             double norm = 0;
             for (float v : g) {
                 norm += Math.abs(v);
             }
-            assertTrue(norm > 0, "gradient of the heatmap peak must reach the input");
+            assertTrue(norm > 0, "gradient of the heatmap must reach the input");
         }
     }
 
