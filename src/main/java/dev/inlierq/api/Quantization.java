@@ -23,6 +23,7 @@ import dev.inlierq.plan.QuantPoint;
 import dev.inlierq.plan.Role;
 import dev.inlierq.quant.Encoding;
 import dev.inlierq.quant.RangeEstimation;
+import dev.inlierq.quant.WeightType;
 import dev.inlierq.report.JsonFiles;
 import dev.inlierq.tensor.FloatTensor;
 import java.nio.file.Files;
@@ -63,13 +64,14 @@ public final class Quantization {
      * @param statsImages calibration images used for per-tensor clipping rate and SQNR
      */
     public record Options(Path model, DetectorSpec spec, Path calib, int numCalib, Method method, double percentile,
-            PlanOptions plan, long seed, int batch, int threads, int checkImages, int statsImages) {
+            PlanOptions plan, WeightType weightType, long seed, int batch, int threads, int checkImages, int statsImages) {
         public Options {
             Objects.requireNonNull(model, "model");
             Objects.requireNonNull(spec, "spec");
             Objects.requireNonNull(calib, "calib");
             Objects.requireNonNull(method, "method");
             Objects.requireNonNull(plan, "plan");
+            Objects.requireNonNull(weightType, "weightType");
             if (numCalib < 1 || batch < 1 || threads < 1 || checkImages < 0 || statsImages < 0) {
                 throw new IllegalArgumentException("counts must be positive");
             }
@@ -136,7 +138,7 @@ public final class Quantization {
         try (GraphExecutor floatEngine = new GraphExecutor(g)) {
             enc.putAll(Calibrator.activations(floatEngine, plan, pre, calib.files(), o.batch(),
                     estimation(o.method(), o.percentile()), progress));
-            enc.putAll(Calibrator.weights(g, plan, o.method() == Method.MSE));
+            enc.putAll(Calibrator.weights(g, plan, o.method() == Method.MSE, o.weightType()));
             Graph qg = Calibrator.withQuantizedWeights(g, plan, enc);
             Map<String, String> provenance = provenance(o, calib);
             byte[] bytes = QdqWriter.write(g, plan, enc, provenance).toByteArray();
@@ -178,6 +180,7 @@ public final class Quantization {
         m.put("inlierq.activation_bits", Integer.toString(o.plan().activationBits()));
         m.put("inlierq.first_last_8bit", Boolean.toString(o.plan().firstLastAt8Bit()));
         m.put("inlierq.placement", o.plan().placement().name());
+        m.put("inlierq.weight_type", o.weightType().resolve().name());
         m.put("inlierq.seed", Long.toString(o.seed()));
         m.put("inlierq.spec", o.spec().name());
         m.put("inlierq.source_model_sha256", CalibrationSet.sha256(o.model()));

@@ -14,6 +14,7 @@ import dev.inlierq.quant.Observer;
 import dev.inlierq.quant.QuantSpec;
 import dev.inlierq.quant.RangeEstimation;
 import dev.inlierq.quant.WeightEncodings;
+import dev.inlierq.quant.WeightType;
 import dev.inlierq.tensor.FloatTensor;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,9 +38,10 @@ public final class Calibrator {
     }
 
     /** The quantizer spec of a planned point. */
-    public static QuantSpec specOf(QuantPoint p) {
+    public static QuantSpec specOf(QuantPoint p, WeightType weights) {
         return switch (p.role()) {
-            case WEIGHT -> QuantSpec.weight(p.bits()).withGranularity(new Granularity.PerChannel(p.channelAxis()));
+            case WEIGHT -> QuantSpec.weight(p.bits()).withGranularity(new Granularity.PerChannel(p.channelAxis()))
+                    .withSignedness(weights.signedness());
             case ACTIVATION -> QuantSpec.activation(p.bits());
             case BIAS -> throw new IllegalArgumentException("biases are encoded from their layer's scales");
         };
@@ -52,7 +54,7 @@ public final class Calibrator {
         Map<String, String> groupOf = new HashMap<>();
         Map<String, Observer> observers = new LinkedHashMap<>();
         for (var e : groups.entrySet()) {
-            QuantSpec spec = specOf(e.getValue().get(0));
+            QuantSpec spec = specOf(e.getValue().get(0), WeightType.INT8);
             observers.put(e.getKey(), estimation.newObserver(spec));
             for (QuantPoint p : e.getValue()) {
                 groupOf.put(p.tensor(), e.getKey());
@@ -81,14 +83,14 @@ public final class Calibrator {
     }
 
     /** Weight encodings per planned weight tensor. */
-    public static Map<String, Encoding> weights(Graph g, QuantPlan plan, boolean mse) {
+    public static Map<String, Encoding> weights(Graph g, QuantPlan plan, boolean mse, WeightType type) {
         Map<String, Encoding> out = new LinkedHashMap<>();
         for (QuantPoint p : plan.points()) {
             if (p.role() != Role.WEIGHT) {
                 continue;
             }
             ConstTensor w = g.constant(p.tensor());
-            QuantSpec spec = specOf(p);
+            QuantSpec spec = specOf(p, type);
             out.put(p.tensor(), mse ? WeightEncodings.mse(w.floats(), w.shape(), spec)
                     : WeightEncodings.minMax(w.floats(), w.shape(), spec));
         }

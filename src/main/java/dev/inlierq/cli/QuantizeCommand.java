@@ -8,6 +8,7 @@ import dev.inlierq.graph.OpType;
 import dev.inlierq.plan.PlanOptions;
 import dev.inlierq.plan.Placement;
 import dev.inlierq.plan.QuantPlan;
+import dev.inlierq.quant.WeightType;
 import dev.inlierq.report.JsonFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,6 +68,10 @@ final class QuantizeCommand implements Callable<Integer> {
             description = "all (every activation between quantized layers) or inputs (layer inputs only). Default: ${DEFAULT-VALUE}.")
     String placement;
 
+    @Option(names = "--weight-type", defaultValue = "auto",
+            description = "int8, uint8 or auto (uint8 on x86 CPUs without VNNI, where ONNX Runtime's int8 kernels saturate). Default: ${DEFAULT-VALUE}.")
+    String weightType;
+
     @Option(names = "--exclude-node", split = ",", description = "Node names to keep in float.")
     List<String> excludeNodes = new ArrayList<>();
 
@@ -117,7 +122,8 @@ final class QuantizeCommand implements Callable<Integer> {
         OutputGuard.check(json, model, calib, out);
         Quantization.Method m = parseMethod();
         DetectorSpec ds = DetectorSpecs.resolve(detectorSpec);
-        Quantization.Options o = new Quantization.Options(model, ds, calib, numCalib, m, percentile, planOptions, seed,
+        Quantization.Options o = new Quantization.Options(model, ds, calib, numCalib, m, percentile, planOptions,
+                parseWeightType(), seed,
                 batch, threads, checkImages, statsImages);
         Quantization.Result r;
         boolean terminal = System.console() != null;
@@ -174,6 +180,15 @@ final class QuantizeCommand implements Callable<Integer> {
         }
         s.put("tensors", tensors);
         return s;
+    }
+
+    private WeightType parseWeightType() {
+        try {
+            return WeightType.valueOf(weightType.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "unknown weight type '" + weightType
+                    + "' (expected int8, uint8 or auto)");
+        }
     }
 
     private Quantization.Method parseMethod() {

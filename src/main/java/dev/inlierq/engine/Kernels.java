@@ -155,6 +155,8 @@ final class Kernels {
             long[] target = OpParams.constLongs(n, 1, g, null);
             return unary(x -> x.broadcast(new Shape(Shapes.broadcast(x.getShape().getShape(), target))));
         });
+        REGISTRY.put(OpType.QuantizeLinear, Kernels::quantizeLinear);
+        REGISTRY.put(OpType.DequantizeLinear, Kernels::dequantizeLinear);
         REGISTRY.put(OpType.Constant, Kernels::constantOnly);
         REGISTRY.put(OpType.ConstantOfShape, Kernels::constantOnly);
         REGISTRY.put(OpType.Range, Kernels::constantOnly);
@@ -1003,6 +1005,78 @@ final class Kernels {
         NDArray r = cur.reshape(o);
         cur.close();
         return r;
+    }
+
+    /** The integer range of a Q/DQ zero point's type (uint8 when absent, as ONNX says). */
+    static long[] codeRange(ConstTensor zp) {
+        dev.inlierq.graph.DType t = zp == null ? dev.inlierq.graph.DType.UINT8 : zp.type();
+        return switch (t) {
+            case UINT8 -> new long[] {0, 255};
+            case INT8 -> new long[] {-128, 127};
+            case UINT16 -> new long[] {0, 65535};
+            case INT16 -> new long[] {-32768, 32767};
+            case UINT4 -> new long[] {0, 15};
+            case INT4 -> new long[] {-8, 7};
+            case INT32 -> new long[] {Integer.MIN_VALUE, Integer.MAX_VALUE};
+            default -> throw new IllegalArgumentException("zero point type " + t + " is not supported");
+        };
+    }
+
+    /** Scale / zero point shaped to broadcast against x: a scalar, or a vector on {@code axis}. */
+    private static NDArray qparam(NDManager m, float[] v, int rank, int axis) {
+        if (v.length == 1) {
+            return m.create(v[0]);
+        }
+        long[] shape = new long[rank];
+        Arrays.fill(shape, 1);
+        shape[axis] = v.length;
+        return m.create(v, new Shape(shape));
+    }
+
+    /**
+     * QuantizeLinear as simulation: codes = saturate(round_half_even(x / scale) + zero_point), kept as
+     * float values (the engine computes in float; the following DequantizeLinear maps them back). Rounding
+     * is libtorch's round, which rounds half to even like ONNX.
+     */
+    private static Kernel quantizeLinear(Node n, Graph g, NDManager m) {
+        int rank = g.shape(n.input(0)).length;
+        int axis = Shapes.axis(n.attrs().getInt("axis", 1), Math.max(rank, 1));
+        ConstTensor sc = g.constant(n.input(1));
+        ConstTensor zpc = n.input(2).isEmpty() ? null : g.constant(n.input(2));
+        if (sc == null || (!n.input(2).isEmpty() && zpc == null)) {
+            throw new IllegalArgumentException(n + ": scale and zero point must be constant");
+        }
+        long[] range = codeRange(zpc);
+        NDArray scale = qparam(m, sc.floats(), rank, axis);
+        NDArray zp = qparam(m, zpc == null ? new float[] {0f} : zpc.floats(), rank, axis);
+        return unary(x -> {
+            try (NDArray d = x.div(scale); NDArray r = d.round(); NDArray z = r.add(zp)) {
+                return z.clip(range[0], range[1]);
+            }
+        });
+    }
+
+    /** DequantizeLinear: y = (q - zero_point) * scale, per tensor or per axis. */
+    private static Kernel dequantizeLinear(Node n, Graph g, NDManager m) {
+        int rank = g.shape(n.input(0)).length;
+        int axis = Shapes.axis(n.attrs().getInt("axis", 1), Math.max(rank, 1));
+        ConstTensor sc = g.constant(n.input(1));
+        ConstTensor zpc = n.input(2).isEmpty() ? null : g.constant(n.input(2));
+        if (sc == null || (!n.input(2).isEmpty() && zpc == null)) {
+            throw new IllegalArgumentException(n + ": scale and zero point must be constant");
+        }
+        NDArray scale = qparam(m, sc.floats(), rank, axis);
+        NDArray zp = qparam(m, zpc == null ? new float[] {0f} : zpc.floats(), rank, axis);
+        return unary(x -> {
+            if (x.getDataType() != DataType.FLOAT32) {
+                try (NDArray f = x.toType(DataType.FLOAT32, true); NDArray c = f.sub(zp)) {
+                    return c.mul(scale);
+                }
+            }
+            try (NDArray c = x.sub(zp)) {
+                return c.mul(scale);
+            }
+        });
     }
 
     private static Kernel constantOnly(Node n, Graph g, NDManager m) {

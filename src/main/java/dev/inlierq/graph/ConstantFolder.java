@@ -15,7 +15,7 @@ public final class ConstantFolder {
             OpType.Unsqueeze, OpType.Squeeze, OpType.Concat, OpType.Slice, OpType.Reshape, OpType.Flatten,
             OpType.Transpose, OpType.Add, OpType.Sub, OpType.Mul, OpType.Div, OpType.Equal, OpType.Max, OpType.Min,
             OpType.Neg, OpType.Abs, OpType.Floor, OpType.Ceil, OpType.Sqrt, OpType.Exp, OpType.Where,
-            OpType.ConstantOfShape, OpType.Range, OpType.Expand, OpType.Constant);
+            OpType.ConstantOfShape, OpType.Range, OpType.Expand, OpType.Constant, OpType.DequantizeLinear);
 
     private ConstantFolder() {
     }
@@ -29,6 +29,7 @@ public final class ConstantFolder {
         return switch (n.op()) {
             case Constant -> constant(n);
             case Identity -> in[0];
+            case DequantizeLinear -> dequantize(n, in, v);
             case Cast -> in[0].cast(DType.fromOnnx((int) a.getInt("to", 1)));
             case Shape -> {
                 long[] s = inShape0;
@@ -204,6 +205,38 @@ public final class ConstantFolder {
             }
             default -> throw new IllegalArgumentException("cannot fold " + n);
         };
+    }
+
+    /**
+     * DequantizeLinear of constant codes (a QDQ model's weights and biases): y = (q - zero_point) * scale,
+     * computed in float32 as ONNX Runtime does; per-axis when the scale is a vector.
+     */
+    static ConstTensor dequantize(Node n, ConstTensor[] in, ValueLookup v) {
+        long[] shape = in[0].shape();
+        float[] scale = in[1].floats();
+        long[] zp = in.length > 2 && in[2] != null ? in[2].longs() : new long[scale.length];
+        long[] q = in[0].longs();
+        float[] out = new float[q.length];
+        if (scale.length == 1) {
+            for (int i = 0; i < q.length; i++) {
+                out[i] = (float) (q[i] - zp[0]) * scale[0];
+            }
+            return ConstTensor.ofFloats(shape, out);
+        }
+        int axis = Shapes.axis(n.attrs().getInt("axis", 1), shape.length);
+        long inner = 1;
+        for (int i = axis + 1; i < shape.length; i++) {
+            inner *= shape[i];
+        }
+        long dim = shape[axis];
+        if (scale.length != dim) {
+            throw new IllegalArgumentException(n + ": blocked DequantizeLinear is not supported");
+        }
+        for (int i = 0; i < q.length; i++) {
+            int c = (int) ((i / inner) % dim);
+            out[i] = (float) (q[i] - zp[c]) * scale[c];
+        }
+        return ConstTensor.ofFloats(shape, out);
     }
 
     /** The value of a Constant node (value, value_float(s), value_int(s)). */

@@ -13,7 +13,8 @@ public enum OpType {
     MaxPool, AveragePool, GlobalAveragePool, Pad, Resize, Upsample,
     Concat, Split, Slice, Gather, Reshape, Flatten, Transpose, Squeeze, Unsqueeze,
     Softmax, MatMul, Gemm, Constant, Identity, ReduceMean, ReduceSum, ReduceMax,
-    Shape, Cast, ConstantOfShape, Floor, Ceil, Equal, Where, Expand, Range;
+    Shape, Cast, ConstantOfShape, Floor, Ceil, Equal, Where, Expand, Range,
+    QuantizeLinear, DequantizeLinear;
 
     /** The op type of an ONNX node, if supported (only the default ONNX domain is supported). */
     public static Optional<OpType> of(String domain, String opType) {
@@ -39,7 +40,7 @@ public enum OpType {
     public boolean isUnaryElementwise() {
         return switch (this) {
             case Relu, LeakyRelu, Sigmoid, Tanh, HardSigmoid, HardSwish, Clip, Sqrt, Exp, Log, Neg, Abs,
-                    Identity, Cast, Floor, Ceil -> true;
+                    Identity, Cast, Floor, Ceil, QuantizeLinear, DequantizeLinear -> true;
             default -> false;
         };
     }

@@ -57,7 +57,7 @@ public final class ShapeInference {
                 yield one(out);
             }
             case BatchNormalization, Relu, LeakyRelu, PRelu, Sigmoid, Tanh, HardSigmoid, HardSwish, Clip, Sqrt,
-                    Exp, Log, Neg, Abs, Identity, Cast, Floor, Ceil, Softmax -> one(x);
+                    Exp, Log, Neg, Abs, Identity, Cast, Floor, Ceil, Softmax, QuantizeLinear, DequantizeLinear -> one(x);
             case Add, Sub, Mul, Div, Pow, Max, Min, Equal, Where -> {
                 long[] out = x;
                 for (int i = 1; i < n.inputs().size(); i++) {

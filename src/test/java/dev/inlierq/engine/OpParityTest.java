@@ -712,6 +712,37 @@ class OpParityTest {
         return c;
     }
 
+    /** QDQ pairs as a simulation: codes rounded half to even and saturated, per tensor and per axis. */
+    static List<Case> quantizeCases() {
+        Weights w = new Weights(17);
+        List<Case> c = new ArrayList<>();
+        long[] in = s(-1, 3, 5, 5);
+        c.add(new Case("QuantizeLinear/DequantizeLinear uint8 per tensor (saturating)", model(13, in)
+                .scalar("s", 0.013f).initializerTyped("z", dev.inlierq.graph.DType.UINT8, s(), 117)
+                .node("QuantizeLinear", X, "s", "z").out("q").end()
+                .node("DequantizeLinear", "q", "s", "z").out(Y).end().output(Y)).range(-3, 3)
+                .keeps(OpType.QuantizeLinear));
+        c.add(new Case("QuantizeLinear/DequantizeLinear int8 default zero point", model(13, in)
+                .scalar("s", 0.02f).node("QuantizeLinear", X, "s").out("q").end()
+                .node("DequantizeLinear", "q", "s").out(Y).end().output(Y)).range(-1.5f, 1.5f));
+        c.add(new Case("QDQ per channel axis 1 int8", model(13, in)
+                .initializer("s", s(3), 0.01f, 0.02f, 0.05f).initializerTyped("z", dev.inlierq.graph.DType.INT8, s(3), 0, -3, 5)
+                .node("QuantizeLinear", X, "s", "z").i("axis", 1).out("q").end()
+                .node("DequantizeLinear", "q", "s", "z").i("axis", 1).out(Y).end().output(Y)).range(-2, 2));
+        long[] codes = new long[6 * 3 * 3 * 3];
+        for (int i = 0; i < codes.length; i++) {
+            codes[i] = (long) (w.rnd.nextInt(255) - 127);
+        }
+        c.add(new Case("Conv on a per-channel DequantizeLinear int8 weight (folded)", model(13, s(-1, 3, 6, 6))
+                .initializerTyped("wq", dev.inlierq.graph.DType.INT8, s(6, 3, 3, 3), codes)
+                .initializer("ws", s(6), 0.01f, 0.02f, 0.003f, 0.05f, 0.1f, 0.004f)
+                .initializerTyped("wz", dev.inlierq.graph.DType.INT8, s(6), 0, 0, 0, 0, 0, 0)
+                .node("DequantizeLinear", "wq", "ws", "wz").i("axis", 0).out("w").end()
+                .node("Conv", X, "w").ints("pads", 1, 1, 1, 1).out(Y).end().output(Y))
+                .folds(OpType.DequantizeLinear));
+        return c;
+    }
+
     static List<Case> mathCases() {
         Weights w = new Weights(15);
         List<Case> c = new ArrayList<>();
@@ -948,6 +979,7 @@ class OpParityTest {
         all.addAll(layoutCases());
         all.addAll(mathCases());
         all.addAll(constantAndShapeCases());
+        all.addAll(quantizeCases());
         return all;
     }
 

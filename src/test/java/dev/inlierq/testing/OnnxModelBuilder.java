@@ -157,6 +157,18 @@ public final class OnnxModelBuilder {
         return this;
     }
 
+    /** An integer initializer of another element type (int8, uint8, int32, ...), stored as raw little-endian data. */
+    public OnnxModelBuilder initializerTyped(String name, dev.inlierq.graph.DType type, long[] shape, long... values) {
+        define(name, "initializer");
+        long n = numel("tensor '" + name + "'", shape);
+        if (n != values.length) {
+            throw new IllegalArgumentException("tensor '" + name + "': expected " + n + " values for shape "
+                    + Arrays.toString(shape) + ", got " + values.length);
+        }
+        initializers.put(name, dev.inlierq.onnx.OnnxWriter.tensor(name, dev.inlierq.graph.ConstTensor.ofLongs(type, shape, values)));
+        return this;
+    }
+
     /** A 1-D int64 initializer. */
     public OnnxModelBuilder int64s(String name, long... values) {
         return initializerInt64(name, new long[] {values.length}, values);
