@@ -13,12 +13,22 @@ public enum EngineKind {
     /** Opens a runner for the model with the given number of intra-op threads. */
     public ModelRunner open(Path model, int threads) {
         return switch (this) {
-            case ORT -> new OrtRunner(model, threads);
+            case ORT -> new OrtRunner(model, threads, ortOptimization());
             case DJL -> {
                 DjlRuntime.setThreads(threads);
                 yield new DjlRunner(model);
             }
         };
+    }
+
+    /**
+     * ONNX Runtime's graph optimisation level: ALL unless the system property {@code inlierq.ort.optimization}
+     * (none, basic, extended, all) says otherwise; NONE runs a QDQ model with exact QDQ semantics (no fused
+     * integer kernels), useful to tell kernel effects from quantization effects.
+     */
+    static OrtRunner.Optimization ortOptimization() {
+        String v = System.getProperty("inlierq.ort.optimization", "all");
+        return OrtRunner.Optimization.valueOf(v.toUpperCase(java.util.Locale.ROOT));
     }
 
     public String cliName() {

@@ -241,8 +241,9 @@ public final class Quantization {
         float[] lo = new float[channels];
         float[] hi = new float[channels];
         for (int i = 0; i < channels; i++) {
-            lo[i] = (e.qmin() - e.zeroPoint(i)) * e.scale(i);
-            hi[i] = (e.qmax() - e.zeroPoint(i)) * e.scale(i);
+            // a value is clipped when it lies more than half a step beyond the grid's end points
+            lo[i] = (e.qmin() - e.zeroPoint(i) - 0.5f) * e.scale(i);
+            hi[i] = (e.qmax() - e.zeroPoint(i) + 0.5f) * e.scale(i);
         }
         long inner = 1;
         long dim = 1;

@@ -37,7 +37,12 @@ public final class Main {
             }
             return ExitCode.INTERNAL.code();
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } finally {
+            cl.getOut().flush();
+            cl.getErr().flush();
+        }
     }
 
     /** Version from the jar manifest. */

@@ -42,6 +42,7 @@ public final class OrtRunner implements ModelRunner {
     private final String inputName;
     private final long[] inputShape;
     private Graph prepared;
+    private Boolean quantized;
 
     public OrtRunner(Path model, int threads, Optimization level) {
         if (!Files.isRegularFile(model)) {
@@ -69,6 +70,10 @@ public final class OrtRunner implements ModelRunner {
         opts.setIntraOpNumThreads(threads);
         opts.setInterOpNumThreads(1);
         opts.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+        String disabled = System.getProperty("inlierq.ort.disable_optimizers", "");
+        if (!disabled.isBlank()) {
+            opts.addConfigEntry("optimization.disable_specified_optimizers", disabled);
+        }
         opts.setOptimizationLevel(switch (level) {
             case NONE -> OrtSession.SessionOptions.OptLevel.NO_OPT;
             case BASIC -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
@@ -78,8 +83,26 @@ public final class OrtRunner implements ModelRunner {
         return opts;
     }
 
+    private boolean fixedBatch(int batch) {
+        return !(batch == 1 || inputShape.length == 0 || inputShape[0] <= 0 || inputShape[0] == batch);
+    }
+
+    /**
+     * A quantized (QDQ) model with a fixed batch runs one sample at a time: its batch-rewritten copy would
+     * go through our graph preparation, which folds weight DequantizeLinear nodes into float weights and so
+     * keeps ONNX Runtime from fusing the integer kernels the file was made for (and, measured on YOLOX-Nano,
+     * changed its results).
+     */
+    private boolean quantized() {
+        if (quantized == null) {
+            quantized = OnnxReader.parse(model).getGraph().getNodeList().stream()
+                    .anyMatch(n -> n.getOpType().equals("QuantizeLinear") || n.getOpType().equals("DequantizeLinear"));
+        }
+        return quantized;
+    }
+
     private OrtSession session(int batch) {
-        if (batch == 1 || inputShape.length == 0 || inputShape[0] <= 0 || inputShape[0] == batch) {
+        if (!fixedBatch(batch)) {
             return base;
         }
         return sessions.computeIfAbsent(batch, b -> {
@@ -117,7 +140,22 @@ public final class OrtRunner implements ModelRunner {
     /** Runs one batch; returns every output as float32 on the heap, in the model's output order. */
     @Override
     public Map<String, FloatTensor> run(FloatTensor input) {
-        OrtSession s = session((int) input.dim(0));
+        int batch = (int) input.dim(0);
+        if (fixedBatch(batch) && quantized()) {
+            List<Map<String, FloatTensor>> parts = new java.util.ArrayList<>();
+            for (int b = 0; b < batch; b++) {
+                parts.add(runOn(base, input.sample(b)));
+            }
+            Map<String, FloatTensor> out = new LinkedHashMap<>();
+            for (String name : parts.get(0).keySet()) {
+                out.put(name, FloatTensor.stack(parts.stream().map(p -> p.get(name)).toList()));
+            }
+            return out;
+        }
+        return runOn(session(batch), input);
+    }
+
+    private Map<String, FloatTensor> runOn(OrtSession s, FloatTensor input) {
         try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(input.data()), input.shape());
                 OrtSession.Result r = s.run(Map.of(inputName, t))) {
             Map<String, FloatTensor> out = new LinkedHashMap<>();

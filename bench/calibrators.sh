@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Calibrator table: each model x {W8A8, W4A8} x {minmax, percentile, entropy, mse}: quantize with 64
+# train2017 images (seed 0), then evaluate the QDQ file on the 206 val2017 images with ONNX Runtime
+# (integer kernels) and with the DJL engine (exact QDQ simulation). Writes one JSON line per row to
+# ${OUT:-bench/results}/calibrators.jsonl. Usage: bench/calibrators.sh [model ...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+S="${INLIERQ_SHARED:-../shared}"
+D="$S/data/coco-subset"
+OUT="${OUT:-bench/results}"
+mkdir -p "$OUT/models"
+models=("${@:-yolox picodet fastestdet}")
+declare -A FILE=([yolox]=yolox-nano/yolox_nano.onnx [picodet]=picodet-xs/picodet_xs_320_lcnet_nonms.onnx [fastestdet]=fastestdet/FastestDet.onnx)
+for m in ${models[@]}; do
+  for bits in "8 8" "4 8"; do
+    set -- $bits
+    for method in minmax percentile entropy mse; do
+      q="$OUT/models/${m}_w$1a$2_$method.onnx"
+      ./inlierq quantize --model "$S/models/${FILE[$m]}" --spec "$m" --calib "$D/train2017" --method "$method" \
+        --w-bits "$1" --a-bits "$2" --out "$q" --json "$q.json" > /dev/null
+      for engine in ort djl; do
+        ./inlierq eval --model "$q" --spec "$m" --images "$D/val2017" \
+          --annotations "$D/annotations/instances_val2017_subset.json" --engine "$engine" --json "$q.$engine.json" > /dev/null
+      done
+      python3 - "$q" "$m" "$1" "$2" "$method" >> "$OUT/calibrators.jsonl" <<'PY'
+import json, sys
+q, m, w, a, method = sys.argv[1:]
+o = json.load(open(q + ".ort.json")); d = json.load(open(q + ".djl.json")); s = json.load(open(q + ".json"))
+print(json.dumps({"model": m, "w_bits": int(w), "a_bits": int(a), "method": method,
+                  "ort_AP": o["AP"], "ort_AP50": o["AP50"], "sim_AP": d["AP"], "sim_AP50": d["AP50"],
+                  "quantize_seconds": s["seconds"]}))
+PY
+      tail -1 "$OUT/calibrators.jsonl"
+    done
+  done
+done
