@@ -44,6 +44,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the random input. Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @Option(names = "--float-model", description = "Also benchmark this float model (e.g. the source of a QDQ model), side by side.")
+    Path floatModel;
+
+    @Option(names = "--fused", description = "Print the op types ONNX Runtime executes after optimisation (fused QDQ kernels).")
+    boolean fused;
+
     @Option(names = "--profile", description = "Print the time per operator type (DJL engine).")
     boolean profile;
 
@@ -52,21 +58,29 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        OutputGuard.check(json, model);
+        OutputGuard.check(json, model, floatModel);
         if (threads < 1 || iterations < 1 || warmup < 0 || batches.stream().anyMatch(b -> b < 1)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--threads, --iterations and --batch must be positive");
         }
         List<Map<String, Object>> rows = new ArrayList<>();
         var out = spec.commandLine().getOut();
-        out.printf("%-6s %6s %8s %12s %12s%n", "engine", "batch", "threads", "latency_ms", "images_per_s");
-        for (String e : engines) {
+        out.printf("%-6s %6s %8s %12s %12s  %s%n", "engine", "batch", "threads", "latency_ms", "images_per_s", "model");
+        List<Path> models = floatModel == null ? List.of(model) : List.of(floatModel, model);
+        for (Path m : models) {
+          for (String e : engines) {
             EngineKind kind = Cli.engine(spec.commandLine(), e);
-            try (ModelRunner runner = kind.open(model, threads)) {
+            try (ModelRunner runner = kind.open(m, threads)) {
+                Map<String, Integer> ops = runner instanceof dev.inlierq.eval.OrtRunner o && (fused || json != null)
+                        ? o.optimizedOpCounts() : Map.of();
+                if (fused && !ops.isEmpty()) {
+                    out.println(m.getFileName() + " after ONNX Runtime optimisation: " + ops);
+                }
                 for (int b : batches) {
-                    Benchmark.Result r = Benchmark.run(model.getFileName().toString(), runner, b, threads, warmup,
+                    Benchmark.Result r = Benchmark.run(m.getFileName().toString(), runner, b, threads, warmup,
                             iterations, seed);
-                    out.printf("%-6s %6d %8d %12.2f %12.1f%n", r.engine(), r.batch(), r.threads(), r.latencyMs(), r.imagesPerS());
+                    out.printf("%-6s %6d %8d %12.2f %12.1f  %s%n", r.engine(), r.batch(), r.threads(), r.latencyMs(),
+                            r.imagesPerS(), r.model());
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("model", r.model());
                     row.put("engine", r.engine());
@@ -78,16 +92,20 @@ final class BenchCommand implements Callable<Integer> {
                     row.put("latency_p90_ms", r.p90Ms());
                     row.put("iterations", r.iterations());
                     if (!r.opProfile().isEmpty()) {
-                        Map<String, Object> ops = new LinkedHashMap<>();
-                        r.opProfile().forEach((k, v) -> ops.put(k, Map.of("calls", v[0], "ms", v[1])));
-                        row.put("op_profile_ms_per_run", ops);
+                        Map<String, Object> perOp = new LinkedHashMap<>();
+                        r.opProfile().forEach((k, v) -> perOp.put(k, Map.of("calls", v[0], "ms", v[1])));
+                        row.put("op_profile_ms_per_run", perOp);
                         if (profile) {
                             r.opProfile().forEach((k, v) -> out.printf("    %-20s %5.0f calls %9.2f ms/run%n", k, v[0], v[1]));
                         }
                     }
+                    if (!ops.isEmpty()) {
+                        row.put("optimized_op_types", ops);
+                    }
                     rows.add(row);
                 }
             }
+          }
         }
         if (json != null) {
             JsonFiles.write(json, rows.size() == 1 ? rows.get(0) : rows);

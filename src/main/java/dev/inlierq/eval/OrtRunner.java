@@ -173,6 +173,39 @@ public final class OrtRunner implements ModelRunner {
         }
     }
 
+    /**
+     * Op types (with their domain when not the default) of the graph ONNX Runtime actually executes after
+     * its optimisations, with counts: shows which QDQ groups were fused into integer kernels.
+     */
+    public Map<String, Integer> optimizedOpCounts() {
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile("inlierq-optimized", ".onnx");
+            try (OrtSession.SessionOptions opts = options()) {
+                opts.setOptimizedModelFilePath(tmp.toString());
+                try (OrtSession s = env.createSession(model.toString(), opts)) {
+                    // creating the session writes the optimised graph
+                }
+            }
+            Map<String, Integer> counts = new java.util.TreeMap<>();
+            for (var n : OnnxReader.parse(tmp).getGraph().getNodeList()) {
+                String key = n.getDomain().isEmpty() ? n.getOpType() : n.getDomain() + "." + n.getOpType();
+                counts.merge(key, 1, Integer::sum);
+            }
+            return counts;
+        } catch (OrtException | java.io.IOException e) {
+            throw new UserError(ExitCode.RUNTIME_FAILURE, "cannot read ONNX Runtime's optimised graph: " + e.getMessage());
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (java.io.IOException ignored) {
+                    // a temporary file
+                }
+            }
+        }
+    }
+
     @Override
     public List<String> outputNames() {
         return List.copyOf(base.getOutputNames());
