@@ -218,9 +218,10 @@ class GradientTest {
 
     /**
      * Parity cases whose output is not differentiable in the input: integer casts cut the graph, Floor and
-     * Ceil are piecewise constant (zero gradient, jumping finite differences).
+     * Ceil are piecewise constant (zero gradient, jumping finite differences), and so is a plain
+     * QuantizeLinear/DequantizeLinear pair (rounding; the straight-through estimator is FakeQuant's job).
      */
-    static final List<String> NOT_DIFFERENTIABLE = List.of("Cast float->int64", "Floor", "Ceil", "Where(");
+    static final List<String> NOT_DIFFERENTIABLE = List.of("Cast float->int64", "Floor", "Ceil", "Where(", "QuantizeLinear", "QDQ per channel");
 
     /**
      * Every parity case at batch 1: the gradient of L = sum(r * y) (fixed random weights r over every
