@@ -120,11 +120,7 @@ public final class OnnxReader {
                 List<String> names = e.getValue();
                 sb.append(e.getKey()).append(" (").append(names.size()).append(" node")
                         .append(names.size() == 1 ? "" : "s").append(": ");
-                sb.append(String.join(", ", names.size() > 8 ? names.subList(0, 8) : names));
-                if (names.size() > 8) {
-                    sb.append(", ...");
-                }
-                sb.append(")");
+                sb.append(String.join(", ", names)).append(")");
             }
             throw new UserError(ExitCode.UNSUPPORTED_OPS, sb.toString());
         }
