@@ -8,6 +8,16 @@ final class Cli {
     private Cli() {
     }
 
+    /** A progress bar on the terminal's stderr; silent when output is not a terminal (CI, pipes). */
+    static me.tongfei.progressbar.ProgressBar progressBar(String task, long max) {
+        boolean terminal = System.console() != null;
+        return new me.tongfei.progressbar.ProgressBarBuilder().setTaskName(task)
+                .setStyle(me.tongfei.progressbar.ProgressBarStyle.ASCII).setInitialMax(max).continuousUpdate()
+                .setConsumer(terminal ? new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)
+                        : new me.tongfei.progressbar.DelegatingProgressBarConsumer(s -> { }))
+                .build();
+    }
+
     static EngineKind engine(CommandLine cl, String name) {
         for (EngineKind k : EngineKind.values()) {
             if (k.cliName().equals(name.trim().toLowerCase(java.util.Locale.ROOT))) {

@@ -12,8 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -70,12 +68,7 @@ final class EvalCommand implements Callable<Integer> {
         DetectorSpec ds = DetectorSpecs.resolve(detectorSpec);
         Evaluation.Options opts = new Evaluation.Options(model, ds, images, annotations, kind, batch, threads, limit);
         Evaluation.Result r;
-        boolean terminal = System.console() != null;
-        try (ProgressBar pb = new ProgressBarBuilder().setTaskName("eval " + kind.cliName())
-                .setStyle(ProgressBarStyle.ASCII).setInitialMax(-1).continuousUpdate()
-                .setConsumer(terminal ? new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)
-                        : new me.tongfei.progressbar.DelegatingProgressBarConsumer(s -> { }))
-                .build()) {
+        try (ProgressBar pb = Cli.progressBar("eval " + kind.cliName(), -1)) {
             r = Evaluation.run(opts, pb::stepTo);
         }
         var out = spec.commandLine().getOut();

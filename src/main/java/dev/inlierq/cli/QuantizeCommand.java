@@ -22,8 +22,6 @@ import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -126,12 +124,7 @@ final class QuantizeCommand implements Callable<Integer> {
                 parseWeightType(), seed,
                 batch, threads, checkImages, statsImages);
         Quantization.Result r;
-        boolean terminal = System.console() != null;
-        try (ProgressBar pb = new ProgressBarBuilder().setTaskName("calibrate").setStyle(ProgressBarStyle.ASCII)
-                .setInitialMax(numCalib).continuousUpdate()
-                .setConsumer(terminal ? new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)
-                        : new me.tongfei.progressbar.DelegatingProgressBarConsumer(s -> { }))
-                .build()) {
+        try (ProgressBar pb = Cli.progressBar("calibrate", numCalib)) {
             r = Quantization.run(o, out, pb::stepTo);
         }
         var w = spec.commandLine().getOut();
