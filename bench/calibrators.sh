@@ -2,7 +2,7 @@
 # Calibrator table: each model x {W8A8, W4A8} x {minmax, percentile, entropy, mse}: quantize with 64
 # train2017 images (seed 0), then evaluate the QDQ file on the 206 val2017 images with ONNX Runtime
 # (integer kernels) and with the DJL engine (exact QDQ simulation). Writes one JSON line per row to
-# ${OUT:-bench/results}/calibrators.jsonl. Usage: bench/calibrators.sh [model ...]
+# ${OUT:-bench/results}/calibrators.jsonl. Usage: [METHODS="minmax mse"] [BITS="8,8 4,8"] bench/calibrators.sh [model ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 S="${INLIERQ_SHARED:-../shared}"
@@ -12,9 +12,9 @@ mkdir -p "$OUT/models"
 models=("${@:-yolox picodet fastestdet}")
 declare -A FILE=([yolox]=yolox-nano/yolox_nano.onnx [picodet]=picodet-xs/picodet_xs_320_lcnet_nonms.onnx [fastestdet]=fastestdet/FastestDet.onnx)
 for m in ${models[@]}; do
-  for bits in "8 8" "4 8"; do
-    set -- $bits
-    for method in minmax percentile entropy mse; do
+  for bits in ${BITS:-8,8 4,8}; do
+    set -- ${bits/,/ }
+    for method in ${METHODS:-minmax percentile entropy mse}; do
       q="$OUT/models/${m}_w$1a$2_$method.onnx"
       ./inlierq quantize --model "$S/models/${FILE[$m]}" --spec "$m" --calib "$D/train2017" --method "$method" \
         --w-bits "$1" --a-bits "$2" --out "$q" --json "$q.json" > /dev/null
