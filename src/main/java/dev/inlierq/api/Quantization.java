@@ -2,6 +2,7 @@ package dev.inlierq.api;
 
 import dev.inlierq.calib.CalibrationSet;
 import dev.inlierq.calib.Calibrator;
+import dev.inlierq.calib.Equalization;
 import dev.inlierq.detect.DetectorSpec;
 import dev.inlierq.detect.PreparedImage;
 import dev.inlierq.detect.Preprocessor;
@@ -64,7 +65,8 @@ public final class Quantization {
      * @param statsImages calibration images used for per-tensor clipping rate and SQNR
      */
     public record Options(Path model, DetectorSpec spec, Path calib, int numCalib, Method method, double percentile,
-            PlanOptions plan, WeightType weightType, long seed, int batch, int threads, int checkImages, int statsImages) {
+            PlanOptions plan, WeightType weightType, double equalizeAlpha, long seed, int batch, int threads,
+            int checkImages, int statsImages) {
         public Options {
             Objects.requireNonNull(model, "model");
             Objects.requireNonNull(spec, "spec");
@@ -74,6 +76,9 @@ public final class Quantization {
             Objects.requireNonNull(weightType, "weightType");
             if (numCalib < 1 || batch < 1 || threads < 1 || checkImages < 0 || statsImages < 0) {
                 throw new IllegalArgumentException("counts must be positive");
+            }
+            if (!(equalizeAlpha >= 0 && equalizeAlpha <= 1)) {
+                throw new IllegalArgumentException("equalisation alpha must be in [0, 1] (0 = off), got " + equalizeAlpha);
             }
             if (!(percentile > 0 && percentile <= 100)) {
                 throw new IllegalArgumentException("percentile must be in (0, 100], got " + percentile);
@@ -127,13 +132,21 @@ public final class Quantization {
         long t0 = System.nanoTime();
         DjlRuntime.setThreads(o.threads());
         Graph g = prepare(o.model());
+        checkSpec(o.spec(), g);
+        CalibrationSet calib = CalibrationSet.choose(o.calib(), o.numCalib(), o.seed());
+        Preprocessor pre = o.spec().preprocessor();
+        int equalized = 0;
+        if (o.equalizeAlpha() > 0) {
+            try (GraphExecutor floatEngine = new GraphExecutor(g)) {
+                Equalization.Result eq = Equalization.apply(floatEngine, g, pre, calib.files(), o.batch(), o.equalizeAlpha());
+                g = eq.graph();
+                equalized = eq.equalized();
+            }
+        }
         QuantPlan plan = Planner.plan(g, o.plan());
         if (plan.layers().isEmpty()) {
             throw new UserError(ExitCode.BAD_SPEC, o.model() + ": no layer to quantize (all excluded?)");
         }
-        checkSpec(o.spec(), g);
-        CalibrationSet calib = CalibrationSet.choose(o.calib(), o.numCalib(), o.seed());
-        Preprocessor pre = o.spec().preprocessor();
         Map<String, Encoding> enc = new LinkedHashMap<>();
         try (GraphExecutor floatEngine = new GraphExecutor(g)) {
             enc.putAll(Calibrator.activations(floatEngine, plan, pre, calib.files(), o.batch(),
@@ -141,6 +154,7 @@ public final class Quantization {
             enc.putAll(Calibrator.weights(g, plan, o.method() == Method.MSE, o.weightType()));
             Graph qg = Calibrator.withQuantizedWeights(g, plan, enc);
             Map<String, String> provenance = provenance(o, calib);
+            provenance.put("inlierq.equalized_activations", Integer.toString(equalized));
             byte[] bytes = QdqWriter.write(g, plan, enc, provenance).toByteArray();
             JsonFiles.writeAtomically(out, bytes);
             List<TensorReport> reports;
@@ -181,6 +195,7 @@ public final class Quantization {
         m.put("inlierq.first_last_8bit", Boolean.toString(o.plan().firstLastAt8Bit()));
         m.put("inlierq.placement", o.plan().placement().name());
         m.put("inlierq.weight_type", o.weightType().resolve().name());
+        m.put("inlierq.equalize_alpha", Double.toString(o.equalizeAlpha()));
         m.put("inlierq.seed", Long.toString(o.seed()));
         m.put("inlierq.spec", o.spec().name());
         m.put("inlierq.source_model_sha256", CalibrationSet.sha256(o.model()));

@@ -70,6 +70,13 @@ final class QuantizeCommand implements Callable<Integer> {
             description = "int8, uint8 or auto (uint8 on x86 CPUs without VNNI, where ONNX Runtime's int8 kernels saturate). Default: ${DEFAULT-VALUE}.")
     String weightType;
 
+    @Option(names = "--equalize", description = "Equalise activation channels into the next layers' weights (SmoothQuant-style).")
+    boolean equalize;
+
+    @Option(names = "--alpha", defaultValue = "0.5",
+            description = "Equalisation strength for dense layers (0..1; depthwise layers always 1). Default: ${DEFAULT-VALUE}.")
+    double alpha;
+
     @Option(names = "--exclude-node", split = ",", description = "Node names to keep in float.")
     List<String> excludeNodes = new ArrayList<>();
 
@@ -121,7 +128,7 @@ final class QuantizeCommand implements Callable<Integer> {
         Quantization.Method m = parseMethod();
         DetectorSpec ds = DetectorSpecs.resolve(detectorSpec);
         Quantization.Options o = new Quantization.Options(model, ds, calib, numCalib, m, percentile, planOptions,
-                parseWeightType(), seed,
+                parseWeightType(), equalize ? alpha : 0, seed,
                 batch, threads, checkImages, statsImages);
         Quantization.Result r;
         try (ProgressBar pb = Cli.progressBar("calibrate", numCalib)) {

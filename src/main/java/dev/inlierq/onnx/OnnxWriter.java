@@ -36,8 +36,8 @@ public final class OnnxWriter {
             OnnxMl.NodeProto.Builder nb = OnnxMl.NodeProto.newBuilder().setName(n.name()).setOpType(n.op().name())
                     .addAllInput(n.inputs()).addAllOutput(n.outputs());
             for (Map.Entry<String, Attr> e : n.attrs().asMap().entrySet()) {
-                if (e.getKey().equals(GraphPreparer.BATCH_AXIS_ATTR)) {
-                    continue;
+                if (e.getKey().startsWith("inlierq_")) {
+                    continue; // internal marks (batch axis, equalisation) are not ONNX attributes
                 }
                 nb.addAttribute(attribute(e.getKey(), e.getValue()));
             }

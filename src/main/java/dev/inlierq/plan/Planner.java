@@ -35,6 +35,12 @@ import java.util.Set;
  * </ul>
  */
 public final class Planner {
+    /**
+     * Internal attribute of the per-channel Mul nodes that activation equalisation inserts in front of
+     * layers: the Mul's input is left unquantized (its output is the tensor the layers read).
+     */
+    public static final String EQUALIZATION_ATTR = "inlierq_equalization";
+
     private static final Set<OpType> SAME_SCALE_OPS = EnumSet.of(OpType.MaxPool, OpType.Reshape, OpType.Transpose,
             OpType.Slice, OpType.Gather, OpType.Split, OpType.Squeeze, OpType.Unsqueeze, OpType.Flatten,
             OpType.Identity);
@@ -152,7 +158,9 @@ public final class Planner {
                     continue;
                 }
                 for (String out : n.outputs()) {
-                    if (feeds.contains(out)) {
+                    boolean onlyEqualized = !g.consumers(out).isEmpty() && g.consumers(out).stream()
+                            .allMatch(c -> c.attrs().getInt(EQUALIZATION_ATTR, 0) != 0);
+                    if (feeds.contains(out) && !onlyEqualized) {
                         reasons.putIfAbsent(out, "output of " + n.op());
                         bits.merge(out, o.activationBits(), Math::max);
                     }

@@ -1,0 +1,234 @@
+package dev.inlierq.calib;
+
+import dev.inlierq.detect.PreparedImage;
+import dev.inlierq.detect.Preprocessor;
+import dev.inlierq.engine.GraphExecutor;
+import dev.inlierq.graph.Attr;
+import dev.inlierq.graph.Attributes;
+import dev.inlierq.graph.ConstTensor;
+import dev.inlierq.graph.Graph;
+import dev.inlierq.graph.Node;
+import dev.inlierq.graph.OpType;
+import dev.inlierq.plan.Planner;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Activation equalisation: moves range from outlier channels of an activation into the weights of the layers
+ * that read it, so that one per-tensor activation scale fits all channels (the remedy for the hard-swish
+ * outlier channels of PicoDet and the SiLU stem of YOLOX-Nano, see docs/anchors.md).
+ *
+ * <p>For an activation x with per-channel range r_c = max |x_c| over the calibration images, read only by
+ * Conv/Gemm layers as their input, a per-channel factor s_c is chosen and the graph is rewritten exactly:
+ * <pre>  x' = x / s   (a Mul by 1/s inserted in front of the layers, in float)
+ *   W'[:, c, ...] = W[:, c, ...] * s_c   (each reading layer's weight, input channel c)</pre>
+ * so that W' x' = W x. The quantizer then sees x', whose channels have comparable ranges. Following
+ * SmoothQuant (Xiao et al., ICML 2023), s_c = r_c^alpha / w_c^(1 - alpha) with w_c = max |W[:, c]| over
+ * the reading layers, alpha = 0.5 by default; for depthwise layers (one input channel per output channel)
+ * the per-output-channel weight quantizer absorbs any scaling, so s_c = r_c (alpha = 1) equalises fully.
+ * Factors are normalised by their geometric mean and bounded to [1e-2, 1e2] times it.
+ */
+public final class Equalization {
+    /** Attribute marking the inserted Mul nodes (the planner leaves their input unquantized). */
+    public static final String MARK = Planner.EQUALIZATION_ATTR;
+
+    private Equalization() {
+    }
+
+    /** Activations that can be equalised: rank-4 values read only as the input of weighted layers. */
+    static Map<String, List<Node>> candidates(Graph g) {
+        Map<String, List<Node>> out = new LinkedHashMap<>();
+        Set<String> inputs = new HashSet<>();
+        g.inputs().forEach(v -> inputs.add(v.name()));
+        for (Node n : g.nodes()) {
+            for (String v : n.outputs()) {
+                List<Node> readers = g.consumers(v);
+                long[] shape = g.shape(v);
+                if (readers.isEmpty() || shape == null || shape.length != 4 || g.isGraphOutput(v)) {
+                    continue;
+                }
+                boolean ok = true;
+                for (Node r : readers) {
+                    ok &= r.op() == OpType.Conv && Planner.isWeighted(r, g) && r.input(0).equals(v)
+                            && !r.input(1).equals(v);
+                }
+                if (ok) {
+                    out.put(v, readers);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Measures per-channel ranges on the calibration images and rewrites the graph.
+     *
+     * @return the rewritten graph and the number of equalised activations
+     */
+    public static Result apply(GraphExecutor floatEngine, Graph g, Preprocessor pre, List<Path> images, int batch,
+            double alpha) {
+        Map<String, List<Node>> cands = candidates(g);
+        Map<String, double[]> range = new HashMap<>();
+        for (int start = 0; start < images.size(); start += batch) {
+            List<PreparedImage> prepared = new ArrayList<>();
+            for (int i = start; i < Math.min(images.size(), start + batch); i++) {
+                prepared.add(pre.prepare(images.get(i)));
+            }
+            floatEngine.runObserving(Preprocessor.stack(prepared), cands.keySet(), (name, t) -> {
+                long[] s = t.shape();
+                int c = (int) s[1];
+                int hw = (int) (s[2] * s[3]);
+                double[] r = range.computeIfAbsent(name, k -> new double[c]);
+                float[] d = t.data();
+                for (int i = 0; i < d.length; i++) {
+                    int ch = (i / hw) % c;
+                    double a = Math.abs(d[i]);
+                    if (a > r[ch]) {
+                        r[ch] = a;
+                    }
+                }
+            });
+        }
+        Map<String, ConstTensor> inits = new LinkedHashMap<>(g.initializers());
+        Map<String, long[]> shapes = new HashMap<>(g.shapes());
+        Map<String, String> rename = new HashMap<>();
+        Map<String, Node> mulAfter = new HashMap<>();
+        for (var e : cands.entrySet()) {
+            String x = e.getKey();
+            double[] r = range.get(x);
+            if (r == null) {
+                continue;
+            }
+            double[] s = factors(r, e.getValue(), g, alpha);
+            if (s == null) {
+                continue;
+            }
+            float[] inv = new float[s.length];
+            for (int c = 0; c < s.length; c++) {
+                inv[c] = (float) (1.0 / s[c]);
+            }
+            String invName = x + "__eq_inv_scale";
+            String eq = x + "__equalized";
+            inits.put(invName, ConstTensor.ofFloats(new long[] {1, s.length, 1, 1}, inv));
+            shapes.put(invName, new long[] {1, s.length, 1, 1});
+            shapes.put(eq, g.shape(x));
+            mulAfter.put(x, new Node(x + "__Equalize", OpType.Mul, List.of(x, invName), List.of(eq),
+                    new Attributes(Map.of(MARK, new Attr.Int(1)))));
+            rename.put(x, eq);
+            for (Node layer : e.getValue()) {
+                String w = layer.input(1);
+                ConstTensor wt = inits.get(w);
+                float[] wv = wt.floats();
+                long[] ws = wt.shape();
+                int groups = (int) layer.attrs().getInt("group", 1);
+                int cinPerGroup = (int) ws[1];
+                int cout = (int) ws[0];
+                int k = (int) (wv.length / (ws[0] * ws[1]));
+                int coutPerGroup = cout / groups;
+                for (int o = 0; o < cout; o++) {
+                    int gidx = o / coutPerGroup;
+                    for (int ci = 0; ci < cinPerGroup; ci++) {
+                        int c = gidx * cinPerGroup + ci;
+                        for (int j = 0; j < k; j++) {
+                            int idx = (o * cinPerGroup + ci) * k + j;
+                            wv[idx] = (float) (wv[idx] * s[c]);
+                        }
+                    }
+                }
+                String newW = w + "__eq_" + layer.name();
+                inits.put(newW, ConstTensor.ofFloats(ws, wv));
+                shapes.put(newW, ws);
+            }
+        }
+        List<Node> nodes = new ArrayList<>();
+        for (Node n : g.nodes()) {
+            List<String> ins = new ArrayList<>(n.inputs());
+            boolean reads = !ins.isEmpty() && rename.containsKey(ins.get(0)) && n.op() == OpType.Conv;
+            if (reads) {
+                ins.set(0, rename.get(n.input(0)));
+                ins.set(1, n.input(1) + "__eq_" + n.name());
+            }
+            nodes.add(n.withInputs(ins));
+            for (String o : n.outputs()) {
+                Node m = mulAfter.get(o);
+                if (m != null) {
+                    nodes.add(m);
+                }
+            }
+        }
+        for (var in : g.inputs()) {
+            Node m = mulAfter.get(in.name());
+            if (m != null) {
+                nodes.add(0, m);
+            }
+        }
+        Graph out = g.withNodes(nodes, inits, shapes);
+        // drop weights no longer read
+        Set<String> used = new HashSet<>();
+        out.nodes().forEach(n -> used.addAll(n.inputs()));
+        Map<String, ConstTensor> kept = new LinkedHashMap<>();
+        out.initializers().forEach((k, v) -> {
+            if (used.contains(k)) {
+                kept.put(k, v);
+            }
+        });
+        return new Result(out.withNodes(out.nodes(), kept, out.shapes()), mulAfter.size());
+    }
+
+    public record Result(Graph graph, int equalized) {
+    }
+
+    /** s_c per the class comment, or null when the activation has no usable range. */
+    static double[] factors(double[] r, List<Node> readers, Graph g, double alpha) {
+        int c = r.length;
+        double[] w = new double[c];
+        boolean depthwise = true;
+        for (Node layer : readers) {
+            ConstTensor wt = g.constant(layer.input(1));
+            long[] ws = wt.shape();
+            int groups = (int) layer.attrs().getInt("group", 1);
+            depthwise &= groups == c && ws[1] == 1;
+            int cinPerGroup = (int) ws[1];
+            int cout = (int) ws[0];
+            int k = (int) (wt.size() / (ws[0] * ws[1]));
+            int coutPerGroup = cout / groups;
+            float[] wv = wt.floats();
+            for (int o = 0; o < cout; o++) {
+                int gidx = o / coutPerGroup;
+                for (int ci = 0; ci < cinPerGroup; ci++) {
+                    int ch = gidx * cinPerGroup + ci;
+                    for (int j = 0; j < k; j++) {
+                        w[ch] = Math.max(w[ch], Math.abs(wv[(o * cinPerGroup + ci) * k + j]));
+                    }
+                }
+            }
+        }
+        double a = depthwise ? 1.0 : alpha;
+        double[] s = new double[c];
+        double logSum = 0;
+        int n = 0;
+        for (int i = 0; i < c; i++) {
+            if (r[i] <= 0 || w[i] <= 0) {
+                s[i] = Double.NaN;
+                continue;
+            }
+            s[i] = Math.pow(r[i], a) / Math.pow(w[i], 1 - a);
+            logSum += Math.log(s[i]);
+            n++;
+        }
+        if (n == 0) {
+            return null;
+        }
+        double gm = Math.exp(logSum / n);
+        for (int i = 0; i < c; i++) {
+            s[i] = Double.isNaN(s[i]) ? 1.0 : Math.max(1e-2, Math.min(1e2, s[i] / gm));
+        }
+        return s;
+    }
+}
