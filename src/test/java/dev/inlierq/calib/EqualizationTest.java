@@ -1,0 +1,63 @@
+package dev.inlierq.calib;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.inlierq.detect.DetectorSpecs;
+import dev.inlierq.detect.Preprocessor;
+import dev.inlierq.engine.GraphExecutor;
+import dev.inlierq.graph.Graph;
+import dev.inlierq.graph.GraphPreparer;
+import dev.inlierq.graph.Node;
+import dev.inlierq.onnx.OnnxReader;
+import dev.inlierq.plan.PlanOptions;
+import dev.inlierq.plan.Planner;
+import dev.inlierq.plan.QuantPlan;
+import dev.inlierq.tensor.FloatTensor;
+import dev.inlierq.testing.Shared;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Equalisation rewrites the float graph exactly and leaves the inserted Mul's input unquantized. */
+class EqualizationTest {
+
+    @Test
+    void equalisedPicodetComputesTheSameDetectionsInFloat() {
+        Graph g = GraphPreparer.prepare(OnnxReader.read(Shared.model("picodet")));
+        Preprocessor pre = DetectorSpecs.builtIn("picodet").preprocessor();
+        List<Path> images = CalibrationSet.choose(Shared.trainImages(), 4, 0).files();
+        Graph eq;
+        int count;
+        FloatTensor x = pre.prepare(Shared.valImages().resolve("000000000139.jpg")).tensor();
+        Map<String, FloatTensor> before;
+        try (GraphExecutor e = new GraphExecutor(g)) {
+            Equalization.Result r = Equalization.apply(e, g, pre, images, 4, 0.5);
+            eq = r.graph();
+            count = r.equalized();
+            before = e.run(x);
+        }
+        assertTrue(count > 50, "equalised activations: " + count);
+        try (GraphExecutor e = new GraphExecutor(eq)) {
+            Map<String, FloatTensor> after = e.run(x);
+            for (var o : before.entrySet()) {
+                float[] a = o.getValue().data();
+                float[] b = after.get(o.getKey()).data();
+                double maxAbs = 0;
+                double maxDiff = 0;
+                for (int i = 0; i < a.length; i++) {
+                    maxAbs = Math.max(maxAbs, Math.abs(a[i]));
+                    maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
+                }
+                assertTrue(maxDiff / (maxAbs + 1e-6) < 1e-3, o.getKey() + ": " + maxDiff);
+            }
+        }
+        QuantPlan plan = Planner.plan(eq, PlanOptions.builder().build());
+        for (Node n : eq.nodes()) {
+            if (n.attrs().getInt(Planner.EQUALIZATION_ATTR, 0) != 0) {
+                assertTrue(plan.point(n.input(0)) == null, "input of " + n.name() + " must stay float");
+                assertTrue(plan.point(n.output()) != null, "output of " + n.name() + " is the quantized tensor");
+            }
+        }
+    }
+}
