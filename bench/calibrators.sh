@@ -2,7 +2,8 @@
 # Calibrator table: each model x {W8A8, W4A8} x {minmax, percentile, entropy, mse}: quantize with 64
 # train2017 images (seed 0), then evaluate the QDQ file on the 206 val2017 images with ONNX Runtime
 # (integer kernels) and with the DJL engine (exact QDQ simulation). Writes one JSON line per row to
-# ${OUT:-bench/results}/calibrators.jsonl. Usage: [METHODS="minmax mse"] [BITS="8,8 4,8"] bench/calibrators.sh [model ...]
+# ${OUT:-bench/results}/calibrators.jsonl. Usage: [METHODS="minmax mse"] [BITS="8,8 4,8"]
+# [EXTRA="--equalize --placement inputs" LABEL=eq] bench/calibrators.sh [model ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 S="${INLIERQ_SHARED:-../shared}"
@@ -15,18 +16,18 @@ for m in ${models[@]}; do
   for bits in ${BITS:-8,8 4,8}; do
     set -- ${bits/,/ }
     for method in ${METHODS:-minmax percentile entropy mse}; do
-      q="$OUT/models/${m}_w$1a$2_$method.onnx"
+      q="$OUT/models/${m}_w$1a$2_$method${LABEL:+_$LABEL}.onnx"
       ./inlierq quantize --model "$S/models/${FILE[$m]}" --spec "$m" --calib "$D/train2017" --method "$method" \
-        --w-bits "$1" --a-bits "$2" --out "$q" --json "$q.json" > /dev/null
+        --w-bits "$1" --a-bits "$2" --out "$q" --json "$q.json" ${EXTRA:-} > /dev/null
       for engine in ort djl; do
         ./inlierq eval --model "$q" --spec "$m" --images "$D/val2017" \
           --annotations "$D/annotations/instances_val2017_subset.json" --engine "$engine" --json "$q.$engine.json" > /dev/null
       done
-      python3 - "$q" "$m" "$1" "$2" "$method" >> "$OUT/calibrators.jsonl" <<'PY'
+      python3 - "$q" "$m" "$1" "$2" "$method" "${EXTRA:-}" >> "$OUT/calibrators.jsonl" <<'PY'
 import json, sys
-q, m, w, a, method = sys.argv[1:]
+q, m, w, a, method, extra = sys.argv[1:]
 o = json.load(open(q + ".ort.json")); d = json.load(open(q + ".djl.json")); s = json.load(open(q + ".json"))
-print(json.dumps({"model": m, "w_bits": int(w), "a_bits": int(a), "method": method,
+print(json.dumps({"model": m, "w_bits": int(w), "a_bits": int(a), "method": method, "options": extra,
                   "ort_AP": o["AP"], "ort_AP50": o["AP50"], "sim_AP": d["AP"], "sim_AP50": d["AP50"],
                   "quantize_seconds": s["seconds"]}))
 PY
