@@ -93,7 +93,7 @@ public final class Evaluation {
         String engineName;
         try (ModelRunner runner = o.engine().open(o.model(), o.threads())) {
             engineName = runner.engineName();
-            checkInput(o.spec(), runner);
+            checkInput(o.spec(), runner.inputShape());
             Preprocessor pre = o.spec().preprocessor();
             Decoder decoder = o.spec().decoder();
             ExecutorService io = Executors.newSingleThreadExecutor(r -> {
@@ -147,9 +147,8 @@ public final class Evaluation {
         }
     }
 
-    /** The spec's input size must be the model's. */
-    static void checkInput(DetectorSpec spec, ModelRunner runner) {
-        long[] s = runner.inputShape();
+    /** The spec's input size must be the model's ({@code shape} NCHW; dynamic dimensions are not checked). */
+    static void checkInput(DetectorSpec spec, long[] s) {
         if (s.length != 4 || (s[2] > 0 && s[2] != spec.input().height()) || (s[3] > 0 && s[3] != spec.input().width())) {
             throw new UserError(ExitCode.BAD_SPEC, "spec '" + spec.name() + "' expects input "
                     + spec.input().width() + "x" + spec.input().height() + " but the model takes "

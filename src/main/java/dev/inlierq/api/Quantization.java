@@ -4,7 +4,6 @@ import dev.inlierq.calib.CalibrationSet;
 import dev.inlierq.calib.Calibrator;
 import dev.inlierq.calib.Equalization;
 import dev.inlierq.detect.DetectorSpec;
-import dev.inlierq.detect.PreparedImage;
 import dev.inlierq.detect.Preprocessor;
 import dev.inlierq.engine.DjlRuntime;
 import dev.inlierq.engine.GraphExecutor;
@@ -132,7 +131,7 @@ public final class Quantization {
         long t0 = System.nanoTime();
         DjlRuntime.setThreads(o.threads());
         Graph g = prepare(o.model());
-        checkSpec(o.spec(), g);
+        Evaluation.checkInput(o.spec(), g.inputs().get(0).shape());
         CalibrationSet calib = CalibrationSet.choose(o.calib(), o.numCalib(), o.seed());
         Preprocessor pre = o.spec().preprocessor();
         int equalized = 0;
@@ -178,14 +177,6 @@ public final class Quantization {
         return m;
     }
 
-    static void checkSpec(DetectorSpec spec, Graph g) {
-        long[] s = g.inputs().get(0).shape();
-        if (s.length != 4 || s[2] != spec.input().height() || s[3] != spec.input().width()) {
-            throw new UserError(ExitCode.BAD_SPEC, "spec '" + spec.name() + "' expects input " + spec.input().width()
-                    + "x" + spec.input().height() + " but the model takes " + java.util.Arrays.toString(s));
-        }
-    }
-
     static Map<String, String> provenance(Options o, CalibrationSet calib) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("inlierq.version", TOOL_VERSION);
@@ -220,14 +211,9 @@ public final class Quantization {
         for (QuantPoint p : plan.activations()) {
             observed.add(p.tensor());
         }
-        for (int start = 0; start < images.size(); start += batch) {
-            List<PreparedImage> prepared = new ArrayList<>();
-            for (int i = start; i < Math.min(images.size(), start + batch); i++) {
-                prepared.add(pre.prepare(images.get(i)));
-            }
-            floatEngine.runObserving(Preprocessor.stack(prepared), observed, (name, t) ->
-                    accumulate(acc.computeIfAbsent(name, k -> new double[4]), t.data(), enc.get(name), t.shape(), -1));
-        }
+        Calibrator.observe(floatEngine, pre, images, batch, observed, (name, t) ->
+                accumulate(acc.computeIfAbsent(name, k -> new double[4]), t.data(), enc.get(name), t.shape(), -1),
+                done -> { });
         List<TensorReport> out = new ArrayList<>();
         for (QuantPoint p : plan.points()) {
             if (p.role() == Role.BIAS) {

@@ -60,17 +60,8 @@ public final class Calibrator {
                 groupOf.put(p.tensor(), e.getKey());
             }
         }
-        Set<String> observed = new HashSet<>(groupOf.keySet());
-        for (int start = 0; start < images.size(); start += batch) {
-            int end = Math.min(images.size(), start + batch);
-            List<PreparedImage> prepared = new ArrayList<>();
-            for (int i = start; i < end; i++) {
-                prepared.add(pre.prepare(images.get(i)));
-            }
-            FloatTensor x = Preprocessor.stack(prepared);
-            floatEngine.runObserving(x, observed, (name, t) -> observers.get(groupOf.get(name)).observe(t.data(), t.shape()));
-            progress.accept(end);
-        }
+        observe(floatEngine, pre, images, batch, new HashSet<>(groupOf.keySet()),
+                (name, t) -> observers.get(groupOf.get(name)).observe(t.data(), t.shape()), progress);
         Map<String, Encoding> out = new LinkedHashMap<>();
         for (var e : groups.entrySet()) {
             Observer o = observers.get(e.getKey());
@@ -80,6 +71,23 @@ public final class Calibrator {
             }
         }
         return out;
+    }
+
+    /**
+     * One float pass over images in batches: each value named in {@code observed} is handed to {@code sink}
+     * as a heap tensor as soon as it is computed; {@code progress} gets the number of images done.
+     */
+    public static void observe(GraphExecutor floatEngine, Preprocessor pre, List<Path> images, int batch,
+            Set<String> observed, java.util.function.BiConsumer<String, FloatTensor> sink, IntConsumer progress) {
+        for (int start = 0; start < images.size(); start += batch) {
+            int end = Math.min(images.size(), start + batch);
+            List<PreparedImage> prepared = new ArrayList<>();
+            for (int i = start; i < end; i++) {
+                prepared.add(pre.prepare(images.get(i)));
+            }
+            floatEngine.runObserving(Preprocessor.stack(prepared), observed, sink);
+            progress.accept(end);
+        }
     }
 
     /** Weight encodings per planned weight tensor. */

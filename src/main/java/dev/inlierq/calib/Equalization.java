@@ -1,6 +1,5 @@
 package dev.inlierq.calib;
 
-import dev.inlierq.detect.PreparedImage;
 import dev.inlierq.detect.Preprocessor;
 import dev.inlierq.engine.GraphExecutor;
 import dev.inlierq.graph.Attr;
@@ -75,26 +74,20 @@ public final class Equalization {
             double alpha) {
         Map<String, List<Node>> cands = candidates(g);
         Map<String, double[]> range = new HashMap<>();
-        for (int start = 0; start < images.size(); start += batch) {
-            List<PreparedImage> prepared = new ArrayList<>();
-            for (int i = start; i < Math.min(images.size(), start + batch); i++) {
-                prepared.add(pre.prepare(images.get(i)));
-            }
-            floatEngine.runObserving(Preprocessor.stack(prepared), cands.keySet(), (name, t) -> {
-                long[] s = t.shape();
-                int c = (int) s[1];
-                int hw = (int) (s[2] * s[3]);
-                double[] r = range.computeIfAbsent(name, k -> new double[c]);
-                float[] d = t.data();
-                for (int i = 0; i < d.length; i++) {
-                    int ch = (i / hw) % c;
-                    double a = Math.abs(d[i]);
-                    if (a > r[ch]) {
-                        r[ch] = a;
-                    }
+        Calibrator.observe(floatEngine, pre, images, batch, cands.keySet(), (name, t) -> {
+            long[] s = t.shape();
+            int c = (int) s[1];
+            int hw = (int) (s[2] * s[3]);
+            double[] r = range.computeIfAbsent(name, k -> new double[c]);
+            float[] d = t.data();
+            for (int i = 0; i < d.length; i++) {
+                int ch = (i / hw) % c;
+                double a = Math.abs(d[i]);
+                if (a > r[ch]) {
+                    r[ch] = a;
                 }
-            });
-        }
+            }
+        }, done -> { });
         Map<String, ConstTensor> inits = new LinkedHashMap<>(g.initializers());
         Map<String, long[]> shapes = new HashMap<>(g.shapes());
         Map<String, String> rename = new HashMap<>();

@@ -1,7 +1,6 @@
 package dev.inlierq.graph;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -410,9 +409,5 @@ public final class GraphPreparer {
     /** True when the graph can run any batch size in one pass. */
     public static boolean isBatchable(Graph g) {
         return Boolean.parseBoolean(g.metadata().getOrDefault(BATCHABLE_KEY, "false"));
-    }
-
-    static String describe(long[] s) {
-        return Arrays.toString(s);
     }
 }
