@@ -26,6 +26,14 @@ import dev.inlierq.quant.RangeEstimation;
 import dev.inlierq.quant.WeightType;
 import dev.inlierq.report.JsonFiles;
 import dev.inlierq.tensor.FloatTensor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.inlierq.detect.PreparedImage;
+import dev.inlierq.engine.TopKHeatmapLoss;
+import dev.inlierq.recon.FisherWeights;
+import dev.inlierq.recon.Reconstruction;
+import dev.inlierq.recon.ReconstructionLoss;
+import dev.inlierq.recon.Units;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,12 +58,39 @@ public final class Quantization {
     private Quantization() {
     }
 
-    /** Classic calibration methods: how activation ranges are estimated. */
+    /**
+     * Quantization methods: classic calibrators (how activation ranges are estimated) and the reconstruction
+     * methods (AdaRound, BRECQ, QDrop: learned rounding and step sizes, see {@link Reconstruction}).
+     */
     public enum Method {
-        MINMAX, PERCENTILE, ENTROPY, MSE;
+        MINMAX, PERCENTILE, ENTROPY, MSE, ADAROUND, BRECQ, QDROP;
 
         public String cliName() {
             return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** Whether the method learns rounding and step sizes by reconstruction. */
+        public boolean reconstructs() {
+            return ordinal() >= ADAROUND.ordinal();
+        }
+
+        /**
+         * The reconstruction settings the method's paper uses, with this tool's iteration budget: AdaRound
+         * layer by layer with plain MSE; BRECQ block by block with the Fisher-weighted loss; QDrop block by
+         * block with plain MSE and drop probability 0.5.
+         */
+        public Reconstruction.Options reconstructionDefaults(long seed) {
+            return switch (this) {
+                case ADAROUND -> Reconstruction.Options.defaults(Units.Kind.LAYER, 0f, seed);
+                case BRECQ -> Reconstruction.Options.defaults(Units.Kind.BLOCK, 0f, seed);
+                case QDROP -> Reconstruction.Options.defaults(Units.Kind.BLOCK, 0.5f, seed);
+                default -> throw new IllegalStateException(this + " does not reconstruct");
+            };
+        }
+
+        /** Whether the reconstruction loss is weighted by the diagonal Fisher (BRECQ). */
+        public boolean fisherWeighted() {
+            return this == BRECQ;
         }
     }
 
@@ -65,8 +100,14 @@ public final class Quantization {
      */
     public record Options(Path model, DetectorSpec spec, Path calib, int numCalib, Method method, double percentile,
             PlanOptions plan, WeightType weightType, double equalizeAlpha, long seed, int batch, int threads,
-            int checkImages, int statsImages) {
+            int checkImages, int statsImages, Reconstruction.Options reconstruction, int topK) {
         public Options {
+            if (method.reconstructs() && reconstruction == null) {
+                reconstruction = method.reconstructionDefaults(seed);
+            }
+            if (topK < 1) {
+                throw new IllegalArgumentException("top-K must be at least 1, got " + topK);
+            }
             Objects.requireNonNull(model, "model");
             Objects.requireNonNull(spec, "spec");
             Objects.requireNonNull(calib, "calib");
@@ -97,7 +138,16 @@ public final class Quantization {
 
     public record Result(QuantPlan plan, Map<String, Encoding> encodings, List<TensorReport> tensors,
             Agreement agreement, CalibrationSet calibration, double seconds, long peakRssBytes,
-            Map<String, String> provenance) {
+            Map<String, String> provenance, List<Reconstruction.UnitReport> units) {
+    }
+
+    /** Progress of a run: calibration images done, then reconstruction (unit, units, iteration). */
+    public interface Listener extends Reconstruction.Progress {
+        void calibrated(int images);
+
+        @Override
+        default void update(int unit, int units, int iteration) {
+        }
     }
 
     /** Reads and prepares the model and makes the plan (what {@code --dry-run} prints). */
@@ -118,7 +168,7 @@ public final class Quantization {
             case MINMAX -> RangeEstimation.MIN_MAX;
             case PERCENTILE -> RangeEstimation.percentile(percentile);
             case ENTROPY -> RangeEstimation.ENTROPY;
-            case MSE -> RangeEstimation.MSE;
+            case MSE, ADAROUND, BRECQ, QDROP -> RangeEstimation.MSE;
         };
     }
 
@@ -128,6 +178,12 @@ public final class Quantization {
      * @param progress receives (stage, done) updates: stage 0 = calibration images processed
      */
     public static Result run(Options o, Path out, IntConsumer progress) {
+        return run(o, out, (Listener) progress::accept);
+    }
+
+    /** Runs the whole flow and writes the QDQ model to {@code out} (atomically), reporting to a listener. */
+    public static Result run(Options o, Path out, Listener listener) {
+        IntConsumer progress = listener::calibrated;
         long t0 = System.nanoTime();
         DjlRuntime.setThreads(o.threads());
         Graph g = prepare(o.model());
@@ -147,10 +203,19 @@ public final class Quantization {
             throw new UserError(ExitCode.BAD_SPEC, o.model() + ": no layer to quantize (all excluded?)");
         }
         Map<String, Encoding> enc = new LinkedHashMap<>();
+        List<Reconstruction.UnitReport> unitReports = List.of();
         try (GraphExecutor floatEngine = new GraphExecutor(g)) {
+            boolean recon = o.method().reconstructs();
+            // reconstruction starts from MSE ranges and MSE weight scales, as BRECQ and QDrop do
             enc.putAll(Calibrator.activations(floatEngine, plan, pre, calib.files(), o.batch(),
-                    estimation(o.method(), o.percentile()), progress));
-            enc.putAll(Calibrator.weights(g, plan, o.method() == Method.MSE, o.weightType()));
+                    recon ? RangeEstimation.MSE : estimation(o.method(), o.percentile()), progress));
+            enc.putAll(Calibrator.weights(g, plan, recon || o.method() == Method.MSE, o.weightType()));
+            if (recon) {
+                Reconstruction.Result rr = reconstruct(floatEngine, g, plan, enc, o, calib, listener);
+                g = rr.graph();
+                enc.putAll(rr.encodings());
+                unitReports = rr.units();
+            }
             Graph qg = Calibrator.withQuantizedWeights(g, plan, enc);
             Map<String, String> provenance = provenance(o, calib);
             provenance.put("inlierq.equalized_activations", Integer.toString(equalized));
@@ -165,8 +230,78 @@ public final class Quantization {
                         calib.files().subList(0, Math.min(o.checkImages(), calib.files().size())));
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            return new Result(plan, enc, reports, agreement, calib, seconds, peakRss(), provenance);
+            return new Result(plan, enc, reports, agreement, calib, seconds, peakRss(), provenance, unitReports);
         }
+    }
+
+    /** Reconstruction of every unit with the method's loss; the float engine supplies the Fisher pass. */
+    static Reconstruction.Result reconstruct(GraphExecutor floatEngine, Graph g, QuantPlan plan,
+            Map<String, Encoding> enc, Options o, CalibrationSet calib, Listener listener) {
+        Reconstruction.Options ro = o.reconstruction();
+        List<Units.Unit> units = Units.find(g, plan, ro.unit(), ro.blockSize());
+        Preprocessor pre = o.spec().preprocessor();
+        List<PreparedImage> images = new ArrayList<>();
+        for (Path p : calib.files()) {
+            images.add(pre.prepare(p));
+        }
+        FloatTensor samples = Preprocessor.stack(images);
+        images.clear();
+        ReconstructionLoss loss = ReconstructionLoss.mse();
+        if (o.method().fisherWeighted()) {
+            java.util.Set<String> outputs = new java.util.LinkedHashSet<>();
+            units.forEach(u -> outputs.addAll(u.outputs()));
+            TopKHeatmapLoss task = new TopKHeatmapLoss(o.spec().decoder().heatmapRecipe(), o.topK());
+            try (NDManager tmp = DjlRuntime.newManager()) {
+                Map<String, NDArray> grads = FisherWeights.gradients(floatEngine, batches(samples, o.batch()), outputs,
+                        task, tmp, done -> { });
+                Map<String, NDArray> w = FisherWeights.fromGradients(grads);
+                NDManager keep = DjlRuntime.newManager();
+                w.values().forEach(a -> a.attach(keep));
+                loss = new ClosingLoss(ReconstructionLoss.weighted("fisher", w), keep);
+            }
+        }
+        try (ReconstructionLoss l = loss) {
+            return Reconstruction.run(g, plan, enc, units, samples, l, ro, listener);
+        }
+    }
+
+    /** A loss that also closes the manager its weights live in. */
+    private record ClosingLoss(ReconstructionLoss inner, NDManager manager) implements ReconstructionLoss {
+        @Override
+        public String name() {
+            return inner.name();
+        }
+
+        @Override
+        public NDArray error(String value, NDArray pred, NDArray target, int[] samples) {
+            return inner.error(value, pred, target, samples);
+        }
+
+        @Override
+        public void release(String value) {
+            inner.release(value);
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+            manager.close();
+        }
+    }
+
+    /** Consecutive batches of a stacked tensor along axis 0. */
+    static List<FloatTensor> batches(FloatTensor all, int batch) {
+        long[] shape = all.shape();
+        int n = (int) shape[0];
+        int per = all.data().length / Math.max(1, n);
+        List<FloatTensor> out = new ArrayList<>();
+        for (int s = 0; s < n; s += batch) {
+            int e = Math.min(n, s + batch);
+            long[] sh = shape.clone();
+            sh[0] = e - s;
+            out.add(new FloatTensor(sh, java.util.Arrays.copyOfRange(all.data(), s * per, e * per)));
+        }
+        return out;
     }
 
     static Map<String, Encoding> activationEncodings(QuantPlan plan, Map<String, Encoding> enc) {
@@ -181,6 +316,14 @@ public final class Quantization {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("inlierq.version", TOOL_VERSION);
         m.put("inlierq.method", o.method().cliName() + (o.method() == Method.PERCENTILE ? " " + o.percentile() : ""));
+        if (o.reconstruction() != null) {
+            Reconstruction.Options r = o.reconstruction();
+            m.put("inlierq.reconstruction", String.format(java.util.Locale.ROOT,
+                    "unit=%s block_size=%d iterations=%d batch=%d lr_rounding=%g lr_scale=%g lambda=%g beta=%g..%g "
+                    + "warmup=%g drop_prob=%g top_k=%d", r.unit().cliName(), r.blockSize(), r.iterations(), r.batch(),
+                    r.lrRounding(), r.lrScale(), r.lambda(), r.betaStart(), r.betaEnd(), r.warmup(), r.dropProb(),
+                    o.topK()));
+        }
         m.put("inlierq.weight_bits", Integer.toString(o.plan().weightBits()));
         m.put("inlierq.activation_bits", Integer.toString(o.plan().activationBits()));
         m.put("inlierq.first_last_8bit", Boolean.toString(o.plan().firstLastAt8Bit()));

@@ -9,6 +9,8 @@ import dev.inlierq.plan.PlanOptions;
 import dev.inlierq.plan.Placement;
 import dev.inlierq.plan.QuantPlan;
 import dev.inlierq.quant.WeightType;
+import dev.inlierq.recon.Reconstruction;
+import dev.inlierq.recon.Units;
 import dev.inlierq.report.JsonFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,8 +49,41 @@ final class QuantizeCommand implements Callable<Integer> {
     int numCalib;
 
     @Option(names = "--method", defaultValue = "minmax",
-            description = "minmax, percentile, entropy or mse. Default: ${DEFAULT-VALUE}.")
+            description = "minmax, percentile, entropy, mse (classic calibrators) or adaround, brecq, qdrop "
+                    + "(reconstruction). Default: ${DEFAULT-VALUE}.")
     String method;
+
+    @Option(names = "--iters", description = "Reconstruction: optimisation steps per unit. Default: "
+            + Reconstruction.Options.DEFAULT_ITERATIONS + ".")
+    Integer iters;
+
+    @Option(names = "--recon-batch", description = "Reconstruction: calibration images per step. Default: "
+            + Reconstruction.Options.DEFAULT_BATCH + ".")
+    Integer reconBatch;
+
+    @Option(names = "--unit", description = "Reconstruction unit: layer or block. Default: layer for adaround, block otherwise.")
+    String unit;
+
+    @Option(names = "--block-size", description = "Reconstruction: at most this many layers per block. Default: "
+            + Reconstruction.Options.DEFAULT_BLOCK_SIZE + ".")
+    Integer blockSize;
+
+    @Option(names = "--drop-prob", description = "QDrop: probability of keeping an activation in float while optimising. "
+            + "Default: 0.5 for qdrop, 0 otherwise.")
+    Float dropProb;
+
+    @Option(names = "--lr-round", description = "Reconstruction: Adam learning rate of AdaRound's rounding variables. Default: " + Reconstruction.Options.DEFAULT_LR_ROUNDING + ".")
+    Float lrRound;
+
+    @Option(names = "--lr-scale", description = "Reconstruction: Adam learning rate of activation step sizes (LSQ). Default: " + Reconstruction.Options.DEFAULT_LR_SCALE + ".")
+    Float lrScale;
+
+    @Option(names = "--lambda-round", description = "Reconstruction: weight of AdaRound's rounding regulariser. Default: 0.01.")
+    Float lambdaRound;
+
+    @Option(names = "--topk", defaultValue = "100",
+            description = "K of the label-free top-K heatmap loss (BRECQ's Fisher). Default: ${DEFAULT-VALUE}.")
+    int topK;
 
     @Option(names = "--percentile", defaultValue = "99.99", description = "Percentile for --method percentile. Default: ${DEFAULT-VALUE}.")
     double percentile;
@@ -127,12 +162,17 @@ final class QuantizeCommand implements Callable<Integer> {
         OutputGuard.check(json, model, calib, out);
         Quantization.Method m = parseMethod();
         DetectorSpec ds = DetectorSpecs.resolve(detectorSpec);
-        Quantization.Options o = new Quantization.Options(model, ds, calib, numCalib, m, percentile, planOptions,
-                parseWeightType(), equalize ? alpha : 0, seed,
-                batch, threads, checkImages, statsImages);
+        Quantization.Options o;
+        try {
+            o = new Quantization.Options(model, ds, calib, numCalib, m, percentile, planOptions,
+                    parseWeightType(), equalize ? alpha : 0, seed, batch, threads, checkImages, statsImages,
+                    reconstruction(m), topK);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         Quantization.Result r;
-        try (ProgressBar pb = Cli.progressBar("calibrate", numCalib)) {
-            r = Quantization.run(o, out, pb::stepTo);
+        try (Bars bars = new Bars(numCalib, o.reconstruction() == null ? 0 : o.reconstruction().iterations())) {
+            r = Quantization.run(o, out, bars);
         }
         var w = spec.commandLine().getOut();
         w.printf("wrote %s: %d layers, %d activation quantizers, W%dA%d %s, %d calibration images, %.1f s, peak RSS %d MB%n",
@@ -179,7 +219,88 @@ final class QuantizeCommand implements Callable<Integer> {
             tensors.add(e);
         }
         s.put("tensors", tensors);
+        if (!r.units().isEmpty()) {
+            List<Map<String, Object>> units = new ArrayList<>();
+            for (var u : r.units()) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("unit", u.name());
+                e.put("layers", u.layers());
+                e.put("iterations", u.iterations());
+                e.put("first_loss", Double.isNaN(u.firstLoss()) ? null : u.firstLoss());
+                e.put("last_loss", Double.isNaN(u.lastLoss()) ? null : u.lastLoss());
+                e.put("flipped_rounding_fraction", u.flippedFraction());
+                e.put("seconds", u.seconds());
+                units.add(e);
+            }
+            s.put("reconstruction", Map.of("settings", r.provenance().getOrDefault("inlierq.reconstruction", ""),
+                    "units", units));
+        }
         return s;
+    }
+
+    /** One progress bar for calibration, then one per reconstruction unit. */
+    private static final class Bars implements Quantization.Listener, AutoCloseable {
+        private final ProgressBar calibration;
+        private ProgressBar unitBar;
+        private int unitIndex = -1;
+        private final int iterations;
+
+        Bars(int images, int iterations) {
+            calibration = Cli.progressBar("calibrate", images);
+            this.iterations = iterations;
+        }
+
+        @Override
+        public void calibrated(int images) {
+            calibration.stepTo(images);
+        }
+
+        @Override
+        public void update(int unit, int units, int iteration) {
+            if (unit != unitIndex) {
+                calibration.close();
+                if (unitBar != null) {
+                    unitBar.close();
+                }
+                unitIndex = unit;
+                unitBar = Cli.progressBar(String.format(Locale.ROOT, "unit %d/%d", unit + 1, units), iterations);
+            }
+            unitBar.stepTo(iteration);
+        }
+
+        @Override
+        public void close() {
+            calibration.close();
+            if (unitBar != null) {
+                unitBar.close();
+            }
+        }
+    }
+
+    /** Reconstruction settings: the method's defaults with the options given on the command line. */
+    private Reconstruction.Options reconstruction(Quantization.Method m) {
+        if (!m.reconstructs()) {
+            return null;
+        }
+        Reconstruction.Options d = m.reconstructionDefaults(seed);
+        Units.Kind kind = d.unit();
+        if (unit != null) {
+            try {
+                kind = Units.Kind.valueOf(unit.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "unknown unit '" + unit
+                        + "' (expected layer or block)");
+            }
+        }
+        try {
+            return new Reconstruction.Options(kind, blockSize != null ? blockSize : d.blockSize(),
+                    iters != null ? iters : d.iterations(), reconBatch != null ? reconBatch : d.batch(),
+                    lrRound != null ? lrRound : d.lrRounding(), lrScale != null ? lrScale : d.lrScale(),
+                    lambdaRound != null ? lambdaRound : d.lambda(), d.betaStart(), d.betaEnd(), d.warmup(),
+                    dropProb != null ? dropProb : d.dropProb(), seed);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     private WeightType parseWeightType() {
@@ -198,7 +319,7 @@ final class QuantizeCommand implements Callable<Integer> {
             }
         }
         throw new CommandLine.ParameterException(spec.commandLine(), "unknown method '" + method
-                + "' (expected minmax, percentile, entropy or mse)");
+                + "' (expected minmax, percentile, entropy, mse, adaround, brecq or qdrop)");
     }
 
     private PlanOptions planOptions() {

@@ -145,27 +145,40 @@ public final class GraphExecutor implements AutoCloseable {
     }
 
     /**
-     * Runs the graph on arrays owned by the caller. Intermediates are attached to {@code scope} and closed
+     * Runs the graph on arrays owned by the caller. {@code inputs} holds the graph inputs and, optionally,
+     * replacements for constants (differentiable fake-quantized weights, for instance). Intermediates are attached to {@code scope} and closed
      * after their last consumer unless the hook retains them; the returned outputs belong to {@code scope}.
      */
     public Map<String, NDArray> forward(NDManager scope, Map<String, NDArray> inputs, ValueHook hook) {
         ensureOpen();
-        int batch = (int) inputs.values().iterator().next().getShape().get(0);
+        NDArray first = inputs.get(graph.inputs().get(0).name());
+        if (first == null) {
+            throw new IllegalArgumentException("missing input '" + graph.inputs().get(0).name() + "'");
+        }
+        int batch = (int) first.getShape().get(0);
         if (batchable || batch == 1) {
             return forwardOnce(scope, inputs, hook, batch);
         }
         // the graph hard-codes its batch in a way we could not track: one sample at a time
         Map<String, List<NDArray>> parts = new LinkedHashMap<>();
+        Set<String> graphInputs = new java.util.HashSet<>();
+        graph.inputs().forEach(v -> graphInputs.add(v.name()));
         for (int b = 0; b < batch; b++) {
             Map<String, NDArray> one = new HashMap<>();
+            List<NDArray> slices = new ArrayList<>();
             for (var e : inputs.entrySet()) {
+                if (!graphInputs.contains(e.getKey())) {
+                    one.put(e.getKey(), e.getValue()); // a constant override: not batched
+                    continue;
+                }
                 NDArray s = e.getValue().get(b + ":" + (b + 1));
                 s.attach(scope);
                 one.put(e.getKey(), s);
+                slices.add(s);
             }
             Map<String, NDArray> outs = forwardOnce(scope, one, hook, 1);
             outs.forEach((k, v) -> parts.computeIfAbsent(k, z -> new ArrayList<>()).add(v));
-            one.values().forEach(NDArray::close);
+            slices.forEach(NDArray::close);
         }
         Map<String, NDArray> result = new LinkedHashMap<>();
         for (var e : parts.entrySet()) {
@@ -193,6 +206,14 @@ public final class GraphExecutor implements AutoCloseable {
                 h.attach(scope);
             }
             values.put(in.name(), h);
+        }
+        for (var e : inputs.entrySet()) {
+            if (!values.containsKey(e.getKey())) {
+                if (!weights.containsKey(e.getKey())) {
+                    throw new IllegalArgumentException("'" + e.getKey() + "' is neither an input nor a constant");
+                }
+                values.put(e.getKey(), e.getValue()); // overrides a constant (e.g. a fake-quantized weight)
+            }
         }
         try {
             for (int i = 0; i < nodes.size(); i++) {

@@ -1,0 +1,87 @@
+package dev.inlierq.recon;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import dev.inlierq.engine.GradientProbe;
+import dev.inlierq.engine.GraphExecutor;
+import dev.inlierq.engine.TopKHeatmapLoss;
+import dev.inlierq.tensor.FloatTensor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.IntConsumer;
+
+/**
+ * BRECQ's diagonal Fisher weights for unit outputs (Li et al., "BRECQ: Pushing the Limit of Post-Training
+ * Quantization by Block Reconstruction", ICLR 2021, Eq. 10): the Hessian of the task loss with respect to a
+ * block output {@code z} is approximated by {@code diag((dL/dz)^2)}, so the block minimises
+ * {@code sum (dL/dz)^2 (z_q - z)^2}. Our task loss is label free: InlierQ's top-K heatmap loss
+ * ({@link TopKHeatmapLoss}) of the float network.
+ *
+ * <p>As in BRECQ's code, the weight is {@code (|g| + 1)^2}, so that no element drops out of the objective;
+ * since the label-free loss has no natural scale, {@code g} is first divided by its root mean square over the
+ * calibration set (per tensor), which makes the "+1" mean the same thing for every tensor and model:
+ * <pre>
+ *   w = (|g| / rms(g) + 1)^2,   g = dL/dz  (one float forward and backward pass over the calibration set)
+ * </pre>
+ */
+public final class FisherWeights {
+    private FisherWeights() {
+    }
+
+    /**
+     * Raw gradients {@code dL/dv} for each value in {@code values}, over all batches ({@code [N, ...]}),
+     * owned by {@code store}.
+     */
+    public static Map<String, NDArray> gradients(GraphExecutor floatEngine, List<FloatTensor> batches,
+            Set<String> values, TopKHeatmapLoss loss, NDManager store, IntConsumer progress) {
+        Map<String, List<NDArray>> parts = new LinkedHashMap<>();
+        for (String v : values) {
+            parts.put(v, new ArrayList<>());
+        }
+        int done = 0;
+        for (FloatTensor b : batches) {
+            GradientProbe.run(floatEngine, b, values, loss::loss, (name, g) -> {
+                NDArray copy = g.toType(g.getDataType(), true);
+                copy.attach(store);
+                parts.get(name).add(copy);
+            });
+            done += (int) b.shape()[0];
+            progress.accept(done);
+        }
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        for (var e : parts.entrySet()) {
+            List<NDArray> l = e.getValue();
+            NDArray all = l.size() == 1 ? l.get(0) : NDArrays.concat(new NDList(l), 0);
+            if (l.size() > 1) {
+                l.forEach(NDArray::close);
+            }
+            all.attach(store);
+            out.put(e.getKey(), all);
+        }
+        return out;
+    }
+
+    /** Turns raw gradients into Fisher weights {@code (|g| / rms(g) + 1)^2}, in place of the map's arrays. */
+    public static Map<String, NDArray> fromGradients(Map<String, NDArray> gradients) {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        for (var e : gradients.entrySet()) {
+            NDArray g = e.getValue();
+            double rms;
+            try (NDArray sq = g.square(); NDArray m = sq.mean()) {
+                rms = Math.sqrt(m.getFloat());
+            }
+            NDArray w;
+            try (NDArray a = g.abs(); NDArray n = a.div(rms > 0 ? (float) rms : 1f); NDArray p = n.add(1f)) {
+                w = p.square();
+            }
+            g.close();
+            out.put(e.getKey(), w);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,598 @@
+package dev.inlierq.recon;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import dev.inlierq.engine.DjlRuntime;
+import dev.inlierq.engine.FakeQuant;
+import dev.inlierq.engine.GraphExecutor;
+import dev.inlierq.engine.ValueHook;
+import dev.inlierq.graph.ConstTensor;
+import dev.inlierq.graph.Graph;
+import dev.inlierq.graph.Node;
+import dev.inlierq.plan.QuantPlan;
+import dev.inlierq.plan.QuantPoint;
+import dev.inlierq.plan.Role;
+import dev.inlierq.quant.Encoding;
+import dev.inlierq.tensor.FloatTensor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * Block (or layer) reconstruction, the recipe shared by AdaRound, BRECQ, QDrop and InlierQ.
+ *
+ * <p>For each {@link Units.Unit} in topological order: take its float inputs and outputs on the calibration
+ * set (the float network, run unit by unit) and its inputs from the already-quantized network (BRECQ,
+ * "asymmetric" reconstruction); swap in quantizers; minimise {@link ReconstructionLoss} between the quantized
+ * unit's outputs and the float outputs with Adam; harden the rounding; run the hardened unit to produce the
+ * quantized network's values for the next units; release what no later unit reads.
+ *
+ * <p>Quantizers inside a unit:
+ * <ul>
+ *   <li>weights, AdaRound (Nagel et al., "Up or Down? Adaptive Rounding for Post-Training Quantization",
+ *       ICML 2020): {@code W_q = s (clamp(floor(W/s) + h(V) + z, qmin, qmax) - z)} with the rectified sigmoid
+ *       {@code h(V) = clamp(sigmoid(V)(zeta - gamma) + gamma, 0, 1)}, zeta = 1.1, gamma = -0.1, V initialised
+ *       so that h = frac(W/s); the regulariser {@code lambda sum(1 - |2h - 1|^beta)} with beta annealed
+ *       linearly from {@code betaStart} to {@code betaEnd} after a warm-up fraction of the iterations (no
+ *       regulariser during warm-up); hardened to {@code h = [V >= 0]}. The per-channel weight scales stay
+ *       fixed (initialised by the caller, MSE in BRECQ and QDrop);
+ *   <li>activations: the step size is learned (LSQ, Esser et al., ICLR 2020, as QDrop and BRECQ do), starting
+ *       from the caller's encodings; zero points stay fixed. A sharing group (Concat inputs and output) is
+ *       learned in the first unit that produces one of its members and fixed afterwards;
+ *   <li>QDrop (Wei et al., "QDrop: Randomly Dropping Quantization for Extremely Low-bit Post-Training
+ *       Quantization", ICLR 2022): with {@code dropProb > 0}, every activation quantizer of the unit and the
+ *       unit's inputs take, element by element, the float value with probability {@code dropProb} and the
+ *       quantized one otherwise, during optimisation only.
+ * </ul>
+ * Defaults follow the papers where the budget allows (lambda 0.01, beta 20 to 2, warm-up 0.2, Adam,
+ * rounding learning rate 1e-3, step-size learning rate 4e-5, drop probability 0.5); the papers run 20,000
+ * iterations at batch 32 on a GPU, this CPU tool defaults to a smaller budget ({@link Options#iterations}).
+ *
+ * <p>Deterministic for a seed: batch sampling uses a seeded {@link Random}, the drop masks libtorch's seeded
+ * generator.
+ */
+public final class Reconstruction {
+    static final float ZETA = 1.1f;
+    static final float GAMMA = -0.1f;
+
+    private Reconstruction() {
+    }
+
+    /**
+     * @param unit        reconstruction granularity
+     * @param blockSize   at most this many quantized layers per block
+     * @param iterations  optimisation steps per unit
+     * @param batch       calibration samples per step
+     * @param lrRounding  Adam learning rate of AdaRound's V (0 = keep nearest rounding)
+     * @param lrScale     Adam learning rate of activation step sizes (0 = keep the initial scales)
+     * @param lambda      weight of the rounding regulariser
+     * @param betaStart   regulariser exponent at the end of warm-up
+     * @param betaEnd     regulariser exponent at the last iteration
+     * @param warmup      fraction of iterations without regulariser
+     * @param dropProb    QDrop's probability of using the float value (0 = BRECQ/AdaRound)
+     * @param seed        seeds batch sampling and drop masks
+     */
+    public record Options(Units.Kind unit, int blockSize, int iterations, int batch, float lrRounding,
+            float lrScale, float lambda, float betaStart, float betaEnd, float warmup, float dropProb, long seed) {
+        public Options {
+            Objects.requireNonNull(unit, "unit");
+            if (blockSize < 1 || iterations < 0 || batch < 1) {
+                throw new IllegalArgumentException("block size and batch must be positive, iterations non-negative");
+            }
+            if (!(dropProb >= 0 && dropProb < 1) || !(warmup >= 0 && warmup < 1)) {
+                throw new IllegalArgumentException("drop probability and warm-up must be in [0, 1)");
+            }
+            if (lrRounding < 0 || lrScale < 0 || lambda < 0 || betaStart <= 0 || betaEnd <= 0) {
+                throw new IllegalArgumentException("learning rates, lambda and beta must be positive");
+            }
+        }
+
+        public static final int DEFAULT_ITERATIONS = 200;
+        public static final int DEFAULT_BATCH = 8;
+        public static final int DEFAULT_BLOCK_SIZE = 4;
+        /**
+         * Adam learning rate of V. AdaRound and BRECQ use 1e-3 over 20,000 steps; V starts within +-2.4 of the
+         * rounding threshold 0, so with a budget of a few hundred steps 1e-3 could not flip a rounding at all:
+         * the rate is raised tenfold.
+         */
+        public static final float DEFAULT_LR_ROUNDING = 1e-2f;
+        /** Adam learning rate of step sizes: QDrop's 4e-5, raised tenfold for the same reason. */
+        public static final float DEFAULT_LR_SCALE = 4e-4f;
+
+        /** The papers' hyper-parameters with this tool's default budget. */
+        public static Options defaults(Units.Kind unit, float dropProb, long seed) {
+            return new Options(unit, DEFAULT_BLOCK_SIZE, DEFAULT_ITERATIONS, DEFAULT_BATCH, DEFAULT_LR_ROUNDING, DEFAULT_LR_SCALE, 0.01f,
+                    20f, 2f, 0.2f, dropProb, seed);
+        }
+
+        public Options withIterations(int n) {
+            return new Options(unit, blockSize, n, batch, lrRounding, lrScale, lambda, betaStart, betaEnd, warmup,
+                    dropProb, seed);
+        }
+
+        public Options withBatch(int n) {
+            return new Options(unit, blockSize, iterations, n, lrRounding, lrScale, lambda, betaStart, betaEnd,
+                    warmup, dropProb, seed);
+        }
+
+        public Options withBlockSize(int n) {
+            return new Options(unit, n, iterations, batch, lrRounding, lrScale, lambda, betaStart, betaEnd, warmup,
+                    dropProb, seed);
+        }
+    }
+
+    /** Per-unit record for reports: loss at the first and last iterations (reconstruction part), time. */
+    public record UnitReport(String name, List<String> layers, int iterations, double firstLoss, double lastLoss,
+            double flippedFraction, double seconds) {
+    }
+
+    /**
+     * @param graph     the input graph with every reconstructed weight replaced by its learned grid values
+     *                  (exactly representable: the QDQ writer recovers the learned integers)
+     * @param encodings the caller's encodings with learned activation step sizes
+     */
+    public record Result(Graph graph, Map<String, Encoding> encodings, List<UnitReport> units) {
+    }
+
+    /** Receives (unit index, unit count, iteration) while reconstructing. */
+    public interface Progress {
+        void update(int unit, int units, int iteration);
+    }
+
+    /**
+     * Reconstructs every unit of {@code units} on the calibration samples {@code samples} (one tensor, all
+     * images stacked: {@code [N, C, H, W]}).
+     *
+     * @param encodings initial encodings of every planned weight and activation
+     */
+    public static Result run(Graph g, QuantPlan plan, Map<String, Encoding> encodings, List<Units.Unit> units,
+            FloatTensor samples, ReconstructionLoss loss, Options o, Progress progress) {
+        Map<String, Encoding> enc = new LinkedHashMap<>(encodings);
+        Map<String, ConstTensor> newWeights = new LinkedHashMap<>();
+        List<UnitReport> reports = new ArrayList<>();
+        Map<String, String> groupOf = new HashMap<>();
+        plan.activationGroups().forEach((group, points) -> points.forEach(p -> groupOf.put(p.tensor(), group)));
+        Map<String, QuantPoint> weightOfLayer = new HashMap<>();
+        for (QuantPoint p : plan.points()) {
+            if (p.role() == Role.WEIGHT) {
+                weightOfLayer.put(p.layer(), p);
+            }
+        }
+        Set<String> graphInputs = new HashSet<>();
+        g.inputs().forEach(v -> graphInputs.add(v.name()));
+        Map<String, Integer> lastReader = new HashMap<>();
+        for (Units.Unit u : units) {
+            u.inputs().forEach(v -> lastReader.put(v, u.index()));
+        }
+        Set<String> learnedGroups = new HashSet<>();
+        DjlRuntime.engine().setRandomSeed((int) o.seed());
+        try (NDManager store = DjlRuntime.newManager()) {
+            Env env = new Env(store);
+            NDArray x = store.create(samples.data(), new ai.djl.ndarray.types.Shape(samples.shape()));
+            String in = g.inputs().get(0).name();
+            env.put(in, x, x);
+            int n = (int) samples.shape()[0];
+            for (Units.Unit u : units) {
+                long t0 = System.nanoTime();
+                Graph sub = Units.subgraph(g, u);
+                try (GraphExecutor exec = new GraphExecutor(sub); NDManager unitScope = store.newSubManager()) {
+                    UnitState st = new UnitState(u, exec, unitScope, enc, weightOfLayer, groupOf, learnedGroups,
+                            graphInputs);
+                    // float targets of this unit
+                    Map<String, NDArray> targets = runAll(exec, env.fp, u, n, o.batch(), ValueHook.NONE, Map.of(), store);
+                    double[] losses = optimise(st, env, targets, loss, o, n, progress, units.size());
+                    // harden, then run the quantized unit for the next ones
+                    Map<String, NDArray> hard = st.hardWeights();
+                    double flipped = st.flippedFraction();
+                    st.commit(enc, learnedGroups);
+                    ValueHook fixed = st.fixedHook(enc);
+                    Map<String, NDArray> quantOut = runAll(exec, env.q, u, n, o.batch(), fixed, hard, store);
+                    for (var e : hard.entrySet()) {
+                        ConstTensor w = g.constant(e.getKey());
+                        newWeights.put(e.getKey(), ConstTensor.ofFloats(w.shape(), e.getValue().toFloatArray()));
+                    }
+                    for (String v : u.outputs()) {
+                        env.put(v, targets.get(v), quantOut.get(v));
+                    }
+                    reports.add(new UnitReport(u.name(), u.layers(), o.iterations(), losses[0], losses[1], flipped,
+                            (System.nanoTime() - t0) / 1e9));
+                }
+                for (String v : u.outputs()) {
+                    loss.release(v);
+                }
+                env.releaseAfter(u.index(), lastReader);
+            }
+        }
+        Map<String, ConstTensor> inits = new LinkedHashMap<>(g.initializers());
+        inits.putAll(newWeights);
+        return new Result(g.withNodes(g.nodes(), inits, g.shapes()), enc, reports);
+    }
+
+    /** Float and quantized values of the network on the calibration set, keyed by value name. */
+    private static final class Env {
+        final NDManager store;
+        final Map<String, NDArray> fp = new HashMap<>();
+        final Map<String, NDArray> q = new HashMap<>();
+
+        Env(NDManager store) {
+            this.store = store;
+        }
+
+        void put(String name, NDArray floatValue, NDArray quantValue) {
+            fp.put(name, floatValue);
+            q.put(name, quantValue);
+        }
+
+        /** Closes every value no unit after {@code unit} reads. */
+        void releaseAfter(int unit, Map<String, Integer> lastReader) {
+            for (String name : new ArrayList<>(fp.keySet())) {
+                if (lastReader.getOrDefault(name, -1) <= unit) {
+                    NDArray f = fp.remove(name);
+                    NDArray qv = q.remove(name);
+                    if (qv != null && qv != f) {
+                        qv.close();
+                    }
+                    f.close();
+                }
+            }
+        }
+    }
+
+    /** Runs the unit on all samples in batches without gradients; outputs concatenated, owned by store. */
+    private static Map<String, NDArray> runAll(GraphExecutor exec, Map<String, NDArray> env, Units.Unit u, int n,
+            int batch, ValueHook hook, Map<String, NDArray> overrides, NDManager store) {
+        Map<String, List<NDArray>> parts = new LinkedHashMap<>();
+        for (int s = 0; s < n; s += batch) {
+            int e = Math.min(n, s + batch);
+            try (NDManager scope = store.newSubManager()) {
+                Map<String, NDArray> ins = new HashMap<>(overrides);
+                for (String v : u.inputs()) {
+                    ins.put(v, env.get(v).get(s + ":" + e));
+                }
+                Map<String, NDArray> outs = exec.forward(scope, ins, hook);
+                for (String v : u.outputs()) {
+                    NDArray o = outs.get(v);
+                    NDArray keep = o.toType(o.getDataType(), true);
+                    keep.attach(store);
+                    parts.computeIfAbsent(v, k -> new ArrayList<>()).add(keep);
+                }
+                for (String v : u.inputs()) {
+                    ins.get(v).close();
+                }
+            }
+        }
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        for (var e : parts.entrySet()) {
+            List<NDArray> l = e.getValue();
+            NDArray all = l.size() == 1 ? l.get(0) : NDArrays.concat(new NDList(l), 0);
+            if (l.size() > 1) {
+                l.forEach(NDArray::close);
+            }
+            all.attach(store);
+            out.put(e.getKey(), all);
+        }
+        return out;
+    }
+
+    /** Adam over the unit's rounding variables and step sizes; returns the first and last reconstruction loss. */
+    private static double[] optimise(UnitState st, Env env, Map<String, NDArray> targets, ReconstructionLoss loss,
+            Options o, int n, Progress progress, int unitCount) {
+        if (o.iterations() == 0 || (st.roundingVars.isEmpty() && st.scales.isEmpty())) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+        Optimizer roundingAdam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(o.lrRounding())).build();
+        Optimizer scaleAdam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(o.lrScale())).build();
+        Random rng = new Random(o.seed() * 1_000_003L + st.unit.index());
+        int[] order = new int[n];
+        int pos = n;
+        int b = Math.min(o.batch(), n);
+        double first = Double.NaN;
+        double last = Double.NaN;
+        int warm = (int) (o.warmup() * o.iterations());
+        for (int it = 0; it < o.iterations(); it++) {
+            if (pos + b > n) {
+                for (int i = 0; i < n; i++) {
+                    order[i] = i;
+                }
+                for (int i = n - 1; i > 0; i--) {
+                    int j = rng.nextInt(i + 1);
+                    int t = order[i];
+                    order[i] = order[j];
+                    order[j] = t;
+                }
+                pos = 0;
+            }
+            int[] idx = java.util.Arrays.copyOfRange(order, pos, pos + b);
+            pos += b;
+            float beta = 0;
+            if (it >= warm && o.lambda() > 0) {
+                float rel = o.iterations() - warm <= 1 ? 1f : (float) (it - warm) / (o.iterations() - warm - 1);
+                beta = o.betaEnd() + (o.betaStart() - o.betaEnd()) * Math.max(0f, 1f - rel);
+            }
+            double rec;
+            try (NDManager step = st.scope.newSubManager();
+                    GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
+                st.requireGradients();
+                Map<String, NDArray> ins = new HashMap<>();
+                for (String v : st.unit.inputs()) {
+                    NDArray xq = ReconstructionLoss.rows(env.q.get(v), idx);
+                    xq.attach(step);
+                    if (o.dropProb() > 0 && env.q.get(v) != env.fp.get(v)) {
+                        NDArray xf = ReconstructionLoss.rows(env.fp.get(v), idx);
+                        xf.attach(step);
+                        xq = drop(xq, xf, o.dropProb());
+                    }
+                    ins.put(v, xq);
+                }
+                ins.putAll(st.softWeights(step));
+                Map<String, NDArray> outs = st.exec.forward(step, ins, st.learningHook(o.dropProb()));
+                NDArray total = null;
+                for (String v : st.unit.outputs()) {
+                    try (NDArray t = ReconstructionLoss.rows(targets.get(v), idx)) {
+                        NDArray e = loss.error(v, outs.get(v), t, idx);
+                        e.attach(step);
+                        total = total == null ? e : total.add(e);
+                    }
+                }
+                rec = total.getFloat();
+                if (beta > 0) {
+                    NDArray reg = st.regulariser(beta);
+                    reg.attach(step);
+                    total = total.add(reg.mul(o.lambda()));
+                }
+                gc.backward(total);
+            }
+            st.step(roundingAdam, scaleAdam);
+            if (it == 0) {
+                first = rec;
+            }
+            last = rec;
+            progress.update(st.unit.index(), unitCount, it + 1);
+        }
+        return new double[] {first, last};
+    }
+
+    /** QDrop: the float value with probability p, the quantized one otherwise (element-wise). */
+    static NDArray drop(NDArray quantized, NDArray floatValue, float p) {
+        try (NDArray u = quantized.getManager().randomUniform(0f, 1f, quantized.getShape());
+                NDArray keepFloat = u.lt(p)) {
+            return NDArrays.where(keepFloat, floatValue, quantized);
+        }
+    }
+
+    /** The learnable state of one unit: rounding variables per layer weight, step sizes per owned group. */
+    private static final class UnitState {
+        final Units.Unit unit;
+        final GraphExecutor exec;
+        final NDManager scope;
+        final Map<String, Encoding> enc;
+        final Map<String, String> groupOf;
+        final Set<String> produced;
+        final Set<String> graphInputs;
+        /** weight tensor name to its V. */
+        final Map<String, NDArray> roundingVars = new LinkedHashMap<>();
+        final Map<String, float[]> initialOffsets = new HashMap<>();
+        /** group name to its learnable scale (shape [1]). */
+        final Map<String, NDArray> scales = new LinkedHashMap<>();
+
+        UnitState(Units.Unit unit, GraphExecutor exec, NDManager scope, Map<String, Encoding> enc,
+                Map<String, QuantPoint> weightOfLayer, Map<String, String> groupOf, Set<String> learnedGroups,
+                Set<String> graphInputs) {
+            this.unit = unit;
+            this.exec = exec;
+            this.scope = scope;
+            this.enc = enc;
+            this.groupOf = groupOf;
+            this.produced = unit.produced();
+            this.graphInputs = graphInputs;
+            for (String layer : unit.layers()) {
+                QuantPoint p = weightOfLayer.get(layer);
+                if (p == null) {
+                    continue;
+                }
+                Encoding e = enc.get(p.tensor());
+                float[] w = exec.graph().constant(p.tensor()).floats();
+                long[] shape = exec.graph().constant(p.tensor()).shape();
+                float[] frac = fractionalPart(w, shape, p.channelAxis(), e);
+                float[] v = new float[w.length];
+                for (int i = 0; i < v.length; i++) {
+                    double pr = (frac[i] - GAMMA) / (ZETA - GAMMA); // sigmoid(V) such that h(V) = frac
+                    v[i] = (float) Math.log(pr / (1 - pr));
+                }
+                roundingVars.put(p.tensor(), scope.create(v, new ai.djl.ndarray.types.Shape(shape)));
+                initialOffsets.put(p.tensor(), frac);
+            }
+            Set<String> seen = new HashSet<>();
+            for (Node nd : unit.nodes()) {
+                List<String> candidates = new ArrayList<>(nd.outputs());
+                for (String i : nd.inputs()) {
+                    if (graphInputs.contains(i)) {
+                        candidates.add(i);
+                    }
+                }
+                for (String v : candidates) {
+                    String group = groupOf.get(v);
+                    if (group == null || learnedGroups.contains(group) || !seen.add(group)) {
+                        continue;
+                    }
+                    Encoding e = enc.get(v);
+                    if (e.size() == 1) {
+                        scales.put(group, scope.create(new float[] {e.scale(0)}, new ai.djl.ndarray.types.Shape(1)));
+                    }
+                }
+            }
+        }
+
+        /** frac(W / s) per element, the AdaRound initial offset (nearest rounding's starting point). */
+        static float[] fractionalPart(float[] w, long[] shape, int axis, Encoding e) {
+            float[] f = new float[w.length];
+            int channels = e.size();
+            long inner = 1;
+            for (int i = axis + 1; i < shape.length; i++) {
+                inner *= shape[i];
+            }
+            for (int i = 0; i < w.length; i++) {
+                int c = channels == 1 ? 0 : (int) ((i / inner) % shape[axis]);
+                double v = (double) w[i] / e.scale(c);
+                f[i] = (float) (v - Math.floor(v));
+            }
+            return f;
+        }
+
+        void requireGradients() {
+            roundingVars.values().forEach(v -> v.setRequiresGradient(true));
+            scales.values().forEach(v -> v.setRequiresGradient(true));
+        }
+
+        /** h(V), the rectified sigmoid. */
+        static NDArray rectifiedSigmoid(NDArray v) {
+            try (NDArray s = v.getNDArrayInternal().sigmoid(); NDArray a = s.mul(ZETA - GAMMA);
+                    NDArray b = a.add(GAMMA)) {
+                return b.clip(0f, 1f);
+            }
+        }
+
+        Map<String, NDArray> softWeights(NDManager step) {
+            Map<String, NDArray> m = new HashMap<>();
+            for (var e : roundingVars.entrySet()) {
+                try (NDArray h = rectifiedSigmoid(e.getValue())) {
+                    NDArray w = exec.constant(e.getKey());
+                    NDArray q = FakeQuant.fakeQuantWithRounding(w, enc.get(e.getKey()), h);
+                    q.attach(step);
+                    m.put(e.getKey(), q);
+                }
+            }
+            return m;
+        }
+
+        /** sum over all rounding variables of 1 - |2 h - 1|^beta. */
+        NDArray regulariser(float beta) {
+            NDArray total = null;
+            for (NDArray v : roundingVars.values()) {
+                try (NDArray h = rectifiedSigmoid(v); NDArray a = h.mul(2f); NDArray c = a.sub(1f);
+                        NDArray d = c.abs(); NDArray p = d.pow(beta); NDArray s = p.sum()) {
+                    NDArray r = s.neg().add((float) v.size());
+                    if (total == null) {
+                        total = r;
+                    } else {
+                        NDArray t = total.add(r);
+                        total.close();
+                        r.close();
+                        total = t;
+                    }
+                }
+            }
+            return total;
+        }
+
+        boolean quantizesHere(String v) {
+            return groupOf.containsKey(v) && (produced.contains(v) || graphInputs.contains(v));
+        }
+
+        /** Fake quantization with learnable scales of owned groups, fixed ones elsewhere; QDrop mixing. */
+        ValueHook learningHook(float dropProb) {
+            return (name, v) -> {
+                if (!quantizesHere(name)) {
+                    return v;
+                }
+                Encoding e = enc.get(name);
+                NDArray s = scales.get(groupOf.get(name));
+                NDArray q;
+                if (s != null) {
+                    try (NDArray sr = s.reshape(FakeQuant.parameterShape(e, v.getShape()))) {
+                        q = FakeQuant.fakeQuant(v, e, sr);
+                    }
+                } else {
+                    q = FakeQuant.fakeQuant(v, e);
+                }
+                if (dropProb > 0) {
+                    NDArray mixed = drop(q, v, dropProb);
+                    q.close();
+                    return mixed;
+                }
+                return q;
+            };
+        }
+
+        /** Fake quantization with the final encodings, no drop (the deployed arithmetic). */
+        ValueHook fixedHook(Map<String, Encoding> finalEnc) {
+            return (name, v) -> quantizesHere(name) ? FakeQuant.fakeQuant(v, finalEnc.get(name)) : v;
+        }
+
+        void step(Optimizer roundingAdam, Optimizer scaleAdam) {
+            for (var e : roundingVars.entrySet()) {
+                update(roundingAdam, "v:" + e.getKey(), e.getValue());
+            }
+            for (var e : scales.entrySet()) {
+                update(scaleAdam, "s:" + e.getKey(), e.getValue());
+            }
+        }
+
+        private static void update(Optimizer adam, String id, NDArray p) {
+            try (NDArray g = p.getGradient()) {
+                adam.update(id, p, g);
+                g.subi(g);
+            }
+        }
+
+        /** Hardened weights W_q with h = [V >= 0], as arrays owned by the scope. */
+        Map<String, NDArray> hardWeights() {
+            Map<String, NDArray> m = new LinkedHashMap<>();
+            for (var e : roundingVars.entrySet()) {
+                try (NDArray ge = e.getValue().gte(0f); NDArray h = ge.toType(ai.djl.ndarray.types.DataType.FLOAT32, false)) {
+                    NDArray q = FakeQuant.fakeQuantWithRounding(exec.constant(e.getKey()), enc.get(e.getKey()), h);
+                    q.attach(scope);
+                    m.put(e.getKey(), q);
+                }
+            }
+            return m;
+        }
+
+        /** Fraction of weights whose hardened rounding differs from rounding to nearest. */
+        double flippedFraction() {
+            long flipped = 0;
+            long total = 0;
+            for (var e : roundingVars.entrySet()) {
+                float[] v = e.getValue().toFloatArray();
+                float[] f = initialOffsets.get(e.getKey());
+                for (int i = 0; i < v.length; i++) {
+                    boolean up = v[i] >= 0;
+                    boolean nearestUp = f[i] >= 0.5f;
+                    flipped += up != nearestUp ? 1 : 0;
+                }
+                total += v.length;
+            }
+            return total == 0 ? 0 : (double) flipped / total;
+        }
+
+        /** Writes learned step sizes into the encodings of every member of the owned groups. */
+        void commit(Map<String, Encoding> encodings, Set<String> learnedGroups) {
+            for (var e : scales.entrySet()) {
+                float s = Math.max(e.getValue().getFloat(0), 1e-8f);
+                for (var m : groupOf.entrySet()) {
+                    if (m.getValue().equals(e.getKey())) {
+                        Encoding old = encodings.get(m.getKey());
+                        encodings.put(m.getKey(), new Encoding(old.spec(), new float[] {s}, old.zeroPoint()));
+                    }
+                }
+                learnedGroups.add(e.getKey());
+            }
+            for (String v : groupOf.keySet()) {
+                if (quantizesHere(v)) {
+                    learnedGroups.add(groupOf.get(v));
+                }
+            }
+        }
+    }
+}
