@@ -50,6 +50,26 @@ public final class Calibrator {
     /** Activation encodings per planned tensor (members of a group share the group's encoding). */
     public static Map<String, Encoding> activations(GraphExecutor floatEngine, QuantPlan plan, Preprocessor pre,
             List<Path> images, int batch, RangeEstimation estimation, IntConsumer progress) {
+        return activations(plan, estimation, (observed, sink) ->
+                observe(floatEngine, pre, images, batch, observed, sink, progress));
+    }
+
+    /** Activation encodings from already prepared input batches (e.g. synthetic or cached data). */
+    public static Map<String, Encoding> activations(GraphExecutor floatEngine, QuantPlan plan, List<FloatTensor> batches,
+            RangeEstimation estimation) {
+        return activations(plan, estimation, (observed, sink) -> {
+            for (FloatTensor b : batches) {
+                floatEngine.runObserving(b, observed, sink);
+            }
+        });
+    }
+
+    /** A source of activation values: streams each observed value to the sink. */
+    private interface Feed {
+        void run(Set<String> observed, java.util.function.BiConsumer<String, FloatTensor> sink);
+    }
+
+    private static Map<String, Encoding> activations(QuantPlan plan, RangeEstimation estimation, Feed feed) {
         Map<String, List<QuantPoint>> groups = plan.activationGroups();
         Map<String, String> groupOf = new HashMap<>();
         Map<String, Observer> observers = new LinkedHashMap<>();
@@ -60,8 +80,8 @@ public final class Calibrator {
                 groupOf.put(p.tensor(), e.getKey());
             }
         }
-        observe(floatEngine, pre, images, batch, new HashSet<>(groupOf.keySet()),
-                (name, t) -> observers.get(groupOf.get(name)).observe(t.data(), t.shape()), progress);
+        feed.run(new HashSet<>(groupOf.keySet()),
+                (name, t) -> observers.get(groupOf.get(name)).observe(t.data(), t.shape()));
         Map<String, Encoding> out = new LinkedHashMap<>();
         for (var e : groups.entrySet()) {
             Observer o = observers.get(e.getKey());

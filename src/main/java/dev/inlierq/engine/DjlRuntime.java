@@ -41,6 +41,25 @@ public final class DjlRuntime {
         ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
     }
 
+    /**
+     * A float array in libtorch-owned memory. DJL's {@code create} wraps a Java direct buffer: its address
+     * alignment varies from run to run, which changes how vectorised kernels split their sums (so results
+     * differ in the last bits between identical runs), and a view of it dies with the Java object. The copy is
+     * 64-byte aligned and reference-counted by libtorch. Owned by {@code m}.
+     */
+    public static ai.djl.ndarray.NDArray create(NDManager m, float[] data, ai.djl.ndarray.types.Shape shape) {
+        try (ai.djl.ndarray.NDArray a = m.create(data, shape)) {
+            return a.duplicate(); // a libtorch clone (toType to the same type would alias)
+        }
+    }
+
+    /** As {@link #create(NDManager, float[], ai.djl.ndarray.types.Shape)}, for int64 data. */
+    public static ai.djl.ndarray.NDArray create(NDManager m, long[] data, ai.djl.ndarray.types.Shape shape) {
+        try (ai.djl.ndarray.NDArray a = m.create(data, shape)) {
+            return a.duplicate();
+        }
+    }
+
     public static NDManager newManager() {
         return engine().newBaseManager();
     }

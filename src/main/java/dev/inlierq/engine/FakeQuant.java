@@ -119,7 +119,7 @@ public final class FakeQuant {
      * learnable LSQ scale). Owned by {@code m}.
      */
     public static NDArray scaleTensor(NDManager m, Encoding e, Shape xShape) {
-        return m.create(e.scale(), parameterShape(e, xShape));
+        return DjlRuntime.create(m, e.scale(), parameterShape(e, xShape));
     }
 
     /**
@@ -181,7 +181,7 @@ public final class FakeQuant {
         } else {
             values = e.scale();
         }
-        try (NDArray p = m.create(values, parameterShape(e, xShape))) {
+        try (NDArray p = DjlRuntime.create(m, values, parameterShape(e, xShape))) {
             return expand(p, e, xShape);
         }
     }

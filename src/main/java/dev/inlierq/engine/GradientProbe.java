@@ -30,7 +30,7 @@ public final class GradientProbe {
         Map<String, java.util.List<NDArray>> probes = new HashMap<>(); // several when the graph runs sample by sample
         try (NDManager scope = DjlRuntime.newManager();
                 GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
-            NDArray x = scope.create(input.data(), new Shape(input.shape()));
+            NDArray x = DjlRuntime.create(scope, input.data(), new Shape(input.shape()));
             ValueHook hook = (name, v) -> {
                 if (!probed.contains(name)) {
                     return v;

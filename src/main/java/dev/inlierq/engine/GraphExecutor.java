@@ -132,7 +132,7 @@ public final class GraphExecutor implements AutoCloseable {
     public Map<String, FloatTensor> runHooked(FloatTensor input, ValueHook hook) {
         ensureOpen();
         try (NDManager scope = DjlRuntime.newManager()) {
-            NDArray x = scope.create(input.data(), new Shape(input.shape()));
+            NDArray x = DjlRuntime.create(scope, input.data(), new Shape(input.shape()));
             String inName = graph.inputs().get(0).name();
             Map<String, NDArray> outs = forward(scope, Map.of(inName, x), hook);
             Map<String, FloatTensor> result = new LinkedHashMap<>();
@@ -300,9 +300,9 @@ public final class GraphExecutor implements AutoCloseable {
     static NDArray toNd(NDManager m, ConstTensor c) {
         Shape s = new Shape(c.shape());
         if (c.isFloating()) {
-            return m.create(c.floats(), s);
+            return DjlRuntime.create(m, c.floats(), s);
         }
-        return m.create(c.longs(), s);
+        return DjlRuntime.create(m, c.longs(), s);
     }
 
     private void ensureOpen() {

@@ -438,8 +438,8 @@ final class Kernels {
             scale[c] = (float) (gamma[c] / Math.sqrt((double) var[c] + eps));
             shift[c] = beta[c] - mean[c] * scale[c];
         }
-        NDArray s = m.create(scale, new Shape(bshape));
-        NDArray t = m.create(shift, new Shape(bshape));
+        NDArray s = DjlRuntime.create(m, scale, new Shape(bshape));
+        NDArray t = DjlRuntime.create(m, shift, new Shape(bshape));
         return unary(x -> {
             try (NDArray y = x.mul(s)) {
                 return y.add(t);
@@ -665,7 +665,7 @@ final class Kernels {
         ishape[axis] = idx.length;
         long[] oshape = s.clone();
         oshape[axis] = idx.length;
-        try (NDArray i = x.getManager().create(idx, new Shape(ishape)); NDArray ib = i.broadcast(new Shape(oshape))) {
+        try (NDArray i = DjlRuntime.create(x.getManager(), idx, new Shape(ishape)); NDArray ib = i.broadcast(new Shape(oshape))) {
             return x.gather(ib, axis);
         }
     }
@@ -725,7 +725,7 @@ final class Kernels {
                 long[] wshape = new long[r];
                 Arrays.fill(wshape, 1);
                 wshape[ax] = outDim;
-                NDArray weight = m.create(frac, new Shape(wshape));
+                NDArray weight = DjlRuntime.create(m, frac, new Shape(wshape));
                 steps[ax] = (in, b) -> {
                     try (NDArray a = select(in[0], axis, i0); NDArray c = select(in[0], axis, i1);
                             NDArray d = c.sub(a); NDArray e = d.mul(weight)) {
@@ -1030,7 +1030,7 @@ final class Kernels {
         long[] shape = new long[rank];
         Arrays.fill(shape, 1);
         shape[axis] = v.length;
-        return m.create(v, new Shape(shape));
+        return DjlRuntime.create(m, v, new Shape(shape));
     }
 
     /**

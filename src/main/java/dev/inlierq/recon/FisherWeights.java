@@ -46,7 +46,7 @@ public final class FisherWeights {
         int done = 0;
         for (FloatTensor b : batches) {
             GradientProbe.run(floatEngine, b, values, loss::loss, (name, g) -> {
-                NDArray copy = g.toType(g.getDataType(), true);
+                NDArray copy = g.duplicate(); // the probe's gradient dies with the pass's scope
                 copy.attach(store);
                 parts.get(name).add(copy);
             });

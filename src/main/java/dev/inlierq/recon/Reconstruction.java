@@ -179,7 +179,7 @@ public final class Reconstruction {
         DjlRuntime.engine().setRandomSeed((int) o.seed());
         try (NDManager store = DjlRuntime.newManager()) {
             Env env = new Env(store);
-            NDArray x = store.create(samples.data(), new ai.djl.ndarray.types.Shape(samples.shape()));
+            NDArray x = DjlRuntime.create(store, samples.data(), new ai.djl.ndarray.types.Shape(samples.shape()));
             String in = g.inputs().get(0).name();
             env.put(in, x, x);
             int n = (int) samples.shape()[0];
@@ -263,9 +263,8 @@ public final class Reconstruction {
                 Map<String, NDArray> outs = exec.forward(scope, ins, hook);
                 for (String v : u.outputs()) {
                     NDArray o = outs.get(v);
-                    NDArray keep = o.toType(o.getDataType(), true);
-                    keep.attach(store);
-                    parts.computeIfAbsent(v, k -> new ArrayList<>()).add(keep);
+                    o.attach(store);
+                    parts.computeIfAbsent(v, k -> new ArrayList<>()).add(o);
                 }
                 for (String v : u.inputs()) {
                     ins.get(v).close();
@@ -346,6 +345,10 @@ public final class Reconstruction {
                     }
                 }
                 rec = total.getFloat();
+                if (!Double.isFinite(rec)) {
+                    throw new IllegalStateException(st.unit.name() + ": reconstruction loss is " + rec
+                            + " at iteration " + it + " (lower --lr-round/--lr-scale)");
+                }
                 if (beta > 0) {
                     NDArray reg = st.regulariser(beta);
                     reg.attach(step);
@@ -385,6 +388,9 @@ public final class Reconstruction {
         final Map<String, float[]> initialOffsets = new HashMap<>();
         /** group name to its learnable scale (shape [1]). */
         final Map<String, NDArray> scales = new LinkedHashMap<>();
+        final Map<String, Float> initialScales = new HashMap<>();
+        /** Per-step leaves: weight name, or "s:" + group, to a leaf sharing the parameter's storage. */
+        final Map<String, NDArray> leaves = new HashMap<>();
 
         UnitState(Units.Unit unit, GraphExecutor exec, NDManager scope, Map<String, Encoding> enc,
                 Map<String, QuantPoint> weightOfLayer, Map<String, String> groupOf, Set<String> learnedGroups,
@@ -410,7 +416,7 @@ public final class Reconstruction {
                     double pr = (frac[i] - GAMMA) / (ZETA - GAMMA); // sigmoid(V) such that h(V) = frac
                     v[i] = (float) Math.log(pr / (1 - pr));
                 }
-                roundingVars.put(p.tensor(), scope.create(v, new ai.djl.ndarray.types.Shape(shape)));
+                roundingVars.put(p.tensor(), DjlRuntime.create(scope, v, new ai.djl.ndarray.types.Shape(shape)));
                 initialOffsets.put(p.tensor(), frac);
             }
             Set<String> seen = new HashSet<>();
@@ -428,7 +434,8 @@ public final class Reconstruction {
                     }
                     Encoding e = enc.get(v);
                     if (e.size() == 1) {
-                        scales.put(group, scope.create(new float[] {e.scale(0)}, new ai.djl.ndarray.types.Shape(1)));
+                        scales.put(group, DjlRuntime.create(scope, new float[] {e.scale(0)}, new ai.djl.ndarray.types.Shape(1)));
+                        initialScales.put(group, e.scale(0));
                     }
                 }
             }
@@ -450,9 +457,21 @@ public final class Reconstruction {
             return f;
         }
 
+        /**
+         * Fresh autograd leaves sharing the parameters' storage, so every step starts from empty gradients
+         * (no zeroing of accumulated ones; call inside the gradient collector).
+         */
         void requireGradients() {
-            roundingVars.values().forEach(v -> v.setRequiresGradient(true));
-            scales.values().forEach(v -> v.setRequiresGradient(true));
+            for (var e : roundingVars.entrySet()) {
+                NDArray leaf = e.getValue().stopGradient();
+                leaf.setRequiresGradient(true);
+                leaves.put(e.getKey(), leaf);
+            }
+            for (var e : scales.entrySet()) {
+                NDArray leaf = e.getValue().stopGradient();
+                leaf.setRequiresGradient(true);
+                leaves.put("s:" + e.getKey(), leaf);
+            }
         }
 
         /** h(V), the rectified sigmoid. */
@@ -466,7 +485,7 @@ public final class Reconstruction {
         Map<String, NDArray> softWeights(NDManager step) {
             Map<String, NDArray> m = new HashMap<>();
             for (var e : roundingVars.entrySet()) {
-                try (NDArray h = rectifiedSigmoid(e.getValue())) {
+                try (NDArray h = rectifiedSigmoid(leaves.get(e.getKey()))) {
                     NDArray w = exec.constant(e.getKey());
                     NDArray q = FakeQuant.fakeQuantWithRounding(w, enc.get(e.getKey()), h);
                     q.attach(step);
@@ -479,7 +498,8 @@ public final class Reconstruction {
         /** sum over all rounding variables of 1 - |2 h - 1|^beta. */
         NDArray regulariser(float beta) {
             NDArray total = null;
-            for (NDArray v : roundingVars.values()) {
+            for (String name : roundingVars.keySet()) {
+                NDArray v = leaves.get(name);
                 try (NDArray h = rectifiedSigmoid(v); NDArray a = h.mul(2f); NDArray c = a.sub(1f);
                         NDArray d = c.abs(); NDArray p = d.pow(beta); NDArray s = p.sum()) {
                     NDArray r = s.neg().add((float) v.size());
@@ -507,7 +527,7 @@ public final class Reconstruction {
                     return v;
                 }
                 Encoding e = enc.get(name);
-                NDArray s = scales.get(groupOf.get(name));
+                NDArray s = scales.containsKey(groupOf.get(name)) ? leaves.get("s:" + groupOf.get(name)) : null;
                 NDArray q;
                 if (s != null) {
                     try (NDArray sr = s.reshape(FakeQuant.parameterShape(e, v.getShape()))) {
@@ -530,19 +550,36 @@ public final class Reconstruction {
             return (name, v) -> quantizesHere(name) ? FakeQuant.fakeQuant(v, finalEnc.get(name)) : v;
         }
 
+        /** Adam steps from the leaves' gradients, then drops the leaves. */
         void step(Optimizer roundingAdam, Optimizer scaleAdam) {
             for (var e : roundingVars.entrySet()) {
-                update(roundingAdam, "v:" + e.getKey(), e.getValue());
+                update(roundingAdam, "v:" + e.getKey(), e.getValue(), leaves.get(e.getKey()));
             }
-            for (var e : scales.entrySet()) {
-                update(scaleAdam, "s:" + e.getKey(), e.getValue());
+            for (var e : new ArrayList<>(scales.entrySet())) {
+                update(scaleAdam, "s:" + e.getKey(), e.getValue(), leaves.get("s:" + e.getKey()));
+                // a step size must stay positive: floor it at 1% of where it started
+                float floor = 0.01f * initialScales.get(e.getKey());
+                if (!(e.getValue().getFloat(0) >= floor)) {
+                    NDArray fixed = DjlRuntime.create(scope, new float[] {floor}, e.getValue().getShape());
+                    e.getValue().close();
+                    scales.put(e.getKey(), fixed);
+                }
             }
+            leaves.values().forEach(NDArray::close);
+            leaves.clear();
         }
 
-        private static void update(Optimizer adam, String id, NDArray p) {
-            try (NDArray g = p.getGradient()) {
-                adam.update(id, p, g);
-                g.subi(g);
+        /** One Adam step of {@code p} with the gradient its leaf received (skipped if not finite). */
+        private static void update(Optimizer adam, String id, NDArray p, NDArray leaf) {
+            try (NDArray g = leaf.getGradient()) {
+                boolean finite;
+                try (NDArray bad = g.isNaN(); NDArray inf = g.isInfinite(); NDArray any = bad.logicalOr(inf);
+                        NDArray a = any.any()) {
+                    finite = !a.getBoolean();
+                }
+                if (finite) {
+                    adam.update(id, p, g);
+                }
             }
         }
 

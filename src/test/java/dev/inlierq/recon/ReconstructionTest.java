@@ -1,0 +1,222 @@
+package dev.inlierq.recon;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.inlierq.calib.Calibrator;
+import dev.inlierq.engine.GraphExecutor;
+import dev.inlierq.engine.SimulatedRunner;
+import dev.inlierq.graph.ConstTensor;
+import dev.inlierq.graph.Graph;
+import dev.inlierq.graph.GraphPreparer;
+import dev.inlierq.graph.Node;
+import dev.inlierq.onnx.OnnxReader;
+import dev.inlierq.plan.PlanOptions;
+import dev.inlierq.plan.Planner;
+import dev.inlierq.plan.QuantPlan;
+import dev.inlierq.plan.QuantPoint;
+import dev.inlierq.plan.Role;
+import dev.inlierq.quant.Encoding;
+import dev.inlierq.quant.RangeEstimation;
+import dev.inlierq.quant.WeightType;
+import dev.inlierq.tensor.FloatTensor;
+import dev.inlierq.testing.OnnxModelBuilder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Units and the reconstruction recipe on a small residual network (two residual blocks between a stem and a
+ * 1x1 head): the block finder must cut exactly between residual blocks, every unit must compute as a graph of
+ * its own what it computes inside the network, and learned rounding and step sizes must reduce the W4A4 output
+ * error below nearest rounding with MSE ranges, deterministically, with weights exactly on the grid.
+ */
+class ReconstructionTest {
+    @TempDir
+    static Path tmp;
+    static Graph g;
+    static QuantPlan plan;
+    static FloatTensor data;
+
+    @BeforeAll
+    static void model() {
+        Random r = new Random(3);
+        OnnxModelBuilder b = OnnxModelBuilder.opset(13).input("x", -1, 4, 8, 8);
+        conv(b, r, "c1", "x", 4, 8, 3).node("Relu", "c1").out("a").end();
+        conv(b, r, "c2", "a", 8, 8, 3).node("Relu", "c2").out("r2").end();
+        conv(b, r, "c3", "r2", 8, 8, 1).node("Add", "a", "c3").out("a1").end();
+        conv(b, r, "c4", "a1", 8, 8, 3).node("Relu", "c4").out("r4").end();
+        conv(b, r, "c5", "r4", 8, 8, 1).node("Add", "a1", "c5").out("a2").end();
+        conv(b, r, "c6", "a2", 8, 4, 1).output("c6");
+        g = GraphPreparer.prepare(OnnxReader.read(b.write(tmp)));
+        plan = Planner.plan(g, PlanOptions.builder().weightBits(4).activationBits(4).firstLastAt8Bit(false).build());
+        float[] x = new float[32 * 4 * 8 * 8];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        data = new FloatTensor(new long[] {32, 4, 8, 8}, x);
+    }
+
+    static OnnxModelBuilder conv(OnnxModelBuilder b, Random r, String name, String in, int cin, int cout, int k) {
+        float[] w = new float[cout * cin * k * k];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) (r.nextGaussian() / Math.sqrt(cin * k * k));
+        }
+        float[] bias = new float[cout];
+        for (int i = 0; i < cout; i++) {
+            bias[i] = (float) (r.nextGaussian() * 0.1);
+        }
+        b.initializer(name + "_w", new long[] {cout, cin, k, k}, w).initializer(name + "_b", new long[] {cout}, bias);
+        return b.node("Conv", in, name + "_w", name + "_b").name(name).out(name).ints("pads", k / 2, k / 2, k / 2, k / 2).end();
+    }
+
+    static List<String> layerNames(Units.Unit u) {
+        return u.layers();
+    }
+
+    @Test
+    void layerUnitsHoldOneLayerEach() {
+        List<Units.Unit> units = Units.find(g, plan, Units.Kind.LAYER, 4);
+        assertEquals(6, units.size());
+        for (int i = 0; i < 6; i++) {
+            assertEquals(List.of("c" + (i + 1)), units.get(i).layers());
+        }
+        assertEquals(List.of("x"), units.get(0).inputs());
+        assertEquals(List.of("c6"), units.get(5).outputs());
+    }
+
+    @Test
+    void blocksAreCutBetweenResidualBlocks() {
+        List<Units.Unit> units = Units.find(g, plan, Units.Kind.BLOCK, 2);
+        List<List<String>> layers = units.stream().map(ReconstructionTest::layerNames).toList();
+        assertEquals(List.of(List.of("c1"), List.of("c2", "c3"), List.of("c4", "c5"), List.of("c6")), layers);
+        assertEquals(List.of("a"), units.get(1).inputs(), "a residual block reads one tensor");
+        assertEquals(List.of("a1"), units.get(1).outputs());
+        List<List<String>> big = Units.find(g, plan, Units.Kind.BLOCK, 6).stream().map(ReconstructionTest::layerNames).toList();
+        assertEquals(1, big.size(), "with room for all six layers there is no cut worth making");
+    }
+
+    @Test
+    void unitsComputeAloneWhatTheyComputeInTheNetwork() {
+        FloatTensor x = data.sample(0);
+        Map<String, FloatTensor> all = new HashMap<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (Node n : g.nodes()) {
+            names.addAll(n.outputs());
+        }
+        try (GraphExecutor full = new GraphExecutor(g)) {
+            full.runObserving(x, names, all::put);
+        }
+        all.put("x", x);
+        for (Units.Unit u : Units.find(g, plan, Units.Kind.BLOCK, 2)) {
+            Graph sub = Units.subgraph(g, u);
+            try (GraphExecutor ex = new GraphExecutor(sub); ai.djl.ndarray.NDManager m = dev.inlierq.engine.DjlRuntime.newManager()) {
+                Map<String, ai.djl.ndarray.NDArray> ins = new HashMap<>();
+                for (String v : u.inputs()) {
+                    ins.put(v, m.create(all.get(v).data(), new ai.djl.ndarray.types.Shape(all.get(v).shape())));
+                }
+                var outs = ex.forward(m, ins, dev.inlierq.engine.ValueHook.NONE);
+                for (String v : u.outputs()) {
+                    assertArrayEquals(all.get(v).data(), outs.get(v).toFloatArray(), 1e-5f, u.name() + ": " + v);
+                }
+            }
+        }
+    }
+
+    /** Initial encodings: MSE ranges on the data, MSE per-channel weight scales. */
+    static Map<String, Encoding> initial() {
+        Map<String, Encoding> enc = new HashMap<>();
+        try (GraphExecutor ex = new GraphExecutor(g)) {
+            enc.putAll(Calibrator.activations(ex, plan, List.of(data), RangeEstimation.MSE));
+        }
+        enc.putAll(Calibrator.weights(g, plan, true, WeightType.INT8));
+        return enc;
+    }
+
+    static Reconstruction.Result reconstruct(Units.Kind kind, float drop, int iterations, long seed) {
+        Reconstruction.Options o = Reconstruction.Options.defaults(kind, drop, seed).withIterations(iterations)
+                .withBlockSize(2);
+        return Reconstruction.run(g, plan, initial(), Units.find(g, plan, kind, 2), data, ReconstructionLoss.mse(), o,
+                (u, n, i) -> { });
+    }
+
+    /** Output MSE of the quantized model (weights and activations as deployed) against float, over the data. */
+    static double outputError(Reconstruction.Result r) {
+        Graph qg = Calibrator.withQuantizedWeights(r.graph(), plan, r.encodings());
+        Map<String, Encoding> acts = new HashMap<>();
+        for (QuantPoint p : plan.activations()) {
+            acts.put(p.tensor(), r.encodings().get(p.tensor()));
+        }
+        double err = 0;
+        try (GraphExecutor f = new GraphExecutor(g); SimulatedRunner sim = new SimulatedRunner(qg, acts)) {
+            float[] want = f.run(data).get("c6").data();
+            float[] got = sim.run(data).get("c6").data();
+            for (int i = 0; i < want.length; i++) {
+                err += (want[i] - got[i]) * (double) (want[i] - got[i]);
+            }
+            return err / want.length;
+        }
+    }
+
+    @Test
+    void sweep() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("SWEEP") != null);
+        for (float drop : new float[] {0f, 0.5f}) {
+            for (int rep = 0; rep < 3; rep++) {
+                Reconstruction.Result r = reconstruct(Units.Kind.BLOCK, drop, 40, 11);
+                StringBuilder sb = new StringBuilder("drop " + drop + ":");
+                for (var u : r.units()) {
+                    sb.append(String.format(" %.9g/%.9g", u.firstLoss(), u.lastLoss()));
+                }
+                System.out.println(sb);
+            }
+        }
+    }
+
+    @Test
+    void learnedRoundingBeatsNearestRounding() {
+        double nearest = outputError(reconstruct(Units.Kind.BLOCK, 0f, 0, 0));
+        Reconstruction.Result learned = reconstruct(Units.Kind.BLOCK, 0f, 300, 0);
+        double brecq = outputError(learned);
+        assertTrue(brecq < 0.8 * nearest, "BRECQ-style reconstruction: output MSE " + brecq + " vs nearest " + nearest);
+        double adaround = outputError(reconstruct(Units.Kind.LAYER, 0f, 300, 0));
+        assertTrue(adaround < 0.9 * nearest, "layer-wise AdaRound: output MSE " + adaround + " vs nearest " + nearest);
+        double flipped = learned.units().stream().mapToDouble(Reconstruction.UnitReport::flippedFraction).max().orElse(0);
+        assertTrue(flipped > 0, "some roundings moved away from nearest");
+    }
+
+    @Test
+    void learnedWeightsLieOnTheGridAndRunsAreDeterministic() {
+        Reconstruction.Result a = reconstruct(Units.Kind.BLOCK, 0.5f, 40, 11);
+        Reconstruction.Result b = reconstruct(Units.Kind.BLOCK, 0.5f, 40, 11);
+        List<String> weights = new ArrayList<>();
+        for (QuantPoint p : plan.points()) {
+            if (p.role() == Role.WEIGHT) {
+                weights.add(p.tensor());
+            }
+        }
+        for (String w : weights) {
+            ConstTensor ca = a.graph().constant(w);
+            assertArrayEquals(ca.floats(), b.graph().constant(w).floats(), w + ": same seed, same weights");
+            Encoding e = a.encodings().get(w);
+            float[] v = ca.floats();
+            long inner = v.length / ca.shape()[0];
+            for (int i = 0; i < v.length; i++) {
+                float s = e.scale((int) (i / inner));
+                double q = v[i] / s;
+                assertEquals(Math.rint(q), q, 1e-3, w + "[" + i + "] is a grid point");
+                assertTrue(Math.rint(q) >= e.qmin() && Math.rint(q) <= e.qmax());
+            }
+        }
+        for (QuantPoint p : plan.activations()) {
+            assertArrayEquals(a.encodings().get(p.tensor()).scale(), b.encodings().get(p.tensor()).scale());
+        }
+    }
+}
