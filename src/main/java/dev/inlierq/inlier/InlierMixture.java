@@ -1,0 +1,490 @@
+package dev.inlierq.inlier;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * InlierQ's inlier / anomaly split of volume saliency scores (Kim et al., "Inlier-Centric Post-Training
+ * Quantization for Object Detection Models", ICLR 2026, arXiv 2602.03472; step 3 of
+ * {@code docs/inlierq.md}): a one-dimensional, two-component Gaussian mixture fitted by EM to the pooled scores
+ * {@code s} of one tensor,
+ * <pre>
+ *   x = log(s + eps)   (Scale.LOG, default: saliency is heavy tailed)   or   x = s   (Scale.RAW)
+ *   p(x) = pi_A N(x; mu_A, sd_A) + pi_I N(x; mu_I, sd_I),   mu_I >= mu_A (the inlier component has the higher mean)
+ *   P(I | s) = pi_I N(x; mu_I, sd_I) / (pi_I N(x; mu_I, sd_I) + pi_A N(x; mu_A, sd_A))
+ *   I = { volumes with P(I | s) >= tau }
+ * </pre>
+ *
+ * <p><b>Fitting.</b> The means start at the 25th and 75th percentiles of {@code x} (linear interpolation between
+ * order statistics; if the two coincide, at {@code mean(x) -/+ sd(x) / 2}), both deviations at {@code sd(x)}, both
+ * weights at 1/2. EM then runs until {@link Options#maxIterations()} or until the per-sample average
+ * log-likelihood changes by less than {@link Options#tolerance()}. Responsibilities are computed in the log
+ * domain (log-sum-exp), so far-apart components do not underflow. Each variance is floored at
+ * {@code 1e-6 var(x) + Double.MIN_NORMAL}, so a component cannot silently collapse onto a point; reaching the floor
+ * is a guard rail (below). Everything is deterministic: no randomness, a fixed summation order (bit-identical
+ * results on one JVM and platform; {@code Math.exp} may differ in the last bit across platforms). One EM iteration
+ * is one pass over a primitive {@code double[]} with one {@code exp} per score; the only super-linear step is the
+ * sort of a copy of {@code x} for the percentiles.
+ *
+ * <p><b>Guard rails.</b> When the split cannot be trusted the fit <em>falls back</em>: {@link Fit#fellBack()} is
+ * true, {@link Fit#fallbackReason()} says why, and every volume counts as an inlier ({@code P(I | s) = 1},
+ * inlier fraction 1), so the caller degrades to plain, all-volume reconstruction. The checks, in order (the first
+ * that applies is reported):
+ * <ol>
+ *   <li>fewer than two distinct values of {@code x} (all scores identical, or a single score);</li>
+ *   <li>an infinite score (a NaN score, an empty array and, in LOG scale, a score {@code <= -eps} are errors
+ *       instead: {@link IllegalArgumentException});</li>
+ *   <li>a component weight below {@code 1e-3} (including a component that lost all its responsibility);</li>
+ *   <li>a component deviation at the variance floor: the scores hold a point mass, e.g. many exactly equal
+ *       scores (in LOG scale, a large number of exact zeros maps to the single value {@code log(eps)});</li>
+ *   <li>no evidence of two populations: the two-component fit does not beat the single Gaussian
+ *       {@code N(mean(x), var(x))} by the Bayesian information criterion, i.e. the gain in total log-likelihood is
+ *       at most {@code (3/2) ln n} (three extra parameters). This is this project's choice: on unimodal data,
+ *       e.g. one Gaussian cluster, EM still returns two overlapping components and the split they induce is
+ *       arbitrary; the paper does not say what it does there;</li>
+ *   <li>an inlier fraction (at {@code tau}) below {@link Options#minInlierFraction()} (default 1%) or above
+ *       {@link Options#maxInlierFraction()} (default 99%), as the paper prescribes.</li>
+ * </ol>
+ * When EM ran, a fallen-back {@link Fit} keeps the fitted parameters for diagnosis; otherwise they are NaN.
+ *
+ * <p><b>Reading the posterior.</b> With unequal deviations the posterior is not monotone in {@code s}: far in the
+ * tail of the narrower component the wider one dominates again. That is the formula of the paper, kept as is.
+ */
+public final class InlierMixture {
+    /** A component whose weight falls below this is said to have collapsed. */
+    public static final double MIN_WEIGHT = 1e-3;
+    /** The variance floor is {@code VARIANCE_FLOOR_FRACTION * var(x) + Double.MIN_NORMAL}. */
+    public static final double VARIANCE_FLOOR_FRACTION = 1e-6;
+
+    private static final double LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+    /** Scores per logarithm of the running product of {@code 1 + e} in {@link #eStep}. */
+    private static final int LOG_BLOCK = 512;
+
+    private InlierMixture() {
+    }
+
+    /** The domain the mixture is fitted in. */
+    public enum Scale {
+        /** {@code x = log(s + eps)}: the default, since saliency is heavy tailed. */
+        LOG,
+        /** {@code x = s}. */
+        RAW
+    }
+
+    /**
+     * Fit settings; the defaults ({@link #defaults()}) are those of {@code docs/inlierq.md} step 3.
+     *
+     * @param scale fit on {@code log(s + eps)} ({@link Scale#LOG}) or on {@code s} ({@link Scale#RAW})
+     * @param maxIterations at least 1 EM iteration; default 200
+     * @param tolerance stop when the per-sample average log-likelihood changes by less than this (finite,
+     *     {@code >= 0}; 0 runs all iterations); default 1e-6
+     * @param tau inlier threshold on {@code P(I | s)}, in (0, 1); default 0.5
+     * @param minInlierFraction fall back below this inlier fraction, in [0, 1); default 0.01
+     * @param maxInlierFraction fall back above this inlier fraction, in ({@code minInlierFraction}, 1]; default
+     *     0.99
+     * @param eps the offset of the LOG transform, finite and {@code > 0}; default 1e-12 (unused in RAW scale)
+     */
+    public record Options(Scale scale, int maxIterations, double tolerance, double tau, double minInlierFraction,
+            double maxInlierFraction, double eps) {
+
+        public Options {
+            check(scale != null, "Options.scale", "LOG or RAW", null);
+            check(maxIterations >= 1, "Options.maxIterations", "at least 1", maxIterations);
+            check(Double.isFinite(tolerance) && tolerance >= 0, "Options.tolerance", "a finite value >= 0",
+                    tolerance);
+            check(tau > 0 && tau < 1, "Options.tau", "a value in (0, 1)", tau);
+            check(minInlierFraction >= 0 && minInlierFraction < 1, "Options.minInlierFraction",
+                    "a value in [0, 1)", minInlierFraction);
+            check(maxInlierFraction > minInlierFraction && maxInlierFraction <= 1, "Options.maxInlierFraction",
+                    "a value in (minInlierFraction = " + minInlierFraction + ", 1]", maxInlierFraction);
+            check(Double.isFinite(eps) && eps > 0, "Options.eps", "a finite value > 0", eps);
+        }
+
+        /** LOG scale, 200 iterations, tolerance 1e-6, tau 0.5, inlier fraction in [0.01, 0.99], eps 1e-12. */
+        public static Options defaults() {
+            return new Options(Scale.LOG, 200, 1e-6, 0.5, 0.01, 0.99, 1e-12);
+        }
+
+        public Options withTau(double tau) {
+            return new Options(scale, maxIterations, tolerance, tau, minInlierFraction, maxInlierFraction, eps);
+        }
+
+        public Options withScale(Scale s) {
+            return new Options(s, maxIterations, tolerance, tau, minInlierFraction, maxInlierFraction, eps);
+        }
+
+        /**
+         * The fitted-domain value of score {@code s} at index {@code index} (-1 for a single score, only used in
+         * messages): {@code log(s + eps)} or {@code s}. NaN, and in LOG scale {@code s <= -eps}, are rejected.
+         */
+        double transform(double s, int index) {
+            String what = index < 0 ? "score" : "scores[" + index + "]";
+            check(!Double.isNaN(s), what, "a score that is not NaN", s);
+            if (scale == Scale.RAW) {
+                return s;
+            }
+            double shifted = s + eps;
+            check(shifted > 0, what, "a score > -eps = " + (-eps) + " (LOG scale fits log(s + eps))", s);
+            return Math.log(shifted);
+        }
+    }
+
+    /**
+     * A fitted mixture. Weights, means and deviations are in the fitted domain ({@code log(s + eps)} or
+     * {@code s}); component A ("anomaly") is the one with the lower mean, component I ("inlier") the one with the
+     * higher mean.
+     *
+     * @param anomalyWeight {@code pi_A}
+     * @param anomalyMean {@code mu_A}
+     * @param anomalyDeviation {@code sd_A}
+     * @param inlierWeight {@code pi_I = 1 - pi_A}
+     * @param inlierMean {@code mu_I >= mu_A}
+     * @param inlierDeviation {@code sd_I}
+     * @param iterations EM iterations run (0 when EM did not run)
+     * @param converged whether the log-likelihood change fell below the tolerance
+     * @param logLikelihood per-sample average log-likelihood of {@code x} under the final parameters (a density
+     *     in the fitted domain; NaN when EM did not run)
+     * @param fellBack whether a guard rail fired; then every volume is an inlier
+     * @param fallbackReason why, in words; null when {@code !fellBack}
+     * @param inlierFraction fraction of the fitted scores with {@code P(I | s) >= tau}; 1 when {@code fellBack}
+     * @param count number of scores fitted
+     * @param options the settings used
+     */
+    public record Fit(double anomalyWeight, double anomalyMean, double anomalyDeviation, double inlierWeight,
+            double inlierMean, double inlierDeviation, int iterations, boolean converged, double logLikelihood,
+            boolean fellBack, String fallbackReason, double inlierFraction, long count, Options options) {
+
+        public Fit {
+            check(options != null, "Fit.options", "a value", null);
+            check(count >= 1, "Fit.count", "at least 1", count);
+            check(iterations >= 0, "Fit.iterations", "a count >= 0", iterations);
+            check(fellBack == (fallbackReason != null), "Fit.fallbackReason",
+                    fellBack ? "a reason when fellBack" : "null when not fellBack", fallbackReason);
+            check(inlierFraction >= 0 && inlierFraction <= 1, "Fit.inlierFraction", "a value in [0, 1]",
+                    inlierFraction);
+            check(!fellBack || inlierFraction == 1, "Fit.inlierFraction", "1 when fellBack", inlierFraction);
+            if (!fellBack) {
+                check(anomalyWeight > 0 && inlierWeight > 0 && anomalyWeight < 1 && inlierWeight < 1, "Fit weights",
+                        "two weights in (0, 1)", anomalyWeight + ", " + inlierWeight);
+                check(Double.isFinite(anomalyMean) && Double.isFinite(inlierMean) && inlierMean >= anomalyMean,
+                        "Fit means", "finite means with inlierMean >= anomalyMean", anomalyMean + ", " + inlierMean);
+                check(anomalyDeviation > 0 && inlierDeviation > 0 && Double.isFinite(anomalyDeviation)
+                        && Double.isFinite(inlierDeviation), "Fit deviations", "two finite deviations > 0",
+                        anomalyDeviation + ", " + inlierDeviation);
+            }
+        }
+
+        /**
+         * {@code P(I | s)} for one raw score {@code s} (the scale transform is applied here). 1 for every score when
+         * {@link #fellBack()}. NaN, and in LOG scale {@code s <= -eps}, are rejected as in {@link #fit}. Infinite
+         * scores get the limit of the posterior.
+         */
+        public double posterior(double s) {
+            double x = options.transform(s, -1);
+            return fellBack ? 1.0 : posterior().of(x);
+        }
+
+        /** {@link #posterior(double)} of each score. */
+        public float[] posteriors(float[] scores) {
+            check(scores != null, "scores", "an array", null);
+            float[] p = new float[scores.length];
+            Posterior post = fellBack ? null : posterior();
+            for (int i = 0; i < scores.length; i++) {
+                double x = options.transform(scores[i], i);
+                p[i] = fellBack ? 1f : (float) post.of(x);
+            }
+            return p;
+        }
+
+        /** {@code posterior(s) >= tau}; true for every valid score when {@link #fellBack()}. */
+        public boolean isInlier(double s) {
+            return posterior(s) >= options.tau();
+        }
+
+        private Posterior posterior() {
+            return new Posterior(anomalyWeight, anomalyMean, anomalyDeviation, inlierWeight, inlierMean,
+                    inlierDeviation);
+        }
+    }
+
+    /**
+     * Fits the mixture to {@code scores} (the pooled saliency of one tensor's volumes) with EM, applying the
+     * guard rails of the class comment.
+     *
+     * @throws IllegalArgumentException for a null or empty array, a NaN score, or in LOG scale a score
+     *     {@code <= -eps}
+     */
+    public static Fit fit(float[] scores, Options o) {
+        check(o != null, "options", "a value", null);
+        check(scores != null, "scores", "an array", null);
+        int n = scores.length;
+        check(n >= 1, "scores", "at least one score", "an empty array");
+        double[] x = new double[n];
+        int firstInfinite = -1;
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            double v = o.transform(scores[i], i);
+            if (Double.isInfinite(v) && firstInfinite < 0) {
+                firstInfinite = i;
+            }
+            x[i] = v;
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        if (firstInfinite < 0 && !(min < max)) {
+            return notFitted(n, o, n == 1 ? "a single score: nothing to split"
+                    : "all " + n + " scores are identical (x = " + min + "): fewer than 2 distinct values");
+        }
+        if (firstInfinite >= 0) {
+            return notFitted(n, o, "scores[" + firstInfinite + "] = " + scores[firstInfinite] + " is infinite");
+        }
+
+        double mean = 0;
+        for (double v : x) {
+            mean += v;
+        }
+        mean /= n;
+        double ss = 0;
+        for (double v : x) {
+            double d = v - mean;
+            ss += d * d;
+        }
+        double varX = ss / n;
+        double varFloor = VARIANCE_FLOOR_FRACTION * varX + Double.MIN_NORMAL;
+        double v0 = Math.max(varX, varFloor);
+
+        double[] sorted = x.clone();
+        Arrays.sort(sorted);
+        double muA = percentile(sorted, 0.25);
+        double muI = percentile(sorted, 0.75);
+        sorted = null;
+        if (!(muA < muI)) {
+            double sd = Math.sqrt(v0);
+            muA = mean - 0.5 * sd;
+            muI = mean + 0.5 * sd;
+        }
+        double varA = v0;
+        double varI = v0;
+        double wA = 0.5;
+        double wI = 0.5;
+
+        double prevLl = Double.NaN;
+        boolean converged = false;
+        int iterations = 0;
+        String emFailure = null;
+        double[] acc = new double[6];
+        for (int it = 1; it <= o.maxIterations(); it++) {
+            double ll = eStep(x, wA, muA, varA, wI, muI, varI, acc);
+            double nA = acc[0];
+            double sA = acc[1];
+            double ssA = acc[2];
+            double nI = acc[3];
+            double sI = acc[4];
+            double ssI = acc[5];
+            iterations = it;
+            if (!(nA > 0 && nI > 0)) {
+                emFailure = "component weight collapsed: the component started at the "
+                        + (nA > 0 ? "75th" : "25th") + " percentile lost all responsibility at iteration " + it;
+                break;
+            }
+            // M-step, with the old means as shifts: var = E_r[(x - mu_old)^2] - (mu_new - mu_old)^2
+            double shiftA = sA / nA;
+            double shiftI = sI / nI;
+            muA += shiftA;
+            muI += shiftI;
+            varA = Math.max(ssA / nA - shiftA * shiftA, varFloor);
+            varI = Math.max(ssI / nI - shiftI * shiftI, varFloor);
+            wA = nA / (nA + nI);
+            wI = nI / (nA + nI);
+            if (Math.abs(ll - prevLl) < o.tolerance()) {
+                converged = true;
+                break;
+            }
+            prevLl = ll;
+        }
+
+        if (muA > muI) { // EM may swap the roles of the initial components: the inlier has the higher mean
+            double t = muA;
+            muA = muI;
+            muI = t;
+            t = varA;
+            varA = varI;
+            varI = t;
+            t = wA;
+            wA = wI;
+            wI = t;
+        }
+        double sdA = Math.sqrt(varA);
+        double sdI = Math.sqrt(varI);
+
+        // final pass: log-likelihood of the final parameters and the inlier count, with the arithmetic of
+        // Fit.posterior so that inlierFraction agrees with Fit.isInlier score by score
+        double ll = Double.NaN;
+        long inliers = 0;
+        if (emFailure == null) {
+            ll = eStep(x, wA, muA, varA, wI, muI, varI, acc);
+            Posterior post = new Posterior(wA, muA, sdA, wI, muI, sdI);
+            double tau = o.tau();
+            for (double v : x) {
+                if (post.of(v) >= tau) {
+                    inliers++;
+                }
+            }
+        }
+        double fraction = (double) inliers / n;
+
+        String reason = emFailure;
+        if (reason == null && Math.min(wA, wI) < MIN_WEIGHT) {
+            reason = String.format(Locale.ROOT, "component weight collapsed: %s weight %.3g < %.0e",
+                    wA < wI ? "anomaly" : "inlier", Math.min(wA, wI), MIN_WEIGHT);
+        }
+        if (reason == null && (varA <= varFloor || varI <= varFloor)) {
+            reason = String.format(Locale.ROOT, "component deviation collapsed to the floor %.3g (%s domain): "
+                    + "the %s component sits on a point mass of equal scores", Math.sqrt(varFloor),
+                    o.scale().name(), varA <= varFloor ? "anomaly" : "inlier");
+        }
+        if (reason == null) {
+            double llSingle = -0.5 * Math.log(varX) - LOG_SQRT_2PI - 0.5;
+            double gain = (ll - llSingle) * n;
+            double penalty = 1.5 * Math.log(n);
+            if (!(gain > penalty)) {
+                reason = String.format(Locale.ROOT, "no evidence of two populations: two components gain %.3g "
+                        + "in total log-likelihood over one Gaussian, not more than the BIC penalty 1.5 ln n = %.3g",
+                        gain, penalty);
+            }
+        }
+        if (reason == null && fraction < o.minInlierFraction()) {
+            reason = String.format(Locale.ROOT, "inlier fraction %.4g (at tau %s) is below minInlierFraction %s",
+                    fraction, o.tau(), o.minInlierFraction());
+        }
+        if (reason == null && fraction > o.maxInlierFraction()) {
+            reason = String.format(Locale.ROOT, "inlier fraction %.4g (at tau %s) is above maxInlierFraction %s",
+                    fraction, o.tau(), o.maxInlierFraction());
+        }
+        boolean fellBack = reason != null;
+        return new Fit(wA, muA, sdA, wI, muI, sdI, iterations, converged, ll, fellBack, reason,
+                fellBack ? 1.0 : fraction, n, o);
+    }
+
+    /**
+     * One E-step: the responsibilities {@code r_A, r_I} of every {@code x} by log-sum-exp, accumulated into
+     * {@code acc = [sum r_A, sum r_A d_A, sum r_A d_A^2, sum r_I, sum r_I d_I, sum r_I d_I^2]} with
+     * {@code d = x - mu} (deviations from the current means, for a cancellation-free M-step). Returns the
+     * per-sample average log-likelihood {@code mean(max(l_A, l_I) + log(1 + exp(-|l_A - l_I|)))}, where
+     * {@code l = log(pi N(x; mu, var))}; the {@code log(1 + e)} terms are summed as the logarithm of their
+     * product over blocks of {@value #LOG_BLOCK} scores (each factor is in [1, 2], so a block cannot overflow).
+     */
+    private static double eStep(double[] x, double wA, double muA, double varA, double wI, double muI, double varI,
+            double[] acc) {
+        double cA = Math.log(wA) - 0.5 * Math.log(varA) - LOG_SQRT_2PI;
+        double cI = Math.log(wI) - 0.5 * Math.log(varI) - LOG_SQRT_2PI;
+        double hA = 0.5 / varA;
+        double hI = 0.5 / varI;
+        double nA = 0;
+        double sA = 0;
+        double ssA = 0;
+        double nI = 0;
+        double sI = 0;
+        double ssI = 0;
+        double sumMax = 0;
+        double sumLog = 0;
+        int n = x.length;
+        for (int start = 0; start < n; start += LOG_BLOCK) {
+            int end = Math.min(n, start + LOG_BLOCK);
+            double prod = 1;
+            for (int i = start; i < end; i++) {
+                double dA = x[i] - muA;
+                double dI = x[i] - muI;
+                double lA = cA - hA * dA * dA;
+                double lI = cI - hI * dI * dI;
+                boolean inlierLarger = lI >= lA;
+                double e = Math.exp(-Math.abs(lI - lA));
+                double big = 1 / (1 + e);
+                double small = e * big;
+                double rA = inlierLarger ? small : big;
+                double rI = inlierLarger ? big : small;
+                sumMax += Math.max(lA, lI);
+                prod *= 1 + e;
+                double rdA = rA * dA;
+                double rdI = rI * dI;
+                nA += rA;
+                sA += rdA;
+                ssA += rdA * dA;
+                nI += rI;
+                sI += rdI;
+                ssI += rdI * dI;
+            }
+            sumLog += Math.log(prod);
+        }
+        acc[0] = nA;
+        acc[1] = sA;
+        acc[2] = ssA;
+        acc[3] = nI;
+        acc[4] = sI;
+        acc[5] = ssI;
+        return (sumMax + sumLog) / n;
+    }
+
+    private static Fit notFitted(int n, Options o, String reason) {
+        double nan = Double.NaN;
+        return new Fit(nan, nan, nan, nan, nan, nan, 0, false, nan, true, reason, 1.0, n, o);
+    }
+
+    /** Linear interpolation between the order statistics at position {@code p (n - 1)} of a sorted array. */
+    private static double percentile(double[] sorted, double p) {
+        double pos = p * (sorted.length - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(lo + 1, sorted.length - 1);
+        double f = pos - lo;
+        return sorted[lo] + f * (sorted[hi] - sorted[lo]);
+    }
+
+    /**
+     * {@code P(I | x)} in the fitted domain as a logistic of the log-odds
+     * {@code d = ln(pi_I / pi_A) - ln(sd_I / sd_A) - (z_I^2 - z_A^2) / 2}, {@code z = (x - mu) / sd}. Both
+     * {@link Fit#posterior} and the inlier count of {@link #fit} go through here.
+     */
+    private static final class Posterior {
+        private final double c;
+        private final double mA;
+        private final double sA;
+        private final double mI;
+        private final double sI;
+
+        Posterior(double wA, double mA, double sA, double wI, double mI, double sI) {
+            this.c = Math.log(wI) - Math.log(wA) - Math.log(sI) + Math.log(sA);
+            this.mA = mA;
+            this.sA = sA;
+            this.mI = mI;
+            this.sI = sI;
+        }
+
+        double of(double x) {
+            double zI = (x - mI) / sI;
+            double zA = (x - mA) / sA;
+            double d = c - 0.5 * (zI - zA) * (zI + zA);
+            if (Double.isNaN(d)) { // x infinite (or z overflowed): the limit of the log-odds
+                if (sI != sA) {
+                    d = sI > sA ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
+                } else if (mI != mA) {
+                    d = x > 0.5 * (mA + mI) ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
+                } else {
+                    d = c;
+                }
+            }
+            if (d >= 0) {
+                return 1 / (1 + Math.exp(-d));
+            }
+            double e = Math.exp(d);
+            return e / (1 + e);
+        }
+    }
+
+    /** Throws {@code IllegalArgumentException("what: expected EXPECTED, got GOT")} unless {@code ok}. */
+    private static void check(boolean ok, String what, String expected, Object got) {
+        if (!ok) {
+            throw new IllegalArgumentException(what + ": expected " + expected + ", got " + got);
+        }
+    }
+}
