@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Calibrator table: each model x {W8A8, W4A8} x {minmax, percentile, entropy, mse}: quantize with 64
-# train2017 images (seed 0), then evaluate the QDQ file on the 206 val2017 images with ONNX Runtime
-# (integer kernels) and with the DJL engine (exact QDQ simulation). Writes one JSON line per row to
-# ${OUT:-bench/results}/calibrators.jsonl. Usage: [METHODS="minmax mse"] [BITS="8,8 4,8"]
+# Quantization table: each model x BITS x METHODS: quantize with 64 train2017 images (seed 0), then evaluate
+# the QDQ file on the 206 val2017 images with ONNX Runtime (integer kernels) and, unless SIM=0, with the DJL
+# engine (exact QDQ simulation). Writes one JSON line per row to ${OUT:-bench/results}/${TABLE:-calibrators}.jsonl.
+# Usage: [METHODS="minmax mse adaround brecq qdrop"] [BITS="8,8 4,8 4,4"] [SIM=0] [TABLE=reconstruction]
 # [EXTRA="--equalize --placement inputs" LABEL=eq] bench/calibrators.sh [model ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,21 +17,28 @@ for m in ${models[@]}; do
     set -- ${bits/,/ }
     for method in ${METHODS:-minmax percentile entropy mse}; do
       q="$OUT/models/${m}_w$1a$2_$method${LABEL:+_$LABEL}.onnx"
+      rm -f "$q".*.json
+      t0=$(date +%s.%N)
       ./inlierq quantize --model "$S/models/${FILE[$m]}" --spec "$m" --calib "$D/train2017" --method "$method" \
         --w-bits "$1" --a-bits "$2" --out "$q" --json "$q.json" ${EXTRA:-} > /dev/null
-      for engine in ort djl; do
+      wall=$(echo "$(date +%s.%N) - $t0" | bc)
+      engines="ort djl"; [ "${SIM:-1}" = 0 ] && engines=ort
+      for engine in $engines; do
         ./inlierq eval --model "$q" --spec "$m" --images "$D/val2017" \
           --annotations "$D/annotations/instances_val2017_subset.json" --engine "$engine" --json "$q.$engine.json" > /dev/null
       done
-      python3 - "$q" "$m" "$1" "$2" "$method" "${EXTRA:-}" >> "$OUT/calibrators.jsonl" <<'PY'
-import json, sys
-q, m, w, a, method, extra = sys.argv[1:]
-o = json.load(open(q + ".ort.json")); d = json.load(open(q + ".djl.json")); s = json.load(open(q + ".json"))
+      python3 - "$q" "$m" "$1" "$2" "$method" "${EXTRA:-}" "$wall" >> "$OUT/${TABLE:-calibrators}.jsonl" <<'PY'
+import json, os, sys
+q, m, w, a, method, extra, wall = sys.argv[1:]
+o = json.load(open(q + ".ort.json")); s = json.load(open(q + ".json"))
+d = json.load(open(q + ".djl.json")) if os.path.exists(q + ".djl.json") else {}
 print(json.dumps({"model": m, "w_bits": int(w), "a_bits": int(a), "method": method, "options": extra,
-                  "ort_AP": o["AP"], "ort_AP50": o["AP50"], "sim_AP": d["AP"], "sim_AP50": d["AP50"],
-                  "quantize_seconds": s["seconds"]}))
+                  "ort_AP": o["AP"], "ort_AP50": o["AP50"], "ort_AR100": o["AR100"],
+                  "sim_AP": d.get("AP"), "sim_AP50": d.get("AP50"),
+                  "quantize_seconds": s["seconds"], "wall_seconds": float(wall),
+                  "peak_rss_mb": s["peak_rss_bytes"] >> 20}))
 PY
-      tail -1 "$OUT/calibrators.jsonl"
+      tail -1 "$OUT/${TABLE:-calibrators}.jsonl"
     done
   done
 done

@@ -30,7 +30,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.inlierq.detect.PreparedImage;
 import dev.inlierq.engine.TopKHeatmapLoss;
+import dev.inlierq.inlier.InlierMixture;
+import dev.inlierq.inlier.InlierQ;
 import dev.inlierq.recon.FisherWeights;
+import dev.inlierq.recon.TaskGradients;
 import dev.inlierq.recon.Reconstruction;
 import dev.inlierq.recon.ReconstructionLoss;
 import dev.inlierq.recon.Units;
@@ -63,7 +66,7 @@ public final class Quantization {
      * methods (AdaRound, BRECQ, QDrop: learned rounding and step sizes, see {@link Reconstruction}).
      */
     public enum Method {
-        MINMAX, PERCENTILE, ENTROPY, MSE, ADAROUND, BRECQ, QDROP;
+        MINMAX, PERCENTILE, ENTROPY, MSE, ADAROUND, BRECQ, QDROP, INLIERQ;
 
         public String cliName() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -77,12 +80,12 @@ public final class Quantization {
         /**
          * The reconstruction settings the method's paper uses, with this tool's iteration budget: AdaRound
          * layer by layer with plain MSE; BRECQ block by block with the Fisher-weighted loss; QDrop block by
-         * block with plain MSE and drop probability 0.5.
+         * block with plain MSE and drop probability 0.5; InlierQ as BRECQ, with its inlier-centric loss.
          */
         public Reconstruction.Options reconstructionDefaults(long seed) {
             return switch (this) {
                 case ADAROUND -> Reconstruction.Options.defaults(Units.Kind.LAYER, 0f, seed);
-                case BRECQ -> Reconstruction.Options.defaults(Units.Kind.BLOCK, 0f, seed);
+                case BRECQ, INLIERQ -> Reconstruction.Options.defaults(Units.Kind.BLOCK, 0f, seed);
                 case QDROP -> Reconstruction.Options.defaults(Units.Kind.BLOCK, 0.5f, seed);
                 default -> throw new IllegalStateException(this + " does not reconstruct");
             };
@@ -90,20 +93,30 @@ public final class Quantization {
 
         /** Whether the reconstruction loss is weighted by the diagonal Fisher (BRECQ). */
         public boolean fisherWeighted() {
-            return this == BRECQ;
+            return this == BRECQ || this == INLIERQ;
         }
     }
 
     /**
      * @param checkImages calibration images used to compare simulation and ONNX Runtime
      * @param statsImages calibration images used for per-tensor clipping rate and SQNR
+     * @param fisherLoss  reconstruction loss weighted by the diagonal Fisher of the top-K heatmap loss (null:
+     *                    the method's default, on for BRECQ and InlierQ)
+     * @param inlier      InlierQ's settings (null: defaults, for the inlierq method)
      */
     public record Options(Path model, DetectorSpec spec, Path calib, int numCalib, Method method, double percentile,
             PlanOptions plan, WeightType weightType, double equalizeAlpha, long seed, int batch, int threads,
-            int checkImages, int statsImages, Reconstruction.Options reconstruction, int topK) {
+            int checkImages, int statsImages, Reconstruction.Options reconstruction, int topK, Boolean fisherLoss,
+            InlierQ.Options inlier) {
         public Options {
             if (method.reconstructs() && reconstruction == null) {
                 reconstruction = method.reconstructionDefaults(seed);
+            }
+            if (method == Method.INLIERQ && inlier == null) {
+                inlier = InlierQ.Options.defaults();
+            }
+            if (fisherLoss == null) {
+                fisherLoss = method.fisherWeighted();
             }
             if (topK < 1) {
                 throw new IllegalArgumentException("top-K must be at least 1, got " + topK);
@@ -138,7 +151,15 @@ public final class Quantization {
 
     public record Result(QuantPlan plan, Map<String, Encoding> encodings, List<TensorReport> tensors,
             Agreement agreement, CalibrationSet calibration, double seconds, long peakRssBytes,
-            Map<String, String> provenance, List<Reconstruction.UnitReport> units) {
+            Map<String, String> provenance, List<Reconstruction.UnitReport> units, List<InlierReport> inliers) {
+    }
+
+    /**
+     * InlierQ's split of one tensor: the fitted mixture, the inlier fraction at tau, and the activation range
+     * initialised on all volumes and on inliers only ({@code null} when the tensor is not a quantized
+     * activation).
+     */
+    public record InlierReport(String tensor, InlierMixture.Fit fit, float[] rangeAll, float[] rangeInliers) {
     }
 
     /** Progress of a run: calibration images done, then reconstruction (unit, units, iteration). */
@@ -168,7 +189,7 @@ public final class Quantization {
             case MINMAX -> RangeEstimation.MIN_MAX;
             case PERCENTILE -> RangeEstimation.percentile(percentile);
             case ENTROPY -> RangeEstimation.ENTROPY;
-            case MSE, ADAROUND, BRECQ, QDROP -> RangeEstimation.MSE;
+            case MSE, ADAROUND, BRECQ, QDROP, INLIERQ -> RangeEstimation.MSE;
         };
     }
 
@@ -204,6 +225,7 @@ public final class Quantization {
         }
         Map<String, Encoding> enc = new LinkedHashMap<>();
         List<Reconstruction.UnitReport> unitReports = List.of();
+        List<InlierReport> inlierReports = List.of();
         try (GraphExecutor floatEngine = new GraphExecutor(g)) {
             boolean recon = o.method().reconstructs();
             // reconstruction starts from MSE ranges and MSE weight scales, as BRECQ and QDrop do
@@ -211,10 +233,11 @@ public final class Quantization {
                     recon ? RangeEstimation.MSE : estimation(o.method(), o.percentile()), progress));
             enc.putAll(Calibrator.weights(g, plan, recon || o.method() == Method.MSE, o.weightType()));
             if (recon) {
-                Reconstruction.Result rr = reconstruct(floatEngine, g, plan, enc, o, calib, listener);
-                g = rr.graph();
-                enc.putAll(rr.encodings());
-                unitReports = rr.units();
+                Reconstructed rr = reconstruct(floatEngine, g, plan, enc, o, calib, listener);
+                g = rr.result().graph();
+                enc.putAll(rr.result().encodings());
+                unitReports = rr.result().units();
+                inlierReports = rr.inliers();
             }
             Graph qg = Calibrator.withQuantizedWeights(g, plan, enc);
             Map<String, String> provenance = provenance(o, calib);
@@ -230,13 +253,21 @@ public final class Quantization {
                         calib.files().subList(0, Math.min(o.checkImages(), calib.files().size())));
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            return new Result(plan, enc, reports, agreement, calib, seconds, peakRss(), provenance, unitReports);
+            return new Result(plan, enc, reports, agreement, calib, seconds, peakRss(), provenance, unitReports, inlierReports);
         }
     }
 
-    /** Reconstruction of every unit with the method's loss; the float engine supplies the Fisher pass. */
-    static Reconstruction.Result reconstruct(GraphExecutor floatEngine, Graph g, QuantPlan plan,
-            Map<String, Encoding> enc, Options o, CalibrationSet calib, Listener listener) {
+    private record Reconstructed(Reconstruction.Result result, List<InlierReport> inliers) {
+    }
+
+    /**
+     * Reconstruction of every unit with the method's loss. With the Fisher loss, one float pass of the top-K
+     * heatmap loss gives the gradients at every unit output; InlierQ also takes the volume saliency of every
+     * quantized activation from that pass, splits volumes by EM, re-estimates activation ranges on inliers only
+     * and restricts (or weights) the objective to inliers.
+     */
+    static Reconstructed reconstruct(GraphExecutor floatEngine, Graph g, QuantPlan plan, Map<String, Encoding> enc,
+            Options o, CalibrationSet calib, Listener listener) {
         Reconstruction.Options ro = o.reconstruction();
         List<Units.Unit> units = Units.find(g, plan, ro.unit(), ro.blockSize());
         Preprocessor pre = o.spec().preprocessor();
@@ -246,23 +277,70 @@ public final class Quantization {
         }
         FloatTensor samples = Preprocessor.stack(images);
         images.clear();
+        List<FloatTensor> batches = batches(samples, o.batch());
         ReconstructionLoss loss = ReconstructionLoss.mse();
-        if (o.method().fisherWeighted()) {
+        List<InlierReport> inliers = new ArrayList<>();
+        if (o.fisherLoss() || o.inlier() != null) {
             java.util.Set<String> outputs = new java.util.LinkedHashSet<>();
             units.forEach(u -> outputs.addAll(u.outputs()));
-            TopKHeatmapLoss task = new TopKHeatmapLoss(o.spec().decoder().heatmapRecipe(), o.topK());
-            try (NDManager tmp = DjlRuntime.newManager()) {
-                Map<String, NDArray> grads = FisherWeights.gradients(floatEngine, batches(samples, o.batch()), outputs,
-                        task, tmp, done -> { });
-                Map<String, NDArray> w = FisherWeights.fromGradients(grads);
-                NDManager keep = DjlRuntime.newManager();
-                w.values().forEach(a -> a.attach(keep));
-                loss = new ClosingLoss(ReconstructionLoss.weighted("fisher", w), keep);
+            java.util.Set<String> salient = new java.util.LinkedHashSet<>();
+            if (o.inlier() != null) {
+                plan.activations().forEach(p -> salient.add(p.tensor()));
+                salient.addAll(outputs);
+                salient.removeIf(v -> g.inputs().stream().anyMatch(i -> i.name().equals(v)));
+            }
+            int topK = o.inlier() != null ? o.inlier().topK() : o.topK();
+            TopKHeatmapLoss task = new TopKHeatmapLoss(o.spec().decoder().heatmapRecipe(), topK);
+            NDManager keep = DjlRuntime.newManager();
+            try {
+                TaskGradients.Result grads = TaskGradients.compute(floatEngine, batches,
+                        o.fisherLoss() ? outputs : java.util.Set.of(), salient, task, keep, done -> { });
+                Map<String, NDArray> w = FisherWeights.fromGradients(grads.raw());
+                String name = o.fisherLoss() ? "fisher" : "mse";
+                if (o.inlier() != null) {
+                    Map<String, InlierQ.Split> splits = InlierQ.split(grads, o.inlier().mixture());
+                    Map<String, Encoding> before = new HashMap<>(enc);
+                    if (o.inlier().inlierRanges()) {
+                        enc.putAll(Calibrator.activations(floatEngine, plan, batches, RangeEstimation.MSE,
+                                (tensor, value, first) -> InlierQ.inlierValues(splits, tensor, value, first)));
+                    }
+                    for (InlierQ.Split sp : splits.values()) {
+                        boolean act = plan.point(sp.tensor()) != null;
+                        inliers.add(new InlierReport(sp.tensor(), sp.fit(), act ? range(before.get(sp.tensor())) : null,
+                                act ? range(enc.get(sp.tensor())) : null));
+                    }
+                    if (!o.fisherLoss()) {
+                        // inlier restriction of the plain squared error: multipliers on unit weights of 1
+                        for (String v : outputs) {
+                            InlierQ.Split sp = splits.get(v);
+                            if (sp != null) {
+                                long[] vs = sp.volumeShape();
+                                long[] shape = g.shape(v).clone();
+                                shape[0] = vs[0];
+                                w.put(v, keep.ones(new ai.djl.ndarray.types.Shape(shape)));
+                            }
+                        }
+                    }
+                    w = InlierQ.objectiveWeights(w, splits, o.inlier());
+                    name = "inlier-" + o.inlier().weighting().cliName() + (o.fisherLoss() ? "-fisher" : "-mse");
+                }
+                loss = new ClosingLoss(ReconstructionLoss.weighted(name, w), keep);
+            } catch (RuntimeException e) {
+                keep.close();
+                throw e;
             }
         }
         try (ReconstructionLoss l = loss) {
-            return Reconstruction.run(g, plan, enc, units, samples, l, ro, listener);
+            return new Reconstructed(Reconstruction.run(g, plan, enc, units, samples, l, ro, listener), inliers);
         }
+    }
+
+    /** The real range an activation encoding represents: {(qmin - z) s, (qmax - z) s}. */
+    static float[] range(Encoding e) {
+        if (e == null) {
+            return null;
+        }
+        return new float[] {(e.qmin() - e.zeroPoint(0)) * e.scale(0), (e.qmax() - e.zeroPoint(0)) * e.scale(0)};
     }
 
     /** A loss that also closes the manager its weights live in. */

@@ -57,9 +57,25 @@ public final class Calibrator {
     /** Activation encodings from already prepared input batches (e.g. synthetic or cached data). */
     public static Map<String, Encoding> activations(GraphExecutor floatEngine, QuantPlan plan, List<FloatTensor> batches,
             RangeEstimation estimation) {
+        return activations(floatEngine, plan, batches, estimation, (tensor, value, first) -> value);
+    }
+
+    /** Chooses which values of a batch of one tensor the observers see (e.g. InlierQ's inlier volumes). */
+    @FunctionalInterface
+    public interface Selection {
+        /** @param firstSample the batch's offset in the whole input */
+        FloatTensor select(String tensor, FloatTensor value, int firstSample);
+    }
+
+    /** Activation encodings from prepared input batches, observing only the values {@code selection} keeps. */
+    public static Map<String, Encoding> activations(GraphExecutor floatEngine, QuantPlan plan, List<FloatTensor> batches,
+            RangeEstimation estimation, Selection selection) {
         return activations(plan, estimation, (observed, sink) -> {
+            int first = 0;
             for (FloatTensor b : batches) {
-                floatEngine.runObserving(b, observed, sink);
+                int offset = first;
+                floatEngine.runObserving(b, observed, (name, t) -> sink.accept(name, selection.select(name, t, offset)));
+                first += (int) b.shape()[0];
             }
         });
     }

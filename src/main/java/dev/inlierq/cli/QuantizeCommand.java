@@ -9,6 +9,8 @@ import dev.inlierq.plan.PlanOptions;
 import dev.inlierq.plan.Placement;
 import dev.inlierq.plan.QuantPlan;
 import dev.inlierq.quant.WeightType;
+import dev.inlierq.inlier.InlierMixture;
+import dev.inlierq.inlier.InlierQ;
 import dev.inlierq.recon.Reconstruction;
 import dev.inlierq.recon.Units;
 import dev.inlierq.report.JsonFiles;
@@ -50,7 +52,7 @@ final class QuantizeCommand implements Callable<Integer> {
 
     @Option(names = "--method", defaultValue = "minmax",
             description = "minmax, percentile, entropy, mse (classic calibrators) or adaround, brecq, qdrop "
-                    + "(reconstruction). Default: ${DEFAULT-VALUE}.")
+                    + "(reconstruction baselines) or inlierq. Default: ${DEFAULT-VALUE}.")
     String method;
 
     @Option(names = "--iters", description = "Reconstruction: optimisation steps per unit. Default: "
@@ -82,8 +84,30 @@ final class QuantizeCommand implements Callable<Integer> {
     Float lambdaRound;
 
     @Option(names = "--topk", defaultValue = "100",
-            description = "K of the label-free top-K heatmap loss (BRECQ's Fisher). Default: ${DEFAULT-VALUE}.")
+            description = "K of the label-free top-K heatmap loss (BRECQ's Fisher, InlierQ). Default: ${DEFAULT-VALUE}.")
     int topK;
+
+    @Option(names = "--loss", description = "Reconstruction loss: mse or fisher (Fisher-weighted with the top-K "
+            + "heatmap loss). Default: fisher for brecq and inlierq, mse otherwise.")
+    String loss;
+
+    @Option(names = "--tau", defaultValue = "0.5", description = "InlierQ: posterior threshold of the inlier set. Default: ${DEFAULT-VALUE}.")
+    double tau;
+
+    @Option(names = "--weighting", defaultValue = "hard",
+            description = "InlierQ: hard (inliers only, anomalies times --lambda-anomaly) or soft (error times the "
+                    + "inlier posterior). Default: ${DEFAULT-VALUE}.")
+    String weighting;
+
+    @Option(names = "--lambda-anomaly", defaultValue = "0", description = "InlierQ: weight of anomalies (hard weighting). Default: ${DEFAULT-VALUE}.")
+    double lambdaAnomaly;
+
+    @Option(names = "--saliency-scale", defaultValue = "log",
+            description = "InlierQ: fit the mixture on log or raw saliency. Default: ${DEFAULT-VALUE}.")
+    String saliencyScale;
+
+    @Option(names = "--no-inlier-ranges", description = "InlierQ: initialise activation ranges on all volumes, not inliers only.")
+    boolean noInlierRanges;
 
     @Option(names = "--percentile", defaultValue = "99.99", description = "Percentile for --method percentile. Default: ${DEFAULT-VALUE}.")
     double percentile;
@@ -166,7 +190,7 @@ final class QuantizeCommand implements Callable<Integer> {
         try {
             o = new Quantization.Options(model, ds, calib, numCalib, m, percentile, planOptions,
                     parseWeightType(), equalize ? alpha : 0, seed, batch, threads, checkImages, statsImages,
-                    reconstruction(m), topK);
+                    reconstruction(m), topK, parseLoss(), inlier(m));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -235,6 +259,32 @@ final class QuantizeCommand implements Callable<Integer> {
             s.put("reconstruction", Map.of("settings", r.provenance().getOrDefault("inlierq.reconstruction", ""),
                     "units", units));
         }
+        if (!r.inliers().isEmpty()) {
+            List<Map<String, Object>> inl = new ArrayList<>();
+            for (Quantization.InlierReport ir : r.inliers()) {
+                var f = ir.fit();
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("tensor", ir.tensor());
+                e.put("weights", java.util.Arrays.asList(finite(f.anomalyWeight()), finite(f.inlierWeight())));
+                e.put("means", java.util.Arrays.asList(finite(f.anomalyMean()), finite(f.inlierMean())));
+                e.put("deviations", java.util.Arrays.asList(finite(f.anomalyDeviation()), finite(f.inlierDeviation())));
+                e.put("scale", f.options().scale().name().toLowerCase(Locale.ROOT));
+                e.put("iterations", f.iterations());
+                e.put("converged", f.converged());
+                e.put("inlier_fraction", f.inlierFraction());
+                e.put("volumes", f.count());
+                e.put("fell_back", f.fellBack());
+                if (f.fellBack()) {
+                    e.put("fallback_reason", f.fallbackReason());
+                }
+                if (ir.rangeAll() != null) {
+                    e.put("range_all_volumes", ir.rangeAll());
+                    e.put("range_inliers", ir.rangeInliers());
+                }
+                inl.add(e);
+            }
+            s.put("inliers", inl);
+        }
         return s;
     }
 
@@ -277,6 +327,45 @@ final class QuantizeCommand implements Callable<Integer> {
         }
     }
 
+    private Boolean parseLoss() {
+        if (loss == null) {
+            return null;
+        }
+        return switch (loss.toLowerCase(Locale.ROOT)) {
+            case "mse" -> false;
+            case "fisher" -> true;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(), "unknown loss '" + loss
+                    + "' (expected mse or fisher)");
+        };
+    }
+
+    /** InlierQ's settings from the command line, for the inlierq method. */
+    private InlierQ.Options inlier(Quantization.Method m) {
+        if (m != Quantization.Method.INLIERQ) {
+            return null;
+        }
+        InlierQ.Weighting w;
+        InlierMixture.Scale sc;
+        try {
+            w = InlierQ.Weighting.valueOf(weighting.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "unknown weighting '" + weighting
+                    + "' (expected hard or soft)");
+        }
+        try {
+            sc = InlierMixture.Scale.valueOf(saliencyScale.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "unknown saliency scale '" + saliencyScale
+                    + "' (expected log or raw)");
+        }
+        try {
+            InlierMixture.Options mix = InlierMixture.Options.defaults().withScale(sc).withTau(tau);
+            return new InlierQ.Options(topK, mix, w, lambdaAnomaly, !noInlierRanges);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
     /** Reconstruction settings: the method's defaults with the options given on the command line. */
     private Reconstruction.Options reconstruction(Quantization.Method m) {
         if (!m.reconstructs()) {
@@ -303,6 +392,11 @@ final class QuantizeCommand implements Callable<Integer> {
         }
     }
 
+    /** JSON has no NaN: null instead. */
+    private static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+
     private WeightType parseWeightType() {
         try {
             return WeightType.valueOf(weightType.toUpperCase(Locale.ROOT));
@@ -319,7 +413,7 @@ final class QuantizeCommand implements Callable<Integer> {
             }
         }
         throw new CommandLine.ParameterException(spec.commandLine(), "unknown method '" + method
-                + "' (expected minmax, percentile, entropy, mse, adaround, brecq or qdrop)");
+                + "' (expected minmax, percentile, entropy, mse, adaround, brecq, qdrop or inlierq)");
     }
 
     private PlanOptions planOptions() {

@@ -1,19 +1,9 @@
 package dev.inlierq.recon;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import dev.inlierq.engine.GradientProbe;
-import dev.inlierq.engine.GraphExecutor;
 import dev.inlierq.engine.TopKHeatmapLoss;
-import dev.inlierq.tensor.FloatTensor;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.IntConsumer;
 
 /**
  * BRECQ's diagonal Fisher weights for unit outputs (Li et al., "BRECQ: Pushing the Limit of Post-Training
@@ -28,42 +18,10 @@ import java.util.function.IntConsumer;
  * <pre>
  *   w = (|g| / rms(g) + 1)^2,   g = dL/dz  (one float forward and backward pass over the calibration set)
  * </pre>
+ * The gradients come from {@link TaskGradients}.
  */
 public final class FisherWeights {
     private FisherWeights() {
-    }
-
-    /**
-     * Raw gradients {@code dL/dv} for each value in {@code values}, over all batches ({@code [N, ...]}),
-     * owned by {@code store}.
-     */
-    public static Map<String, NDArray> gradients(GraphExecutor floatEngine, List<FloatTensor> batches,
-            Set<String> values, TopKHeatmapLoss loss, NDManager store, IntConsumer progress) {
-        Map<String, List<NDArray>> parts = new LinkedHashMap<>();
-        for (String v : values) {
-            parts.put(v, new ArrayList<>());
-        }
-        int done = 0;
-        for (FloatTensor b : batches) {
-            GradientProbe.run(floatEngine, b, values, loss::loss, (name, g) -> {
-                NDArray copy = g.duplicate(); // the probe's gradient dies with the pass's scope
-                copy.attach(store);
-                parts.get(name).add(copy);
-            });
-            done += (int) b.shape()[0];
-            progress.accept(done);
-        }
-        Map<String, NDArray> out = new LinkedHashMap<>();
-        for (var e : parts.entrySet()) {
-            List<NDArray> l = e.getValue();
-            NDArray all = l.size() == 1 ? l.get(0) : NDArrays.concat(new NDList(l), 0);
-            if (l.size() > 1) {
-                l.forEach(NDArray::close);
-            }
-            all.attach(store);
-            out.put(e.getKey(), all);
-        }
-        return out;
     }
 
     /** Turns raw gradients into Fisher weights {@code (|g| / rms(g) + 1)^2}, in place of the map's arrays. */

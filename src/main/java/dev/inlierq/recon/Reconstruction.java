@@ -132,7 +132,10 @@ public final class Reconstruction {
         }
     }
 
-    /** Per-unit record for reports: loss at the first and last iterations (reconstruction part), time. */
+    /**
+     * Per-unit record for reports: mean reconstruction loss (without the regulariser) over the first and the
+     * last tenth of the steps, fraction of weights rounded away from nearest, time.
+     */
     public record UnitReport(String name, List<String> layers, int iterations, double firstLoss, double lastLoss,
             double flippedFraction, double seconds) {
     }
@@ -169,8 +172,6 @@ public final class Reconstruction {
                 weightOfLayer.put(p.layer(), p);
             }
         }
-        Set<String> graphInputs = new HashSet<>();
-        g.inputs().forEach(v -> graphInputs.add(v.name()));
         Map<String, Integer> lastReader = new HashMap<>();
         for (Units.Unit u : units) {
             u.inputs().forEach(v -> lastReader.put(v, u.index()));
@@ -181,14 +182,18 @@ public final class Reconstruction {
             Env env = new Env(store);
             NDArray x = DjlRuntime.create(store, samples.data(), new ai.djl.ndarray.types.Shape(samples.shape()));
             String in = g.inputs().get(0).name();
-            env.put(in, x, x);
+            // the network input is quantized once with its calibrated encoding (not learned)
+            Encoding inputEnc = groupOf.containsKey(in) ? enc.get(in) : null;
+            env.put(in, x, inputEnc == null ? x : FakeQuant.fakeQuant(x, inputEnc));
+            if (inputEnc != null) {
+                learnedGroups.add(groupOf.get(in));
+            }
             int n = (int) samples.shape()[0];
             for (Units.Unit u : units) {
                 long t0 = System.nanoTime();
                 Graph sub = Units.subgraph(g, u);
                 try (GraphExecutor exec = new GraphExecutor(sub); NDManager unitScope = store.newSubManager()) {
-                    UnitState st = new UnitState(u, exec, unitScope, enc, weightOfLayer, groupOf, learnedGroups,
-                            graphInputs);
+                    UnitState st = new UnitState(u, exec, unitScope, enc, weightOfLayer, groupOf, learnedGroups);
                     // float targets of this unit
                     Map<String, NDArray> targets = runAll(exec, env.fp, u, n, o.batch(), ValueHook.NONE, Map.of(), store);
                     double[] losses = optimise(st, env, targets, loss, o, n, progress, units.size());
@@ -296,8 +301,7 @@ public final class Reconstruction {
         int[] order = new int[n];
         int pos = n;
         int b = Math.min(o.batch(), n);
-        double first = Double.NaN;
-        double last = Double.NaN;
+        double[] recs = new double[o.iterations()];
         int warm = (int) (o.warmup() * o.iterations());
         for (int it = 0; it < o.iterations(); it++) {
             if (pos + b > n) {
@@ -357,11 +361,16 @@ public final class Reconstruction {
                 gc.backward(total);
             }
             st.step(roundingAdam, scaleAdam);
-            if (it == 0) {
-                first = rec;
-            }
-            last = rec;
+            recs[it] = rec;
             progress.update(st.unit.index(), unitCount, it + 1);
+        }
+        // batch losses are noisy: report the means over the first and the last tenth of the steps
+        int k = Math.max(1, recs.length / 10);
+        double first = 0;
+        double last = 0;
+        for (int i = 0; i < k; i++) {
+            first += recs[i] / k;
+            last += recs[recs.length - 1 - i] / k;
         }
         return new double[] {first, last};
     }
@@ -382,7 +391,6 @@ public final class Reconstruction {
         final Map<String, Encoding> enc;
         final Map<String, String> groupOf;
         final Set<String> produced;
-        final Set<String> graphInputs;
         /** weight tensor name to its V. */
         final Map<String, NDArray> roundingVars = new LinkedHashMap<>();
         final Map<String, float[]> initialOffsets = new HashMap<>();
@@ -393,15 +401,13 @@ public final class Reconstruction {
         final Map<String, NDArray> leaves = new HashMap<>();
 
         UnitState(Units.Unit unit, GraphExecutor exec, NDManager scope, Map<String, Encoding> enc,
-                Map<String, QuantPoint> weightOfLayer, Map<String, String> groupOf, Set<String> learnedGroups,
-                Set<String> graphInputs) {
+                Map<String, QuantPoint> weightOfLayer, Map<String, String> groupOf, Set<String> learnedGroups) {
             this.unit = unit;
             this.exec = exec;
             this.scope = scope;
             this.enc = enc;
             this.groupOf = groupOf;
             this.produced = unit.produced();
-            this.graphInputs = graphInputs;
             for (String layer : unit.layers()) {
                 QuantPoint p = weightOfLayer.get(layer);
                 if (p == null) {
@@ -421,13 +427,7 @@ public final class Reconstruction {
             }
             Set<String> seen = new HashSet<>();
             for (Node nd : unit.nodes()) {
-                List<String> candidates = new ArrayList<>(nd.outputs());
-                for (String i : nd.inputs()) {
-                    if (graphInputs.contains(i)) {
-                        candidates.add(i);
-                    }
-                }
-                for (String v : candidates) {
+                for (String v : nd.outputs()) {
                     String group = groupOf.get(v);
                     if (group == null || learnedGroups.contains(group) || !seen.add(group)) {
                         continue;
@@ -517,7 +517,7 @@ public final class Reconstruction {
         }
 
         boolean quantizesHere(String v) {
-            return groupOf.containsKey(v) && (produced.contains(v) || graphInputs.contains(v));
+            return groupOf.containsKey(v) && produced.contains(v);
         }
 
         /** Fake quantization with learnable scales of owned groups, fixed ones elsewhere; QDrop mixing. */

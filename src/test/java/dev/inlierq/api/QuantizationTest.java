@@ -176,4 +176,53 @@ class QuantizationTest {
             assertTrue(maxDiff < 1e-3, "simulation and ONNX Runtime differ by " + maxDiff);
         }
     }
+
+    /** A reconstruction run with a tiny budget (the recipe end to end, not its accuracy). */
+    static int reconstruct(Path out, Path jsonOut, String method) {
+        return quantize(out, jsonOut, "--method", method, "--w-bits", "4", "--a-bits", "4", "--num-calib", "4",
+                "--recon-batch", "2", "--iters", "2");
+    }
+
+    @Test
+    void reconstructionIsDeterministicAndExportsWhatItSimulates() throws Exception {
+        Path a = tmp.resolve("qdrop-a.onnx");
+        Path b = tmp.resolve("qdrop-b.onnx");
+        assertEquals(0, reconstruct(a, tmp.resolve("qdrop-a.json"), "qdrop"));
+        assertEquals(0, reconstruct(b, tmp.resolve("qdrop-b.json"), "qdrop"));
+        assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b), "same seed, same bytes");
+        Graph g = OnnxReader.read(a);
+        assertEquals("qdrop", g.metadata().get("inlierq.method"));
+        assertTrue(g.metadata().get("inlierq.reconstruction").contains("drop_prob=0.500000"), g.metadata().toString());
+        JsonNode s = new ObjectMapper().readTree(tmp.resolve("qdrop-a.json").toFile());
+        JsonNode units = s.get("reconstruction").get("units");
+        assertTrue(units.size() > 5, "block units of FastestDet");
+        int layers = 0;
+        for (JsonNode u : units) {
+            layers += u.get("layers").size();
+            assertTrue(u.get("seconds").asDouble() > 0);
+        }
+        assertEquals(70, layers, "every quantized layer is reconstructed exactly once");
+        FloatTensor x = DetectorSpecs.builtIn("fastestdet").preprocessor()
+                .prepare(Shared.valImages().resolve("000000000139.jpg")).tensor();
+        try (DjlRunner djl = new DjlRunner(a); OrtRunner ort = new OrtRunner(a, 2, OrtRunner.Optimization.BASIC)) {
+            for (var e : ort.run(x).entrySet()) {
+                double db = sqnrDb(e.getValue().data(), djl.run(x).get(e.getKey()).data());
+                assertTrue(db > 40, "learned rounding exported as integers: simulation vs ONNX Runtime " + db + " dB");
+            }
+        }
+    }
+
+    @Test
+    void brecqUsesTheFisherWeightedLossAndLayerUnitsForAdaround() throws Exception {
+        Path q = tmp.resolve("brecq.onnx");
+        assertEquals(0, reconstruct(q, tmp.resolve("brecq.json"), "brecq"));
+        assertTrue(OnnxReader.read(q).metadata().get("inlierq.reconstruction").startsWith("unit=block"));
+        Path ada = tmp.resolve("adaround.onnx");
+        assertEquals(0, quantize(ada, tmp.resolve("adaround.json"), "--method", "adaround", "--w-bits", "4",
+                "--num-calib", "2", "--recon-batch", "2", "--iters", "1", "--exclude-regex", "(?!Conv_[0-9]$).*"));
+        JsonNode units = new ObjectMapper().readTree(tmp.resolve("adaround.json").toFile()).get("reconstruction").get("units");
+        for (JsonNode u : units) {
+            assertEquals(1, u.get("layers").size(), "AdaRound reconstructs layer by layer");
+        }
+    }
 }

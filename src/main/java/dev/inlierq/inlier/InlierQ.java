@@ -1,0 +1,178 @@
+package dev.inlierq.inlier;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.inlierq.engine.DjlRuntime;
+import dev.inlierq.recon.TaskGradients;
+import dev.inlierq.tensor.FloatTensor;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * InlierQ (Kim et al., "Inlier-Centric Post-Training Quantization for Object Detection Models", ICLR 2026,
+ * arXiv 2602.03472; docs/inlierq.md): the pieces that make BRECQ-style reconstruction inlier-centric.
+ * <ol>
+ *   <li>step 2, volume saliency {@code s(n, v) = sum_c |dL/dx[n, c, v]|} of the label-free top-K heatmap loss
+ *       ({@link TaskGradients});
+ *   <li>step 3, per tensor, a two-component Gaussian mixture fitted by EM to the pooled scores
+ *       ({@link InlierMixture}) and the posterior {@code P(I | s)} of every volume ({@link #split});
+ *   <li>step 4 (Eq. 6 and 12), the objective {@code E_{x in I}[dz^T H dz]} with H the diagonal Fisher of the
+ *       same loss: the Fisher weight of each element of a unit output times a per-volume multiplier
+ *       ({@link #objectiveWeights}): hard, {@code 1} for inliers ({@code P >= tau}) and {@code lambda_A} for
+ *       anomalies (default 0); soft, {@code P(I | s)} itself;
+ *   <li>inlier-only range initialisation: activation ranges fitted on inlier volumes only
+ *       ({@link #inlierValues}, fed to the calibrator).
+ * </ol>
+ * A tensor whose mixture fell back (no two populations, or an inlier set under 1% or over 99%) counts every
+ * volume as an inlier: its objective is BRECQ's.
+ */
+public final class InlierQ {
+    private InlierQ() {
+    }
+
+    /** How anomalies enter the objective. */
+    public enum Weighting {
+        /** indicator of the inlier set (lambda_I = 1, lambda_A for anomalies) */
+        HARD,
+        /** each volume's error times its posterior P(I | s) */
+        SOFT;
+
+        public String cliName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * @param topK          K of the top-K heatmap loss (default 100)
+     * @param mixture       EM options: scale (log or raw), iterations, tolerance, tau, guard rails
+     * @param weighting     hard or soft (default hard)
+     * @param lambdaAnomaly weight of anomalies in the hard objective (default 0)
+     * @param inlierRanges  initialise activation ranges on inlier volumes only (default true)
+     */
+    public record Options(int topK, InlierMixture.Options mixture, Weighting weighting, double lambdaAnomaly,
+            boolean inlierRanges) {
+        public Options {
+            Objects.requireNonNull(mixture, "mixture");
+            Objects.requireNonNull(weighting, "weighting");
+            if (topK < 1) {
+                throw new IllegalArgumentException("top-K must be at least 1, got " + topK);
+            }
+            if (!(lambdaAnomaly >= 0 && lambdaAnomaly <= 1)) {
+                throw new IllegalArgumentException("lambda for anomalies must be in [0, 1], got " + lambdaAnomaly);
+            }
+        }
+
+        public static Options defaults() {
+            return new Options(100, InlierMixture.Options.defaults(), Weighting.HARD, 0, true);
+        }
+    }
+
+    /**
+     * The split of one tensor's volumes.
+     *
+     * @param volumeShape {@code [N, spatial...]}
+     * @param posterior   {@code P(I | s)} per volume, sample-major (1 everywhere when the fit fell back)
+     */
+    public record Split(String tensor, InlierMixture.Fit fit, long[] volumeShape, float[] posterior) {
+        /** Whether volume {@code index} is an inlier (always, when the fit fell back). */
+        public boolean inlier(int index) {
+            return fit.fellBack() || posterior[index] >= fit.options().tau();
+        }
+
+        /** Per-volume multiplier of the objective. */
+        public float[] multipliers(Weighting w, double lambdaAnomaly) {
+            float[] m = new float[posterior.length];
+            for (int i = 0; i < m.length; i++) {
+                if (fit.fellBack()) {
+                    m[i] = 1f;
+                } else if (w == Weighting.SOFT) {
+                    m[i] = posterior[i];
+                } else {
+                    m[i] = inlier(i) ? 1f : (float) lambdaAnomaly;
+                }
+            }
+            return m;
+        }
+    }
+
+    /** Fits the mixture of every tensor with saliency scores. */
+    public static Map<String, Split> split(TaskGradients.Result gradients, InlierMixture.Options o) {
+        Map<String, Split> out = new LinkedHashMap<>();
+        for (var e : gradients.saliency().entrySet()) {
+            InlierMixture.Fit fit = InlierMixture.fit(e.getValue(), o);
+            float[] p = fit.posteriors(e.getValue());
+            out.put(e.getKey(), new Split(e.getKey(), fit, gradients.saliencyShapes().get(e.getKey()), p));
+        }
+        return out;
+    }
+
+    /**
+     * The objective weights of every unit output that has both Fisher weights and a split: {@code w[n, c, v] =
+     * fisher[n, c, v] * m[n, v]}; outputs without a split keep their Fisher weights. Takes ownership of the
+     * Fisher arrays; the results belong to their managers.
+     */
+    public static Map<String, NDArray> objectiveWeights(Map<String, NDArray> fisher, Map<String, Split> splits,
+            Options o) {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        for (var e : fisher.entrySet()) {
+            Split s = splits.get(e.getKey());
+            NDArray f = e.getValue();
+            if (s == null) {
+                out.put(e.getKey(), f);
+                continue;
+            }
+            long[] fs = f.getShape().getShape();
+            long[] ms = fs.clone();
+            if (ms.length >= 2) {
+                ms[1] = 1; // broadcast over channels
+            }
+            NDManager m = f.getManager();
+            try (NDArray mult = DjlRuntime.create(m, s.multipliers(o.weighting(), o.lambdaAnomaly()), new Shape(ms))) {
+                out.put(e.getKey(), f.mul(mult));
+            }
+            f.close();
+        }
+        return out;
+    }
+
+    /**
+     * The values of a batch of {@code tensor} at its inlier volumes only (all channels of each), for
+     * inlier-only range estimation; {@code firstSample} is the batch's offset in the calibration set. A tensor
+     * without a split passes whole.
+     */
+    public static FloatTensor inlierValues(Map<String, Split> splits, String tensor, FloatTensor batch, int firstSample) {
+        Split s = splits.get(tensor);
+        if (s == null || s.fit().fellBack()) {
+            return batch;
+        }
+        long[] shape = batch.shape();
+        int n = (int) shape[0];
+        int channels = shape.length >= 2 ? (int) shape[1] : 1;
+        int volumes = 1;
+        for (int i = 2; i < shape.length; i++) {
+            volumes *= (int) shape[i];
+        }
+        float[] x = batch.data();
+        int kept = 0;
+        for (int b = 0; b < n; b++) {
+            for (int v = 0; v < volumes; v++) {
+                kept += s.inlier((firstSample + b) * volumes + v) ? 1 : 0;
+            }
+        }
+        float[] out = new float[kept * channels];
+        int at = 0;
+        for (int b = 0; b < n; b++) {
+            for (int v = 0; v < volumes; v++) {
+                if (!s.inlier((firstSample + b) * volumes + v)) {
+                    continue;
+                }
+                for (int c = 0; c < channels; c++) {
+                    out[at++] = x[(b * channels + c) * volumes + v];
+                }
+            }
+        }
+        return new FloatTensor(new long[] {out.length}, out);
+    }
+}
