@@ -33,6 +33,8 @@ import dev.inlierq.engine.TopKHeatmapLoss;
 import dev.inlierq.inlier.InlierMixture;
 import dev.inlierq.inlier.InlierQ;
 import dev.inlierq.recon.FisherWeights;
+import dev.inlierq.report.SaliencyOverlay;
+import dev.inlierq.detect.DetectorSpec;
 import dev.inlierq.recon.TaskGradients;
 import dev.inlierq.recon.Reconstruction;
 import dev.inlierq.recon.ReconstructionLoss;
@@ -103,11 +105,12 @@ public final class Quantization {
      * @param fisherLoss  reconstruction loss weighted by the diagonal Fisher of the top-K heatmap loss (null:
      *                    the method's default, on for BRECQ and InlierQ)
      * @param inlier      InlierQ's settings (null: defaults, for the inlierq method)
+     * @param saliency    where to write InlierQ's posterior overlays (null: nowhere)
      */
     public record Options(Path model, DetectorSpec spec, Path calib, int numCalib, Method method, double percentile,
             PlanOptions plan, WeightType weightType, double equalizeAlpha, long seed, int batch, int threads,
             int checkImages, int statsImages, Reconstruction.Options reconstruction, int topK, Boolean fisherLoss,
-            InlierQ.Options inlier) {
+            InlierQ.Options inlier, SaliencyOutput saliency) {
         public Options {
             if (method.reconstructs() && reconstruction == null) {
                 reconstruction = method.reconstructionDefaults(seed);
@@ -135,6 +138,21 @@ public final class Quantization {
             }
             if (!(percentile > 0 && percentile <= 100)) {
                 throw new IllegalArgumentException("percentile must be in (0, 100], got " + percentile);
+            }
+        }
+    }
+
+    /**
+     * PNG overlays of InlierQ's inlier posterior: for each tensor in {@code tensors} (empty: the first, middle
+     * and last quantized activation whose split did not fall back), on the first {@code images} calibration
+     * images, written to {@code dir} as {@code <tensor>_<image>.png}.
+     */
+    public record SaliencyOutput(Path dir, List<String> tensors, int images) {
+        public SaliencyOutput {
+            Objects.requireNonNull(dir, "dir");
+            tensors = List.copyOf(tensors);
+            if (images < 1) {
+                throw new IllegalArgumentException("saliency images must be at least 1, got " + images);
             }
         }
     }
@@ -304,6 +322,9 @@ public final class Quantization {
                         enc.putAll(Calibrator.activations(floatEngine, plan, batches, RangeEstimation.MSE,
                                 (tensor, value, first) -> InlierQ.inlierValues(splits, tensor, value, first)));
                     }
+                    if (o.saliency() != null) {
+                        writeOverlays(o.saliency(), splits, plan, samples, calib, o.spec());
+                    }
                     for (InlierQ.Split sp : splits.values()) {
                         boolean act = plan.point(sp.tensor()) != null;
                         inliers.add(new InlierReport(sp.tensor(), sp.fit(), act ? range(before.get(sp.tensor())) : null,
@@ -332,6 +353,52 @@ public final class Quantization {
         }
         try (ReconstructionLoss l = loss) {
             return new Reconstructed(Reconstruction.run(g, plan, enc, units, samples, l, ro, listener), inliers);
+        }
+    }
+
+    /** Writes the posterior overlays {@link SaliencyOutput} asks for. */
+    static void writeOverlays(SaliencyOutput out, Map<String, InlierQ.Split> splits, QuantPlan plan, FloatTensor samples,
+            CalibrationSet calib, DetectorSpec spec) {
+        List<String> tensors = new ArrayList<>(out.tensors());
+        for (String t : tensors) {
+            InlierQ.Split sp = splits.get(t);
+            if (sp == null || sp.volumeShape().length != 3) {
+                throw new UserError(ExitCode.USAGE, "--saliency-tensors: '" + t + "' is not a quantized 2-D feature map "
+                        + "of this model (see the tensors of --json or --dry-run)");
+            }
+        }
+        if (tensors.isEmpty()) {
+            List<String> candidates = new ArrayList<>();
+            for (QuantPoint p : plan.activations()) {
+                InlierQ.Split sp = splits.get(p.tensor());
+                if (sp != null && !sp.fit().fellBack() && sp.volumeShape().length == 3) {
+                    candidates.add(p.tensor());
+                }
+            }
+            if (!candidates.isEmpty()) {
+                for (int i : new int[] {0, candidates.size() / 2, candidates.size() - 1}) {
+                    if (!tensors.contains(candidates.get(i))) {
+                        tensors.add(candidates.get(i));
+                    }
+                }
+            }
+        }
+        try {
+            Files.createDirectories(out.dir());
+        } catch (java.io.IOException e) {
+            throw new UserError(ExitCode.OUTPUT_CONFLICT, out.dir() + ": cannot create the folder (" + e.getMessage() + ")");
+        }
+        int images = Math.min(out.images(), calib.files().size());
+        for (String t : tensors) {
+            InlierQ.Split sp = splits.get(t);
+            int h = (int) sp.volumeShape()[1];
+            int w = (int) sp.volumeShape()[2];
+            for (int i = 0; i < images; i++) {
+                float[] p = java.util.Arrays.copyOfRange(sp.posterior(), i * h * w, (i + 1) * h * w);
+                String stem = calib.files().get(i).getFileName().toString().replaceFirst("\\.[^.]*$", "");
+                Path file = out.dir().resolve(t.replaceAll("[^A-Za-z0-9_.-]", "_") + "_" + stem + ".png");
+                SaliencyOverlay.write(file, SaliencyOverlay.render(samples.sample(i), spec.input(), p, h, w));
+            }
         }
     }
 

@@ -106,6 +106,17 @@ final class QuantizeCommand implements Callable<Integer> {
             description = "InlierQ: fit the mixture on log or raw saliency. Default: ${DEFAULT-VALUE}.")
     String saliencyScale;
 
+    @Option(names = "--saliency-dir", description = "InlierQ: write PNG overlays of the inlier posterior (red inliers, "
+            + "blue anomalies) on calibration images to this folder.")
+    Path saliencyDir;
+
+    @Option(names = "--saliency-tensors", split = ",",
+            description = "InlierQ: tensors to draw (default: the first, middle and last quantized activation that split).")
+    List<String> saliencyTensors = new ArrayList<>();
+
+    @Option(names = "--saliency-images", defaultValue = "4", description = "InlierQ: calibration images to draw. Default: ${DEFAULT-VALUE}.")
+    int saliencyImages;
+
     @Option(names = "--no-inlier-ranges", description = "InlierQ: initialise activation ranges on all volumes, not inliers only.")
     boolean noInlierRanges;
 
@@ -184,13 +195,17 @@ final class QuantizeCommand implements Callable<Integer> {
         }
         OutputGuard.check(out, model, calib);
         OutputGuard.check(json, model, calib, out);
+        if (saliencyDir != null) {
+            OutputGuard.check(saliencyDir, model, calib, out);
+        }
         Quantization.Method m = parseMethod();
         DetectorSpec ds = DetectorSpecs.resolve(detectorSpec);
         Quantization.Options o;
         try {
             o = new Quantization.Options(model, ds, calib, numCalib, m, percentile, planOptions,
                     parseWeightType(), equalize ? alpha : 0, seed, batch, threads, checkImages, statsImages,
-                    reconstruction(m), topK, parseLoss(), inlier(m));
+                    reconstruction(m), topK, parseLoss(), inlier(m),
+                    saliencyDir == null ? null : new Quantization.SaliencyOutput(saliencyDir, saliencyTensors, saliencyImages));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -47,6 +47,11 @@ public final class FakeQuant {
     /** Fake quantization with the encoding's constant scales; gradient to {@code x} only. */
     public static NDArray fakeQuant(NDArray x, Encoding e) {
         checkFloat(x, "x");
+        if (e.size() == 1) {
+            try (NDArray s = parameterTensor(x.getManager(), e, x.getShape(), false)) {
+                return applyPerTensor(x, e, s);
+            }
+        }
         try (NDArray s = parameterTensor(x.getManager(), e, x.getShape(), false);
                 NDArray z = parameterTensor(x.getManager(), e, x.getShape(), true)) {
             return apply(x, e, s, z);
@@ -64,9 +69,32 @@ public final class FakeQuant {
             throw new IllegalArgumentException("scale: expected shape " + want + " for " + e.spec().granularity()
                     + " of input " + x.getShape() + ", got " + scale.getShape());
         }
+        if (e.size() == 1) {
+            return applyPerTensor(x, e, scale);
+        }
         try (NDArray s = expand(scale, e, x.getShape());
                 NDArray z = parameterTensor(x.getManager(), e, x.getShape(), true)) {
             return apply(x, e, s, z);
+        }
+    }
+
+    /**
+     * The per-tensor case in fewer ops, with the zero point folded into the bounds {@code lo = qmin - z},
+     * {@code hi = qmax - z}: {@code v = clamp(x / s, lo - 1/2, hi + 1/2)}, {@code y = s (v + sg(clamp(round(v),
+     * lo, hi) - v))}. Values are those of {@link #apply}; so are the gradients: 1 to x where
+     * {@code round(x / s)} lies in [lo, hi], else 0; {@code round(v) - v} to s there, else the bound.
+     */
+    private static NDArray applyPerTensor(NDArray x, Encoding e, NDArray s) {
+        float lo = e.qmin() - e.zeroPoint(0);
+        float hi = e.qmax() - e.zeroPoint(0);
+        try (NDArray v0 = x.div(s);
+                NDArray v = v0.clip(lo - 0.5f, hi + 0.5f);
+                NDArray r0 = v.round();
+                NDArray r = r0.clip(lo, hi);
+                NDArray d = r.sub(v);
+                NDArray dd = d.stopGradient();
+                NDArray rs = v.add(dd)) {
+            return rs.mul(s);
         }
     }
 

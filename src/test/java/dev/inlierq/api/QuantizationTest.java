@@ -178,9 +178,12 @@ class QuantizationTest {
     }
 
     /** A reconstruction run with a tiny budget (the recipe end to end, not its accuracy). */
-    static int reconstruct(Path out, Path jsonOut, String method) {
-        return quantize(out, jsonOut, "--method", method, "--w-bits", "4", "--a-bits", "4", "--num-calib", "4",
-                "--recon-batch", "2", "--iters", "2");
+    static int reconstruct(Path out, Path jsonOut, String method, String... extra) {
+        String[] base = {"--method", method, "--w-bits", "4", "--a-bits", "4", "--num-calib", "4",
+            "--recon-batch", "2", "--iters", "2"};
+        String[] all = java.util.Arrays.copyOf(base, base.length + extra.length);
+        System.arraycopy(extra, 0, all, base.length, extra.length);
+        return quantize(out, jsonOut, all);
     }
 
     @Test
@@ -224,5 +227,38 @@ class QuantizationTest {
         for (JsonNode u : units) {
             assertEquals(1, u.get("layers").size(), "AdaRound reconstructs layer by layer");
         }
+    }
+
+    @Test
+    void inlierqRecordsTheMixtureOfEveryQuantizedActivation() throws Exception {
+        Path q = tmp.resolve("inlierq.onnx");
+        Path j = tmp.resolve("inlierq.json");
+        Path overlays = tmp.resolve("saliency");
+        assertEquals(0, reconstruct(q, j, "inlierq", "--saliency-dir", overlays.toString(), "--saliency-images", "2"));
+        try (var files = Files.list(overlays)) {
+            java.util.List<Path> pngs = files.toList();
+            assertTrue(pngs.size() >= 2 && pngs.size() <= 6, pngs.toString());
+            java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(pngs.get(0).toFile());
+            assertEquals(352, img.getWidth(), "drawn at the network input size");
+        }
+        assertTrue(OnnxReader.read(q).metadata().get("inlierq.method").equals("inlierq"));
+        JsonNode inliers = new ObjectMapper().readTree(j.toFile()).get("inliers");
+        assertTrue(inliers.size() > 50, "a split per quantized activation");
+        int split = 0;
+        for (JsonNode t : inliers) {
+            assertEquals(2, t.get("means").size(), t.toString());
+            double f = t.get("inlier_fraction").asDouble();
+            assertTrue(f > 0 && f <= 1, t.toString());
+            if (!t.get("fell_back").asBoolean()) {
+                split++;
+                assertTrue(t.get("means").get(1).asDouble() >= t.get("means").get(0).asDouble(), "inliers have the higher mean");
+            } else {
+                assertTrue(t.get("fallback_reason").asText().length() > 0);
+            }
+            if (t.has("range_all_volumes")) {
+                assertEquals(2, t.get("range_inliers").size());
+            }
+        }
+        assertTrue(split > 0, "at least one tensor splits into inliers and anomalies");
     }
 }
