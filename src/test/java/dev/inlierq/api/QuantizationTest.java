@@ -37,10 +37,15 @@ class QuantizationTest {
     static int quantize(Path out, Path jsonOut, String... extra) {
         String[] base = {"quantize", "--model", Shared.model("fastestdet").toString(), "--spec", "fastestdet",
             "--calib", Shared.trainImages().toString(), "--num-calib", "8", "--check-images", "1", "--stats-images", "1",
-            "--method", "percentile", "--out", out.toString(), "--json", jsonOut.toString()};
-        String[] all = new String[base.length + extra.length];
+            "--out", out.toString(), "--json", jsonOut.toString()};
+        boolean method = java.util.Arrays.asList(extra).contains("--method");
+        String[] all = new String[base.length + extra.length + (method ? 0 : 2)];
         System.arraycopy(base, 0, all, 0, base.length);
         System.arraycopy(extra, 0, all, base.length, extra.length);
+        if (!method) {
+            all[all.length - 2] = "--method";
+            all[all.length - 1] = "percentile";
+        }
         return Main.execute(all);
     }
 
@@ -179,7 +184,7 @@ class QuantizationTest {
 
     /** A reconstruction run with a tiny budget (the recipe end to end, not its accuracy). */
     static int reconstruct(Path out, Path jsonOut, String method, String... extra) {
-        String[] base = {"--method", method, "--w-bits", "4", "--a-bits", "4", "--num-calib", "4",
+        String[] base = {"--method", method, "--w-bits", "4", "--a-bits", "4",
             "--recon-batch", "2", "--iters", "2"};
         String[] all = java.util.Arrays.copyOf(base, base.length + extra.length);
         System.arraycopy(extra, 0, all, base.length, extra.length);
@@ -222,7 +227,7 @@ class QuantizationTest {
         assertTrue(OnnxReader.read(q).metadata().get("inlierq.reconstruction").startsWith("unit=block"));
         Path ada = tmp.resolve("adaround.onnx");
         assertEquals(0, quantize(ada, tmp.resolve("adaround.json"), "--method", "adaround", "--w-bits", "4",
-                "--num-calib", "2", "--recon-batch", "2", "--iters", "1", "--exclude-regex", "(?!Conv_[0-9]$).*"));
+                "--recon-batch", "2", "--iters", "1", "--exclude-regex", "(?!Conv_[0-9]$).*"));
         JsonNode units = new ObjectMapper().readTree(tmp.resolve("adaround.json").toFile()).get("reconstruction").get("units");
         for (JsonNode u : units) {
             assertEquals(1, u.get("layers").size(), "AdaRound reconstructs layer by layer");
