@@ -154,6 +154,15 @@ public final class InlierQ {
         for (int i = 2; i < shape.length; i++) {
             volumes *= (int) shape[i];
         }
+        long splitVolumes = 1;
+        for (int i = 1; i < s.volumeShape().length; i++) {
+            splitVolumes *= s.volumeShape()[i];
+        }
+        if (splitVolumes != volumes || firstSample + n > s.volumeShape()[0]) {
+            throw new IllegalStateException(tensor + ": a batch of shape " + java.util.Arrays.toString(shape)
+                    + " at sample " + firstSample + " does not match the split's volumes "
+                    + java.util.Arrays.toString(s.volumeShape()));
+        }
         float[] x = batch.data();
         int kept = 0;
         for (int b = 0; b < n; b++) {

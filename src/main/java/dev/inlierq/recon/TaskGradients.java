@@ -23,7 +23,8 @@ import java.util.function.IntConsumer;
  *   <li>raw {@code g = dL/dx} per element (BRECQ's Fisher weights, {@link FisherWeights}), kept whole;
  *   <li>volume saliency (InlierQ, docs/inlierq.md step 2): {@code s(n, v) = sum_c |dL/dx[n, c, v]|}, the L1
  *       norm over the channel axis 1 of every other position v (a pixel of a 2-D map, a voxel of a 3-D one),
- *       reduced on the fly so only {@code N x V} numbers are kept per tensor.
+ *       reduced on the fly so only {@code N x V} numbers are kept per tensor. Tensors whose axis 0 is not the
+ *       batch axis (data movement such as a channel shuffle's reshape) have no volumes and get no saliency.
  * </ul>
  */
 public final class TaskGradients {
@@ -54,8 +55,9 @@ public final class TaskGradients {
                     copy.attach(store);
                     parts.computeIfAbsent(name, k -> new ArrayList<>()).add(copy);
                 }
-                if (saliencyTensors.contains(name)) {
-                    long[] s = g.getShape().getShape();
+                long[] s = g.getShape().getShape();
+                // a tensor whose axis 0 is not the batch (e.g. a channel shuffle's [2, N C / 2, H W]) has no volumes
+                if (saliencyTensors.contains(name) && s.length > 0 && s[0] == b.shape()[0]) {
                     float[] v;
                     if (s.length < 2) {
                         try (NDArray a = g.abs()) {
