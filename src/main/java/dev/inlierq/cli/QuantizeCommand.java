@@ -132,8 +132,9 @@ final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--no-first-last-8bit", description = "Quantize the first and last layers at --w-bits/--a-bits too.")
     boolean noFirstLast;
 
-    @Option(names = "--placement", defaultValue = "all",
-            description = "all (every activation between quantized layers) or inputs (layer inputs only). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--placement",
+            description = "all (every activation between quantized layers) or inputs (layer inputs only). Default: "
+                    + "all for the classic calibrators, inputs for reconstruction methods (the setting of their papers).")
     String placement;
 
     @Option(names = "--weight-type", defaultValue = "auto",
@@ -432,7 +433,8 @@ final class QuantizeCommand implements Callable<Integer> {
     }
 
     private PlanOptions planOptions() {
-        Placement p = switch (placement.toLowerCase(Locale.ROOT)) {
+        String chosen = placement != null ? placement : parseMethod().reconstructs() ? "inputs" : "all";
+        Placement p = switch (chosen.toLowerCase(Locale.ROOT)) {
             case "all" -> Placement.ALL_ACTIVATIONS;
             case "inputs" -> Placement.LAYER_INPUTS;
             default -> throw new CommandLine.ParameterException(spec.commandLine(), "unknown placement '" + placement
