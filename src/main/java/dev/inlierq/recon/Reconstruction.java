@@ -98,7 +98,7 @@ public final class Reconstruction {
             }
         }
 
-        public static final int DEFAULT_ITERATIONS = 200;
+        public static final int DEFAULT_ITERATIONS = 50;
         public static final int DEFAULT_BATCH = 8;
         public static final int DEFAULT_BLOCK_SIZE = 4;
         /**
