@@ -276,17 +276,7 @@ public final class Reconstruction {
                 }
             }
         }
-        Map<String, NDArray> out = new LinkedHashMap<>();
-        for (var e : parts.entrySet()) {
-            List<NDArray> l = e.getValue();
-            NDArray all = l.size() == 1 ? l.get(0) : NDArrays.concat(new NDList(l), 0);
-            if (l.size() > 1) {
-                l.forEach(NDArray::close);
-            }
-            all.attach(store);
-            out.put(e.getKey(), all);
-        }
-        return out;
+        return TaskGradients.concat(parts, store);
     }
 
     /** Adam over the unit's rounding variables and step sizes; returns the first and last reconstruction loss. */

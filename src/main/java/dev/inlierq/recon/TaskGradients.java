@@ -78,16 +78,7 @@ public final class TaskGradients {
             done += (int) b.shape()[0];
             progress.accept(done);
         }
-        Map<String, NDArray> raw = new LinkedHashMap<>();
-        for (var e : parts.entrySet()) {
-            List<NDArray> l = e.getValue();
-            NDArray all = l.size() == 1 ? l.get(0) : NDArrays.concat(new NDList(l), 0);
-            if (l.size() > 1) {
-                l.forEach(NDArray::close);
-            }
-            all.attach(store);
-            raw.put(e.getKey(), all);
-        }
+        Map<String, NDArray> raw = concat(parts, store);
         Map<String, float[]> saliency = new LinkedHashMap<>();
         for (var e : sal.entrySet()) {
             int total = 0;
@@ -103,6 +94,21 @@ public final class TaskGradients {
             saliency.put(e.getKey(), all);
         }
         return new Result(raw, saliency, shapes);
+    }
+
+    /** Each list of per-batch arrays concatenated along axis 0 (the parts closed), owned by {@code store}. */
+    static Map<String, NDArray> concat(Map<String, List<NDArray>> parts, NDManager store) {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        for (var e : parts.entrySet()) {
+            List<NDArray> l = e.getValue();
+            NDArray all = l.size() == 1 ? l.get(0) : NDArrays.concat(new NDList(l), 0);
+            if (l.size() > 1) {
+                l.forEach(NDArray::close);
+            }
+            all.attach(store);
+            out.put(e.getKey(), all);
+        }
+        return out;
     }
 
     /** The shape without the channel axis 1 ({@code [N]} for a rank-1 or rank-2 tensor). */

@@ -105,6 +105,33 @@ class CliErrorsTest {
     }
 
     @Test
+    void badReconstructionAndInlierSettingsAreUsageErrors() {
+        String[] base = {"quantize", "--model", Shared.model("fastestdet").toString(), "--spec", "fastestdet",
+            "--calib", tmp.toString(), "--out", tmp.resolve("q.onnx").toString()};
+        String[][] cases = {
+            {"--method", "brecq", "--unit", "stage"},
+            {"--method", "qdrop", "--drop-prob", "1.5"},
+            {"--method", "inlierq", "--tau", "1.5"},
+            {"--method", "inlierq", "--weighting", "fuzzy"},
+            {"--method", "inlierq", "--saliency-scale", "sqrt"},
+            {"--method", "brecq", "--loss", "l1"},
+            {"--method", "brecq", "--iters", "-3"},
+            {"--method", "bogus"},
+        };
+        String[] expect = {"unknown unit 'stage'", "drop probability", "tau", "unknown weighting 'fuzzy'",
+            "unknown saliency scale 'sqrt'", "unknown loss 'l1'", "iterations", "unknown method 'bogus'"};
+        for (int i = 0; i < cases.length; i++) {
+            String[] args = java.util.Arrays.copyOf(base, base.length + cases[i].length);
+            System.arraycopy(cases[i], 0, args, base.length, cases[i].length);
+            Run r = run(args);
+            assertEquals(ExitCode.USAGE.code(), r.code(), String.join(" ", cases[i]) + ": " + r.err());
+            assertTrue(r.err().contains(expect[i]), String.join(" ", cases[i]) + ": " + r.err());
+            assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+        }
+        assertFalse(java.nio.file.Files.exists(tmp.resolve("q.onnx")));
+    }
+
+    @Test
     void unknownEngineIsAUsageError() {
         Run r = run("bench", "--model", "x.onnx", "--engine", "tensorrt");
         assertEquals(ExitCode.USAGE.code(), r.code());
