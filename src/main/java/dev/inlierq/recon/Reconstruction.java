@@ -5,8 +5,6 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import dev.inlierq.engine.DjlRuntime;
 import dev.inlierq.engine.FakeQuant;
 import dev.inlierq.engine.GraphExecutor;
@@ -285,8 +283,8 @@ public final class Reconstruction {
         if (o.iterations() == 0 || (st.roundingVars.isEmpty() && st.scales.isEmpty())) {
             return new double[] {Double.NaN, Double.NaN};
         }
-        Optimizer roundingAdam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(o.lrRounding())).build();
-        Optimizer scaleAdam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(o.lrScale())).build();
+        Adam roundingAdam = new Adam(o.lrRounding());
+        Adam scaleAdam = new Adam(o.lrScale());
         Random rng = new Random(o.seed() * 1_000_003L + st.unit.index());
         int[] order = new int[n];
         int pos = n;
@@ -370,6 +368,41 @@ public final class Reconstruction {
         try (NDArray u = quantized.getManager().randomUniform(0f, 1f, quantized.getShape());
                 NDArray keepFloat = u.lt(p)) {
             return NDArrays.where(keepFloat, floatValue, quantized);
+        }
+    }
+
+    /**
+     * Adam (Kingma and Ba, ICLR 2015) with the default betas (0.9, 0.999) and epsilon 1e-8, written with plain
+     * tensor ops so every step is reproducible: {@code m = b1 m + (1 - b1) g}, {@code v = b2 v + (1 - b2) g^2},
+     * {@code p -= lr (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)}. State lives with the parameter.
+     */
+    static final class Adam {
+        private static final float B1 = 0.9f;
+        private static final float B2 = 0.999f;
+        private static final float EPS = 1e-8f;
+        private final float lr;
+        private final Map<String, NDArray[]> state = new HashMap<>();
+        private final Map<String, Integer> steps = new HashMap<>();
+
+        Adam(float lr) {
+            this.lr = lr;
+        }
+
+        void update(String id, NDArray p, NDArray g) {
+            NDArray[] mv = state.computeIfAbsent(id, k -> new NDArray[] {p.zerosLike(), p.zerosLike()});
+            int t = steps.merge(id, 1, Integer::sum);
+            try (NDArray g1 = g.mul(1 - B1)) {
+                mv[0].muli(B1).addi(g1);
+            }
+            try (NDArray g2 = g.square()) {
+                mv[1].muli(B2).addi(g2.muli(1 - B2));
+            }
+            float c1 = (float) (1 - Math.pow(B1, t));
+            float c2 = (float) (1 - Math.pow(B2, t));
+            try (NDArray mh = mv[0].div(c1); NDArray vh = mv[1].div(c2); NDArray den = vh.sqrt();
+                    NDArray den2 = den.add(EPS); NDArray step = mh.div(den2)) {
+                p.subi(step.muli(lr));
+            }
         }
     }
 
@@ -541,7 +574,7 @@ public final class Reconstruction {
         }
 
         /** Adam steps from the leaves' gradients, then drops the leaves. */
-        void step(Optimizer roundingAdam, Optimizer scaleAdam) {
+        void step(Adam roundingAdam, Adam scaleAdam) {
             for (var e : roundingVars.entrySet()) {
                 update(roundingAdam, "v:" + e.getKey(), e.getValue(), leaves.get(e.getKey()));
             }
@@ -560,7 +593,7 @@ public final class Reconstruction {
         }
 
         /** One Adam step of {@code p} with the gradient its leaf received (skipped if not finite). */
-        private static void update(Optimizer adam, String id, NDArray p, NDArray leaf) {
+        private static void update(Adam adam, String id, NDArray p, NDArray leaf) {
             try (NDArray g = leaf.getGradient()) {
                 boolean finite;
                 try (NDArray bad = g.isNaN(); NDArray inf = g.isInfinite(); NDArray any = bad.logicalOr(inf);

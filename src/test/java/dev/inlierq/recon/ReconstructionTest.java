@@ -132,6 +132,10 @@ class ReconstructionTest {
 
     /** Initial encodings: MSE ranges on the data, MSE per-channel weight scales. */
     static Map<String, Encoding> initial() {
+        return initial(plan);
+    }
+
+    static Map<String, Encoding> initial(QuantPlan plan) {
         Map<String, Encoding> enc = new HashMap<>();
         try (GraphExecutor ex = new GraphExecutor(g)) {
             enc.putAll(Calibrator.activations(ex, plan, List.of(data), RangeEstimation.MSE));
@@ -141,14 +145,22 @@ class ReconstructionTest {
     }
 
     static Reconstruction.Result reconstruct(Units.Kind kind, float drop, int iterations, long seed) {
+        return reconstruct(plan, kind, drop, iterations, seed);
+    }
+
+    static Reconstruction.Result reconstruct(QuantPlan plan, Units.Kind kind, float drop, int iterations, long seed) {
         Reconstruction.Options o = Reconstruction.Options.defaults(kind, drop, seed).withIterations(iterations)
                 .withBlockSize(2);
-        return Reconstruction.run(g, plan, initial(), Units.find(g, plan, kind, 2), data, ReconstructionLoss.mse(), o,
+        return Reconstruction.run(g, plan, initial(plan), Units.find(g, plan, kind, 2), data, ReconstructionLoss.mse(), o,
                 (u, n, i) -> { });
     }
 
-    /** Output MSE of the quantized model (weights and activations as deployed) against float, over the data. */
     static double outputError(Reconstruction.Result r) {
+        return outputError(plan, r);
+    }
+
+    /** Output MSE of the quantized model (weights and activations as deployed) against float, over the data. */
+    static double outputError(QuantPlan plan, Reconstruction.Result r) {
         Graph qg = Calibrator.withQuantizedWeights(r.graph(), plan, r.encodings());
         Map<String, Encoding> acts = new HashMap<>();
         for (QuantPoint p : plan.activations()) {
@@ -182,14 +194,21 @@ class ReconstructionTest {
 
     @Test
     void learnedRoundingBeatsNearestRounding() {
-        double nearest = outputError(reconstruct(Units.Kind.BLOCK, 0f, 0, 0));
-        Reconstruction.Result learned = reconstruct(Units.Kind.BLOCK, 0f, 300, 0);
-        double brecq = outputError(learned);
-        assertTrue(brecq < 0.8 * nearest, "BRECQ-style reconstruction: output MSE " + brecq + " vs nearest " + nearest);
-        double adaround = outputError(reconstruct(Units.Kind.LAYER, 0f, 300, 0));
-        assertTrue(adaround < 0.9 * nearest, "layer-wise AdaRound: output MSE " + adaround + " vs nearest " + nearest);
+        // W4A8: the rounding of 4-bit weights dominates the error, what AdaRound and BRECQ learn
+        QuantPlan w4a8 = Planner.plan(g, PlanOptions.builder().weightBits(4).activationBits(8).firstLastAt8Bit(false).build());
+        double nearest = outputError(w4a8, reconstruct(w4a8, Units.Kind.BLOCK, 0f, 0, 0));
+        Reconstruction.Result learned = reconstruct(w4a8, Units.Kind.BLOCK, 0f, 300, 0);
+        double brecq = outputError(w4a8, learned);
+        double adaround = outputError(w4a8, reconstruct(w4a8, Units.Kind.LAYER, 0f, 300, 0));
+        String msg = "output MSE: nearest " + nearest + ", block " + brecq + ", layer " + adaround;
+        assertTrue(brecq < 0.7 * nearest, msg);
+        assertTrue(adaround < 0.8 * nearest, msg);
         double flipped = learned.units().stream().mapToDouble(Reconstruction.UnitReport::flippedFraction).max().orElse(0);
         assertTrue(flipped > 0, "some roundings moved away from nearest");
+        // W4A4: 4-bit activations limit what rounding can recover, but the learned model is still better
+        double nearest4 = outputError(reconstruct(Units.Kind.BLOCK, 0f, 0, 0));
+        double brecq4 = outputError(reconstruct(Units.Kind.BLOCK, 0f, 300, 0));
+        assertTrue(brecq4 < 0.9 * nearest4, "W4A4 output MSE: nearest " + nearest4 + ", block " + brecq4);
     }
 
     @Test
