@@ -178,21 +178,6 @@ class ReconstructionTest {
     }
 
     @Test
-    void sweep() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("SWEEP") != null);
-        for (float drop : new float[] {0f, 0.5f}) {
-            for (int rep = 0; rep < 3; rep++) {
-                Reconstruction.Result r = reconstruct(Units.Kind.BLOCK, drop, 40, 11);
-                StringBuilder sb = new StringBuilder("drop " + drop + ":");
-                for (var u : r.units()) {
-                    sb.append(String.format(" %.9g/%.9g", u.firstLoss(), u.lastLoss()));
-                }
-                System.out.println(sb);
-            }
-        }
-    }
-
-    @Test
     void learnedRoundingBeatsNearestRounding() {
         // W4A8: the rounding of 4-bit weights dominates the error, what AdaRound and BRECQ learn
         QuantPlan w4a8 = Planner.plan(g, PlanOptions.builder().weightBits(4).activationBits(8).firstLastAt8Bit(false).build());
