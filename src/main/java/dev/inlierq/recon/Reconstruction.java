@@ -53,9 +53,10 @@ import java.util.Set;
  *       unit's inputs take, element by element, the float value with probability {@code dropProb} and the
  *       quantized one otherwise, during optimisation only.
  * </ul>
- * Defaults follow the papers where the budget allows (lambda 0.01, beta 20 to 2, warm-up 0.2, Adam,
- * rounding learning rate 1e-3, step-size learning rate 4e-5, drop probability 0.5); the papers run 20,000
- * iterations at batch 32 on a GPU, this CPU tool defaults to a smaller budget ({@link Options#iterations}).
+ * Defaults follow the papers where the budget allows (lambda 0.01, beta 20 to 2, warm-up 0.2, Adam, drop
+ * probability 0.5); the papers run 20,000 iterations at batch 32 on a GPU with learning rates 1e-3 (V) and
+ * 4e-5 (step sizes), this CPU tool defaults to 50 steps of 8 images with both rates ten times higher
+ * ({@link Options#DEFAULT_LR_ROUNDING}, {@link Options#DEFAULT_LR_SCALE}).
  *
  * <p>Deterministic for a seed: batch sampling uses a seeded {@link Random}, the drop masks libtorch's seeded
  * generator.
