@@ -1022,6 +1022,22 @@ final class Kernels {
         };
     }
 
+    /** Constant scale and zero point of a QuantizeLinear/DequantizeLinear node, shaped for its input. */
+    private record QParams(NDArray scale, NDArray zeroPoint, ConstTensor zeroPointConstant) {
+    }
+
+    private static QParams qparams(Node n, Graph g, NDManager m) {
+        int rank = g.shape(n.input(0)).length;
+        int axis = Shapes.axis(n.attrs().getInt("axis", 1), Math.max(rank, 1));
+        ConstTensor sc = g.constant(n.input(1));
+        ConstTensor zpc = n.input(2).isEmpty() ? null : g.constant(n.input(2));
+        if (sc == null || (!n.input(2).isEmpty() && zpc == null)) {
+            throw new IllegalArgumentException(n + ": scale and zero point must be constant");
+        }
+        return new QParams(qparam(m, sc.floats(), rank, axis),
+                qparam(m, zpc == null ? new float[] {0f} : zpc.floats(), rank, axis), zpc);
+    }
+
     /** Scale / zero point shaped to broadcast against x: a scalar, or a vector on {@code axis}. */
     private static NDArray qparam(NDManager m, float[] v, int rank, int axis) {
         if (v.length == 1) {
@@ -1039,16 +1055,10 @@ final class Kernels {
      * is libtorch's round, which rounds half to even like ONNX.
      */
     private static Kernel quantizeLinear(Node n, Graph g, NDManager m) {
-        int rank = g.shape(n.input(0)).length;
-        int axis = Shapes.axis(n.attrs().getInt("axis", 1), Math.max(rank, 1));
-        ConstTensor sc = g.constant(n.input(1));
-        ConstTensor zpc = n.input(2).isEmpty() ? null : g.constant(n.input(2));
-        if (sc == null || (!n.input(2).isEmpty() && zpc == null)) {
-            throw new IllegalArgumentException(n + ": scale and zero point must be constant");
-        }
-        long[] range = codeRange(zpc);
-        NDArray scale = qparam(m, sc.floats(), rank, axis);
-        NDArray zp = qparam(m, zpc == null ? new float[] {0f} : zpc.floats(), rank, axis);
+        QParams p = qparams(n, g, m);
+        long[] range = codeRange(p.zeroPointConstant());
+        NDArray scale = p.scale();
+        NDArray zp = p.zeroPoint();
         return unary(x -> {
             try (NDArray d = x.div(scale); NDArray r = d.round(); NDArray z = r.add(zp)) {
                 return z.clip(range[0], range[1]);
@@ -1058,15 +1068,9 @@ final class Kernels {
 
     /** DequantizeLinear: y = (q - zero_point) * scale, per tensor or per axis. */
     private static Kernel dequantizeLinear(Node n, Graph g, NDManager m) {
-        int rank = g.shape(n.input(0)).length;
-        int axis = Shapes.axis(n.attrs().getInt("axis", 1), Math.max(rank, 1));
-        ConstTensor sc = g.constant(n.input(1));
-        ConstTensor zpc = n.input(2).isEmpty() ? null : g.constant(n.input(2));
-        if (sc == null || (!n.input(2).isEmpty() && zpc == null)) {
-            throw new IllegalArgumentException(n + ": scale and zero point must be constant");
-        }
-        NDArray scale = qparam(m, sc.floats(), rank, axis);
-        NDArray zp = qparam(m, zpc == null ? new float[] {0f} : zpc.floats(), rank, axis);
+        QParams p = qparams(n, g, m);
+        NDArray scale = p.scale();
+        NDArray zp = p.zeroPoint();
         return unary(x -> {
             if (x.getDataType() != DataType.FLOAT32) {
                 try (NDArray f = x.toType(DataType.FLOAT32, true); NDArray c = f.sub(zp)) {

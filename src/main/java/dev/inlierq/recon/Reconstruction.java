@@ -178,7 +178,7 @@ public final class Reconstruction {
         Set<String> learnedGroups = new HashSet<>();
         DjlRuntime.engine().setRandomSeed((int) o.seed());
         try (NDManager store = DjlRuntime.newManager()) {
-            Env env = new Env(store);
+            Env env = new Env();
             NDArray x = DjlRuntime.create(store, samples.data(), new ai.djl.ndarray.types.Shape(samples.shape()));
             String in = g.inputs().get(0).name();
             // the network input is quantized once with its calibrated encoding (not learned)
@@ -225,13 +225,8 @@ public final class Reconstruction {
 
     /** Float and quantized values of the network on the calibration set, keyed by value name. */
     private static final class Env {
-        final NDManager store;
         final Map<String, NDArray> fp = new HashMap<>();
         final Map<String, NDArray> q = new HashMap<>();
-
-        Env(NDManager store) {
-            this.store = store;
-        }
 
         void put(String name, NDArray floatValue, NDArray quantValue) {
             fp.put(name, floatValue);
