@@ -93,6 +93,15 @@ public final class Quantization {
             };
         }
 
+        /**
+         * Whether equalisation is on unless the user says otherwise: for the reconstruction methods. Measured:
+         * W4A4 BRECQ on YOLOX-Nano goes from 0.01 to 1.52 AP with it, QDrop on PicoDet-XS from 0.02 to 1.12
+         * (README); equalising before learned rounding is also AIMET's recommended order (CLE, then AdaRound).
+         */
+        public boolean equalizesByDefault() {
+            return reconstructs();
+        }
+
         /** Whether the reconstruction loss is weighted by the diagonal Fisher (BRECQ). */
         public boolean fisherWeighted() {
             return this == BRECQ || this == INLIERQ;
@@ -102,6 +111,7 @@ public final class Quantization {
     /**
      * @param checkImages calibration images used to compare simulation and ONNX Runtime
      * @param statsImages calibration images used for per-tensor clipping rate and SQNR
+     * @param topKScope   top-K per class (Eq. 7, the default when null) or over all classes together
      * @param fisherLoss  reconstruction loss weighted by the diagonal Fisher of the top-K heatmap loss (null:
      *                    the method's default, on for BRECQ and InlierQ)
      * @param inlier      InlierQ's settings (null: defaults, for the inlierq method)
@@ -109,9 +119,12 @@ public final class Quantization {
      */
     public record Options(Path model, DetectorSpec spec, Path calib, int numCalib, Method method, double percentile,
             PlanOptions plan, WeightType weightType, double equalizeAlpha, long seed, int batch, int threads,
-            int checkImages, int statsImages, Reconstruction.Options reconstruction, int topK, Boolean fisherLoss,
-            InlierQ.Options inlier, SaliencyOutput saliency) {
+            int checkImages, int statsImages, Reconstruction.Options reconstruction, int topK, TopKHeatmapLoss.Scope topKScope,
+            Boolean fisherLoss, InlierQ.Options inlier, SaliencyOutput saliency) {
         public Options {
+            if (topKScope == null) {
+                topKScope = TopKHeatmapLoss.Scope.PER_CLASS;
+            }
             if (method.reconstructs() && reconstruction == null) {
                 reconstruction = method.reconstructionDefaults(seed);
             }
@@ -308,7 +321,7 @@ public final class Quantization {
                 salient.removeIf(v -> g.inputs().stream().anyMatch(i -> i.name().equals(v)));
             }
             int topK = o.inlier() != null ? o.inlier().topK() : o.topK();
-            TopKHeatmapLoss task = new TopKHeatmapLoss(o.spec().decoder().heatmapRecipe(), topK);
+            TopKHeatmapLoss task = new TopKHeatmapLoss(o.spec().decoder().heatmapRecipe(), topK, o.topKScope());
             NDManager keep = DjlRuntime.newManager();
             try {
                 TaskGradients.Result grads = TaskGradients.compute(floatEngine, batches,
@@ -465,9 +478,9 @@ public final class Quantization {
             Reconstruction.Options r = o.reconstruction();
             m.put("inlierq.reconstruction", String.format(java.util.Locale.ROOT,
                     "unit=%s block_size=%d iterations=%d batch=%d lr_rounding=%g lr_scale=%g lambda=%g beta=%g..%g "
-                    + "warmup=%g drop_prob=%g top_k=%d", r.unit().cliName(), r.blockSize(), r.iterations(), r.batch(),
+                    + "warmup=%g drop_prob=%g top_k=%d top_k_scope=%s", r.unit().cliName(), r.blockSize(), r.iterations(), r.batch(),
                     r.lrRounding(), r.lrScale(), r.lambda(), r.betaStart(), r.betaEnd(), r.warmup(), r.dropProb(),
-                    o.topK()));
+                    o.topK(), o.topKScope().name().toLowerCase(java.util.Locale.ROOT)));
         }
         m.put("inlierq.weight_bits", Integer.toString(o.plan().weightBits()));
         m.put("inlierq.activation_bits", Integer.toString(o.plan().activationBits()));

@@ -10,6 +10,7 @@ import dev.inlierq.plan.Placement;
 import dev.inlierq.plan.QuantPlan;
 import dev.inlierq.quant.WeightType;
 import dev.inlierq.inlier.InlierMixture;
+import dev.inlierq.engine.TopKHeatmapLoss;
 import dev.inlierq.inlier.InlierQ;
 import dev.inlierq.recon.Reconstruction;
 import dev.inlierq.recon.Units;
@@ -87,6 +88,10 @@ final class QuantizeCommand implements Callable<Integer> {
             description = "K of the label-free top-K heatmap loss (BRECQ's Fisher, InlierQ). Default: ${DEFAULT-VALUE}.")
     int topK;
 
+    @Option(names = "--topk-scope", defaultValue = "class",
+            description = "Top-K of the heatmap loss per class (Eq. 7) or over all classes together (joint). Default: ${DEFAULT-VALUE}.")
+    String topKScope;
+
     @Option(names = "--loss", description = "Reconstruction loss: mse or fisher (Fisher-weighted with the top-K "
             + "heatmap loss). Default: fisher for brecq and inlierq, mse otherwise.")
     String loss;
@@ -141,8 +146,10 @@ final class QuantizeCommand implements Callable<Integer> {
             description = "int8, uint8 or auto (uint8 on x86 CPUs without VNNI, where ONNX Runtime's int8 kernels saturate). Default: ${DEFAULT-VALUE}.")
     String weightType;
 
-    @Option(names = "--equalize", description = "Equalise activation channels into the next layers' weights (SmoothQuant-style).")
-    boolean equalize;
+    @Option(names = "--equalize", negatable = true,
+            description = "Equalise activation channels into the next layers' weights (SmoothQuant-style); "
+                    + "--no-equalize turns it off. Default: on for reconstruction methods, off for the classic calibrators.")
+    Boolean equalize;
 
     @Option(names = "--alpha", defaultValue = "0.5",
             description = "Equalisation strength for dense layers (0..1; depthwise layers always 1). Default: ${DEFAULT-VALUE}.")
@@ -204,8 +211,8 @@ final class QuantizeCommand implements Callable<Integer> {
         Quantization.Options o;
         try {
             o = new Quantization.Options(model, ds, calib, numCalib, m, percentile, planOptions,
-                    parseWeightType(), equalize ? alpha : 0, seed, batch, threads, checkImages, statsImages,
-                    reconstruction(m), topK, parseLoss(), inlier(m),
+                    parseWeightType(), (equalize != null ? equalize : m.equalizesByDefault()) ? alpha : 0, seed, batch, threads, checkImages, statsImages,
+                    reconstruction(m), topK, parseTopKScope(), parseLoss(), inlier(m),
                     saliencyDir == null ? null : new Quantization.SaliencyOutput(saliencyDir, saliencyTensors, saliencyImages));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
@@ -352,6 +359,15 @@ final class QuantizeCommand implements Callable<Integer> {
             case "fisher" -> true;
             default -> throw new CommandLine.ParameterException(spec.commandLine(), "unknown loss '" + loss
                     + "' (expected mse or fisher)");
+        };
+    }
+
+    private TopKHeatmapLoss.Scope parseTopKScope() {
+        return switch (topKScope.toLowerCase(Locale.ROOT)) {
+            case "class" -> TopKHeatmapLoss.Scope.PER_CLASS;
+            case "joint" -> TopKHeatmapLoss.Scope.JOINT;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(), "unknown top-K scope '" + topKScope
+                    + "' (expected class or joint)");
         };
     }
 
