@@ -23,6 +23,7 @@ import dev.inlierq.plan.QuantPoint;
 import dev.inlierq.plan.Role;
 import dev.inlierq.quant.Encoding;
 import dev.inlierq.quant.RangeEstimation;
+import dev.inlierq.quant.WeightStorage;
 import dev.inlierq.quant.WeightType;
 import dev.inlierq.report.JsonFiles;
 import dev.inlierq.tensor.FloatTensor;
@@ -109,6 +110,8 @@ public final class Quantization {
     }
 
     /**
+     * @param weightStorage how weights of 4 bits or fewer are written: INT8/UINT8 containers or INT4/UINT4
+     *                    tensors (opset 21), see {@link WeightStorage}
      * @param checkImages calibration images used to compare simulation and ONNX Runtime
      * @param statsImages calibration images used for per-tensor clipping rate and SQNR
      * @param topKScope   top-K per class (Eq. 7, the default when null) or over all classes together
@@ -118,9 +121,9 @@ public final class Quantization {
      * @param saliency    where to write InlierQ's posterior overlays (null: nowhere)
      */
     public record Options(Path model, DetectorSpec spec, Path calib, int numCalib, Method method, double percentile,
-            PlanOptions plan, WeightType weightType, double equalizeAlpha, long seed, int batch, int threads,
-            int checkImages, int statsImages, Reconstruction.Options reconstruction, int topK, TopKHeatmapLoss.Scope topKScope,
-            Boolean fisherLoss, InlierQ.Options inlier, SaliencyOutput saliency) {
+            PlanOptions plan, WeightType weightType, WeightStorage weightStorage, double equalizeAlpha, long seed,
+            int batch, int threads, int checkImages, int statsImages, Reconstruction.Options reconstruction, int topK,
+            TopKHeatmapLoss.Scope topKScope, Boolean fisherLoss, InlierQ.Options inlier, SaliencyOutput saliency) {
         public Options {
             if (topKScope == null) {
                 topKScope = TopKHeatmapLoss.Scope.PER_CLASS;
@@ -143,6 +146,7 @@ public final class Quantization {
             Objects.requireNonNull(method, "method");
             Objects.requireNonNull(plan, "plan");
             Objects.requireNonNull(weightType, "weightType");
+            Objects.requireNonNull(weightStorage, "weightStorage");
             if (numCalib < 1 || batch < 1 || threads < 1 || checkImages < 0 || statsImages < 0) {
                 throw new IllegalArgumentException("counts must be positive");
             }
@@ -273,7 +277,7 @@ public final class Quantization {
             Graph qg = Calibrator.withQuantizedWeights(g, plan, enc);
             Map<String, String> provenance = provenance(o, calib);
             provenance.put("inlierq.equalized_activations", Integer.toString(equalized));
-            byte[] bytes = QdqWriter.write(g, plan, enc, provenance).toByteArray();
+            byte[] bytes = QdqWriter.write(g, plan, enc, o.weightStorage(), provenance).toByteArray();
             JsonFiles.writeAtomically(out, bytes);
             List<TensorReport> reports;
             Agreement agreement;
@@ -487,6 +491,7 @@ public final class Quantization {
         m.put("inlierq.first_last_8bit", Boolean.toString(o.plan().firstLastAt8Bit()));
         m.put("inlierq.placement", o.plan().placement().name());
         m.put("inlierq.weight_type", o.weightType().resolve().name());
+        m.put("inlierq.weight_storage", o.weightStorage().cliName());
         m.put("inlierq.equalize_alpha", Double.toString(o.equalizeAlpha()));
         m.put("inlierq.seed", Long.toString(o.seed()));
         m.put("inlierq.spec", o.spec().name());

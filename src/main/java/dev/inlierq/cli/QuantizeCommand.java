@@ -8,9 +8,12 @@ import dev.inlierq.graph.OpType;
 import dev.inlierq.plan.PlanOptions;
 import dev.inlierq.plan.Placement;
 import dev.inlierq.plan.QuantPlan;
+import dev.inlierq.quant.WeightStorage;
 import dev.inlierq.quant.WeightType;
 import dev.inlierq.inlier.InlierMixture;
 import dev.inlierq.engine.TopKHeatmapLoss;
+import dev.inlierq.error.ExitCode;
+import dev.inlierq.error.UserError;
 import dev.inlierq.inlier.InlierQ;
 import dev.inlierq.recon.Reconstruction;
 import dev.inlierq.recon.Units;
@@ -146,6 +149,12 @@ final class QuantizeCommand implements Callable<Integer> {
             description = "int8, uint8 or auto (uint8 on x86 CPUs without VNNI, where ONNX Runtime's int8 kernels saturate). Default: ${DEFAULT-VALUE}.")
     String weightType;
 
+    @Option(names = "--weight-storage", defaultValue = "int8",
+            description = "Storage of weights quantized at 4 bits or fewer: int8 (8-bit containers, which ONNX Runtime "
+                    + "fuses into integer kernels), int4 (packed INT4/UINT4 tensors at opset 21: half the weight bytes, "
+                    + "but run unfused) or auto (int4 where ONNX Runtime runs it). Default: ${DEFAULT-VALUE}.")
+    String weightStorage;
+
     @Option(names = "--equalize", negatable = true,
             description = "Equalise activation channels into the next layers' weights (SmoothQuant-style); "
                     + "--no-equalize turns it off. Default: on for reconstruction methods, off for the classic calibrators.")
@@ -207,11 +216,12 @@ final class QuantizeCommand implements Callable<Integer> {
             OutputGuard.check(saliencyDir, model, calib, out);
         }
         Quantization.Method m = parseMethod();
+        WeightStorage storage = parseWeightStorage();
         DetectorSpec ds = DetectorSpecs.resolve(detectorSpec);
         Quantization.Options o;
         try {
             o = new Quantization.Options(model, ds, calib, numCalib, m, percentile, planOptions,
-                    parseWeightType(), (equalize != null ? equalize : m.equalizesByDefault()) ? alpha : 0, seed, batch, threads, checkImages, statsImages,
+                    parseWeightType(), storage, (equalize != null ? equalize : m.equalizesByDefault()) ? alpha : 0, seed, batch, threads, checkImages, statsImages,
                     reconstruction(m), topK, parseTopKScope(), parseLoss(), inlier(m),
                     saliencyDir == null ? null : new Quantization.SaliencyOutput(saliencyDir, saliencyTensors, saliencyImages));
         } catch (IllegalArgumentException e) {
@@ -435,6 +445,15 @@ final class QuantizeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "unknown weight type '" + weightType
                     + "' (expected int8, uint8 or auto)");
+        }
+    }
+
+    /** A bad value is one line (exit code 2), not picocli's message followed by the whole usage text. */
+    private WeightStorage parseWeightStorage() {
+        try {
+            return WeightStorage.parse(weightStorage);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(ExitCode.USAGE, "--weight-storage: " + e.getMessage());
         }
     }
 

@@ -182,7 +182,10 @@ public final class OnnxReader {
         };
     }
 
-    /** Decodes a TensorProto (raw or typed fields, or external data next to the model file). */
+    /**
+     * Decodes a TensorProto (raw or typed fields, or external data next to the model file). INT4/UINT4 raw data
+     * is unpacked ({@link Int4Packing}) into one value per element.
+     */
     public static ConstTensor tensor(OnnxMl.TensorProto t, Path baseDir) {
         long[] shape = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
         DType type;
@@ -244,6 +247,18 @@ public final class OnnxReader {
                     for (int i = 0; i < n; i++) {
                         byte v = b.get(i);
                         l[i] = type == DType.INT8 ? v : Byte.toUnsignedInt(v);
+                    }
+                    yield ConstTensor.ofLongs(type, shape, l);
+                }
+                case INT4, UINT4 -> {
+                    if (raw.size() != Int4Packing.packedSize(n)) {
+                        throw new UserError(ExitCode.INVALID_MODEL, "tensor '" + t.getName() + "' holds " + raw.size()
+                                + " bytes but " + n + " packed 4-bit values need " + Int4Packing.packedSize(n));
+                    }
+                    int[] q = Int4Packing.unpack(raw.toByteArray(), n, type == DType.INT4);
+                    long[] l = new long[n];
+                    for (int i = 0; i < n; i++) {
+                        l[i] = q[i];
                     }
                     yield ConstTensor.ofLongs(type, shape, l);
                 }

@@ -25,6 +25,12 @@ public final class OnnxWriter {
     /** IR version written (ONNX 1.9 era, accepted by ONNX Runtime for opsets 7 to 21). */
     static final long IR_VERSION = 8;
 
+    /**
+     * IR version of models that hold INT4/UINT4 tensors: the 4-bit types were added in IR version 10
+     * ({@code IR_VERSION_2024_3_25}, ONNX 1.16, together with opset 21).
+     */
+    static final long IR_VERSION_INT4 = 10;
+
     private OnnxWriter() {
     }
 
@@ -67,7 +73,8 @@ public final class OnnxWriter {
         for (ValueInfo out : g.outputs()) {
             gb.addOutput(valueInfo(out.name(), out.type(), null));
         }
-        OnnxMl.ModelProto.Builder mb = OnnxMl.ModelProto.newBuilder().setIrVersion(IR_VERSION)
+        OnnxMl.ModelProto.Builder mb = OnnxMl.ModelProto.newBuilder()
+                .setIrVersion(g.opset() >= 21 ? IR_VERSION_INT4 : IR_VERSION)
                 .setProducerName("inlierq").setGraph(gb)
                 .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(g.opset()));
         for (var e : g.metadata().entrySet()) {
@@ -89,7 +96,7 @@ public final class OnnxWriter {
                 .setType(OnnxMl.TypeProto.newBuilder().setTensorType(tt)).build();
     }
 
-    /** Encodes a constant as raw little-endian data of its element type. */
+    /** Encodes a constant as raw little-endian data of its element type (4-bit types packed, {@link Int4Packing}). */
     public static OnnxMl.TensorProto tensor(String name, ConstTensor c) {
         OnnxMl.TensorProto.Builder b = OnnxMl.TensorProto.newBuilder().setName(name);
         for (long d : c.shape()) {
@@ -126,6 +133,13 @@ public final class OnnxWriter {
                     for (long v : l) {
                         buf.put((byte) v);
                     }
+                }
+                case INT4, UINT4 -> {
+                    int[] q = new int[l.length];
+                    for (int i = 0; i < q.length; i++) {
+                        q[i] = Math.toIntExact(l[i]);
+                    }
+                    buf = ByteBuffer.wrap(Int4Packing.pack(q, type == DType.INT4));
                 }
                 default -> throw new IllegalArgumentException("cannot write " + type);
             }

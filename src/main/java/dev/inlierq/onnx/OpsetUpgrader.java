@@ -10,8 +10,15 @@ import java.util.List;
  * Rewrites a graph written at an older opset so that it means the same at a newer one (13 or later), as
  * needed to add per-channel DequantizeLinear (opset 13) or INT4 tensors (opset 21): attributes that became
  * inputs (Split {@code split}, Squeeze/Unsqueeze {@code axes}, ReduceSum {@code axes} at 13, ReduceMean /
- * ReduceMax {@code axes} at 18), Softmax's pre-13 "flatten to 2-D" semantics (made explicit with Reshape
- * nodes when the axis is not the last), and Upsample (removed after opset 9) as Resize.
+ * ReduceMax {@code axes} at 18), Split-18's {@code num_outputs} (required when no sizes are given),
+ * Softmax's pre-13 "flatten to 2-D" semantics (made explicit with Reshape nodes when the axis is not the
+ * last), and Upsample (removed after opset 9) as Resize.
+ *
+ * <p>The other operators of the supported set keep their meaning from opset 11 to 21 (later versions add
+ * types, or optional attributes and inputs whose defaults are the old behaviour: Pad-18 {@code axes},
+ * Resize-18 {@code antialias}/{@code axes}, AveragePool-19 {@code dilations}, Reshape-14 {@code allowzero}).
+ * Not rewritten: Resize's {@code tf_half_pixel_for_nn} coordinate mode, which later versions no longer list
+ * (none of the models here uses it).
  */
 final class OpsetUpgrader {
     private OpsetUpgrader() {
@@ -33,8 +40,16 @@ final class OpsetUpgrader {
             };
             if (axesToInput) {
                 moveIntsAttrToInput(gb, b, "axes", n.getName() + "__axes", 1);
-            } else if (op.equals("Split") && from < 13 && to >= 13) {
-                moveIntsAttrToInput(gb, b, "split", n.getName() + "__split", 1);
+            } else if (op.equals("Split")) {
+                if (from < 13 && to >= 13) {
+                    moveIntsAttrToInput(gb, b, "split", n.getName() + "__split", 1);
+                }
+                boolean sizesGiven = b.getInputCount() > 1 && !b.getInput(1).isEmpty();
+                if (from < 18 && to >= 18 && !sizesGiven) {
+                    // Split-18 needs either the sizes or num_outputs; before, no sizes meant equal parts, one per
+                    // output (which had to divide the axis evenly, so the two agree)
+                    setIntAttr(b, "num_outputs", b.getOutputCount());
+                }
             } else if (op.equals("Softmax") && from < 13 && to >= 13) {
                 long[] shape = g.shape(n.getInput(0));
                 int rank = shape.length;

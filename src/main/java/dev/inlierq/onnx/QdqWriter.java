@@ -11,6 +11,7 @@ import dev.inlierq.plan.QuantPlan;
 import dev.inlierq.plan.QuantPoint;
 import dev.inlierq.plan.Role;
 import dev.inlierq.quant.Encoding;
+import dev.inlierq.quant.WeightStorage;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -28,22 +29,30 @@ import java.util.Set;
  * <ul>
  *   <li>activations: Q/DQ pairs right after the producing node, consumers read the DQ output; sub-8-bit
  *       activations live in 8-bit containers, clamped to their grid by a Clip in front of the Q node;</li>
- *   <li>weights: stored as integer initializers (INT8 container, 4-bit codes in [-8, 7]) with a
- *       per-channel DequantizeLinear (axis = output channel);</li>
+ *   <li>weights: stored as integer initializers with a per-channel DequantizeLinear (axis = output
+ *       channel): in INT8/UINT8 containers (4-bit codes in [-8, 7] or [0, 15]), or, for weights of at most
+ *       4 bits when {@link WeightStorage} says so, as INT4/UINT4 tensors packed two codes per byte
+ *       ({@link Int4Packing}) with zero points of the same 4-bit type;</li>
  *   <li>biases: INT32 with scale s_in * s_w[c] and zero point 0, the form runtimes expect;</li>
  *   <li>provenance (tool version, method, bits, seed, calibration hashes) in {@code metadata_props}.</li>
  * </ul>
- * The opset is raised to 13 when lower (per-channel DequantizeLinear needs it), with the graph rewritten to
- * mean the same ({@link OpsetUpgrader}). Output is deterministic: the same inputs give the same bytes.
+ * The opset is raised to 13 when lower (per-channel DequantizeLinear needs it), or to 21 with IR version 10
+ * when a weight is stored as INT4 (the first DequantizeLinear and IR to know 4-bit types), with the graph
+ * rewritten to mean the same ({@link OpsetUpgrader}). Output is deterministic: the same inputs give the same
+ * bytes.
  */
 public final class QdqWriter {
     /** Opset written at least (per-axis DequantizeLinear). */
     public static final int MIN_QDQ_OPSET = 13;
+    /** Opset written when a weight is stored as INT4/UINT4 (DequantizeLinear-21 is the first to take them). */
+    public static final int INT4_OPSET = 21;
 
     private QdqWriter() {
     }
 
     /**
+     * Every weight in an 8-bit container ({@link WeightStorage#INT8}).
+     *
      * @param g         the prepared float graph the plan was made for
      * @param plan      which tensors are quantized
      * @param encodings encoding of every activation and weight point, by tensor name
@@ -51,21 +60,36 @@ public final class QdqWriter {
      */
     public static OnnxMl.ModelProto write(Graph g, QuantPlan plan, Map<String, Encoding> encodings,
             Map<String, String> metadata) {
-        OnnxMl.ModelProto base = OnnxWriter.toModel(g, 1);
-        int opset = Math.max(MIN_QDQ_OPSET, g.opset());
-        OnnxMl.GraphProto.Builder gb = base.getGraph().toBuilder();
-        OpsetUpgrader.upgrade(gb, g, g.opset(), opset);
+        return write(g, plan, encodings, WeightStorage.INT8, metadata);
+    }
 
+    /**
+     * @param g         the prepared float graph the plan was made for
+     * @param plan      which tensors are quantized
+     * @param encodings encoding of every activation and weight point, by tensor name
+     * @param storage   how weights of 4 bits or fewer are stored ({@link WeightStorage#packs} decides per weight)
+     * @param metadata  provenance entries added to {@code metadata_props}
+     */
+    public static OnnxMl.ModelProto write(Graph g, QuantPlan plan, Map<String, Encoding> encodings,
+            WeightStorage storage, Map<String, String> metadata) {
         Map<String, QuantPoint> acts = new LinkedHashMap<>();
         Map<String, QuantPoint> weightsByLayer = new HashMap<>();
         Map<String, QuantPoint> biasByLayer = new HashMap<>();
+        boolean anyInt4 = false;
         for (QuantPoint p : plan.points()) {
             switch (p.role()) {
                 case ACTIVATION -> acts.put(p.tensor(), p);
-                case WEIGHT -> weightsByLayer.put(p.layer(), p);
+                case WEIGHT -> {
+                    weightsByLayer.put(p.layer(), p);
+                    anyInt4 |= storage.packs(require(encodings, p.tensor()).spec());
+                }
                 case BIAS -> biasByLayer.put(p.layer(), p);
             }
         }
+        OnnxMl.ModelProto base = OnnxWriter.toModel(g, 1);
+        int opset = Math.max(anyInt4 ? INT4_OPSET : MIN_QDQ_OPSET, g.opset());
+        OnnxMl.GraphProto.Builder gb = base.getGraph().toBuilder();
+        OpsetUpgrader.upgrade(gb, g, g.opset(), opset);
         Map<String, String> actInputOfLayer = new HashMap<>();
         for (Node n : g.nodes()) {
             if (weightsByLayer.containsKey(n.name())) {
@@ -100,11 +124,20 @@ public final class QdqWriter {
                 String wz = w.tensor() + "_zero_point";
                 String wdq = w.tensor() + "_dequantized";
                 long[] wshape = wt.shape();
-                newInits.add(bytesTensor(wq, we.spec().container().onnxDataType(), wshape,
-                        we.quantizeToBytes(wt.floats(), wshape)));
                 long[] pshape = we.parameterShape(wshape);
-                newInits.add(OnnxWriter.tensor(ws, ConstTensor.ofFloats(pshape, we.scale())));
-                newInits.add(zeroPoints(wz, we.spec().container().onnxDataType(), pshape, we.zeroPoint()));
+                if (storage.packs(we.spec())) {
+                    // x and x_zero_point of DequantizeLinear-21 must have the same type: both 4-bit, both packed
+                    boolean signed = we.spec().isSigned();
+                    int type = signed ? Int4Packing.INT4 : Int4Packing.UINT4;
+                    newInits.add(bytesTensor(wq, type, wshape, Int4Packing.pack(we.quantize(wt.floats(), wshape), signed)));
+                    newInits.add(OnnxWriter.tensor(ws, ConstTensor.ofFloats(pshape, we.scale())));
+                    newInits.add(bytesTensor(wz, type, pshape, Int4Packing.pack(we.zeroPoint(), signed)));
+                } else {
+                    newInits.add(bytesTensor(wq, we.spec().container().onnxDataType(), wshape,
+                            we.quantizeToBytes(wt.floats(), wshape)));
+                    newInits.add(OnnxWriter.tensor(ws, ConstTensor.ofFloats(pshape, we.scale())));
+                    newInits.add(zeroPoints(wz, we.spec().container().onnxDataType(), pshape, we.zeroPoint()));
+                }
                 gb.addNode(dq(w.tensor() + "_DequantizeLinear", wq, ws, wz, wdq, w.perChannel() ? w.channelAxis() : null));
                 b.setInput(1, wdq);
                 dropInits.add(w.tensor());
@@ -154,7 +187,7 @@ public final class QdqWriter {
         gb.clearInitializer().addAllInitializer(inits);
         OnnxMl.ModelProto.Builder mb = base.toBuilder().setGraph(gb).clearOpsetImport()
                 .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
-                .setIrVersion(opset >= 21 ? 10 : OnnxWriter.IR_VERSION);
+                .setIrVersion(opset >= INT4_OPSET ? OnnxWriter.IR_VERSION_INT4 : OnnxWriter.IR_VERSION);
         mb.clearMetadataProps();
         Map<String, String> meta = new LinkedHashMap<>(g.metadata());
         meta.putAll(metadata);

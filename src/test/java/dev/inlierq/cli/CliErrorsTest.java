@@ -132,6 +132,14 @@ class CliErrorsTest {
     }
 
     @Test
+    void unknownWeightStorageIsOneUsageLine() {
+        Run r = run("quantize", "--model", Shared.model("fastestdet").toString(), "--spec", "fastestdet",
+                "--calib", tmp.toString(), "--out", tmp.resolve("q.onnx").toString(), "--weight-storage", "int3");
+        assertOneLineError(r, ExitCode.USAGE, "unknown weight storage 'int3' (expected int8, int4 or auto)");
+        assertFalse(Files.exists(tmp.resolve("q.onnx")));
+    }
+
+    @Test
     void unknownEngineIsAUsageError() {
         Run r = run("bench", "--model", "x.onnx", "--engine", "tensorrt");
         assertEquals(ExitCode.USAGE.code(), r.code());
