@@ -190,11 +190,12 @@ public final class Quantization {
     }
 
     /**
-     * InlierQ's split of one tensor: the fitted mixture, the inlier fraction at tau, and the activation range
-     * initialised on all volumes and on inliers only ({@code null} when the tensor is not a quantized
-     * activation).
+     * InlierQ's split of one tensor: the fitted mixture, the fraction of volumes in the inlier set (at tau), the
+     * fraction set aside for zero saliency, and the activation range initialised on all volumes and on inliers
+     * only ({@code null} when the tensor is not a quantized activation).
      */
-    public record InlierReport(String tensor, InlierMixture.Fit fit, float[] rangeAll, float[] rangeInliers) {
+    public record InlierReport(String tensor, InlierMixture.Fit fit, double inlierFraction, double zeroSaliencyFraction,
+            float[] rangeAll, float[] rangeInliers) {
     }
 
     /** Progress of a run: calibration images done, then reconstruction (unit, units, iteration). */
@@ -333,7 +334,7 @@ public final class Quantization {
                 Map<String, NDArray> w = FisherWeights.fromGradients(grads.raw());
                 String name = o.fisherLoss() ? "fisher" : "mse";
                 if (o.inlier() != null) {
-                    Map<String, InlierQ.Split> splits = InlierQ.split(grads, o.inlier().mixture());
+                    Map<String, InlierQ.Split> splits = InlierQ.split(grads, o.inlier());
                     Map<String, Encoding> before = new HashMap<>(enc);
                     if (o.inlier().inlierRanges()) {
                         enc.putAll(Calibrator.activations(floatEngine, plan, batches, RangeEstimation.MSE,
@@ -344,8 +345,8 @@ public final class Quantization {
                     }
                     for (InlierQ.Split sp : splits.values()) {
                         boolean act = plan.point(sp.tensor()) != null;
-                        inliers.add(new InlierReport(sp.tensor(), sp.fit(), act ? range(before.get(sp.tensor())) : null,
-                                act ? range(enc.get(sp.tensor())) : null));
+                        inliers.add(new InlierReport(sp.tensor(), sp.fit(), sp.inlierFraction(), sp.zeroFraction(),
+                                act ? range(before.get(sp.tensor())) : null, act ? range(enc.get(sp.tensor())) : null));
                     }
                     if (!o.fisherLoss()) {
                         // inlier restriction of the plain squared error: multipliers on unit weights of 1
@@ -388,7 +389,7 @@ public final class Quantization {
             List<String> candidates = new ArrayList<>();
             for (QuantPoint p : plan.activations()) {
                 InlierQ.Split sp = splits.get(p.tensor());
-                if (sp != null && !sp.fit().fellBack() && sp.volumeShape().length == 3) {
+                if (sp != null && !sp.allInliers() && sp.volumeShape().length == 3) {
                     candidates.add(p.tensor());
                 }
             }

@@ -125,6 +125,10 @@ final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--saliency-images", defaultValue = "4", description = "InlierQ: calibration images to draw. Default: ${DEFAULT-VALUE}.")
     int saliencyImages;
 
+    @Option(names = "--fit-zero-saliency", description = "InlierQ: fit the mixture on all volumes, also those with "
+            + "exactly zero saliency (by default they are anomalies and the mixture is fitted to the others).")
+    boolean fitZeroSaliency;
+
     @Option(names = "--no-inlier-ranges", description = "InlierQ: initialise activation ranges on all volumes, not inliers only.")
     boolean noInlierRanges;
 
@@ -304,7 +308,8 @@ final class QuantizeCommand implements Callable<Integer> {
                 e.put("scale", f.options().scale().name().toLowerCase(Locale.ROOT));
                 e.put("iterations", f.iterations());
                 e.put("converged", f.converged());
-                e.put("inlier_fraction", f.inlierFraction());
+                e.put("inlier_fraction", ir.inlierFraction());
+                e.put("zero_saliency_fraction", ir.zeroSaliencyFraction());
                 e.put("volumes", f.count());
                 e.put("fell_back", f.fellBack());
                 if (f.fellBack()) {
@@ -402,7 +407,7 @@ final class QuantizeCommand implements Callable<Integer> {
         }
         try {
             InlierMixture.Options mix = InlierMixture.Options.defaults().withScale(sc).withTau(tau);
-            return new InlierQ.Options(topK, mix, w, lambdaAnomaly, !noInlierRanges);
+            return new InlierQ.Options(topK, mix, w, lambdaAnomaly, !noInlierRanges, !fitZeroSaliency);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

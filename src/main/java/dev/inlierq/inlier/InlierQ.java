@@ -25,8 +25,9 @@ import java.util.Objects;
  *   <li>inlier-only range initialisation: activation ranges fitted on inlier volumes only
  *       ({@link #inlierValues}, fed to the calibrator).
  * </ol>
- * A tensor whose mixture fell back (no two populations, or an inlier set under 1% or over 99%) counts every
- * volume as an inlier: its objective is BRECQ's.
+ * Volumes with exactly zero saliency are anomalies (see {@link #split(String, float[], long[], Options)}). A
+ * tensor whose mixture fell back (no two populations, or an inlier set under 1% or over 99%) counts every other
+ * volume as an inlier; with no zero-saliency volumes its objective is BRECQ's.
  */
 public final class InlierQ {
     private InlierQ() {
@@ -50,9 +51,12 @@ public final class InlierQ {
      * @param weighting     hard or soft (default hard)
      * @param lambdaAnomaly weight of anomalies in the hard objective (default 0)
      * @param inlierRanges  initialise activation ranges on inlier volumes only (default true)
+     * @param zeroSaliencyAnomalies volumes with exactly zero saliency are anomalies and the mixture is fitted to
+     *                      the others (default true, our choice; false fits all scores, docs/inlierq.md literally);
+     *                      see {@link InlierQ#split(String, float[], long[], Options)}
      */
     public record Options(int topK, InlierMixture.Options mixture, Weighting weighting, double lambdaAnomaly,
-            boolean inlierRanges) {
+            boolean inlierRanges, boolean zeroSaliencyAnomalies) {
         public Options {
             Objects.requireNonNull(mixture, "mixture");
             Objects.requireNonNull(weighting, "weighting");
@@ -65,47 +69,96 @@ public final class InlierQ {
         }
 
         public static Options defaults() {
-            return new Options(100, InlierMixture.Options.defaults(), Weighting.HARD, 0, true);
+            return new Options(100, InlierMixture.Options.defaults(), Weighting.HARD, 0, true, true);
         }
     }
 
     /**
      * The split of one tensor's volumes.
      *
-     * @param volumeShape {@code [N, spatial...]}
-     * @param posterior   {@code P(I | s)} per volume, sample-major (1 everywhere when the fit fell back)
+     * @param fit          the mixture, fitted on the volumes with non-zero saliency when zero-saliency volumes
+     *                     were set aside ({@code zeroFraction > 0}), else on all volumes
+     * @param volumeShape  {@code [N, spatial...]}
+     * @param posterior    {@code P(I | s)} per volume, sample-major: 0 for a volume set aside with zero saliency,
+     *                     1 for every other volume when the fit fell back
+     * @param zeroFraction fraction of volumes set aside as anomalies because their saliency is exactly 0
      */
-    public record Split(String tensor, InlierMixture.Fit fit, long[] volumeShape, float[] posterior) {
-        /** Whether volume {@code index} is an inlier (always, when the fit fell back). */
+    public record Split(String tensor, InlierMixture.Fit fit, long[] volumeShape, float[] posterior,
+            double zeroFraction) {
+        /** Whether volume {@code index} is an inlier. */
         public boolean inlier(int index) {
-            return fit.fellBack() || posterior[index] >= fit.options().tau();
+            return posterior[index] >= fit.options().tau();
         }
 
-        /** Per-volume multiplier of the objective. */
+        /** Whether every volume is an inlier (nothing set aside and the fit fell back): BRECQ's objective. */
+        public boolean allInliers() {
+            return zeroFraction == 0 && fit.fellBack();
+        }
+
+        /** Fraction of volumes in the inlier set. */
+        public double inlierFraction() {
+            int n = 0;
+            for (int i = 0; i < posterior.length; i++) {
+                n += inlier(i) ? 1 : 0;
+            }
+            return (double) n / posterior.length;
+        }
+
+        /** Per-volume multiplier of the objective: the posterior (soft), or 1 / lambda_A (hard). */
         public float[] multipliers(Weighting w, double lambdaAnomaly) {
             float[] m = new float[posterior.length];
             for (int i = 0; i < m.length; i++) {
-                if (fit.fellBack()) {
-                    m[i] = 1f;
-                } else if (w == Weighting.SOFT) {
-                    m[i] = posterior[i];
-                } else {
-                    m[i] = inlier(i) ? 1f : (float) lambdaAnomaly;
-                }
+                m[i] = w == Weighting.SOFT ? posterior[i] : inlier(i) ? 1f : (float) lambdaAnomaly;
             }
             return m;
         }
     }
 
-    /** Fits the mixture of every tensor with saliency scores. */
-    public static Map<String, Split> split(TaskGradients.Result gradients, InlierMixture.Options o) {
+    /** Fits the mixture of every tensor with saliency scores ({@link #split(String, float[], long[], Options)}). */
+    public static Map<String, Split> split(TaskGradients.Result gradients, Options o) {
         Map<String, Split> out = new LinkedHashMap<>();
         for (var e : gradients.saliency().entrySet()) {
-            InlierMixture.Fit fit = InlierMixture.fit(e.getValue(), o);
-            float[] p = fit.posteriors(e.getValue());
-            out.put(e.getKey(), new Split(e.getKey(), fit, gradients.saliencyShapes().get(e.getKey()), p));
+            out.put(e.getKey(), split(e.getKey(), e.getValue(), gradients.saliencyShapes().get(e.getKey()), o));
         }
         return out;
+    }
+
+    /**
+     * The split of one tensor's pooled saliency {@code s}. Volumes with {@code s = 0} exactly have no gradient
+     * path to any of the top-K scores (outside the receptive field of every selected location, or in a branch the
+     * heatmap does not read, such as box regression): by the method's own measure they are anomalies. In the LOG
+     * domain they all map to {@code log(eps)}, a point mass that makes EM's lower component collapse onto it, so
+     * the literal fit falls back to all volumes (on YOLOX-Nano 65 of 114 tensors did). Our choice
+     * ({@link Options#zeroSaliencyAnomalies()}, default on): such volumes are set aside as anomalies (posterior 0)
+     * and the mixture is fitted to the others; if that fit falls back, every other volume is an inlier. Nothing is
+     * set aside when all volumes, or all but fewer than {@code minInlierFraction} of them, have zero saliency.
+     */
+    public static Split split(String tensor, float[] s, long[] volumeShape, Options o) {
+        InlierMixture.Options mo = o.mixture();
+        int zeros = 0;
+        if (o.zeroSaliencyAnomalies()) {
+            for (float v : s) {
+                zeros += v == 0f ? 1 : 0;
+            }
+        }
+        int rest = s.length - zeros;
+        if (zeros == 0 || rest < mo.minInlierFraction() * s.length || rest == 0) {
+            InlierMixture.Fit fit = InlierMixture.fit(s, mo);
+            return new Split(tensor, fit, volumeShape, fit.posteriors(s), 0);
+        }
+        float[] positive = new float[rest];
+        int at = 0;
+        for (float v : s) {
+            if (v != 0f) {
+                positive[at++] = v;
+            }
+        }
+        InlierMixture.Fit fit = InlierMixture.fit(positive, mo);
+        float[] p = new float[s.length];
+        for (int i = 0; i < s.length; i++) {
+            p[i] = s[i] == 0f ? 0f : (float) fit.posterior(s[i]);
+        }
+        return new Split(tensor, fit, volumeShape, p, (double) zeros / s.length);
     }
 
     /**
@@ -144,7 +197,7 @@ public final class InlierQ {
      */
     public static FloatTensor inlierValues(Map<String, Split> splits, String tensor, FloatTensor batch, int firstSample) {
         Split s = splits.get(tensor);
-        if (s == null || s.fit().fellBack()) {
+        if (s == null || s.allInliers()) {
             return batch;
         }
         long[] shape = batch.shape();

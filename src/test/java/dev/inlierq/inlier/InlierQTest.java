@@ -35,10 +35,12 @@ class InlierQTest {
 
     @Test
     void theSalientFifthIsTheInlierSet() {
-        Map<String, InlierQ.Split> splits = InlierQ.split(gradients(), InlierMixture.Options.defaults());
+        Map<String, InlierQ.Split> splits = InlierQ.split(gradients(), InlierQ.Options.defaults());
         InlierQ.Split sp = splits.get("t");
         assertTrue(!sp.fit().fellBack(), sp.fit().toString());
         assertEquals(0.2, sp.fit().inlierFraction(), 0.01);
+        assertEquals(sp.fit().inlierFraction(), sp.inlierFraction(), 1e-12);
+        assertEquals(0, sp.zeroFraction());
         for (int i = 0; i < 4000; i++) {
             assertEquals(i % 5 == 0, sp.inlier(i), "volume " + i);
         }
@@ -51,7 +53,7 @@ class InlierQTest {
 
     @Test
     void objectiveWeightsMultiplyTheFisherPerVolumeOverChannels() {
-        Map<String, InlierQ.Split> splits = InlierQ.split(gradients(), InlierMixture.Options.defaults());
+        Map<String, InlierQ.Split> splits = InlierQ.split(gradients(), InlierQ.Options.defaults());
         try (NDManager m = DjlRuntime.newManager()) {
             float[] f = new float[2 * 3 * 2000];
             java.util.Arrays.fill(f, 2f);
@@ -75,7 +77,7 @@ class InlierQTest {
 
     @Test
     void inlierValuesKeepEveryChannelOfInlierVolumesOnly() {
-        Map<String, InlierQ.Split> splits = InlierQ.split(gradients(), InlierMixture.Options.defaults());
+        Map<String, InlierQ.Split> splits = InlierQ.split(gradients(), InlierQ.Options.defaults());
         // the second sample of the tensor, as a batch of one starting at sample 1
         float[] x = new float[3 * 2000];
         for (int i = 0; i < x.length; i++) {
@@ -97,7 +99,7 @@ class InlierQTest {
         float[] same = new float[100];
         java.util.Arrays.fill(same, 1e-3f);
         TaskGradients.Result g = new TaskGradients.Result(Map.of(), Map.of("t", same), Map.of("t", new long[] {1, 100}));
-        InlierQ.Split sp = InlierQ.split(g, InlierMixture.Options.defaults()).get("t");
+        InlierQ.Split sp = InlierQ.split(g, InlierQ.Options.defaults()).get("t");
         assertTrue(sp.fit().fellBack());
         for (int i = 0; i < 100; i++) {
             assertTrue(sp.inlier(i));
@@ -105,5 +107,52 @@ class InlierQTest {
         for (float m : sp.multipliers(InlierQ.Weighting.HARD, 0)) {
             assertEquals(1f, m);
         }
+    }
+
+    @Test
+    void zeroSaliencyVolumesAreAnomaliesAndTheMixtureIsFittedToTheRest() {
+        Random r = new Random(2);
+        float[] s = new float[3000];
+        for (int i = 0; i < s.length; i++) {
+            // a third without any gradient; of the rest, every fifth salient
+            s[i] = i % 3 == 0 ? 0f : (float) Math.exp((i % 5 == 0 ? 0 : -6) + r.nextGaussian() * 0.5);
+        }
+        InlierQ.Split sp = InlierQ.split("t", s, new long[] {1, 3000}, InlierQ.Options.defaults());
+        assertTrue(!sp.fit().fellBack(), sp.fit().toString());
+        assertEquals(2000, sp.fit().count(), "fitted to the non-zero volumes");
+        assertEquals(1 / 3.0, sp.zeroFraction(), 1e-9);
+        for (int i = 0; i < s.length; i++) {
+            assertEquals(i % 3 != 0 && i % 5 == 0, sp.inlier(i), "volume " + i);
+            if (i % 3 == 0) {
+                assertEquals(0f, sp.posterior()[i]);
+            }
+        }
+        assertEquals(400 / 3000.0, sp.inlierFraction(), 1e-9);
+        // literally (docs/inlierq.md): the zeros are a point mass at log(eps), the lower component collapses on it
+        InlierQ.Options literal = new InlierQ.Options(100, InlierMixture.Options.defaults(), InlierQ.Weighting.HARD, 0,
+                true, false);
+        InlierQ.Split lit = InlierQ.split("t", s, new long[] {1, 3000}, literal);
+        assertTrue(lit.fit().fellBack(), lit.fit().toString());
+        assertTrue(lit.allInliers());
+    }
+
+    @Test
+    void zeroSaliencyVolumesStayAnomaliesWhenTheRestIsOnePopulation() {
+        Random r = new Random(3);
+        float[] s = new float[1000];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = i < 400 ? 0f : (float) Math.exp(r.nextGaussian() * 0.5);
+        }
+        InlierQ.Split sp = InlierQ.split("t", s, new long[] {1, 1000}, InlierQ.Options.defaults());
+        assertTrue(sp.fit().fellBack(), "one population among the non-zero volumes");
+        assertTrue(!sp.allInliers());
+        assertEquals(0.6, sp.inlierFraction(), 1e-9);
+        float[] hard = sp.multipliers(InlierQ.Weighting.HARD, 0.25);
+        assertEquals(0.25f, hard[0]);
+        assertEquals(1f, hard[999]);
+        // all zero: nothing to set aside, the literal fit (identical scores) keeps every volume
+        InlierQ.Split none = InlierQ.split("t", new float[50], new long[] {1, 50}, InlierQ.Options.defaults());
+        assertTrue(none.allInliers());
+        assertEquals(1.0, none.inlierFraction());
     }
 }
