@@ -2,7 +2,8 @@
 """Prints a README table (markdown) from the JSON lines bench/calibrators.sh writes.
 Usage: bench/table.py [--seeds] FILE.jsonl [FILE.jsonl ...]
 Later rows of the same model/bits/method/options win. With --seeds, rows that differ only in `--seed N`
-(no --seed = seed 0) are pooled: AP, AP50, AR100 and wall time as mean +- sample standard deviation, n seeds."""
+(no --seed = seed 0) are pooled: AP, AP50, AR100 and wall time as mean +- sample standard deviation, n seeds.
+A row's optional "commit" field (the build that measured it) is part of its key and printed as "build"."""
 import json, re, statistics, sys
 
 FLOAT = {"yolox": 28.71, "picodet": 25.26, "fastestdet": 16.97}  # README float table (ORT, 206 images)
@@ -18,7 +19,7 @@ rows = {}
 for path in args:
     for line in open(path):
         r = json.loads(line)
-        rows[(r["model"], r["w_bits"], r["a_bits"], r["method"], r.get("options", ""))] = r
+        rows[(r["model"], r["w_bits"], r["a_bits"], r["method"], r.get("options", ""), r.get("commit", ""))] = r
 
 
 def order(k):
@@ -39,9 +40,9 @@ if not pool:
     sys.exit(0)
 
 groups = {}
-for (m, w, a, method, options), r in rows.items():
+for (m, w, a, method, options, commit), r in rows.items():
     seed = SEED.search(options or "")
-    key = (m, w, a, method, SEED.sub("", options or "").strip())
+    key = (m, w, a, method, SEED.sub("", options or "").strip(), commit)
     groups.setdefault(key, {})[int(seed.group(1)) if seed else 0] = r
 
 
@@ -50,14 +51,14 @@ def stat(values, fmt="%.2f"):
     return (fmt + " ± " + fmt) % (mean, statistics.stdev(values)) if len(values) > 1 else fmt % mean
 
 
-print("| model | W/A | method | options | seeds | ORT AP | AP50 | AR100 | drop | wall s |")
-print("|---|---|---|---|---|---|---|---|---|---|")
+print("| model | W/A | method | options | seeds | ORT AP | AP50 | AR100 | drop | wall s | build |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
 for key in sorted(groups, key=order):
     g = groups[key]
     rs = [g[s] for s in sorted(g)]
     ap = [100 * r["ort_AP"] for r in rs]
-    print("| %s | W%dA%d | %s | %s | %s | %s | %s | %s | %.2f | %s |" % (
+    print("| %s | W%dA%d | %s | %s | %s | %s | %s | %s | %.2f | %s | %s |" % (
         NAMES[key[0]], key[1], key[2], key[3], key[4], ",".join(map(str, sorted(g))), stat(ap),
         stat([100 * r["ort_AP50"] for r in rs]), stat([100 * r["ort_AR100"] for r in rs]),
         FLOAT[key[0]] - statistics.fmean(ap),
-        stat([r.get("wall_seconds", r["quantize_seconds"]) for r in rs], "%.0f")))
+        stat([r.get("wall_seconds", r["quantize_seconds"]) for r in rs], "%.0f"), key[5]))
