@@ -2,7 +2,8 @@
 """Prints a README table (markdown) from the JSON lines bench/calibrators.sh writes.
 Usage: bench/table.py [--seeds] FILE.jsonl [FILE.jsonl ...]
 Later rows of the same model/bits/method/options win. With --seeds, rows that differ only in `--seed N`
-(no --seed = seed 0) are pooled: AP, AP50, AR100 and wall time as mean +- sample standard deviation, n seeds.
+(no --seed = seed 0) are pooled: AP, AP50, AR100 and wall time as mean +- sample standard deviation, n seeds;
+peak MB is the largest of the seeds'.
 A row's optional "commit" field (the build that measured it) is part of its key and printed as "build"."""
 import json, re, statistics, sys
 
@@ -51,14 +52,15 @@ def stat(values, fmt="%.2f"):
     return (fmt + " ± " + fmt) % (mean, statistics.stdev(values)) if len(values) > 1 else fmt % mean
 
 
-print("| model | W/A | method | options | seeds | ORT AP | AP50 | AR100 | drop | wall s | build |")
-print("|---|---|---|---|---|---|---|---|---|---|---|")
+print("| model | W/A | method | options | seeds | ORT AP | AP50 | AR100 | drop | wall s | peak MB | build |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|")
 for key in sorted(groups, key=order):
     g = groups[key]
     rs = [g[s] for s in sorted(g)]
     ap = [100 * r["ort_AP"] for r in rs]
-    print("| %s | W%dA%d | %s | %s | %s | %s | %s | %s | %.2f | %s | %s |" % (
+    print("| %s | W%dA%d | %s | %s | %s | %s | %s | %s | %.2f | %s | %.0f | %s |" % (
         NAMES[key[0]], key[1], key[2], key[3], key[4], ",".join(map(str, sorted(g))), stat(ap),
         stat([100 * r["ort_AP50"] for r in rs]), stat([100 * r["ort_AR100"] for r in rs]),
         FLOAT[key[0]] - statistics.fmean(ap),
-        stat([r.get("wall_seconds", r["quantize_seconds"]) for r in rs], "%.0f"), key[5]))
+        stat([r.get("wall_seconds", r["quantize_seconds"]) for r in rs], "%.0f"),
+        max(r.get("peak_rss_mb", float("nan")) for r in rs), key[5]))
