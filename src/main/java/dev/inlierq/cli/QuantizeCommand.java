@@ -225,8 +225,8 @@ final class QuantizeCommand implements Callable<Integer> {
         Quantization.Options o;
         try {
             o = new Quantization.Options(model, ds, calib, numCalib, m, percentile, planOptions,
-                    parseWeightType(), storage, (equalize != null ? equalize : m.equalizesByDefault()) ? alpha : 0, seed, batch, threads, checkImages, statsImages,
-                    reconstruction(m), topK, parseTopKScope(), parseLoss(), inlier(m),
+                    parseWeightType(), storage, (equalize != null ? equalize : m.equalizesByDefault()) ? alpha : 0,
+                    seed, batch, threads, checkImages, statsImages, reconstruction(m), topK, parseTopKScope(), parseLoss(), inlier(m),
                     saliencyDir == null ? null : new Quantization.SaliencyOutput(saliencyDir, saliencyTensors, saliencyImages));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

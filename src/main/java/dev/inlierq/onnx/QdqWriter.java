@@ -51,19 +51,6 @@ public final class QdqWriter {
     }
 
     /**
-     * Every weight in an 8-bit container ({@link WeightStorage#INT8}).
-     *
-     * @param g         the prepared float graph the plan was made for
-     * @param plan      which tensors are quantized
-     * @param encodings encoding of every activation and weight point, by tensor name
-     * @param metadata  provenance entries added to {@code metadata_props}
-     */
-    public static OnnxMl.ModelProto write(Graph g, QuantPlan plan, Map<String, Encoding> encodings,
-            Map<String, String> metadata) {
-        return write(g, plan, encodings, WeightStorage.INT8, metadata);
-    }
-
-    /**
      * @param g         the prepared float graph the plan was made for
      * @param plan      which tensors are quantized
      * @param encodings encoding of every activation and weight point, by tensor name
@@ -125,19 +112,22 @@ public final class QdqWriter {
                 String wdq = w.tensor() + "_dequantized";
                 long[] wshape = wt.shape();
                 long[] pshape = we.parameterShape(wshape);
+                OnnxMl.TensorProto weightCodes;
+                OnnxMl.TensorProto zeroPoint;
                 if (storage.packs(we.spec())) {
                     // x and x_zero_point of DequantizeLinear-21 must have the same type: both 4-bit, both packed
                     boolean signed = we.spec().isSigned();
                     int type = signed ? Int4Packing.INT4 : Int4Packing.UINT4;
-                    newInits.add(bytesTensor(wq, type, wshape, Int4Packing.pack(we.quantize(wt.floats(), wshape), signed)));
-                    newInits.add(OnnxWriter.tensor(ws, ConstTensor.ofFloats(pshape, we.scale())));
-                    newInits.add(bytesTensor(wz, type, pshape, Int4Packing.pack(we.zeroPoint(), signed)));
+                    weightCodes = bytesTensor(wq, type, wshape, Int4Packing.pack(we.quantize(wt.floats(), wshape), signed));
+                    zeroPoint = bytesTensor(wz, type, pshape, Int4Packing.pack(we.zeroPoint(), signed));
                 } else {
-                    newInits.add(bytesTensor(wq, we.spec().container().onnxDataType(), wshape,
-                            we.quantizeToBytes(wt.floats(), wshape)));
-                    newInits.add(OnnxWriter.tensor(ws, ConstTensor.ofFloats(pshape, we.scale())));
-                    newInits.add(zeroPoints(wz, we.spec().container().onnxDataType(), pshape, we.zeroPoint()));
+                    int type = we.spec().container().onnxDataType();
+                    weightCodes = bytesTensor(wq, type, wshape, we.quantizeToBytes(wt.floats(), wshape));
+                    zeroPoint = zeroPoints(wz, type, pshape, we.zeroPoint());
                 }
+                newInits.add(weightCodes);
+                newInits.add(OnnxWriter.tensor(ws, ConstTensor.ofFloats(pshape, we.scale())));
+                newInits.add(zeroPoint);
                 gb.addNode(dq(w.tensor() + "_DequantizeLinear", wq, ws, wz, wdq, w.perChannel() ? w.channelAxis() : null));
                 b.setInput(1, wdq);
                 dropInits.add(w.tensor());

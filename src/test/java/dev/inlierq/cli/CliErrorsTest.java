@@ -115,11 +115,12 @@ class CliErrorsTest {
             {"--method", "inlierq", "--weighting", "fuzzy"},
             {"--method", "inlierq", "--saliency-scale", "sqrt"},
             {"--method", "brecq", "--loss", "l1"},
+            {"--method", "brecq", "--topk-scope", "image"},
             {"--method", "brecq", "--iters", "-3"},
             {"--method", "bogus"},
         };
         String[] expect = {"unknown unit 'stage'", "drop probability", "tau", "unknown weighting 'fuzzy'",
-            "unknown saliency scale 'sqrt'", "unknown loss 'l1'", "iterations", "unknown method 'bogus'"};
+            "unknown saliency scale 'sqrt'", "unknown loss 'l1'", "unknown top-K scope 'image'", "iterations", "unknown method 'bogus'"};
         for (int i = 0; i < cases.length; i++) {
             String[] args = java.util.Arrays.copyOf(base, base.length + cases[i].length);
             System.arraycopy(cases[i], 0, args, base.length, cases[i].length);
