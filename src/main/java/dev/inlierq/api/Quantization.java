@@ -158,6 +158,11 @@ public final class Quantization {
                 throw new IllegalArgumentException("percentile must be in (0, 100], got " + percentile);
             }
         }
+
+        /** The weight type for this host and placement ({@link WeightType#AUTO} resolved). */
+        public WeightType resolvedWeightType() {
+            return weightType.resolve(plan.placement());
+        }
     }
 
     /**
@@ -268,7 +273,7 @@ public final class Quantization {
             // reconstruction starts from MSE ranges and MSE weight scales, as BRECQ and QDrop do
             enc.putAll(Calibrator.activations(floatEngine, plan, pre, calib.files(), o.batch(),
                     recon ? RangeEstimation.MSE : estimation(o.method(), o.percentile()), progress));
-            enc.putAll(Calibrator.weights(g, plan, recon || o.method() == Method.MSE, o.weightType()));
+            enc.putAll(Calibrator.weights(g, plan, recon || o.method() == Method.MSE, o.resolvedWeightType()));
             if (recon) {
                 Reconstructed rr = reconstruct(floatEngine, g, plan, enc, o, calib, listener);
                 g = rr.result().graph();
@@ -492,7 +497,7 @@ public final class Quantization {
         m.put("inlierq.activation_bits", Integer.toString(o.plan().activationBits()));
         m.put("inlierq.first_last_8bit", Boolean.toString(o.plan().firstLastAt8Bit()));
         m.put("inlierq.placement", o.plan().placement().name());
-        m.put("inlierq.weight_type", o.weightType().resolve().name());
+        m.put("inlierq.weight_type", o.resolvedWeightType().name());
         m.put("inlierq.weight_storage", o.weightStorage().cliName());
         m.put("inlierq.equalize_alpha", Double.toString(o.equalizeAlpha()));
         m.put("inlierq.seed", Long.toString(o.seed()));

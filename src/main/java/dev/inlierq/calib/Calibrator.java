@@ -37,10 +37,11 @@ public final class Calibrator {
     private Calibrator() {
     }
 
-    /** The quantizer spec of a planned point. */
+    /** The quantizer spec of a planned point ({@code weights}: a resolved weight type). */
     public static QuantSpec specOf(QuantPoint p, WeightType weights) {
         return switch (p.role()) {
-            case WEIGHT -> QuantSpec.weight(p.bits()).withGranularity(new Granularity.PerChannel(p.channelAxis()))
+            case WEIGHT -> QuantSpec.weight(weights.bits(p.bits()))
+                    .withGranularity(new Granularity.PerChannel(p.channelAxis()))
                     .withSignedness(weights.signedness());
             case ACTIVATION -> QuantSpec.activation(p.bits());
             case BIAS -> throw new IllegalArgumentException("biases are encoded from their layer's scales");

@@ -150,7 +150,9 @@ final class QuantizeCommand implements Callable<Integer> {
     String placement;
 
     @Option(names = "--weight-type", defaultValue = "auto",
-            description = "int8, uint8 or auto (uint8 on x86 CPUs without VNNI, where ONNX Runtime's int8 kernels saturate). Default: ${DEFAULT-VALUE}.")
+            description = "int8, int7 (signed, 8-bit layers limited to 7 bits), uint8 or auto. On x86 CPUs without "
+                    + "VNNI, where ONNX Runtime's int8 kernels saturate, auto is int7 with --placement all (fast and "
+                    + "exact) and uint8 with inputs; elsewhere int8. Default: ${DEFAULT-VALUE}.")
     String weightType;
 
     @Option(names = "--weight-storage", defaultValue = "int8",
@@ -449,7 +451,7 @@ final class QuantizeCommand implements Callable<Integer> {
             return WeightType.valueOf(weightType.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "unknown weight type '" + weightType
-                    + "' (expected int8, uint8 or auto)");
+                    + "' (expected int8, int7, uint8 or auto)");
         }
     }
 

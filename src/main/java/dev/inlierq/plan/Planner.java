@@ -160,7 +160,7 @@ public final class Planner {
                 for (String out : n.outputs()) {
                     boolean onlyEqualized = !g.consumers(out).isEmpty() && g.consumers(out).stream()
                             .allMatch(c -> c.attrs().getInt(EQUALIZATION_ATTR, 0) != 0);
-                    if (feeds.contains(out) && !onlyEqualized) {
+                    if (feeds.contains(out) && !onlyEqualized && !absorbedByRelu(g, out, region)) {
                         reasons.putIfAbsent(out, "output of " + n.op());
                         bits.merge(out, o.activationBits(), Math::max);
                     }
@@ -236,6 +236,18 @@ public final class Planner {
         }
         List<String> layerList = layers.stream().map(Node::name).toList();
         return new QuantPlan(points, layerList, first, last, floatNodes);
+    }
+
+    /**
+     * True when a value's only reader is a Relu inside the region: the quantizer on the Relu's output
+     * (zero point 0) clamps at zero by itself, so ONNX Runtime drops the Relu and fuses the producer with
+     * that quantizer (Conv + Relu + Q into one QLinearConv). A quantizer in front of the Relu as well would
+     * leave a DequantizeLinear/QuantizeLinear pair running in float between them.
+     */
+    static boolean absorbedByRelu(Graph g, String value, Set<String> region) {
+        List<Node> readers = g.consumers(value);
+        return readers.size() == 1 && readers.get(0).op() == OpType.Relu && region.contains(readers.get(0).name())
+                && !g.isGraphOutput(value);
     }
 
     private static void addActivation(List<QuantPoint> points, Set<String> added, String t, Map<String, String> reasons,

@@ -225,6 +225,28 @@ class QdqWriterTest {
     }
 
     @Test
+    void int7WeightsKeepEightBitLayersWithinSevenBitsInInt8Storage() throws Exception {
+        Quantized q = quantize(WeightType.INT7);
+        Map<String, OnnxMl.TensorProto> inits = initializers(OnnxMl.ModelProto.parseFrom(q.write(WeightStorage.INT8)));
+        int eightBit = 0;
+        for (QuantPoint w : q.plan().weights()) {
+            OnnxMl.TensorProto codes = inits.get(w.tensor() + "_quantized");
+            assertEquals(3, codes.getDataType(), "int8 storage: " + w.tensor());
+            int limit = 1 << (Math.min(w.bits(), 7) - 1); // |code| <= 64: 2 x 255 x 64 < 2^15, no saturation
+            int max = 0;
+            for (byte b : codes.getRawData().toByteArray()) {
+                max = Math.max(max, Math.abs(b));
+            }
+            assertTrue(max <= limit, w.tensor() + " max code " + max);
+            if (w.bits() >= 8) {
+                eightBit++;
+                assertTrue(max >= 63, "the grid is used to its 7-bit end: " + w.tensor() + " " + max);
+            }
+        }
+        assertEquals(2, eightBit, "first and last layer");
+    }
+
+    @Test
     void int8StorageKeepsTheContainersAndTheOpset() throws Exception {
         Quantized q = quantize(WeightType.INT8);
         OnnxMl.ModelProto m = OnnxMl.ModelProto.parseFrom(q.write(WeightStorage.INT8));

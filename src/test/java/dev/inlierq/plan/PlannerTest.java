@@ -121,4 +121,22 @@ class PlannerTest {
         }
         assertTrue(p.table().contains("70 quantized layers"), p.table());
     }
+
+    @Test
+    void reluOutputsCarryTheQuantizerSoRuntimeFusesConvReluQ() {
+        Graph g = graph("fastestdet");
+        QuantPlan p = Planner.plan(g, PlanOptions.builder().placement(Placement.ALL_ACTIVATIONS).build());
+        int relus = 0;
+        for (Node n : g.nodes()) {
+            if (n.op() != OpType.Relu || p.floatNodes().contains(n.name())) {
+                continue;
+            }
+            relus++;
+            assertNotNull(p.point(n.output()), "Relu output quantized: " + n.name());
+            if (g.consumers(n.input(0)).size() == 1) {
+                assertTrue(p.point(n.input(0)) == null, "no quantizer in front of the Relu: " + n.name());
+            }
+        }
+        assertEquals(48, relus);
+    }
 }
