@@ -7,10 +7,12 @@ import dev.inlierq.graph.ConstTensor;
 import dev.inlierq.graph.DType;
 import dev.inlierq.graph.Graph;
 import dev.inlierq.graph.Node;
+import dev.inlierq.graph.OpType;
 import dev.inlierq.plan.QuantPlan;
 import dev.inlierq.plan.QuantPoint;
 import dev.inlierq.plan.Role;
 import dev.inlierq.quant.Encoding;
+import dev.inlierq.quant.QuantSpec;
 import dev.inlierq.quant.WeightStorage;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -153,6 +155,7 @@ public final class QdqWriter {
                     dropInits.add(bias.tensor());
                 }
             }
+            quantizeScalarOperand(g, n, b, acts, encodings, gb, newInits);
             gb.addNode(b);
             for (String out : n.getOutputList()) {
                 if (acts.containsKey(out)) {
@@ -185,6 +188,71 @@ public final class QdqWriter {
             mb.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(e.getKey()).setValue(e.getValue()));
         }
         return mb.build();
+    }
+
+    /**
+     * A scalar constant operand of an element-wise Add, Mul or Div between quantized activations (the
+     * {@code + 3} and {@code / 6} of a hard-swish written out) is stored as one uint8 code with its own
+     * DequantizeLinear, so that ONNX Runtime sees dequantized inputs on both sides and fuses the op into
+     * QLinearAdd / QLinearMul instead of running it in float between a DequantizeLinear and a
+     * QuantizeLinear. The code is the end of a grid from 0 to the constant (255 with scale c / 255, or 0
+     * with zero point 255 for a negative c), so it dequantizes to the constant up to float rounding.
+     * A division by the constant becomes a multiplication by its reciprocal (no QLinearDiv exists).
+     */
+    private static void quantizeScalarOperand(Graph g, OnnxMl.NodeProto n, OnnxMl.NodeProto.Builder b,
+            Map<String, QuantPoint> acts, Map<String, Encoding> encodings, OnnxMl.GraphProto.Builder gb,
+            List<OnnxMl.TensorProto> inits) {
+        String op = n.getOpType();
+        if (!(op.equals("Add") || op.equals("Mul") || op.equals("Div")) || n.getInputCount() != 2
+                || n.getOutputCount() != 1 || !quantizedOutput(g, n.getOutput(0), acts, encodings)) {
+            return;
+        }
+        for (int k = 0; k < 2; k++) {
+            ConstTensor c = g.constant(n.getInput(k));
+            if (c == null || c.size() != 1 || !isUint8Activation(n.getInput(1 - k), acts, encodings)
+                    || (op.equals("Div") && k != 1)) {
+                continue;
+            }
+            float v = c.floats()[0];
+            if (op.equals("Div")) {
+                v = 1f / v;
+            }
+            if (v == 0f || !Float.isFinite(v)) {
+                return;
+            }
+            String base = n.getName() + "_operand";
+            String q = base + "_quantized";
+            String scale = base + "_scale";
+            String zp = base + "_zero_point";
+            String dqOut = base + "_dequantized";
+            int zero = v > 0 ? 0 : 255;
+            inits.add(bytesTensor(q, DType.UINT8.onnxCode(), c.shape(), new byte[] {(byte) (v > 0 ? 255 : 0)}));
+            inits.add(OnnxWriter.tensor(scale, ConstTensor.scalar(Math.abs(v) / 255f)));
+            inits.add(zeroPoints(zp, DType.UINT8.onnxCode(), new long[0], new int[] {zero}));
+            gb.addNode(dq(base + "_DequantizeLinear", q, scale, zp, dqOut, null));
+            b.setInput(k, dqOut);
+            if (op.equals("Div")) {
+                b.setOpType("Mul");
+            }
+            return;
+        }
+    }
+
+    /** The op's output is quantized to uint8 directly, or through the clamp that alone reads it. */
+    private static boolean quantizedOutput(Graph g, String out, Map<String, QuantPoint> acts,
+            Map<String, Encoding> enc) {
+        if (isUint8Activation(out, acts, enc)) {
+            return true;
+        }
+        List<Node> readers = g.consumers(out);
+        return readers.size() == 1 && (readers.get(0).op() == OpType.Relu
+                || readers.get(0).op() == OpType.Clip)
+                && isUint8Activation(readers.get(0).output(), acts, enc);
+    }
+
+    private static boolean isUint8Activation(String t, Map<String, QuantPoint> acts, Map<String, Encoding> enc) {
+        Encoding e = enc.get(t);
+        return acts.containsKey(t) && e != null && e.spec().container() == QuantSpec.Container.UINT8 && e.size() == 1;
     }
 
     /** int32 bias code: round half to even of b / (s_in * s_w), saturated to int32. */

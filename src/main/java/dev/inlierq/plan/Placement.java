@@ -11,7 +11,7 @@ public enum Placement {
      * Every activation inside the quantized region (outputs of weighted layers and of the element-wise,
      * pooling, resize and concat ops between them), so that ONNX Runtime can keep whole chains in integer
      * kernels (QLinearConv, QLinearSigmoid, QLinearMul, QLinearConcat, ...). A value read only by a Relu
-     * is left to the Relu's quantizer, which ONNX Runtime fuses with the producer.
+     * (or a Clip at zero) is left to the clamp's quantizer, which ONNX Runtime fuses with the producer.
      */
     ALL_ACTIVATIONS
 }

@@ -3,6 +3,7 @@ package dev.inlierq.plan;
 import dev.inlierq.graph.ConstTensor;
 import dev.inlierq.graph.Graph;
 import dev.inlierq.graph.Node;
+import dev.inlierq.graph.OpParams;
 import dev.inlierq.graph.OpType;
 import dev.inlierq.graph.ValueInfo;
 import java.util.ArrayList;
@@ -160,7 +161,7 @@ public final class Planner {
                 for (String out : n.outputs()) {
                     boolean onlyEqualized = !g.consumers(out).isEmpty() && g.consumers(out).stream()
                             .allMatch(c -> c.attrs().getInt(EQUALIZATION_ATTR, 0) != 0);
-                    if (feeds.contains(out) && !onlyEqualized && !absorbedByRelu(g, out, region)) {
+                    if (feeds.contains(out) && !onlyEqualized && !absorbedByClamp(g, out, region)) {
                         reasons.putIfAbsent(out, "output of " + n.op());
                         bits.merge(out, o.activationBits(), Math::max);
                     }
@@ -239,15 +240,32 @@ public final class Planner {
     }
 
     /**
-     * True when a value's only reader is a Relu inside the region: the quantizer on the Relu's output
-     * (zero point 0) clamps at zero by itself, so ONNX Runtime drops the Relu and fuses the producer with
-     * that quantizer (Conv + Relu + Q into one QLinearConv). A quantizer in front of the Relu as well would
-     * leave a DequantizeLinear/QuantizeLinear pair running in float between them.
+     * True when a value's only reader is a clamp at zero inside the region: a Relu, or a Clip with lower
+     * bound 0 (ReLU6, the hard-sigmoid inside hard-swish). The quantizer on the clamp's output has zero
+     * point 0 and clamps at zero by itself, so ONNX Runtime drops the clamp (ReluQuantFusion,
+     * ClipQuantFusion) and fuses the producer with that quantizer (Conv + Relu + Q into one QLinearConv,
+     * Add + Clip + Q into one QLinearAdd). A quantizer in front of the clamp as well would leave a
+     * DequantizeLinear/QuantizeLinear pair running in float between them.
      */
-    static boolean absorbedByRelu(Graph g, String value, Set<String> region) {
+    static boolean absorbedByClamp(Graph g, String value, Set<String> region) {
         List<Node> readers = g.consumers(value);
-        return readers.size() == 1 && readers.get(0).op() == OpType.Relu && region.contains(readers.get(0).name())
-                && !g.isGraphOutput(value);
+        if (readers.size() != 1 || g.isGraphOutput(value) || !region.contains(readers.get(0).name())) {
+            return false;
+        }
+        Node r = readers.get(0);
+        if (r.op() == OpType.Relu) {
+            return true;
+        }
+        if (r.op() != OpType.Clip || !r.input(0).equals(value)) {
+            return false;
+        }
+        for (int k = 1; k < r.inputs().size(); k++) {
+            if (!r.input(k).isEmpty() && !g.isConstant(r.input(k))) {
+                return false;
+            }
+        }
+        float[] bounds = OpParams.clipBounds(r, g);
+        return bounds[0] == 0f && bounds[1] > 0f;
     }
 
     private static void addActivation(List<QuantPoint> points, Set<String> added, String t, Map<String, String> reasons,

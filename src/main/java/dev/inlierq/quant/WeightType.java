@@ -17,8 +17,8 @@ import java.nio.file.Path;
  *   <li>{@link #UINT8}: uint8 weights with a symmetric zero point (128) take the uint8 x uint8 path, which
  *       widens to 16 bits first and does not saturate, but runs about 1.5x slower than uint8 x int8
  *       (YOLOX-Nano W8A8, all activations quantized: QLinearConv 13.8 ms against 9.0 ms per image);</li>
- *   <li>{@link #INT7}: signed weights limited to 7 bits ([-64, 63]) in int8 storage, so a pair sum stays
- *       within 2 x 255 x 64 = 32640 < 2^15 and the fast kernel is exact (ONNX Runtime's own "reduce_range").
+ *   <li>{@link #INT7}: signed weights limited to 7 bits ([-63, 63]) in int8 storage, so a pair sum stays
+ *       within 2 x 255 x 63 = 32130 < 2^15 and the fast kernel is exact (ONNX Runtime's own "reduce_range").
  *       Layers planned at 7 bits or fewer are unchanged: their codes never saturate.</li>
  * </ul>
  * {@link #AUTO} picks INT8 where the CPU has VNNI (or is not x86); without VNNI it picks INT7 when all
@@ -31,7 +31,7 @@ public enum WeightType {
     INT8,
     /** Unsigned symmetric codes, zero point at the middle of the grid (128 at 8 bit). */
     UINT8,
-    /** Signed symmetric codes of at most 7 bits ([-64, 63]) in int8 storage. */
+    /** Signed symmetric codes of at most 7 bits ([-63, 63] for 8-bit layers) in int8 storage. */
     INT7,
     /** INT8 with VNNI (or off x86); without it INT7 for {@link Placement#ALL_ACTIVATIONS}, else UINT8. */
     AUTO;

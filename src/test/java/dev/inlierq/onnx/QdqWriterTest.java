@@ -232,7 +232,8 @@ class QdqWriterTest {
         for (QuantPoint w : q.plan().weights()) {
             OnnxMl.TensorProto codes = inits.get(w.tensor() + "_quantized");
             assertEquals(3, codes.getDataType(), "int8 storage: " + w.tensor());
-            int limit = 1 << (Math.min(w.bits(), 7) - 1); // |code| <= 64: 2 x 255 x 64 < 2^15, no saturation
+            // 8-bit layers: |code| <= 63, so 2 x 255 x 63 < 2^15 (no saturation); 4-bit layers: [-8, 7]
+            int limit = w.bits() >= 8 ? 63 : 1 << (w.bits() - 1);
             int max = 0;
             for (byte b : codes.getRawData().toByteArray()) {
                 max = Math.max(max, Math.abs(b));
@@ -240,7 +241,7 @@ class QdqWriterTest {
             assertTrue(max <= limit, w.tensor() + " max code " + max);
             if (w.bits() >= 8) {
                 eightBit++;
-                assertTrue(max >= 63, "the grid is used to its 7-bit end: " + w.tensor() + " " + max);
+                assertEquals(63, max, "the grid is used to its 7-bit end: " + w.tensor());
             }
         }
         assertEquals(2, eightBit, "first and last layer");

@@ -139,4 +139,19 @@ class PlannerTest {
         }
         assertEquals(48, relus);
     }
+
+    @Test
+    void hardSwishClampAtZeroCarriesTheQuantizerOfItsAdd() {
+        Graph g = graph("picodet");
+        QuantPlan p = Planner.plan(g, PlanOptions.builder().placement(Placement.ALL_ACTIVATIONS).build());
+        int clips = 0;
+        for (Node n : g.nodes()) {
+            if (n.op() == OpType.Clip && !p.floatNodes().contains(n.name())) {
+                clips++;
+                assertNotNull(p.point(n.output()), n.name());
+                assertTrue(p.point(n.input(0)) == null, "the Add in front of " + n.name() + " has no quantizer");
+            }
+        }
+        assertEquals(78, clips);
+    }
 }
