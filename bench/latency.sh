@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Latency of the W8A8 QDQ files against the float model in ONNX Runtime (batch 1, THREADS threads).
+# For each model it writes, with 64 train2017 calibration images (seed 0):
+#   all     --placement all           (every activation quantized: integer chains, QLinearConv & co)
+#   inputs  --placement inputs --equalize   (the accurate placement: layer inputs only)
+# and for YOLOX-Nano also the SiLU->Relu bound (bench/tools/SiluToRelu.java: the activations made free).
+# The machine is a shared VM whose speed drifts, so float and quantized files are measured in alternation,
+# ROUNDS rounds of ITER runs each; a row's latency is the median over rounds of the per-round medians and
+# its speed-up the median of the per-round ratios. One JSON line per (model, file) to $OUT/latency.jsonl.
+# Usage: [METHOD=entropy] [ROUNDS=5] [ITER=50] [THREADS=2] [OUT=bench/results] bench/latency.sh [model ...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+S="${INLIERQ_SHARED:-../shared}"
+D="$S/data/coco-subset"
+OUT="${OUT:-bench/results}"
+W="$OUT/latency"
+mkdir -p "$W"
+models=("${@:-yolox picodet fastestdet}")
+declare -A FILE=([yolox]=yolox-nano/yolox_nano.onnx [picodet]=picodet-xs/picodet_xs_320_lcnet_nonms.onnx [fastestdet]=fastestdet/FastestDet.onnx)
+quant() { # model float out extra...
+  local m=$1 f=$2 q=$3; shift 3
+  ./inlierq quantize --model "$f" --spec "$m" --calib "$D/train2017" --method "${METHOD:-entropy}" \
+    --w-bits 8 --a-bits 8 --out "$q" "$@" > /dev/null
+}
+for m in ${models[@]}; do
+  f="$S/models/${FILE[$m]}"
+  rm -f "$W/$m"_*.onnx "$W/$m"_*.json
+  quant "$m" "$f" "$W/${m}_all.onnx" --placement all
+  quant "$m" "$f" "$W/${m}_inputs.onnx" --placement inputs --equalize
+  pairs=("float:$f" "all:$W/${m}_all.onnx" "inputs:$W/${m}_inputs.onnx")
+  if [ "$m" = yolox ]; then
+    java -cp target/inlierq.jar bench/tools/SiluToRelu.java "$f" "$W/${m}_relu_float.onnx" > /dev/null
+    quant "$m" "$W/${m}_relu_float.onnx" "$W/${m}_relu_all.onnx" --placement all
+    pairs+=("relu_float:$W/${m}_relu_float.onnx" "relu_all:$W/${m}_relu_all.onnx")
+  fi
+  for r in $(seq 1 "${ROUNDS:-5}"); do
+    for p in "${pairs[@]}"; do
+      ./inlierq bench --model "${p#*:}" --engine ort --threads "${THREADS:-2}" --iterations "${ITER:-50}" \
+        --json "$W/${m}_${p%%:*}.round$r.json" > /dev/null
+    done
+  done
+  for p in "${pairs[@]}"; do
+    ./inlierq bench --model "${p#*:}" --engine ort --iterations 1 --warmup 0 --fused 2>/dev/null \
+      | grep "after ONNX Runtime optimisation" > "$W/${m}_${p%%:*}.fused.txt" || true
+  done
+  python3 - "$W" "$m" "$(git rev-parse --short HEAD)" "${METHOD:-entropy}" "${pairs[@]}" >> "$OUT/latency.jsonl" <<'PY'
+import glob, json, statistics, sys
+w, m, commit, method, *pairs = sys.argv[1:]
+names = [p.split(":", 1)[0] for p in pairs]
+def rounds(name):
+    out = {}
+    for f in glob.glob(f"{w}/{m}_{name}.round*.json"):
+        r = int(f.rsplit(".round", 1)[1].split(".")[0])
+        d = json.load(open(f)); d = d[0] if isinstance(d, list) else d
+        out[r] = d["latency_ms"]
+    return out
+lat = {n: rounds(n) for n in names}
+for n in names:
+    ref = lat["relu_float" if n.startswith("relu") else "float"]
+    ratios = [ref[r] / lat[n][r] for r in lat[n] if r in ref]
+    fused = open(f"{w}/{m}_{n}.fused.txt").read().split(": ", 1)[-1].strip()
+    print(json.dumps({"model": m, "file": n, "method": method, "latency_ms": statistics.median(lat[n].values()),
+                      "speedup_vs_float": statistics.median(ratios), "rounds": len(lat[n]),
+                      "round_ms": [lat[n][r] for r in sorted(lat[n])], "fused": fused, "commit": commit}))
+PY
+done
