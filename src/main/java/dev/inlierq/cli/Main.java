@@ -37,12 +37,29 @@ public final class Main {
             }
             return ExitCode.INTERNAL.code();
         });
+        cl.setParameterExceptionHandler(Main::usageError);
         try {
             return cl.execute(args);
         } finally {
             cl.getOut().flush();
             cl.getErr().flush();
         }
+    }
+
+    /**
+     * A command line that is not understood is one line on stderr and exit code 2 (not picocli's message
+     * followed by the whole usage text): the message, picocli's suggestions for a mistyped option, and where
+     * the usage is.
+     */
+    static int usageError(CommandLine.ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        StringBuilder line = new StringBuilder("error: ").append(ex.getMessage().strip().replace('\n', ' '));
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            line.append("; did you mean ").append(String.join(" or ", u.getSuggestions())).append('?');
+        }
+        line.append(" (see ").append(cmd.getCommandSpec().qualifiedName()).append(" --help)");
+        cmd.getErr().println(line);
+        return ExitCode.USAGE.code();
     }
 
     /** Version from the jar manifest. */
