@@ -12,8 +12,16 @@ public enum EngineKind {
 
     /** Opens a runner for the model with the given number of intra-op threads. */
     public ModelRunner open(Path model, int threads) {
+        return open(model, threads, false);
+    }
+
+    /**
+     * @param profile ONNX Runtime: turn its profiler on (slower runs, per-op times from {@code profile()});
+     *                the DJL engine always counts its per-op time
+     */
+    public ModelRunner open(Path model, int threads, boolean profile) {
         return switch (this) {
-            case ORT -> new OrtRunner(model, threads, ortOptimization());
+            case ORT -> new OrtRunner(model, threads, ortOptimization(), profile);
             case DJL -> {
                 DjlRuntime.setThreads(threads);
                 yield new DjlRunner(model);

@@ -244,6 +244,11 @@ final class QuantizeCommand implements Callable<Integer> {
         r.agreement().simVsOrtSqnrDb().forEach((k, v) -> w.printf(
                 "output %s: simulation vs ONNX Runtime SQNR %.1f dB (max rel. error %.2e); float vs simulation %.1f dB%n",
                 k, v, r.agreement().simVsOrtMaxRelError().get(k), r.agreement().floatVsSimSqnrDb().get(k)));
+        if (o.plan().placement() == Placement.LAYER_INPUTS) {
+            w.println("note: --placement inputs leaves layer outputs in float, so ONNX Runtime cannot fuse integer "
+                    + "kernels (no QLinearConv) and runs this file slower than the float model; --placement all "
+                    + "fuses (README, \"Latency\")");
+        }
         if (json != null) {
             JsonFiles.write(json, summary(r, m));
         }

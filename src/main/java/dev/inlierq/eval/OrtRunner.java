@@ -43,21 +43,64 @@ public final class OrtRunner implements ModelRunner {
     private final long[] inputShape;
     private Graph prepared;
     private Boolean quantized;
+    /** Where ONNX Runtime writes its profiler trace (null: not profiling). */
+    private final Path traceDir;
+    private int baseRuns;
+    private int runsAtProfileStart;
 
     public OrtRunner(Path model, int threads, Optimization level) {
+        this(model, threads, level, false);
+    }
+
+    /**
+     * @param profile turn on ONNX Runtime's profiler for batch-1 runs ({@link #profile()}); it slows every
+     *                run, so latencies measured with it are not comparable with plain runs
+     */
+    public OrtRunner(Path model, int threads, Optimization level, boolean profile) {
         if (!Files.isRegularFile(model)) {
             throw new UserError(ExitCode.MISSING_INPUT, "model file not found: " + model);
         }
         this.model = model;
         this.threads = threads;
         this.level = level;
-        try {
-            base = env.createSession(model.toString(), options());
+        try (OrtSession.SessionOptions opts = options()) {
+            traceDir = profile ? Files.createTempDirectory("inlierq-ort-profile") : null;
+            if (profile) {
+                opts.enableProfiling(traceDir.resolve("trace").toString());
+            }
+            base = env.createSession(model.toString(), opts);
             inputName = base.getInputNames().iterator().next();
             inputShape = ((TensorInfo) base.getInputInfo().get(inputName).getInfo()).getShape();
         } catch (OrtException e) {
             throw new UserError(ExitCode.INVALID_MODEL, model + ": ONNX Runtime cannot load it ("
                     + firstLine(e.getMessage()) + ")");
+        } catch (java.io.IOException e) {
+            throw new UserError(ExitCode.RUNTIME_FAILURE, "cannot create a folder for ONNX Runtime's profile: " + e);
+        }
+    }
+
+    @Override
+    public void startProfiling() {
+        runsAtProfileStart = baseRuns;
+    }
+
+    /**
+     * Kernel time per op type (after ONNX Runtime's fusions, so QLinearConv, QuickGelu, ...) over the batch-1
+     * runs since {@link #startProfiling()}; empty unless opened with profiling. Ends the profiler: later
+     * calls return an empty map.
+     */
+    @Override
+    public Map<String, long[]> profile() {
+        if (traceDir == null || baseRuns == runsAtProfileStart) {
+            return Map.of();
+        }
+        try {
+            Path trace = Path.of(base.endProfiling());
+            Map<String, long[]> out = OrtProfile.perOpType(trace, runsAtProfileStart);
+            baseRuns = runsAtProfileStart; // nothing more to report
+            return out;
+        } catch (OrtException | java.io.IOException e) {
+            throw new UserError(ExitCode.RUNTIME_FAILURE, "cannot read ONNX Runtime's profile: " + firstLine(e.getMessage()));
         }
     }
 
@@ -156,6 +199,9 @@ public final class OrtRunner implements ModelRunner {
     }
 
     private Map<String, FloatTensor> runOn(OrtSession s, FloatTensor input) {
+        if (s == base) {
+            baseRuns++;
+        }
         try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(input.data()), input.shape());
                 OrtSession.Result r = s.run(Map.of(inputName, t))) {
             Map<String, FloatTensor> out = new LinkedHashMap<>();
@@ -223,6 +269,16 @@ public final class OrtRunner implements ModelRunner {
     public void close() {
         try {
             base.close();
+            if (traceDir != null) {
+                try (var files = Files.list(traceDir)) {
+                    for (Path f : files.toList()) {
+                        Files.deleteIfExists(f);
+                    }
+                    Files.deleteIfExists(traceDir);
+                } catch (java.io.IOException ignored) {
+                    // a temporary folder
+                }
+            }
             for (OrtSession s : sessions.values()) {
                 s.close();
             }

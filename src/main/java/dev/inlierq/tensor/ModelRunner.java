@@ -20,7 +20,7 @@ public interface ModelRunner extends AutoCloseable {
     /** Output names in model order. */
     List<String> outputNames();
 
-    /** Starts per-operator timing if the engine supports it (the DJL engine does). */
+    /** Starts per-operator timing if the engine supports it (the DJL engine; ONNX Runtime opened with its profiler). */
     default void startProfiling() {
     }
 
