@@ -14,6 +14,7 @@ import dev.inlierq.inlier.InlierMixture;
 import dev.inlierq.engine.TopKHeatmapLoss;
 import dev.inlierq.error.ExitCode;
 import dev.inlierq.error.UserError;
+import dev.inlierq.eval.OrtFusion;
 import dev.inlierq.inlier.InlierQ;
 import dev.inlierq.recon.Reconstruction;
 import dev.inlierq.recon.Units;
@@ -244,13 +245,20 @@ final class QuantizeCommand implements Callable<Integer> {
         r.agreement().simVsOrtSqnrDb().forEach((k, v) -> w.printf(
                 "output %s: simulation vs ONNX Runtime SQNR %.1f dB (max rel. error %.2e); float vs simulation %.1f dB%n",
                 k, v, r.agreement().simVsOrtMaxRelError().get(k), r.agreement().floatVsSimSqnrDb().get(k)));
-        if (o.plan().placement() == Placement.LAYER_INPUTS) {
-            w.println("note: --placement inputs leaves layer outputs in float, so ONNX Runtime cannot fuse integer "
-                    + "kernels (no QLinearConv) and runs this file slower than the float model; --placement all "
-                    + "fuses (README, \"Latency\")");
+        OrtFusion fusion = OrtFusion.of(out);
+        w.println("ONNX Runtime runs it with " + fusion.summary());
+        int floatLayers = fusion.floatLayers().values().stream().mapToInt(Integer::intValue).sum();
+        if (o.plan().placement() == Placement.LAYER_INPUTS && floatLayers > r.plan().lastLayers().size()) {
+            w.printf("note: with --placement inputs the outputs of layers followed by an activation stay float, so "
+                    + "ONNX Runtime runs %d layers in float, dequantizing their weights at every run: expect this "
+                    + "file to run slower than the float model; --placement all fuses them (README, \"Latency\")%n",
+                    floatLayers);
         }
         if (json != null) {
-            JsonFiles.write(json, summary(r, m));
+            Map<String, Object> s = summary(r, m);
+            s.put("ort_integer_kernels", fusion.integerKernels());
+            s.put("ort_float_layers", fusion.floatLayers());
+            JsonFiles.write(json, s);
         }
         return 0;
     }

@@ -140,6 +140,13 @@ class QuantizationTest {
         }
         assertEquals(70, weights);
         assertTrue(s.get("agreement").get("sim_vs_ort_sqnr_db").size() == 1);
+        // --placement all (the classic default): ONNX Runtime fuses every layer but the last ones (float decoding)
+        assertEquals(67, s.get("ort_integer_kernels").get("QLinearConv").asInt(), s.get("ort_integer_kernels").toString());
+        int floatLayers = 0;
+        for (JsonNode n : s.get("ort_float_layers")) {
+            floatLayers += n.asInt();
+        }
+        assertEquals(3, floatLayers, s.get("ort_float_layers").toString());
     }
 
     @Test
