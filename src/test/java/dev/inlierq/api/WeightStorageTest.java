@@ -46,7 +46,8 @@ class WeightStorageTest {
         assertEquals(10, m.getIrVersion());
         Map<String, String> meta = OnnxReader.read(int4).metadata();
         assertEquals("int4", meta.get("inlierq.weight_storage"));
-        int fourBit = meta.get("inlierq.weight_type").equals("INT8") ? Int4Packing.INT4 : Int4Packing.UINT4;
+        boolean signed = !meta.get("inlierq.weight_type").equals("UINT8"); // INT8, or INT7 for --placement all
+        int fourBit = signed ? Int4Packing.INT4 : Int4Packing.UINT4;
         Map<String, Integer> types = new java.util.HashMap<>();
         for (OnnxMl.TensorProto t : m.getGraph().getInitializerList()) {
             types.put(t.getName(), t.getDataType());
