@@ -36,6 +36,8 @@ import java.util.Set;
  *       4 bits when {@link WeightStorage} says so, as INT4/UINT4 tensors packed two codes per byte
  *       ({@link Int4Packing}) with zero points of the same 4-bit type;</li>
  *   <li>biases: INT32 with scale s_in * s_w[c] and zero point 0, the form runtimes expect;</li>
+ *   <li>scalar constants of an Add/Mul/Div between quantized activations: one exact uint8 code with its
+ *       own DequantizeLinear (a Div by the constant as a Mul by its reciprocal), so the op fuses;</li>
  *   <li>provenance (tool version, method, bits, seed, calibration hashes) in {@code metadata_props}.</li>
  * </ul>
  * The opset is raised to 13 when lower (per-channel DequantizeLinear needs it), or to 21 with IR version 10

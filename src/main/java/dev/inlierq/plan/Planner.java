@@ -27,7 +27,8 @@ import java.util.Set;
  *       score values never share a quantizer: they only meet in the tail.</li>
  *   <li><b>Weights</b>: signed, symmetric, per output channel; <b>biases</b>: int32 at s_in * s_w.</li>
  *   <li><b>Activations</b>: the inputs of weighted layers, and with {@link Placement#ALL_ACTIVATIONS}
- *       every activation of the region, so ONNX Runtime can keep chains integer.</li>
+ *       every activation of the region, so ONNX Runtime can keep chains integer, except a value read only
+ *       by a Relu or a Clip at zero, whose quantizer is the clamp's ({@link #absorbedByClamp}).</li>
  *   <li><b>Shared encodings</b>: the inputs and output of a Concat share one encoding (one scale for
  *       the whole concatenated tensor); data-movement ops (MaxPool, Reshape, Transpose, Slice, Gather,
  *       nearest Resize, Split, Squeeze, Unsqueeze, Flatten) share their input's encoding so that the
