@@ -25,9 +25,12 @@ import java.util.Set;
  *
  * <p>For an activation x with per-channel range r_c = max |x_c| over the calibration images, read only by
  * Conv/Gemm layers as their input, a per-channel factor s_c is chosen and the graph is rewritten exactly:
- * <pre>  x' = x / s   (a Mul by 1/s inserted in front of the layers, in float)
+ * <pre>  x' = x / s   (folded into the convolution that produces x, or a Mul by 1/s in float)
  *   W'[:, c, ...] = W[:, c, ...] * s_c   (each reading layer's weight, input channel c)</pre>
- * so that W' x' = W x. The quantizer then sees x', whose channels have comparable ranges. Following
+ * so that W' x' = W x. When x is a convolution's output, or that output through a Relu/LeakyRelu (which
+ * commute with a positive scale), 1/s goes into that convolution's output channels (weights and bias), as
+ * in cross-layer equalisation ({@link #foldTarget}); otherwise (SiLU, hard-swish, the graph input) a Mul
+ * is inserted, which ONNX Runtime runs in float. The quantizer then sees x', whose channels have comparable ranges. Following
  * SmoothQuant (Xiao et al., ICML 2023), s_c = r_c^alpha / w_c^(1 - alpha) with w_c = max |W[:, c]| over
  * the reading layers, alpha = 0.5 by default; for depthwise layers (one input channel per output channel)
  * the per-output-channel weight quantizer absorbs any scaling, so s_c = r_c (alpha = 1) equalises fully.
@@ -92,6 +95,11 @@ public final class Equalization {
         Map<String, long[]> shapes = new HashMap<>(g.shapes());
         Map<String, String> rename = new HashMap<>();
         Map<String, Node> mulAfter = new HashMap<>();
+        // per convolution: factors on its input channels (it reads an equalised value) and on its output
+        // channels (the 1/s of the value it produces, folded in)
+        Map<String, double[]> inFactors = new HashMap<>();
+        Map<String, double[]> outDivisors = new HashMap<>();
+        int equalized = 0;
         for (var e : cands.entrySet()) {
             String x = e.getKey();
             double[] r = range.get(x);
@@ -100,6 +108,15 @@ public final class Equalization {
             }
             double[] s = factors(r, e.getValue(), g, alpha);
             if (s == null) {
+                continue;
+            }
+            equalized++;
+            for (Node layer : e.getValue()) {
+                inFactors.put(layer.name(), s);
+            }
+            Node producer = foldTarget(g, x);
+            if (producer != null) {
+                outDivisors.put(producer.name(), s);
                 continue;
             }
             float[] inv = new float[s.length];
@@ -114,38 +131,32 @@ public final class Equalization {
             mulAfter.put(x, new Node(x + "__Equalize", OpType.Mul, List.of(x, invName), List.of(eq),
                     new Attributes(Map.of(MARK, new Attr.Int(1)))));
             rename.put(x, eq);
-            for (Node layer : e.getValue()) {
-                String w = layer.input(1);
-                ConstTensor wt = inits.get(w);
-                float[] wv = wt.floats();
-                long[] ws = wt.shape();
-                int groups = (int) layer.attrs().getInt("group", 1);
-                int cinPerGroup = (int) ws[1];
-                int cout = (int) ws[0];
-                int k = (int) (wv.length / (ws[0] * ws[1]));
-                int coutPerGroup = cout / groups;
-                for (int o = 0; o < cout; o++) {
-                    int gidx = o / coutPerGroup;
-                    for (int ci = 0; ci < cinPerGroup; ci++) {
-                        int c = gidx * cinPerGroup + ci;
-                        for (int j = 0; j < k; j++) {
-                            int idx = (o * cinPerGroup + ci) * k + j;
-                            wv[idx] = (float) (wv[idx] * s[c]);
-                        }
-                    }
-                }
-                String newW = w + "__eq_" + layer.name();
-                inits.put(newW, ConstTensor.ofFloats(ws, wv));
-                shapes.put(newW, ws);
-            }
         }
         List<Node> nodes = new ArrayList<>();
         for (Node n : g.nodes()) {
             List<String> ins = new ArrayList<>(n.inputs());
-            boolean reads = !ins.isEmpty() && rename.containsKey(ins.get(0)) && n.op() == OpType.Conv;
-            if (reads) {
+            double[] in = inFactors.get(n.name());
+            double[] out = outDivisors.get(n.name());
+            if (in != null || out != null) {
+                String w = n.input(1);
+                String newW = w + "__eq_" + n.name();
+                ConstTensor wt = g.constant(w);
+                inits.put(newW, ConstTensor.ofFloats(wt.shape(), rescaledWeight(wt, n, in, out)));
+                shapes.put(newW, wt.shape());
+                ins.set(1, newW);
+                if (out != null && ins.size() > 2 && !ins.get(2).isEmpty()) {
+                    float[] bias = g.constant(ins.get(2)).floats().clone();
+                    for (int o = 0; o < bias.length; o++) {
+                        bias[o] = (float) (bias[o] / out[o]);
+                    }
+                    String newB = ins.get(2) + "__eq_" + n.name();
+                    inits.put(newB, ConstTensor.ofFloats(new long[] {bias.length}, bias));
+                    shapes.put(newB, new long[] {bias.length});
+                    ins.set(2, newB);
+                }
+            }
+            if (!ins.isEmpty() && rename.containsKey(ins.get(0)) && n.op() == OpType.Conv) {
                 ins.set(0, rename.get(n.input(0)));
-                ins.set(1, n.input(1) + "__eq_" + n.name());
             }
             nodes.add(n.withInputs(ins));
             for (String o : n.outputs()) {
@@ -171,10 +182,62 @@ public final class Equalization {
                 kept.put(k, v);
             }
         });
-        return new Result(out.withNodes(out.nodes(), kept, out.shapes()), mulAfter.size());
+        return new Result(out.withNodes(out.nodes(), kept, out.shapes()), equalized, equalized - mulAfter.size());
     }
 
-    public record Result(Graph graph, int equalized) {
+    /**
+     * @param equalized activations equalised
+     * @param folded    of those, the ones whose 1/s went into the producing convolution (no Mul inserted)
+     */
+    public record Result(Graph graph, int equalized, int folded) {
+    }
+
+    /**
+     * The convolution that can take x's 1/s on its output channels, exactly: x is its output, or the
+     * output of a Relu/LeakyRelu that alone reads it (both commute with a positive per-channel scale,
+     * relu(y / s) = relu(y) / s). This is the cross-layer equalisation of Nagel et al., "Data-Free
+     * Quantization Through Weight Equalization and Bias Correction" (ICCV 2019); it leaves no Mul in the
+     * graph, so the quantized layers still fuse. Null when x comes from anything else (SiLU, hard-swish,
+     * a Concat, the graph input).
+     */
+    static Node foldTarget(Graph g, String x) {
+        Node p = g.producer(x);
+        if (p != null && (p.op() == OpType.Relu || p.op() == OpType.LeakyRelu)) {
+            String y = p.input(0);
+            if (g.consumers(y).size() != 1 || g.isGraphOutput(y)) {
+                return null;
+            }
+            p = g.producer(y);
+        }
+        if (p == null || p.op() != OpType.Conv || !g.isConstant(p.input(1)) || p.outputs().size() != 1
+                || (p.inputs().size() > 2 && !p.input(2).isEmpty() && !g.isConstant(p.input(2)))) {
+            return null;
+        }
+        return p;
+    }
+
+    /** W'[o, c, ...] = W[o, c, ...] * in[c] / out[o] (either may be null = all ones). */
+    private static float[] rescaledWeight(ConstTensor wt, Node layer, double[] in, double[] out) {
+        float[] wv = wt.floats().clone();
+        long[] ws = wt.shape();
+        int groups = (int) layer.attrs().getInt("group", 1);
+        int cinPerGroup = (int) ws[1];
+        int cout = (int) ws[0];
+        int k = (int) (wv.length / (ws[0] * ws[1]));
+        int coutPerGroup = cout / groups;
+        for (int o = 0; o < cout; o++) {
+            int gidx = o / coutPerGroup;
+            double div = out == null ? 1 : out[o];
+            for (int ci = 0; ci < cinPerGroup; ci++) {
+                int c = gidx * cinPerGroup + ci;
+                double f = (in == null ? 1 : in[c]) / div;
+                for (int j = 0; j < k; j++) {
+                    int idx = (o * cinPerGroup + ci) * k + j;
+                    wv[idx] = (float) (wv[idx] * f);
+                }
+            }
+        }
+        return wv;
     }
 
     /** s_c per the class comment, or null when the activation has no usable range. */

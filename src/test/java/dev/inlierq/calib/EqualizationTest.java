@@ -1,5 +1,6 @@
 package dev.inlierq.calib;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.inlierq.detect.DetectorSpecs;
@@ -22,23 +23,19 @@ import org.junit.jupiter.api.Test;
 /** Equalisation rewrites the float graph exactly and leaves the inserted Mul's input unquantized. */
 class EqualizationTest {
 
-    @Test
-    void equalisedPicodetComputesTheSameDetectionsInFloat() {
-        Graph g = GraphPreparer.prepare(OnnxReader.read(Shared.model("picodet")));
-        Preprocessor pre = DetectorSpecs.builtIn("picodet").preprocessor();
+    /** Equalises a real model, checks the float outputs are unchanged, returns the result. */
+    private static Equalization.Result equaliseExactly(String model) {
+        Graph g = GraphPreparer.prepare(OnnxReader.read(Shared.model(model)));
+        Preprocessor pre = DetectorSpecs.builtIn(model).preprocessor();
         List<Path> images = CalibrationSet.choose(Shared.trainImages(), 4, 0).files();
-        Graph eq;
-        int count;
+        Equalization.Result r;
         FloatTensor x = pre.prepare(Shared.valImages().resolve("000000000139.jpg")).tensor();
         Map<String, FloatTensor> before;
         try (GraphExecutor e = new GraphExecutor(g)) {
-            Equalization.Result r = Equalization.apply(e, g, pre, images, 4, 0.5);
-            eq = r.graph();
-            count = r.equalized();
+            r = Equalization.apply(e, g, pre, images, 4, 0.5);
             before = e.run(x);
         }
-        assertTrue(count > 50, "equalised activations: " + count);
-        try (GraphExecutor e = new GraphExecutor(eq)) {
+        try (GraphExecutor e = new GraphExecutor(r.graph())) {
             Map<String, FloatTensor> after = e.run(x);
             for (var o : before.entrySet()) {
                 float[] a = o.getValue().data();
@@ -49,9 +46,24 @@ class EqualizationTest {
                     maxAbs = Math.max(maxAbs, Math.abs(a[i]));
                     maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
                 }
-                assertTrue(maxDiff / (maxAbs + 1e-6) < 1e-3, o.getKey() + ": " + maxDiff);
+                assertTrue(maxDiff / (maxAbs + 1e-6) < 1e-3, model + " " + o.getKey() + ": " + maxDiff);
             }
         }
+        return r;
+    }
+
+    private static long equalizationMuls(Graph g) {
+        return g.nodes().stream().filter(n -> n.attrs().getInt(Planner.EQUALIZATION_ATTR, 0) != 0).count();
+    }
+
+    @Test
+    void equalisedPicodetComputesTheSameDetectionsInFloat() {
+        Equalization.Result r = equaliseExactly("picodet");
+        Graph eq = r.graph();
+        assertTrue(r.equalized() > 50, "equalised activations: " + r.equalized());
+        // hard-swish does not commute with a scale: a Mul after it, except where a layer feeds a layer directly
+        assertTrue(r.folded() <= 4, "folded: " + r.folded());
+        assertEquals(r.equalized() - r.folded(), equalizationMuls(eq));
         QuantPlan plan = Planner.plan(eq, PlanOptions.builder().build());
         for (Node n : eq.nodes()) {
             if (n.attrs().getInt(Planner.EQUALIZATION_ATTR, 0) != 0) {
@@ -59,5 +71,12 @@ class EqualizationTest {
                 assertTrue(plan.point(n.output()) != null, "output of " + n.name() + " is the quantized tensor");
             }
         }
+    }
+
+    @Test
+    void reluNetworkTakesTheFactorsIntoTheProducingConvolutions() {
+        Equalization.Result r = equaliseExactly("fastestdet");
+        assertTrue(r.folded() > 30, "folded into the convolution before the Relu: " + r.folded() + " of " + r.equalized());
+        assertEquals(r.equalized() - r.folded(), equalizationMuls(r.graph()), "a Mul only where nothing can take 1/s");
     }
 }
