@@ -47,6 +47,7 @@ public final class OrtRunner implements ModelRunner {
     private final Path traceDir;
     private int baseRuns;
     private int runsAtProfileStart;
+    private boolean profileEnded;
 
     public OrtRunner(Path model, int threads, Optimization level) {
         this(model, threads, level, false);
@@ -91,14 +92,12 @@ public final class OrtRunner implements ModelRunner {
      */
     @Override
     public Map<String, long[]> profile() {
-        if (traceDir == null || baseRuns == runsAtProfileStart) {
+        if (traceDir == null || profileEnded || baseRuns == runsAtProfileStart) {
             return Map.of();
         }
         try {
-            Path trace = Path.of(base.endProfiling());
-            Map<String, long[]> out = OrtProfile.perOpType(trace, runsAtProfileStart);
-            baseRuns = runsAtProfileStart; // nothing more to report
-            return out;
+            profileEnded = true;
+            return OrtProfile.perOpType(Path.of(base.endProfiling()), runsAtProfileStart);
         } catch (OrtException | java.io.IOException e) {
             throw new UserError(ExitCode.RUNTIME_FAILURE, "cannot read ONNX Runtime's profile: " + firstLine(e.getMessage()));
         }

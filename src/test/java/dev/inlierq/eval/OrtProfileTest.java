@@ -25,6 +25,8 @@ class OrtProfileTest {
             assertTrue(p.values().stream().allMatch(v -> v[1] >= 0));
             assertTrue(p.get("Conv")[1] > 0);
             assertTrue(ort.profile().isEmpty(), "the profiler ends with the first report");
+            ort.run(x);
+            assertTrue(ort.profile().isEmpty(), "and stays ended");
         }
         try (OrtRunner plain = new OrtRunner(Shared.model("fastestdet"), 1)) {
             plain.startProfiling();
