@@ -6,12 +6,10 @@
 # [EXTRA="--equalize --placement inputs" LABEL=eq] bench/calibrators.sh [model ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-S="${INLIERQ_SHARED:-../shared}"
-D="$S/data/coco-subset"
+source bench/shared.sh
 OUT="${OUT:-bench/results}"
 mkdir -p "$OUT/models"
 models=("${@:-yolox picodet fastestdet}")
-declare -A FILE=([yolox]=yolox-nano/yolox_nano.onnx [picodet]=picodet-xs/picodet_xs_320_lcnet_nonms.onnx [fastestdet]=fastestdet/FastestDet.onnx)
 for m in ${models[@]}; do
   for bits in ${BITS:-8,8 4,8}; do
     set -- ${bits/,/ }

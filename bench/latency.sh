@@ -10,13 +10,11 @@
 # Usage: [METHOD=entropy] [ROUNDS=5] [ITER=50] [THREADS=2] [OUT=bench/results] bench/latency.sh [model ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-S="${INLIERQ_SHARED:-../shared}"
-D="$S/data/coco-subset"
+source bench/shared.sh
 OUT="${OUT:-bench/results}"
 W="$OUT/latency"
 mkdir -p "$W"
 models=("${@:-yolox picodet fastestdet}")
-declare -A FILE=([yolox]=yolox-nano/yolox_nano.onnx [picodet]=picodet-xs/picodet_xs_320_lcnet_nonms.onnx [fastestdet]=fastestdet/FastestDet.onnx)
 quant() { # model float out extra...
   local m=$1 f=$2 q=$3; shift 3
   ./inlierq quantize --model "$f" --spec "$m" --calib "$D/train2017" --method "${METHOD:-entropy}" \

@@ -40,13 +40,7 @@ public final class Calibrator {
     /** The quantizer spec of a planned point ({@code weights}: a resolved weight type). */
     public static QuantSpec specOf(QuantPoint p, WeightType weights) {
         return switch (p.role()) {
-            case WEIGHT -> {
-                int bits = weights.bits(p.bits());
-                QuantSpec s = QuantSpec.weight(bits).withGranularity(new Granularity.PerChannel(p.channelAxis()))
-                        .withSignedness(weights.signedness());
-                // an 8-bit layer capped to 7 bits keeps the narrow symmetric grid of 8-bit weights: [-63, 63]
-                yield bits < p.bits() && p.bits() == 8 ? s.withRange(QuantSpec.IntRange.NARROW) : s;
-            }
+            case WEIGHT -> weights.weightSpec(p.bits()).withGranularity(new Granularity.PerChannel(p.channelAxis()));
             case ACTIVATION -> QuantSpec.activation(p.bits());
             case BIAS -> throw new IllegalArgumentException("biases are encoded from their layer's scales");
         };

@@ -30,8 +30,8 @@ import java.util.Set;
  * so that W' x' = W x. When x is a convolution's output, or that output through a Relu/LeakyRelu (which
  * commute with a positive scale), 1/s goes into that convolution's output channels (weights and bias), as
  * in cross-layer equalisation ({@link #foldTarget}); otherwise (SiLU, hard-swish, the graph input) a Mul
- * is inserted, which ONNX Runtime runs in float. The quantizer then sees x', whose channels have comparable ranges. Following
- * SmoothQuant (Xiao et al., ICML 2023), s_c = r_c^alpha / w_c^(1 - alpha) with w_c = max |W[:, c]| over
+ * is inserted, which ONNX Runtime runs in float. The quantizer then sees x', whose channels have comparable
+ * ranges. Following SmoothQuant (Xiao et al., ICML 2023), s_c = r_c^alpha / w_c^(1 - alpha) with w_c = max |W[:, c]| over
  * the reading layers, alpha = 0.5 by default; for depthwise layers (one input channel per output channel)
  * the per-output-channel weight quantizer absorbs any scaling, so s_c = r_c (alpha = 1) equalises fully.
  * Factors are normalised by their geometric mean and bounded to [1e-2, 1e2] times it.

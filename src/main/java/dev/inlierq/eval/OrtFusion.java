@@ -36,13 +36,15 @@ public record OrtFusion(Map<String, Integer> integerKernels, Map<String, Integer
 
     /** One line: "104 QLinearConv, 104 QLinearMul; float layers: 3 Conv" (sorted by op type). */
     public String summary() {
+        String integer = counts(integerKernels);
+        String floats = counts(floatLayers);
+        return (integer.isEmpty() ? "no integer kernels" : integer) + "; float layers: "
+                + (floats.isEmpty() ? "none" : floats);
+    }
+
+    private static String counts(Map<String, Integer> ops) {
         StringBuilder b = new StringBuilder();
-        new TreeMap<>(integerKernels).forEach((op, n) -> b.append(b.length() == 0 ? "" : ", ").append(n).append(' ').append(op));
-        if (b.length() == 0) {
-            b.append("no integer kernels");
-        }
-        StringBuilder f = new StringBuilder();
-        new TreeMap<>(floatLayers).forEach((op, n) -> f.append(f.length() == 0 ? "" : ", ").append(n).append(' ').append(op));
-        return b + "; float layers: " + (f.length() == 0 ? "none" : f);
+        new TreeMap<>(ops).forEach((op, n) -> b.append(b.length() == 0 ? "" : ", ").append(n).append(' ').append(op));
+        return b.toString();
     }
 }

@@ -7,7 +7,7 @@ import dev.inlierq.graph.ConstTensor;
 import dev.inlierq.graph.DType;
 import dev.inlierq.graph.Graph;
 import dev.inlierq.graph.Node;
-import dev.inlierq.graph.OpType;
+import dev.inlierq.plan.Planner;
 import dev.inlierq.plan.QuantPlan;
 import dev.inlierq.plan.QuantPoint;
 import dev.inlierq.plan.Role;
@@ -240,15 +240,14 @@ public final class QdqWriter {
         }
     }
 
-    /** The op's output is quantized to uint8 directly, or through the clamp that alone reads it. */
+    /** The op's output is quantized to uint8 directly, or through the clamp at zero that alone reads it. */
     private static boolean quantizedOutput(Graph g, String out, Map<String, QuantPoint> acts,
             Map<String, Encoding> enc) {
         if (isUint8Activation(out, acts, enc)) {
             return true;
         }
         List<Node> readers = g.consumers(out);
-        return readers.size() == 1 && (readers.get(0).op() == OpType.Relu
-                || readers.get(0).op() == OpType.Clip)
+        return readers.size() == 1 && Planner.isClampAtZero(readers.get(0), g)
                 && isUint8Activation(readers.get(0).output(), acts, enc);
     }
 

@@ -250,22 +250,27 @@ public final class Planner {
      */
     static boolean absorbedByClamp(Graph g, String value, Set<String> region) {
         List<Node> readers = g.consumers(value);
-        if (readers.size() != 1 || g.isGraphOutput(value) || !region.contains(readers.get(0).name())) {
-            return false;
-        }
-        Node r = readers.get(0);
-        if (r.op() == OpType.Relu) {
+        return readers.size() == 1 && !g.isGraphOutput(value) && region.contains(readers.get(0).name())
+                && isClampAtZero(readers.get(0), g);
+    }
+
+    /**
+     * A Relu, or a Clip with constant bounds whose lower bound is 0: an op that a quantizer with zero point
+     * 0 on its output makes redundant (ONNX Runtime removes it in front of such a QuantizeLinear).
+     */
+    public static boolean isClampAtZero(Node n, Graph g) {
+        if (n.op() == OpType.Relu) {
             return true;
         }
-        if (r.op() != OpType.Clip || !r.input(0).equals(value)) {
+        if (n.op() != OpType.Clip) {
             return false;
         }
-        for (int k = 1; k < r.inputs().size(); k++) {
-            if (!r.input(k).isEmpty() && !g.isConstant(r.input(k))) {
+        for (int k = 1; k < n.inputs().size(); k++) {
+            if (!n.input(k).isEmpty() && !g.isConstant(n.input(k))) {
                 return false;
             }
         }
-        float[] bounds = OpParams.clipBounds(r, g);
+        float[] bounds = OpParams.clipBounds(n, g);
         return bounds[0] == 0f && bounds[1] > 0f;
     }
 

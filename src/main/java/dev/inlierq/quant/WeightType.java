@@ -64,6 +64,17 @@ public enum WeightType {
         return this == INT7 ? Math.min(planned, 7) : planned;
     }
 
+    /**
+     * The spec of a weight planned at {@code planned} bits with this (resolved) type, granularity left to the
+     * caller: signed or unsigned per the type; an 8-bit layer capped to 7 bits by {@link #INT7} keeps the
+     * narrow symmetric grid of 8-bit weights, [-63, 63].
+     */
+    public QuantSpec weightSpec(int planned) {
+        int b = bits(planned);
+        QuantSpec s = QuantSpec.weight(b).withSignedness(signedness());
+        return b < planned && planned == 8 ? s.withRange(QuantSpec.IntRange.NARROW) : s;
+    }
+
     static boolean hostHasVnni() {
         String arch = System.getProperty("os.arch", "");
         if (!arch.contains("amd64") && !arch.contains("x86")) {
