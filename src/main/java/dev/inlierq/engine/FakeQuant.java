@@ -185,7 +185,7 @@ public final class FakeQuant {
      */
     public static NDArray gradScale(NDArray s, float g) {
         try (NDArray base = s.stopGradient();
-                NDArray gs = s.mul(g);
+                NDArray gs = Scalars.mul(s, g);
                 NDArray gd = gs.stopGradient();
                 NDArray delta = gs.sub(gd)) {
             return base.add(delta);

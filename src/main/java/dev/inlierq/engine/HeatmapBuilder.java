@@ -78,7 +78,7 @@ public final class HeatmapBuilder {
             if (t.exponent() == 1.0) {
                 return act;
             }
-            NDArray pw = act.pow(t.exponent());
+            NDArray pw = Scalars.pow(act, (float) t.exponent());
             act.close();
             return pw;
         }

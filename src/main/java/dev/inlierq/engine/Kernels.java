@@ -41,35 +41,43 @@ final class Kernels {
             float alpha = n.attrs().getFloat("alpha", 0.01f);
             return unary(x -> x.getNDArrayInternal().leakyRelu(alpha));
         });
-        REGISTRY.put(OpType.PRelu, (n, g, m) -> (in, b) -> out(in[0].maximum(0).add(in[0].minimum(0).mul(in[1]))));
+        REGISTRY.put(OpType.PRelu, (n, g, m) -> {
+            NDArray zero = Scalars.of(m, 0f);
+            return (in, b) -> {
+                try (NDArray pos = in[0].maximum(zero); NDArray neg = in[0].minimum(zero); NDArray t = neg.mul(in[1])) {
+                    return out(pos.add(t));
+                }
+            };
+        });
         REGISTRY.put(OpType.Sigmoid, (n, g, m) -> unary(x -> x.getNDArrayInternal().sigmoid()));
         REGISTRY.put(OpType.Tanh, (n, g, m) -> unary(NDArray::tanh));
         REGISTRY.put(OpType.HardSigmoid, (n, g, m) -> {
-            float alpha = n.attrs().getFloat("alpha", 0.2f);
-            float beta = n.attrs().getFloat("beta", 0.5f);
+            NDArray alpha = Scalars.of(m, n.attrs().getFloat("alpha", 0.2f));
+            NDArray beta = Scalars.of(m, n.attrs().getFloat("beta", 0.5f));
             return unary(x -> {
-                try (NDArray t = x.mul(alpha)) {
-                    return t.add(beta).clip(0f, 1f);
+                try (NDArray t = x.mul(alpha); NDArray u = t.add(beta)) {
+                    return u.clip(0f, 1f);
                 }
             });
         });
-        REGISTRY.put(OpType.HardSwish, (n, g, m) -> unary(x -> {
-            try (NDArray t = x.div(6f); NDArray u = t.add(0.5f); NDArray c = u.clip(0f, 1f)) {
-                return x.mul(c);
-            }
-        }));
+        REGISTRY.put(OpType.HardSwish, (n, g, m) -> {
+            NDArray six = Scalars.of(m, 6f);
+            NDArray half = Scalars.of(m, 0.5f);
+            return unary(x -> {
+                try (NDArray t = x.div(six); NDArray u = t.add(half); NDArray c = u.clip(0f, 1f)) {
+                    return x.mul(c);
+                }
+            });
+        });
         REGISTRY.put(OpType.Clip, (n, g, m) -> {
             float[] b = OpParams.clipBounds(n, g);
-            return unary(x -> clip(x, b[0], b[1]));
+            return clip(m, b[0], b[1]);
         });
-        REGISTRY.put(OpType.Add, (n, g, m) -> binary(n, g, NDArray::add, NDArray::add, (x, s) -> x.add(s)));
-        REGISTRY.put(OpType.Sub, (n, g, m) -> binary(n, g, NDArray::sub, NDArray::sub,
-                (x, s) -> x.getNDArrayInternal().rsub(s)));
-        REGISTRY.put(OpType.Mul, (n, g, m) -> binary(n, g, NDArray::mul, NDArray::mul, (x, s) -> x.mul(s)));
-        REGISTRY.put(OpType.Div, (n, g, m) -> binary(n, g, NDArray::div, NDArray::div,
-                (x, s) -> x.getNDArrayInternal().rdiv(s)));
-        REGISTRY.put(OpType.Pow, (n, g, m) -> binary(n, g, NDArray::pow, NDArray::pow,
-                (x, s) -> x.getNDArrayInternal().rpow(s)));
+        REGISTRY.put(OpType.Add, (n, g, m) -> binary(n, g, m, NDArray::add));
+        REGISTRY.put(OpType.Sub, (n, g, m) -> binary(n, g, m, NDArray::sub));
+        REGISTRY.put(OpType.Mul, (n, g, m) -> binary(n, g, m, NDArray::mul));
+        REGISTRY.put(OpType.Div, (n, g, m) -> binary(n, g, m, NDArray::div));
+        REGISTRY.put(OpType.Pow, (n, g, m) -> binary(n, g, m, NDArray::pow));
         REGISTRY.put(OpType.Max, (n, g, m) -> variadic(NDArray::maximum));
         REGISTRY.put(OpType.Min, (n, g, m) -> variadic(NDArray::minimum));
         REGISTRY.put(OpType.Sqrt, (n, g, m) -> unary(NDArray::sqrt));
@@ -203,30 +211,23 @@ final class Kernels {
         NDArray apply(NDArray x, NDArray y);
     }
 
-    interface ScalarOp {
-        NDArray apply(NDArray x, float s);
-    }
-
     /**
-     * Broadcasting binary op. A scalar constant on either side becomes a Number argument (one libtorch
-     * call with no broadcast tensor); {@code rightScalar} computes x op s, {@code leftScalar} s op x.
+     * Broadcasting binary op. A floating scalar constant on either side becomes a 0-dimensional array made
+     * once, at compile time, in libtorch-owned memory ({@link Scalars}: never a DJL {@code Number} overload,
+     * whose operand autograd would read after it is freed): one libtorch call with no broadcast tensor.
      */
-    private static Kernel binary(Node n, Graph g, Binary f, ScalarOpRight rightScalar, ScalarOp leftScalar) {
+    private static Kernel binary(Node n, Graph g, NDManager m, Binary f) {
         ConstTensor a = g.constant(n.input(0));
         ConstTensor c = g.constant(n.input(1));
         if (c != null && c.size() == 1 && a == null && c.isFloating()) {
-            float s = (float) c.get(0);
-            return (in, b) -> out(rightScalar.apply(in[0], s));
+            NDArray s = Scalars.of(m, (float) c.get(0));
+            return (in, b) -> out(f.apply(in[0], s));
         }
         if (a != null && a.size() == 1 && c == null && a.isFloating()) {
-            float s = (float) a.get(0);
-            return (in, b) -> out(leftScalar.apply(in[1], s));
+            NDArray s = Scalars.of(m, (float) a.get(0));
+            return (in, b) -> out(f.apply(s, in[1]));
         }
         return (in, b) -> out(f.apply(in[0], in[1]));
-    }
-
-    interface ScalarOpRight {
-        NDArray apply(NDArray x, Number s);
     }
 
     private static Kernel variadic(Binary f) {
@@ -243,17 +244,20 @@ final class Kernels {
         };
     }
 
-    static NDArray clip(NDArray x, float lo, float hi) {
+    /** Clip to [lo, hi]; an infinite bound is no bound (the finite one is a {@link Scalars} array made once). */
+    static Kernel clip(NDManager m, float lo, float hi) {
         if (Float.isInfinite(lo) && Float.isInfinite(hi)) {
-            return alias(x);
+            return unary(Kernels::alias);
         }
         if (Float.isInfinite(lo)) {
-            return x.minimum(hi);
+            NDArray h = Scalars.of(m, hi);
+            return unary(x -> x.minimum(h));
         }
         if (Float.isInfinite(hi)) {
-            return x.maximum(lo);
+            NDArray l = Scalars.of(m, lo);
+            return unary(x -> x.maximum(l));
         }
-        return x.clip(lo, hi);
+        return unary(x -> x.clip(lo, hi));
     }
 
     private static Kernel conv(Node n, Graph g, NDManager m) {
@@ -923,6 +927,8 @@ final class Kernels {
         float beta = n.attrs().getFloat("beta", 1f);
         boolean ta = n.attrs().getInt("transA", 0) != 0;
         boolean tb = n.attrs().getInt("transB", 0) != 0;
+        NDArray alphaArray = Scalars.of(m, alpha);
+        NDArray betaArray = Scalars.of(m, beta);
         return (in, b) -> {
             NDArray a = ta ? in[0].transpose() : in[0];
             NDArray w = tb ? in[1].transpose() : in[1];
@@ -934,12 +940,12 @@ final class Kernels {
                 w.close();
             }
             if (alpha != 1f) {
-                NDArray t = y.mul(alpha);
+                NDArray t = y.mul(alphaArray);
                 y.close();
                 y = t;
             }
             if (in.length > 2 && in[2] != null) {
-                NDArray c = beta == 1f ? in[2] : in[2].mul(beta);
+                NDArray c = beta == 1f ? in[2] : in[2].mul(betaArray);
                 NDArray t = y.add(c);
                 y.close();
                 if (c != in[2]) {
@@ -1041,7 +1047,7 @@ final class Kernels {
     /** Scale / zero point shaped to broadcast against x: a scalar, or a vector on {@code axis}. */
     private static NDArray qparam(NDManager m, float[] v, int rank, int axis) {
         if (v.length == 1) {
-            return m.create(v[0]);
+            return Scalars.of(m, v[0]);
         }
         long[] shape = new long[rank];
         Arrays.fill(shape, 1);

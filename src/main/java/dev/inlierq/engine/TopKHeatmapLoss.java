@@ -84,10 +84,10 @@ public final class TopKHeatmapLoss {
         }
         int kk = (int) Math.min(k, s[2]);
         NDList top = heatmap.topK(kk, 2, true, false);
-        try (NDArray values = top.get(0); NDArray floor = values.maximum(EPS); NDArray logs = floor.log();
+        try (NDArray values = top.get(0); NDArray floor = Scalars.maximum(values, EPS); NDArray logs = floor.log();
                 NDArray sum = logs.sum()) {
             top.get(1).close();
-            return sum.mul(-1.0 / ((double) kk * s[1]));
+            return Scalars.mul(sum, (float) (-1.0 / ((double) kk * s[1])));
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.inlierq.recon;
 
 import ai.djl.ndarray.NDArray;
+import dev.inlierq.engine.Scalars;
 import dev.inlierq.engine.TopKHeatmapLoss;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,7 +35,7 @@ public final class FisherWeights {
                 rms = Math.sqrt(m.getFloat());
             }
             NDArray w;
-            try (NDArray a = g.abs(); NDArray n = a.div(rms > 0 ? (float) rms : 1f); NDArray p = n.add(1f)) {
+            try (NDArray a = g.abs(); NDArray n = Scalars.div(a, rms > 0 ? (float) rms : 1f); NDArray p = Scalars.add(n, 1f)) {
                 w = p.square();
             }
             g.close();

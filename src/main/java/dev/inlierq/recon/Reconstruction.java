@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import dev.inlierq.engine.Scalars;
 import dev.inlierq.engine.DjlRuntime;
 import dev.inlierq.engine.FakeQuant;
 import dev.inlierq.engine.GraphExecutor;
@@ -340,7 +341,7 @@ public final class Reconstruction {
                 if (beta > 0) {
                     NDArray reg = st.regulariser(beta);
                     reg.attach(step);
-                    total = total.add(reg.mul(o.lambda()));
+                    total = total.add(Scalars.mul(reg, o.lambda()));
                 }
                 gc.backward(total);
             }
@@ -495,8 +496,8 @@ public final class Reconstruction {
 
         /** h(V), the rectified sigmoid. */
         static NDArray rectifiedSigmoid(NDArray v) {
-            try (NDArray s = v.getNDArrayInternal().sigmoid(); NDArray a = s.mul(ZETA - GAMMA);
-                    NDArray b = a.add(GAMMA)) {
+            try (NDArray s = v.getNDArrayInternal().sigmoid(); NDArray a = Scalars.mul(s, ZETA - GAMMA);
+                    NDArray b = Scalars.add(a, GAMMA)) {
                 return b.clip(0f, 1f);
             }
         }
@@ -519,9 +520,9 @@ public final class Reconstruction {
             NDArray total = null;
             for (String name : roundingVars.keySet()) {
                 NDArray v = leaves.get(name);
-                try (NDArray h = rectifiedSigmoid(v); NDArray a = h.mul(2f); NDArray c = a.sub(1f);
-                        NDArray d = c.abs(); NDArray p = d.pow(beta); NDArray s = p.sum()) {
-                    NDArray r = s.neg().add((float) v.size());
+                try (NDArray h = rectifiedSigmoid(v); NDArray a = Scalars.mul(h, 2f); NDArray c = Scalars.sub(a, 1f);
+                        NDArray d = c.abs(); NDArray p = Scalars.pow(d, beta); NDArray s = p.sum()) {
+                    NDArray r = Scalars.rsub((float) v.size(), s);
                     if (total == null) {
                         total = r;
                     } else {

@@ -96,8 +96,8 @@ public interface ReconstructionLoss extends AutoCloseable {
     /** sum_c w (pred - target)^2, averaged over every other axis; w may be null (= 1). */
     static NDArray weightedError(NDArray pred, NDArray target, NDArray w) {
         try (NDArray d = pred.sub(target); NDArray d2 = d.square();
-                NDArray wd = w == null ? d2.mul(1f) : d2.mul(w);
-                NDArray s = wd.getShape().dimension() >= 2 ? wd.sum(new int[] {1}) : wd.mul(1f)) {
+                NDArray wd = w == null ? d2.reshape(d2.getShape()) : d2.mul(w);
+                NDArray s = wd.getShape().dimension() >= 2 ? wd.sum(new int[] {1}) : wd.reshape(wd.getShape())) {
             return s.mean();
         }
     }

@@ -16,6 +16,7 @@ import dev.inlierq.detect.decode.TensorLayout;
 import dev.inlierq.graph.GraphPreparer;
 import dev.inlierq.onnx.OnnxReader;
 import dev.inlierq.tensor.FloatTensor;
+import dev.inlierq.testing.NativePoison;
 import dev.inlierq.testing.Shared;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -51,9 +52,27 @@ class HeatmapBuilderTest {
         }
     }
 
+    /**
+     * The gradient of the mean heatmap reaches the input, finite, and is the same when freed native memory is
+     * poisoned between the forward and the backward pass ({@link NativePoison}): no operand autograd keeps may
+     * live in memory Java frees (DJL's {@code Number} overloads did, and PicoDet's hard-swish constants turned
+     * its gradient to NaN whenever the garbage collector ran in between).
+     */
     @ParameterizedTest
     @ValueSource(strings = {"yolox", "picodet", "fastestdet"})
     void realDetectorHeatmapIsDifferentiableAndMatchesTheReference(String model) {
+        float[] clean = heatmapGradient(model, false);
+        float[] poisoned = heatmapGradient(model, true);
+        double norm = 0;
+        for (int i = 0; i < clean.length; i++) {
+            assertTrue(Float.isFinite(poisoned[i]), "gradient element " + i + " is " + poisoned[i] + " after a GC");
+            norm += Math.abs(clean[i]);
+        }
+        assertTrue(norm > 0, "gradient of the heatmap must reach the input: sum |g| = " + norm);
+        assertTrue(ModelParityTest.relativeError(poisoned, clean) < 1e-6, "the gradient changed after a GC");
+    }
+
+    private static float[] heatmapGradient(String model, boolean poison) {
         var spec = DetectorSpecs.builtIn(model);
         HeatmapRecipe recipe = spec.decoder().heatmapRecipe();
         try (GraphExecutor ex = new GraphExecutor(GraphPreparer.prepare(OnnxReader.read(Shared.model(model))));
@@ -76,14 +95,12 @@ class HeatmapBuilderTest {
                 FloatTensor want = recipe.evaluate(heap);
                 assertArrayEquals(want.shape(), h.getShape().getShape());
                 assertTrue(ModelParityTest.relativeError(h.toFloatArray(), want.data()) < 1e-5);
+                NativePoison p = poison ? NativePoison.spread() : null;
                 gc.backward(h.mean()); // the peak alone can sit on a saturated sigmoid (zero gradient)
                 g = x.getGradient().toFloatArray(); // read while the collector is open
+                assertTrue(p == null || p.size() > 0);
             }
-            double norm = 0;
-            for (float v : g) {
-                norm += Math.abs(v);
-            }
-            assertTrue(norm > 0, "gradient of the heatmap must reach the input: sum |g| = " + norm);
+            return g;
         }
     }
 
