@@ -38,6 +38,7 @@ import dev.inlierq.report.SaliencyOverlay;
 import dev.inlierq.detect.DetectorSpec;
 import dev.inlierq.recon.TaskGradients;
 import dev.inlierq.recon.Reconstruction;
+import dev.inlierq.rounding.GptqRounding;
 import dev.inlierq.recon.ReconstructionLoss;
 import dev.inlierq.recon.Units;
 import java.nio.file.Files;
@@ -65,11 +66,12 @@ public final class Quantization {
     }
 
     /**
-     * Quantization methods: classic calibrators (how activation ranges are estimated) and the reconstruction
+     * Quantization methods: classic calibrators (how activation ranges are estimated), GPTQ (closed-form
+     * second-order rounding of the weights, MSE ranges, see {@link GptqRounding}) and the reconstruction
      * methods (AdaRound, BRECQ, QDrop: learned rounding and step sizes, see {@link Reconstruction}).
      */
     public enum Method {
-        MINMAX, PERCENTILE, ENTROPY, MSE, ADAROUND, BRECQ, QDROP, INLIERQ;
+        MINMAX, PERCENTILE, ENTROPY, MSE, GPTQ, ADAROUND, BRECQ, QDROP, INLIERQ;
 
         public String cliName() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -231,7 +233,7 @@ public final class Quantization {
             case MINMAX -> RangeEstimation.MIN_MAX;
             case PERCENTILE -> RangeEstimation.percentile(percentile);
             case ENTROPY -> RangeEstimation.ENTROPY;
-            case MSE, ADAROUND, BRECQ, QDROP, INLIERQ -> RangeEstimation.MSE;
+            case MSE, GPTQ, ADAROUND, BRECQ, QDROP, INLIERQ -> RangeEstimation.MSE;
         };
     }
 
@@ -268,12 +270,19 @@ public final class Quantization {
         Map<String, Encoding> enc = new LinkedHashMap<>();
         List<Reconstruction.UnitReport> unitReports = List.of();
         List<InlierReport> inlierReports = List.of();
+        GptqRounding.Result gptq = null;
         try (GraphExecutor floatEngine = new GraphExecutor(g)) {
             boolean recon = o.method().reconstructs();
             // reconstruction starts from MSE ranges and MSE weight scales, as BRECQ and QDrop do
             enc.putAll(Calibrator.activations(floatEngine, plan, pre, calib.files(), o.batch(),
                     recon ? RangeEstimation.MSE : estimation(o.method(), o.percentile()), progress));
-            enc.putAll(Calibrator.weights(g, plan, recon || o.method() == Method.MSE, o.resolvedWeightType()));
+            boolean mseWeights = recon || o.method() == Method.MSE || o.method() == Method.GPTQ;
+            enc.putAll(Calibrator.weights(g, plan, mseWeights, o.resolvedWeightType()));
+            if (o.method() == Method.GPTQ) {
+                gptq = GptqRounding.apply(floatEngine, g, plan, enc, batches(calibrationSamples(o, calib), o.batch()),
+                        o.seed());
+                g = gptq.graph();
+            }
             if (recon) {
                 Reconstructed rr = reconstruct(floatEngine, g, plan, enc, o, calib, listener);
                 g = rr.result().graph();
@@ -312,13 +321,7 @@ public final class Quantization {
             Options o, CalibrationSet calib, Listener listener) {
         Reconstruction.Options ro = o.reconstruction();
         List<Units.Unit> units = Units.find(g, plan, ro.unit(), ro.blockSize());
-        Preprocessor pre = o.spec().preprocessor();
-        List<PreparedImage> images = new ArrayList<>();
-        for (Path p : calib.files()) {
-            images.add(pre.prepare(p));
-        }
-        FloatTensor samples = Preprocessor.stack(images);
-        images.clear();
+        FloatTensor samples = calibrationSamples(o, calib);
         List<FloatTensor> batches = batches(samples, o.batch());
         ReconstructionLoss loss = ReconstructionLoss.mse();
         List<InlierReport> inliers = new ArrayList<>();
@@ -459,6 +462,16 @@ public final class Quantization {
     }
 
     /** Consecutive batches of a stacked tensor along axis 0. */
+    /** The calibration images, preprocessed and stacked. */
+    static FloatTensor calibrationSamples(Options o, CalibrationSet calib) {
+        Preprocessor pre = o.spec().preprocessor();
+        List<PreparedImage> images = new ArrayList<>();
+        for (Path p : calib.files()) {
+            images.add(pre.prepare(p));
+        }
+        return Preprocessor.stack(images);
+    }
+
     static List<FloatTensor> batches(FloatTensor all, int batch) {
         long[] shape = all.shape();
         int n = (int) shape[0];

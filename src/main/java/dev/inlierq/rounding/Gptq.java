@@ -1,0 +1,161 @@
+package dev.inlierq.rounding;
+
+import dev.inlierq.quant.QuantGrid;
+import java.util.Arrays;
+
+/**
+ * Second-order rounding of one weight matrix onto a fixed grid, column by column: GPTQ (Frantar, Ashkboos,
+ * Hoefler and Alistarh, "GPTQ: Accurate Post-Training Quantization for Generative Pre-trained Transformers",
+ * ICLR 2023), the fast form of Optimal Brain Quantization (Frantar and Alistarh, "Optimal Brain Compression",
+ * NeurIPS 2022).
+ *
+ * <p>The layer computes {@code y = W x} with {@code W} of {@code rows x d} (for a convolution, a row is an
+ * output channel and a column one input channel at one kernel tap). Rounding {@code W} to {@code Q} costs, over
+ * the calibration inputs, {@code E = sum_x |(W - Q) x|^2 = tr((W - Q) H (W - Q)^T)} with the Hessian
+ * {@code H = sum_x x x^T} (the factor 2 dropped). The rows are independent; within a row, quantizing column
+ * {@code i} to {@code q_i} and letting the columns not yet quantized absorb the error is optimal when they move by
+ * {@code delta = -(w_i - q_i) / [H^-1]_ii * [H^-1]_{i,:}} (OBQ, eq. 2-3), after which {@code i} leaves the
+ * problem. GPTQ's observation: quantizing the columns in one fixed order for all rows, the inverse Hessians of
+ * the successive sub-problems are the rows of the upper Cholesky factor {@code U} of {@code H^-1}
+ * ({@code H^-1 = U^T U}), so the update is {@code w_j -= (w_i - q_i) / U_ii * U_ij} for {@code j > i}
+ * (GPTQ, Algorithm 1, without its lazy blocks, which only batch memory traffic).
+ *
+ * <p>Details as in the paper and its reference code: a dead column ({@code H_ii = 0}, an input that is always
+ * zero) is fixed to zero weight influence; the diagonal is damped by {@code damp * mean(diag H)} (1% by default)
+ * and the damping grows tenfold, up to four times, while the Cholesky factorisation fails; columns are visited in
+ * decreasing {@code H_ii} ("act-order", the largest inputs first, while most columns can still absorb error).
+ * Each row keeps its own grid (per-channel scale and zero point, unchanged), so the result is exactly
+ * representable in the deployed file.
+ */
+public final class Gptq {
+    /** Relative diagonal damping of the reference implementation. */
+    public static final double DEFAULT_DAMP = 0.01;
+
+    private Gptq() {
+    }
+
+    /** Rounded weights and the layer's output error before (nearest rounding) and after. */
+    public record Result(float[] weights, double nearestError, double error, double damp) {
+    }
+
+    /**
+     * Rounds {@code w} ({@code rows x d}, row-major) given {@code h} ({@code d x d}, row-major, symmetric).
+     *
+     * @param grids one grid per row
+     * @return the dequantized rounded weights (each on its row's grid)
+     */
+    public static Result quantize(float[] w, int rows, int d, double[] h, QuantGrid[] grids, double damp) {
+        if (w.length != rows * d || h.length != d * d || grids.length != rows) {
+            throw new IllegalArgumentException("shapes: w " + w.length + " for " + rows + "x" + d + ", h " + h.length
+                    + ", grids " + grids.length);
+        }
+        Integer[] order = actOrder(h, d);
+        double[] hp = permuted(h, d, order);
+        double mean = 0;
+        for (int i = 0; i < d; i++) {
+            mean += hp[i * d + i];
+        }
+        mean /= d;
+        if (!(mean > 0)) {
+            return nearest(w, rows, d, h, grids); // no signal at all: nothing to weigh the error with
+        }
+        boolean[] dead = new boolean[d];
+        for (int i = 0; i < d; i++) {
+            if (hp[i * d + i] == 0) {
+                dead[i] = true;
+                hp[i * d + i] = 1;
+            }
+        }
+        double used = damp;
+        double[] u = null;
+        for (int attempt = 0; attempt < 5 && u == null; attempt++, used *= 10) {
+            double[] hd = hp.clone();
+            for (int i = 0; i < d; i++) {
+                hd[i * d + i] += used * mean;
+            }
+            u = Cholesky.upperOfInverse(hd, d);
+        }
+        if (u == null) {
+            return nearest(w, rows, d, h, grids);
+        }
+        float[] q = new float[w.length];
+        double[] row = new double[d];
+        for (int r = 0; r < rows; r++) {
+            QuantGrid grid = grids[r];
+            for (int j = 0; j < d; j++) {
+                row[j] = w[r * d + order[j]]; // a dead column has no coupling in H: its error stays put
+            }
+            for (int i = 0; i < d; i++) {
+                float qi = grid.fakeQuantize((float) row[i]);
+                q[r * d + order[i]] = qi;
+                double err = (row[i] - qi) / u[i * d + i];
+                for (int j = i + 1; j < d; j++) {
+                    row[j] -= err * u[i * d + j];
+                }
+            }
+        }
+        double before = outputError(w, nearestWeights(w, rows, d, grids), rows, d, h);
+        return new Result(q, before, outputError(w, q, rows, d, h), used / 10);
+    }
+
+    private static Result nearest(float[] w, int rows, int d, double[] h, QuantGrid[] grids) {
+        float[] q = nearestWeights(w, rows, d, grids);
+        double e = outputError(w, q, rows, d, h);
+        return new Result(q, e, e, Double.NaN);
+    }
+
+    static float[] nearestWeights(float[] w, int rows, int d, QuantGrid[] grids) {
+        float[] q = new float[w.length];
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < d; j++) {
+                q[r * d + j] = grids[r].fakeQuantize(w[r * d + j]);
+            }
+        }
+        return q;
+    }
+
+    /** {@code tr((W - Q) H (W - Q)^T)}: the summed squared output error over the calibration inputs. */
+    static double outputError(float[] w, float[] q, int rows, int d, double[] h) {
+        double total = 0;
+        double[] e = new double[d];
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < d; j++) {
+                e[j] = (double) w[r * d + j] - q[r * d + j];
+            }
+            for (int i = 0; i < d; i++) {
+                if (e[i] == 0) {
+                    continue;
+                }
+                double s = 0;
+                for (int j = 0; j < d; j++) {
+                    s += h[i * d + j] * e[j];
+                }
+                total += e[i] * s;
+            }
+        }
+        return total;
+    }
+
+    /** Column order by decreasing diagonal (ties by index, so the order is deterministic). */
+    private static Integer[] actOrder(double[] h, int d) {
+        Integer[] order = new Integer[d];
+        for (int i = 0; i < d; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> {
+            int c = Double.compare(h[b * d + b], h[a * d + a]);
+            return c != 0 ? c : Integer.compare(a, b);
+        });
+        return order;
+    }
+
+    private static double[] permuted(double[] h, int d, Integer[] order) {
+        double[] p = new double[d * d];
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j < d; j++) {
+                p[i * d + j] = h[order[i] * d + order[j]];
+            }
+        }
+        return p;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.inlierq.rounding;
+
+import dev.inlierq.engine.GraphExecutor;
+import dev.inlierq.graph.ConstTensor;
+import dev.inlierq.graph.Graph;
+import dev.inlierq.plan.QuantPlan;
+import dev.inlierq.plan.QuantPoint;
+import dev.inlierq.quant.Encoding;
+import dev.inlierq.quant.QuantGrid;
+import dev.inlierq.tensor.FloatTensor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code --method gptq}: every quantized 2-D convolution's weights rounded by {@link Gptq} on its grid (the
+ * per-channel scales already chosen), with the Hessian of its input from the calibration images
+ * ({@link LayerHessians}). The returned graph holds the rounded weights as floats that lie exactly on their
+ * grids, so the QDQ writer's nearest rounding writes GPTQ's codes. Layers of other kinds keep nearest rounding.
+ */
+public final class GptqRounding {
+    /** Output positions sampled per image and layer for the Hessians. */
+    public static final int DEFAULT_POSITIONS = 512;
+
+    private GptqRounding() {
+    }
+
+    /** One layer: its output error over the calibration inputs with nearest rounding and with GPTQ's. */
+    public record LayerReport(String layer, int groups, int columns, long samples, double nearestError,
+            double gptqError, double damp) {
+    }
+
+    public record Result(Graph graph, List<LayerReport> layers) {
+    }
+
+    /**
+     * @param enc weight encodings (the grids) and activation encodings (to quantize layer inputs)
+     */
+    public static Result apply(GraphExecutor floatEngine, Graph g, QuantPlan plan, Map<String, Encoding> enc,
+            List<FloatTensor> batches, long seed) {
+        Map<String, LayerHessians.Layer> layers = LayerHessians.layers(g, plan);
+        LayerHessians.collect(floatEngine, layers, enc, plan, batches, DEFAULT_POSITIONS, seed);
+        Map<String, QuantPoint> weightOf = new LinkedHashMap<>();
+        for (QuantPoint p : plan.weights()) {
+            weightOf.put(p.layer(), p);
+        }
+        Map<String, ConstTensor> inits = new LinkedHashMap<>(g.initializers());
+        List<LayerReport> reports = new ArrayList<>();
+        for (LayerHessians.Layer l : layers.values()) {
+            QuantPoint wp = weightOf.get(l.node().name());
+            Encoding e = enc.get(wp.tensor());
+            ConstTensor w = g.constant(wp.tensor());
+            if (e == null || w == null || (e.size() != 1 && (wp.channelAxis() != 0 || e.size() != w.shape()[0]))) {
+                continue;
+            }
+            float[] wf = w.floats();
+            float[] out = new float[wf.length];
+            int rowsPerGroup = (int) (w.shape()[0] / l.groups());
+            int d = l.columns();
+            double before = 0;
+            double after = 0;
+            double damp = 0;
+            for (int gi = 0; gi < l.groups(); gi++) {
+                float[] wg = new float[rowsPerGroup * d];
+                System.arraycopy(wf, gi * rowsPerGroup * d, wg, 0, wg.length);
+                QuantGrid[] grids = new QuantGrid[rowsPerGroup];
+                for (int r = 0; r < rowsPerGroup; r++) {
+                    grids[r] = e.grid(e.size() == 1 ? 0 : gi * rowsPerGroup + r);
+                }
+                Gptq.Result r = Gptq.quantize(wg, rowsPerGroup, d, l.hessian(gi), grids, Gptq.DEFAULT_DAMP);
+                System.arraycopy(r.weights(), 0, out, gi * rowsPerGroup * d, wg.length);
+                before += r.nearestError();
+                after += r.error();
+                damp = Math.max(damp, Double.isNaN(r.damp()) ? 0 : r.damp());
+            }
+            inits.put(wp.tensor(), ConstTensor.ofFloats(w.shape(), out));
+            reports.add(new LayerReport(l.node().name(), l.groups(), d, l.samples(), before, after, damp));
+        }
+        return new Result(g.withNodes(g.nodes(), inits, g.shapes()), reports);
+    }
+}

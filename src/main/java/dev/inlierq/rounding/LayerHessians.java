@@ -1,0 +1,192 @@
+package dev.inlierq.rounding;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.inlierq.engine.DjlRuntime;
+import dev.inlierq.engine.GraphExecutor;
+import dev.inlierq.graph.Graph;
+import dev.inlierq.graph.Node;
+import dev.inlierq.graph.OpParams;
+import dev.inlierq.graph.OpType;
+import dev.inlierq.plan.QuantPlan;
+import dev.inlierq.plan.Role;
+import dev.inlierq.quant.Encoding;
+import dev.inlierq.tensor.FloatTensor;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * The input Hessians {@code H = sum_x x x^T} of the quantized 2-D convolutions, one per convolution group, from
+ * one pass of the calibration batches through the float engine. {@code x} is one receptive-field patch of the
+ * layer's input (input channel of the group, kernel row, kernel column: the order of the weight's columns) as
+ * the deployed layer sees it, that is after the input's activation quantizer; at most {@code positions} output
+ * positions per image are sampled (seeded), since neighbouring patches overlap and the products are costly.
+ * The products are libtorch matrix products; the sums are kept in double.
+ */
+public final class LayerHessians {
+    /** One convolution's geometry and accumulated Hessians ({@code groups x d x d}, row-major). */
+    public static final class Layer {
+        final Node node;
+        final OpParams.Window window;
+        final long[] inShape;
+        final int groups;
+        final int d;
+        final double[] h;
+        long samples;
+
+        Layer(Node node, OpParams.Window window, long[] inShape, long[] wShape) {
+            this.node = node;
+            this.window = window;
+            this.inShape = inShape;
+            this.groups = (int) window.group();
+            this.d = (int) (wShape[1] * wShape[2] * wShape[3]);
+            this.h = new double[groups * d * d];
+        }
+
+        public Node node() {
+            return node;
+        }
+
+        public int groups() {
+            return groups;
+        }
+
+        public int columns() {
+            return d;
+        }
+
+        public long samples() {
+            return samples;
+        }
+
+        /** The Hessian of group {@code gi} ({@code d x d}, row-major), a copy. */
+        public double[] hessian(int gi) {
+            double[] out = new double[d * d];
+            System.arraycopy(h, gi * d * d, out, 0, d * d);
+            return out;
+        }
+    }
+
+    private LayerHessians() {
+    }
+
+    /** The planned convolutions whose rounding GPTQ can choose: 2-D Conv layers with a quantized weight. */
+    public static Map<String, Layer> layers(Graph g, QuantPlan plan) {
+        Set<String> weighted = new HashSet<>();
+        plan.weights().forEach(p -> weighted.add(p.layer()));
+        Map<String, Layer> out = new LinkedHashMap<>();
+        for (Node n : g.nodes()) {
+            if (n.op() != OpType.Conv || !plan.layers().contains(n.name()) || !weighted.contains(n.name())) {
+                continue;
+            }
+            long[] in = g.shape(n.input(0));
+            long[] ws = g.shape(n.input(1));
+            if (in == null || ws == null || in.length != 4 || ws.length != 4 || g.constant(n.input(1)) == null) {
+                continue;
+            }
+            out.put(n.name(), new Layer(n, OpParams.window(n, in, ws), in, ws));
+        }
+        return out;
+    }
+
+    /**
+     * Accumulates the Hessians of {@code layers} over {@code batches}.
+     *
+     * @param enc activation encodings: a layer input that has one is fake-quantized before it is used
+     */
+    public static void collect(GraphExecutor floatEngine, Map<String, Layer> layers, Map<String, Encoding> enc,
+            QuantPlan plan, List<FloatTensor> batches, int positions, long seed) {
+        Map<String, List<Layer>> byInput = new LinkedHashMap<>();
+        layers.values().forEach(l -> byInput.computeIfAbsent(l.node.input(0), k -> new ArrayList<>()).add(l));
+        for (int b = 0; b < batches.size(); b++) {
+            long batchSeed = seed * 1_000_003L + b;
+            floatEngine.runObserving(batches.get(b), byInput.keySet(), (name, value) -> {
+                FloatTensor x = quantized(name, value, enc, plan);
+                for (Layer l : byInput.get(name)) {
+                    accumulate(l, x, new Random(batchSeed ^ l.node.name().hashCode()), positions);
+                }
+            });
+        }
+    }
+
+    private static FloatTensor quantized(String name, FloatTensor value, Map<String, Encoding> enc, QuantPlan plan) {
+        var p = plan.point(name);
+        Encoding e = enc.get(name);
+        if (p == null || p.role() != Role.ACTIVATION || e == null) {
+            return value;
+        }
+        return new FloatTensor(value.shape(), e.fakeQuantize(value.data(), value.shape()));
+    }
+
+    private static void accumulate(Layer l, FloatTensor x, Random rnd, int positions) {
+        long[] s = x.shape();
+        int n = (int) s[0];
+        int c = (int) s[1];
+        int ih = (int) s[2];
+        int iw = (int) s[3];
+        int oh = (int) l.window.outSize(0, ih);
+        int ow = (int) l.window.outSize(1, iw);
+        int[] picks = sample(oh * ow, positions, rnd);
+        int cg = c / l.groups;
+        int rows = n * picks.length;
+        float[] patches = new float[l.groups * rows * l.d];
+        int kh = (int) l.window.kernel()[0];
+        int kw = (int) l.window.kernel()[1];
+        float[] data = x.data();
+        for (int img = 0; img < n; img++) {
+            for (int pi = 0; pi < picks.length; pi++) {
+                int oy = picks[pi] / ow;
+                int ox = picks[pi] % ow;
+                int row = img * picks.length + pi;
+                for (int ch = 0; ch < c; ch++) {
+                    int gi = ch / cg;
+                    int base = (gi * rows + row) * l.d + (ch % cg) * kh * kw;
+                    for (int ky = 0; ky < kh; ky++) {
+                        int y = (int) (oy * l.window.strides()[0] - l.window.padsBegin()[0] + ky * l.window.dilations()[0]);
+                        for (int kx = 0; kx < kw; kx++) {
+                            int xx = (int) (ox * l.window.strides()[1] - l.window.padsBegin()[1] + kx * l.window.dilations()[1]);
+                            if (y >= 0 && y < ih && xx >= 0 && xx < iw) {
+                                patches[base + ky * kw + kx] = data[((img * c + ch) * ih + y) * iw + xx];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        try (NDManager m = DjlRuntime.newManager()) {
+            NDArray p = DjlRuntime.create(m, patches, new Shape(l.groups, rows, l.d));
+            NDArray pt = p.transpose(0, 2, 1);
+            float[] prod = pt.matMul(p).toFloatArray();
+            for (int i = 0; i < prod.length; i++) {
+                l.h[i] += prod[i];
+            }
+        }
+        l.samples += rows;
+    }
+
+    /** {@code k} distinct positions out of {@code total} (all when {@code total <= k}), in increasing order. */
+    static int[] sample(int total, int k, Random rnd) {
+        int[] idx = new int[total];
+        for (int i = 0; i < total; i++) {
+            idx[i] = i;
+        }
+        if (total <= k) {
+            return idx;
+        }
+        for (int i = 0; i < k; i++) {
+            int j = i + rnd.nextInt(total - i);
+            int t = idx[i];
+            idx[i] = idx[j];
+            idx[j] = t;
+        }
+        int[] out = java.util.Arrays.copyOf(idx, k);
+        java.util.Arrays.sort(out);
+        return out;
+    }
+}
