@@ -1,5 +1,7 @@
 package dev.inlierq.graph;
 
+import dev.inlierq.error.InvalidModelException;
+import dev.inlierq.error.UnsupportedModelException;
 import java.util.Arrays;
 
 /**
@@ -42,7 +44,7 @@ public final class OpParams {
         long[] kernel = a.getInts("kernel_shape", null);
         if (kernel == null) {
             if (weightShape == null) {
-                throw new IllegalArgumentException(n + ": kernel_shape missing");
+                throw new InvalidModelException(n + ": kernel_shape missing");
             }
             kernel = Arrays.copyOfRange(weightShape, 2, weightShape.length);
         }
@@ -152,7 +154,7 @@ public final class OpParams {
             steps = constLongs(n, 4, v, null);
         }
         if (starts == null || ends == null) {
-            throw new IllegalArgumentException(n + ": slice starts/ends must be constant");
+            throw new UnsupportedModelException(n, "slice starts/ends must be constant");
         }
         if (axes == null) {
             axes = new long[starts.length];
@@ -168,7 +170,7 @@ public final class OpParams {
             long dim = inShape[ax];
             long step = steps == null ? 1 : steps[i];
             if (step == 0) {
-                throw new IllegalArgumentException(n + ": slice step 0");
+                throw new InvalidModelException(n + ": slice step 0");
             }
             long b = starts[i] < 0 ? starts[i] + dim : starts[i];
             long en = ends[i] < 0 ? ends[i] + dim : ends[i];
@@ -225,11 +227,11 @@ public final class OpParams {
             ConstTensor c = n.input(2).isEmpty() ? null : v.constant(n.input(2));
             value = c == null ? 0f : (float) c.get(0);
             if (!n.input(2).isEmpty() && c == null) {
-                throw new IllegalArgumentException(n + ": pad value must be constant");
+                throw new UnsupportedModelException(n, "pad value must be constant");
             }
         }
         if (pads == null) {
-            throw new IllegalArgumentException(n + ": pads must be constant");
+            throw new UnsupportedModelException(n, "pads must be constant");
         }
         long[] axes = constLongs(n, 3, v, null);
         long[] begin = new long[r];
@@ -285,13 +287,13 @@ public final class OpParams {
             nearest = n.attrs().getString("nearest_mode", "round_prefer_floor");
         }
         if (mode.equals("cubic")) {
-            throw new IllegalArgumentException(n + ": cubic Resize is not supported");
+            throw new UnsupportedModelException(n, "cubic Resize is not supported");
         }
         long[] out = new long[r];
         if (sizes != null) {
             long[] axes = n.attrs().getInts("axes", null);
             if (axes != null || sizes.length != r) {
-                throw new IllegalArgumentException(n + ": Resize with axes is not supported");
+                throw new UnsupportedModelException(n, "Resize with axes is not supported");
             }
             out = sizes.clone();
             scales = new float[r];
@@ -300,7 +302,7 @@ public final class OpParams {
             }
         } else {
             if (scales == null || scales.length != r) {
-                throw new IllegalArgumentException(n + ": Resize needs constant scales or sizes");
+                throw new UnsupportedModelException(n, "Resize needs constant scales or sizes");
             }
             for (int i = 0; i < r; i++) {
                 // float32 product, as ONNX Runtime computes it: 10 * 0.7f is 7 in float32, 6.99999988 in float64
@@ -355,7 +357,7 @@ public final class OpParams {
         }
         ConstTensor c = v.constant(name);
         if (c == null) {
-            throw new IllegalArgumentException(n + ": input " + input + " ('" + name + "') must be constant");
+            throw new UnsupportedModelException(n, "input " + input + " ('" + name + "') must be constant");
         }
         return c.longs();
     }
@@ -367,7 +369,7 @@ public final class OpParams {
         }
         ConstTensor c = v.constant(name);
         if (c == null) {
-            throw new IllegalArgumentException(n + ": input " + input + " ('" + name + "') must be constant");
+            throw new UnsupportedModelException(n, "input " + input + " ('" + name + "') must be constant");
         }
         return c.floats();
     }
