@@ -28,7 +28,7 @@ public final class DjlRunner implements ModelRunner {
     @Override
     public Map<String, FloatTensor> run(FloatTensor input) {
         try {
-            return executor.run(input);
+            return ModelRunner.requireFinite(executor.run(input), engineName());
         } catch (EngineException e) {
             throw new UserError(ExitCode.RUNTIME_FAILURE, e.getMessage());
         }

@@ -61,6 +61,7 @@ public final class OrtRunner implements ModelRunner {
         if (!Files.isRegularFile(model)) {
             throw new UserError(ExitCode.MISSING_INPUT, "model file not found: " + model);
         }
+        OnnxReader.requireFiniteInitializers(OnnxReader.parse(model), model.toAbsolutePath().getParent());
         this.model = model;
         this.threads = threads;
         this.level = level;
@@ -182,6 +183,10 @@ public final class OrtRunner implements ModelRunner {
     /** Runs one batch; returns every output as float32 on the heap, in the model's output order. */
     @Override
     public Map<String, FloatTensor> run(FloatTensor input) {
+        return ModelRunner.requireFinite(runBatch(input), engineName());
+    }
+
+    private Map<String, FloatTensor> runBatch(FloatTensor input) {
         int batch = (int) input.dim(0);
         if (fixedBatch(batch) && quantized()) {
             List<Map<String, FloatTensor>> parts = new java.util.ArrayList<>();

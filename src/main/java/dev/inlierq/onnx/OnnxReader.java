@@ -13,6 +13,7 @@ import dev.inlierq.graph.Graph;
 import dev.inlierq.graph.Node;
 import dev.inlierq.graph.OpType;
 import dev.inlierq.graph.ValueInfo;
+import dev.inlierq.tensor.FloatTensor;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -87,7 +88,7 @@ public final class OnnxReader {
         Set<String> usedNames = new HashSet<>();
         Map<String, ConstTensor> inits = new LinkedHashMap<>();
         for (OnnxMl.TensorProto t : g.getInitializerList()) {
-            inits.put(t.getName(), tensor(t, baseDir));
+            inits.put(t.getName(), requireFinite(t.getName(), tensor(t, baseDir)));
         }
         int index = 0;
         for (OnnxMl.NodeProto n : g.getNodeList()) {
@@ -147,12 +148,33 @@ public final class OnnxReader {
         return new Graph(nodes, inits, inputs, outputs, shapes, opset, meta);
     }
 
+    /**
+     * Refuses ({@link ExitCode#INVALID_MODEL}, naming the tensor) a floating-point initializer holding NaN or
+     * infinity: a corrupt or broken weight file, whose detections would be garbage. Other initializers are not
+     * decoded, so a model ONNX Runtime runs with data types we do not read is not refused here.
+     */
+    public static void requireFiniteInitializers(OnnxMl.ModelProto model, Path baseDir) {
+        for (OnnxMl.TensorProto t : model.getGraph().getInitializerList()) {
+            int type = t.getDataType();
+            if (type == DType.FLOAT.onnxCode() || type == DType.DOUBLE.onnxCode() || type == DType.FLOAT16.onnxCode()) {
+                requireFinite(t.getName(), tensor(t, baseDir));
+            }
+        }
+    }
+
+    private static ConstTensor requireFinite(String name, ConstTensor t) {
+        if (t.isFloating()) {
+            new FloatTensor(t.shape(), t.floats()).requireFinite("initializer '" + name + "'");
+        }
+        return t;
+    }
+
     private static ValueInfo valueInfo(OnnxMl.ValueInfoProto v) {
         if (!v.hasType() || !v.getType().hasTensorType()) {
             return new ValueInfo(v.getName(), DType.FLOAT, null);
         }
         OnnxMl.TypeProto.Tensor tt = v.getType().getTensorType();
-        DType type = tt.getElemType() == 0 ? DType.FLOAT : DType.fromOnnx(tt.getElemType());
+        DType type = tt.getElemType() == 0 ? DType.FLOAT : elemType("value '" + v.getName() + "'", tt.getElemType());
         if (!tt.hasShape()) {
             return new ValueInfo(v.getName(), type, null);
         }
@@ -162,6 +184,14 @@ public final class OnnxReader {
             shape[i] = d.hasDimValue() && d.getDimValue() > 0 ? d.getDimValue() : -1;
         }
         return new ValueInfo(v.getName(), type, shape);
+    }
+
+    private static DType elemType(String what, int code) {
+        try {
+            return DType.fromOnnx(code);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(ExitCode.INVALID_MODEL, what + " has unknown data type " + code);
+        }
     }
 
     private static Attr attr(OnnxMl.AttributeProto a, Path baseDir) {
@@ -188,18 +218,14 @@ public final class OnnxReader {
      */
     public static ConstTensor tensor(OnnxMl.TensorProto t, Path baseDir) {
         long[] shape = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
-        DType type;
-        try {
-            type = DType.fromOnnx(t.getDataType());
-        } catch (IllegalArgumentException e) {
-            throw new UserError(ExitCode.INVALID_MODEL, "tensor '" + t.getName() + "' has unknown data type " + t.getDataType());
-        }
-        int n = Math.toIntExact(dev.inlierq.tensor.FloatTensor.numel(shape));
+        DType type = elemType("tensor '" + t.getName() + "'", t.getDataType());
+        int n = elementCount(t, shape);
         ByteString raw = t.getRawData();
         if (t.getDataLocation() == OnnxMl.TensorProto.DataLocation.EXTERNAL) {
             raw = externalData(t, baseDir);
         }
         if (!raw.isEmpty()) {
+            checkRawSize(t, type, raw.size(), n);
             ByteBuffer b = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
             return switch (type) {
                 case FLOAT -> {
@@ -303,6 +329,34 @@ public final class OnnxReader {
             default -> throw new UserError(ExitCode.UNSUPPORTED_OPS,
                     "tensor '" + t.getName() + "' has unsupported data type " + type);
         };
+    }
+
+    /** Elements of a tensor's shape; refuses negative dimensions and sizes beyond one Java array. */
+    private static int elementCount(OnnxMl.TensorProto t, long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            if (d < 0 || (d > 0 && n > Integer.MAX_VALUE / d)) {
+                throw new UserError(ExitCode.INVALID_MODEL, "tensor '" + t.getName() + "' has an invalid shape "
+                        + java.util.Arrays.toString(shape));
+            }
+            n *= d;
+        }
+        return (int) n;
+    }
+
+    /** Raw data must hold exactly one element per shape entry (4-bit types are checked where unpacked). */
+    private static void checkRawSize(OnnxMl.TensorProto t, DType type, int bytes, int n) {
+        int width = switch (type) {
+            case DOUBLE, INT64, UINT64 -> 8;
+            case FLOAT, INT32, UINT32 -> 4;
+            case FLOAT16, BFLOAT16, INT16, UINT16 -> 2;
+            case INT8, UINT8, BOOL -> 1;
+            default -> 0;
+        };
+        if (width > 0 && bytes != (long) n * width) {
+            throw new UserError(ExitCode.INVALID_MODEL, "tensor '" + t.getName() + "' holds " + bytes
+                    + " bytes but its shape needs " + (long) n * width);
+        }
     }
 
     private static <T> T checkCount(OnnxMl.TensorProto t, int have, int want, T values) {
