@@ -14,8 +14,8 @@ public class UnsupportedModelException extends UserError {
         super(ExitCode.UNSUPPORTED_OPS, "unsupported: " + node + ": " + what);
     }
 
-    /** A limitation that is not about one node (for example an input without a static shape). */
+    /** A limitation that is not about one node (operators we lack, an input without a static shape). */
     public UnsupportedModelException(String message) {
-        super(ExitCode.UNSUPPORTED_OPS, "unsupported: " + message);
+        super(ExitCode.UNSUPPORTED_OPS, message);
     }
 }

@@ -56,13 +56,13 @@ public final class GraphPreparer {
         for (ValueInfo v : g.inputs()) {
             long[] s = given.containsKey(v.name()) ? given.get(v.name()).clone() : v.shape();
             if (s == null) {
-                throw new UnsupportedModelException("input '" + v.name() + "' has no declared shape: give one");
+                throw new UnsupportedModelException("unsupported: input '" + v.name() + "' has no declared shape: give one");
             }
             for (int i = 0; i < s.length; i++) {
                 if (i == 0) {
                     s[i] = 1;
                 } else if (s[i] <= 0) {
-                    throw new UnsupportedModelException("input '" + v.name() + "' has a dynamic dimension " + i
+                    throw new UnsupportedModelException("unsupported: input '" + v.name() + "' has a dynamic dimension " + i
                             + ": give its size");
                 }
             }

@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.inlierq.error.ExitCode;
+import dev.inlierq.error.UnsupportedModelException;
 import dev.inlierq.error.UserError;
 import dev.inlierq.graph.Attr;
 import dev.inlierq.graph.Attributes;
@@ -80,7 +81,7 @@ public final class OnnxReader {
             opset = 1;
         }
         if (opset < MIN_OPSET || opset > MAX_OPSET) {
-            throw new UserError(ExitCode.UNSUPPORTED_OPS, "unsupported opset " + opset + " (supported: "
+            throw new UnsupportedModelException("unsupported opset " + opset + " (supported: "
                     + MIN_OPSET + " to " + MAX_OPSET + ")");
         }
         Map<String, List<String>> unsupported = new TreeMap<>();
@@ -123,7 +124,7 @@ public final class OnnxReader {
                         .append(names.size() == 1 ? "" : "s").append(": ");
                 sb.append(String.join(", ", names)).append(")");
             }
-            throw new UserError(ExitCode.UNSUPPORTED_OPS, sb.toString());
+            throw new UnsupportedModelException(sb.toString());
         }
         List<ValueInfo> inputs = new ArrayList<>();
         for (OnnxMl.ValueInfoProto v : g.getInputList()) {
