@@ -189,7 +189,9 @@ public final class OrtRunner implements ModelRunner {
     @Override
     public long[] inputShape() {
         long[] s = inputShape.clone();
-        s[0] = 1;
+        if (s.length > 0) {
+            s[0] = 1;
+        }
         return s;
     }
 
@@ -205,7 +207,7 @@ public final class OrtRunner implements ModelRunner {
     }
 
     private Map<String, FloatTensor> runBatch(FloatTensor input) {
-        int batch = (int) input.dim(0);
+        int batch = input.rank() == 0 ? 1 : (int) input.dim(0);
         if (fixedBatch(batch) && (quantized() || !rewritable())) {
             List<Map<String, FloatTensor>> parts = new java.util.ArrayList<>();
             for (int b = 0; b < batch; b++) {

@@ -33,6 +33,10 @@ public final class OpParams {
             if (ceilMode && (out - 1) * strides[i] >= in + padsBegin[i]) {
                 out--; // the last window must start inside the input or the begin padding
             }
+            if (out < 1) {
+                throw new InvalidModelException("the window (" + eff + " wide) does not fit the padded input ("
+                        + (in + padsBegin[i] + padsEnd[i]) + ") on spatial axis " + i);
+            }
             return out;
         }
     }
@@ -46,12 +50,13 @@ public final class OpParams {
             if (weightShape == null) {
                 throw new InvalidModelException(n + ": kernel_shape missing");
             }
-            kernel = Arrays.copyOfRange(weightShape, 2, weightShape.length);
+            kernel = Arrays.copyOfRange(weightShape, Math.min(2, weightShape.length), weightShape.length);
         }
         sr = kernel.length;
         long[] strides = a.getInts("strides", ones(sr));
         long[] dil = a.getInts("dilations", ones(sr));
         long[] pads = a.getInts("pads", new long[2 * sr]);
+        checkWindow(n, inShape.length, weightShape, kernel, strides, dil, pads);
         long[] begin = Arrays.copyOfRange(pads, 0, sr);
         long[] end = Arrays.copyOfRange(pads, sr, 2 * sr);
         String autoPad = a.getString("auto_pad", "NOTSET");
@@ -76,18 +81,47 @@ public final class OpParams {
                 a.getInt("group", 1));
     }
 
+    /**
+     * The window attributes must fit the input's spatial rank (and the weight's rank, when there is a weight):
+     * one kernel size, stride and dilation per spatial axis, all positive, and two pads per axis.
+     */
+    private static void checkWindow(Node n, int inRank, long[] weightShape, long[] kernel, long[] strides, long[] dil,
+            long[] pads) {
+        int sr = kernel.length;
+        boolean ok = inRank >= 3 && sr == inRank - 2 && strides.length == sr && dil.length == sr
+                && pads.length == 2 * sr && (weightShape == null || weightShape.length == inRank);
+        for (int i = 0; ok && i < sr; i++) {
+            ok = kernel[i] > 0 && strides[i] > 0 && dil[i] > 0;
+        }
+        if (!ok) {
+            throw new InvalidModelException(n + ": window attributes (kernel " + Arrays.toString(kernel) + ", strides "
+                    + Arrays.toString(strides) + ", dilations " + Arrays.toString(dil) + ", pads " + Arrays.toString(pads)
+                    + ") do not fit an input of rank " + inRank
+                    + (weightShape == null ? "" : " and a weight of rank " + weightShape.length));
+        }
+    }
+
     /** Output shape of ConvTranspose per the ONNX formula (output_shape attribute honoured). */
     public record TransposedWindow(Window window, long[] outputPadding, long[] outSpatial) {
     }
 
     public static TransposedWindow transposedWindow(Node n, long[] inShape, long[] weightShape) {
         Attributes a = n.attrs();
+        if (weightShape == null || weightShape.length != inShape.length) {
+            throw new InvalidModelException(n + ": the weight's rank does not match the input of rank " + inShape.length);
+        }
         int sr = weightShape.length - 2;
-        long[] kernel = a.getInts("kernel_shape", Arrays.copyOfRange(weightShape, 2, weightShape.length));
+        long[] kernel = a.getInts("kernel_shape", Arrays.copyOfRange(weightShape, Math.min(2, weightShape.length),
+                weightShape.length));
         long[] strides = a.getInts("strides", ones(sr));
         long[] dil = a.getInts("dilations", ones(sr));
         long[] outPad = a.getInts("output_padding", new long[sr]);
         long[] pads = a.getInts("pads", new long[2 * sr]);
+        checkWindow(n, inShape.length, weightShape, kernel, strides, dil, pads);
+        long[] outputShape0 = a.getInts("output_shape", null);
+        if (outPad.length != sr || (outputShape0 != null && outputShape0.length < sr)) {
+            throw new InvalidModelException(n + ": output_padding or output_shape does not match " + sr + " spatial axes");
+        }
         long[] begin = Arrays.copyOfRange(pads, 0, sr);
         long[] end = Arrays.copyOfRange(pads, sr, 2 * sr);
         long[] outputShape = a.getInts("output_shape", null);

@@ -136,6 +136,7 @@ public final class OnnxReader {
         for (OnnxMl.ValueInfoProto v : g.getOutputList()) {
             outputs.add(valueInfo(v));
         }
+        checkDataFlow(nodes, inits.keySet(), inputs, outputs);
         Map<String, String> meta = new LinkedHashMap<>();
         for (OnnxMl.StringStringEntryProto e : model.getMetadataPropsList()) {
             meta.put(e.getKey(), e.getValue());
@@ -147,6 +148,42 @@ public final class OnnxReader {
             }
         }
         return new Graph(nodes, inits, inputs, outputs, shapes, opset, meta);
+    }
+
+    /**
+     * Refuses ({@link ExitCode#INVALID_MODEL}) a graph whose values do not flow: a node lacking a required input
+     * or its output, a node reading a value no graph
+     * input, initializer or earlier node defines (ONNX requires topological order), a value defined twice, or a
+     * graph output nothing computes.
+     */
+    private static void checkDataFlow(List<Node> nodes, Set<String> initializers, List<ValueInfo> inputs,
+            List<ValueInfo> outputs) {
+        Set<String> defined = new HashSet<>(initializers);
+        inputs.forEach(v -> defined.add(v.name()));
+        for (Node n : nodes) {
+            int required = n.op().requiredInputs();
+            if (n.inputs().subList(0, Math.min(required, n.inputs().size())).contains("") || n.inputs().size() < required
+                    || n.outputs().isEmpty() || n.output().isEmpty()) {
+                throw new UserError(ExitCode.INVALID_MODEL, n + " has " + n.inputs().size() + " input(s) "
+                        + n.inputs() + " and outputs " + n.outputs() + ": it needs " + required + " input(s) and an output");
+            }
+            for (String in : n.inputs()) {
+                if (!in.isEmpty() && !defined.contains(in)) {
+                    throw new UserError(ExitCode.INVALID_MODEL, n + " reads '" + in
+                            + "', which no graph input, initializer or earlier node defines");
+                }
+            }
+            for (String out : n.outputs()) {
+                if (!out.isEmpty() && !defined.add(out)) {
+                    throw new UserError(ExitCode.INVALID_MODEL, n + " defines '" + out + "', which is already defined");
+                }
+            }
+        }
+        for (ValueInfo v : outputs) {
+            if (!defined.contains(v.name())) {
+                throw new UserError(ExitCode.INVALID_MODEL, "graph output '" + v.name() + "' is never computed");
+            }
+        }
     }
 
     /**
