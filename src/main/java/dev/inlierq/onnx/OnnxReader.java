@@ -263,72 +263,7 @@ public final class OnnxReader {
             raw = externalData(t, baseDir);
         }
         if (!raw.isEmpty()) {
-            checkRawSize(t, type, raw.size(), n);
-            ByteBuffer b = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-            return switch (type) {
-                case FLOAT -> {
-                    float[] f = new float[n];
-                    b.asFloatBuffer().get(f);
-                    yield ConstTensor.ofFloats(shape, f);
-                }
-                case DOUBLE -> {
-                    float[] f = new float[n];
-                    for (int i = 0; i < n; i++) {
-                        f[i] = (float) b.getDouble(i * 8);
-                    }
-                    yield ConstTensor.ofFloats(shape, f);
-                }
-                case FLOAT16 -> {
-                    float[] f = new float[n];
-                    for (int i = 0; i < n; i++) {
-                        f[i] = halfToFloat(b.getShort(i * 2));
-                    }
-                    yield ConstTensor.ofFloats(shape, f);
-                }
-                case INT64, UINT64 -> {
-                    long[] l = new long[n];
-                    b.asLongBuffer().get(l);
-                    yield ConstTensor.ofLongs(type, shape, l);
-                }
-                case INT32, UINT32 -> {
-                    long[] l = new long[n];
-                    for (int i = 0; i < n; i++) {
-                        int v = b.getInt(i * 4);
-                        l[i] = type == DType.UINT32 ? Integer.toUnsignedLong(v) : v;
-                    }
-                    yield ConstTensor.ofLongs(type, shape, l);
-                }
-                case INT16, UINT16 -> {
-                    long[] l = new long[n];
-                    for (int i = 0; i < n; i++) {
-                        short v = b.getShort(i * 2);
-                        l[i] = type == DType.UINT16 ? Short.toUnsignedInt(v) : v;
-                    }
-                    yield ConstTensor.ofLongs(type, shape, l);
-                }
-                case INT8, UINT8, BOOL -> {
-                    long[] l = new long[n];
-                    for (int i = 0; i < n; i++) {
-                        byte v = b.get(i);
-                        l[i] = type == DType.INT8 ? v : Byte.toUnsignedInt(v);
-                    }
-                    yield ConstTensor.ofLongs(type, shape, l);
-                }
-                case INT4, UINT4 -> {
-                    if (raw.size() != Int4Packing.packedSize(n)) {
-                        throw new UserError(ExitCode.INVALID_MODEL, "tensor '" + t.getName() + "' holds " + raw.size()
-                                + " bytes but " + n + " packed 4-bit values need " + Int4Packing.packedSize(n));
-                    }
-                    int[] q = Int4Packing.unpack(raw.toByteArray(), n, type == DType.INT4);
-                    long[] l = new long[n];
-                    for (int i = 0; i < n; i++) {
-                        l[i] = q[i];
-                    }
-                    yield ConstTensor.ofLongs(type, shape, l);
-                }
-                default -> throw new UserError(ExitCode.UNSUPPORTED_OPS,
-                        "tensor '" + t.getName() + "' has unsupported data type " + type);
-            };
+            return fromRaw(t, type, shape, n, raw);
         }
         return switch (type) {
             case FLOAT -> {
@@ -363,6 +298,76 @@ public final class OnnxReader {
             case INT32, INT16, UINT16, INT8, UINT8, BOOL -> {
                 long[] l = t.getInt32DataList().stream().mapToLong(Integer::longValue).toArray();
                 yield ConstTensor.ofLongs(type, shape, checkCount(t, l.length, n, l));
+            }
+            default -> throw new UserError(ExitCode.UNSUPPORTED_OPS,
+                    "tensor '" + t.getName() + "' has unsupported data type " + type);
+        };
+    }
+
+    /** Decodes little-endian raw data (also external data) of {@code n} elements. */
+    private static ConstTensor fromRaw(OnnxMl.TensorProto t, DType type, long[] shape, int n, ByteString raw) {
+        checkRawSize(t, type, raw.size(), n);
+        ByteBuffer b = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        return switch (type) {
+            case FLOAT -> {
+                float[] f = new float[n];
+                b.asFloatBuffer().get(f);
+                yield ConstTensor.ofFloats(shape, f);
+            }
+            case DOUBLE -> {
+                float[] f = new float[n];
+                for (int i = 0; i < n; i++) {
+                    f[i] = (float) b.getDouble(i * 8);
+                }
+                yield ConstTensor.ofFloats(shape, f);
+            }
+            case FLOAT16 -> {
+                float[] f = new float[n];
+                for (int i = 0; i < n; i++) {
+                    f[i] = halfToFloat(b.getShort(i * 2));
+                }
+                yield ConstTensor.ofFloats(shape, f);
+            }
+            case INT64, UINT64 -> {
+                long[] l = new long[n];
+                b.asLongBuffer().get(l);
+                yield ConstTensor.ofLongs(type, shape, l);
+            }
+            case INT32, UINT32 -> {
+                long[] l = new long[n];
+                for (int i = 0; i < n; i++) {
+                    int v = b.getInt(i * 4);
+                    l[i] = type == DType.UINT32 ? Integer.toUnsignedLong(v) : v;
+                }
+                yield ConstTensor.ofLongs(type, shape, l);
+            }
+            case INT16, UINT16 -> {
+                long[] l = new long[n];
+                for (int i = 0; i < n; i++) {
+                    short v = b.getShort(i * 2);
+                    l[i] = type == DType.UINT16 ? Short.toUnsignedInt(v) : v;
+                }
+                yield ConstTensor.ofLongs(type, shape, l);
+            }
+            case INT8, UINT8, BOOL -> {
+                long[] l = new long[n];
+                for (int i = 0; i < n; i++) {
+                    byte v = b.get(i);
+                    l[i] = type == DType.INT8 ? v : Byte.toUnsignedInt(v);
+                }
+                yield ConstTensor.ofLongs(type, shape, l);
+            }
+            case INT4, UINT4 -> {
+                if (raw.size() != Int4Packing.packedSize(n)) {
+                    throw new UserError(ExitCode.INVALID_MODEL, "tensor '" + t.getName() + "' holds " + raw.size()
+                            + " bytes but " + n + " packed 4-bit values need " + Int4Packing.packedSize(n));
+                }
+                int[] q = Int4Packing.unpack(raw.toByteArray(), n, type == DType.INT4);
+                long[] l = new long[n];
+                for (int i = 0; i < n; i++) {
+                    l[i] = q[i];
+                }
+                yield ConstTensor.ofLongs(type, shape, l);
             }
             default -> throw new UserError(ExitCode.UNSUPPORTED_OPS,
                     "tensor '" + t.getName() + "' has unsupported data type " + type);
