@@ -221,11 +221,7 @@ public final class Quantization {
     }
 
     static Graph prepare(Path model) {
-        try {
-            return GraphPreparer.prepare(OnnxReader.read(model));
-        } catch (IllegalArgumentException e) {
-            throw new UserError(ExitCode.UNSUPPORTED_OPS, model + ": " + e.getMessage());
-        }
+        return GraphPreparer.prepare(OnnxReader.read(model));
     }
 
     public static RangeEstimation estimation(Method m, double percentile) {

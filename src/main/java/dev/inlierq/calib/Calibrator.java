@@ -96,7 +96,8 @@ public final class Calibrator {
             }
         }
         feed.run(new HashSet<>(groupOf.keySet()),
-                (name, t) -> observers.get(groupOf.get(name)).observe(t.data(), t.shape()));
+                (name, t) -> observers.get(groupOf.get(name)).observe(
+                        t.requireFinite("activation '" + name + "' on a calibration image").data(), t.shape()));
         Map<String, Encoding> out = new LinkedHashMap<>();
         for (var e : groups.entrySet()) {
             Observer o = observers.get(e.getKey());

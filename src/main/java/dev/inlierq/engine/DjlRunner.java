@@ -18,17 +18,7 @@ public final class DjlRunner implements ModelRunner {
 
     public DjlRunner(Path model) {
         Graph g = OnnxReader.read(model);
-        Graph prepared;
-        try {
-            prepared = GraphPreparer.prepare(g);
-        } catch (IllegalArgumentException e) {
-            throw new UserError(ExitCode.UNSUPPORTED_OPS, model + ": " + e.getMessage());
-        }
-        try {
-            executor = new GraphExecutor(prepared);
-        } catch (IllegalArgumentException e) {
-            throw new UserError(ExitCode.UNSUPPORTED_OPS, model + ": " + e.getMessage());
-        }
+        executor = new GraphExecutor(GraphPreparer.prepare(g));
     }
 
     public GraphExecutor executor() {
@@ -38,7 +28,7 @@ public final class DjlRunner implements ModelRunner {
     @Override
     public Map<String, FloatTensor> run(FloatTensor input) {
         try {
-            return executor.run(input);
+            return ModelRunner.requireFinite(executor.run(input), engineName());
         } catch (EngineException e) {
             throw new UserError(ExitCode.RUNTIME_FAILURE, e.getMessage());
         }

@@ -1,5 +1,6 @@
 package dev.inlierq.engine;
 
+import dev.inlierq.error.UnsupportedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -455,11 +456,11 @@ final class Kernels {
         OpParams.Window w = OpParams.window(n, g.shape(n.input(0)), null);
         for (long d : w.dilations()) {
             if (d != 1) {
-                throw new IllegalArgumentException(n + ": dilated MaxPool is not supported");
+                throw new UnsupportedModelException(n, "dilated MaxPool is not supported");
             }
         }
         if (n.outputs().size() > 1) {
-            throw new IllegalArgumentException(n + ": MaxPool indices output is not supported");
+            throw new UnsupportedModelException(n, "MaxPool indices output is not supported");
         }
         Shape kernel = new Shape(w.kernel());
         Shape stride = new Shape(w.strides());
@@ -620,7 +621,7 @@ final class Kernels {
         int r = inShape.length;
         for (int i = 0; i < r; i++) {
             if (p.begin()[i] < 0 || p.end()[i] < 0) {
-                throw new IllegalArgumentException(n + ": negative pads are not supported");
+                throw new UnsupportedModelException(n, "negative pads are not supported");
             }
         }
         if (p.mode().equals("constant")) {
@@ -630,7 +631,7 @@ final class Kernels {
         }
         boolean edge = p.mode().equals("edge");
         if (!edge && !p.mode().equals("reflect")) {
-            throw new IllegalArgumentException(n + ": Pad mode " + p.mode() + " is not supported");
+            throw new UnsupportedModelException(n, "Pad mode " + p.mode() + " is not supported");
         }
         return unary(x -> {
             NDArray cur = alias(x);
@@ -679,12 +680,12 @@ final class Kernels {
         OpParams.ResizeSpec spec = OpParams.resize(n, inShape, g);
         int r = inShape.length;
         if (spec.outShape()[0] != inShape[0] || spec.outShape()[1] != inShape[1]) {
-            throw new IllegalArgumentException(n + ": Resize of the batch or channel axis is not supported");
+            throw new UnsupportedModelException(n, "Resize of the batch or channel axis is not supported");
         }
         boolean nearest = spec.mode().equals("nearest");
         boolean linear = spec.mode().equals("linear");
         if (!nearest && !linear) {
-            throw new IllegalArgumentException(n + ": Resize mode " + spec.mode() + " is not supported");
+            throw new UnsupportedModelException(n, "Resize mode " + spec.mode() + " is not supported");
         }
         Kernel[] steps = new Kernel[r];
         for (int ax = 2; ax < r; ax++) {
@@ -719,7 +720,7 @@ final class Kernels {
                 for (int i = 0; i < outDim; i++) {
                     double x = Math.max(0, Math.min(inDim - 1, src[i]));
                     if (spec.coordinateMode().equals("tf_crop_and_resize")) {
-                        throw new IllegalArgumentException(n + ": tf_crop_and_resize is not supported");
+                        throw new UnsupportedModelException(n, "tf_crop_and_resize is not supported");
                     }
                     long f = (long) Math.floor(x);
                     i0[i] = f;
@@ -773,7 +774,7 @@ final class Kernels {
                 float offset = center * (1 - adj);
                 yield offset + (fi + 0.5f) / sc - 0.5f;
             }
-            default -> throw new IllegalArgumentException("coordinate_transformation_mode " + mode + " is not supported");
+            default -> throw new UnsupportedModelException("coordinate_transformation_mode " + mode + " is not supported");
         };
     }
 
@@ -783,7 +784,7 @@ final class Kernels {
             case "round_prefer_ceil" -> x - Math.floor(x) == 0.5 ? (long) Math.ceil(x) : Math.round(x);
             case "floor" -> (long) Math.floor(x);
             case "ceil" -> (long) Math.ceil(x);
-            default -> throw new IllegalArgumentException("nearest_mode " + mode + " is not supported");
+            default -> throw new UnsupportedModelException("nearest_mode " + mode + " is not supported");
         };
     }
 
@@ -849,7 +850,7 @@ final class Kernels {
         int axis = Shapes.axis(n.attrs().getInt("axis", 0), inShape.length);
         ConstTensor ic = g.constant(n.input(1));
         if (ic == null) {
-            throw new IllegalArgumentException(n + ": Gather indices must be constant");
+            throw new UnsupportedModelException(n, "Gather indices must be constant");
         }
         long[] idx = ic.longs();
         for (int i = 0; i < idx.length; i++) {
@@ -1024,7 +1025,7 @@ final class Kernels {
             case UINT4 -> new long[] {0, 15};
             case INT4 -> new long[] {-8, 7};
             case INT32 -> new long[] {Integer.MIN_VALUE, Integer.MAX_VALUE};
-            default -> throw new IllegalArgumentException("zero point type " + t + " is not supported");
+            default -> throw new UnsupportedModelException("zero point type " + t + " is not supported");
         };
     }
 
@@ -1038,7 +1039,7 @@ final class Kernels {
         ConstTensor sc = g.constant(n.input(1));
         ConstTensor zpc = n.input(2).isEmpty() ? null : g.constant(n.input(2));
         if (sc == null || (!n.input(2).isEmpty() && zpc == null)) {
-            throw new IllegalArgumentException(n + ": scale and zero point must be constant");
+            throw new UnsupportedModelException(n, "scale and zero point must be constant");
         }
         return new QParams(qparam(m, sc.floats(), rank, axis),
                 qparam(m, zpc == null ? new float[] {0f} : zpc.floats(), rank, axis), zpc);
@@ -1090,7 +1091,7 @@ final class Kernels {
     }
 
     private static Kernel constantOnly(Node n, Graph g, NDManager m) {
-        throw new IllegalArgumentException(n + ": " + n.op() + " must have constant inputs (it could not be folded)");
+        throw new UnsupportedModelException(n, "must have constant inputs (it could not be folded)");
     }
 
     static DataType dataType(int onnx) {
@@ -1101,7 +1102,7 @@ final class Kernels {
             case 6 -> DataType.INT32;
             case 7 -> DataType.INT64;
             case 9 -> DataType.BOOLEAN;
-            default -> throw new IllegalArgumentException("Cast to ONNX type " + onnx + " is not supported");
+            default -> throw new UnsupportedModelException("Cast to ONNX type " + onnx + " is not supported");
         };
     }
 }

@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.inlierq.error.ExitCode;
+import dev.inlierq.error.UnsupportedModelException;
 import dev.inlierq.error.UserError;
 import dev.inlierq.graph.Graph;
 import dev.inlierq.graph.GraphPreparer;
@@ -26,7 +27,8 @@ import java.util.Map;
  * Runs an ONNX model with ONNX Runtime (CPU), the deployment runtime: float models for reference outputs
  * and QDQ models for integer execution. Models exported with a fixed batch of 1 (often with the batch also
  * hard-coded in Reshape targets) run at another batch size through a copy rewritten for that batch
- * ({@link OnnxWriter#toModel}); batch 1 always runs the file as given. Owns native sessions: use in
+ * ({@link OnnxWriter#toModel}); batch 1 always runs the file as given. Models our graph preparation cannot read
+ * (operators only ONNX Runtime implements) and quantized models run such batches one sample at a time. Owns native sessions: use in
  * try-with-resources.
  */
 public final class OrtRunner implements ModelRunner {
@@ -42,6 +44,8 @@ public final class OrtRunner implements ModelRunner {
     private final String inputName;
     private final long[] inputShape;
     private Graph prepared;
+    /** Whether our preparation reads the model (null: not tried yet). */
+    private Boolean rewritable;
     private Boolean quantized;
     /** Where ONNX Runtime writes its profiler trace (null: not profiling). */
     private final Path traceDir;
@@ -61,6 +65,7 @@ public final class OrtRunner implements ModelRunner {
         if (!Files.isRegularFile(model)) {
             throw new UserError(ExitCode.MISSING_INPUT, "model file not found: " + model);
         }
+        OnnxReader.requireFiniteInitializers(OnnxReader.parse(model), model.toAbsolutePath().getParent());
         this.model = model;
         this.threads = threads;
         this.level = level;
@@ -143,15 +148,29 @@ public final class OrtRunner implements ModelRunner {
         return quantized;
     }
 
+    /**
+     * Whether our graph preparation reads the model, so that a copy for another batch can be written. A model
+     * with operators only ONNX Runtime implements is not rewritten: it runs one sample at a time instead.
+     */
+    private boolean rewritable() {
+        if (rewritable == null) {
+            try {
+                prepared = GraphPreparer.prepare(OnnxReader.read(model));
+                rewritable = true;
+            } catch (UnsupportedModelException e) {
+                rewritable = false;
+            }
+        }
+        return rewritable;
+    }
+
     private OrtSession session(int batch) {
         if (!fixedBatch(batch)) {
             return base;
         }
+        rewritable();
         return sessions.computeIfAbsent(batch, b -> {
             try {
-                if (prepared == null) {
-                    prepared = GraphPreparer.prepare(OnnxReader.read(model));
-                }
                 byte[] bytes = OnnxWriter.toModel(prepared, b).toByteArray();
                 try (OrtSession.SessionOptions opts = options()) {
                     return env.createSession(bytes, opts);
@@ -170,7 +189,9 @@ public final class OrtRunner implements ModelRunner {
     @Override
     public long[] inputShape() {
         long[] s = inputShape.clone();
-        s[0] = 1;
+        if (s.length > 0) {
+            s[0] = 1;
+        }
         return s;
     }
 
@@ -182,8 +203,12 @@ public final class OrtRunner implements ModelRunner {
     /** Runs one batch; returns every output as float32 on the heap, in the model's output order. */
     @Override
     public Map<String, FloatTensor> run(FloatTensor input) {
-        int batch = (int) input.dim(0);
-        if (fixedBatch(batch) && quantized()) {
+        return ModelRunner.requireFinite(runBatch(input), engineName());
+    }
+
+    private Map<String, FloatTensor> runBatch(FloatTensor input) {
+        int batch = input.rank() == 0 ? 1 : (int) input.dim(0);
+        if (fixedBatch(batch) && (quantized() || !rewritable())) {
             List<Map<String, FloatTensor>> parts = new java.util.ArrayList<>();
             for (int b = 0; b < batch; b++) {
                 parts.add(runOn(base, input.sample(b)));

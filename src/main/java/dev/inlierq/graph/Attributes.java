@@ -1,5 +1,6 @@
 package dev.inlierq.graph;
 
+import dev.inlierq.error.InvalidModelException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -97,8 +98,8 @@ public final class Attributes {
         return new Attributes(m);
     }
 
-    private static IllegalArgumentException wrongType(String name, String want, Attr got) {
-        return new IllegalArgumentException("attribute '" + name + "': expected " + want + ", got "
+    private static InvalidModelException wrongType(String name, String want, Attr got) {
+        return new InvalidModelException("attribute '" + name + "': expected " + want + ", got "
                 + got.getClass().getSimpleName());
     }
 

@@ -1,5 +1,6 @@
 package dev.inlierq.graph;
 
+import dev.inlierq.error.UnsupportedModelException;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.function.LongUnaryOperator;
@@ -203,7 +204,7 @@ public final class ConstantFolder {
                 }
                 yield make(in[1].isFloating(), in[1].type(), outShape, out);
             }
-            default -> throw new IllegalArgumentException("cannot fold " + n);
+            default -> throw new UnsupportedModelException(n, "cannot be folded");
         };
     }
 
@@ -230,7 +231,7 @@ public final class ConstantFolder {
         }
         long dim = shape[axis];
         if (scale.length != dim) {
-            throw new IllegalArgumentException(n + ": blocked DequantizeLinear is not supported");
+            throw new UnsupportedModelException(n, "blocked DequantizeLinear is not supported");
         }
         for (int i = 0; i < q.length; i++) {
             int c = (int) ((i / inner) % dim);
@@ -258,7 +259,7 @@ public final class ConstantFolder {
         if (a.has("value_ints")) {
             return ConstTensor.vector(a.getInts("value_ints", null));
         }
-        throw new IllegalArgumentException(n + ": Constant without a supported value attribute");
+        throw new UnsupportedModelException(n, "Constant without a supported value attribute");
     }
 
     /** Maps a flat output index to the flat index of an input broadcast to {@code out}. */

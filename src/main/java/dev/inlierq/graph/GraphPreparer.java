@@ -1,5 +1,7 @@
 package dev.inlierq.graph;
 
+import dev.inlierq.error.InvalidModelException;
+import dev.inlierq.error.UnsupportedModelException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -54,13 +56,13 @@ public final class GraphPreparer {
         for (ValueInfo v : g.inputs()) {
             long[] s = given.containsKey(v.name()) ? given.get(v.name()).clone() : v.shape();
             if (s == null) {
-                throw new IllegalArgumentException("input '" + v.name() + "' has no declared shape: give one");
+                throw new UnsupportedModelException("unsupported: input '" + v.name() + "' has no declared shape: give one");
             }
             for (int i = 0; i < s.length; i++) {
                 if (i == 0) {
                     s[i] = 1;
                 } else if (s[i] <= 0) {
-                    throw new IllegalArgumentException("input '" + v.name() + "' has a dynamic dimension " + i
+                    throw new UnsupportedModelException("unsupported: input '" + v.name() + "' has a dynamic dimension " + i
                             + ": give its size");
                 }
             }
@@ -117,8 +119,8 @@ public final class GraphPreparer {
             long[][] outShapes;
             try {
                 outShapes = n.op() == OpType.Constant ? null : ShapeInference.infer(n, st);
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException(n + ": " + e.getMessage(), e);
+            } catch (InvalidModelException e) {
+                throw new InvalidModelException(n + ": " + e.getMessage(), e);
             }
             boolean shapeOfKnown = n.op() == OpType.Shape && st.shape(n.input(0)) != null;
             boolean foldable = ConstantFolder.FOLDABLE.contains(n.op()) && n.outputs().size() == 1

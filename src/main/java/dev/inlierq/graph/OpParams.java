@@ -1,5 +1,7 @@
 package dev.inlierq.graph;
 
+import dev.inlierq.error.InvalidModelException;
+import dev.inlierq.error.UnsupportedModelException;
 import java.util.Arrays;
 
 /**
@@ -31,6 +33,10 @@ public final class OpParams {
             if (ceilMode && (out - 1) * strides[i] >= in + padsBegin[i]) {
                 out--; // the last window must start inside the input or the begin padding
             }
+            if (out < 1) {
+                throw new InvalidModelException("the window (" + eff + " wide) does not fit the padded input ("
+                        + (in + padsBegin[i] + padsEnd[i]) + ") on spatial axis " + i);
+            }
             return out;
         }
     }
@@ -42,14 +48,15 @@ public final class OpParams {
         long[] kernel = a.getInts("kernel_shape", null);
         if (kernel == null) {
             if (weightShape == null) {
-                throw new IllegalArgumentException(n + ": kernel_shape missing");
+                throw new InvalidModelException(n + ": kernel_shape missing");
             }
-            kernel = Arrays.copyOfRange(weightShape, 2, weightShape.length);
+            kernel = Arrays.copyOfRange(weightShape, Math.min(2, weightShape.length), weightShape.length);
         }
         sr = kernel.length;
         long[] strides = a.getInts("strides", ones(sr));
         long[] dil = a.getInts("dilations", ones(sr));
         long[] pads = a.getInts("pads", new long[2 * sr]);
+        checkWindow(n, inShape.length, weightShape, kernel, strides, dil, pads);
         long[] begin = Arrays.copyOfRange(pads, 0, sr);
         long[] end = Arrays.copyOfRange(pads, sr, 2 * sr);
         String autoPad = a.getString("auto_pad", "NOTSET");
@@ -74,18 +81,47 @@ public final class OpParams {
                 a.getInt("group", 1));
     }
 
+    /**
+     * The window attributes must fit the input's spatial rank (and the weight's rank, when there is a weight):
+     * one kernel size, stride and dilation per spatial axis, all positive, and two pads per axis.
+     */
+    private static void checkWindow(Node n, int inRank, long[] weightShape, long[] kernel, long[] strides, long[] dil,
+            long[] pads) {
+        int sr = kernel.length;
+        boolean ok = inRank >= 3 && sr == inRank - 2 && strides.length == sr && dil.length == sr
+                && pads.length == 2 * sr && (weightShape == null || weightShape.length == inRank);
+        for (int i = 0; ok && i < sr; i++) {
+            ok = kernel[i] > 0 && strides[i] > 0 && dil[i] > 0;
+        }
+        if (!ok) {
+            throw new InvalidModelException(n + ": window attributes (kernel " + Arrays.toString(kernel) + ", strides "
+                    + Arrays.toString(strides) + ", dilations " + Arrays.toString(dil) + ", pads " + Arrays.toString(pads)
+                    + ") do not fit an input of rank " + inRank
+                    + (weightShape == null ? "" : " and a weight of rank " + weightShape.length));
+        }
+    }
+
     /** Output shape of ConvTranspose per the ONNX formula (output_shape attribute honoured). */
     public record TransposedWindow(Window window, long[] outputPadding, long[] outSpatial) {
     }
 
     public static TransposedWindow transposedWindow(Node n, long[] inShape, long[] weightShape) {
         Attributes a = n.attrs();
+        if (weightShape == null || weightShape.length != inShape.length) {
+            throw new InvalidModelException(n + ": the weight's rank does not match the input of rank " + inShape.length);
+        }
         int sr = weightShape.length - 2;
-        long[] kernel = a.getInts("kernel_shape", Arrays.copyOfRange(weightShape, 2, weightShape.length));
+        long[] kernel = a.getInts("kernel_shape", Arrays.copyOfRange(weightShape, Math.min(2, weightShape.length),
+                weightShape.length));
         long[] strides = a.getInts("strides", ones(sr));
         long[] dil = a.getInts("dilations", ones(sr));
         long[] outPad = a.getInts("output_padding", new long[sr]);
         long[] pads = a.getInts("pads", new long[2 * sr]);
+        checkWindow(n, inShape.length, weightShape, kernel, strides, dil, pads);
+        long[] outputShape0 = a.getInts("output_shape", null);
+        if (outPad.length != sr || (outputShape0 != null && outputShape0.length < sr)) {
+            throw new InvalidModelException(n + ": output_padding or output_shape does not match " + sr + " spatial axes");
+        }
         long[] begin = Arrays.copyOfRange(pads, 0, sr);
         long[] end = Arrays.copyOfRange(pads, sr, 2 * sr);
         long[] outputShape = a.getInts("output_shape", null);
@@ -152,7 +188,7 @@ public final class OpParams {
             steps = constLongs(n, 4, v, null);
         }
         if (starts == null || ends == null) {
-            throw new IllegalArgumentException(n + ": slice starts/ends must be constant");
+            throw new UnsupportedModelException(n, "slice starts/ends must be constant");
         }
         if (axes == null) {
             axes = new long[starts.length];
@@ -168,7 +204,7 @@ public final class OpParams {
             long dim = inShape[ax];
             long step = steps == null ? 1 : steps[i];
             if (step == 0) {
-                throw new IllegalArgumentException(n + ": slice step 0");
+                throw new InvalidModelException(n + ": slice step 0");
             }
             long b = starts[i] < 0 ? starts[i] + dim : starts[i];
             long en = ends[i] < 0 ? ends[i] + dim : ends[i];
@@ -225,11 +261,11 @@ public final class OpParams {
             ConstTensor c = n.input(2).isEmpty() ? null : v.constant(n.input(2));
             value = c == null ? 0f : (float) c.get(0);
             if (!n.input(2).isEmpty() && c == null) {
-                throw new IllegalArgumentException(n + ": pad value must be constant");
+                throw new UnsupportedModelException(n, "pad value must be constant");
             }
         }
         if (pads == null) {
-            throw new IllegalArgumentException(n + ": pads must be constant");
+            throw new UnsupportedModelException(n, "pads must be constant");
         }
         long[] axes = constLongs(n, 3, v, null);
         long[] begin = new long[r];
@@ -285,13 +321,13 @@ public final class OpParams {
             nearest = n.attrs().getString("nearest_mode", "round_prefer_floor");
         }
         if (mode.equals("cubic")) {
-            throw new IllegalArgumentException(n + ": cubic Resize is not supported");
+            throw new UnsupportedModelException(n, "cubic Resize is not supported");
         }
         long[] out = new long[r];
         if (sizes != null) {
             long[] axes = n.attrs().getInts("axes", null);
             if (axes != null || sizes.length != r) {
-                throw new IllegalArgumentException(n + ": Resize with axes is not supported");
+                throw new UnsupportedModelException(n, "Resize with axes is not supported");
             }
             out = sizes.clone();
             scales = new float[r];
@@ -300,7 +336,7 @@ public final class OpParams {
             }
         } else {
             if (scales == null || scales.length != r) {
-                throw new IllegalArgumentException(n + ": Resize needs constant scales or sizes");
+                throw new UnsupportedModelException(n, "Resize needs constant scales or sizes");
             }
             for (int i = 0; i < r; i++) {
                 // float32 product, as ONNX Runtime computes it: 10 * 0.7f is 7 in float32, 6.99999988 in float64
@@ -355,7 +391,7 @@ public final class OpParams {
         }
         ConstTensor c = v.constant(name);
         if (c == null) {
-            throw new IllegalArgumentException(n + ": input " + input + " ('" + name + "') must be constant");
+            throw new UnsupportedModelException(n, "input " + input + " ('" + name + "') must be constant");
         }
         return c.longs();
     }
@@ -367,7 +403,7 @@ public final class OpParams {
         }
         ConstTensor c = v.constant(name);
         if (c == null) {
-            throw new IllegalArgumentException(n + ": input " + input + " ('" + name + "') must be constant");
+            throw new UnsupportedModelException(n, "input " + input + " ('" + name + "') must be constant");
         }
         return c.floats();
     }

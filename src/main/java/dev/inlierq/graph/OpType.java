@@ -28,6 +28,21 @@ public enum OpType {
         }
     }
 
+    /**
+     * How many leading inputs the operator needs in every opset this tool reads (inputs that later opsets
+     * moved from attributes, such as Reshape's shape before opset 5, are not counted).
+     */
+    public int requiredInputs() {
+        return switch (this) {
+            case Constant -> 0;
+            case BatchNormalization -> 5;
+            case Where, Range -> 3;
+            case Conv, ConvTranspose, PRelu, Add, Sub, Mul, Div, Pow, Equal, Gather, MatMul, Gemm, Expand,
+                    QuantizeLinear, DequantizeLinear -> 2;
+            default -> 1;
+        };
+    }
+
     /** Element-wise ops with numpy-style broadcasting of two or more inputs. */
     public boolean isBinaryElementwise() {
         return switch (this) {

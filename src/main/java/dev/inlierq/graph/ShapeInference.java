@@ -1,5 +1,6 @@
 package dev.inlierq.graph;
 
+import dev.inlierq.error.InvalidModelException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -208,6 +209,14 @@ public final class ShapeInference {
             for (int i = 0; i < rank; i++) {
                 perm[i] = rank - 1 - i;
             }
+        }
+        boolean[] seen = new boolean[rank];
+        for (long a : perm) {
+            if (perm.length != rank || a < 0 || a >= rank || seen[(int) a]) {
+                throw new InvalidModelException(n + ": perm " + Arrays.toString(perm) + " is not a permutation of "
+                        + rank + " axes");
+            }
+            seen[(int) a] = true;
         }
         return perm;
     }

@@ -1,5 +1,6 @@
 package dev.inlierq.graph;
 
+import dev.inlierq.error.InvalidModelException;
 import java.util.Arrays;
 
 /** Small shape utilities shared by shape inference, folding and the engine. */
@@ -23,7 +24,7 @@ public final class Shapes {
             long da = i < r - a.length ? 1 : a[i - (r - a.length)];
             long db = i < r - b.length ? 1 : b[i - (r - b.length)];
             if (da != db && da != 1 && db != 1) {
-                throw new IllegalArgumentException("cannot broadcast " + Arrays.toString(a) + " with " + Arrays.toString(b));
+                throw new InvalidModelException("cannot broadcast " + Arrays.toString(a) + " with " + Arrays.toString(b));
             }
             out[i] = da == 1 ? db : da;
         }
@@ -34,7 +35,7 @@ public final class Shapes {
     public static int axis(long axis, int rank) {
         long a = axis < 0 ? axis + rank : axis;
         if (a < 0 || a >= Math.max(rank, 1)) {
-            throw new IllegalArgumentException("axis " + axis + " out of range for rank " + rank);
+            throw new InvalidModelException("axis " + axis + " out of range for rank " + rank);
         }
         return (int) a;
     }
@@ -62,7 +63,7 @@ public final class Shapes {
             }
             if (out[i] == -1) {
                 if (infer >= 0) {
-                    throw new IllegalArgumentException("two -1 in reshape target " + Arrays.toString(target));
+                    throw new InvalidModelException("two -1 in reshape target " + Arrays.toString(target));
                 }
                 infer = i;
             } else {
@@ -72,11 +73,11 @@ public final class Shapes {
         long total = numel(in);
         if (infer >= 0) {
             if (known == 0 || total % known != 0) {
-                throw new IllegalArgumentException("cannot reshape " + Arrays.toString(in) + " to " + Arrays.toString(target));
+                throw new InvalidModelException("cannot reshape " + Arrays.toString(in) + " to " + Arrays.toString(target));
             }
             out[infer] = total / known;
         } else if (known != total) {
-            throw new IllegalArgumentException("cannot reshape " + Arrays.toString(in) + " to " + Arrays.toString(target));
+            throw new InvalidModelException("cannot reshape " + Arrays.toString(in) + " to " + Arrays.toString(target));
         }
         return out;
     }

@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.inlierq.error.ExitCode;
+import dev.inlierq.error.UnsupportedModelException;
 import dev.inlierq.error.UserError;
 import dev.inlierq.graph.Attr;
 import dev.inlierq.graph.Attributes;
@@ -13,6 +14,7 @@ import dev.inlierq.graph.Graph;
 import dev.inlierq.graph.Node;
 import dev.inlierq.graph.OpType;
 import dev.inlierq.graph.ValueInfo;
+import dev.inlierq.tensor.FloatTensor;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -79,7 +81,7 @@ public final class OnnxReader {
             opset = 1;
         }
         if (opset < MIN_OPSET || opset > MAX_OPSET) {
-            throw new UserError(ExitCode.UNSUPPORTED_OPS, "unsupported opset " + opset + " (supported: "
+            throw new UnsupportedModelException("unsupported opset " + opset + " (supported: "
                     + MIN_OPSET + " to " + MAX_OPSET + ")");
         }
         Map<String, List<String>> unsupported = new TreeMap<>();
@@ -87,7 +89,7 @@ public final class OnnxReader {
         Set<String> usedNames = new HashSet<>();
         Map<String, ConstTensor> inits = new LinkedHashMap<>();
         for (OnnxMl.TensorProto t : g.getInitializerList()) {
-            inits.put(t.getName(), tensor(t, baseDir));
+            inits.put(t.getName(), requireFinite(t.getName(), tensor(t, baseDir)));
         }
         int index = 0;
         for (OnnxMl.NodeProto n : g.getNodeList()) {
@@ -122,7 +124,7 @@ public final class OnnxReader {
                         .append(names.size() == 1 ? "" : "s").append(": ");
                 sb.append(String.join(", ", names)).append(")");
             }
-            throw new UserError(ExitCode.UNSUPPORTED_OPS, sb.toString());
+            throw new UnsupportedModelException(sb.toString());
         }
         List<ValueInfo> inputs = new ArrayList<>();
         for (OnnxMl.ValueInfoProto v : g.getInputList()) {
@@ -134,6 +136,7 @@ public final class OnnxReader {
         for (OnnxMl.ValueInfoProto v : g.getOutputList()) {
             outputs.add(valueInfo(v));
         }
+        checkDataFlow(nodes, inits.keySet(), inputs, outputs);
         Map<String, String> meta = new LinkedHashMap<>();
         for (OnnxMl.StringStringEntryProto e : model.getMetadataPropsList()) {
             meta.put(e.getKey(), e.getValue());
@@ -147,12 +150,69 @@ public final class OnnxReader {
         return new Graph(nodes, inits, inputs, outputs, shapes, opset, meta);
     }
 
+    /**
+     * Refuses ({@link ExitCode#INVALID_MODEL}) a graph whose values do not flow: a node lacking a required input
+     * or its output, a node reading a value no graph
+     * input, initializer or earlier node defines (ONNX requires topological order), a value defined twice, or a
+     * graph output nothing computes.
+     */
+    private static void checkDataFlow(List<Node> nodes, Set<String> initializers, List<ValueInfo> inputs,
+            List<ValueInfo> outputs) {
+        Set<String> defined = new HashSet<>(initializers);
+        inputs.forEach(v -> defined.add(v.name()));
+        for (Node n : nodes) {
+            int required = n.op().requiredInputs();
+            if (n.inputs().subList(0, Math.min(required, n.inputs().size())).contains("") || n.inputs().size() < required
+                    || n.outputs().isEmpty() || n.output().isEmpty()) {
+                throw new UserError(ExitCode.INVALID_MODEL, n + " has " + n.inputs().size() + " input(s) "
+                        + n.inputs() + " and outputs " + n.outputs() + ": it needs " + required + " input(s) and an output");
+            }
+            for (String in : n.inputs()) {
+                if (!in.isEmpty() && !defined.contains(in)) {
+                    throw new UserError(ExitCode.INVALID_MODEL, n + " reads '" + in
+                            + "', which no graph input, initializer or earlier node defines");
+                }
+            }
+            for (String out : n.outputs()) {
+                if (!out.isEmpty() && !defined.add(out)) {
+                    throw new UserError(ExitCode.INVALID_MODEL, n + " defines '" + out + "', which is already defined");
+                }
+            }
+        }
+        for (ValueInfo v : outputs) {
+            if (!defined.contains(v.name())) {
+                throw new UserError(ExitCode.INVALID_MODEL, "graph output '" + v.name() + "' is never computed");
+            }
+        }
+    }
+
+    /**
+     * Refuses ({@link ExitCode#INVALID_MODEL}, naming the tensor) a floating-point initializer holding NaN or
+     * infinity: a corrupt or broken weight file, whose detections would be garbage. Other initializers are not
+     * decoded, so a model ONNX Runtime runs with data types we do not read is not refused here.
+     */
+    public static void requireFiniteInitializers(OnnxMl.ModelProto model, Path baseDir) {
+        for (OnnxMl.TensorProto t : model.getGraph().getInitializerList()) {
+            int type = t.getDataType();
+            if (type == DType.FLOAT.onnxCode() || type == DType.DOUBLE.onnxCode() || type == DType.FLOAT16.onnxCode()) {
+                requireFinite(t.getName(), tensor(t, baseDir));
+            }
+        }
+    }
+
+    private static ConstTensor requireFinite(String name, ConstTensor t) {
+        if (t.isFloating()) {
+            new FloatTensor(t.shape(), t.floats()).requireFinite("initializer '" + name + "'");
+        }
+        return t;
+    }
+
     private static ValueInfo valueInfo(OnnxMl.ValueInfoProto v) {
         if (!v.hasType() || !v.getType().hasTensorType()) {
             return new ValueInfo(v.getName(), DType.FLOAT, null);
         }
         OnnxMl.TypeProto.Tensor tt = v.getType().getTensorType();
-        DType type = tt.getElemType() == 0 ? DType.FLOAT : DType.fromOnnx(tt.getElemType());
+        DType type = tt.getElemType() == 0 ? DType.FLOAT : elemType("value '" + v.getName() + "'", tt.getElemType());
         if (!tt.hasShape()) {
             return new ValueInfo(v.getName(), type, null);
         }
@@ -162,6 +222,14 @@ public final class OnnxReader {
             shape[i] = d.hasDimValue() && d.getDimValue() > 0 ? d.getDimValue() : -1;
         }
         return new ValueInfo(v.getName(), type, shape);
+    }
+
+    private static DType elemType(String what, int code) {
+        try {
+            return DType.fromOnnx(code);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(ExitCode.INVALID_MODEL, what + " has unknown data type " + code);
+        }
     }
 
     private static Attr attr(OnnxMl.AttributeProto a, Path baseDir) {
@@ -188,83 +256,14 @@ public final class OnnxReader {
      */
     public static ConstTensor tensor(OnnxMl.TensorProto t, Path baseDir) {
         long[] shape = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
-        DType type;
-        try {
-            type = DType.fromOnnx(t.getDataType());
-        } catch (IllegalArgumentException e) {
-            throw new UserError(ExitCode.INVALID_MODEL, "tensor '" + t.getName() + "' has unknown data type " + t.getDataType());
-        }
-        int n = Math.toIntExact(dev.inlierq.tensor.FloatTensor.numel(shape));
+        DType type = elemType("tensor '" + t.getName() + "'", t.getDataType());
+        int n = elementCount(t, shape);
         ByteString raw = t.getRawData();
         if (t.getDataLocation() == OnnxMl.TensorProto.DataLocation.EXTERNAL) {
             raw = externalData(t, baseDir);
         }
         if (!raw.isEmpty()) {
-            ByteBuffer b = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-            return switch (type) {
-                case FLOAT -> {
-                    float[] f = new float[n];
-                    b.asFloatBuffer().get(f);
-                    yield ConstTensor.ofFloats(shape, f);
-                }
-                case DOUBLE -> {
-                    float[] f = new float[n];
-                    for (int i = 0; i < n; i++) {
-                        f[i] = (float) b.getDouble(i * 8);
-                    }
-                    yield ConstTensor.ofFloats(shape, f);
-                }
-                case FLOAT16 -> {
-                    float[] f = new float[n];
-                    for (int i = 0; i < n; i++) {
-                        f[i] = halfToFloat(b.getShort(i * 2));
-                    }
-                    yield ConstTensor.ofFloats(shape, f);
-                }
-                case INT64, UINT64 -> {
-                    long[] l = new long[n];
-                    b.asLongBuffer().get(l);
-                    yield ConstTensor.ofLongs(type, shape, l);
-                }
-                case INT32, UINT32 -> {
-                    long[] l = new long[n];
-                    for (int i = 0; i < n; i++) {
-                        int v = b.getInt(i * 4);
-                        l[i] = type == DType.UINT32 ? Integer.toUnsignedLong(v) : v;
-                    }
-                    yield ConstTensor.ofLongs(type, shape, l);
-                }
-                case INT16, UINT16 -> {
-                    long[] l = new long[n];
-                    for (int i = 0; i < n; i++) {
-                        short v = b.getShort(i * 2);
-                        l[i] = type == DType.UINT16 ? Short.toUnsignedInt(v) : v;
-                    }
-                    yield ConstTensor.ofLongs(type, shape, l);
-                }
-                case INT8, UINT8, BOOL -> {
-                    long[] l = new long[n];
-                    for (int i = 0; i < n; i++) {
-                        byte v = b.get(i);
-                        l[i] = type == DType.INT8 ? v : Byte.toUnsignedInt(v);
-                    }
-                    yield ConstTensor.ofLongs(type, shape, l);
-                }
-                case INT4, UINT4 -> {
-                    if (raw.size() != Int4Packing.packedSize(n)) {
-                        throw new UserError(ExitCode.INVALID_MODEL, "tensor '" + t.getName() + "' holds " + raw.size()
-                                + " bytes but " + n + " packed 4-bit values need " + Int4Packing.packedSize(n));
-                    }
-                    int[] q = Int4Packing.unpack(raw.toByteArray(), n, type == DType.INT4);
-                    long[] l = new long[n];
-                    for (int i = 0; i < n; i++) {
-                        l[i] = q[i];
-                    }
-                    yield ConstTensor.ofLongs(type, shape, l);
-                }
-                default -> throw new UserError(ExitCode.UNSUPPORTED_OPS,
-                        "tensor '" + t.getName() + "' has unsupported data type " + type);
-            };
+            return fromRaw(t, type, shape, n, raw);
         }
         return switch (type) {
             case FLOAT -> {
@@ -303,6 +302,104 @@ public final class OnnxReader {
             default -> throw new UserError(ExitCode.UNSUPPORTED_OPS,
                     "tensor '" + t.getName() + "' has unsupported data type " + type);
         };
+    }
+
+    /** Decodes little-endian raw data (also external data) of {@code n} elements. */
+    private static ConstTensor fromRaw(OnnxMl.TensorProto t, DType type, long[] shape, int n, ByteString raw) {
+        checkRawSize(t, type, raw.size(), n);
+        ByteBuffer b = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        return switch (type) {
+            case FLOAT -> {
+                float[] f = new float[n];
+                b.asFloatBuffer().get(f);
+                yield ConstTensor.ofFloats(shape, f);
+            }
+            case DOUBLE -> {
+                float[] f = new float[n];
+                for (int i = 0; i < n; i++) {
+                    f[i] = (float) b.getDouble(i * 8);
+                }
+                yield ConstTensor.ofFloats(shape, f);
+            }
+            case FLOAT16 -> {
+                float[] f = new float[n];
+                for (int i = 0; i < n; i++) {
+                    f[i] = halfToFloat(b.getShort(i * 2));
+                }
+                yield ConstTensor.ofFloats(shape, f);
+            }
+            case INT64, UINT64 -> {
+                long[] l = new long[n];
+                b.asLongBuffer().get(l);
+                yield ConstTensor.ofLongs(type, shape, l);
+            }
+            case INT32, UINT32 -> {
+                long[] l = new long[n];
+                for (int i = 0; i < n; i++) {
+                    int v = b.getInt(i * 4);
+                    l[i] = type == DType.UINT32 ? Integer.toUnsignedLong(v) : v;
+                }
+                yield ConstTensor.ofLongs(type, shape, l);
+            }
+            case INT16, UINT16 -> {
+                long[] l = new long[n];
+                for (int i = 0; i < n; i++) {
+                    short v = b.getShort(i * 2);
+                    l[i] = type == DType.UINT16 ? Short.toUnsignedInt(v) : v;
+                }
+                yield ConstTensor.ofLongs(type, shape, l);
+            }
+            case INT8, UINT8, BOOL -> {
+                long[] l = new long[n];
+                for (int i = 0; i < n; i++) {
+                    byte v = b.get(i);
+                    l[i] = type == DType.INT8 ? v : Byte.toUnsignedInt(v);
+                }
+                yield ConstTensor.ofLongs(type, shape, l);
+            }
+            case INT4, UINT4 -> {
+                if (raw.size() != Int4Packing.packedSize(n)) {
+                    throw new UserError(ExitCode.INVALID_MODEL, "tensor '" + t.getName() + "' holds " + raw.size()
+                            + " bytes but " + n + " packed 4-bit values need " + Int4Packing.packedSize(n));
+                }
+                int[] q = Int4Packing.unpack(raw.toByteArray(), n, type == DType.INT4);
+                long[] l = new long[n];
+                for (int i = 0; i < n; i++) {
+                    l[i] = q[i];
+                }
+                yield ConstTensor.ofLongs(type, shape, l);
+            }
+            default -> throw new UserError(ExitCode.UNSUPPORTED_OPS,
+                    "tensor '" + t.getName() + "' has unsupported data type " + type);
+        };
+    }
+
+    /** Elements of a tensor's shape; refuses negative dimensions and sizes beyond one Java array. */
+    private static int elementCount(OnnxMl.TensorProto t, long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            if (d < 0 || (d > 0 && n > Integer.MAX_VALUE / d)) {
+                throw new UserError(ExitCode.INVALID_MODEL, "tensor '" + t.getName() + "' has an invalid shape "
+                        + java.util.Arrays.toString(shape));
+            }
+            n *= d;
+        }
+        return (int) n;
+    }
+
+    /** Raw data must hold exactly one element per shape entry (4-bit types are checked where unpacked). */
+    private static void checkRawSize(OnnxMl.TensorProto t, DType type, int bytes, int n) {
+        int width = switch (type) {
+            case DOUBLE, INT64, UINT64 -> 8;
+            case FLOAT, INT32, UINT32 -> 4;
+            case FLOAT16, BFLOAT16, INT16, UINT16 -> 2;
+            case INT8, UINT8, BOOL -> 1;
+            default -> 0;
+        };
+        if (width > 0 && bytes != (long) n * width) {
+            throw new UserError(ExitCode.INVALID_MODEL, "tensor '" + t.getName() + "' holds " + bytes
+                    + " bytes but its shape needs " + (long) n * width);
+        }
     }
 
     private static <T> T checkCount(OnnxMl.TensorProto t, int have, int want, T values) {

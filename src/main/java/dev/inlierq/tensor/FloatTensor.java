@@ -1,5 +1,6 @@
 package dev.inlierq.tensor;
 
+import dev.inlierq.error.InvalidModelException;
 import java.util.Arrays;
 
 /**
@@ -46,6 +47,29 @@ public record FloatTensor(long[] shape, float[] data) {
 
     public long size() {
         return data.length;
+    }
+
+    /** Index of the first NaN or infinite value, or -1 if every value is finite. */
+    public static int firstNonFinite(float[] values) {
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Returns this tensor if every value is finite; otherwise throws {@link InvalidModelException} (exit 4)
+     * naming {@code what}, the first bad value and its index.
+     */
+    public FloatTensor requireFinite(String what) {
+        int i = firstNonFinite(data);
+        if (i >= 0) {
+            throw new InvalidModelException(what + " holds a non-finite value (" + data[i] + " at index " + i
+                    + " of shape " + Arrays.toString(shape) + ")");
+        }
+        return this;
     }
 
     /** The slice along axis 0 at {@code index}, copied: for a batch, one sample with a leading 1. */

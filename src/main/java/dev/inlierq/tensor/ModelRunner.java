@@ -11,6 +11,17 @@ public interface ModelRunner extends AutoCloseable {
     /** Runs one batch [N, C, H, W]; returns every graph output in the model's order. */
     Map<String, FloatTensor> run(FloatTensor input);
 
+    /**
+     * Returns {@code outputs} if every value is finite; otherwise throws {@link dev.inlierq.error.InvalidModelException}
+     * (exit 4) naming the output and the engine: a finite input gave NaN or infinity, so the model is broken.
+     */
+    static Map<String, FloatTensor> requireFinite(Map<String, FloatTensor> outputs, String engine) {
+        for (var e : outputs.entrySet()) {
+            e.getValue().requireFinite("model output '" + e.getKey() + "' (engine " + engine + ")");
+        }
+        return outputs;
+    }
+
     /** The static input shape declared by the model (batch dimension 1). */
     long[] inputShape();
 

@@ -39,6 +39,9 @@ import javax.imageio.stream.ImageInputStream;
  *       the stored grid is the one the ground truth matches.</li>
  *   <li>JPEG pixels come from the JDK's libjpeg-6b based decoder; OpenCV builds use libjpeg-turbo,
  *       whose IDCT and chroma upsampling can differ by a few levels on some pixels.</li>
+ *   <li>A file the decoder warns about (truncated: "Premature end of JPEG file"; corrupt entropy-coded
+ *       data) is refused with {@link ExitCode#BAD_IMAGE}: the decoder would make up the missing pixels,
+ *       where OpenCV only prints the warning.</li>
  * </ul>
  */
 public final class ImageLoader {
@@ -58,6 +61,8 @@ public final class ImageLoader {
         BufferedImage image;
         try {
             image = decode(file);
+        } catch (DamagedImageException e) {
+            throw new UserError(ExitCode.BAD_IMAGE, file + ": truncated or corrupt image (" + e.getMessage() + ")", e);
         } catch (IOException | RuntimeException e) {
             throw notAnImage(file, e);
         }
@@ -89,7 +94,17 @@ public final class ImageLoader {
                 try {
                     in.seek(0);
                     reader.setInput(in, true, true);
-                    return reader.read(0);
+                    List<String> warnings = new ArrayList<>();
+                    reader.addIIOReadWarningListener((source, warning) -> {
+                        if (isDamage(warning)) {
+                            warnings.add(warning);
+                        }
+                    });
+                    BufferedImage image = reader.read(0);
+                    if (!warnings.isEmpty()) {
+                        throw new DamagedImageException(String.join("; ", warnings));
+                    }
+                    return image;
                 } catch (IOException e) {
                     failures.add(e);
                 } finally {
@@ -103,6 +118,30 @@ public final class ImageLoader {
             }
             return null;
         }
+    }
+
+    /**
+     * The decoder warned while reading (libjpeg's "Premature end of JPEG file", "Corrupt JPEG data: ..."):
+     * it filled the damaged part with made-up pixels, so the image is refused rather than used.
+     */
+    private static final class DamagedImageException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        DamagedImageException(String warnings) {
+            super(warnings);
+        }
+    }
+
+    /**
+     * Whether a decoder warning means pixels are missing or made up (libjpeg: "Premature end of JPEG file",
+     * "Corrupt JPEG data: premature end of data segment", "... bad Huffman code"), as opposed to metadata
+     * that is ignored (a bad ICC profile, a misplaced JFIF marker) or stray bytes between markers, after
+     * which every pixel is still decoded.
+     */
+    static boolean isDamage(String warning) {
+        String w = warning == null ? "" : warning.toLowerCase(Locale.ROOT);
+        return w.contains("premature end") || w.contains("huffman")
+                || (w.contains("corrupt") && !w.contains("extraneous"));
     }
 
     private static boolean isJpegOrPng(ImageReader reader) {

@@ -247,6 +247,52 @@ class ImageLoaderTest {
         assertEquals(ExitCode.BAD_IMAGE, e.exitCode());
     }
 
+    private static void assertDamaged(Path f) {
+        UserError e = assertThrows(UserError.class, () -> ImageLoader.load(f, ChannelOrder.RGB), f.toString());
+        assertEquals(ExitCode.BAD_IMAGE, e.exitCode(), e.getMessage());
+        assertTrue(e.getMessage().startsWith(f + ": "), "message should name the file: " + e.getMessage());
+        assertTrue(e.getMessage().contains("truncated or corrupt"), e.getMessage());
+    }
+
+    @Test
+    void truncatedJpegIsBadImage() throws IOException {
+        BufferedImage c = new BufferedImage(96, 64, BufferedImage.TYPE_3BYTE_BGR);
+        java.util.Random rnd = new java.util.Random(5);
+        for (int y = 0; y < 64; y++) {
+            for (int x = 0; x < 96; x++) {
+                c.setRGB(x, y, rnd.nextInt(1 << 24));
+            }
+        }
+        Path f = dir.resolve("cut.jpg");
+        assertTrue(ImageIO.write(c, "jpeg", f.toFile()));
+        ImageLoader.load(f, ChannelOrder.RGB);
+        byte[] bytes = Files.readAllBytes(f);
+        Files.write(f, Arrays.copyOf(bytes, bytes.length / 2));
+        assertDamaged(f);
+    }
+
+    /** The first half of real COCO photographs is refused; whole files load, one with a metadata warning too. */
+    @Test
+    void truncatedCocoJpegsAreBadImagesAndWholeOnesLoad() throws IOException {
+        Path val = dev.inlierq.testing.Shared.valImages();
+        java.util.List<Path> files;
+        try (var list = Files.list(val)) {
+            files = list.filter(p -> p.toString().endsWith(".jpg")).sorted().limit(12).toList();
+        }
+        assertTrue(files.size() >= 12, "COCO subset images expected in " + val);
+        for (Path p : files) {
+            ImageLoader.load(p, ChannelOrder.BGR);
+        }
+        // its decoder warns about a bad ICC profile, which is ignored: not damage
+        ImageLoader.load(val.resolve("000000331799.jpg"), ChannelOrder.BGR);
+        for (Path p : files.subList(0, 3)) {
+            byte[] bytes = Files.readAllBytes(p);
+            Path cut = dir.resolve("half-" + p.getFileName());
+            Files.write(cut, Arrays.copyOf(bytes, bytes.length / 2));
+            assertDamaged(cut);
+        }
+    }
+
     @Test
     void missingFileIsMissingInput() {
         UserError e = assertThrows(UserError.class, () -> ImageLoader.load(dir.resolve("nope.jpg"), ChannelOrder.RGB));
