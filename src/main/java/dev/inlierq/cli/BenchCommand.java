@@ -59,7 +59,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        OutputGuard.check(json, model, floatModel);
+        OutputGuard.checkFile("--json", json, model, floatModel);
         if (threads < 1 || iterations < 1 || warmup < 0 || batches.stream().anyMatch(b -> b < 1)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--threads, --iterations and --batch must be positive");

@@ -1,6 +1,8 @@
 package dev.inlierq.cli;
 
 import dev.inlierq.api.EngineKind;
+import dev.inlierq.error.ExitCode;
+import dev.inlierq.error.UserError;
 import picocli.CommandLine;
 
 /** Small parsing helpers shared by the commands. */
@@ -16,6 +18,13 @@ final class Cli {
                 .setConsumer(terminal ? new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)
                         : new me.tongfei.progressbar.DelegatingProgressBarConsumer(s -> { }))
                 .build();
+    }
+
+    /** Bit widths the QDQ writer and ONNX Runtime handle: 2..8 (no 16-bit output). */
+    static void checkBits(String option, int bits) {
+        if (bits < 2 || bits > 8) {
+            throw new UserError(ExitCode.USAGE, option + " " + bits + " is not supported: expected 2 to 8 bits");
+        }
     }
 
     static EngineKind engine(CommandLine cl, String name) {

@@ -60,8 +60,8 @@ final class EvalCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--batch and --threads must be positive and --limit non-negative");
         }
-        OutputGuard.check(json, model, images, annotations);
-        OutputGuard.check(detections, model, images, annotations);
+        OutputGuard.checkFile("--json", json, model, images, annotations);
+        OutputGuard.checkFile("--detections", detections, model, images, annotations);
         if (json != null && detections != null && json.toAbsolutePath().normalize().equals(detections.toAbsolutePath().normalize())) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--json and --detections must differ");
         }

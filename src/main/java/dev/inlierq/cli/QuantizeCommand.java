@@ -139,7 +139,7 @@ final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--w-bits", defaultValue = "8", description = "Weight bits (2-8). Default: ${DEFAULT-VALUE}.")
     int wBits;
 
-    @Option(names = "--a-bits", defaultValue = "8", description = "Activation bits (2-8 or 16). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--a-bits", defaultValue = "8", description = "Activation bits (2-8). Default: ${DEFAULT-VALUE}.")
     int aBits;
 
     @Option(names = "--no-first-last-8bit", description = "Quantize the first and last layers at --w-bits/--a-bits too.")
@@ -208,6 +208,8 @@ final class QuantizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Cli.checkBits("--w-bits", wBits);
+        Cli.checkBits("--a-bits", aBits);
         PlanOptions planOptions = planOptions();
         if (dryRun) {
             QuantPlan plan = Quantization.plan(model, planOptions);
@@ -217,11 +219,9 @@ final class QuantizeCommand implements Callable<Integer> {
         if (calib == null || out == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--calib and --out are required (unless --dry-run)");
         }
-        OutputGuard.check(out, model, calib);
-        OutputGuard.check(json, model, calib, out);
-        if (saliencyDir != null) {
-            OutputGuard.check(saliencyDir, model, calib, out);
-        }
+        OutputGuard.checkFile("--out", out, model, calib);
+        OutputGuard.checkFile("--json", json, model, calib, out);
+        OutputGuard.checkFolder("--saliency-dir", saliencyDir, model, calib, out);
         Quantization.Method m = parseMethod();
         WeightStorage storage = parseWeightStorage();
         DetectorSpec ds = DetectorSpecs.resolve(detectorSpec);
