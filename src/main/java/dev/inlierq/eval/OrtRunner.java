@@ -33,7 +33,7 @@ public final class OrtRunner implements ModelRunner {
     /** Graph optimisation level used when executing. */
     public enum Optimization { NONE, BASIC, EXTENDED, ALL }
 
-    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final OrtEnvironment env = OrtNative.environment();
     private final Path model;
     private final int threads;
     private final Optimization level;
