@@ -59,7 +59,8 @@ public final class OrtRunner implements ModelRunner {
      */
     public OrtRunner(Path model, int threads, Optimization level, boolean profile) {
         if (!Files.isRegularFile(model)) {
-            throw new UserError(ExitCode.MISSING_INPUT, "model file not found: " + model);
+            throw new UserError(ExitCode.MISSING_INPUT, (Files.isDirectory(model)
+                    ? "model path is a folder, not a model file: " : "model file not found: ") + model);
         }
         this.model = model;
         this.threads = threads;

@@ -18,15 +18,6 @@ class CliMessagesTest {
     @TempDir
     Path tmp;
 
-    private static void assertOneLine(Run r, ExitCode code, String... mustContain) {
-        assertEquals(code.code(), r.code(), "exit code; stderr was: " + r.err());
-        String err = r.err().strip();
-        assertEquals(1, err.split("\n").length, "one line: " + err);
-        for (String s : mustContain) {
-            assertTrue(err.contains(s), "should mention '" + s + "': " + err);
-        }
-    }
-
     private static String[] concat(String[] a, String... b) {
         return Stream.concat(Stream.of(a), Stream.of(b)).toArray(String[]::new);
     }
@@ -44,25 +35,25 @@ class CliMessagesTest {
 
     @Test
     void aModelPathThatIsAFolderIsCalledAFolder() {
-        assertOneLine(CliErrorsTest.run(eval(tmp)), ExitCode.MISSING_INPUT, "--model " + tmp, "is a folder");
-        assertOneLine(CliErrorsTest.run("bench", "--model", tmp.toString()), ExitCode.MISSING_INPUT, "is a folder");
+        CliErrorsTest.assertOnlyLine(CliErrorsTest.run(eval(tmp)), ExitCode.MISSING_INPUT, "--model " + tmp, "is a folder");
+        CliErrorsTest.assertOnlyLine(CliErrorsTest.run("bench", "--model", tmp.toString()), ExitCode.MISSING_INPUT, "is a folder");
     }
 
     @Test
     void countErrorsNameTheOption() {
-        assertOneLine(CliErrorsTest.run(quantize(Shared.trainImages(), "--num-calib", "0")), ExitCode.USAGE,
+        CliErrorsTest.assertOnlyLine(CliErrorsTest.run(quantize(Shared.trainImages(), "--num-calib", "0")), ExitCode.USAGE,
                 "--num-calib must be at least 1, got 0");
-        assertOneLine(CliErrorsTest.run(quantize(Shared.trainImages(), "--threads", "0")), ExitCode.USAGE, "--threads");
-        assertOneLine(CliErrorsTest.run(eval(Shared.model("fastestdet"), "--batch", "0")), ExitCode.USAGE,
+        CliErrorsTest.assertOnlyLine(CliErrorsTest.run(quantize(Shared.trainImages(), "--threads", "0")), ExitCode.USAGE, "--threads");
+        CliErrorsTest.assertOnlyLine(CliErrorsTest.run(eval(Shared.model("fastestdet"), "--batch", "0")), ExitCode.USAGE,
                 "--batch must be at least 1");
-        assertOneLine(CliErrorsTest.run("bench", "--model", Shared.model("fastestdet").toString(), "--iterations", "0"),
+        CliErrorsTest.assertOnlyLine(CliErrorsTest.run("bench", "--model", Shared.model("fastestdet").toString(), "--iterations", "0"),
                 ExitCode.USAGE, "--iterations must be at least 1");
     }
 
     @Test
     void anOptionWithoutItsDashesGetsASuggestion() {
         Run r = CliErrorsTest.run(quantize(Shared.trainImages(), "--wbits", "4"));
-        assertOneLine(r, ExitCode.USAGE, "--wbits", "did you mean --w-bits?");
+        CliErrorsTest.assertOnlyLine(r, ExitCode.USAGE, "--wbits", "did you mean --w-bits?");
     }
 
     @Test

@@ -25,16 +25,6 @@ class CliOutputsTest {
     @TempDir
     Path tmp;
 
-    private static void assertOneLine(Run r, ExitCode code, String... mustContain) {
-        assertEquals(code.code(), r.code(), "exit code; stderr was: " + r.err());
-        String err = r.err().strip();
-        assertEquals(1, err.split("\n").length, "one line: " + err);
-        assertTrue(err.startsWith("error: "), err);
-        for (String s : mustContain) {
-            assertTrue(err.contains(s), "should mention '" + s + "': " + err);
-        }
-    }
-
     private String[] quantize(Path calib, Path out, String... more) {
         String[] base = {"quantize", "--model", Shared.model("fastestdet").toString(), "--spec", "fastestdet",
             "--calib", calib.toString(), "--num-calib", "1", "--check-images", "1", "--stats-images", "1",
@@ -55,13 +45,13 @@ class CliOutputsTest {
         byte[] before = "an earlier model".getBytes();
         Files.write(out, before);
         Run r = CliErrorsTest.run(quantize(Shared.trainImages(), out, "--a-bits", "16"));
-        assertOneLine(r, ExitCode.USAGE, "--a-bits 16", "2 to 8");
+        CliErrorsTest.assertOnlyLine(r, ExitCode.USAGE, "--a-bits 16", "2 to 8");
         assertArrayEquals(before, Files.readAllBytes(out));
         try (Stream<Path> files = Files.list(tmp)) {
             assertEquals(List.of(out), files.filter(p -> !Files.isDirectory(p)).toList(), "no temporary file left");
         }
         Run w = CliErrorsTest.run(quantize(Shared.trainImages(), out, "--w-bits", "16"));
-        assertOneLine(w, ExitCode.USAGE, "--w-bits 16");
+        CliErrorsTest.assertOnlyLine(w, ExitCode.USAGE, "--w-bits 16");
     }
 
     @Test
@@ -77,12 +67,12 @@ class CliOutputsTest {
     void unwritableOutputsAreFoundBeforeAnyWork() throws Exception {
         Path calib = corruptCalib();
         Run out = CliErrorsTest.run(quantize(calib, Path.of("/proc/inlierq-test.onnx")));
-        assertOneLine(out, ExitCode.OUTPUT_CONFLICT, "--out /proc/inlierq-test.onnx", "does not accept new files");
+        CliErrorsTest.assertOnlyLine(out, ExitCode.OUTPUT_CONFLICT, "--out /proc/inlierq-test.onnx", "does not accept new files");
         Path aFile = Files.writeString(tmp.resolve("plain.txt"), "x");
         Run json = CliErrorsTest.run(quantize(calib, tmp.resolve("q.onnx"), "--json", aFile.resolve("s.json").toString()));
-        assertOneLine(json, ExitCode.OUTPUT_CONFLICT, "--json", "is not a folder");
+        CliErrorsTest.assertOnlyLine(json, ExitCode.OUTPUT_CONFLICT, "--json", "is not a folder");
         Run folder = CliErrorsTest.run(quantize(calib, tmp));
-        assertOneLine(folder, ExitCode.OUTPUT_CONFLICT, "--out " + tmp, "is a folder");
+        CliErrorsTest.assertOnlyLine(folder, ExitCode.OUTPUT_CONFLICT, "--out " + tmp, "is a folder");
 
         Path images = Files.createDirectory(tmp.resolve("imgs"));
         Files.writeString(images.resolve("000000000139.jpg"), "not a jpeg");
@@ -90,9 +80,9 @@ class CliOutputsTest {
             "--images", images.toString(), "--annotations", Shared.valAnnotations().toString()};
         Run dets = CliErrorsTest.run(Stream.concat(Stream.of(eval), Stream.of("--detections", "/proc/d.json"))
                 .toArray(String[]::new));
-        assertOneLine(dets, ExitCode.OUTPUT_CONFLICT, "--detections /proc/d.json");
+        CliErrorsTest.assertOnlyLine(dets, ExitCode.OUTPUT_CONFLICT, "--detections /proc/d.json");
         Run bench = CliErrorsTest.run("bench", "--model", Shared.model("fastestdet").toString(), "--json", "/proc/b.json");
-        assertOneLine(bench, ExitCode.OUTPUT_CONFLICT, "--json /proc/b.json");
+        CliErrorsTest.assertOnlyLine(bench, ExitCode.OUTPUT_CONFLICT, "--json /proc/b.json");
     }
 
     @Test
