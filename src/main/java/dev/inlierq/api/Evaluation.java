@@ -85,9 +85,30 @@ public final class Evaluation {
         return new MatchedImages(files, ids, skipped);
     }
 
+    /** Progress of a run: the number of images to evaluate (once known, after {@code --limit}), then images done. */
+    public interface Listener {
+        void total(int images);
+
+        void done(int images);
+    }
+
     public static Result run(Options o, IntConsumer progress) {
+        return run(o, new Listener() {
+            @Override
+            public void total(int images) {
+            }
+
+            @Override
+            public void done(int images) {
+                progress.accept(images);
+            }
+        });
+    }
+
+    public static Result run(Options o, Listener progress) {
         CocoDataset gt = CocoDataset.load(o.annotations());
         MatchedImages m = match(o.images(), gt, o.limit());
+        progress.total(m.files().size());
         long t0 = System.nanoTime();
         List<Detection> all = new ArrayList<>();
         String engineName;
@@ -114,7 +135,7 @@ public final class Evaluation {
                     var outputs = runner.run(x);
                     List<List<Detection>> dets = decoder.decode(outputs, batch, m.ids().subList(start, end));
                     dets.forEach(all::addAll);
-                    progress.accept(end);
+                    progress.done(end);
                 }
             } finally {
                 io.shutdownNow();

@@ -25,7 +25,7 @@ import dev.inlierq.quant.Encoding;
 import dev.inlierq.quant.RangeEstimation;
 import dev.inlierq.quant.WeightStorage;
 import dev.inlierq.quant.WeightType;
-import dev.inlierq.report.JsonFiles;
+import dev.inlierq.report.OutputFile;
 import dev.inlierq.tensor.FloatTensor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -210,6 +210,10 @@ public final class Quantization {
     public interface Listener extends Reconstruction.Progress {
         void calibrated(int images);
 
+        /** A phase after calibration and reconstruction begins ("writing", "checking with ONNX Runtime", ...). */
+        default void phase(String name) {
+        }
+
         @Override
         default void update(int unit, int units, int iteration) {
         }
@@ -289,15 +293,20 @@ public final class Quantization {
             Graph qg = Calibrator.withQuantizedWeights(g, plan, enc);
             Map<String, String> provenance = provenance(o, calib);
             provenance.put("inlierq.equalized_activations", Integer.toString(equalized));
-            byte[] bytes = QdqWriter.write(g, plan, enc, o.weightStorage(), provenance).toByteArray();
-            JsonFiles.writeAtomically(out, bytes);
             List<TensorReport> reports;
             Agreement agreement;
-            try (SimulatedRunner sim = new SimulatedRunner(qg, activationEncodings(plan, enc))) {
+            // written beside --out, checked with ONNX Runtime, then renamed over it: a failure leaves --out as it was
+            try (OutputFile file = OutputFile.create(out);
+                    SimulatedRunner sim = new SimulatedRunner(qg, activationEncodings(plan, enc))) {
+                listener.phase("writing");
+                file.write(QdqWriter.write(g, plan, enc, o.weightStorage(), provenance).toByteArray());
+                listener.phase("checking with ONNX Runtime");
+                agreement = agree(floatEngine, sim, file.temp(), o.threads(), pre,
+                        calib.files().subList(0, Math.min(o.checkImages(), calib.files().size())));
+                listener.phase("measuring clipping and SQNR");
                 reports = analyse(floatEngine, g, plan, enc, pre, calib.files().subList(0,
                         Math.min(o.statsImages(), calib.files().size())), o.batch());
-                agreement = agree(floatEngine, sim, out, o.threads(), pre,
-                        calib.files().subList(0, Math.min(o.checkImages(), calib.files().size())));
+                file.commit();
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             return new Result(plan, enc, reports, agreement, calib, seconds, peakRss(), provenance, unitReports, inlierReports);
@@ -600,10 +609,10 @@ public final class Quantization {
         Map<String, double[]> simOrt = new LinkedHashMap<>();
         Map<String, double[]> floatSim = new LinkedHashMap<>();
         Map<String, Double> maxRel = new LinkedHashMap<>();
-        if (images.isEmpty()) {
-            return new Agreement(Map.of(), Map.of(), Map.of(), 0);
-        }
-        try (OrtRunner ort = new OrtRunner(qdq, threads)) {
+        try (OrtRunner ort = new OrtRunner(qdq, threads)) { // opened also without images: ONNX Runtime accepts the file
+            if (images.isEmpty()) {
+                return new Agreement(Map.of(), Map.of(), Map.of(), 0);
+            }
             for (Path p : images) {
                 FloatTensor x = pre.prepare(p).tensor();
                 Map<String, FloatTensor> f = floatEngine.run(x);

@@ -59,18 +59,20 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        OutputGuard.check(json, model, floatModel);
-        if (threads < 1 || iterations < 1 || warmup < 0 || batches.stream().anyMatch(b -> b < 1)) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--threads, --iterations and --batch must be positive");
-        }
+        Cli.atLeast("--threads", threads, 1);
+        Cli.atLeast("--iterations", iterations, 1);
+        Cli.atLeast("--warmup", warmup, 0);
+        batches.forEach(b -> Cli.atLeast("--batch", b, 1));
+        List<EngineKind> kinds = engines.stream().map(e -> Cli.engine(spec.commandLine(), e)).toList();
+        Cli.modelFile("--model", model);
+        Cli.modelFile("--float-model", floatModel);
+        OutputGuard.checkFile("--json", json, model, floatModel);
         List<Map<String, Object>> rows = new ArrayList<>();
         var out = spec.commandLine().getOut();
         out.printf("%-6s %6s %8s %12s %12s  %s%n", "engine", "batch", "threads", "latency_ms", "images_per_s", "model");
         List<Path> models = floatModel == null ? List.of(model) : List.of(floatModel, model);
         for (Path m : models) {
-          for (String e : engines) {
-            EngineKind kind = Cli.engine(spec.commandLine(), e);
+          for (EngineKind kind : kinds) {
             try (ModelRunner runner = kind.open(m, threads, profile)) {
                 Map<String, Integer> ops = runner instanceof dev.inlierq.eval.OrtRunner o && (fused || json != null)
                         ? o.optimizedOpCounts() : Map.of();

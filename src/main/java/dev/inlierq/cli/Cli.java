@@ -1,6 +1,10 @@
 package dev.inlierq.cli;
 
 import dev.inlierq.api.EngineKind;
+import dev.inlierq.error.ExitCode;
+import dev.inlierq.error.UserError;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import picocli.CommandLine;
 
 /** Small parsing helpers shared by the commands. */
@@ -8,14 +12,44 @@ final class Cli {
     private Cli() {
     }
 
-    /** A progress bar on the terminal's stderr; silent when output is not a terminal (CI, pipes). */
+    /**
+     * A progress bar on the terminal's stderr; silent when output is not a terminal (CI, pipes), unless the
+     * system property {@code inlierq.progress} is {@code always} (progress in logs).
+     */
     static me.tongfei.progressbar.ProgressBar progressBar(String task, long max) {
-        boolean terminal = System.console() != null;
+        boolean terminal = System.console() != null || "always".equals(System.getProperty("inlierq.progress"));
         return new me.tongfei.progressbar.ProgressBarBuilder().setTaskName(task)
                 .setStyle(me.tongfei.progressbar.ProgressBarStyle.ASCII).setInitialMax(max).continuousUpdate()
                 .setConsumer(terminal ? new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)
                         : new me.tongfei.progressbar.DelegatingProgressBarConsumer(s -> { }))
                 .build();
+    }
+
+    /** Bit widths the QDQ writer and ONNX Runtime handle: 2..8 (no 16-bit output). */
+    static void checkBits(String option, int bits) {
+        if (bits < 2 || bits > 8) {
+            throw new UserError(ExitCode.USAGE, option + " " + bits + " is not supported: expected 2 to 8 bits");
+        }
+    }
+
+    /** A count option below {@code min} is one usage line naming the option. */
+    static void atLeast(String option, int value, int min) {
+        if (value < min) {
+            throw new UserError(ExitCode.USAGE, option + " must be at least " + min + ", got " + value);
+        }
+    }
+
+    /** A model path that is a folder or missing is one line naming it (before any work). */
+    static void modelFile(String option, Path model) {
+        if (model == null) {
+            return;
+        }
+        if (Files.isDirectory(model)) {
+            throw new UserError(ExitCode.MISSING_INPUT, option + " " + model + ": is a folder, not a model file");
+        }
+        if (!Files.exists(model)) {
+            throw new UserError(ExitCode.MISSING_INPUT, option + " " + model + ": model file not found");
+        }
     }
 
     static EngineKind engine(CommandLine cl, String name) {

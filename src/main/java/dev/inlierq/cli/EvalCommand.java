@@ -56,12 +56,12 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         EngineKind kind = Cli.engine(spec.commandLine(), engine);
-        if (batch < 1 || threads < 1 || limit < 0) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--batch and --threads must be positive and --limit non-negative");
-        }
-        OutputGuard.check(json, model, images, annotations);
-        OutputGuard.check(detections, model, images, annotations);
+        Cli.atLeast("--batch", batch, 1);
+        Cli.atLeast("--threads", threads, 1);
+        Cli.atLeast("--limit", limit, 0);
+        Cli.modelFile("--model", model);
+        OutputGuard.checkFile("--json", json, model, images, annotations);
+        OutputGuard.checkFile("--detections", detections, model, images, annotations);
         if (json != null && detections != null && json.toAbsolutePath().normalize().equals(detections.toAbsolutePath().normalize())) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--json and --detections must differ");
         }
@@ -69,7 +69,17 @@ final class EvalCommand implements Callable<Integer> {
         Evaluation.Options opts = new Evaluation.Options(model, ds, images, annotations, kind, batch, threads, limit);
         Evaluation.Result r;
         try (ProgressBar pb = Cli.progressBar("eval " + kind.cliName(), -1)) {
-            r = Evaluation.run(opts, pb::stepTo);
+            r = Evaluation.run(opts, new Evaluation.Listener() {
+                @Override
+                public void total(int images) {
+                    pb.maxHint(images);
+                }
+
+                @Override
+                public void done(int images) {
+                    pb.stepTo(images);
+                }
+            });
         }
         var out = spec.commandLine().getOut();
         if (!r.skipped().isEmpty()) {

@@ -12,7 +12,18 @@ import picocli.CommandLine.Command;
 public final class Main {
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        // Ctrl-C or kill: one line, and the JVM's conventional exit code (130 for SIGINT, 143 for SIGTERM);
+        // temporary output files are deleted by their own hook (OutputFile), so no partial output is left
+        java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (!finished.get()) {
+                System.err.println("interrupted");
+                System.err.flush();
+            }
+        }, "inlierq-interrupted"));
+        int code = execute(args);
+        finished.set(true);
+        System.exit(code);
     }
 
     /** Runs the command line and returns the exit code (tests call this). */
@@ -54,12 +65,30 @@ public final class Main {
     static int usageError(CommandLine.ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
         StringBuilder line = new StringBuilder("error: ").append(ex.getMessage().strip().replace('\n', ' '));
-        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
-            line.append("; did you mean ").append(String.join(" or ", u.getSuggestions())).append('?');
+        if (ex instanceof CommandLine.UnmatchedArgumentException u) {
+            java.util.List<String> suggestions = u.getSuggestions().isEmpty()
+                    ? sameWithoutDashes(cmd, u.getUnmatched()) : u.getSuggestions();
+            if (!suggestions.isEmpty()) {
+                line.append("; did you mean ").append(String.join(" or ", suggestions)).append('?');
+            }
         }
         line.append(" (see ").append(cmd.getCommandSpec().qualifiedName()).append(" --help)");
         cmd.getErr().println(line);
         return ExitCode.USAGE.code();
+    }
+
+    /** Options that differ from an unmatched argument only by dashes ({@code --wbits} for {@code --w-bits}). */
+    private static java.util.List<String> sameWithoutDashes(CommandLine cmd, java.util.List<String> unmatched) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (String arg : unmatched) {
+            String key = arg.split("=", 2)[0].replace("-", "");
+            for (String name : cmd.getCommandSpec().optionsMap().keySet()) {
+                if (!key.isEmpty() && name.replace("-", "").equals(key) && !out.contains(name)) {
+                    out.add(name);
+                }
+            }
+        }
+        return out;
     }
 
     /** Version from the jar manifest. */

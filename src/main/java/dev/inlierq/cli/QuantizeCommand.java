@@ -139,7 +139,7 @@ final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--w-bits", defaultValue = "8", description = "Weight bits (2-8). Default: ${DEFAULT-VALUE}.")
     int wBits;
 
-    @Option(names = "--a-bits", defaultValue = "8", description = "Activation bits (2-8 or 16). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--a-bits", defaultValue = "8", description = "Activation bits (2-8). Default: ${DEFAULT-VALUE}.")
     int aBits;
 
     @Option(names = "--no-first-last-8bit", description = "Quantize the first and last layers at --w-bits/--a-bits too.")
@@ -208,7 +208,16 @@ final class QuantizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Cli.checkBits("--w-bits", wBits);
+        Cli.checkBits("--a-bits", aBits);
+        Cli.atLeast("--num-calib", numCalib, 1);
+        Cli.atLeast("--batch", batch, 1);
+        Cli.atLeast("--threads", threads, 1);
+        Cli.atLeast("--check-images", checkImages, 0);
+        Cli.atLeast("--stats-images", statsImages, 0);
+        Cli.atLeast("--topk", topK, 1);
         PlanOptions planOptions = planOptions();
+        Cli.modelFile("--model", model);
         if (dryRun) {
             QuantPlan plan = Quantization.plan(model, planOptions);
             spec.commandLine().getOut().print(plan.table());
@@ -217,11 +226,9 @@ final class QuantizeCommand implements Callable<Integer> {
         if (calib == null || out == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--calib and --out are required (unless --dry-run)");
         }
-        OutputGuard.check(out, model, calib);
-        OutputGuard.check(json, model, calib, out);
-        if (saliencyDir != null) {
-            OutputGuard.check(saliencyDir, model, calib, out);
-        }
+        OutputGuard.checkFile("--out", out, model, calib);
+        OutputGuard.checkFile("--json", json, model, calib, out);
+        OutputGuard.checkFolder("--saliency-dir", saliencyDir, model, calib, out);
         Quantization.Method m = parseMethod();
         WeightStorage storage = parseWeightStorage();
         DetectorSpec ds = DetectorSpecs.resolve(detectorSpec);
@@ -239,11 +246,16 @@ final class QuantizeCommand implements Callable<Integer> {
             r = Quantization.run(o, out, bars);
         }
         var w = spec.commandLine().getOut();
+        int calibrated = r.calibration().files().size();
+        if (calibrated < numCalib) {
+            spec.commandLine().getErr().printf("note: --num-calib %d, but %s holds only %d images: calibrated on all %d%n",
+                    numCalib, calib, calibrated, calibrated);
+        }
         w.printf("wrote %s: %d layers, %d activation quantizers, W%dA%d %s, %d calibration images, %.1f s, peak RSS %d MB%n",
                 out, r.plan().layers().size(), r.plan().activations().size(), wBits, aBits, m.cliName(),
                 r.calibration().files().size(), r.seconds(), r.peakRssBytes() >> 20);
         r.agreement().simVsOrtSqnrDb().forEach((k, v) -> w.printf(
-                "output %s: simulation vs ONNX Runtime SQNR %.1f dB (max rel. error %.2e); float vs simulation %.1f dB%n",
+                "model output '%s': simulation vs ONNX Runtime SQNR %.1f dB (max rel. error %.2e); float vs simulation %.1f dB%n",
                 k, v, r.agreement().simVsOrtMaxRelError().get(k), r.agreement().floatVsSimSqnrDb().get(k)));
         OrtFusion fusion = OrtFusion.of(out);
         w.println("ONNX Runtime runs it with " + fusion.summary());
@@ -271,73 +283,7 @@ final class QuantizeCommand implements Callable<Integer> {
         s.put("w_bits", wBits);
         s.put("a_bits", aBits);
         s.put("seed", seed);
-        s.put("seconds", r.seconds());
-        s.put("peak_rss_bytes", r.peakRssBytes());
-        s.put("calibration_files", r.calibration().files().stream().map(p -> p.getFileName().toString()).toList());
-        s.put("provenance", r.provenance());
-        s.put("agreement", Map.of("images", r.agreement().images(),
-                "sim_vs_ort_sqnr_db", r.agreement().simVsOrtSqnrDb(),
-                "sim_vs_ort_max_rel_error", r.agreement().simVsOrtMaxRelError(),
-                "float_vs_sim_sqnr_db", r.agreement().floatVsSimSqnrDb()));
-        List<Map<String, Object>> tensors = new ArrayList<>();
-        for (Quantization.TensorReport t : r.tensors()) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("tensor", t.tensor());
-            e.put("role", t.role().name().toLowerCase(Locale.ROOT));
-            e.put("bits", t.bits());
-            e.put("scale", t.scale().length == 1 ? t.scale()[0] : t.scale());
-            e.put("zero_point", t.zeroPoint().length == 1 ? t.zeroPoint()[0] : t.zeroPoint());
-            e.put("clip_rate", t.clipRate());
-            e.put("sqnr_db", Double.isInfinite(t.sqnrDb()) ? "inf" : t.sqnrDb());
-            if (t.group() != null) {
-                e.put("shared_with", t.group());
-            }
-            tensors.add(e);
-        }
-        s.put("tensors", tensors);
-        if (!r.units().isEmpty()) {
-            List<Map<String, Object>> units = new ArrayList<>();
-            for (var u : r.units()) {
-                Map<String, Object> e = new LinkedHashMap<>();
-                e.put("unit", u.name());
-                e.put("layers", u.layers());
-                e.put("iterations", u.iterations());
-                e.put("first_loss", Double.isNaN(u.firstLoss()) ? null : u.firstLoss());
-                e.put("last_loss", Double.isNaN(u.lastLoss()) ? null : u.lastLoss());
-                e.put("flipped_rounding_fraction", u.flippedFraction());
-                e.put("seconds", u.seconds());
-                units.add(e);
-            }
-            s.put("reconstruction", Map.of("settings", r.provenance().getOrDefault("inlierq.reconstruction", ""),
-                    "units", units));
-        }
-        if (!r.inliers().isEmpty()) {
-            List<Map<String, Object>> inl = new ArrayList<>();
-            for (Quantization.InlierReport ir : r.inliers()) {
-                var f = ir.fit();
-                Map<String, Object> e = new LinkedHashMap<>();
-                e.put("tensor", ir.tensor());
-                e.put("weights", java.util.Arrays.asList(finite(f.anomalyWeight()), finite(f.inlierWeight())));
-                e.put("means", java.util.Arrays.asList(finite(f.anomalyMean()), finite(f.inlierMean())));
-                e.put("deviations", java.util.Arrays.asList(finite(f.anomalyDeviation()), finite(f.inlierDeviation())));
-                e.put("scale", f.options().scale().name().toLowerCase(Locale.ROOT));
-                e.put("iterations", f.iterations());
-                e.put("converged", f.converged());
-                e.put("inlier_fraction", ir.inlierFraction());
-                e.put("zero_saliency_fraction", ir.zeroSaliencyFraction());
-                e.put("volumes", f.count());
-                e.put("fell_back", f.fellBack());
-                if (f.fellBack()) {
-                    e.put("fallback_reason", f.fallbackReason());
-                }
-                if (ir.rangeAll() != null) {
-                    e.put("range_all_volumes", ir.rangeAll());
-                    e.put("range_inliers", ir.rangeInliers());
-                }
-                inl.add(e);
-            }
-            s.put("inliers", inl);
-        }
+        s.putAll(QuantizeSummary.of(r));
         return s;
     }
 
@@ -369,6 +315,13 @@ final class QuantizeCommand implements Callable<Integer> {
                 unitBar = Cli.progressBar(String.format(Locale.ROOT, "unit %d/%d", unit + 1, units), iterations);
             }
             unitBar.stepTo(iteration);
+        }
+
+        /** After calibration and reconstruction: one labelled bar per phase, so 100% is not all there is. */
+        @Override
+        public void phase(String name) {
+            close();
+            unitBar = Cli.progressBar(name, -1);
         }
 
         @Override
@@ -452,11 +405,6 @@ final class QuantizeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-    }
-
-    /** JSON has no NaN: null instead. */
-    private static Double finite(double v) {
-        return Double.isFinite(v) ? v : null;
     }
 
     private WeightType parseWeightType() {

@@ -10,19 +10,17 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.inlierq.detect.Detection;
 import dev.inlierq.error.ExitCode;
 import dev.inlierq.error.UserError;
+import dev.inlierq.report.OutputFile;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Reads and writes the standard COCO results file for boxes, the input of pycocotools'
@@ -35,7 +33,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * scores are refused ({@link IllegalArgumentException}) since JSON cannot hold them.
  *
  * <p>Writing is atomic: the array goes to a hidden temporary file in the target's folder, which is then
- * renamed over the target with {@link StandardCopyOption#ATOMIC_MOVE}, so a reader never sees a partial
+ * renamed over the target ({@link OutputFile}), so a reader never sees a partial
  * file and a failed write leaves any previous file untouched. Missing parent folders are created.
  *
  * <p>Errors are {@link UserError}s: {@link ExitCode#OUTPUT_CONFLICT} when the file cannot be written
@@ -58,16 +56,8 @@ public final class CocoResults {
                 throw new IllegalArgumentException("detection with a non-finite box or score: " + d);
             }
         }
-        Path target = file.toAbsolutePath().normalize();
-        if (Files.isDirectory(target)) {
-            throw new UserError(ExitCode.OUTPUT_CONFLICT, "results file " + file + " is a directory");
-        }
-        Path dir = target.getParent();
-        Path tmp = null;
-        try {
-            Files.createDirectories(dir);
-            tmp = createTemp(dir, target.getFileName().toString());
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
+        try (OutputFile f = OutputFile.create(file)) {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(f.temp()), 1 << 16);
                     JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
                 g.writeStartArray();
                 for (Detection d : detections) {
@@ -84,34 +74,11 @@ public final class CocoResults {
                     g.writeEndObject();
                 }
                 g.writeEndArray();
+            } catch (IOException e) {
+                throw new UserError(ExitCode.OUTPUT_CONFLICT, "cannot write results file " + file + ": "
+                        + OutputFile.reason(e), e);
             }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            tmp = null;
-        } catch (IOException e) {
-            throw new UserError(ExitCode.OUTPUT_CONFLICT, "cannot write results file " + file + ": " + e, e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the original failure is the one to report
-                }
-            }
-        }
-    }
-
-    /** A new empty file {@code .NAME.RANDOM.tmp} in {@code dir}, created with the default permissions. */
-    private static Path createTemp(Path dir, String name) throws IOException {
-        for (int attempt = 0; ; attempt++) {
-            Path tmp = dir.resolve("." + name + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
-                    + ".tmp");
-            try {
-                return Files.createFile(tmp);
-            } catch (FileAlreadyExistsException e) {
-                if (attempt >= 10) {
-                    throw e;
-                }
-            }
+            f.commit();
         }
     }
 

@@ -35,7 +35,7 @@ public final class OrtRunner implements ModelRunner {
     /** Graph optimisation level used when executing. */
     public enum Optimization { NONE, BASIC, EXTENDED, ALL }
 
-    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final OrtEnvironment env = OrtNative.environment();
     private final Path model;
     private final int threads;
     private final Optimization level;
@@ -63,7 +63,8 @@ public final class OrtRunner implements ModelRunner {
      */
     public OrtRunner(Path model, int threads, Optimization level, boolean profile) {
         if (!Files.isRegularFile(model)) {
-            throw new UserError(ExitCode.MISSING_INPUT, "model file not found: " + model);
+            throw new UserError(ExitCode.MISSING_INPUT, (Files.isDirectory(model)
+                    ? "model path is a folder, not a model file: " : "model file not found: ") + model);
         }
         OnnxReader.requireFiniteInitializers(OnnxReader.parse(model), model.toAbsolutePath().getParent());
         this.model = model;

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * How to place quantizers. Build with {@link #builder()}; every argument is checked.
  *
  * @param weightBits       weight bit width (2..8)
- * @param activationBits   activation bit width (2..8, or 16)
+ * @param activationBits   activation bit width (2..8; the QDQ writer has no 16-bit (opset 21) output)
  * @param firstLastAt8Bit  keep the first and last weighted layers (weights and inputs) at 8 bit, as the
  *                         BRECQ/QDrop lineage does
  * @param placement        where activation quantizers go
@@ -25,8 +25,8 @@ public record PlanOptions(int weightBits, int activationBits, boolean firstLastA
         if (weightBits < 2 || weightBits > 8) {
             throw new IllegalArgumentException("weight bits: expected 2..8, got " + weightBits);
         }
-        if ((activationBits < 2 || activationBits > 8) && activationBits != 16) {
-            throw new IllegalArgumentException("activation bits: expected 2..8 or 16, got " + activationBits);
+        if (activationBits < 2 || activationBits > 8) {
+            throw new IllegalArgumentException("activation bits: expected 2..8, got " + activationBits);
         }
         excludeNodes = Set.copyOf(excludeNodes);
         excludePatterns = List.copyOf(excludePatterns);

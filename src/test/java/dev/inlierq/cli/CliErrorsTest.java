@@ -52,6 +52,17 @@ class CliErrorsTest {
         assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
     }
 
+    /** Exactly one line on stderr, an error line with the given exit code, mentioning every string given. */
+    static void assertOnlyLine(Run r, ExitCode code, String... mustContain) {
+        assertEquals(code.code(), r.code(), "exit code; stderr was: " + r.err());
+        String err = r.err().strip();
+        assertEquals(1, err.split("\n").length, "one line: " + err);
+        assertTrue(err.startsWith("error: "), err);
+        for (String s : mustContain) {
+            assertTrue(err.contains(s), "should mention '" + s + "': " + err);
+        }
+    }
+
     private String[] evalArgs(Path model, String spec, Path images, Path annotations, String... more) {
         String[] base = {"eval", "--model", model.toString(), "--spec", spec, "--images", images.toString(),
             "--annotations", annotations.toString()};

@@ -1,0 +1,91 @@
+package dev.inlierq.cli;
+
+import dev.inlierq.api.Quantization;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The results part of {@code quantize --json}: timing, agreement, per-tensor encodings, units, inlier fits. */
+final class QuantizeSummary {
+    private QuantizeSummary() {
+    }
+
+    static Map<String, Object> of(Quantization.Result r) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("seconds", r.seconds());
+        s.put("peak_rss_bytes", r.peakRssBytes());
+        s.put("calibration_files", r.calibration().files().stream().map(p -> p.getFileName().toString()).toList());
+        s.put("provenance", r.provenance());
+        s.put("agreement", Map.of("images", r.agreement().images(),
+                "sim_vs_ort_sqnr_db", r.agreement().simVsOrtSqnrDb(),
+                "sim_vs_ort_max_rel_error", r.agreement().simVsOrtMaxRelError(),
+                "float_vs_sim_sqnr_db", r.agreement().floatVsSimSqnrDb()));
+        List<Map<String, Object>> tensors = new ArrayList<>();
+        for (Quantization.TensorReport t : r.tensors()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("tensor", t.tensor());
+            e.put("role", t.role().name().toLowerCase(Locale.ROOT));
+            e.put("bits", t.bits());
+            e.put("scale", t.scale().length == 1 ? t.scale()[0] : t.scale());
+            e.put("zero_point", t.zeroPoint().length == 1 ? t.zeroPoint()[0] : t.zeroPoint());
+            e.put("clip_rate", t.clipRate());
+            e.put("sqnr_db", Double.isInfinite(t.sqnrDb()) ? "inf" : t.sqnrDb());
+            if (t.group() != null) {
+                e.put("shared_with", t.group());
+            }
+            tensors.add(e);
+        }
+        s.put("tensors", tensors);
+        if (!r.units().isEmpty()) {
+            List<Map<String, Object>> units = new ArrayList<>();
+            for (var u : r.units()) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("unit", u.name());
+                e.put("layers", u.layers());
+                e.put("iterations", u.iterations());
+                e.put("first_loss", Double.isNaN(u.firstLoss()) ? null : u.firstLoss());
+                e.put("last_loss", Double.isNaN(u.lastLoss()) ? null : u.lastLoss());
+                e.put("flipped_rounding_fraction", u.flippedFraction());
+                e.put("seconds", u.seconds());
+                units.add(e);
+            }
+            s.put("reconstruction", Map.of("settings", r.provenance().getOrDefault("inlierq.reconstruction", ""),
+                    "units", units));
+        }
+        if (!r.inliers().isEmpty()) {
+            List<Map<String, Object>> inl = new ArrayList<>();
+            for (Quantization.InlierReport ir : r.inliers()) {
+                var f = ir.fit();
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("tensor", ir.tensor());
+                e.put("weights", java.util.Arrays.asList(finite(f.anomalyWeight()), finite(f.inlierWeight())));
+                e.put("means", java.util.Arrays.asList(finite(f.anomalyMean()), finite(f.inlierMean())));
+                e.put("deviations", java.util.Arrays.asList(finite(f.anomalyDeviation()), finite(f.inlierDeviation())));
+                e.put("scale", f.options().scale().name().toLowerCase(Locale.ROOT));
+                e.put("iterations", f.iterations());
+                e.put("converged", f.converged());
+                e.put("inlier_fraction", ir.inlierFraction());
+                e.put("zero_saliency_fraction", ir.zeroSaliencyFraction());
+                e.put("volumes", f.count());
+                e.put("fell_back", f.fellBack());
+                if (f.fellBack()) {
+                    e.put("fallback_reason", f.fallbackReason());
+                }
+                if (ir.rangeAll() != null) {
+                    e.put("range_all_volumes", ir.rangeAll());
+                    e.put("range_inliers", ir.rangeInliers());
+                }
+                inl.add(e);
+            }
+            s.put("inliers", inl);
+        }
+        return s;
+    }
+
+    /** JSON has no NaN: null instead. */
+    private static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+}

@@ -1,0 +1,202 @@
+package dev.inlierq.report;
+
+import dev.inlierq.error.ExitCode;
+import dev.inlierq.error.UserError;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One output file, written atomically: the content goes to a hidden temporary file beside the target
+ * ({@code .NAME.RANDOM.tmp}), which {@link #commit()} renames over the target. Until then the target is
+ * untouched, so a run that fails (or is interrupted) never replaces or deletes an existing file:
+ * {@link #close()} without a commit deletes the temporary file, and so does the JVM's shutdown (Ctrl-C).
+ *
+ * <p>Modes: a new file gets the default mode (0666 less the umask, so 0644 under umask 022), not the 0600 of
+ * {@link Files#createTempFile}; a file that replaces another keeps the mode of the one it replaces.
+ *
+ * <p>Missing parent folders are created. Errors are {@link UserError}s with {@link ExitCode#OUTPUT_CONFLICT}.
+ */
+public final class OutputFile implements AutoCloseable {
+    private static final Set<Path> PENDING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(OutputFile::deletePending, "inlierq-output-cleanup"));
+    }
+
+    private final Path target;
+    private final Path temp;
+    private boolean committed;
+
+    private OutputFile(Path target, Path temp) {
+        this.target = target;
+        this.temp = temp;
+    }
+
+    /** Creates the temporary file beside {@code file} (and any missing parent folder). */
+    public static OutputFile create(Path file) {
+        Path target = file.toAbsolutePath().normalize();
+        if (Files.isDirectory(target)) {
+            throw new UserError(ExitCode.OUTPUT_CONFLICT, "cannot write " + file + ": it is a folder");
+        }
+        try {
+            Files.createDirectories(target.getParent());
+            Path temp = createSibling(target.getParent(), "." + target.getFileName() + ".");
+            PENDING.add(temp);
+            keepMode(target, temp);
+            return new OutputFile(target, temp);
+        } catch (IOException e) {
+            throw new UserError(ExitCode.OUTPUT_CONFLICT, "cannot write " + file + ": " + reason(e), e);
+        }
+    }
+
+    /** Writes {@code bytes} to {@code file} atomically. */
+    public static void write(Path file, byte[] bytes) {
+        try (OutputFile f = create(file)) {
+            f.write(bytes);
+            f.commit();
+        }
+    }
+
+    /** The temporary file to write (and check) before {@link #commit()}. */
+    public Path temp() {
+        return temp;
+    }
+
+    /** Replaces the temporary file's content with {@code bytes}. */
+    public void write(byte[] bytes) {
+        try {
+            Files.write(temp, bytes);
+        } catch (IOException e) {
+            throw new UserError(ExitCode.OUTPUT_CONFLICT, "cannot write " + target + ": " + reason(e), e);
+        }
+    }
+
+    /** Renames the temporary file over the target (atomically where the file system can). */
+    public void commit() {
+        try {
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            committed = true;
+            PENDING.remove(temp);
+        } catch (IOException e) {
+            throw new UserError(ExitCode.OUTPUT_CONFLICT, "cannot write " + target + ": " + reason(e), e);
+        }
+    }
+
+    /** Deletes the temporary file unless it was committed. */
+    @Override
+    public void close() {
+        if (!committed) {
+            deleteQuietly(temp);
+            PENDING.remove(temp);
+        }
+    }
+
+    /**
+     * Checks, before any work, that {@code file} can be written: it is not a folder and the nearest existing
+     * folder on its path accepts a new file (tried by creating and deleting an empty hidden file there, which
+     * also catches read-only and virtual file systems). Throws a {@link UserError} naming {@code option}.
+     */
+    public static void checkWritable(String option, Path file) {
+        Path target = file.toAbsolutePath().normalize();
+        if (Files.isDirectory(target)) {
+            throw new UserError(ExitCode.OUTPUT_CONFLICT, option + " " + file + ": is a folder, not a file");
+        }
+        checkFolder(option, file, target.getParent());
+    }
+
+    /** Like {@link #checkWritable} for an output folder: it may exist (as a folder) or be created. */
+    public static void checkWritableFolder(String option, Path folder) {
+        Path target = folder.toAbsolutePath().normalize();
+        if (Files.exists(target) && !Files.isDirectory(target)) {
+            throw new UserError(ExitCode.OUTPUT_CONFLICT, option + " " + folder + ": is a file, not a folder");
+        }
+        checkFolder(option, folder, target);
+    }
+
+    private static void checkFolder(String option, Path given, Path folder) {
+        Path p = folder;
+        while (p != null && !Files.exists(p)) {
+            p = p.getParent();
+        }
+        if (p == null || !Files.isDirectory(p)) {
+            throw new UserError(ExitCode.OUTPUT_CONFLICT, option + " " + given + ": cannot be written, " + p
+                    + " is not a folder");
+        }
+        try {
+            Files.delete(createSibling(p, ".inlierq-write-check."));
+        } catch (IOException e) {
+            throw new UserError(ExitCode.OUTPUT_CONFLICT, option + " " + given + ": cannot be written, folder " + p
+                    + " does not accept new files (" + reason(e) + ")", e);
+        }
+    }
+
+    /** A new empty file {@code PREFIX RANDOM .tmp} in {@code dir}, with the default mode (umask applies). */
+    private static Path createSibling(Path dir, String prefix) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Path p = dir.resolve(prefix + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+            try {
+                return Files.createFile(p);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt >= 10) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** A replaced file keeps its mode. */
+    private static void keepMode(Path target, Path temp) throws IOException {
+        if (!Files.isRegularFile(target)) {
+            return;
+        }
+        try {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(target);
+            Files.setPosixFilePermissions(temp, perms);
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: the default mode
+        }
+    }
+
+    /** The reason of a failed file operation in words (Java's messages are often only the path). */
+    public static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such file or folder";
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private static void deletePending() {
+        for (Path p : PENDING) {
+            deleteQuietly(p);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // the failure that stopped the write is the one to report
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.inlierq.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.inlierq.testing.Shared;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Ctrl-C (SIGINT) or kill (SIGTERM) during a quantize run: one line "interrupted", the conventional exit code
+ * (130, 143), the file already at --out untouched and no temporary file left beside it.
+ */
+class InterruptTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void sigtermAndSigint() throws Exception {
+        assertInterrupted("TERM", 143);
+        assertInterrupted("INT", 130);
+    }
+
+    private void assertInterrupted(String signal, int expectedCode) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve(signal));
+        Path temp = Files.createDirectory(dir.resolve("temp"));
+        Path out = dir.resolve("q.onnx");
+        byte[] before = "an earlier model".getBytes();
+        Files.write(out, before);
+        Path log = tmp.resolve(signal + ".log");
+        Process p = Subprocess.start(temp, log, "quantize", "--model", Shared.model("fastestdet").toString(),
+                "--spec", "fastestdet", "--calib", Shared.trainImages().toString(), "--num-calib", "8",
+                "--method", "adaround", "--iters", "100000", "--out", out.toString(), "--json",
+                dir.resolve("q.json").toString());
+        Thread.sleep(8000); // past start-up: calibrating or reconstructing
+        assertTrue(p.isAlive(), "still working when signalled: " + Subprocess.output(log));
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start();
+        assertEquals(0, kill.waitFor());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "ends after SIG" + signal);
+        String said = Subprocess.output(log);
+        assertEquals(expectedCode, p.exitValue(), said);
+        assertTrue(said.strip().endsWith("interrupted"), said);
+        assertArrayEquals(before, Files.readAllBytes(out));
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(out, temp).stream().sorted().toList(), files.sorted().toList(), "nothing else beside --out");
+        }
+    }
+}
