@@ -210,7 +210,7 @@ final class QuantizeCommand implements Callable<Integer> {
     public Integer call() {
         PlanOptions planOptions = planOptions();
         if (dryRun) {
-            QuantPlan plan = Quantization.plan(model, planOptions);
+            QuantPlan plan = Quantization.plan(model, DetectorSpecs.resolve(detectorSpec), planOptions);
             spec.commandLine().getOut().print(plan.table());
             return 0;
         }

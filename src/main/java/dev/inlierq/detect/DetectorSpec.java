@@ -79,6 +79,11 @@ public record DetectorSpec(String name, InputSpec input, Head head, PostprocessS
         return new Preprocessor(input);
     }
 
+    /** The recipe for the score heatmap H[N, C, L] of this spec's outputs (InlierQ's loss reads it). */
+    public dev.inlierq.detect.decode.HeatmapRecipe heatmapRecipe() {
+        return decoder().heatmapRecipe(input.width(), input.height());
+    }
+
     /** A decoder for this spec's outputs. */
     public Decoder decoder() {
         return new Decoder(head, postprocess, classes);

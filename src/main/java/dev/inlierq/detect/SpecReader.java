@@ -84,6 +84,7 @@ final class SpecReader {
             case YOLOX -> n.build(() -> new YoloxHead(
                     n.text("output", "output"),
                     n.integers("strides", List.of(8, 16, 32)),
+                    n.bool("batchAxis", true),
                     n.bool("decoded", true)));
             case BOX_SCORE -> n.build(() -> new BoxScoreHead(
                     n.text("scores", "scores"),
@@ -100,6 +101,7 @@ final class SpecReader {
                     readLevels(n),
                     n.enumValue("layout", TensorLayout.class, TensorLayout.CHANNELS_FIRST),
                     n.enumValue("formula", AnchorYoloHead.Formula.class, AnchorYoloHead.Formula.V5),
+                    n.bool("batchAxis", true),
                     n.bool("decoded", false)));
             case GFL -> n.build(() -> new DistributionHead(
                     n.integers("strides", null),
@@ -110,6 +112,7 @@ final class SpecReader {
                     n.enumValue("regLayout", TensorLayout.class, TensorLayout.CHANNELS_LAST),
                     n.integer("regChannelOffset", 0),
                     n.number("cellOffset", 0.5),
+                    n.bool("batchAxis", true),
                     n.bool("decoded", false)));
             case CENTERNET -> n.build(() -> new CenterNetHead(
                     n.text("heatmap"),

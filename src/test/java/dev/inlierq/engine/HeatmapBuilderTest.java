@@ -55,7 +55,7 @@ class HeatmapBuilderTest {
     @ValueSource(strings = {"yolox", "picodet", "fastestdet"})
     void realDetectorHeatmapIsDifferentiableAndMatchesTheReference(String model) {
         var spec = DetectorSpecs.builtIn(model);
-        HeatmapRecipe recipe = spec.decoder().heatmapRecipe();
+        HeatmapRecipe recipe = spec.heatmapRecipe();
         try (GraphExecutor ex = new GraphExecutor(GraphPreparer.prepare(OnnxReader.read(Shared.model(model))));
                 NDManager m = DjlRuntime.newManager()) {
             long[] shape = ex.graph().inputs().get(0).shape();

@@ -26,10 +26,12 @@ import java.util.Map;
  * @param levels the output levels in pyramid order, at least one
  * @param layout layout of every level output; default {@code CHANNELS_FIRST}
  * @param formula {@code V5} (default) or {@code V3}
+ * @param batchAxis axis 0 of every output is the batch; default true (false: [A*(5+C), H, W] or
+ *     [A, H, W, 5+C])
  * @param decoded the graph already applied the sigmoids; default false (raw convolution outputs)
  */
-public record AnchorYoloHead(List<Level> levels, TensorLayout layout, Formula formula, boolean decoded)
-        implements Head {
+public record AnchorYoloHead(List<Level> levels, TensorLayout layout, Formula formula, boolean batchAxis,
+        boolean decoded) implements Head {
 
     /** Box parametrisation. */
     public enum Formula {
@@ -70,13 +72,22 @@ public record AnchorYoloHead(List<Level> levels, TensorLayout layout, Formula fo
         levels = List.copyOf(levels);
     }
 
+    /** A head whose outputs have a batch axis. */
+    public AnchorYoloHead(List<Level> levels, TensorLayout layout, Formula formula, boolean decoded) {
+        this(levels, layout, formula, true, decoded);
+    }
+
+    private int sampleRows(Level level, int inputWidth, int inputHeight) {
+        return batchAxis ? 0 : level.anchors().size() * Grid.levelPoints(level.stride(), inputWidth, inputHeight);
+    }
+
     @Override
-    public HeatmapRecipe heatmap(int numClasses) {
+    public HeatmapRecipe heatmap(int numClasses, int inputWidth, int inputHeight) {
         Activation a = Activations.of(decoded, Activation.SIGMOID);
         List<Part> parts = new ArrayList<>();
         for (Level level : levels) {
             parts.add(new Part(level.output(), layout, level.anchors().size(), Term.of(5, numClasses, a),
-                    Term.of(4, 1, a)));
+                    Term.of(4, 1, a), sampleRows(level, inputWidth, inputHeight)));
         }
         return new HeatmapRecipe(numClasses, parts);
     }
@@ -89,15 +100,17 @@ public record AnchorYoloHead(List<Level> levels, TensorLayout layout, Formula fo
         int[] gridW = new int[count];
         for (int i = 0; i < count; i++) {
             Level level = levels.get(i);
-            TensorView v = TensorView.of(outputs, level.output(), layout, level.anchors().size());
+            TensorView v = TensorView.of(outputs, level.output(), layout, level.anchors().size(),
+                    sampleRows(level, inputWidth, inputHeight));
             v.requireChannels(5 + numClasses, "4 box values, objectness, " + numClasses + " classes per anchor");
-            int rank = layout == TensorLayout.CHANNELS_FIRST ? 4 : 5;
-            if (v.shape.length != rank) {
-                throw v.mismatch(layout == TensorLayout.CHANNELS_FIRST ? "expected [N, A*(5+C), H, W]"
-                        : "expected [N, A, H, W, 5+C]");
+            int rank = layout == TensorLayout.CHANNELS_FIRST ? 3 : 4;
+            if (v.sampleRank() != rank) {
+                String n = batchAxis ? "N, " : "";
+                throw v.mismatch(layout == TensorLayout.CHANNELS_FIRST ? "expected [" + n + "A*(5+C), H, W]"
+                        : "expected [" + n + "A, H, W, 5+C]");
             }
             views[i] = v;
-            gridW[i] = (int) v.shape[3];
+            gridW[i] = v.gridWidth();
             start[i + 1] = start[i] + v.locations;
         }
         boolean v5 = formula == Formula.V5;

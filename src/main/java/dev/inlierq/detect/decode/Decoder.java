@@ -36,9 +36,18 @@ public record Decoder(Head head, PostprocessSpec postprocess, ClassMap classes) 
         Objects.requireNonNull(classes, "classes");
     }
 
-    /** The recipe for this decoder's score heatmap H[N, C, L]. */
-    public HeatmapRecipe heatmapRecipe() {
-        return head.heatmap(classes.size());
+    /** The recipe for this decoder's score heatmap H[N, C, L] on an {@code inputWidth x inputHeight} input. */
+    public HeatmapRecipe heatmapRecipe(int inputWidth, int inputHeight) {
+        return head.heatmap(classes.size(), inputWidth, inputHeight);
+    }
+
+    /**
+     * What is wrong with model outputs of these static shapes (batch 1) for this decoder on an
+     * {@code inputWidth x inputHeight} input: outputs the head reads that are missing, shapes it cannot
+     * decode. Empty when they fit, or when a shape is not statically known (then decoding checks it).
+     */
+    public List<String> outputProblems(Map<String, long[]> shapes, int inputWidth, int inputHeight) {
+        return OutputCheck.problems(this, shapes, inputWidth, inputHeight);
     }
 
     /**
@@ -66,7 +75,7 @@ public record Decoder(Head head, PostprocessSpec postprocess, ClassMap classes) 
             }
         }
         int c = classes.size();
-        HeatmapRecipe.Evaluated h = heatmapRecipe().evaluateArray(outputs);
+        HeatmapRecipe.Evaluated h = heatmapRecipe(inW, inH).evaluateArray(outputs);
         if (h.batch() != batch.size()) {
             throw new IllegalArgumentException(
                     "outputs hold " + h.batch() + " samples for " + batch.size() + " images");
