@@ -113,7 +113,6 @@ public record AnchorYoloHead(List<Level> levels, TensorLayout layout, Formula fo
             gridW[i] = v.gridWidth();
             start[i + 1] = start[i] + v.locations;
         }
-        boolean v5 = formula == Formula.V5;
         return new LocationBoxes(start[count], (n, l, b) -> {
             int lv = 0;
             while (l >= start[lv + 1]) {
@@ -129,20 +128,28 @@ public record AnchorYoloHead(List<Level> levels, TensorLayout layout, Formula fo
             Anchor anchor = level.anchors().get(a);
             int i = v.index(n, 0, local);
             int step = v.channelStride();
-            double tx = Activations.probability(decoded, v.data[i]);
-            double ty = Activations.probability(decoded, v.data[i + step]);
-            double s = level.stride();
-            if (v5) {
-                double pw = 2 * Activations.probability(decoded, v.data[i + 2 * step]);
-                double ph = 2 * Activations.probability(decoded, v.data[i + 3 * step]);
-                LocationBoxes.centerSize(b, (2 * tx - 0.5 + col) * s, (2 * ty - 0.5 + row) * s,
-                        pw * pw * anchor.width(), ph * ph * anchor.height());
-            } else {
-                LocationBoxes.centerSize(b, (tx + col) * s, (ty + row) * s,
-                        Math.exp(v.data[i + 2 * step]) * anchor.width(),
-                        Math.exp(v.data[i + 3 * step]) * anchor.height());
-            }
+            anchorBox(b, formula, decoded, v.data[i], v.data[i + step], v.data[i + 2 * step], v.data[i + 3 * step],
+                    col, row, level.stride(), anchor);
         });
+    }
+
+    /**
+     * Writes the box of raw values (tx, ty, tw, th) of an anchor at cell (col, row) of a level with stride
+     * {@code s}, per the formula (see the class comment).
+     */
+    static void anchorBox(double[] b, Formula formula, boolean decoded, float tx, float ty, float tw, float th,
+            int col, int row, double s, Anchor anchor) {
+        double px = Activations.probability(decoded, tx);
+        double py = Activations.probability(decoded, ty);
+        if (formula == Formula.V5) {
+            double pw = 2 * Activations.probability(decoded, tw);
+            double ph = 2 * Activations.probability(decoded, th);
+            LocationBoxes.centerSize(b, (2 * px - 0.5 + col) * s, (2 * py - 0.5 + row) * s,
+                    pw * pw * anchor.width(), ph * ph * anchor.height());
+        } else {
+            LocationBoxes.centerSize(b, (px + col) * s, (py + row) * s,
+                    Math.exp(tw) * anchor.width(), Math.exp(th) * anchor.height());
+        }
     }
 
     @Override

@@ -11,7 +11,7 @@ import java.util.Map;
  * {@link #heatmap HeatmapRecipe}, so the decoder and InlierQ's loss read the same quantity; selection,
  * NMS and mapping back to the image are common to all families ({@link Decoder}).
  *
- * <p>The grid families ({@code yolox}, {@code gfl}, {@code anchor_yolo}) have a {@code batchAxis}
+ * <p>The grid families ({@code yolox}, {@code gfl}, {@code anchor_yolo} also when packed) have a {@code batchAxis}
  * flag (default true): false for outputs exported without the batch axis, e.g. {@code [1600, 80]}
  * per level; each image's locations then follow the previous image's along the first axis.
  *
@@ -20,7 +20,8 @@ import java.util.Map;
  * decoder applies them.
  */
 public sealed interface Head
-        permits YoloxHead, BoxScoreHead, CenterOffsetHead, AnchorYoloHead, DistributionHead, CenterNetHead {
+        permits YoloxHead, BoxScoreHead, CenterOffsetHead, AnchorYoloHead, PackedAnchorHead, DistributionHead,
+        CenterNetHead {
 
     /**
      * How to build H[N, C, L] from the outputs, for {@code numClasses} classes on an
