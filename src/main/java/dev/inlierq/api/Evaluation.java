@@ -111,6 +111,9 @@ public final class Evaluation {
                     next = ns < n ? io.submit(() -> prepare(pre, m.files(), ns, ne)) : null;
                     FloatTensor x = Preprocessor.stack(batch);
                     var outputs = runner.run(x);
+                    if (start == 0) {
+                        decoder.checkScoreRange(outputs, batch.get(0).inputWidth(), batch.get(0).inputHeight());
+                    }
                     List<List<Detection>> dets = decoder.decode(outputs, batch, m.ids().subList(start, end));
                     dets.forEach(all::addAll);
                     progress.accept(end);

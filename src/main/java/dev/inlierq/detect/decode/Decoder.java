@@ -42,6 +42,19 @@ public record Decoder(Head head, PostprocessSpec postprocess, ClassMap classes) 
     }
 
     /**
+     * Checks the {@code decoded} flag against the range of the score channels of real outputs (one batch
+     * of real images): probabilities must lie in [0, 1], logits must not all lie there.
+     *
+     * @throws UserError BAD_SPEC naming the output, its channels, their range and the fix
+     */
+    public void checkScoreRange(Map<String, FloatTensor> outputs, int inputWidth, int inputHeight) {
+        List<String> problems = ActivationCheck.problems(heatmapRecipe(inputWidth, inputHeight), outputs);
+        if (!problems.isEmpty()) {
+            throw new UserError(ExitCode.BAD_SPEC, String.join("; ", problems));
+        }
+    }
+
+    /**
      * What is wrong with model outputs of these static shapes (batch 1) for this decoder on an
      * {@code inputWidth x inputHeight} input: outputs the head reads that are missing, shapes it cannot
      * decode. Empty when they fit, or when a shape is not statically known (then decoding checks it).
