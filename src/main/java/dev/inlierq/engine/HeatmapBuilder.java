@@ -62,7 +62,7 @@ public final class HeatmapBuilder {
         }
     }
 
-    /** [N*L..., K] or [A*K, N*S...] as [N, K, L]. */
+    /** [N*L..., K] or [A*K, N*H, W] as [N, K, L]. */
     private static NDArray batchless(NDArray out, TensorLayout layout, int anchors, int sampleRows) {
         long[] s = out.getShape().getShape();
         if (layout == TensorLayout.CHANNELS_LAST) {

@@ -5,6 +5,7 @@ import static dev.inlierq.detect.InvalidSpecException.check;
 import dev.inlierq.detect.decode.HeatmapRecipe.Activation;
 import dev.inlierq.detect.decode.HeatmapRecipe.Part;
 import dev.inlierq.detect.decode.HeatmapRecipe.Term;
+import dev.inlierq.error.UserError;
 import dev.inlierq.tensor.FloatTensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,20 +99,18 @@ public record AnchorYoloHead(List<Level> levels, TensorLayout layout, Formula fo
         TensorView[] views = new TensorView[count];
         int[] start = new int[count + 1];
         int[] gridW = new int[count];
+        List<UserError> problems = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            Level level = levels.get(i);
-            TensorView v = TensorView.of(outputs, level.output(), layout, level.anchors().size(),
-                    sampleRows(level, inputWidth, inputHeight));
-            v.requireChannels(5 + numClasses, "4 box values, objectness, " + numClasses + " classes per anchor");
-            int rank = layout == TensorLayout.CHANNELS_FIRST ? 3 : 4;
-            if (v.sampleRank() != rank) {
-                String n = batchAxis ? "N, " : "";
-                throw v.mismatch(layout == TensorLayout.CHANNELS_FIRST ? "expected [" + n + "A*(5+C), H, W]"
-                        : "expected [" + n + "A, H, W, 5+C]");
+            try {
+                views[i] = levelView(outputs, levels.get(i), numClasses, inputWidth, inputHeight);
+            } catch (UserError e) {
+                problems.add(e);
             }
-            views[i] = v;
-            gridW[i] = v.gridWidth();
-            start[i + 1] = start[i] + v.locations;
+        }
+        TensorView.throwAll(problems);
+        for (int i = 0; i < count; i++) {
+            gridW[i] = views[i].gridWidth();
+            start[i + 1] = start[i] + views[i].locations;
         }
         return new LocationBoxes(start[count], (n, l, b) -> {
             int lv = 0;
@@ -131,6 +130,20 @@ public record AnchorYoloHead(List<Level> levels, TensorLayout layout, Formula fo
             anchorBox(b, formula, decoded, v.data[i], v.data[i + step], v.data[i + 2 * step], v.data[i + 3 * step],
                     col, row, level.stride(), anchor);
         });
+    }
+
+    private TensorView levelView(Map<String, FloatTensor> outputs, Level level, int numClasses, int inputWidth,
+            int inputHeight) {
+        TensorView v = TensorView.of(outputs, level.output(), layout, level.anchors().size(),
+                sampleRows(level, inputWidth, inputHeight));
+        v.requireChannels(5 + numClasses, "4 box values, objectness, " + numClasses + " classes per anchor");
+        int rank = layout == TensorLayout.CHANNELS_FIRST ? 3 : 4;
+        if (v.sampleRank() != rank) {
+            String n = batchAxis ? "N, " : "";
+            throw v.mismatch(layout == TensorLayout.CHANNELS_FIRST ? "expected [" + n + "A*(5+C), H, W]"
+                    : "expected [" + n + "A, H, W, 5+C]");
+        }
+        return v;
     }
 
     /**

@@ -81,7 +81,7 @@ public record HeatmapRecipe(int numClasses, List<Part> parts) {
      * @param objectness the objectness term (one channel, not SOFTMAX), or null when there is none
      * @param sampleRows 0 when axis 0 of the output is the batch; else the output has no batch axis and
      *     each sample holds this many locations, one sample after the other ([N*L, K] channels last,
-     *     [A*K, N*S] channels first)
+     *     [A*K, N*H, W] channels first)
      */
     public record Part(String output, TensorLayout layout, int anchors, Term classes, Term objectness,
             int sampleRows) {

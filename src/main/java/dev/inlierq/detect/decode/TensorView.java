@@ -10,8 +10,8 @@ import java.util.Map;
  * Index arithmetic for one head output read as (sample, channel, location) under a
  * {@link TensorLayout} with {@code anchors} anchors per spatial position. An output without a batch
  * axis ({@code sampleRows > 0}) holds the samples one after the other along its location axes:
- * {@code [N*L..., K]} channels last, {@code [A*K, N*S]} channels first (at batch 1 simply the sample's
- * tensor without its batch axis, e.g. {@code [1600, 80]}).
+ * {@code [N*L..., K]} channels last, {@code [A*K, N*H, W]} channels first (the images stacked along the
+ * first spatial axis); at batch 1 simply the sample's tensor without its batch axis, e.g. {@code [1600, 80]}.
  */
 final class TensorView {
     final String name;
