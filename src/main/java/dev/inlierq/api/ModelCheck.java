@@ -1,7 +1,10 @@
 package dev.inlierq.api;
 
 import dev.inlierq.detect.DetectorSpec;
+import dev.inlierq.detect.PreparedImage;
+import dev.inlierq.detect.Preprocessor;
 import dev.inlierq.detect.SpecCheck;
+import dev.inlierq.engine.GraphExecutor;
 import dev.inlierq.error.ExitCode;
 import dev.inlierq.error.UserError;
 import dev.inlierq.graph.Graph;
@@ -10,6 +13,7 @@ import dev.inlierq.graph.ValueInfo;
 import dev.inlierq.onnx.OnnxReader;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -58,6 +62,21 @@ final class ModelCheck {
     /** Checks the spec against a model already read and prepared (batch 1). */
     static void check(Graph prepared, Path model, DetectorSpec spec) {
         SpecCheck.require(spec, model, inputShapes(prepared), outputShapes(prepared));
+    }
+
+    /**
+     * Checks the spec's {@code decoded} flag against the score range of the model's outputs on the first
+     * {@code batch} of real images (the calibration images of a quantization run).
+     *
+     * @throws UserError BAD_SPEC when the flag contradicts the range
+     */
+    static void checkScores(GraphExecutor engine, DetectorSpec spec, Preprocessor pre, List<Path> images, int batch) {
+        List<PreparedImage> first = images.subList(0, Math.min(batch, images.size())).stream().map(pre::prepare)
+                .toList();
+        if (!first.isEmpty()) {
+            spec.decoder().checkScoreRange(engine.run(Preprocessor.stack(first)), spec.input().width(),
+                    spec.input().height());
+        }
     }
 
     private static Map<String, long[]> inputShapes(Graph g) {

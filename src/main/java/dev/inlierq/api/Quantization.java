@@ -276,6 +276,7 @@ public final class Quantization {
         List<Reconstruction.UnitReport> unitReports = List.of();
         List<InlierReport> inlierReports = List.of();
         try (GraphExecutor floatEngine = new GraphExecutor(g)) {
+            ModelCheck.checkScores(floatEngine, o.spec(), pre, calib.files(), o.batch());
             boolean recon = o.method().reconstructs();
             // reconstruction starts from MSE ranges and MSE weight scales, as BRECQ and QDrop do
             enc.putAll(Calibrator.activations(floatEngine, plan, pre, calib.files(), o.batch(),

@@ -1,9 +1,11 @@
 package dev.inlierq.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.inlierq.cli.Main;
 import dev.inlierq.detect.DetectorSpec;
 import dev.inlierq.detect.DetectorSpecs;
 import dev.inlierq.error.ExitCode;
@@ -12,6 +14,7 @@ import dev.inlierq.testing.Shared;
 import dev.inlierq.testing.TinyDetectors;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -40,6 +43,13 @@ class DecodedFlagTest {
         assertEquals(ExitCode.BAD_SPEC, e.exitCode());
         assertTrue(e.getMessage().contains("head.decoded is false but output '758'")
                 && e.getMessage().contains("set decoded: true"), e.getMessage());
+        Path spec = tmp.resolve("wrong.yaml");
+        Files.writeString(spec, text.replace("decoded: true", "decoded: false"));
+        Path out = tmp.resolve("q.onnx");
+        assertEquals(ExitCode.BAD_SPEC.code(), Main.execute("quantize", "--model", Shared.model("fastestdet").toString(),
+                "--spec", spec.toString(), "--calib", Shared.trainImages().toString(), "--num-calib", "2",
+                "--method", "minmax", "--out", out.toString()));
+        assertFalse(Files.exists(out), "nothing written");
     }
 
     @Test
