@@ -26,8 +26,10 @@ final class ModelCheck {
     }
 
     /**
-     * Checks the spec against a model file. A model this tool cannot prepare (operators only ONNX Runtime
-     * runs) is checked against its declared output shapes; one it cannot read at all is left to the engine.
+     * Checks the spec against a model file. A model with operators this tool does not implement (only ONNX
+     * Runtime runs it) is left to the checks decoding makes on the first batch; one whose graph cannot be
+     * prepared at the spec's size is checked against its declared output shapes (the engine reports why it
+     * cannot run it).
      *
      * @throws UserError BAD_SPEC listing every problem
      */
