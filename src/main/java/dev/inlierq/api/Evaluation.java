@@ -15,7 +15,6 @@ import dev.inlierq.tensor.FloatTensor;
 import dev.inlierq.tensor.ModelRunner;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
@@ -108,13 +107,13 @@ public final class Evaluation {
     public static Result run(Options o, Listener progress) {
         CocoDataset gt = CocoDataset.load(o.annotations());
         MatchedImages m = match(o.images(), gt, o.limit());
+        ModelCheck.check(o.model(), o.spec());
         progress.total(m.files().size());
         long t0 = System.nanoTime();
         List<Detection> all = new ArrayList<>();
         String engineName;
         try (ModelRunner runner = o.engine().open(o.model(), o.threads())) {
             engineName = runner.engineName();
-            checkInput(o.spec(), runner.inputShape());
             Preprocessor pre = o.spec().preprocessor();
             Decoder decoder = o.spec().decoder();
             ExecutorService io = Executors.newSingleThreadExecutor(r -> {
@@ -133,6 +132,9 @@ public final class Evaluation {
                     next = ns < n ? io.submit(() -> prepare(pre, m.files(), ns, ne)) : null;
                     FloatTensor x = Preprocessor.stack(batch);
                     var outputs = runner.run(x);
+                    if (start == 0) {
+                        decoder.checkScoreRange(outputs, batch.get(0).inputWidth(), batch.get(0).inputHeight());
+                    }
                     List<List<Detection>> dets = decoder.decode(outputs, batch, m.ids().subList(start, end));
                     dets.forEach(all::addAll);
                     progress.done(end);
@@ -165,15 +167,6 @@ public final class Evaluation {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
-        }
-    }
-
-    /** The spec's input size must be the model's ({@code shape} NCHW; dynamic dimensions are not checked). */
-    static void checkInput(DetectorSpec spec, long[] s) {
-        if (s.length != 4 || (s[2] > 0 && s[2] != spec.input().height()) || (s[3] > 0 && s[3] != spec.input().width())) {
-            throw new UserError(ExitCode.BAD_SPEC, "spec '" + spec.name() + "' expects input "
-                    + spec.input().width() + "x" + spec.input().height() + " but the model takes "
-                    + Arrays.toString(s));
         }
     }
 }

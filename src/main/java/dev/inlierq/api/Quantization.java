@@ -224,6 +224,13 @@ public final class Quantization {
         return Planner.plan(prepare(model), options);
     }
 
+    /** {@link #plan(Path, PlanOptions)} after checking the detector spec against the model. */
+    public static QuantPlan plan(Path model, DetectorSpec spec, PlanOptions options) {
+        Graph g = prepare(model);
+        ModelCheck.check(g, model, spec);
+        return Planner.plan(g, options);
+    }
+
     static Graph prepare(Path model) {
         return GraphPreparer.prepare(OnnxReader.read(model));
     }
@@ -252,7 +259,7 @@ public final class Quantization {
         long t0 = System.nanoTime();
         DjlRuntime.setThreads(o.threads());
         Graph g = prepare(o.model());
-        Evaluation.checkInput(o.spec(), g.inputs().get(0).shape());
+        ModelCheck.check(g, o.model(), o.spec());
         CalibrationSet calib = CalibrationSet.choose(o.calib(), o.numCalib(), o.seed());
         Preprocessor pre = o.spec().preprocessor();
         int equalized = 0;
@@ -272,6 +279,7 @@ public final class Quantization {
         List<InlierReport> inlierReports = List.of();
         GptqRounding.Result gptq = null;
         try (GraphExecutor floatEngine = new GraphExecutor(g)) {
+            ModelCheck.checkScores(floatEngine, o.spec(), pre, calib.files(), o.batch());
             boolean recon = o.method().reconstructs();
             // reconstruction starts from MSE ranges and MSE weight scales, as BRECQ and QDrop do
             enc.putAll(Calibrator.activations(floatEngine, plan, pre, calib.files(), o.batch(),
@@ -340,7 +348,7 @@ public final class Quantization {
                 salient.removeIf(v -> g.inputs().stream().anyMatch(i -> i.name().equals(v)));
             }
             int topK = o.inlier() != null ? o.inlier().topK() : o.topK();
-            TopKHeatmapLoss task = new TopKHeatmapLoss(o.spec().decoder().heatmapRecipe(), topK, o.topKScope());
+            TopKHeatmapLoss task = new TopKHeatmapLoss(o.spec().heatmapRecipe(), topK, o.topKScope());
             NDManager keep = DjlRuntime.newManager();
             try {
                 TaskGradients.Result grads = TaskGradients.compute(floatEngine, batches,

@@ -219,7 +219,7 @@ final class QuantizeCommand implements Callable<Integer> {
         PlanOptions planOptions = planOptions();
         Cli.modelFile("--model", model);
         if (dryRun) {
-            QuantPlan plan = Quantization.plan(model, planOptions);
+            QuantPlan plan = Quantization.plan(model, DetectorSpecs.resolve(detectorSpec), planOptions);
             spec.commandLine().getOut().print(plan.table());
             return 0;
         }

@@ -38,23 +38,30 @@ import dev.inlierq.detect.decode.Head;
  *   multiLabel: true
  * classes: coco80                # default; or a list of category ids, one per class channel
  * </pre>
- * Head fields by family (defaults in parentheses):
+ * Head fields by family (defaults in parentheses; no default = required):
  * <ul>
  *   <li>{@code yolox} ({@link dev.inlierq.detect.decode.YoloxHead}): output (output),
- *       strides (8, 16, 32), decoded (true)</li>
+ *       strides (8, 16, 32), batchAxis (true), decoded (true)</li>
  *   <li>{@code box_score} ({@link dev.inlierq.detect.decode.BoxScoreHead}): scores (scores),
  *       scoresLayout (CHANNELS_FIRST), boxes (boxes), boxFormat (XYXY | CXCYWH), decoded (true)</li>
  *   <li>{@code center_offset} ({@link dev.inlierq.detect.decode.CenterOffsetHead}): output,
  *       objExponent (0.6), clsExponent (0.4), decoded (true)</li>
  *   <li>{@code anchor_yolo} ({@link dev.inlierq.detect.decode.AnchorYoloHead}): levels (list of
  *       output, stride, anchors: [w0, h0, w1, h1, ...]), layout (CHANNELS_FIRST), formula (V5 | V3),
- *       decoded (false)</li>
+ *       batchAxis (true), decoded (false)</li>
+ *   <li>{@code anchor_yolo} with {@code layout} a mapping, one packed output
+ *       ({@link dev.inlierq.detect.decode.PackedAnchorHead}): output, layout (box, objectness, classes:
+ *       first column of each group), levels (list of stride, anchors, size: [columns, rows]
+ *       (ceil(input / stride))), formula (V5 | V3), batchAxis (true), decoded (false)</li>
  *   <li>{@code gfl} ({@link dev.inlierq.detect.decode.DistributionHead}): strides, regMax, cls (one
  *       name or one per stride), clsLayout, reg (likewise), regLayout (CHANNELS_LAST),
- *       regChannelOffset (0), cellOffset (0.5), decoded (false)</li>
+ *       regChannelOffset (0), cellOffset (0.5), batchAxis (true), decoded (false)</li>
  *   <li>{@code centernet} ({@link dev.inlierq.detect.decode.CenterNetHead}): heatmap, size, offset
  *       (none), stride (4), decoded (false)</li>
  * </ul>
+ * {@code batchAxis: false} describes outputs exported without the batch axis (e.g. {@code [1600, 80]}
+ * per level); at batch N the images' locations follow one another along the first axis.
+ * Every command checks the spec against the model before any work ({@link SpecCheck}).
  * Unknown keys are errors. Every error is one line with exit code BAD_SPEC naming the field, e.g.
  * {@code my.yaml: input.std[1]: must be a finite non-zero number, got 0.0}.
  *
@@ -77,6 +84,11 @@ public record DetectorSpec(String name, InputSpec input, Head head, PostprocessS
     /** A pre-processor for this spec's input. */
     public Preprocessor preprocessor() {
         return new Preprocessor(input);
+    }
+
+    /** The recipe for the score heatmap H[N, C, L] of this spec's outputs (InlierQ's loss reads it). */
+    public dev.inlierq.detect.decode.HeatmapRecipe heatmapRecipe() {
+        return decoder().heatmapRecipe(input.width(), input.height());
     }
 
     /** A decoder for this spec's outputs. */

@@ -65,6 +65,10 @@ final class SpecNode {
         return v == null || v.isNull() ? null : v;
     }
 
+    boolean isMapping(String field) {
+        return node.hasNonNull(field) && node.get(field).isObject();
+    }
+
     boolean isList(String field) {
         return node.hasNonNull(field) && node.get(field).isArray();
     }

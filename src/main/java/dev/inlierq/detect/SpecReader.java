@@ -8,6 +8,7 @@ import dev.inlierq.detect.decode.CenterNetHead;
 import dev.inlierq.detect.decode.CenterOffsetHead;
 import dev.inlierq.detect.decode.DistributionHead;
 import dev.inlierq.detect.decode.Head;
+import dev.inlierq.detect.decode.PackedAnchorHead;
 import dev.inlierq.detect.decode.TensorLayout;
 import dev.inlierq.detect.decode.YoloxHead;
 import dev.inlierq.detect.image.ChannelOrder;
@@ -84,6 +85,7 @@ final class SpecReader {
             case YOLOX -> n.build(() -> new YoloxHead(
                     n.text("output", "output"),
                     n.integers("strides", List.of(8, 16, 32)),
+                    n.bool("batchAxis", true),
                     n.bool("decoded", true)));
             case BOX_SCORE -> n.build(() -> new BoxScoreHead(
                     n.text("scores", "scores"),
@@ -96,10 +98,11 @@ final class SpecReader {
                     n.number("objExponent", 0.6),
                     n.number("clsExponent", 0.4),
                     n.bool("decoded", true)));
-            case ANCHOR_YOLO -> n.build(() -> new AnchorYoloHead(
+            case ANCHOR_YOLO -> n.isMapping("layout") ? readPacked(n) : n.build(() -> new AnchorYoloHead(
                     readLevels(n),
                     n.enumValue("layout", TensorLayout.class, TensorLayout.CHANNELS_FIRST),
                     n.enumValue("formula", AnchorYoloHead.Formula.class, AnchorYoloHead.Formula.V5),
+                    n.bool("batchAxis", true),
                     n.bool("decoded", false)));
             case GFL -> n.build(() -> new DistributionHead(
                     n.integers("strides", null),
@@ -110,6 +113,7 @@ final class SpecReader {
                     n.enumValue("regLayout", TensorLayout.class, TensorLayout.CHANNELS_LAST),
                     n.integer("regChannelOffset", 0),
                     n.number("cellOffset", 0.5),
+                    n.bool("batchAxis", true),
                     n.bool("decoded", false)));
             case CENTERNET -> n.build(() -> new CenterNetHead(
                     n.text("heatmap"),
@@ -122,19 +126,46 @@ final class SpecReader {
         return head;
     }
 
+    /** {@code anchor_yolo} with {@code layout} a mapping of column groups: one packed output. */
+    private static Head readPacked(SpecNode n) {
+        SpecNode cols = n.object("layout");
+        PackedAnchorHead.Columns columns = cols.build(() -> new PackedAnchorHead.Columns(cols.integer("box"),
+                cols.integer("objectness"), cols.integer("classes")));
+        cols.finish();
+        List<PackedAnchorHead.Level> levels = new ArrayList<>();
+        for (SpecNode level : n.objects("levels")) {
+            List<AnchorYoloHead.Anchor> anchors = readAnchors(level);
+            List<Integer> size = level.integers("size", List.of(0, 0));
+            if (size.size() != 2) {
+                throw level.error("size", "must be [columns, rows], got " + size);
+            }
+            levels.add(level.build(() -> new PackedAnchorHead.Level(level.integer("stride"), anchors, size.get(0),
+                    size.get(1))));
+            level.finish();
+        }
+        return n.build(() -> new PackedAnchorHead(n.text("output"), columns, levels,
+                n.enumValue("formula", AnchorYoloHead.Formula.class, AnchorYoloHead.Formula.V5),
+                n.bool("batchAxis", true), n.bool("decoded", false)));
+    }
+
+    private static List<AnchorYoloHead.Anchor> readAnchors(SpecNode level) {
+        double[] sizes = level.numbers("anchors", new double[0]);
+        if (sizes.length == 0 || sizes.length % 2 != 0) {
+            throw level.error("anchors", "must list width, height pairs, got " + sizes.length + " numbers");
+        }
+        List<AnchorYoloHead.Anchor> anchors = new ArrayList<>();
+        for (int i = 0; i < sizes.length; i += 2) {
+            double w = sizes[i];
+            double h = sizes[i + 1];
+            anchors.add(level.build(() -> new AnchorYoloHead.Anchor(w, h)));
+        }
+        return anchors;
+    }
+
     private static List<AnchorYoloHead.Level> readLevels(SpecNode n) {
         List<AnchorYoloHead.Level> levels = new ArrayList<>();
         for (SpecNode level : n.objects("levels")) {
-            double[] sizes = level.numbers("anchors", new double[0]);
-            if (sizes.length == 0 || sizes.length % 2 != 0) {
-                throw level.error("anchors", "must list width, height pairs, got " + sizes.length + " numbers");
-            }
-            List<AnchorYoloHead.Anchor> anchors = new ArrayList<>();
-            for (int i = 0; i < sizes.length; i += 2) {
-                double w = sizes[i];
-                double h = sizes[i + 1];
-                anchors.add(level.build(() -> new AnchorYoloHead.Anchor(w, h)));
-            }
+            List<AnchorYoloHead.Anchor> anchors = readAnchors(level);
             levels.add(level.build(() -> new AnchorYoloHead.Level(level.text("output"), level.integer("stride"),
                     anchors)));
             level.finish();

@@ -30,7 +30,7 @@ public final class HeatmapBuilder {
                     throw new IllegalArgumentException("the heatmap reads output '" + p.output() + "', outputs are "
                             + outputs.keySet());
                 }
-                try (NDArray view = channelsByLocation(out, p.layout(), p.anchors())) {
+                try (NDArray view = channelsByLocation(out, p.layout(), p.anchors(), p.sampleRows())) {
                     parts.add(part(view, p));
                 }
             }
@@ -40,9 +40,15 @@ public final class HeatmapBuilder {
         }
     }
 
-    /** The output as x[n, k, l] ([N, K, L]) with l = a * S + s, per {@link TensorLayout}. */
-    static NDArray channelsByLocation(NDArray out, TensorLayout layout, int anchors) {
+    /**
+     * The output as x[n, k, l] ([N, K, L]) with l = a * S + s, per {@link TensorLayout}; an output without a
+     * batch axis ({@code sampleRows > 0}, see {@link HeatmapRecipe.Part}) holds the samples one after another.
+     */
+    static NDArray channelsByLocation(NDArray out, TensorLayout layout, int anchors, int sampleRows) {
         long[] s = out.getShape().getShape();
+        if (sampleRows > 0) {
+            return batchless(out, layout, anchors, sampleRows);
+        }
         long n = s[0];
         if (layout == TensorLayout.CHANNELS_LAST) {
             long k = s[s.length - 1];
@@ -53,6 +59,21 @@ public final class HeatmapBuilder {
         long k = s[1] / anchors;
         try (NDArray r = out.reshape(n, anchors, k, -1); NDArray t = r.transpose(0, 2, 1, 3)) {
             return t.reshape(n, k, -1);
+        }
+    }
+
+    /** [N*L..., K] or [A*K, N*H, W] as [N, K, L]. */
+    private static NDArray batchless(NDArray out, TensorLayout layout, int anchors, int sampleRows) {
+        long[] s = out.getShape().getShape();
+        if (layout == TensorLayout.CHANNELS_LAST) {
+            try (NDArray r = out.reshape(-1, sampleRows, s[s.length - 1])) {
+                return r.transpose(0, 2, 1);
+            }
+        }
+        long k = s[0] / anchors;
+        long spatial = sampleRows / anchors;
+        try (NDArray r = out.reshape(anchors, k, -1, spatial); NDArray t = r.transpose(2, 1, 0, 3)) {
+            return t.reshape(t.getShape().get(0), k, sampleRows);
         }
     }
 

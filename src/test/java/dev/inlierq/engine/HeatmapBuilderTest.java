@@ -42,6 +42,25 @@ class HeatmapBuilderTest {
         Map<String, FloatTensor> outs = new LinkedHashMap<>();
         outs.put("a", random(rnd, 2, 8, 3, 4));
         outs.put("b", random(rnd, 2, 5, 6));
+        assertEngineMatchesReference(recipe, outs);
+    }
+
+    @Test
+    void outputsWithoutBatchAxisMatchTheReference() {
+        // batch 2: [A*K, N*H, W] channels first with 2 anchors, [N*L, K] channels last
+        HeatmapRecipe recipe = new HeatmapRecipe(3, List.of(
+                new Part("a", TensorLayout.CHANNELS_FIRST, 2, new Term(1, 3, Activation.SIGMOID, 1.0),
+                        new Term(0, 1, Activation.SIGMOID, 0.6), 2 * 12),
+                new Part("b", TensorLayout.CHANNELS_LAST, 1, Term.of(2, 3, Activation.SIGMOID), null, 5)));
+        Random rnd = new Random(4);
+        Map<String, FloatTensor> outs = new LinkedHashMap<>();
+        outs.put("a", random(rnd, 8, 2 * 3, 4));
+        outs.put("b", random(rnd, 2 * 5, 6));
+        assertArrayEquals(new long[] {2, 3, 24 + 5}, recipe.evaluate(outs).shape());
+        assertEngineMatchesReference(recipe, outs);
+    }
+
+    private static void assertEngineMatchesReference(HeatmapRecipe recipe, Map<String, FloatTensor> outs) {
         FloatTensor want = recipe.evaluate(outs);
         try (NDManager m = DjlRuntime.newManager()) {
             Map<String, NDArray> nd = new HashMap<>();
@@ -74,7 +93,7 @@ class HeatmapBuilderTest {
 
     private static float[] heatmapGradient(String model, boolean poison) {
         var spec = DetectorSpecs.builtIn(model);
-        HeatmapRecipe recipe = spec.decoder().heatmapRecipe();
+        HeatmapRecipe recipe = spec.heatmapRecipe();
         try (GraphExecutor ex = new GraphExecutor(GraphPreparer.prepare(OnnxReader.read(Shared.model(model))));
                 NDManager m = DjlRuntime.newManager()) {
             long[] shape = ex.graph().inputs().get(0).shape();

@@ -5,6 +5,7 @@ import static dev.inlierq.detect.InvalidSpecException.check;
 import dev.inlierq.detect.decode.HeatmapRecipe.Activation;
 import dev.inlierq.detect.decode.HeatmapRecipe.Part;
 import dev.inlierq.detect.decode.HeatmapRecipe.Term;
+import dev.inlierq.error.UserError;
 import dev.inlierq.tensor.FloatTensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,10 +27,12 @@ import java.util.Map;
  * @param levels the output levels in pyramid order, at least one
  * @param layout layout of every level output; default {@code CHANNELS_FIRST}
  * @param formula {@code V5} (default) or {@code V3}
+ * @param batchAxis axis 0 of every output is the batch; default true (false: [A*(5+C), H, W] or
+ *     [A, H, W, 5+C])
  * @param decoded the graph already applied the sigmoids; default false (raw convolution outputs)
  */
-public record AnchorYoloHead(List<Level> levels, TensorLayout layout, Formula formula, boolean decoded)
-        implements Head {
+public record AnchorYoloHead(List<Level> levels, TensorLayout layout, Formula formula, boolean batchAxis,
+        boolean decoded) implements Head {
 
     /** Box parametrisation. */
     public enum Formula {
@@ -70,13 +73,22 @@ public record AnchorYoloHead(List<Level> levels, TensorLayout layout, Formula fo
         levels = List.copyOf(levels);
     }
 
+    /** A head whose outputs have a batch axis. */
+    public AnchorYoloHead(List<Level> levels, TensorLayout layout, Formula formula, boolean decoded) {
+        this(levels, layout, formula, true, decoded);
+    }
+
+    private int sampleRows(Level level, int inputWidth, int inputHeight) {
+        return batchAxis ? 0 : level.anchors().size() * Grid.levelPoints(level.stride(), inputWidth, inputHeight);
+    }
+
     @Override
-    public HeatmapRecipe heatmap(int numClasses) {
+    public HeatmapRecipe heatmap(int numClasses, int inputWidth, int inputHeight) {
         Activation a = Activations.of(decoded, Activation.SIGMOID);
         List<Part> parts = new ArrayList<>();
         for (Level level : levels) {
             parts.add(new Part(level.output(), layout, level.anchors().size(), Term.of(5, numClasses, a),
-                    Term.of(4, 1, a)));
+                    Term.of(4, 1, a), sampleRows(level, inputWidth, inputHeight)));
         }
         return new HeatmapRecipe(numClasses, parts);
     }
@@ -87,20 +99,19 @@ public record AnchorYoloHead(List<Level> levels, TensorLayout layout, Formula fo
         TensorView[] views = new TensorView[count];
         int[] start = new int[count + 1];
         int[] gridW = new int[count];
+        List<UserError> problems = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            Level level = levels.get(i);
-            TensorView v = TensorView.of(outputs, level.output(), layout, level.anchors().size());
-            v.requireChannels(5 + numClasses, "4 box values, objectness, " + numClasses + " classes per anchor");
-            int rank = layout == TensorLayout.CHANNELS_FIRST ? 4 : 5;
-            if (v.shape.length != rank) {
-                throw v.mismatch(layout == TensorLayout.CHANNELS_FIRST ? "expected [N, A*(5+C), H, W]"
-                        : "expected [N, A, H, W, 5+C]");
+            try {
+                views[i] = levelView(outputs, levels.get(i), numClasses, inputWidth, inputHeight);
+            } catch (UserError e) {
+                problems.add(e);
             }
-            views[i] = v;
-            gridW[i] = (int) v.shape[3];
-            start[i + 1] = start[i] + v.locations;
         }
-        boolean v5 = formula == Formula.V5;
+        TensorView.throwAll(problems);
+        for (int i = 0; i < count; i++) {
+            gridW[i] = views[i].gridWidth();
+            start[i + 1] = start[i] + views[i].locations;
+        }
         return new LocationBoxes(start[count], (n, l, b) -> {
             int lv = 0;
             while (l >= start[lv + 1]) {
@@ -116,20 +127,42 @@ public record AnchorYoloHead(List<Level> levels, TensorLayout layout, Formula fo
             Anchor anchor = level.anchors().get(a);
             int i = v.index(n, 0, local);
             int step = v.channelStride();
-            double tx = Activations.probability(decoded, v.data[i]);
-            double ty = Activations.probability(decoded, v.data[i + step]);
-            double s = level.stride();
-            if (v5) {
-                double pw = 2 * Activations.probability(decoded, v.data[i + 2 * step]);
-                double ph = 2 * Activations.probability(decoded, v.data[i + 3 * step]);
-                LocationBoxes.centerSize(b, (2 * tx - 0.5 + col) * s, (2 * ty - 0.5 + row) * s,
-                        pw * pw * anchor.width(), ph * ph * anchor.height());
-            } else {
-                LocationBoxes.centerSize(b, (tx + col) * s, (ty + row) * s,
-                        Math.exp(v.data[i + 2 * step]) * anchor.width(),
-                        Math.exp(v.data[i + 3 * step]) * anchor.height());
-            }
+            anchorBox(b, formula, decoded, v.data[i], v.data[i + step], v.data[i + 2 * step], v.data[i + 3 * step],
+                    col, row, level.stride(), anchor);
         });
+    }
+
+    private TensorView levelView(Map<String, FloatTensor> outputs, Level level, int numClasses, int inputWidth,
+            int inputHeight) {
+        TensorView v = TensorView.of(outputs, level.output(), layout, level.anchors().size(),
+                sampleRows(level, inputWidth, inputHeight));
+        v.requireChannels(5 + numClasses, "4 box values, objectness, " + numClasses + " classes per anchor");
+        int rank = layout == TensorLayout.CHANNELS_FIRST ? 3 : 4;
+        if (v.sampleRank() != rank) {
+            String n = batchAxis ? "N, " : "";
+            throw v.mismatch(layout == TensorLayout.CHANNELS_FIRST ? "expected [" + n + "A*(5+C), H, W]"
+                    : "expected [" + n + "A, H, W, 5+C]");
+        }
+        return v;
+    }
+
+    /**
+     * Writes the box of raw values (tx, ty, tw, th) of an anchor at cell (col, row) of a level with stride
+     * {@code s}, per the formula (see the class comment).
+     */
+    static void anchorBox(double[] b, Formula formula, boolean decoded, float tx, float ty, float tw, float th,
+            int col, int row, double s, Anchor anchor) {
+        double px = Activations.probability(decoded, tx);
+        double py = Activations.probability(decoded, ty);
+        if (formula == Formula.V5) {
+            double pw = 2 * Activations.probability(decoded, tw);
+            double ph = 2 * Activations.probability(decoded, th);
+            LocationBoxes.centerSize(b, (2 * px - 0.5 + col) * s, (2 * py - 0.5 + row) * s,
+                    pw * pw * anchor.width(), ph * ph * anchor.height());
+        } else {
+            LocationBoxes.centerSize(b, (px + col) * s, (py + row) * s,
+                    Math.exp(tw) * anchor.width(), Math.exp(th) * anchor.height());
+        }
     }
 
     @Override

@@ -35,7 +35,7 @@ public record BoxScoreHead(String scores, TensorLayout scoresLayout, String boxe
     }
 
     @Override
-    public HeatmapRecipe heatmap(int numClasses) {
+    public HeatmapRecipe heatmap(int numClasses, int inputWidth, int inputHeight) {
         return new HeatmapRecipe(numClasses, List.of(Part.of(scores, scoresLayout,
                 Term.of(0, numClasses, Activations.of(decoded, Activation.SIGMOID)))));
     }

@@ -40,7 +40,7 @@ public record CenterNetHead(String heatmap, String size, String offset, int stri
     }
 
     @Override
-    public HeatmapRecipe heatmap(int numClasses) {
+    public HeatmapRecipe heatmap(int numClasses, int inputWidth, int inputHeight) {
         return new HeatmapRecipe(numClasses, List.of(Part.of(heatmap, TensorLayout.CHANNELS_FIRST,
                 Term.of(0, numClasses, Activations.of(decoded, Activation.SIGMOID)))));
     }

@@ -35,7 +35,7 @@ public record CenterOffsetHead(String output, double objExponent, double clsExpo
     }
 
     @Override
-    public HeatmapRecipe heatmap(int numClasses) {
+    public HeatmapRecipe heatmap(int numClasses, int inputWidth, int inputHeight) {
         return new HeatmapRecipe(numClasses, List.of(new Part(output, TensorLayout.CHANNELS_FIRST, 1,
                 new Term(5, numClasses, Activations.of(decoded, Activation.SOFTMAX), clsExponent),
                 new Term(0, 1, Activations.of(decoded, Activation.SIGMOID), objExponent))));

@@ -36,9 +36,31 @@ public record Decoder(Head head, PostprocessSpec postprocess, ClassMap classes) 
         Objects.requireNonNull(classes, "classes");
     }
 
-    /** The recipe for this decoder's score heatmap H[N, C, L]. */
-    public HeatmapRecipe heatmapRecipe() {
-        return head.heatmap(classes.size());
+    /** The recipe for this decoder's score heatmap H[N, C, L] on an {@code inputWidth x inputHeight} input. */
+    public HeatmapRecipe heatmapRecipe(int inputWidth, int inputHeight) {
+        return head.heatmap(classes.size(), inputWidth, inputHeight);
+    }
+
+    /**
+     * Checks the {@code decoded} flag against the range of the score channels of real outputs (one batch
+     * of real images): probabilities must lie in [0, 1], logits must not all lie there.
+     *
+     * @throws UserError BAD_SPEC naming the output, its channels, their range and the fix
+     */
+    public void checkScoreRange(Map<String, FloatTensor> outputs, int inputWidth, int inputHeight) {
+        List<String> problems = ActivationCheck.problems(heatmapRecipe(inputWidth, inputHeight), outputs);
+        if (!problems.isEmpty()) {
+            throw new UserError(ExitCode.BAD_SPEC, String.join("; ", problems));
+        }
+    }
+
+    /**
+     * What is wrong with model outputs of these static shapes (batch 1) for this decoder on an
+     * {@code inputWidth x inputHeight} input: outputs the head reads that are missing, shapes it cannot
+     * decode. Empty when they fit, or when a shape is not statically known (then decoding checks it).
+     */
+    public List<String> outputProblems(Map<String, long[]> shapes, int inputWidth, int inputHeight) {
+        return OutputCheck.problems(this, shapes, inputWidth, inputHeight);
     }
 
     /**
@@ -66,7 +88,7 @@ public record Decoder(Head head, PostprocessSpec postprocess, ClassMap classes) 
             }
         }
         int c = classes.size();
-        HeatmapRecipe.Evaluated h = heatmapRecipe().evaluateArray(outputs);
+        HeatmapRecipe.Evaluated h = heatmapRecipe(inW, inH).evaluateArray(outputs);
         if (h.batch() != batch.size()) {
             throw new IllegalArgumentException(
                     "outputs hold " + h.batch() + " samples for " + batch.size() + " images");

@@ -5,6 +5,7 @@ import static dev.inlierq.detect.InvalidSpecException.check;
 import dev.inlierq.detect.decode.HeatmapRecipe.Activation;
 import dev.inlierq.detect.decode.HeatmapRecipe.Part;
 import dev.inlierq.detect.decode.HeatmapRecipe.Term;
+import dev.inlierq.error.UserError;
 import dev.inlierq.tensor.FloatTensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,11 +38,12 @@ import java.util.Map;
  * @param regChannelOffset first distribution channel; default 0
  * @param cellOffset grid-point offset in cells: 0 for NanoDet-Plus, 0.5 for NanoDet/mmdetection GFL and
  *     PicoDet; default 0.5
+ * @param batchAxis axis 0 of every output is the batch; default true (false: e.g. [1600, 80] per level)
  * @param decoded class channels are already sigmoid; default false
  */
 public record DistributionHead(List<Integer> strides, int regMax, List<String> cls, TensorLayout clsLayout,
-        List<String> reg, TensorLayout regLayout, int regChannelOffset, double cellOffset, boolean decoded)
-        implements Head {
+        List<String> reg, TensorLayout regLayout, int regChannelOffset, double cellOffset, boolean batchAxis,
+        boolean decoded) implements Head {
 
     public DistributionHead {
         strides = Grid.checkStrides(strides, "strides");
@@ -55,6 +57,21 @@ public record DistributionHead(List<Integer> strides, int regMax, List<String> c
                 "must be in [0, 1), got " + cellOffset);
     }
 
+    /** A head whose outputs have a batch axis. */
+    public DistributionHead(List<Integer> strides, int regMax, List<String> cls, TensorLayout clsLayout,
+            List<String> reg, TensorLayout regLayout, int regChannelOffset, double cellOffset, boolean decoded) {
+        this(strides, regMax, cls, clsLayout, reg, regLayout, regChannelOffset, cellOffset, true, decoded);
+    }
+
+    /** Locations per image of output {@code i} of a list of {@code count} (one for all levels, or one per level). */
+    private int sampleRows(int i, int count, int inputWidth, int inputHeight) {
+        if (batchAxis) {
+            return 0;
+        }
+        return count == 1 ? Grid.points(strides, inputWidth, inputHeight)
+                : Grid.levelPoints(strides.get(i), inputWidth, inputHeight);
+    }
+
     private static List<String> checkOutputs(List<String> names, String field, int levels) {
         check(names != null && (names.size() == 1 || names.size() == levels), field,
                 "needs one output (all levels) or one per stride (" + levels + "), got "
@@ -66,11 +83,12 @@ public record DistributionHead(List<Integer> strides, int regMax, List<String> c
     }
 
     @Override
-    public HeatmapRecipe heatmap(int numClasses) {
+    public HeatmapRecipe heatmap(int numClasses, int inputWidth, int inputHeight) {
         Term classes = Term.of(0, numClasses, Activations.of(decoded, Activation.SIGMOID));
         List<Part> parts = new ArrayList<>();
-        for (String name : cls) {
-            parts.add(Part.of(name, clsLayout, classes));
+        for (int i = 0; i < cls.size(); i++) {
+            parts.add(new Part(cls.get(i), clsLayout, 1, classes, null,
+                    sampleRows(i, cls.size(), inputWidth, inputHeight)));
         }
         return new HeatmapRecipe(numClasses, parts);
     }
@@ -80,17 +98,15 @@ public record DistributionHead(List<Integer> strides, int regMax, List<String> c
         Grid g = Grid.of(strides, inputWidth, inputHeight);
         int bins = regMax + 1;
         TensorView[] views = new TensorView[reg.size()];
+        List<UserError> problems = new ArrayList<>();
         for (int i = 0; i < views.length; i++) {
-            views[i] = TensorView.of(outputs, reg.get(i), regLayout, 1);
-            views[i].requireAtLeastChannels(regChannelOffset + 4 * bins,
-                    "4 distributions of " + bins + " bins from channel " + regChannelOffset);
-            if (views.length == 1) {
-                views[i].requireLocations(g.size(), g.describe(strides, inputWidth, inputHeight));
-            } else {
-                views[i].requireLocations(g.levelSize(i), "grid points of stride " + strides.get(i) + " on a "
-                        + inputWidth + "x" + inputHeight + " input");
+            try {
+                views[i] = regView(outputs, i, g, inputWidth, inputHeight);
+            } catch (UserError e) {
+                problems.add(e);
             }
         }
+        TensorView.throwAll(problems);
         boolean perLevel = views.length > 1;
         return new LocationBoxes(g.size(), (n, l, b) -> {
             int lv = perLevel ? g.level(l) : 0;
@@ -106,6 +122,19 @@ public record DistributionHead(List<Integer> strides, int regMax, List<String> c
             b[2] = cx + expectedDistance(v.data, first + 2 * bins * step, step, bins) * s;
             b[3] = cy + expectedDistance(v.data, first + 3 * bins * step, step, bins) * s;
         });
+    }
+
+    private TensorView regView(Map<String, FloatTensor> outputs, int i, Grid g, int inputWidth, int inputHeight) {
+        TensorView v = TensorView.of(outputs, reg.get(i), regLayout, 1, sampleRows(i, reg.size(), inputWidth, inputHeight));
+        v.requireAtLeastChannels(regChannelOffset + 4 * (regMax + 1),
+                "4 distributions of " + (regMax + 1) + " bins from channel " + regChannelOffset);
+        if (reg.size() == 1) {
+            v.requireLocations(g.size(), g.describe(strides, inputWidth, inputHeight));
+        } else {
+            v.requireLocations(g.levelSize(i), "grid points of stride " + strides.get(i) + " on a "
+                    + inputWidth + "x" + inputHeight + " input");
+        }
+        return v;
     }
 
     /** {@code sum_i i * softmax(x)_i} over {@code bins} values starting at {@code first}, {@code step} apart. */

@@ -37,7 +37,7 @@ final class Grid {
         int[] start = new int[strides.size() + 1];
         for (int i = 0; i < strides.size(); i++) {
             int s = strides.get(i);
-            start[i + 1] = start[i] + ceilDiv(inputWidth, s) * ceilDiv(inputHeight, s);
+            start[i + 1] = start[i] + levelPoints(s, inputWidth, inputHeight);
         }
         int total = start[strides.size()];
         int[] col = new int[total];
@@ -53,6 +53,16 @@ final class Grid {
             }
         }
         return new Grid(col, row, stride, start);
+    }
+
+    /** Grid points of one level of stride {@code s}. */
+    static int levelPoints(int s, int inputWidth, int inputHeight) {
+        return ceilDiv(inputWidth, s) * ceilDiv(inputHeight, s);
+    }
+
+    /** Grid points of all levels. */
+    static int points(List<Integer> strides, int inputWidth, int inputHeight) {
+        return strides.stream().mapToInt(s -> levelPoints(s, inputWidth, inputHeight)).sum();
     }
 
     private static int ceilDiv(int a, int b) {

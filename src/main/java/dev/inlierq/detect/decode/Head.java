@@ -11,15 +11,24 @@ import java.util.Map;
  * {@link #heatmap HeatmapRecipe}, so the decoder and InlierQ's loss read the same quantity; selection,
  * NMS and mapping back to the image are common to all families ({@link Decoder}).
  *
+ * <p>The grid families ({@code yolox}, {@code gfl}, {@code anchor_yolo} also when packed) have a {@code batchAxis}
+ * flag (default true): false for outputs exported without the batch axis, e.g. {@code [1600, 80]}
+ * per level; each image's locations then follow the previous image's along the first axis.
+ *
  * <p>Every family has a {@code decoded} flag: true when the exported graph already applied the
  * family's score activations (sigmoid or softmax), false when the outputs hold logits and the
  * decoder applies them.
  */
 public sealed interface Head
-        permits YoloxHead, BoxScoreHead, CenterOffsetHead, AnchorYoloHead, DistributionHead, CenterNetHead {
+        permits YoloxHead, BoxScoreHead, CenterOffsetHead, AnchorYoloHead, PackedAnchorHead, DistributionHead,
+        CenterNetHead {
 
-    /** How to build H[N, C, L] from the outputs, for {@code numClasses} classes. */
-    HeatmapRecipe heatmap(int numClasses);
+    /**
+     * How to build H[N, C, L] from the outputs, for {@code numClasses} classes on an
+     * {@code inputWidth x inputHeight} input (the size fixes the locations per image of outputs
+     * without a batch axis).
+     */
+    HeatmapRecipe heatmap(int numClasses, int inputWidth, int inputHeight);
 
     /**
      * The boxes of one batch of outputs.

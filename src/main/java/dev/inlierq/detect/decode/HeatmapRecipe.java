@@ -79,8 +79,12 @@ public record HeatmapRecipe(int numClasses, List<Part> parts) {
      * @param anchors anchors per spatial position (1 for anchor-free heads)
      * @param classes the class term: {@code numClasses} channels
      * @param objectness the objectness term (one channel, not SOFTMAX), or null when there is none
+     * @param sampleRows 0 when axis 0 of the output is the batch; else the output has no batch axis and
+     *     each sample holds this many locations, one sample after the other ([N*L, K] channels last,
+     *     [A*K, N*H, W] channels first)
      */
-    public record Part(String output, TensorLayout layout, int anchors, Term classes, Term objectness) {
+    public record Part(String output, TensorLayout layout, int anchors, Term classes, Term objectness,
+            int sampleRows) {
         public Part {
             check(output != null && !output.isBlank(), "output", "must name a model output");
             check(layout != null, "layout", "is required");
@@ -89,6 +93,13 @@ public record HeatmapRecipe(int numClasses, List<Part> parts) {
             check(objectness == null || objectness.channels() == 1, "objectness", "must be a single channel");
             check(objectness == null || objectness.activation() != Activation.SOFTMAX, "objectness",
                     "cannot use SOFTMAX over a single channel");
+            check(sampleRows >= 0 && sampleRows % anchors == 0, "sampleRows",
+                    "must be 0 or a positive multiple of the anchors, got " + sampleRows);
+        }
+
+        /** A part of an output with a batch axis. */
+        public Part(String output, TensorLayout layout, int anchors, Term classes, Term objectness) {
+            this(output, layout, anchors, classes, objectness, 0);
         }
 
         /** A part without objectness and with one anchor. */
@@ -126,7 +137,7 @@ public record HeatmapRecipe(int numClasses, List<Part> parts) {
         List<TensorView> views = new ArrayList<>(parts.size());
         int total = 0;
         for (Part p : parts) {
-            TensorView v = TensorView.of(outputs, p.output(), p.layout(), p.anchors());
+            TensorView v = TensorView.of(outputs, p.output(), p.layout(), p.anchors(), p.sampleRows());
             int needed = p.classes().end();
             if (p.objectness() != null) {
                 needed = Math.max(needed, p.objectness().end());

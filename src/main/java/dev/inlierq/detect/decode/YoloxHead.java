@@ -21,25 +21,35 @@ import java.util.Map;
  *
  * @param output output name; default {@code output}
  * @param strides strides of the levels in output order; default 8, 16, 32
+ * @param batchAxis axis 0 of the output is the batch; default true (false: [N*L, 5 + C], e.g. [3549, 85])
  * @param decoded objectness and class channels already sigmoid (the official ONNX export); default true
  */
-public record YoloxHead(String output, List<Integer> strides, boolean decoded) implements Head {
+public record YoloxHead(String output, List<Integer> strides, boolean batchAxis, boolean decoded) implements Head {
 
     public YoloxHead {
         check(output != null && !output.isBlank(), "output", "must name a model output");
         strides = Grid.checkStrides(strides, "strides");
     }
 
+    /** A head whose output has a batch axis. */
+    public YoloxHead(String output, List<Integer> strides, boolean decoded) {
+        this(output, strides, true, decoded);
+    }
+
+    private int sampleRows(int inputWidth, int inputHeight) {
+        return batchAxis ? 0 : Grid.points(strides, inputWidth, inputHeight);
+    }
+
     @Override
-    public HeatmapRecipe heatmap(int numClasses) {
+    public HeatmapRecipe heatmap(int numClasses, int inputWidth, int inputHeight) {
         Activation a = Activations.of(decoded, Activation.SIGMOID);
         return new HeatmapRecipe(numClasses, List.of(new Part(output, TensorLayout.CHANNELS_LAST, 1,
-                Term.of(5, numClasses, a), Term.of(4, 1, a))));
+                Term.of(5, numClasses, a), Term.of(4, 1, a), sampleRows(inputWidth, inputHeight))));
     }
 
     @Override
     public LocationBoxes boxes(Map<String, FloatTensor> outputs, int numClasses, int inputWidth, int inputHeight) {
-        TensorView v = TensorView.of(outputs, output, TensorLayout.CHANNELS_LAST, 1);
+        TensorView v = TensorView.of(outputs, output, TensorLayout.CHANNELS_LAST, 1, sampleRows(inputWidth, inputHeight));
         v.requireChannels(5 + numClasses, "4 box values, objectness, " + numClasses + " classes");
         Grid g = Grid.of(strides, inputWidth, inputHeight);
         v.requireLocations(g.size(), g.describe(strides, inputWidth, inputHeight));

@@ -41,7 +41,7 @@ class HeatmapRecipeTest {
     void yoloxIsObjectnessTimesClassOverBatches() {
         FloatTensor out = random(0.01, 0.99, 2, 21, 5 + 3); // 4x4 + 2x2 + 1x1 on a 32x32 input
         YoloxHead head = new YoloxHead("output", List.of(8, 16, 32), true);
-        HeatmapRecipe r = head.heatmap(3);
+        HeatmapRecipe r = head.heatmap(3, 416, 416);
         assertEquals(new HeatmapRecipe(3, List.of(new Part("output", TensorLayout.CHANNELS_LAST, 1,
                 Term.of(5, 3, Activation.NONE), Term.of(4, 1, Activation.NONE)))), r);
         FloatTensor h = r.evaluate(Map.of("output", out));
@@ -55,7 +55,7 @@ class HeatmapRecipeTest {
             }
         }
         FloatTensor logits = random(-4, 4, 1, 21, 8);
-        FloatTensor hr = new YoloxHead("output", List.of(8, 16, 32), false).heatmap(3)
+        FloatTensor hr = new YoloxHead("output", List.of(8, 16, 32), false).heatmap(3, 416, 416)
                 .evaluate(Map.of("output", logits));
         assertClose(sigmoid(get(logits, 0, 7, 4)) * sigmoid(get(logits, 0, 7, 6)), get(hr, 0, 1, 7), "raw logits");
     }
@@ -64,24 +64,24 @@ class HeatmapRecipeTest {
     void boxScoreIsTheScoreMapAsItIs() {
         FloatTensor scores = random(0, 1, 1, 4, 6);
         FloatTensor h = new BoxScoreHead("scores", TensorLayout.CHANNELS_FIRST, "boxes", BoxFormat.XYXY, true)
-                .heatmap(4).evaluate(Map.of("scores", scores));
+                .heatmap(4, 416, 416).evaluate(Map.of("scores", scores));
         assertEquals(scores, h);
         FloatTensor last = random(-3, 3, 1, 6, 4);
         FloatTensor h2 = new BoxScoreHead("scores", TensorLayout.CHANNELS_LAST, "boxes", BoxFormat.XYXY, false)
-                .heatmap(4).evaluate(Map.of("scores", last));
+                .heatmap(4, 416, 416).evaluate(Map.of("scores", last));
         assertClose(sigmoid(get(last, 0, 5, 2)), get(h2, 0, 2, 5), "transposed and activated");
     }
 
     @Test
     void centerOffsetIsObjToTheAlphaTimesClassToTheBeta() {
         FloatTensor out = random(0.01, 0.99, 1, 5 + 3, 2, 3);
-        FloatTensor h = new CenterOffsetHead("758", 0.6, 0.4, true).heatmap(3).evaluate(Map.of("758", out));
+        FloatTensor h = new CenterOffsetHead("758", 0.6, 0.4, true).heatmap(3, 416, 416).evaluate(Map.of("758", out));
         assertArrayEquals(new long[] {1, 3, 6}, h.shape());
         // location l = row * 3 + col
         assertClose(Math.pow(get(out, 0, 0, 1, 2), 0.6) * Math.pow(get(out, 0, 6, 1, 2), 0.4), get(h, 0, 1, 5), "l=5");
 
         FloatTensor raw = random(-3, 3, 1, 8, 2, 3);
-        FloatTensor hr = new CenterOffsetHead("758", 0.6, 0.4, false).heatmap(3).evaluate(Map.of("758", raw));
+        FloatTensor hr = new CenterOffsetHead("758", 0.6, 0.4, false).heatmap(3, 416, 416).evaluate(Map.of("758", raw));
         double z = 0;
         for (int c = 0; c < 3; c++) {
             z += Math.exp(get(raw, 0, 5 + c, 0, 1));
@@ -100,7 +100,7 @@ class HeatmapRecipeTest {
         AnchorYoloHead.Level l4 = new AnchorYoloHead.Level("p4", 16,
                 List.of(new AnchorYoloHead.Anchor(3, 3), new AnchorYoloHead.Anchor(4, 4)));
         HeatmapRecipe first = new AnchorYoloHead(List.of(l3), TensorLayout.CHANNELS_FIRST,
-                AnchorYoloHead.Formula.V5, false).heatmap(1);
+                AnchorYoloHead.Formula.V5, false).heatmap(1, 416, 416);
         FloatTensor h = first.evaluate(Map.of("p3", p3));
         assertArrayEquals(new long[] {1, 1, 8}, h.shape());
         // location 4 + 3 = anchor 1, cell (row 1, col 1): channels 6..11
@@ -108,7 +108,7 @@ class HeatmapRecipeTest {
         assertClose(sigmoid(get(p3, 0, 4, 0, 1)) * sigmoid(get(p3, 0, 5, 0, 1)), get(h, 0, 0, 1), "anchor 0");
 
         HeatmapRecipe last = new AnchorYoloHead(List.of(l4, l4), TensorLayout.CHANNELS_LAST,
-                AnchorYoloHead.Formula.V3, false).heatmap(1);
+                AnchorYoloHead.Formula.V3, false).heatmap(1, 416, 416);
         assertEquals(2, last.parts().size());
         assertEquals(2, last.parts().get(0).anchors());
         FloatTensor h2 = last.evaluate(Map.of("p4", p4));
@@ -122,7 +122,7 @@ class HeatmapRecipeTest {
         FloatTensor c16 = random(-3, 3, 1, 1, 2);
         DistributionHead head = new DistributionHead(List.of(8, 16), 7, List.of("c8", "c16"),
                 TensorLayout.CHANNELS_LAST, List.of("reg"), TensorLayout.CHANNELS_LAST, 0, 0.5, false);
-        FloatTensor h = head.heatmap(2).evaluate(Map.of("c8", c8, "c16", c16));
+        FloatTensor h = head.heatmap(2, 416, 416).evaluate(Map.of("c8", c8, "c16", c16));
         assertArrayEquals(new long[] {1, 2, 5}, h.shape());
         assertClose(sigmoid(get(c8, 0, 3, 1)), get(h, 0, 1, 3), "level 0");
         assertClose(sigmoid(get(c16, 0, 0, 0)), get(h, 0, 0, 4), "level 1");
@@ -131,7 +131,7 @@ class HeatmapRecipeTest {
     @Test
     void centerNetIsTheSigmoidHeatmap() {
         FloatTensor hm = random(-5, 5, 1, 2, 3, 3);
-        FloatTensor h = new CenterNetHead("hm", "wh", null, 4, false).heatmap(2).evaluate(Map.of("hm", hm));
+        FloatTensor h = new CenterNetHead("hm", "wh", null, 4, false).heatmap(2, 416, 416).evaluate(Map.of("hm", hm));
         for (int c = 0; c < 2; c++) {
             for (int l = 0; l < 9; l++) {
                 assertClose(sigmoid(get(hm, 0, c, l / 3, l % 3)), get(h, 0, c, l), c + "," + l);
@@ -144,7 +144,7 @@ class HeatmapRecipeTest {
 
     @Test
     void missingOutputAndTooFewChannelsAreBadSpec() {
-        HeatmapRecipe r = new YoloxHead("output", List.of(8), true).heatmap(80);
+        HeatmapRecipe r = new YoloxHead("output", List.of(8), true).heatmap(80, 416, 416);
         UserError missing = assertThrows(UserError.class, () -> r.evaluate(Map.of("x", filled(0f, 1, 1, 85))));
         assertEquals(ExitCode.BAD_SPEC, missing.exitCode());
         UserError narrow = assertThrows(UserError.class, () -> r.evaluate(Map.of("output", filled(0f, 1, 1, 50))));

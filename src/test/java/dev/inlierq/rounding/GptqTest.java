@@ -1,0 +1,152 @@
+package dev.inlierq.rounding;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.inlierq.quant.QuantGrid;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** GPTQ's column-wise rounding against its defining properties, on matrices built here. */
+class GptqTest {
+    /** H = X^T X for n random correlated inputs of dimension d (columns share a common factor). */
+    private static double[] hessian(int n, int d, long seed) {
+        Random r = new Random(seed);
+        double[] h = new double[d * d];
+        double[] x = new double[d];
+        for (int s = 0; s < n; s++) {
+            double common = r.nextGaussian();
+            for (int j = 0; j < d; j++) {
+                x[j] = 0.8 * common + 0.6 * r.nextGaussian();
+            }
+            for (int i = 0; i < d; i++) {
+                for (int j = 0; j < d; j++) {
+                    h[i * d + j] += x[i] * x[j];
+                }
+            }
+        }
+        return h;
+    }
+
+    private static float[] weights(int rows, int d, long seed) {
+        Random r = new Random(seed);
+        float[] w = new float[rows * d];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) (r.nextGaussian() * 0.3);
+        }
+        return w;
+    }
+
+    private static QuantGrid[] grids(int rows, float scale) {
+        QuantGrid[] g = new QuantGrid[rows];
+        for (int r = 0; r < rows; r++) {
+            g[r] = new QuantGrid(scale * (1 + 0.1f * r), 0, -7, 7); // 4-bit narrow symmetric, per row
+        }
+        return g;
+    }
+
+    @Test
+    void roundsOntoEachRowsGridAndLowersTheOutputError() {
+        int rows = 6;
+        int d = 24;
+        float[] w = weights(rows, d, 1);
+        double[] h = hessian(500, d, 2);
+        QuantGrid[] gr = grids(rows, 0.08f);
+        Gptq.Result res = Gptq.quantize(w, rows, d, h, gr, Gptq.DEFAULT_DAMP);
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < d; j++) {
+                float q = res.weights()[r * d + j];
+                assertEquals(q, gr[r].fakeQuantize(q), 0f, "weight " + r + "," + j + " is off its row's grid");
+            }
+        }
+        assertEquals(Gptq.outputError(w, Gptq.nearestWeights(w, rows, d, gr), rows, d, h), res.nearestError(), 1e-9);
+        assertEquals(Gptq.outputError(w, res.weights(), rows, d, h), res.error(), 1e-9);
+        // correlated inputs: spreading each column's error over the others must pay clearly
+        assertTrue(res.error() < 0.7 * res.nearestError(), "GPTQ " + res.error() + " vs nearest " + res.nearestError());
+        Gptq.Result again = Gptq.quantize(w, rows, d, h, gr, Gptq.DEFAULT_DAMP);
+        assertArrayEquals(res.weights(), again.weights(), "same input, same rounding");
+    }
+
+    @Test
+    void uncorrelatedInputsGiveNearestRounding() {
+        // a diagonal Hessian couples no columns: the optimal rounding of each weight is the nearest one
+        int rows = 3;
+        int d = 10;
+        float[] w = weights(rows, d, 5);
+        double[] h = new double[d * d];
+        for (int i = 0; i < d; i++) {
+            h[i * d + i] = 1 + i;
+        }
+        QuantGrid[] gr = grids(rows, 0.05f);
+        assertArrayEquals(Gptq.nearestWeights(w, rows, d, gr), Gptq.quantize(w, rows, d, h, gr, 0).weights());
+    }
+
+    @Test
+    void aDeadInputKeepsItsWeightsNearestAndCouplesNothing() {
+        int rows = 2;
+        int d = 8;
+        float[] w = weights(rows, d, 9);
+        double[] h = hessian(300, d, 10);
+        for (int j = 0; j < d; j++) { // input 3 is always zero
+            h[3 * d + j] = 0;
+            h[j * d + 3] = 0;
+        }
+        QuantGrid[] gr = grids(rows, 0.06f);
+        Gptq.Result res = Gptq.quantize(w, rows, d, h, gr, Gptq.DEFAULT_DAMP);
+        for (int r = 0; r < rows; r++) {
+            assertEquals(gr[r].fakeQuantize(w[r * d + 3]), res.weights()[r * d + 3], 0f);
+        }
+        assertTrue(res.error() <= res.nearestError());
+    }
+
+    @Test
+    void upperFactorOfTheInverse() {
+        int d = 7;
+        double[] a = hessian(50, d, 3);
+        for (int i = 0; i < d; i++) {
+            a[i * d + i] += 0.1;
+        }
+        double[] u = Cholesky.upperOfInverse(a, d);
+        // U^T U a = I
+        double[] inv = new double[d * d];
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j < d; j++) {
+                double s = 0;
+                for (int k = 0; k < d; k++) {
+                    s += u[k * d + i] * u[k * d + j];
+                }
+                inv[i * d + j] = s;
+            }
+        }
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j < d; j++) {
+                double s = 0;
+                for (int k = 0; k < d; k++) {
+                    s += inv[i * d + k] * a[k * d + j];
+                }
+                assertEquals(i == j ? 1 : 0, s, 1e-9, "(U^T U A)[" + i + "," + j + "]");
+            }
+            for (int j = 0; j < i; j++) {
+                assertEquals(0, u[i * d + j], 0, "U is upper triangular");
+            }
+        }
+        double[] notPd = a.clone();
+        notPd[0] = -1;
+        assertEquals(null, Cholesky.upperOfInverse(notPd, d));
+        assertTrue(Arrays.stream(u).allMatch(Double::isFinite));
+    }
+
+    @Test
+    void sampledPositionsAreDistinctSortedAndSeeded() {
+        int[] a = LayerHessians.sample(1000, 50, new Random(4));
+        int[] b = LayerHessians.sample(1000, 50, new Random(4));
+        assertArrayEquals(a, b);
+        assertEquals(50, Arrays.stream(a).distinct().count());
+        for (int i = 1; i < a.length; i++) {
+            assertTrue(a[i] > a[i - 1]);
+        }
+        assertEquals(30, LayerHessians.sample(30, 50, new Random(4)).length);
+    }
+}
