@@ -2,6 +2,7 @@
 # Quantization table: each model x BITS x METHODS: quantize with 64 train2017 images (seed 0), then evaluate
 # the QDQ file on the 206 val2017 images with ONNX Runtime (integer kernels) and, unless SIM=0, with the DJL
 # engine (exact QDQ simulation). Writes one JSON line per row to ${OUT:-bench/results}/${TABLE:-calibrators}.jsonl.
+# Each row records the commit (git HEAD) and the CPU it was measured on.
 # Usage: [METHODS="minmax mse adaround brecq qdrop"] [BITS="8,8 4,8 4,4"] [SIM=0] [TABLE=reconstruction]
 # [EXTRA="--equalize --placement inputs" LABEL=eq] bench/calibrators.sh [model ...]
 set -euo pipefail
@@ -25,16 +26,18 @@ for m in ${models[@]}; do
         ./inlierq eval --model "$q" --spec "$m" --images "$D/val2017" \
           --annotations "$D/annotations/instances_val2017_subset.json" --engine "$engine" --json "$q.$engine.json" > /dev/null
       done
-      python3 - "$q" "$m" "$1" "$2" "$method" "${EXTRA:-}" "$wall" >> "$OUT/${TABLE:-calibrators}.jsonl" <<'PY'
+      python3 - "$q" "$m" "$1" "$2" "$method" "${EXTRA:-}" "$wall" "$(git rev-parse --short HEAD)" \
+        "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)$(grep -q avx512_vnni /proc/cpuinfo && echo ' (AVX-512 VNNI)')" \
+        >> "$OUT/${TABLE:-calibrators}.jsonl" <<'PY'
 import json, os, sys
-q, m, w, a, method, extra, wall = sys.argv[1:]
+q, m, w, a, method, extra, wall, commit, cpu = sys.argv[1:]
 o = json.load(open(q + ".ort.json")); s = json.load(open(q + ".json"))
 d = json.load(open(q + ".djl.json")) if os.path.exists(q + ".djl.json") else {}
 print(json.dumps({"model": m, "w_bits": int(w), "a_bits": int(a), "method": method, "options": extra,
                   "ort_AP": o["AP"], "ort_AP50": o["AP50"], "ort_AR100": o["AR100"],
                   "sim_AP": d.get("AP"), "sim_AP50": d.get("AP50"),
                   "quantize_seconds": s["seconds"], "wall_seconds": float(wall),
-                  "peak_rss_mb": s["peak_rss_bytes"] >> 20}))
+                  "peak_rss_mb": s["peak_rss_bytes"] >> 20, "commit": commit, "cpu": cpu}))
 PY
       tail -1 "$OUT/${TABLE:-calibrators}.jsonl"
     done

@@ -39,6 +39,7 @@ import dev.inlierq.detect.DetectorSpec;
 import dev.inlierq.recon.TaskGradients;
 import dev.inlierq.recon.Reconstruction;
 import dev.inlierq.rounding.GptqRounding;
+import dev.inlierq.rounding.LayerHessians;
 import dev.inlierq.recon.ReconstructionLoss;
 import dev.inlierq.recon.Units;
 import java.nio.file.Files;
@@ -287,8 +288,7 @@ public final class Quantization {
             boolean mseWeights = recon || o.method() == Method.MSE || o.method() == Method.GPTQ;
             enc.putAll(Calibrator.weights(g, plan, mseWeights, o.resolvedWeightType()));
             if (o.method() == Method.GPTQ) {
-                gptq = GptqRounding.apply(floatEngine, g, plan, enc, batches(calibrationSamples(o, calib), o.batch()),
-                        o.seed());
+                gptq = gptq(floatEngine, g, plan, enc, batches(calibrationSamples(o, calib), o.batch()), o.seed());
                 g = gptq.graph();
             }
             if (recon) {
@@ -475,6 +475,24 @@ public final class Quantization {
     }
 
     /** Consecutive batches of a stacked tensor along axis 0. */
+    /**
+     * GPTQ rounding in two passes: Hessians of the layer inputs from the float network (each input through its
+     * own quantizer), then again from the network quantized by that first rounding, and the float weights rounded
+     * anew with those, so that each layer's rounding answers the inputs it will really read.
+     */
+    static GptqRounding.Result gptq(GraphExecutor floatEngine, Graph g, QuantPlan plan, Map<String, Encoding> enc,
+            List<FloatTensor> batches, long seed) {
+        GptqRounding.Result first = GptqRounding.apply(LayerHessians.floatNetwork(floatEngine, enc, plan), g, plan, enc,
+                batches, seed);
+        if (Integer.getInteger("inlierq.gptq.passes", 2) < 2) {
+            return first;
+        }
+        try (SimulatedRunner sim = new SimulatedRunner(Calibrator.withQuantizedWeights(first.graph(), plan, enc),
+                activationEncodings(plan, enc))) {
+            return GptqRounding.apply(LayerHessians.quantizedNetwork(sim), g, plan, enc, batches, seed);
+        }
+    }
+
     /** The calibration images, preprocessed and stacked. */
     static FloatTensor calibrationSamples(Options o, CalibrationSet calib) {
         Preprocessor pre = o.spec().preprocessor();

@@ -1,6 +1,5 @@
 package dev.inlierq.rounding;
 
-import dev.inlierq.engine.GraphExecutor;
 import dev.inlierq.graph.ConstTensor;
 import dev.inlierq.graph.Graph;
 import dev.inlierq.plan.QuantPlan;
@@ -35,12 +34,14 @@ public final class GptqRounding {
     }
 
     /**
-     * @param enc weight encodings (the grids) and activation encodings (to quantize layer inputs)
+     * Rounds the weights of {@code g}'s planned convolutions with Hessians from {@code inputs}.
+     *
+     * @param enc weight encodings (the grids)
      */
-    public static Result apply(GraphExecutor floatEngine, Graph g, QuantPlan plan, Map<String, Encoding> enc,
+    public static Result apply(LayerHessians.Source inputs, Graph g, QuantPlan plan, Map<String, Encoding> enc,
             List<FloatTensor> batches, long seed) {
         Map<String, LayerHessians.Layer> layers = LayerHessians.layers(g, plan);
-        LayerHessians.collect(floatEngine, layers, enc, plan, batches, DEFAULT_POSITIONS, seed);
+        LayerHessians.collect(inputs, layers, batches, DEFAULT_POSITIONS, seed);
         Map<String, QuantPoint> weightOf = new LinkedHashMap<>();
         for (QuantPoint p : plan.weights()) {
             weightOf.put(p.layer(), p);

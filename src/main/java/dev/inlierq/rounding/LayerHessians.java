@@ -2,9 +2,12 @@ package dev.inlierq.rounding;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.inlierq.engine.DjlRuntime;
 import dev.inlierq.engine.GraphExecutor;
+import dev.inlierq.engine.SimulatedRunner;
+import dev.inlierq.engine.ValueHook;
 import dev.inlierq.graph.Graph;
 import dev.inlierq.graph.Node;
 import dev.inlierq.graph.OpParams;
@@ -20,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * The input Hessians {@code H = sum_x x x^T} of the quantized 2-D convolutions, one per convolution group, from
@@ -95,19 +99,46 @@ public final class LayerHessians {
         return out;
     }
 
+    /** Runs one batch and hands each named value, as the deployed layer reads it, to {@code sink}. */
+    @FunctionalInterface
+    public interface Source {
+        void run(FloatTensor batch, Set<String> names, BiConsumer<String, FloatTensor> sink);
+    }
+
     /**
-     * Accumulates the Hessians of {@code layers} over {@code batches}.
-     *
-     * @param enc activation encodings: a layer input that has one is fake-quantized before it is used
+     * Layer inputs from the float network, each passed through its own activation quantizer (if it has one):
+     * every layer sees float values upstream.
      */
-    public static void collect(GraphExecutor floatEngine, Map<String, Layer> layers, Map<String, Encoding> enc,
-            QuantPlan plan, List<FloatTensor> batches, int positions, long seed) {
+    public static Source floatNetwork(GraphExecutor floatEngine, Map<String, Encoding> enc, QuantPlan plan) {
+        return (batch, names, sink) -> floatEngine.runObserving(batch, names,
+                (name, value) -> sink.accept(name, quantized(name, value, enc, plan)));
+    }
+
+    /**
+     * Layer inputs from the quantized network (its weights as written, every planned activation fake-quantized):
+     * what each layer reads once the layers before it are quantized too.
+     */
+    public static Source quantizedNetwork(SimulatedRunner sim) {
+        return (batch, names, sink) -> {
+            ValueHook quantize = sim.hook();
+            sim.executor().runHooked(batch, (name, v) -> {
+                NDArray q = quantize.apply(name, v);
+                if (names.contains(name)) {
+                    sink.accept(name, new FloatTensor(q.getShape().getShape(), q.toType(DataType.FLOAT32, false).toFloatArray()));
+                }
+                return q;
+            });
+        };
+    }
+
+    /** Accumulates the Hessians of {@code layers} over {@code batches}, with inputs from {@code source}. */
+    public static void collect(Source source, Map<String, Layer> layers, List<FloatTensor> batches, int positions,
+            long seed) {
         Map<String, List<Layer>> byInput = new LinkedHashMap<>();
         layers.values().forEach(l -> byInput.computeIfAbsent(l.node.input(0), k -> new ArrayList<>()).add(l));
         for (int b = 0; b < batches.size(); b++) {
             long batchSeed = seed * 1_000_003L + b;
-            floatEngine.runObserving(batches.get(b), byInput.keySet(), (name, value) -> {
-                FloatTensor x = quantized(name, value, enc, plan);
+            source.run(batches.get(b), byInput.keySet(), (name, x) -> {
                 for (Layer l : byInput.get(name)) {
                     accumulate(l, x, new Random(batchSeed ^ l.node.name().hashCode()), positions);
                 }
