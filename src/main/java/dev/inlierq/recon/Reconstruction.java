@@ -166,9 +166,10 @@ public final class Reconstruction {
         Map<String, String> groupOf = new HashMap<>();
         plan.activationGroups().forEach((group, points) -> points.forEach(p -> groupOf.put(p.tensor(), group)));
         Map<String, QuantPoint> weightOfLayer = new HashMap<>();
-        for (QuantPoint p : plan.points()) {
-            if (p.role() == Role.WEIGHT) {
-                weightOfLayer.put(p.layer(), p);
+        for (String layer : plan.layers()) {
+            QuantPoint p = plan.weightOf(layer);
+            if (p != null) {
+                weightOfLayer.put(layer, p);
             }
         }
         Map<String, Integer> lastReader = new HashMap<>();
@@ -192,7 +193,8 @@ public final class Reconstruction {
                 long t0 = System.nanoTime();
                 Graph sub = Units.subgraph(g, u);
                 try (GraphExecutor exec = new GraphExecutor(sub); NDManager unitScope = store.newSubManager()) {
-                    UnitState st = new UnitState(u, exec, unitScope, enc, weightOfLayer, groupOf, learnedGroups);
+                    UnitState st = new UnitState(u, exec, unitScope, enc, weightOfLayer, groupOf, learnedGroups,
+                            newWeights);
                     // float targets of this unit
                     Map<String, NDArray> targets = runAll(exec, env.fp, u, n, o.batch(), ValueHook.NONE, Map.of(), store);
                     double[] losses = optimise(st, env, targets, loss, o, n, progress, units.size());
@@ -337,7 +339,7 @@ public final class Reconstruction {
                     throw new IllegalStateException(st.unit.name() + ": reconstruction loss is " + rec
                             + " at iteration " + it + " (lower --lr-round/--lr-scale)");
                 }
-                if (beta > 0) {
+                if (beta > 0 && !st.roundingVars.isEmpty()) {
                     NDArray reg = st.regulariser(beta);
                     reg.attach(step);
                     total = total.add(reg.mul(o.lambda()));
@@ -418,9 +420,15 @@ public final class Reconstruction {
         final Map<String, Float> initialScales = new HashMap<>();
         /** Per-step leaves: weight name, or "s:" + group, to a leaf sharing the parameter's storage. */
         final Map<String, NDArray> leaves = new HashMap<>();
+        /**
+         * Weights this unit reads that an earlier unit already rounded (a weight shared by layers in several
+         * units): one tensor has one rounding, learned in the first unit that reads it and fixed afterwards.
+         */
+        final Map<String, NDArray> fixedWeights = new LinkedHashMap<>();
 
         UnitState(Units.Unit unit, GraphExecutor exec, NDManager scope, Map<String, Encoding> enc,
-                Map<String, QuantPoint> weightOfLayer, Map<String, String> groupOf, Set<String> learnedGroups) {
+                Map<String, QuantPoint> weightOfLayer, Map<String, String> groupOf, Set<String> learnedGroups,
+                Map<String, ConstTensor> roundedEarlier) {
             this.unit = unit;
             this.exec = exec;
             this.scope = scope;
@@ -430,6 +438,12 @@ public final class Reconstruction {
             for (String layer : unit.layers()) {
                 QuantPoint p = weightOfLayer.get(layer);
                 if (p == null) {
+                    continue;
+                }
+                ConstTensor done = roundedEarlier.get(p.tensor());
+                if (done != null) {
+                    fixedWeights.put(p.tensor(), DjlRuntime.create(scope, done.floats(),
+                            new ai.djl.ndarray.types.Shape(done.shape())));
                     continue;
                 }
                 Encoding e = enc.get(p.tensor());
@@ -502,7 +516,7 @@ public final class Reconstruction {
         }
 
         Map<String, NDArray> softWeights(NDManager step) {
-            Map<String, NDArray> m = new HashMap<>();
+            Map<String, NDArray> m = new HashMap<>(fixedWeights);
             for (var e : roundingVars.entrySet()) {
                 try (NDArray h = rectifiedSigmoid(leaves.get(e.getKey()))) {
                     NDArray w = exec.constant(e.getKey());
@@ -604,7 +618,7 @@ public final class Reconstruction {
 
         /** Hardened weights W_q with h = [V >= 0], as arrays owned by the scope. */
         Map<String, NDArray> hardWeights() {
-            Map<String, NDArray> m = new LinkedHashMap<>();
+            Map<String, NDArray> m = new LinkedHashMap<>(fixedWeights);
             for (var e : roundingVars.entrySet()) {
                 try (NDArray ge = e.getValue().gte(0f); NDArray h = ge.toType(ai.djl.ndarray.types.DataType.FLOAT32, false)) {
                     NDArray q = FakeQuant.fakeQuantWithRounding(exec.constant(e.getKey()), enc.get(e.getKey()), h);
