@@ -20,6 +20,8 @@ import java.util.Set;
  *   <li>gives every layer reading a bias initializer that another node reads too (a head shared across
  *       levels) its own copy: a quantized bias is coded at its layer's input scale, so one float bias
  *       becomes one int32 bias per layer;</li>
+ *   <li>turns constant Resize sizes that resize only spatial axes into scales ({@link ResizeScales}), so
+ *       sizes folded from {@code Shape} at batch 1 do not fix the batch;</li>
  *   <li>tracks where the batch lives in every tensor so that Reshape targets folded at batch 1 (and
  *       exports that hard-code batch 1) run at any batch size: each Reshape records, as attribute
  *       {@value #BATCH_AXIS_ATTR}, the output axis whose size scales with the batch.</li>
@@ -48,7 +50,7 @@ public final class GraphPreparer {
         Graph fixed = fixInputs(g, inputShapes);
         Graph folded = foldAndInfer(fixed);
         Graph bnFolded = foldBatchNorm(folded);
-        Graph clean = unshareBiases(removeDead(removeIdentities(bnFolded)));
+        Graph clean = ResizeScales.apply(unshareBiases(removeDead(removeIdentities(bnFolded))));
         return trackBatch(clean);
     }
 
