@@ -82,7 +82,7 @@ final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--lr-round", description = "Reconstruction: Adam learning rate of AdaRound's rounding variables. Default: " + Reconstruction.Options.DEFAULT_LR_ROUNDING + ".")
     Float lrRound;
 
-    @Option(names = "--lr-scale", description = "Reconstruction: Adam learning rate of activation step sizes (LSQ). Default: " + Reconstruction.Options.DEFAULT_LR_SCALE + ".")
+    @Option(names = "--lr-scale", description = "Reconstruction: Adam learning rate of the log of activation step sizes (LSQ), a relative rate. Default: " + Reconstruction.Options.DEFAULT_LR_SCALE + ".")
     Float lrScale;
 
     @Option(names = "--lambda-round", description = "Reconstruction: weight of AdaRound's rounding regulariser. Default: 0.01.")
@@ -306,10 +306,14 @@ final class QuantizeCommand implements Callable<Integer> {
                 e.put("last_loss", Double.isNaN(u.lastLoss()) ? null : u.lastLoss());
                 e.put("flipped_rounding_fraction", u.flippedFraction());
                 e.put("seconds", u.seconds());
+                e.put("loss_before", Double.isNaN(u.check().lossBefore()) ? null : u.check().lossBefore());
+                e.put("loss_after", Double.isNaN(u.check().lossAfter()) ? null : u.check().lossAfter());
+                e.put("kept_initial", u.check().keptInitial());
                 units.add(e);
             }
             s.put("reconstruction", Map.of("settings", r.provenance().getOrDefault("inlierq.reconstruction", ""),
-                    "units", units));
+                    "units", units, "units_kept_initial", units.stream().filter(e -> Boolean.TRUE.equals(
+                            e.get("kept_initial"))).count()));
         }
         if (!r.inliers().isEmpty()) {
             List<Map<String, Object>> inl = new ArrayList<>();

@@ -41,9 +41,11 @@ import java.util.Set;
  *       so that h = frac(W/s); the regulariser {@code lambda sum(1 - |2h - 1|^beta)} with beta annealed
  *       linearly from {@code betaStart} to {@code betaEnd} after a warm-up fraction of the iterations (no
  *       regulariser during warm-up); hardened to {@code h = [V >= 0]}. The per-channel weight scales stay
- *       fixed (initialised by the caller, MSE in BRECQ and QDrop);
+ *       fixed (initialised by the caller, MSE in BRECQ and QDrop). A weight shared by layers of several
+ *       units is rounded once, in the first of them, and used as rounded there by the later ones;
  *   <li>activations: the step size is learned (LSQ, Esser et al., ICLR 2020, as QDrop and BRECQ do), starting
- *       from the caller's encodings; zero points stay fixed. A sharing group (Concat inputs and output) is
+ *       from the caller's encodings, as its logarithm (so the learning rate is relative to the scale, within
+ *       a factor of 100 of the start); zero points stay fixed. A sharing group (Concat inputs and output) is
  *       learned in the first unit that produces one of its members and fixed afterwards;
  *   <li>QDrop (Wei et al., "QDrop: Randomly Dropping Quantization for Extremely Low-bit Post-Training
  *       Quantization", ICLR 2022): with {@code dropProb > 0}, every activation quantizer of the unit and the
@@ -52,8 +54,13 @@ import java.util.Set;
  * </ul>
  * Defaults follow the papers where the budget allows (lambda 0.01, beta 20 to 2, warm-up 0.2, Adam, drop
  * probability 0.5); the papers run 20,000 iterations at batch 32 on a GPU with learning rates 1e-3 (V) and
- * 4e-5 (step sizes), this CPU tool defaults to 50 steps of 8 images with both rates ten times higher
- * ({@link Options#DEFAULT_LR_ROUNDING}, {@link Options#DEFAULT_LR_SCALE}).
+ * 4e-5 (step sizes, absolute), this CPU tool defaults to 50 steps of 8 images with a ten times higher rate
+ * for V and a relative rate of 1e-2 for step sizes ({@link Options#DEFAULT_LR_ROUNDING},
+ * {@link Options#DEFAULT_LR_SCALE}).
+ *
+ * <p>A unit keeps what it learned only if that does not raise its loss over all calibration samples (hard
+ * rounding, no drop) above the loss of its initial state; otherwise it goes back to nearest rounding and its
+ * initial step sizes ({@link UnitCheck}, {@link Result#keptInitialUnits()}).
  *
  * <p>Deterministic for a seed: batch sampling uses a seeded {@link Random}, the drop masks libtorch's seeded
  * generator.
@@ -71,7 +78,8 @@ public final class Reconstruction {
      * @param iterations  optimisation steps per unit
      * @param batch       calibration samples per step
      * @param lrRounding  Adam learning rate of AdaRound's V (0 = keep nearest rounding)
-     * @param lrScale     Adam learning rate of activation step sizes (0 = keep the initial scales)
+     * @param lrScale     Adam learning rate of the log of activation step sizes, a relative rate (0 = keep
+     *                    the initial scales)
      * @param lambda      weight of the rounding regulariser
      * @param betaStart   regulariser exponent at the end of warm-up
      * @param betaEnd     regulariser exponent at the last iteration
@@ -103,8 +111,12 @@ public final class Reconstruction {
          * the rate is raised tenfold.
          */
         public static final float DEFAULT_LR_ROUNDING = 1e-2f;
-        /** Adam learning rate of step sizes: QDrop's 4e-5, raised tenfold for the same reason. */
-        public static final float DEFAULT_LR_SCALE = 4e-4f;
+        /**
+         * Adam learning rate of the natural log of step sizes, so a relative rate: each step changes a scale
+         * by at most about 1%, whatever its size. QDrop's 4e-5 (absolute, raised tenfold here before) was about
+         * 1% of a typical detector activation scale of 0.04, and 60 times a scale of 3.4e-5 after equalisation.
+         */
+        public static final float DEFAULT_LR_SCALE = 1e-2f;
 
         /** The papers' hyper-parameters with this tool's default budget. */
         public static Options defaults(Units.Kind unit, float dropProb, long seed) {
@@ -133,7 +145,16 @@ public final class Reconstruction {
      * last tenth of the steps, fraction of weights rounded away from nearest, time.
      */
     public record UnitReport(String name, List<String> layers, int iterations, double firstLoss, double lastLoss,
-            double flippedFraction, double seconds) {
+            double flippedFraction, double seconds, UnitCheck check) {
+    }
+
+    /**
+     * The unit's reconstruction loss over all its calibration samples, with the quantizers as deployed (hard
+     * rounding, no drop), before and after optimisation; {@code keptInitial} when the learned state was worse
+     * and the unit went back to nearest rounding and its initial step sizes (then {@code lossAfter} is the
+     * initial loss).
+     */
+    public record UnitCheck(double lossBefore, double lossAfter, boolean keptInitial) {
     }
 
     /**
@@ -142,6 +163,10 @@ public final class Reconstruction {
      * @param encodings the caller's encodings with learned activation step sizes
      */
     public record Result(Graph graph, Map<String, Encoding> encodings, List<UnitReport> units) {
+        /** Units whose optimisation made them worse, so they kept their initial rounding and step sizes. */
+        public int keptInitialUnits() {
+            return (int) units.stream().filter(u -> u.check().keptInitial()).count();
+        }
     }
 
     /** Receives (unit index, unit count, iteration) while reconstructing. */
@@ -194,13 +219,12 @@ public final class Reconstruction {
                             newWeights);
                     // float targets of this unit
                     Map<String, NDArray> targets = runAll(exec, env.fp, u, n, o.batch(), ValueHook.NONE, Map.of(), store);
-                    double[] losses = optimise(st, env, targets, loss, o, n, progress, units.size());
-                    // harden, then run the quantized unit for the next ones
-                    Map<String, NDArray> hard = st.hardWeights();
+                    Outcome r = learnOrKeep(st, env, targets, loss, o, n, store, (i, it) -> progress.update(i,
+                            units.size(), it));
+                    Map<String, NDArray> hard = r.hard();
                     double flipped = st.flippedFraction();
                     st.commit(enc, learnedGroups);
-                    ValueHook fixed = st.fixedHook(enc);
-                    Map<String, NDArray> quantOut = runAll(exec, env.q, u, n, o.batch(), fixed, hard, store);
+                    Map<String, NDArray> quantOut = r.outputs();
                     for (var e : hard.entrySet()) {
                         ConstTensor w = g.constant(e.getKey());
                         newWeights.put(e.getKey(), ConstTensor.ofFloats(w.shape(), e.getValue().toFloatArray()));
@@ -208,8 +232,8 @@ public final class Reconstruction {
                     for (String v : u.outputs()) {
                         env.put(v, targets.get(v), quantOut.get(v));
                     }
-                    reports.add(new UnitReport(u.name(), u.layers(), o.iterations(), losses[0], losses[1], flipped,
-                            (System.nanoTime() - t0) / 1e9));
+                    reports.add(new UnitReport(u.name(), u.layers(), o.iterations(), r.losses()[0], r.losses()[1],
+                            flipped, (System.nanoTime() - t0) / 1e9, r.check()));
                 }
                 for (String v : u.outputs()) {
                     loss.release(v);
@@ -272,9 +296,69 @@ public final class Reconstruction {
         return TaskGradients.concat(parts, store);
     }
 
+    /** A unit's quantized outputs and hardened weights as kept, the optimisation's losses and the check. */
+    private record Outcome(Map<String, NDArray> outputs, Map<String, NDArray> hard, double[] losses, UnitCheck check) {
+    }
+
+    /**
+     * Optimises the unit, then keeps the learned rounding and step sizes only when the unit's loss over all
+     * calibration samples is not higher than with its initial state (nearest rounding, initial scales);
+     * otherwise restores the initial state. The outputs are the kept state's, for the next units.
+     */
+    private static Outcome learnOrKeep(UnitState st, Env env, Map<String, NDArray> targets, ReconstructionLoss loss,
+            Options o, int n, NDManager store, java.util.function.ObjIntConsumer<Integer> progress) {
+        Units.Unit u = st.unit;
+        boolean learns = o.iterations() > 0 && !(st.roundingVars.isEmpty() && st.scales.isEmpty());
+        Map<String, NDArray> initialHard = st.hardWeights();
+        Map<String, NDArray> before = null;
+        double lossBefore = Double.NaN;
+        if (learns) {
+            before = runAll(st.exec, env.q, u, n, o.batch(), st.fixedHook(st.enc), initialHard, store);
+            lossBefore = unitLoss(loss, u, before, targets, n, o.batch(), store);
+        }
+        double[] losses = optimise(st, env, targets, loss, o, n, progress);
+        Map<String, Encoding> learned = new HashMap<>(st.enc);
+        st.commit(learned, new HashSet<>());
+        Map<String, NDArray> hard = st.hardWeights();
+        Map<String, NDArray> after = runAll(st.exec, env.q, u, n, o.batch(), st.fixedHook(learned), hard, store);
+        double lossAfter = unitLoss(loss, u, after, targets, n, o.batch(), store);
+        if (!learns) {
+            return new Outcome(after, hard, losses, new UnitCheck(lossAfter, lossAfter, false));
+        }
+        if (lossAfter > lossBefore) {
+            st.restoreInitial();
+            after.values().forEach(NDArray::close);
+            return new Outcome(before, initialHard, losses, new UnitCheck(lossBefore, lossBefore, true));
+        }
+        before.values().forEach(NDArray::close);
+        return new Outcome(after, hard, losses, new UnitCheck(lossBefore, lossAfter, false));
+    }
+
+    /** The unit's loss over all samples: batch losses weighted by batch size. */
+    private static double unitLoss(ReconstructionLoss loss, Units.Unit u, Map<String, NDArray> outputs,
+            Map<String, NDArray> targets, int n, int batch, NDManager store) {
+        double total = 0;
+        for (int s = 0; s < n; s += batch) {
+            int e = Math.min(n, s + batch);
+            int[] idx = java.util.stream.IntStream.range(s, e).toArray();
+            try (NDManager scope = store.newSubManager()) {
+                for (String v : u.outputs()) {
+                    NDArray p = ReconstructionLoss.rows(outputs.get(v), idx);
+                    NDArray t = ReconstructionLoss.rows(targets.get(v), idx);
+                    p.attach(scope);
+                    t.attach(scope);
+                    NDArray err = loss.error(v, p, t, idx);
+                    err.attach(scope);
+                    total += err.getFloat() * (e - s) / n;
+                }
+            }
+        }
+        return total;
+    }
+
     /** Adam over the unit's rounding variables and step sizes; returns the first and last reconstruction loss. */
     private static double[] optimise(UnitState st, Env env, Map<String, NDArray> targets, ReconstructionLoss loss,
-            Options o, int n, Progress progress, int unitCount) {
+            Options o, int n, java.util.function.ObjIntConsumer<Integer> progress) {
         if (o.iterations() == 0 || (st.roundingVars.isEmpty() && st.scales.isEmpty())) {
             return new double[] {Double.NaN, Double.NaN};
         }
@@ -345,7 +429,7 @@ public final class Reconstruction {
             }
             st.step(roundingAdam, scaleAdam);
             recs[it] = rec;
-            progress.update(st.unit.index(), unitCount, it + 1);
+            progress.accept(st.unit.index(), it + 1);
         }
         // batch losses are noisy: report the means over the first and the last tenth of the steps
         int k = Math.max(1, recs.length / 10);

@@ -28,7 +28,11 @@ final class UnitState {
     /** weight tensor name to its V. */
     final Map<String, NDArray> roundingVars = new LinkedHashMap<>();
     final Map<String, float[]> initialOffsets = new HashMap<>();
-    /** group name to its learnable scale (shape [1]). */
+    /**
+     * group name to the natural log of its learnable scale (shape [1]): a step of the optimiser changes the
+     * scale by a factor, the same relative change for a scale of 1e-5 as for one of 1 (LSQ's absolute steps
+     * multiplied a scale of 3.4e-5 by 60 in one unit).
+     */
     final Map<String, NDArray> scales = new LinkedHashMap<>();
     final Map<String, Float> initialScales = new HashMap<>();
     /** Per-step leaves: weight name, or "s:" + group, to a leaf sharing the parameter's storage. */
@@ -63,12 +67,7 @@ final class UnitState {
             float[] w = exec.graph().constant(p.tensor()).floats();
             long[] shape = exec.graph().constant(p.tensor()).shape();
             float[] frac = fractionalPart(w, shape, p.channelAxis(), e);
-            float[] v = new float[w.length];
-            for (int i = 0; i < v.length; i++) {
-                double pr = (frac[i] - Reconstruction.GAMMA) / (Reconstruction.ZETA - Reconstruction.GAMMA); // sigmoid(V) such that h(V) = frac
-                v[i] = (float) Math.log(pr / (1 - pr));
-            }
-            roundingVars.put(p.tensor(), DjlRuntime.create(scope, v, new ai.djl.ndarray.types.Shape(shape)));
+            roundingVars.put(p.tensor(), DjlRuntime.create(scope, initialV(frac), new ai.djl.ndarray.types.Shape(shape)));
             initialOffsets.put(p.tensor(), frac);
         }
         Set<String> seen = new HashSet<>();
@@ -80,10 +79,37 @@ final class UnitState {
                 }
                 Encoding e = enc.get(v);
                 if (e.size() == 1) {
-                    scales.put(group, DjlRuntime.create(scope, new float[] {e.scale(0)}, new ai.djl.ndarray.types.Shape(1)));
+                    scales.put(group, logScale(e.scale(0)));
                     initialScales.put(group, e.scale(0));
                 }
             }
+        }
+    }
+
+    /** V such that h(V) = frac: sigmoid(V) = (frac - gamma) / (zeta - gamma). */
+    private static float[] initialV(float[] frac) {
+        float[] v = new float[frac.length];
+        for (int i = 0; i < v.length; i++) {
+            double pr = (frac[i] - Reconstruction.GAMMA) / (Reconstruction.ZETA - Reconstruction.GAMMA);
+            v[i] = (float) Math.log(pr / (1 - pr));
+        }
+        return v;
+    }
+
+    private NDArray logScale(double scale) {
+        return DjlRuntime.create(scope, new float[] {(float) Math.log(scale)}, new ai.djl.ndarray.types.Shape(1));
+    }
+
+    /** Back to nearest rounding and the initial step sizes (optimisation made the unit worse). */
+    void restoreInitial() {
+        for (var e : roundingVars.entrySet()) {
+            NDArray v = DjlRuntime.create(scope, initialV(initialOffsets.get(e.getKey())), e.getValue().getShape());
+            e.getValue().close();
+            e.setValue(v);
+        }
+        for (var e : scales.entrySet()) {
+            e.getValue().close();
+            e.setValue(logScale(initialScales.get(e.getKey())));
         }
     }
 
@@ -176,7 +202,7 @@ final class UnitState {
             NDArray s = scales.containsKey(groupOf.get(name)) ? leaves.get("s:" + groupOf.get(name)) : null;
             NDArray q;
             if (s != null) {
-                try (NDArray sr = s.reshape(FakeQuant.parameterShape(e, v.getShape()))) {
+                try (NDArray es = s.exp(); NDArray sr = es.reshape(FakeQuant.parameterShape(e, v.getShape()))) {
                     q = FakeQuant.fakeQuant(v, e, sr);
                 }
             } else {
@@ -203,10 +229,11 @@ final class UnitState {
         }
         for (var e : new ArrayList<>(scales.entrySet())) {
             update(scaleAdam, "s:" + e.getKey(), e.getValue(), leaves.get("s:" + e.getKey()));
-            // a step size must stay positive: floor it at 1% of where it started
-            float floor = 0.01f * initialScales.get(e.getKey());
-            if (!(e.getValue().getFloat(0) >= floor)) {
-                NDArray fixed = DjlRuntime.create(scope, new float[] {floor}, e.getValue().getShape());
+            // a step size stays within a factor of 100 of where it started
+            double start = initialScales.get(e.getKey());
+            double now = Math.exp(e.getValue().getFloat(0));
+            if (!(now >= 0.01 * start && now <= 100 * start)) {
+                NDArray fixed = logScale(now > start ? 100 * start : 0.01 * start);
                 e.getValue().close();
                 scales.put(e.getKey(), fixed);
             }
@@ -262,7 +289,10 @@ final class UnitState {
     /** Writes learned step sizes into the encodings of every member of the owned groups. */
     void commit(Map<String, Encoding> encodings, Set<String> learnedGroups) {
         for (var e : scales.entrySet()) {
-            float s = Math.max(e.getValue().getFloat(0), 1e-8f);
+            // a scale that did not move (rate 0, or restored) is the initial one exactly, not exp(log(s))
+            float logNow = e.getValue().getFloat(0);
+            float initial = initialScales.get(e.getKey());
+            float s = logNow == (float) Math.log(initial) ? initial : Math.max((float) Math.exp(logNow), 1e-30f);
             for (var m : groupOf.entrySet()) {
                 if (m.getValue().equals(e.getKey())) {
                     Encoding old = encodings.get(m.getKey());

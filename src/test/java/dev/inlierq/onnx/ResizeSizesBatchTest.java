@@ -21,6 +21,7 @@ import dev.inlierq.quant.WeightStorage;
 import dev.inlierq.quant.WeightType;
 import dev.inlierq.tensor.FloatTensor;
 import dev.inlierq.testing.OnnxModelBuilder;
+import dev.inlierq.testing.RandomData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -42,8 +43,8 @@ class ResizeSizesBatchTest {
     private Path model() {
         Random rnd = new Random(2);
         OnnxModelBuilder b = OnnxModelBuilder.opset(13).input("x", 1, 3, 5, 5);
-        b.initializer("w0", new long[] {4, 3, 3, 3}, gaussian(rnd, 108));
-        b.initializer("w1", new long[] {2, 4, 1, 1}, gaussian(rnd, 8));
+        b.initializer("w0", new long[] {4, 3, 3, 3}, RandomData.gaussian(rnd, 108, 0.5));
+        b.initializer("w1", new long[] {2, 4, 1, 1}, RandomData.gaussian(rnd, 8, 0.5));
         b.initializerInt64("starts", new long[] {1}, 0);
         b.initializerInt64("ends", new long[] {1}, 2);
         b.initializerInt64("hw", new long[] {2}, 12, 8);
@@ -58,21 +59,8 @@ class ResizeSizesBatchTest {
         return b.write(tmp);
     }
 
-    private static float[] gaussian(Random rnd, int n) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) (rnd.nextGaussian() * 0.5);
-        }
-        return v;
-    }
-
     private static FloatTensor input(long seed, int batch) {
-        Random rnd = new Random(seed);
-        float[] x = new float[batch * 3 * 5 * 5];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = rnd.nextFloat() * 2 - 1;
-        }
-        return new FloatTensor(new long[] {batch, 3, 5, 5}, x);
+        return RandomData.uniform(seed, batch, 3, 5, 5);
     }
 
     /** Runs x at its batch and sample by sample at batch 1; both must agree. */

@@ -20,6 +20,7 @@ import dev.inlierq.quant.WeightStorage;
 import dev.inlierq.quant.WeightType;
 import dev.inlierq.tensor.FloatTensor;
 import dev.inlierq.testing.OnnxModelBuilder;
+import dev.inlierq.testing.RandomData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -45,11 +46,11 @@ class SharedWeightTest {
     private Path model(boolean shared) throws Exception {
         Random rnd = new Random(5);
         OnnxModelBuilder b = OnnxModelBuilder.opset(13).input("x", 1, 3, 8, 8);
-        b.initializer("w0", new long[] {4, 3, 3, 3}, gaussian(rnd, 108, 0.5));
-        b.initializer("b0", new long[] {4}, gaussian(rnd, 4, 0.1));
-        b.initializer("w1", new long[] {4, 4, 3, 3}, gaussian(rnd, 144, 0.5));
-        float[] headW = gaussian(rnd, 20, 0.5);
-        float[] headB = gaussian(rnd, 5, 1.0);
+        b.initializer("w0", new long[] {4, 3, 3, 3}, RandomData.gaussian(rnd, 108, 0.5));
+        b.initializer("b0", new long[] {4}, RandomData.gaussian(rnd, 4, 0.1));
+        b.initializer("w1", new long[] {4, 4, 3, 3}, RandomData.gaussian(rnd, 144, 0.5));
+        float[] headW = RandomData.gaussian(rnd, 20, 0.5);
+        float[] headB = RandomData.gaussian(rnd, 5, 1.0);
         b.initializer("head_w", new long[] {5, 4, 1, 1}, headW);
         b.initializer("head_b", new long[] {5}, headB);
         b.node("Conv", "x", "w0", "b0").name("stem").out("c0").ints("pads", 1, 1, 1, 1).end();
@@ -69,21 +70,8 @@ class SharedWeightTest {
         return b.write(Files.createDirectories(tmp.resolve(shared ? "shared" : "copies")));
     }
 
-    private static float[] gaussian(Random rnd, int n, double sigma) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) (rnd.nextGaussian() * sigma);
-        }
-        return v;
-    }
-
     private static FloatTensor input(long seed, int batch) {
-        Random rnd = new Random(seed);
-        float[] x = new float[batch * 3 * 8 * 8];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = rnd.nextFloat() * 2 - 1;
-        }
-        return new FloatTensor(new long[] {batch, 3, 8, 8}, x);
+        return RandomData.uniform(seed, batch, 3, 8, 8);
     }
 
     private record Quantized(Graph graph, QuantPlan plan, Map<String, Encoding> encodings) {

@@ -18,6 +18,7 @@ import dev.inlierq.quant.RangeEstimation;
 import dev.inlierq.quant.WeightType;
 import dev.inlierq.tensor.FloatTensor;
 import dev.inlierq.testing.OnnxModelBuilder;
+import dev.inlierq.testing.RandomData;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -39,16 +40,16 @@ class SharedWeightReconstructionTest {
     void aSharedWeightIsRoundedOnceInTheFirstUnitThatReadsIt() {
         Random r = new Random(4);
         OnnxModelBuilder b = OnnxModelBuilder.opset(13).input("x", -1, 4, 6, 6);
-        b.initializer("w1", new long[] {8, 4, 3, 3}, gaussian(r, 288, 1 / 6.0));
-        b.initializer("shared_w", new long[] {8, 8, 3, 3}, gaussian(r, 576, 1 / 8.5));
-        b.initializer("w4", new long[] {4, 8, 1, 1}, gaussian(r, 32, 0.35));
+        b.initializer("w1", new long[] {8, 4, 3, 3}, RandomData.gaussian(r, 288, 1 / 6.0));
+        b.initializer("shared_w", new long[] {8, 8, 3, 3}, RandomData.gaussian(r, 576, 1 / 8.5));
+        b.initializer("w4", new long[] {4, 8, 1, 1}, RandomData.gaussian(r, 32, 0.35));
         b.node("Conv", "x", "w1").name("c1").out("c1").ints("pads", 1, 1, 1, 1).end().node("Relu", "c1").out("a").end();
         b.node("Conv", "a", "shared_w").name("c2").out("c2").ints("pads", 1, 1, 1, 1).end().node("Relu", "c2").out("r2").end();
         b.node("Conv", "r2", "shared_w").name("c3").out("c3").ints("pads", 1, 1, 1, 1).end().node("Relu", "c3").out("r3").end();
         b.node("Conv", "r3", "w4").name("c4").out("y").end().output("y");
         Graph g = GraphPreparer.prepare(OnnxReader.read(b.write(tmp)));
         QuantPlan plan = Planner.plan(g, PlanOptions.builder().weightBits(4).activationBits(8).firstLastAt8Bit(false).build());
-        FloatTensor data = new FloatTensor(new long[] {16, 4, 6, 6}, gaussian(r, 16 * 4 * 36, 1));
+        FloatTensor data = new FloatTensor(new long[] {16, 4, 6, 6}, RandomData.gaussian(r, 16 * 4 * 36, 1));
         Map<String, Encoding> enc = new HashMap<>();
         try (GraphExecutor ex = new GraphExecutor(g)) {
             enc.putAll(Calibrator.activations(ex, plan, List.of(data), RangeEstimation.MSE));
@@ -72,13 +73,5 @@ class SharedWeightReconstructionTest {
         assertArrayEquals(upToFirstReader.graph().constant("shared_w").floats(), all.graph().constant("shared_w").floats(),
                 "the later reader keeps the rounding the first one learned");
         assertEquals(0.0, all.units().get(2).flippedFraction(), "nothing left to learn in the second reader");
-    }
-
-    private static float[] gaussian(Random r, int n, double sigma) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) (r.nextGaussian() * sigma);
-        }
-        return v;
     }
 }
