@@ -151,20 +151,19 @@ public final class Calibrator {
         for (var n : g.nodes()) {
             layerInput.put(n.name(), n.input(0));
         }
-        Map<String, Encoding> weightOfLayer = new HashMap<>();
         for (QuantPoint p : plan.points()) {
             if (p.role() == Role.WEIGHT) {
                 ConstTensor w = g.constant(p.tensor());
                 Encoding e = enc.get(p.tensor());
                 inits.put(p.tensor(), ConstTensor.ofFloats(w.shape(), e.fakeQuantize(w.floats(), w.shape())));
-                weightOfLayer.put(p.layer(), e);
             }
         }
         for (QuantPoint p : plan.points()) {
-            if (p.role() != Role.BIAS) {
+            QuantPoint w = plan.weightOf(p.layer() == null ? "" : p.layer());
+            if (p.role() != Role.BIAS || w == null) {
                 continue;
             }
-            Encoding we = weightOfLayer.get(p.layer());
+            Encoding we = enc.get(w.tensor());
             Encoding ae = enc.get(layerInput.get(p.layer()));
             if (we == null || ae == null || ae.size() != 1) {
                 continue;

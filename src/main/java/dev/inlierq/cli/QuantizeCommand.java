@@ -82,7 +82,7 @@ final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--lr-round", description = "Reconstruction: Adam learning rate of AdaRound's rounding variables. Default: " + Reconstruction.Options.DEFAULT_LR_ROUNDING + ".")
     Float lrRound;
 
-    @Option(names = "--lr-scale", description = "Reconstruction: Adam learning rate of activation step sizes (LSQ). Default: " + Reconstruction.Options.DEFAULT_LR_SCALE + ".")
+    @Option(names = "--lr-scale", description = "Reconstruction: Adam learning rate of the log of activation step sizes (LSQ), a relative rate. Default: " + Reconstruction.Options.DEFAULT_LR_SCALE + ".")
     Float lrScale;
 
     @Option(names = "--lambda-round", description = "Reconstruction: weight of AdaRound's rounding regulariser. Default: 0.01.")

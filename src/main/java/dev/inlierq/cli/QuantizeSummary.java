@@ -49,10 +49,14 @@ final class QuantizeSummary {
                 e.put("last_loss", Double.isNaN(u.lastLoss()) ? null : u.lastLoss());
                 e.put("flipped_rounding_fraction", u.flippedFraction());
                 e.put("seconds", u.seconds());
+                e.put("loss_before", Double.isNaN(u.check().lossBefore()) ? null : u.check().lossBefore());
+                e.put("loss_after", Double.isNaN(u.check().lossAfter()) ? null : u.check().lossAfter());
+                e.put("kept_initial", u.check().keptInitial());
                 units.add(e);
             }
             s.put("reconstruction", Map.of("settings", r.provenance().getOrDefault("inlierq.reconstruction", ""),
-                    "units", units));
+                    "units", units, "units_kept_initial", units.stream().filter(e -> Boolean.TRUE.equals(
+                            e.get("kept_initial"))).count()));
         }
         if (!r.inliers().isEmpty()) {
             List<Map<String, Object>> inl = new ArrayList<>();

@@ -19,6 +19,11 @@ import java.util.Set;
  *   <li>folds BatchNormalization into the preceding Conv
  *       (W' = W * gamma / sqrt(var + eps), b' = (b - mean) * gamma / sqrt(var + eps) + beta);</li>
  *   <li>removes Identity nodes and dead nodes and initializers;</li>
+ *   <li>gives every layer reading a bias initializer that another node reads too (a head shared across
+ *       levels) its own copy: a quantized bias is coded at its layer's input scale, so one float bias
+ *       becomes one int32 bias per layer;</li>
+ *   <li>turns constant Resize sizes that resize only spatial axes into scales ({@link ResizeScales}), so
+ *       sizes folded from {@code Shape} at batch 1 do not fix the batch;</li>
  *   <li>tracks where the batch lives in every tensor so that Reshape targets folded at batch 1 (and
  *       exports that hard-code batch 1) run at any batch size: each Reshape records, as attribute
  *       {@value #BATCH_AXIS_ATTR}, the output axis whose size scales with the batch.</li>
@@ -47,7 +52,7 @@ public final class GraphPreparer {
         Graph fixed = fixInputs(g, inputShapes);
         Graph folded = foldAndInfer(fixed);
         Graph bnFolded = foldBatchNorm(folded);
-        Graph clean = removeDead(removeIdentities(bnFolded));
+        Graph clean = ResizeScales.apply(unshareBiases(removeDead(removeIdentities(bnFolded))));
         return trackBatch(clean);
     }
 
@@ -384,6 +389,34 @@ public final class GraphPreparer {
         Graph cleaned = removeDead(withNodes);
         return new Graph(cleaned.nodes(), cleaned.initializers(), cleaned.inputs(), cleaned.outputs(),
                 cleaned.shapes(), cleaned.opset(), meta);
+    }
+
+    /** Every Conv, ConvTranspose or Gemm after the first one reading a bias initializer gets its own copy. */
+    static Graph unshareBiases(Graph g) {
+        Map<String, ConstTensor> inits = new LinkedHashMap<>(g.initializers());
+        Map<String, long[]> shapes = new HashMap<>(g.shapes());
+        Set<String> seen = new HashSet<>();
+        List<Node> nodes = new ArrayList<>();
+        boolean changed = false;
+        for (Node n : g.nodes()) {
+            boolean layer = n.op() == OpType.Conv || n.op() == OpType.ConvTranspose || n.op() == OpType.Gemm;
+            String b = n.inputs().size() > 2 ? n.input(2) : "";
+            if (!layer || b.isEmpty() || !g.initializers().containsKey(b) || seen.add(b)) {
+                nodes.add(n);
+                continue;
+            }
+            String copy = b + "__" + n.name();
+            for (int k = 2; inits.containsKey(copy) || g.producer(copy) != null; k++) {
+                copy = b + "__" + n.name() + "_" + k;
+            }
+            inits.put(copy, g.initializers().get(b));
+            shapes.put(copy, g.initializers().get(b).shape());
+            List<String> ins = new ArrayList<>(n.inputs());
+            ins.set(2, copy);
+            nodes.add(n.withInputs(ins));
+            changed = true;
+        }
+        return changed ? g.withNodes(nodes, inits, shapes) : g;
     }
 
     private static int sliceTouches(Node n, long[] inShape, Graph g, int ax) {

@@ -70,13 +70,17 @@ public final class QdqWriter {
         for (QuantPoint p : plan.points()) {
             switch (p.role()) {
                 case ACTIVATION -> acts.put(p.tensor(), p);
-                case WEIGHT -> {
-                    weightsByLayer.put(p.layer(), p);
-                    anyInt4 |= storage.packs(require(encodings, p.tensor()).spec());
-                }
+                case WEIGHT -> anyInt4 |= storage.packs(require(encodings, p.tensor()).spec());
                 case BIAS -> biasByLayer.put(p.layer(), p);
             }
         }
+        for (String layer : plan.layers()) {
+            QuantPoint w = plan.weightOf(layer);
+            if (w != null) {
+                weightsByLayer.put(layer, w); // a shared weight: one point for several layers
+            }
+        }
+        Set<String> emittedWeights = new HashSet<>();
         OnnxMl.ModelProto base = OnnxWriter.toModel(g, 1);
         int opset = Math.max(anyInt4 ? INT4_OPSET : MIN_QDQ_OPSET, g.opset());
         OnnxMl.GraphProto.Builder gb = base.getGraph().toBuilder();
@@ -109,51 +113,16 @@ public final class QdqWriter {
             QuantPoint w = weightsByLayer.get(n.getName());
             if (w != null) {
                 Encoding we = require(encodings, w.tensor());
-                ConstTensor wt = g.constant(w.tensor());
-                String wq = w.tensor() + "_quantized";
-                String ws = w.tensor() + "_scale";
-                String wz = w.tensor() + "_zero_point";
                 String wdq = w.tensor() + "_dequantized";
-                long[] wshape = wt.shape();
-                long[] pshape = we.parameterShape(wshape);
-                OnnxMl.TensorProto weightCodes;
-                OnnxMl.TensorProto zeroPoint;
-                if (storage.packs(we.spec())) {
-                    // x and x_zero_point of DequantizeLinear-21 must have the same type: both 4-bit, both packed
-                    boolean signed = we.spec().isSigned();
-                    int type = signed ? Int4Packing.INT4 : Int4Packing.UINT4;
-                    weightCodes = bytesTensor(wq, type, wshape, Int4Packing.pack(we.quantize(wt.floats(), wshape), signed));
-                    zeroPoint = bytesTensor(wz, type, pshape, Int4Packing.pack(we.zeroPoint(), signed));
-                } else {
-                    int type = we.spec().container().onnxDataType();
-                    weightCodes = bytesTensor(wq, type, wshape, we.quantizeToBytes(wt.floats(), wshape));
-                    zeroPoint = zeroPoints(wz, type, pshape, we.zeroPoint());
+                if (emittedWeights.add(w.tensor())) {
+                    emitWeight(gb, newInits, g, w, we, storage, wdq);
                 }
-                newInits.add(weightCodes);
-                newInits.add(OnnxWriter.tensor(ws, ConstTensor.ofFloats(pshape, we.scale())));
-                newInits.add(zeroPoint);
-                gb.addNode(dq(w.tensor() + "_DequantizeLinear", wq, ws, wz, wdq, w.perChannel() ? w.channelAxis() : null));
                 b.setInput(1, wdq);
                 dropInits.add(w.tensor());
                 QuantPoint bias = biasByLayer.get(n.getName());
                 Encoding ae = encodings.get(actInputOfLayer.get(n.getName()));
                 if (bias != null && ae != null && ae.size() == 1) {
-                    float[] bv = g.constant(bias.tensor()).floats();
-                    float[] bs = new float[bv.length];
-                    int[] codes = new int[bv.length];
-                    for (int c = 0; c < bv.length; c++) {
-                        bs[c] = ae.scale(0) * we.scale(we.size() == 1 ? 0 : c);
-                        codes[c] = biasCode(bv[c], bs[c]);
-                    }
-                    String bq = bias.tensor() + "_quantized";
-                    String bsn = bias.tensor() + "_scale";
-                    String bz = bias.tensor() + "_zero_point";
-                    String bdq = bias.tensor() + "_dequantized";
-                    newInits.add(int32Tensor(bq, new long[] {bv.length}, codes));
-                    newInits.add(OnnxWriter.tensor(bsn, ConstTensor.ofFloats(new long[] {bv.length}, bs)));
-                    newInits.add(int32Tensor(bz, new long[] {bv.length}, new int[bv.length]));
-                    gb.addNode(dq(bias.tensor() + "_DequantizeLinear", bq, bsn, bz, bdq, 0));
-                    b.setInput(2, bdq);
+                    b.setInput(2, emitBias(gb, newInits, g, bias, ae, we));
                     dropInits.add(bias.tensor());
                 }
             }
@@ -190,6 +159,62 @@ public final class QdqWriter {
             mb.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(e.getKey()).setValue(e.getValue()));
         }
         return mb.build();
+    }
+
+    /**
+     * The integer codes, scales and zero points of a weight and the DequantizeLinear (output {@code wdq})
+     * that every layer reading the weight consumes.
+     */
+    private static void emitWeight(OnnxMl.GraphProto.Builder gb, List<OnnxMl.TensorProto> newInits, Graph g,
+            QuantPoint w, Encoding we, WeightStorage storage, String wdq) {
+        ConstTensor wt = g.constant(w.tensor());
+        String wq = w.tensor() + "_quantized";
+        String ws = w.tensor() + "_scale";
+        String wz = w.tensor() + "_zero_point";
+        long[] wshape = wt.shape();
+        long[] pshape = we.parameterShape(wshape);
+        OnnxMl.TensorProto weightCodes;
+        OnnxMl.TensorProto zeroPoint;
+        if (storage.packs(we.spec())) {
+            // x and x_zero_point of DequantizeLinear-21 must have the same type: both 4-bit, both packed
+            boolean signed = we.spec().isSigned();
+            int type = signed ? Int4Packing.INT4 : Int4Packing.UINT4;
+            weightCodes = bytesTensor(wq, type, wshape, Int4Packing.pack(we.quantize(wt.floats(), wshape), signed));
+            zeroPoint = bytesTensor(wz, type, pshape, Int4Packing.pack(we.zeroPoint(), signed));
+        } else {
+            int type = we.spec().container().onnxDataType();
+            weightCodes = bytesTensor(wq, type, wshape, we.quantizeToBytes(wt.floats(), wshape));
+            zeroPoint = zeroPoints(wz, type, pshape, we.zeroPoint());
+        }
+        newInits.add(weightCodes);
+        newInits.add(OnnxWriter.tensor(ws, ConstTensor.ofFloats(pshape, we.scale())));
+        newInits.add(zeroPoint);
+        gb.addNode(dq(w.tensor() + "_DequantizeLinear", wq, ws, wz, wdq, w.perChannel() ? w.channelAxis() : null));
+    }
+
+    /**
+     * A layer's bias as int32 codes at scale s_in * s_w[c], zero point 0, with its DequantizeLinear; returns
+     * the dequantized value's name. Named after the bias tensor, which is the layer's own (the preparer
+     * gives layers that shared a bias a copy each).
+     */
+    private static String emitBias(OnnxMl.GraphProto.Builder gb, List<OnnxMl.TensorProto> newInits, Graph g,
+            QuantPoint bias, Encoding ae, Encoding we) {
+        float[] bv = g.constant(bias.tensor()).floats();
+        float[] bs = new float[bv.length];
+        int[] codes = new int[bv.length];
+        for (int c = 0; c < bv.length; c++) {
+            bs[c] = ae.scale(0) * we.scale(we.size() == 1 ? 0 : c);
+            codes[c] = biasCode(bv[c], bs[c]);
+        }
+        String bq = bias.tensor() + "_quantized";
+        String bsn = bias.tensor() + "_scale";
+        String bz = bias.tensor() + "_zero_point";
+        String bdq = bias.tensor() + "_dequantized";
+        newInits.add(int32Tensor(bq, new long[] {bv.length}, codes));
+        newInits.add(OnnxWriter.tensor(bsn, ConstTensor.ofFloats(new long[] {bv.length}, bs)));
+        newInits.add(int32Tensor(bz, new long[] {bv.length}, new int[bv.length]));
+        gb.addNode(dq(bias.tensor() + "_DequantizeLinear", bq, bsn, bz, bdq, 0));
+        return bdq;
     }
 
     /**

@@ -218,10 +218,9 @@ public final class Planner {
                 addActivation(points, added, in, reasons, parent, groupBits, groupSize, layerOf);
             }
             if (layerNames.contains(n.name())) {
-                boolean edge = edge8 && (first.contains(n.name()) || last.contains(n.name()));
-                int wb = edge ? 8 : o.weightBits();
-                String why = edge ? (first.contains(n.name()) ? "first layer" : "last layer") + " weight" : "weight";
-                points.add(new QuantPoint(n.input(1), Role.WEIGHT, wb, weightAxis(n, g), null, n.name(), why));
+                if (added.add(n.input(1))) {
+                    points.add(weightPoint(n, layers, first, last, o, g));
+                }
                 if (!n.input(2).isEmpty() && n.op() != OpType.MatMul) {
                     points.add(new QuantPoint(n.input(2), Role.BIAS, 32, 0, null, n.name(), "bias (s_in * s_w)"));
                 }
@@ -237,7 +236,37 @@ public final class Planner {
             }
         }
         List<String> layerList = layers.stream().map(Node::name).toList();
-        return new QuantPlan(points, layerList, first, last, floatNodes);
+        Map<String, String> layerWeights = new HashMap<>();
+        layers.forEach(n -> layerWeights.put(n.name(), n.input(1)));
+        return new QuantPlan(points, layerList, first, last, floatNodes, layerWeights);
+    }
+
+    /**
+     * The weight point of {@code n}'s weight tensor. A weight read by several quantized layers (a detection
+     * head shared across pyramid levels) is one tensor with one encoding: one point, at the widest width any
+     * of its layers asks for (8 bits when one of them is a first or last layer), with the layers named in
+     * its reason.
+     */
+    private static QuantPoint weightPoint(Node n, List<Node> layers, Set<String> first, Set<String> last,
+            PlanOptions o, Graph g) {
+        List<String> readers = new ArrayList<>();
+        int wb = 0;
+        String why = "weight";
+        for (Node l : layers) {
+            if (!l.input(1).equals(n.input(1))) {
+                continue;
+            }
+            readers.add(l.name());
+            boolean edge = o.firstLastAt8Bit() && (first.contains(l.name()) || last.contains(l.name()));
+            if ((edge ? 8 : o.weightBits()) > wb) {
+                wb = edge ? 8 : o.weightBits();
+                why = edge ? (first.contains(l.name()) ? "first layer" : "last layer") + " weight" : "weight";
+            }
+        }
+        if (readers.size() > 1) {
+            why += ", shared by " + readers.size() + " layers (" + String.join(", ", readers) + ")";
+        }
+        return new QuantPoint(n.input(1), Role.WEIGHT, wb, weightAxis(n, g), null, n.name(), why);
     }
 
     /**

@@ -15,9 +15,11 @@ import java.util.Set;
  * @param firstLayers   the first quantized layers (no quantized layer before them)
  * @param lastLayers    the last quantized layers (their outputs go to float decoding)
  * @param floatNodes    nodes left in float: the decoding tail and excluded layers
+ * @param layerWeights  the weight tensor of every quantized layer, by layer name; a weight shared by several
+ *                      layers (a head shared across levels) has one point, so several layers map to it
  */
 public record QuantPlan(List<QuantPoint> points, List<String> layers, Set<String> firstLayers,
-        Set<String> lastLayers, Set<String> floatNodes) {
+        Set<String> lastLayers, Set<String> floatNodes, Map<String, String> layerWeights) {
 
     public QuantPlan {
         points = List.copyOf(points);
@@ -25,6 +27,18 @@ public record QuantPlan(List<QuantPoint> points, List<String> layers, Set<String
         firstLayers = Set.copyOf(firstLayers);
         lastLayers = Set.copyOf(lastLayers);
         floatNodes = Set.copyOf(floatNodes);
+        layerWeights = Map.copyOf(layerWeights);
+    }
+
+    /** The weight point a layer reads (shared with other layers when they read the same tensor), or null. */
+    public QuantPoint weightOf(String layer) {
+        String w = layerWeights.get(layer);
+        return w == null ? null : point(w);
+    }
+
+    /** The layers that read a weight tensor, in graph order. */
+    public List<String> layersReading(String weight) {
+        return layers.stream().filter(l -> weight.equals(layerWeights.get(l))).toList();
     }
 
     public List<QuantPoint> activations() {

@@ -2,7 +2,6 @@ package dev.inlierq.recon;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import dev.inlierq.engine.Scalars;
@@ -12,10 +11,8 @@ import dev.inlierq.engine.GraphExecutor;
 import dev.inlierq.engine.ValueHook;
 import dev.inlierq.graph.ConstTensor;
 import dev.inlierq.graph.Graph;
-import dev.inlierq.graph.Node;
 import dev.inlierq.plan.QuantPlan;
 import dev.inlierq.plan.QuantPoint;
-import dev.inlierq.plan.Role;
 import dev.inlierq.quant.Encoding;
 import dev.inlierq.tensor.FloatTensor;
 import java.util.ArrayList;
@@ -45,9 +42,11 @@ import java.util.Set;
  *       so that h = frac(W/s); the regulariser {@code lambda sum(1 - |2h - 1|^beta)} with beta annealed
  *       linearly from {@code betaStart} to {@code betaEnd} after a warm-up fraction of the iterations (no
  *       regulariser during warm-up); hardened to {@code h = [V >= 0]}. The per-channel weight scales stay
- *       fixed (initialised by the caller, MSE in BRECQ and QDrop);
+ *       fixed (initialised by the caller, MSE in BRECQ and QDrop). A weight shared by layers of several
+ *       units is rounded once, in the first of them, and used as rounded there by the later ones;
  *   <li>activations: the step size is learned (LSQ, Esser et al., ICLR 2020, as QDrop and BRECQ do), starting
- *       from the caller's encodings; zero points stay fixed. A sharing group (Concat inputs and output) is
+ *       from the caller's encodings, as its logarithm (so the learning rate is relative to the scale, within
+ *       a factor of 100 of the start); zero points stay fixed. A sharing group (Concat inputs and output) is
  *       learned in the first unit that produces one of its members and fixed afterwards;
  *   <li>QDrop (Wei et al., "QDrop: Randomly Dropping Quantization for Extremely Low-bit Post-Training
  *       Quantization", ICLR 2022): with {@code dropProb > 0}, every activation quantizer of the unit and the
@@ -56,8 +55,13 @@ import java.util.Set;
  * </ul>
  * Defaults follow the papers where the budget allows (lambda 0.01, beta 20 to 2, warm-up 0.2, Adam, drop
  * probability 0.5); the papers run 20,000 iterations at batch 32 on a GPU with learning rates 1e-3 (V) and
- * 4e-5 (step sizes), this CPU tool defaults to 50 steps of 8 images with both rates ten times higher
- * ({@link Options#DEFAULT_LR_ROUNDING}, {@link Options#DEFAULT_LR_SCALE}).
+ * 4e-5 (step sizes, absolute), this CPU tool defaults to 50 steps of 8 images with a ten times higher rate
+ * for V and a relative rate of 1e-2 for step sizes ({@link Options#DEFAULT_LR_ROUNDING},
+ * {@link Options#DEFAULT_LR_SCALE}).
+ *
+ * <p>A unit keeps what it learned only if that does not raise its loss over all calibration samples (hard
+ * rounding, no drop) above the loss of its initial state; otherwise it goes back to nearest rounding and its
+ * initial step sizes ({@link UnitCheck}, {@link Result#keptInitialUnits()}).
  *
  * <p>Deterministic for a seed: batch sampling uses a seeded {@link Random}, the drop masks libtorch's seeded
  * generator.
@@ -75,7 +79,8 @@ public final class Reconstruction {
      * @param iterations  optimisation steps per unit
      * @param batch       calibration samples per step
      * @param lrRounding  Adam learning rate of AdaRound's V (0 = keep nearest rounding)
-     * @param lrScale     Adam learning rate of activation step sizes (0 = keep the initial scales)
+     * @param lrScale     Adam learning rate of the log of activation step sizes, a relative rate (0 = keep
+     *                    the initial scales)
      * @param lambda      weight of the rounding regulariser
      * @param betaStart   regulariser exponent at the end of warm-up
      * @param betaEnd     regulariser exponent at the last iteration
@@ -107,8 +112,12 @@ public final class Reconstruction {
          * the rate is raised tenfold.
          */
         public static final float DEFAULT_LR_ROUNDING = 1e-2f;
-        /** Adam learning rate of step sizes: QDrop's 4e-5, raised tenfold for the same reason. */
-        public static final float DEFAULT_LR_SCALE = 4e-4f;
+        /**
+         * Adam learning rate of the natural log of step sizes, so a relative rate: each step changes a scale
+         * by at most about 1%, whatever its size. QDrop's 4e-5 (absolute, raised tenfold here before) was about
+         * 1% of a typical detector activation scale of 0.04, and 60 times a scale of 3.4e-5 after equalisation.
+         */
+        public static final float DEFAULT_LR_SCALE = 1e-2f;
 
         /** The papers' hyper-parameters with this tool's default budget. */
         public static Options defaults(Units.Kind unit, float dropProb, long seed) {
@@ -137,7 +146,16 @@ public final class Reconstruction {
      * last tenth of the steps, fraction of weights rounded away from nearest, time.
      */
     public record UnitReport(String name, List<String> layers, int iterations, double firstLoss, double lastLoss,
-            double flippedFraction, double seconds) {
+            double flippedFraction, double seconds, UnitCheck check) {
+    }
+
+    /**
+     * The unit's reconstruction loss over all its calibration samples, with the quantizers as deployed (hard
+     * rounding, no drop), before and after optimisation; {@code keptInitial} when the learned state was worse
+     * and the unit went back to nearest rounding and its initial step sizes (then {@code lossAfter} is the
+     * initial loss).
+     */
+    public record UnitCheck(double lossBefore, double lossAfter, boolean keptInitial) {
     }
 
     /**
@@ -146,6 +164,10 @@ public final class Reconstruction {
      * @param encodings the caller's encodings with learned activation step sizes
      */
     public record Result(Graph graph, Map<String, Encoding> encodings, List<UnitReport> units) {
+        /** Units whose optimisation made them worse, so they kept their initial rounding and step sizes. */
+        public int keptInitialUnits() {
+            return (int) units.stream().filter(u -> u.check().keptInitial()).count();
+        }
     }
 
     /** Receives (unit index, unit count, iteration) while reconstructing. */
@@ -167,9 +189,10 @@ public final class Reconstruction {
         Map<String, String> groupOf = new HashMap<>();
         plan.activationGroups().forEach((group, points) -> points.forEach(p -> groupOf.put(p.tensor(), group)));
         Map<String, QuantPoint> weightOfLayer = new HashMap<>();
-        for (QuantPoint p : plan.points()) {
-            if (p.role() == Role.WEIGHT) {
-                weightOfLayer.put(p.layer(), p);
+        for (String layer : plan.layers()) {
+            QuantPoint p = plan.weightOf(layer);
+            if (p != null) {
+                weightOfLayer.put(layer, p);
             }
         }
         Map<String, Integer> lastReader = new HashMap<>();
@@ -193,16 +216,16 @@ public final class Reconstruction {
                 long t0 = System.nanoTime();
                 Graph sub = Units.subgraph(g, u);
                 try (GraphExecutor exec = new GraphExecutor(sub); NDManager unitScope = store.newSubManager()) {
-                    UnitState st = new UnitState(u, exec, unitScope, enc, weightOfLayer, groupOf, learnedGroups);
+                    UnitState st = new UnitState(u, exec, unitScope, enc, weightOfLayer, groupOf, learnedGroups,
+                            newWeights);
                     // float targets of this unit
                     Map<String, NDArray> targets = runAll(exec, env.fp, u, n, o.batch(), ValueHook.NONE, Map.of(), store);
-                    double[] losses = optimise(st, env, targets, loss, o, n, progress, units.size());
-                    // harden, then run the quantized unit for the next ones
-                    Map<String, NDArray> hard = st.hardWeights();
+                    Outcome r = learnOrKeep(st, env, targets, loss, o, n, store, (i, it) -> progress.update(i,
+                            units.size(), it));
+                    Map<String, NDArray> hard = r.hard();
                     double flipped = st.flippedFraction();
                     st.commit(enc, learnedGroups);
-                    ValueHook fixed = st.fixedHook(enc);
-                    Map<String, NDArray> quantOut = runAll(exec, env.q, u, n, o.batch(), fixed, hard, store);
+                    Map<String, NDArray> quantOut = r.outputs();
                     for (var e : hard.entrySet()) {
                         ConstTensor w = g.constant(e.getKey());
                         newWeights.put(e.getKey(), ConstTensor.ofFloats(w.shape(), e.getValue().toFloatArray()));
@@ -210,8 +233,8 @@ public final class Reconstruction {
                     for (String v : u.outputs()) {
                         env.put(v, targets.get(v), quantOut.get(v));
                     }
-                    reports.add(new UnitReport(u.name(), u.layers(), o.iterations(), losses[0], losses[1], flipped,
-                            (System.nanoTime() - t0) / 1e9));
+                    reports.add(new UnitReport(u.name(), u.layers(), o.iterations(), r.losses()[0], r.losses()[1],
+                            flipped, (System.nanoTime() - t0) / 1e9, r.check()));
                 }
                 for (String v : u.outputs()) {
                     loss.release(v);
@@ -274,9 +297,69 @@ public final class Reconstruction {
         return TaskGradients.concat(parts, store);
     }
 
+    /** A unit's quantized outputs and hardened weights as kept, the optimisation's losses and the check. */
+    private record Outcome(Map<String, NDArray> outputs, Map<String, NDArray> hard, double[] losses, UnitCheck check) {
+    }
+
+    /**
+     * Optimises the unit, then keeps the learned rounding and step sizes only when the unit's loss over all
+     * calibration samples is not higher than with its initial state (nearest rounding, initial scales);
+     * otherwise restores the initial state. The outputs are the kept state's, for the next units.
+     */
+    private static Outcome learnOrKeep(UnitState st, Env env, Map<String, NDArray> targets, ReconstructionLoss loss,
+            Options o, int n, NDManager store, java.util.function.ObjIntConsumer<Integer> progress) {
+        Units.Unit u = st.unit;
+        boolean learns = o.iterations() > 0 && !(st.roundingVars.isEmpty() && st.scales.isEmpty());
+        Map<String, NDArray> initialHard = st.hardWeights();
+        Map<String, NDArray> before = null;
+        double lossBefore = Double.NaN;
+        if (learns) {
+            before = runAll(st.exec, env.q, u, n, o.batch(), st.fixedHook(st.enc), initialHard, store);
+            lossBefore = unitLoss(loss, u, before, targets, n, o.batch(), store);
+        }
+        double[] losses = optimise(st, env, targets, loss, o, n, progress);
+        Map<String, Encoding> learned = new HashMap<>(st.enc);
+        st.commit(learned, new HashSet<>());
+        Map<String, NDArray> hard = st.hardWeights();
+        Map<String, NDArray> after = runAll(st.exec, env.q, u, n, o.batch(), st.fixedHook(learned), hard, store);
+        double lossAfter = unitLoss(loss, u, after, targets, n, o.batch(), store);
+        if (!learns) {
+            return new Outcome(after, hard, losses, new UnitCheck(lossAfter, lossAfter, false));
+        }
+        if (lossAfter > lossBefore) {
+            st.restoreInitial();
+            after.values().forEach(NDArray::close);
+            return new Outcome(before, initialHard, losses, new UnitCheck(lossBefore, lossBefore, true));
+        }
+        before.values().forEach(NDArray::close);
+        return new Outcome(after, hard, losses, new UnitCheck(lossBefore, lossAfter, false));
+    }
+
+    /** The unit's loss over all samples: batch losses weighted by batch size. */
+    private static double unitLoss(ReconstructionLoss loss, Units.Unit u, Map<String, NDArray> outputs,
+            Map<String, NDArray> targets, int n, int batch, NDManager store) {
+        double total = 0;
+        for (int s = 0; s < n; s += batch) {
+            int e = Math.min(n, s + batch);
+            int[] idx = java.util.stream.IntStream.range(s, e).toArray();
+            try (NDManager scope = store.newSubManager()) {
+                for (String v : u.outputs()) {
+                    NDArray p = ReconstructionLoss.rows(outputs.get(v), idx);
+                    NDArray t = ReconstructionLoss.rows(targets.get(v), idx);
+                    p.attach(scope);
+                    t.attach(scope);
+                    NDArray err = loss.error(v, p, t, idx);
+                    err.attach(scope);
+                    total += err.getFloat() * (e - s) / n;
+                }
+            }
+        }
+        return total;
+    }
+
     /** Adam over the unit's rounding variables and step sizes; returns the first and last reconstruction loss. */
     private static double[] optimise(UnitState st, Env env, Map<String, NDArray> targets, ReconstructionLoss loss,
-            Options o, int n, Progress progress, int unitCount) {
+            Options o, int n, java.util.function.ObjIntConsumer<Integer> progress) {
         if (o.iterations() == 0 || (st.roundingVars.isEmpty() && st.scales.isEmpty())) {
             return new double[] {Double.NaN, Double.NaN};
         }
@@ -338,7 +421,7 @@ public final class Reconstruction {
                     throw new IllegalStateException(st.unit.name() + ": reconstruction loss is " + rec
                             + " at iteration " + it + " (lower --lr-round/--lr-scale)");
                 }
-                if (beta > 0) {
+                if (beta > 0 && !st.roundingVars.isEmpty()) {
                     NDArray reg = st.regulariser(beta);
                     reg.attach(step);
                     total = total.add(Scalars.mul(reg, o.lambda()));
@@ -347,7 +430,7 @@ public final class Reconstruction {
             }
             st.step(roundingAdam, scaleAdam);
             recs[it] = rec;
-            progress.update(st.unit.index(), unitCount, it + 1);
+            progress.accept(st.unit.index(), it + 1);
         }
         // batch losses are noisy: report the means over the first and the last tenth of the steps
         int k = Math.max(1, recs.length / 10);
@@ -368,288 +451,4 @@ public final class Reconstruction {
         }
     }
 
-    /**
-     * Adam (Kingma and Ba, ICLR 2015) with the default betas (0.9, 0.999) and epsilon 1e-8, written with plain
-     * tensor ops so every step is reproducible: {@code m = b1 m + (1 - b1) g}, {@code v = b2 v + (1 - b2) g^2},
-     * {@code p -= lr (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)}. State lives with the parameter.
-     */
-    static final class Adam {
-        private static final float B1 = 0.9f;
-        private static final float B2 = 0.999f;
-        private static final float EPS = 1e-8f;
-        private final float lr;
-        private final Map<String, NDArray[]> state = new HashMap<>();
-        private final Map<String, Integer> steps = new HashMap<>();
-
-        Adam(float lr) {
-            this.lr = lr;
-        }
-
-        void update(String id, NDArray p, NDArray g) {
-            NDArray[] mv = state.computeIfAbsent(id, k -> new NDArray[] {p.zerosLike(), p.zerosLike()});
-            int t = steps.merge(id, 1, Integer::sum);
-            try (NDArray g1 = g.mul(1 - B1)) {
-                mv[0].muli(B1).addi(g1);
-            }
-            try (NDArray g2 = g.square()) {
-                mv[1].muli(B2).addi(g2.muli(1 - B2));
-            }
-            float c1 = (float) (1 - Math.pow(B1, t));
-            float c2 = (float) (1 - Math.pow(B2, t));
-            try (NDArray mh = mv[0].div(c1); NDArray vh = mv[1].div(c2); NDArray den = vh.sqrt();
-                    NDArray den2 = den.add(EPS); NDArray step = mh.div(den2)) {
-                p.subi(step.muli(lr));
-            }
-        }
-    }
-
-    /** The learnable state of one unit: rounding variables per layer weight, step sizes per owned group. */
-    private static final class UnitState {
-        final Units.Unit unit;
-        final GraphExecutor exec;
-        final NDManager scope;
-        final Map<String, Encoding> enc;
-        final Map<String, String> groupOf;
-        final Set<String> produced;
-        /** weight tensor name to its V. */
-        final Map<String, NDArray> roundingVars = new LinkedHashMap<>();
-        final Map<String, float[]> initialOffsets = new HashMap<>();
-        /** group name to its learnable scale (shape [1]). */
-        final Map<String, NDArray> scales = new LinkedHashMap<>();
-        final Map<String, Float> initialScales = new HashMap<>();
-        /** Per-step leaves: weight name, or "s:" + group, to a leaf sharing the parameter's storage. */
-        final Map<String, NDArray> leaves = new HashMap<>();
-
-        UnitState(Units.Unit unit, GraphExecutor exec, NDManager scope, Map<String, Encoding> enc,
-                Map<String, QuantPoint> weightOfLayer, Map<String, String> groupOf, Set<String> learnedGroups) {
-            this.unit = unit;
-            this.exec = exec;
-            this.scope = scope;
-            this.enc = enc;
-            this.groupOf = groupOf;
-            this.produced = unit.produced();
-            for (String layer : unit.layers()) {
-                QuantPoint p = weightOfLayer.get(layer);
-                if (p == null) {
-                    continue;
-                }
-                Encoding e = enc.get(p.tensor());
-                float[] w = exec.graph().constant(p.tensor()).floats();
-                long[] shape = exec.graph().constant(p.tensor()).shape();
-                float[] frac = fractionalPart(w, shape, p.channelAxis(), e);
-                float[] v = new float[w.length];
-                for (int i = 0; i < v.length; i++) {
-                    double pr = (frac[i] - GAMMA) / (ZETA - GAMMA); // sigmoid(V) such that h(V) = frac
-                    v[i] = (float) Math.log(pr / (1 - pr));
-                }
-                roundingVars.put(p.tensor(), DjlRuntime.create(scope, v, new ai.djl.ndarray.types.Shape(shape)));
-                initialOffsets.put(p.tensor(), frac);
-            }
-            Set<String> seen = new HashSet<>();
-            for (Node nd : unit.nodes()) {
-                for (String v : nd.outputs()) {
-                    String group = groupOf.get(v);
-                    if (group == null || learnedGroups.contains(group) || !seen.add(group)) {
-                        continue;
-                    }
-                    Encoding e = enc.get(v);
-                    if (e.size() == 1) {
-                        scales.put(group, DjlRuntime.create(scope, new float[] {e.scale(0)}, new ai.djl.ndarray.types.Shape(1)));
-                        initialScales.put(group, e.scale(0));
-                    }
-                }
-            }
-        }
-
-        /** frac(W / s) per element, the AdaRound initial offset (nearest rounding's starting point). */
-        static float[] fractionalPart(float[] w, long[] shape, int axis, Encoding e) {
-            float[] f = new float[w.length];
-            int channels = e.size();
-            long inner = 1;
-            for (int i = axis + 1; i < shape.length; i++) {
-                inner *= shape[i];
-            }
-            for (int i = 0; i < w.length; i++) {
-                int c = channels == 1 ? 0 : (int) ((i / inner) % shape[axis]);
-                double v = (double) w[i] / e.scale(c);
-                f[i] = (float) (v - Math.floor(v));
-            }
-            return f;
-        }
-
-        /**
-         * Fresh autograd leaves sharing the parameters' storage, so every step starts from empty gradients
-         * (no zeroing of accumulated ones; call inside the gradient collector).
-         */
-        void requireGradients() {
-            for (var e : roundingVars.entrySet()) {
-                NDArray leaf = e.getValue().stopGradient();
-                leaf.setRequiresGradient(true);
-                leaves.put(e.getKey(), leaf);
-            }
-            for (var e : scales.entrySet()) {
-                NDArray leaf = e.getValue().stopGradient();
-                leaf.setRequiresGradient(true);
-                leaves.put("s:" + e.getKey(), leaf);
-            }
-        }
-
-        /** h(V), the rectified sigmoid. */
-        static NDArray rectifiedSigmoid(NDArray v) {
-            try (NDArray s = v.getNDArrayInternal().sigmoid(); NDArray a = Scalars.mul(s, ZETA - GAMMA);
-                    NDArray b = Scalars.add(a, GAMMA)) {
-                return b.clip(0f, 1f);
-            }
-        }
-
-        Map<String, NDArray> softWeights(NDManager step) {
-            Map<String, NDArray> m = new HashMap<>();
-            for (var e : roundingVars.entrySet()) {
-                try (NDArray h = rectifiedSigmoid(leaves.get(e.getKey()))) {
-                    NDArray w = exec.constant(e.getKey());
-                    NDArray q = FakeQuant.fakeQuantWithRounding(w, enc.get(e.getKey()), h);
-                    q.attach(step);
-                    m.put(e.getKey(), q);
-                }
-            }
-            return m;
-        }
-
-        /** sum over all rounding variables of 1 - |2 h - 1|^beta. */
-        NDArray regulariser(float beta) {
-            NDArray total = null;
-            for (String name : roundingVars.keySet()) {
-                NDArray v = leaves.get(name);
-                try (NDArray h = rectifiedSigmoid(v); NDArray a = Scalars.mul(h, 2f); NDArray c = Scalars.sub(a, 1f);
-                        NDArray d = c.abs(); NDArray p = Scalars.pow(d, beta); NDArray s = p.sum()) {
-                    NDArray r = Scalars.rsub((float) v.size(), s);
-                    if (total == null) {
-                        total = r;
-                    } else {
-                        NDArray t = total.add(r);
-                        total.close();
-                        r.close();
-                        total = t;
-                    }
-                }
-            }
-            return total;
-        }
-
-        boolean quantizesHere(String v) {
-            return groupOf.containsKey(v) && produced.contains(v);
-        }
-
-        /** Fake quantization with learnable scales of owned groups, fixed ones elsewhere; QDrop mixing. */
-        ValueHook learningHook(float dropProb) {
-            return (name, v) -> {
-                if (!quantizesHere(name)) {
-                    return v;
-                }
-                Encoding e = enc.get(name);
-                NDArray s = scales.containsKey(groupOf.get(name)) ? leaves.get("s:" + groupOf.get(name)) : null;
-                NDArray q;
-                if (s != null) {
-                    try (NDArray sr = s.reshape(FakeQuant.parameterShape(e, v.getShape()))) {
-                        q = FakeQuant.fakeQuant(v, e, sr);
-                    }
-                } else {
-                    q = FakeQuant.fakeQuant(v, e);
-                }
-                if (dropProb > 0) {
-                    NDArray mixed = drop(q, v, dropProb);
-                    q.close();
-                    return mixed;
-                }
-                return q;
-            };
-        }
-
-        /** Fake quantization with the final encodings, no drop (the deployed arithmetic). */
-        ValueHook fixedHook(Map<String, Encoding> finalEnc) {
-            return (name, v) -> quantizesHere(name) ? FakeQuant.fakeQuant(v, finalEnc.get(name)) : v;
-        }
-
-        /** Adam steps from the leaves' gradients, then drops the leaves. */
-        void step(Adam roundingAdam, Adam scaleAdam) {
-            for (var e : roundingVars.entrySet()) {
-                update(roundingAdam, "v:" + e.getKey(), e.getValue(), leaves.get(e.getKey()));
-            }
-            for (var e : new ArrayList<>(scales.entrySet())) {
-                update(scaleAdam, "s:" + e.getKey(), e.getValue(), leaves.get("s:" + e.getKey()));
-                // a step size must stay positive: floor it at 1% of where it started
-                float floor = 0.01f * initialScales.get(e.getKey());
-                if (!(e.getValue().getFloat(0) >= floor)) {
-                    NDArray fixed = DjlRuntime.create(scope, new float[] {floor}, e.getValue().getShape());
-                    e.getValue().close();
-                    scales.put(e.getKey(), fixed);
-                }
-            }
-            leaves.values().forEach(NDArray::close);
-            leaves.clear();
-        }
-
-        /** One Adam step of {@code p} with the gradient its leaf received (skipped if not finite). */
-        private static void update(Adam adam, String id, NDArray p, NDArray leaf) {
-            try (NDArray g = leaf.getGradient()) {
-                boolean finite;
-                try (NDArray bad = g.isNaN(); NDArray inf = g.isInfinite(); NDArray any = bad.logicalOr(inf);
-                        NDArray a = any.any()) {
-                    finite = !a.getBoolean();
-                }
-                if (finite) {
-                    adam.update(id, p, g);
-                }
-            }
-        }
-
-        /** Hardened weights W_q with h = [V >= 0], as arrays owned by the scope. */
-        Map<String, NDArray> hardWeights() {
-            Map<String, NDArray> m = new LinkedHashMap<>();
-            for (var e : roundingVars.entrySet()) {
-                try (NDArray ge = e.getValue().gte(0f); NDArray h = ge.toType(ai.djl.ndarray.types.DataType.FLOAT32, false)) {
-                    NDArray q = FakeQuant.fakeQuantWithRounding(exec.constant(e.getKey()), enc.get(e.getKey()), h);
-                    q.attach(scope);
-                    m.put(e.getKey(), q);
-                }
-            }
-            return m;
-        }
-
-        /** Fraction of weights whose hardened rounding differs from rounding to nearest. */
-        double flippedFraction() {
-            long flipped = 0;
-            long total = 0;
-            for (var e : roundingVars.entrySet()) {
-                float[] v = e.getValue().toFloatArray();
-                float[] f = initialOffsets.get(e.getKey());
-                for (int i = 0; i < v.length; i++) {
-                    boolean up = v[i] >= 0;
-                    boolean nearestUp = f[i] >= 0.5f;
-                    flipped += up != nearestUp ? 1 : 0;
-                }
-                total += v.length;
-            }
-            return total == 0 ? 0 : (double) flipped / total;
-        }
-
-        /** Writes learned step sizes into the encodings of every member of the owned groups. */
-        void commit(Map<String, Encoding> encodings, Set<String> learnedGroups) {
-            for (var e : scales.entrySet()) {
-                float s = Math.max(e.getValue().getFloat(0), 1e-8f);
-                for (var m : groupOf.entrySet()) {
-                    if (m.getValue().equals(e.getKey())) {
-                        Encoding old = encodings.get(m.getKey());
-                        encodings.put(m.getKey(), new Encoding(old.spec(), new float[] {s}, old.zeroPoint()));
-                    }
-                }
-                learnedGroups.add(e.getKey());
-            }
-            for (String v : groupOf.keySet()) {
-                if (quantizesHere(v)) {
-                    learnedGroups.add(groupOf.get(v));
-                }
-            }
-        }
-    }
 }

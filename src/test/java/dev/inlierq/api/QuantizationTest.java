@@ -245,10 +245,16 @@ class QuantizationTest {
         Path ada = tmp.resolve("adaround.onnx");
         assertEquals(0, quantize(ada, tmp.resolve("adaround.json"), "--method", "adaround", "--w-bits", "4",
                 "--recon-batch", "2", "--iters", "1", "--exclude-regex", "(?!Conv_[0-9]$).*"));
-        JsonNode units = new ObjectMapper().readTree(tmp.resolve("adaround.json").toFile()).get("reconstruction").get("units");
+        JsonNode recon = new ObjectMapper().readTree(tmp.resolve("adaround.json").toFile()).get("reconstruction");
+        JsonNode units = recon.get("units");
+        int kept = 0;
         for (JsonNode u : units) {
             assertEquals(1, u.get("layers").size(), "AdaRound reconstructs layer by layer");
+            // a unit never ends worse than it started: else it keeps its initial state
+            assertTrue(u.get("loss_after").asDouble() <= u.get("loss_before").asDouble(), u.toString());
+            kept += u.get("kept_initial").asBoolean() ? 1 : 0;
         }
+        assertEquals(kept, recon.get("units_kept_initial").asInt());
     }
 
     @Test

@@ -1,0 +1,311 @@
+package dev.inlierq.recon;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.inlierq.engine.Scalars;
+import dev.inlierq.engine.DjlRuntime;
+import dev.inlierq.engine.FakeQuant;
+import dev.inlierq.engine.GraphExecutor;
+import dev.inlierq.engine.ValueHook;
+import dev.inlierq.graph.ConstTensor;
+import dev.inlierq.graph.Node;
+import dev.inlierq.plan.QuantPoint;
+import dev.inlierq.quant.Encoding;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** The learnable state of one unit: rounding variables per layer weight, step sizes per owned group. */
+final class UnitState {
+    final Units.Unit unit;
+    final GraphExecutor exec;
+    final NDManager scope;
+    final Map<String, Encoding> enc;
+    final Map<String, String> groupOf;
+    final Set<String> produced;
+    /** weight tensor name to its V. */
+    final Map<String, NDArray> roundingVars = new LinkedHashMap<>();
+    final Map<String, float[]> initialOffsets = new HashMap<>();
+    /**
+     * group name to the natural log of its learnable scale (shape [1]): a step of the optimiser changes the
+     * scale by a factor, the same relative change for a scale of 1e-5 as for one of 1 (LSQ's absolute steps
+     * multiplied a scale of 3.4e-5 by 60 in one unit).
+     */
+    final Map<String, NDArray> scales = new LinkedHashMap<>();
+    final Map<String, Float> initialScales = new HashMap<>();
+    /** Per-step leaves: weight name, or "s:" + group, to a leaf sharing the parameter's storage. */
+    final Map<String, NDArray> leaves = new HashMap<>();
+    /**
+     * Weights this unit reads that an earlier unit already rounded (a weight shared by layers in several
+     * units): one tensor has one rounding, learned in the first unit that reads it and fixed afterwards.
+     */
+    final Map<String, NDArray> fixedWeights = new LinkedHashMap<>();
+
+    UnitState(Units.Unit unit, GraphExecutor exec, NDManager scope, Map<String, Encoding> enc,
+            Map<String, QuantPoint> weightOfLayer, Map<String, String> groupOf, Set<String> learnedGroups,
+            Map<String, ConstTensor> roundedEarlier) {
+        this.unit = unit;
+        this.exec = exec;
+        this.scope = scope;
+        this.enc = enc;
+        this.groupOf = groupOf;
+        this.produced = unit.produced();
+        for (String layer : unit.layers()) {
+            QuantPoint p = weightOfLayer.get(layer);
+            if (p == null) {
+                continue;
+            }
+            ConstTensor done = roundedEarlier.get(p.tensor());
+            if (done != null) {
+                fixedWeights.put(p.tensor(), DjlRuntime.create(scope, done.floats(),
+                        new ai.djl.ndarray.types.Shape(done.shape())));
+                continue;
+            }
+            Encoding e = enc.get(p.tensor());
+            float[] w = exec.graph().constant(p.tensor()).floats();
+            long[] shape = exec.graph().constant(p.tensor()).shape();
+            float[] frac = fractionalPart(w, shape, p.channelAxis(), e);
+            roundingVars.put(p.tensor(), DjlRuntime.create(scope, initialV(frac), new ai.djl.ndarray.types.Shape(shape)));
+            initialOffsets.put(p.tensor(), frac);
+        }
+        Set<String> seen = new HashSet<>();
+        for (Node nd : unit.nodes()) {
+            for (String v : nd.outputs()) {
+                String group = groupOf.get(v);
+                if (group == null || learnedGroups.contains(group) || !seen.add(group)) {
+                    continue;
+                }
+                Encoding e = enc.get(v);
+                if (e.size() == 1) {
+                    scales.put(group, logScale(e.scale(0)));
+                    initialScales.put(group, e.scale(0));
+                }
+            }
+        }
+    }
+
+    /** V such that h(V) = frac: sigmoid(V) = (frac - gamma) / (zeta - gamma). */
+    private static float[] initialV(float[] frac) {
+        float[] v = new float[frac.length];
+        for (int i = 0; i < v.length; i++) {
+            double pr = (frac[i] - Reconstruction.GAMMA) / (Reconstruction.ZETA - Reconstruction.GAMMA);
+            v[i] = (float) Math.log(pr / (1 - pr));
+        }
+        return v;
+    }
+
+    private NDArray logScale(double scale) {
+        return DjlRuntime.create(scope, new float[] {(float) Math.log(scale)}, new ai.djl.ndarray.types.Shape(1));
+    }
+
+    /** Back to nearest rounding and the initial step sizes (optimisation made the unit worse). */
+    void restoreInitial() {
+        for (var e : roundingVars.entrySet()) {
+            NDArray v = DjlRuntime.create(scope, initialV(initialOffsets.get(e.getKey())), e.getValue().getShape());
+            e.getValue().close();
+            e.setValue(v);
+        }
+        for (var e : scales.entrySet()) {
+            e.getValue().close();
+            e.setValue(logScale(initialScales.get(e.getKey())));
+        }
+    }
+
+    /** frac(W / s) per element, the AdaRound initial offset (nearest rounding's starting point). */
+    static float[] fractionalPart(float[] w, long[] shape, int axis, Encoding e) {
+        float[] f = new float[w.length];
+        int channels = e.size();
+        long inner = 1;
+        for (int i = axis + 1; i < shape.length; i++) {
+            inner *= shape[i];
+        }
+        for (int i = 0; i < w.length; i++) {
+            int c = channels == 1 ? 0 : (int) ((i / inner) % shape[axis]);
+            double v = (double) w[i] / e.scale(c);
+            f[i] = (float) (v - Math.floor(v));
+        }
+        return f;
+    }
+
+    /**
+     * Fresh autograd leaves sharing the parameters' storage, so every step starts from empty gradients
+     * (no zeroing of accumulated ones; call inside the gradient collector).
+     */
+    void requireGradients() {
+        for (var e : roundingVars.entrySet()) {
+            NDArray leaf = e.getValue().stopGradient();
+            leaf.setRequiresGradient(true);
+            leaves.put(e.getKey(), leaf);
+        }
+        for (var e : scales.entrySet()) {
+            NDArray leaf = e.getValue().stopGradient();
+            leaf.setRequiresGradient(true);
+            leaves.put("s:" + e.getKey(), leaf);
+        }
+    }
+
+    /** h(V), the rectified sigmoid. */
+    static NDArray rectifiedSigmoid(NDArray v) {
+        try (NDArray s = v.getNDArrayInternal().sigmoid(); NDArray a = Scalars.mul(s, Reconstruction.ZETA - Reconstruction.GAMMA);
+                NDArray b = Scalars.add(a, Reconstruction.GAMMA)) {
+            return b.clip(0f, 1f);
+        }
+    }
+
+    Map<String, NDArray> softWeights(NDManager step) {
+        Map<String, NDArray> m = new HashMap<>(fixedWeights);
+        for (var e : roundingVars.entrySet()) {
+            try (NDArray h = rectifiedSigmoid(leaves.get(e.getKey()))) {
+                NDArray w = exec.constant(e.getKey());
+                NDArray q = FakeQuant.fakeQuantWithRounding(w, enc.get(e.getKey()), h);
+                q.attach(step);
+                m.put(e.getKey(), q);
+            }
+        }
+        return m;
+    }
+
+    /** sum over all rounding variables of 1 - |2 h - 1|^beta. */
+    NDArray regulariser(float beta) {
+        NDArray total = null;
+        for (String name : roundingVars.keySet()) {
+            NDArray v = leaves.get(name);
+            try (NDArray h = rectifiedSigmoid(v); NDArray a = Scalars.mul(h, 2f); NDArray c = Scalars.sub(a, 1f);
+                    NDArray d = c.abs(); NDArray p = Scalars.pow(d, beta); NDArray s = p.sum()) {
+                NDArray r = Scalars.rsub((float) v.size(), s);
+                if (total == null) {
+                    total = r;
+                } else {
+                    NDArray t = total.add(r);
+                    total.close();
+                    r.close();
+                    total = t;
+                }
+            }
+        }
+        return total;
+    }
+
+    boolean quantizesHere(String v) {
+        return groupOf.containsKey(v) && produced.contains(v);
+    }
+
+    /** Fake quantization with learnable scales of owned groups, fixed ones elsewhere; QDrop mixing. */
+    ValueHook learningHook(float dropProb) {
+        return (name, v) -> {
+            if (!quantizesHere(name)) {
+                return v;
+            }
+            Encoding e = enc.get(name);
+            NDArray s = scales.containsKey(groupOf.get(name)) ? leaves.get("s:" + groupOf.get(name)) : null;
+            NDArray q;
+            if (s != null) {
+                try (NDArray es = s.exp(); NDArray sr = es.reshape(FakeQuant.parameterShape(e, v.getShape()))) {
+                    q = FakeQuant.fakeQuant(v, e, sr);
+                }
+            } else {
+                q = FakeQuant.fakeQuant(v, e);
+            }
+            if (dropProb > 0) {
+                NDArray mixed = Reconstruction.drop(q, v, dropProb);
+                q.close();
+                return mixed;
+            }
+            return q;
+        };
+    }
+
+    /** Fake quantization with the final encodings, no drop (the deployed arithmetic). */
+    ValueHook fixedHook(Map<String, Encoding> finalEnc) {
+        return (name, v) -> quantizesHere(name) ? FakeQuant.fakeQuant(v, finalEnc.get(name)) : v;
+    }
+
+    /** Adam steps from the leaves' gradients, then drops the leaves. */
+    void step(Adam roundingAdam, Adam scaleAdam) {
+        for (var e : roundingVars.entrySet()) {
+            update(roundingAdam, "v:" + e.getKey(), e.getValue(), leaves.get(e.getKey()));
+        }
+        for (var e : new ArrayList<>(scales.entrySet())) {
+            update(scaleAdam, "s:" + e.getKey(), e.getValue(), leaves.get("s:" + e.getKey()));
+            // a step size stays within a factor of 100 of where it started
+            double start = initialScales.get(e.getKey());
+            double now = Math.exp(e.getValue().getFloat(0));
+            if (!(now >= 0.01 * start && now <= 100 * start)) {
+                NDArray fixed = logScale(now > start ? 100 * start : 0.01 * start);
+                e.getValue().close();
+                scales.put(e.getKey(), fixed);
+            }
+        }
+        leaves.values().forEach(NDArray::close);
+        leaves.clear();
+    }
+
+    /** One Adam step of {@code p} with the gradient its leaf received (skipped if not finite). */
+    private static void update(Adam adam, String id, NDArray p, NDArray leaf) {
+        try (NDArray g = leaf.getGradient()) {
+            boolean finite;
+            try (NDArray bad = g.isNaN(); NDArray inf = g.isInfinite(); NDArray any = bad.logicalOr(inf);
+                    NDArray a = any.any()) {
+                finite = !a.getBoolean();
+            }
+            if (finite) {
+                adam.update(id, p, g);
+            }
+        }
+    }
+
+    /** Hardened weights W_q with h = [V >= 0], as arrays owned by the scope. */
+    Map<String, NDArray> hardWeights() {
+        Map<String, NDArray> m = new LinkedHashMap<>(fixedWeights);
+        for (var e : roundingVars.entrySet()) {
+            try (NDArray ge = e.getValue().gte(0f); NDArray h = ge.toType(ai.djl.ndarray.types.DataType.FLOAT32, false)) {
+                NDArray q = FakeQuant.fakeQuantWithRounding(exec.constant(e.getKey()), enc.get(e.getKey()), h);
+                q.attach(scope);
+                m.put(e.getKey(), q);
+            }
+        }
+        return m;
+    }
+
+    /** Fraction of weights whose hardened rounding differs from rounding to nearest. */
+    double flippedFraction() {
+        long flipped = 0;
+        long total = 0;
+        for (var e : roundingVars.entrySet()) {
+            float[] v = e.getValue().toFloatArray();
+            float[] f = initialOffsets.get(e.getKey());
+            for (int i = 0; i < v.length; i++) {
+                boolean up = v[i] >= 0;
+                boolean nearestUp = f[i] >= 0.5f;
+                flipped += up != nearestUp ? 1 : 0;
+            }
+            total += v.length;
+        }
+        return total == 0 ? 0 : (double) flipped / total;
+    }
+
+    /** Writes learned step sizes into the encodings of every member of the owned groups. */
+    void commit(Map<String, Encoding> encodings, Set<String> learnedGroups) {
+        for (var e : scales.entrySet()) {
+            // a scale that did not move (rate 0, or restored) is the initial one exactly, not exp(log(s))
+            float logNow = e.getValue().getFloat(0);
+            float initial = initialScales.get(e.getKey());
+            float s = logNow == (float) Math.log(initial) ? initial : Math.max((float) Math.exp(logNow), 1e-30f);
+            for (var m : groupOf.entrySet()) {
+                if (m.getValue().equals(e.getKey())) {
+                    Encoding old = encodings.get(m.getKey());
+                    encodings.put(m.getKey(), new Encoding(old.spec(), new float[] {s}, old.zeroPoint()));
+                }
+            }
+            learnedGroups.add(e.getKey());
+        }
+        for (String v : groupOf.keySet()) {
+            if (quantizesHere(v)) {
+                learnedGroups.add(groupOf.get(v));
+            }
+        }
+    }
+}

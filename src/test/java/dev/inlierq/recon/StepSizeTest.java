@@ -1,0 +1,125 @@
+package dev.inlierq.recon;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.inlierq.calib.Calibrator;
+import dev.inlierq.engine.DjlRuntime;
+import dev.inlierq.engine.GraphExecutor;
+import dev.inlierq.graph.Graph;
+import dev.inlierq.graph.GraphPreparer;
+import dev.inlierq.onnx.OnnxReader;
+import dev.inlierq.plan.PlanOptions;
+import dev.inlierq.plan.Planner;
+import dev.inlierq.plan.QuantPlan;
+import dev.inlierq.plan.QuantPoint;
+import dev.inlierq.quant.Encoding;
+import dev.inlierq.quant.RangeEstimation;
+import dev.inlierq.quant.WeightType;
+import dev.inlierq.tensor.FloatTensor;
+import dev.inlierq.testing.OnnxModelBuilder;
+import dev.inlierq.testing.RandomData;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Learned step sizes move relative to their scale (an activation of scale ~1e-5, as equalisation leaves
+ * some, is not grown by an absolute learning rate), and a unit whose optimisation ends with a higher loss
+ * on its calibration samples than it started with keeps its initial rounding and scales.
+ */
+class StepSizeTest {
+    @TempDir
+    Path tmp;
+
+    /** x -> Conv (weights ~1e-4) -> Relu -> tiny -> Conv (weights ~1e3) -> y, 8-bit activations. */
+    private record Net(Graph g, QuantPlan plan, Map<String, Encoding> enc, FloatTensor data) {
+    }
+
+    private Net net() {
+        Random r = new Random(6);
+        OnnxModelBuilder b = OnnxModelBuilder.opset(13).input("x", -1, 3, 6, 6);
+        b.initializer("w1", new long[] {8, 3, 3, 3}, RandomData.gaussian(r, 216, 1e-4));
+        b.initializer("b1", new long[] {8}, RandomData.gaussian(r, 8, 1e-5));
+        b.initializer("w2", new long[] {8, 8, 3, 3}, RandomData.gaussian(r, 576, 2e3));
+        b.initializer("w3", new long[] {4, 8, 1, 1}, RandomData.gaussian(r, 32, 0.3));
+        b.node("Conv", "x", "w1", "b1").name("c1").out("c1").ints("pads", 1, 1, 1, 1).end();
+        b.node("Relu", "c1").out("tiny").end();
+        b.node("Conv", "tiny", "w2").name("c2").out("c2").ints("pads", 1, 1, 1, 1).end();
+        b.node("Relu", "c2").out("r2").end();
+        b.node("Conv", "r2", "w3").name("c3").out("y").end();
+        b.output("y");
+        Graph g = GraphPreparer.prepare(OnnxReader.read(b.write(tmp)));
+        QuantPlan plan = Planner.plan(g, PlanOptions.builder().weightBits(8).activationBits(8).build());
+        FloatTensor data = new FloatTensor(new long[] {16, 3, 6, 6}, RandomData.gaussian(r, 16 * 3 * 36, 1));
+        Map<String, Encoding> enc = new HashMap<>();
+        try (GraphExecutor ex = new GraphExecutor(g)) {
+            enc.putAll(Calibrator.activations(ex, plan, List.of(data), RangeEstimation.MSE));
+        }
+        enc.putAll(Calibrator.weights(g, plan, true, WeightType.INT8));
+        return new Net(g, plan, enc, data);
+    }
+
+    private static Reconstruction.Result run(Net n, Reconstruction.Options o) {
+        return oneThread(() -> Reconstruction.run(n.g(), n.plan(), n.enc(), Units.find(n.g(), n.plan(), o.unit(), 1),
+                n.data(), ReconstructionLoss.mse(), o, (u, k, i) -> { }));
+    }
+
+    private static <T> T oneThread(Supplier<T> s) {
+        DjlRuntime.setThreads(1);
+        try {
+            return s.get();
+        } finally {
+            DjlRuntime.setThreads(2);
+        }
+    }
+
+    @Test
+    void aTinyStepSizeMovesRelativeToItself() {
+        Net n = net();
+        float initial = n.enc().get("tiny").scale(0);
+        assertTrue(initial < 1e-4, "the test needs a tiny activation scale: " + initial);
+        Reconstruction.Result r = run(n, Reconstruction.Options.defaults(Units.Kind.LAYER, 0f, 3).withIterations(50));
+        float learned = r.encodings().get("tiny").scale(0);
+        assertTrue(learned > initial / 2 && learned < initial * 2,
+                "step size of 'tiny' went from " + initial + " to " + learned);
+    }
+
+    @Test
+    void aUnitWhoseLossGetsWorseKeepsItsInitialState() {
+        Net n = net();
+        Reconstruction.Options nearest = Reconstruction.Options.defaults(Units.Kind.LAYER, 0f, 3).withIterations(0);
+        // learning rates far too high: rounding and step sizes jump at random, the loss ends higher
+        Reconstruction.Options wild = new Reconstruction.Options(Units.Kind.LAYER, 1, 20, 8, 50f, 0.7f, 0.01f, 20f, 2f,
+                0.2f, 0f, 3);
+        Reconstruction.Result initial = run(n, nearest);
+        Reconstruction.Result r = run(n, wild);
+        assertTrue(r.keptInitialUnits() > 0, "some unit got worse and was reset: " + r.units());
+        for (Reconstruction.UnitReport u : r.units()) {
+            Reconstruction.UnitCheck c = u.check();
+            assertTrue(c.lossAfter() <= c.lossBefore(), u.name() + ": " + c);
+            if (!c.keptInitial()) {
+                continue;
+            }
+            assertEquals(0.0, u.flippedFraction(), u.name() + " is back at nearest rounding");
+            for (String layer : u.layers()) {
+                String w = n.plan().weightOf(layer).tensor();
+                assertArrayEquals(initial.graph().constant(w).floats(), r.graph().constant(w).floats(), w);
+            }
+        }
+        for (QuantPoint p : n.plan().activations()) {
+            boolean reset = r.units().stream().filter(u -> u.check().keptInitial())
+                    .anyMatch(u -> Units.find(n.g(), n.plan(), Units.Kind.LAYER, 1).stream()
+                            .filter(x -> x.name().equals(u.name())).anyMatch(x -> x.produced().contains(p.tensor())));
+            if (reset) {
+                assertArrayEquals(n.enc().get(p.tensor()).scale(), r.encodings().get(p.tensor()).scale(), p.tensor());
+            }
+        }
+    }
+}
