@@ -195,7 +195,8 @@ public final class Quantization {
 
     public record Result(QuantPlan plan, Map<String, Encoding> encodings, List<TensorReport> tensors,
             Agreement agreement, CalibrationSet calibration, double seconds, long peakRssBytes,
-            Map<String, String> provenance, List<Reconstruction.UnitReport> units, List<InlierReport> inliers) {
+            Map<String, String> provenance, List<Reconstruction.UnitReport> units, List<InlierReport> inliers,
+            List<GptqRounding.LayerReport> gptq) {
     }
 
     /**
@@ -290,6 +291,7 @@ public final class Quantization {
             if (o.method() == Method.GPTQ) {
                 gptq = gptq(floatEngine, g, plan, enc, batches(calibrationSamples(o, calib), o.batch()), o.seed());
                 g = gptq.graph();
+                enc.putAll(gptq.encodings());
             }
             if (recon) {
                 Reconstructed rr = reconstruct(floatEngine, g, plan, enc, o, calib, listener);
@@ -317,7 +319,8 @@ public final class Quantization {
                 file.commit();
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            return new Result(plan, enc, reports, agreement, calib, seconds, peakRss(), provenance, unitReports, inlierReports);
+            return new Result(plan, enc, reports, agreement, calib, seconds, peakRss(), provenance, unitReports, inlierReports,
+                    gptq == null ? List.of() : gptq.layers());
         }
     }
 
@@ -484,12 +487,22 @@ public final class Quantization {
             List<FloatTensor> batches, long seed) {
         GptqRounding.Result first = GptqRounding.apply(LayerHessians.floatNetwork(floatEngine, enc, plan), g, plan, enc,
                 batches, seed);
-        if (Integer.getInteger("inlierq.gptq.passes", 2) < 2) {
+        String mode = System.getProperty("inlierq.gptq.inputs", "asymmetric");
+        if (mode.equals("float")) {
             return first;
+        }
+        if (mode.equals("selfpair")) {
+            return GptqRounding.applyAsymmetric(LayerHessians.floatNetwork(floatEngine, enc, plan),
+                    LayerHessians.floatNetwork(floatEngine, enc, plan), g, plan, enc, batches, seed);
         }
         try (SimulatedRunner sim = new SimulatedRunner(Calibrator.withQuantizedWeights(first.graph(), plan, enc),
                 activationEncodings(plan, enc))) {
-            return GptqRounding.apply(LayerHessians.quantizedNetwork(sim), g, plan, enc, batches, seed);
+            if (mode.equals("quantized")) {
+                return GptqRounding.apply(LayerHessians.quantizedNetwork(sim), g, plan, enc, batches, seed);
+            }
+            // reference: the float network's values, no quantizer at all
+            return GptqRounding.applyAsymmetric(LayerHessians.floatNetwork(floatEngine, Map.of(), plan),
+                    LayerHessians.quantizedNetwork(sim), g, plan, enc, batches, seed);
         }
     }
 

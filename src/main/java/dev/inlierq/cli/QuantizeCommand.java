@@ -56,8 +56,8 @@ final class QuantizeCommand implements Callable<Integer> {
     int numCalib;
 
     @Option(names = "--method", defaultValue = "minmax",
-            description = "minmax, percentile, entropy, mse (classic calibrators) or adaround, brecq, qdrop "
-                    + "(reconstruction baselines) or inlierq. Default: ${DEFAULT-VALUE}.")
+            description = "minmax, percentile, entropy, mse (classic calibrators), gptq (second-order weight "
+                    + "rounding), adaround, brecq, qdrop (reconstruction baselines) or inlierq. Default: ${DEFAULT-VALUE}.")
     String method;
 
     @Option(names = "--iters", description = "Reconstruction: optimisation steps per unit. Default: "
@@ -431,8 +431,9 @@ final class QuantizeCommand implements Callable<Integer> {
                 return m;
             }
         }
-        throw new CommandLine.ParameterException(spec.commandLine(), "unknown method '" + method
-                + "' (expected minmax, percentile, entropy, mse, adaround, brecq, qdrop or inlierq)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "unknown method '" + method + "' (expected "
+                + java.util.Arrays.stream(Quantization.Method.values()).map(Quantization.Method::cliName)
+                        .collect(java.util.stream.Collectors.joining(", ")) + ")");
     }
 
     private PlanOptions planOptions() {

@@ -1,6 +1,7 @@
 package dev.inlierq.cli;
 
 import dev.inlierq.api.Quantization;
+import dev.inlierq.rounding.GptqRounding;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,6 +59,9 @@ final class QuantizeSummary {
                     "units", units, "units_kept_initial", units.stream().filter(e -> Boolean.TRUE.equals(
                             e.get("kept_initial"))).count()));
         }
+        if (!r.gptq().isEmpty()) {
+            s.put("gptq", gptq(r.gptq()));
+        }
         if (!r.inliers().isEmpty()) {
             List<Map<String, Object>> inl = new ArrayList<>();
             for (Quantization.InlierReport ir : r.inliers()) {
@@ -91,5 +95,33 @@ final class QuantizeSummary {
     /** JSON has no NaN: null instead. */
     private static Double finite(double v) {
         return Double.isFinite(v) ? v : null;
+    }
+
+    /**
+     * GPTQ per layer: its convolution groups and columns, the sampled input patches, and its summed output error
+     * over them, tr((W - Q) H (W - Q)^T), with nearest rounding and with GPTQ's.
+     */
+    private static Map<String, Object> gptq(List<GptqRounding.LayerReport> layers) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        double nearest = 0;
+        double rounded = 0;
+        for (GptqRounding.LayerReport l : layers) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("layer", l.layer());
+            e.put("groups", l.groups());
+            e.put("columns", l.columns());
+            e.put("samples", l.samples());
+            e.put("output_error_nearest", l.nearestError());
+            e.put("output_error_gptq", l.gptqError());
+            e.put("damp", l.damp());
+            rows.add(e);
+            nearest += l.nearestError();
+            rounded += l.gptqError();
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("layers", rows);
+        m.put("output_error_nearest", nearest);
+        m.put("output_error_gptq", rounded);
+        return m;
     }
 }

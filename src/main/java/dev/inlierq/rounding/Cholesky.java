@@ -32,52 +32,77 @@ final class Cholesky {
         return l;
     }
 
-    /** The inverse of a lower-triangular matrix (lower-triangular). */
+    /** Solves {@code L L^T x = b} for {@code x} by forward and back substitution. */
+    static double[] solve(double[] l, double[] b, int n) {
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            double s = b[i];
+            for (int k = 0; k < i; k++) {
+                s -= l[i * n + k] * y[k];
+            }
+            y[i] = s / l[i * n + i];
+        }
+        double[] x = new double[n];
+        for (int i = n - 1; i >= 0; i--) {
+            double s = y[i];
+            for (int k = i + 1; k < n; k++) {
+                s -= l[k * n + i] * x[k];
+            }
+            x[i] = s / l[i * n + i];
+        }
+        return x;
+    }
+
+    /**
+     * The inverse of a lower-triangular matrix (lower-triangular), row by row: {@code L X = I} gives
+     * {@code X_i = (e_i - sum_{k<i} L_ik X_k) / L_ii}, every access along rows.
+     */
     static double[] invertLower(double[] l, int n) {
         double[] inv = new double[n * n];
-        for (int j = 0; j < n; j++) {
-            inv[j * n + j] = 1 / l[j * n + j];
-            for (int i = j + 1; i < n; i++) {
-                double s = 0;
-                for (int k = j; k < i; k++) {
-                    s += l[i * n + k] * inv[k * n + j];
+        for (int i = 0; i < n; i++) {
+            int ri = i * n;
+            for (int k = 0; k < i; k++) {
+                double lik = l[ri + k];
+                if (lik == 0) {
+                    continue;
                 }
-                inv[i * n + j] = -s / l[i * n + i];
+                int rk = k * n;
+                for (int j = 0; j <= k; j++) {
+                    inv[ri + j] -= lik * inv[rk + j];
+                }
+            }
+            inv[ri + i] += 1;
+            double dii = l[ri + i];
+            for (int j = 0; j <= i; j++) {
+                inv[ri + j] /= dii;
             }
         }
         return inv;
     }
 
     /**
-     * The upper Cholesky factor {@code U} of {@code a^-1} ({@code a^-1 = U^T U}), or null when {@code a} is not
-     * positive definite. With {@code a = L L^T}, {@code a^-1 = L^-T L^-1}; its upper factor is obtained as the
-     * transposed lower factor of the same matrix.
+     * The upper Cholesky factor {@code U} of {@code a^-1} ({@code a^-1 = U^T U}, positive diagonal), or null
+     * when {@code a} is not positive definite. With {@code J} the order reversal, the Cholesky factor of
+     * {@code J a J = L L^T} gives {@code a = V V^T} with {@code V = J L J} upper triangular, so
+     * {@code a^-1 = V^-T V^-1} and {@code U = V^-1 = J L^-1 J}: one factorisation and one triangular inverse,
+     * without forming {@code a^-1}.
      */
     static double[] upperOfInverse(double[] a, int n) {
-        double[] l = lower(a, n);
+        double[] rev = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                rev[i * n + j] = a[(n - 1 - i) * n + (n - 1 - j)];
+            }
+        }
+        double[] l = lower(rev, n);
         if (l == null) {
             return null;
         }
         double[] li = invertLower(l, n);
-        double[] inv = new double[n * n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j <= i; j++) {
-                double s = 0;
-                for (int k = i; k < n; k++) { // (L^-T L^-1)_ij = sum_k Li_ki Li_kj, k >= max(i, j)
-                    s += li[k * n + i] * li[k * n + j];
-                }
-                inv[i * n + j] = s;
-                inv[j * n + i] = s;
-            }
-        }
-        double[] lo = lower(inv, n);
-        if (lo == null) {
-            return null;
-        }
         double[] u = new double[n * n];
         for (int i = 0; i < n; i++) {
-            for (int j = 0; j <= i; j++) {
-                u[j * n + i] = lo[i * n + j];
+            for (int j = 0; j < n; j++) {
+                u[i * n + j] = li[(n - 1 - i) * n + (n - 1 - j)];
             }
         }
         return u;
