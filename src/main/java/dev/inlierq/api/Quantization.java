@@ -291,7 +291,6 @@ public final class Quantization {
             if (o.method() == Method.GPTQ) {
                 gptq = gptq(floatEngine, g, plan, enc, batches(calibrationSamples(o, calib), o.batch()), o.seed());
                 g = gptq.graph();
-                enc.putAll(gptq.encodings());
             }
             if (recon) {
                 Reconstructed rr = reconstruct(floatEngine, g, plan, enc, o, calib, listener);
@@ -479,30 +478,20 @@ public final class Quantization {
 
     /** Consecutive batches of a stacked tensor along axis 0. */
     /**
-     * GPTQ rounding in two passes: Hessians of the layer inputs from the float network (each input through its
-     * own quantizer), then again from the network quantized by that first rounding, and the float weights rounded
-     * anew with those, so that each layer's rounding answers the inputs it will really read.
+     * GPTQ rounding with the Hessians of the layer inputs from the float network, each input through its own
+     * quantizer. The system property {@code inlierq.gptq.inputs=quantized} (an experiment, README) takes them
+     * again from the network quantized by that first rounding and rounds the float weights anew.
      */
     static GptqRounding.Result gptq(GraphExecutor floatEngine, Graph g, QuantPlan plan, Map<String, Encoding> enc,
             List<FloatTensor> batches, long seed) {
         GptqRounding.Result first = GptqRounding.apply(LayerHessians.floatNetwork(floatEngine, enc, plan), g, plan, enc,
                 batches, seed);
-        String mode = System.getProperty("inlierq.gptq.inputs", "asymmetric");
-        if (mode.equals("float")) {
+        if (!System.getProperty("inlierq.gptq.inputs", "float").equals("quantized")) {
             return first;
-        }
-        if (mode.equals("selfpair")) {
-            return GptqRounding.applyAsymmetric(LayerHessians.floatNetwork(floatEngine, enc, plan),
-                    LayerHessians.floatNetwork(floatEngine, enc, plan), g, plan, enc, batches, seed);
         }
         try (SimulatedRunner sim = new SimulatedRunner(Calibrator.withQuantizedWeights(first.graph(), plan, enc),
                 activationEncodings(plan, enc))) {
-            if (mode.equals("quantized")) {
-                return GptqRounding.apply(LayerHessians.quantizedNetwork(sim), g, plan, enc, batches, seed);
-            }
-            // reference: the float network's values, no quantizer at all
-            return GptqRounding.applyAsymmetric(LayerHessians.floatNetwork(floatEngine, Map.of(), plan),
-                    LayerHessians.quantizedNetwork(sim), g, plan, enc, batches, seed);
+            return GptqRounding.apply(LayerHessians.quantizedNetwork(sim), g, plan, enc, batches, seed);
         }
     }
 

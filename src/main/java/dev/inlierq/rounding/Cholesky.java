@@ -32,27 +32,6 @@ final class Cholesky {
         return l;
     }
 
-    /** Solves {@code L L^T x = b} for {@code x} by forward and back substitution. */
-    static double[] solve(double[] l, double[] b, int n) {
-        double[] y = new double[n];
-        for (int i = 0; i < n; i++) {
-            double s = b[i];
-            for (int k = 0; k < i; k++) {
-                s -= l[i * n + k] * y[k];
-            }
-            y[i] = s / l[i * n + i];
-        }
-        double[] x = new double[n];
-        for (int i = n - 1; i >= 0; i--) {
-            double s = y[i];
-            for (int k = i + 1; k < n; k++) {
-                s -= l[k * n + i] * x[k];
-            }
-            x[i] = s / l[i * n + i];
-        }
-        return x;
-    }
-
     /**
      * The inverse of a lower-triangular matrix (lower-triangular), row by row: {@code L X = I} gives
      * {@code X_i = (e_i - sum_{k<i} L_ik X_k) / L_ii}, every access along rows.

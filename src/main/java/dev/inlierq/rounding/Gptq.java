@@ -98,58 +98,6 @@ public final class Gptq {
         return new Result(q, before, outputError(w, q, rows, d, h), used / 10);
     }
 
-    /**
-     * The weights the asymmetric objective aims at. Rounding for inputs {@code x} that differ from the float
-     * network's {@code x_ref} (the layers before are quantized), the error to minimise is {@code sum |W x_ref -
-     * Q x|^2}; with {@code H = sum x x^T} and {@code A = sum x_ref x^T} it equals {@code tr((W* - Q) H (W* - Q)^T)}
-     * plus a constant, where {@code W* = W A H^-1} (the least-squares fit of the float outputs from the
-     * quantized inputs; AdaRound and BRECQ reconstruct against the same target by gradient descent). The fit is
-     * regularised towards {@code W}: with {@code lambda = damp * mean(diag H)}, {@code W* = W (A + lambda I)
-     * (H + lambda I)^-1}, the minimiser of the error plus {@code lambda |W* - W|^2}. Without it, directions the
-     * calibration inputs barely span (neighbouring pixels, correlated channels) would move far and leave the
-     * weights' grid.
-     *
-     * @return {@code W*}, or null when {@code H} is not positive definite even damped
-     */
-    public static float[] asymmetricTarget(float[] w, int rows, int d, double[] h, double[] a, double damp) {
-        double mean = 0;
-        for (int i = 0; i < d; i++) {
-            mean += h[i * d + i];
-        }
-        mean /= d;
-        if (!(mean > 0)) {
-            return null;
-        }
-        double[] hd = h.clone();
-        double[] ad = a.clone();
-        for (int i = 0; i < d; i++) {
-            hd[i * d + i] += damp * mean;
-            ad[i * d + i] += damp * mean;
-        }
-        double[] l = Cholesky.lower(hd, d);
-        if (l == null) {
-            return null;
-        }
-        float[] out = new float[w.length];
-        double[] t = new double[d];
-        for (int r = 0; r < rows; r++) {
-            java.util.Arrays.fill(t, 0);
-            for (int i = 0; i < d; i++) {
-                double wi = w[r * d + i];
-                if (wi != 0) {
-                    for (int j = 0; j < d; j++) {
-                        t[j] += wi * ad[i * d + j];
-                    }
-                }
-            }
-            double[] x = Cholesky.solve(l, t, d); // H x = t (H symmetric: x = t H^-1 as a row)
-            for (int j = 0; j < d; j++) {
-                out[r * d + j] = (float) x[j];
-            }
-        }
-        return out;
-    }
-
     private static Result nearest(float[] w, int rows, int d, double[] h, QuantGrid[] grids) {
         float[] q = nearestWeights(w, rows, d, grids);
         double e = outputError(w, q, rows, d, h);

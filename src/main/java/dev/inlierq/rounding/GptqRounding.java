@@ -6,7 +6,6 @@ import dev.inlierq.plan.QuantPlan;
 import dev.inlierq.plan.QuantPoint;
 import dev.inlierq.quant.Encoding;
 import dev.inlierq.quant.QuantGrid;
-import dev.inlierq.quant.WeightEncodings;
 import dev.inlierq.tensor.FloatTensor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,8 +21,6 @@ import java.util.Map;
 public final class GptqRounding {
     /** Output positions sampled per image and layer for the Hessians. */
     public static final int DEFAULT_POSITIONS = 512;
-    /** Relative ridge of the asymmetric target ({@link Gptq#asymmetricTarget}). */
-    static final double ASYMMETRIC_DAMP = Double.parseDouble(System.getProperty("inlierq.gptq.asymDamp", "0.1"));
 
     private GptqRounding() {
     }
@@ -33,11 +30,7 @@ public final class GptqRounding {
             double gptqError, double damp) {
     }
 
-    /**
-     * @param encodings weight encodings chosen anew for an asymmetric target (the rest unchanged): put them
-     *                  into the plan's encodings before writing
-     */
-    public record Result(Graph graph, List<LayerReport> layers, Map<String, Encoding> encodings) {
+    public record Result(Graph graph, List<LayerReport> layers) {
     }
 
     /**
@@ -52,18 +45,6 @@ public final class GptqRounding {
         return round(layers, g, plan, enc);
     }
 
-    /**
-     * Rounds with the asymmetric objective: Hessians of the inputs from {@code quantized} and their cross
-     * products with those from {@code reference} (the float network), each layer rounded towards
-     * {@link Gptq#asymmetricTarget}.
-     */
-    public static Result applyAsymmetric(LayerHessians.Source reference, LayerHessians.Source quantized, Graph g,
-            QuantPlan plan, Map<String, Encoding> enc, List<FloatTensor> batches, long seed) {
-        Map<String, LayerHessians.Layer> layers = LayerHessians.layers(g, plan);
-        LayerHessians.collectPaired(reference, quantized, layers, batches, DEFAULT_POSITIONS, seed);
-        return round(layers, g, plan, enc);
-    }
-
     private static Result round(Map<String, LayerHessians.Layer> layers, Graph g, QuantPlan plan,
             Map<String, Encoding> enc) {
         Map<String, QuantPoint> weightOf = new LinkedHashMap<>();
@@ -72,7 +53,6 @@ public final class GptqRounding {
         }
         Map<String, ConstTensor> inits = new LinkedHashMap<>(g.initializers());
         List<LayerReport> reports = new ArrayList<>();
-        Map<String, Encoding> encodings = new LinkedHashMap<>();
         for (LayerHessians.Layer l : layers.values()) {
             QuantPoint wp = weightOf.get(l.node().name());
             Encoding e = enc.get(wp.tensor());
@@ -80,11 +60,7 @@ public final class GptqRounding {
             if (e == null || w == null || (e.size() != 1 && (wp.channelAxis() != 0 || e.size() != w.shape()[0]))) {
                 continue;
             }
-            float[] wf = targets(l, w.floats(), (int) (w.shape()[0] / l.groups()));
-            if (wf != w.floats() && l.cross(0) != null) {
-                e = WeightEncodings.mse(wf, w.shape(), e.spec()); // the grid of the target, not of W
-                encodings.put(wp.tensor(), e);
-            }
+            float[] wf = w.floats();
             float[] out = new float[wf.length];
             int rowsPerGroup = (int) (w.shape()[0] / l.groups());
             int d = l.columns();
@@ -107,24 +83,6 @@ public final class GptqRounding {
             inits.put(wp.tensor(), ConstTensor.ofFloats(w.shape(), out));
             reports.add(new LayerReport(l.node().name(), l.groups(), d, l.samples(), before, after, damp));
         }
-        return new Result(g.withNodes(g.nodes(), inits, g.shapes()), reports, encodings);
-    }
-
-    /** The asymmetric target of every group ({@link Gptq#asymmetricTarget}), or {@code w} itself without cross products. */
-    private static float[] targets(LayerHessians.Layer l, float[] w, int rowsPerGroup) {
-        if (l.cross(0) == null) {
-            return w;
-        }
-        int d = l.columns();
-        float[] out = w.clone();
-        for (int gi = 0; gi < l.groups(); gi++) {
-            float[] wg = new float[rowsPerGroup * d];
-            System.arraycopy(w, gi * rowsPerGroup * d, wg, 0, wg.length);
-            float[] t = Gptq.asymmetricTarget(wg, rowsPerGroup, d, l.hessian(gi), l.cross(gi), ASYMMETRIC_DAMP);
-            if (t != null) {
-                System.arraycopy(t, 0, out, gi * rowsPerGroup * d, t.length);
-            }
-        }
-        return out;
+        return new Result(g.withNodes(g.nodes(), inits, g.shapes()), reports);
     }
 }

@@ -42,8 +42,6 @@ public final class LayerHessians {
         final int groups;
         final int d;
         final double[] h;
-        /** {@code sum x_float x^T} per group, when collected in pairs ({@link #collectPaired}); else null. */
-        double[] cross;
         long samples;
 
         Layer(Node node, OpParams.Window window, long[] inShape, long[] wShape) {
@@ -69,16 +67,6 @@ public final class LayerHessians {
 
         public long samples() {
             return samples;
-        }
-
-        /** {@code sum x_float x^T} of group {@code gi} ({@code d x d}, row-major), or null when not collected. */
-        public double[] cross(int gi) {
-            if (cross == null) {
-                return null;
-            }
-            double[] out = new double[d * d];
-            System.arraycopy(cross, gi * d * d, out, 0, d * d);
-            return out;
         }
 
         /** The Hessian of group {@code gi} ({@code d x d}, row-major), a copy. */
@@ -153,41 +141,7 @@ public final class LayerHessians {
             long batchSeed = seed * 1_000_003L + b;
             source.run(batches.get(b), byInput.keySet(), (name, x) -> {
                 for (Layer l : byInput.get(name)) {
-                    accumulate(l, patches(l, x, random(batchSeed, l, calls), positions), null);
-                }
-            });
-        }
-    }
-
-    /**
-     * Accumulates, at the same sampled positions, the Hessians of the inputs from {@code quantized} and their
-     * cross products with the inputs from {@code reference} ({@code sum x_ref x^T}): what the asymmetric objective
-     * {@code sum |W x_ref - Q x|^2} needs.
-     */
-    public static void collectPaired(Source reference, Source quantized, Map<String, Layer> layers,
-            List<FloatTensor> batches, int positions, long seed) {
-        Map<String, List<Layer>> byInput = new LinkedHashMap<>();
-        layers.values().forEach(l -> byInput.computeIfAbsent(l.node.input(0), k -> new ArrayList<>()).add(l));
-        for (int b = 0; b < batches.size(); b++) {
-            long batchSeed = seed * 1_000_003L + b;
-            // an engine that cannot batch the graph runs (and reports) one image at a time: pair in order
-            Map<Layer, java.util.ArrayDeque<float[]>> ref = new java.util.HashMap<>();
-            Map<Layer, Integer> refCalls = new java.util.HashMap<>();
-            reference.run(batches.get(b), byInput.keySet(), (name, x) -> {
-                for (Layer l : byInput.get(name)) {
-                    ref.computeIfAbsent(l, k -> new java.util.ArrayDeque<>())
-                            .add(patches(l, x, random(batchSeed, l, refCalls), positions));
-                }
-            });
-            Map<Layer, Integer> calls = new java.util.HashMap<>();
-            quantized.run(batches.get(b), byInput.keySet(), (name, x) -> {
-                for (Layer l : byInput.get(name)) {
-                    float[] q = patches(l, x, random(batchSeed, l, calls), positions);
-                    float[] r = ref.get(l).poll();
-                    if (r == null || r.length != q.length) {
-                        throw new IllegalStateException(l.node + ": float and quantized runs report different inputs");
-                    }
-                    accumulate(l, q, r);
+                    accumulate(l, patches(l, x, random(batchSeed, l, calls), positions));
                 }
             });
         }
@@ -247,19 +201,12 @@ public final class LayerHessians {
         return patches;
     }
 
-    /** Adds {@code P^T P} to the Hessians and, with {@code ref}, {@code R^T P} to the cross products. */
-    private static void accumulate(Layer l, float[] patches, float[] ref) {
+    /** Adds {@code P^T P} to the Hessians. */
+    private static void accumulate(Layer l, float[] patches) {
         int rows = patches.length / (l.groups * l.d);
         try (NDManager m = DjlRuntime.newManager()) {
             NDArray p = DjlRuntime.create(m, patches, new Shape(l.groups, rows, l.d));
             add(l.h, p.transpose(0, 2, 1).matMul(p).toFloatArray());
-            if (ref != null) {
-                if (l.cross == null) {
-                    l.cross = new double[l.h.length];
-                }
-                NDArray r = DjlRuntime.create(m, ref, new Shape(l.groups, rows, l.d));
-                add(l.cross, r.transpose(0, 2, 1).matMul(p).toFloatArray());
-            }
         }
         l.samples += rows;
     }

@@ -102,59 +102,6 @@ class GptqTest {
     }
 
     @Test
-    void asymmetricTargetFitsTheFloatOutputsFromQuantizedInputs() {
-        // x_q = x + e: rounding towards W* = W (A + l I)(H + l I)^-1 gives a lower sum |W x - Q x_q|^2 than
-        // rounding W itself with the Hessian of x_q, and with x_q = x the target is W
-        int rows = 4;
-        int d = 12;
-        int n = 400;
-        Random r = new Random(21);
-        double[][] x = new double[n][d];
-        double[][] xq = new double[n][d];
-        double[] h = new double[d * d];
-        double[] a = new double[d * d];
-        for (int s = 0; s < n; s++) {
-            double common = r.nextGaussian();
-            for (int j = 0; j < d; j++) {
-                x[s][j] = 0.7 * common + 0.7 * r.nextGaussian();
-                xq[s][j] = x[s][j] + 0.3 * Math.signum(x[s][j]) + 0.05 * r.nextGaussian(); // a biased distortion
-            }
-            for (int i = 0; i < d; i++) {
-                for (int j = 0; j < d; j++) {
-                    h[i * d + j] += xq[s][i] * xq[s][j];
-                    a[i * d + j] += x[s][i] * xq[s][j];
-                }
-            }
-        }
-        float[] w = weights(rows, d, 22);
-        QuantGrid[] gr = grids(rows, 0.08f);
-        float[] target = Gptq.asymmetricTarget(w, rows, d, h, a, 0.01);
-        float[] plain = Gptq.quantize(w, rows, d, h, gr, Gptq.DEFAULT_DAMP).weights();
-        float[] asym = Gptq.quantize(target, rows, d, h, gr, Gptq.DEFAULT_DAMP).weights();
-        double ePlain = 0;
-        double eAsym = 0;
-        for (int s = 0; s < n; s++) {
-            for (int o = 0; o < rows; o++) {
-                double y = 0;
-                double yp = 0;
-                double ya = 0;
-                for (int j = 0; j < d; j++) {
-                    y += w[o * d + j] * x[s][j];
-                    yp += plain[o * d + j] * xq[s][j];
-                    ya += asym[o * d + j] * xq[s][j];
-                }
-                ePlain += (y - yp) * (y - yp);
-                eAsym += (y - ya) * (y - ya);
-            }
-        }
-        assertTrue(eAsym < 0.5 * ePlain, "asymmetric " + eAsym + " vs plain " + ePlain);
-        float[] same = Gptq.asymmetricTarget(w, rows, d, h, h, 0.01);
-        for (int i = 0; i < w.length; i++) {
-            assertEquals(w[i], same[i], 1e-5, "with x_q = x the target is W");
-        }
-    }
-
-    @Test
     void upperFactorOfTheInverse() {
         int d = 7;
         double[] a = hessian(50, d, 3);
