@@ -3,6 +3,7 @@ package dev.inlierq.engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.function.BiFunction;
 
 /**
  * Arithmetic between an array and a number, with the number held in memory that libtorch owns.
@@ -27,57 +28,51 @@ public final class Scalars {
 
     /** {@code x + v}. */
     public static NDArray add(NDArray x, float v) {
-        try (NDArray s = of(x.getManager(), v)) {
-            return x.add(s);
-        }
+        return with(x, v, NDArray::add);
     }
 
     /** {@code x - v}. */
     public static NDArray sub(NDArray x, float v) {
-        try (NDArray s = of(x.getManager(), v)) {
-            return x.sub(s);
-        }
+        return with(x, v, NDArray::sub);
     }
 
     /** {@code v - x}. */
     public static NDArray rsub(float v, NDArray x) {
-        try (NDArray s = of(x.getManager(), v)) {
-            return s.sub(x);
-        }
+        return with(x, v, (a, s) -> s.sub(a));
     }
 
     /** {@code x * v}. */
     public static NDArray mul(NDArray x, float v) {
-        try (NDArray s = of(x.getManager(), v)) {
-            return x.mul(s);
-        }
+        return with(x, v, NDArray::mul);
     }
 
     /** {@code x / v}. */
     public static NDArray div(NDArray x, float v) {
-        try (NDArray s = of(x.getManager(), v)) {
-            return x.div(s);
-        }
+        return with(x, v, NDArray::div);
     }
 
     /** {@code x ^ v}. */
     public static NDArray pow(NDArray x, float v) {
-        try (NDArray s = of(x.getManager(), v)) {
-            return x.pow(s);
-        }
+        return with(x, v, NDArray::pow);
     }
 
     /** {@code max(x, v)} element-wise. */
     public static NDArray maximum(NDArray x, float v) {
-        try (NDArray s = of(x.getManager(), v)) {
-            return x.maximum(s);
-        }
+        return with(x, v, NDArray::maximum);
     }
 
     /** {@code min(x, v)} element-wise. */
     public static NDArray minimum(NDArray x, float v) {
+        return with(x, v, NDArray::minimum);
+    }
+
+    /**
+     * {@code op(x, s)} with {@code s} a {@link #of} scalar. Closing {@code s} afterwards only drops this handle:
+     * autograd holds its own reference to the libtorch-owned memory.
+     */
+    private static NDArray with(NDArray x, float v, BiFunction<NDArray, NDArray, NDArray> op) {
         try (NDArray s = of(x.getManager(), v)) {
-            return x.minimum(s);
+            return op.apply(x, s);
         }
     }
 }
