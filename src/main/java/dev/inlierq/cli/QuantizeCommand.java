@@ -55,9 +55,10 @@ final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--num-calib", defaultValue = "64", description = "Calibration images, chosen by --seed. Default: ${DEFAULT-VALUE}.")
     int numCalib;
 
-    @Option(names = "--method", defaultValue = "minmax",
+    @Option(names = "--method",
             description = "minmax, percentile, entropy, mse (classic calibrators), gptq (second-order weight "
-                    + "rounding), adaround, brecq, qdrop (reconstruction baselines) or inlierq. Default: ${DEFAULT-VALUE}.")
+                    + "rounding), adaround, brecq, qdrop (reconstruction baselines) or inlierq. Default: gptq for "
+                    + "--w-bits 4 or fewer, minmax otherwise.")
     String method;
 
     @Option(names = "--iters", description = "Reconstruction: optimisation steps per unit. Default: "
@@ -147,7 +148,7 @@ final class QuantizeCommand implements Callable<Integer> {
 
     @Option(names = "--placement",
             description = "all (every activation between quantized layers) or inputs (layer inputs only). Default: "
-                    + "all for the classic calibrators, inputs for reconstruction methods (the setting of their papers).")
+                    + "all for the classic calibrators, inputs for gptq and the reconstruction methods.")
     String placement;
 
     @Option(names = "--weight-type", defaultValue = "auto",
@@ -164,7 +165,8 @@ final class QuantizeCommand implements Callable<Integer> {
 
     @Option(names = "--equalize", negatable = true,
             description = "Equalise activation channels into the next layers' weights (SmoothQuant-style); "
-                    + "--no-equalize turns it off. Default: on for reconstruction methods, off for the classic calibrators.")
+                    + "--no-equalize turns it off. Default: on for gptq and the reconstruction methods, off for the "
+                    + "classic calibrators.")
     Boolean equalize;
 
     @Option(names = "--alpha", defaultValue = "0.5",
@@ -427,7 +429,9 @@ final class QuantizeCommand implements Callable<Integer> {
 
     private Quantization.Method parseMethod() {
         for (Quantization.Method m : Quantization.Method.values()) {
-            if (m.cliName().equals(method.toLowerCase(Locale.ROOT))) {
+            boolean chosen = method == null ? m == Quantization.Method.defaultFor(wBits)
+                    : m.cliName().equals(method.toLowerCase(Locale.ROOT));
+            if (chosen) {
                 return m;
             }
         }
@@ -437,7 +441,7 @@ final class QuantizeCommand implements Callable<Integer> {
     }
 
     private PlanOptions planOptions() {
-        String chosen = placement != null ? placement : parseMethod().reconstructs() ? "inputs" : "all";
+        String chosen = placement != null ? placement : parseMethod().onLayerInputsByDefault() ? "inputs" : "all";
         Placement p = switch (chosen.toLowerCase(Locale.ROOT)) {
             case "all" -> Placement.ALL_ACTIVATIONS;
             case "inputs" -> Placement.LAYER_INPUTS;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.inlierq.cli.Main;
 import dev.inlierq.onnx.OnnxReader;
 import dev.inlierq.testing.Shared;
 import java.nio.file.Files;
@@ -14,9 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code --method gptq} end to end on the real FastestDet at W4A8 with 8 calibration images: every rounded
- * convolution reports a lower output error than nearest rounding in total, the file runs in ONNX Runtime (the
- * quantize command checks it before writing), and the same seed writes the same bytes.
+ * {@code --method gptq} end to end on the real FastestDet at W4A8 with 8 calibration images: the rounded
+ * convolutions report a lower output error than nearest rounding, the file runs in ONNX Runtime (the quantize
+ * command checks it before writing), GPTQ is the method when none is given at 4-bit weights, and the same seed
+ * writes the same bytes.
  */
 class GptqQuantizationTest {
     @TempDir
@@ -41,8 +43,12 @@ class GptqQuantizationTest {
         assertTrue(gptq.get("output_error_gptq").asDouble() < 0.8 * gptq.get("output_error_nearest").asDouble(),
                 gptq.get("output_error_gptq") + " vs nearest " + gptq.get("output_error_nearest"));
         assertTrue(OnnxReader.read(a).metadata().get("inlierq.method").startsWith("gptq"));
-        assertEquals(0, QuantizationTest.quantize(b, tmp.resolve("b.json"), "--method", "gptq", "--w-bits", "4",
-                "--a-bits", "8"));
+        // no --method at 4-bit weights: GPTQ (with its defaults: layer inputs, equalisation); same seed, same bytes
+        assertEquals(0, Main.execute("quantize", "--model", Shared.model("fastestdet").toString(), "--spec",
+                "fastestdet", "--calib", Shared.trainImages().toString(), "--num-calib", "8", "--check-images", "1",
+                "--stats-images", "1", "--w-bits", "4", "--a-bits", "8", "--out", b.toString()));
         assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b), "same seed, same bytes");
+        assertTrue(OnnxReader.read(b).metadata().get("inlierq.equalized_activations").matches("[1-9][0-9]*"),
+                "GPTQ equalises by default");
     }
 }
