@@ -35,8 +35,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Acceptance for issue 11 items 11 and 12: a model with rank-2 per-level outputs ([L, K], no batch axis) and
- * one with a packed anchor output (levels and anchors in one [R, 5A + C] output) are evaluated on real images
+ * Acceptance for issue 11 items 11, 12 and 13: a model with rank-2 per-level outputs ([L, K], no batch axis),
+ * one whose head convolutions are shared by its levels (one weight initializer read by two Convs) and one with
+ * a packed anchor output (levels and anchors in one [R, 5A + C] output) are evaluated on real images
  * with both engines to the same detections, their score heatmap is the same on the engine as in the
  * reference, and they quantize (minmax W8A8) to a file ONNX Runtime runs at batch 1 and 8.
  */
@@ -51,6 +52,8 @@ class BatchlessAndPackedOutputsTest {
         return Stream.of(
                 Arguments.of("per-level [L, K]", INPUT + "head: {family: gfl, strides: [8, 16], regMax: 3,"
                         + " cls: [cls8, cls16], clsLayout: CHANNELS_LAST, reg: [reg8, reg16], batchAxis: false}\n"),
+                Arguments.of("shared head", INPUT + "head: {family: gfl, strides: [8, 16], regMax: 3,"
+                        + " cls: [cls8, cls16], clsLayout: CHANNELS_LAST, reg: [reg8, reg16]}\n"),
                 Arguments.of("packed [R, 95]", INPUT + "head:\n  family: anchor_yolo\n  output: packed\n"
                         + "  layout: {box: 0, objectness: 12, classes: 15}\n  batchAxis: false\n  levels:\n"
                         + "    - {stride: 16, size: [4, 4], anchors: [10, 14, 23, 27, 37, 58]}\n"
@@ -58,6 +61,9 @@ class BatchlessAndPackedOutputsTest {
     }
 
     private Path model(String kind) {
+        if (kind.startsWith("shared")) {
+            return TinyDetectors.sharedHead(tmp, List.of(8, 16), 80, 3);
+        }
         return kind.startsWith("packed") ? TinyDetectors.packed(tmp, List.of(16, 32), 3, 80, false)
                 : TinyDetectors.perLevel(tmp, List.of(8, 16), 80, 3, false);
     }

@@ -52,6 +52,43 @@ public final class TinyDetectors {
         return m.output("packed").write(dir);
     }
 
+    /**
+     * A NanoDet-like model whose head is shared across levels: per stride a feature conv (kernel = stride = s, 8
+     * channels), then the same 1x1 {@code cls} and {@code reg} convolutions (one weight and one bias initializer
+     * each, read by every level), outputs {@code cls<s>} [N, L, classes] and {@code reg<s>} [N, L, 4*(regMax+1)].
+     */
+    public static Path sharedHead(Path dir, List<Integer> strides, int classes, int regMax) {
+        OnnxModelBuilder m = OnnxModelBuilder.opset(13).input("images", -1, 3, SIDE, SIDE);
+        Random r = new Random(17);
+        int feat = 8;
+        int reg = 4 * (regMax + 1);
+        m.initializer("head_cls_w", new long[] {classes, feat, 1, 1}, gaussian(r, classes * feat, 0.5f, 0f))
+                .initializer("head_cls_b", new long[] {classes}, gaussian(r, classes, 0.5f, -2f))
+                .initializer("head_reg_w", new long[] {reg, feat, 1, 1}, gaussian(r, reg * feat, 0.5f, 0f))
+                .initializer("head_reg_b", new long[] {reg}, gaussian(r, reg, 0.5f, 0f));
+        for (int s : strides) {
+            m.initializer("feat" + s + "_w", new long[] {feat, 3, s, s}, gaussian(r, feat * 3 * s * s, 1f / s, 0f))
+                    .node("Conv", "images", "feat" + s + "_w").out("feat" + s).ints("strides", s, s).end();
+            for (String h : new String[] {"cls", "reg"}) {
+                String name = h + s;
+                m.node("Conv", "feat" + s, "head_" + h + "_w", "head_" + h + "_b").out(name + "_conv").end()
+                        .node("Transpose", name + "_conv").out(name + "_nhwc").ints("perm", 0, 2, 3, 1).end()
+                        .int64s(name + "_shape", 0, -1, h.equals("cls") ? classes : reg)
+                        .node("Reshape", name + "_nhwc", name + "_shape").out(name).end()
+                        .output(name);
+            }
+        }
+        return m.write(dir);
+    }
+
+    private static float[] gaussian(Random r, int n, float sd, float mean) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = mean + (float) r.nextGaussian() * sd;
+        }
+        return v;
+    }
+
     /** conv(kernel = stride = s) to {@code channels}, then [N, L, K] or, without a batch axis, [N*L, K]. */
     private static OnnxModelBuilder level(OnnxModelBuilder m, Random r, String name, int s, int channels, float bias,
             boolean batchAxis) {
