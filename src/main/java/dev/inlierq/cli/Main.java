@@ -12,8 +12,9 @@ import picocli.CommandLine.Command;
 public final class Main {
 
     public static void main(String[] args) {
-        // Ctrl-C or kill: one line, and the JVM's conventional exit code (130 for SIGINT, 143 for SIGTERM);
-        // temporary output files are deleted by their own hook (OutputFile), so no partial output is left
+        // Ctrl-C or kill: one line, temporary outputs deleted, 130 / 143 at once (Interrupts); should a signal
+        // still reach the JVM's own handler, this hook says the same line and OutputFile's hook cleans up
+        Interrupts.install();
         java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (!finished.get()) {

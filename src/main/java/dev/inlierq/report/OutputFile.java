@@ -186,7 +186,8 @@ public final class OutputFile implements AutoCloseable {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
-    private static void deletePending() {
+    /** Deletes every temporary file not yet committed (also run at JVM shutdown). */
+    public static void deletePending() {
         for (Path p : PENDING) {
             deleteQuietly(p);
         }
