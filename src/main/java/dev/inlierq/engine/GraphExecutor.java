@@ -122,10 +122,15 @@ public final class GraphExecutor implements AutoCloseable {
             java.util.function.BiConsumer<String, FloatTensor> sink) {
         return runHooked(input, (name, v) -> {
             if (observed.contains(name)) {
-                sink.accept(name, new FloatTensor(v.getShape().getShape(), v.toType(DataType.FLOAT32, false).toFloatArray()));
+                sink.accept(name, heapCopy(v));
             }
             return v;
         });
+    }
+
+    /** A float32 copy of {@code v} on the Java heap. */
+    public static FloatTensor heapCopy(NDArray v) {
+        return new FloatTensor(v.getShape().getShape(), v.toType(DataType.FLOAT32, false).toFloatArray());
     }
 
     /** Runs a batch without gradients through a hook that may replace values (e.g. fake quantization). */
@@ -137,8 +142,7 @@ public final class GraphExecutor implements AutoCloseable {
             Map<String, NDArray> outs = forward(scope, Map.of(inName, x), hook);
             Map<String, FloatTensor> result = new LinkedHashMap<>();
             for (var e : outs.entrySet()) {
-                NDArray a = e.getValue();
-                result.put(e.getKey(), new FloatTensor(a.getShape().getShape(), a.toType(DataType.FLOAT32, false).toFloatArray()));
+                result.put(e.getKey(), heapCopy(e.getValue()));
             }
             return result;
         }

@@ -2,7 +2,6 @@ package dev.inlierq.rounding;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.inlierq.engine.DjlRuntime;
 import dev.inlierq.engine.GraphExecutor;
@@ -124,7 +123,7 @@ public final class LayerHessians {
             sim.executor().runHooked(batch, (name, v) -> {
                 NDArray q = quantize.apply(name, v);
                 if (names.contains(name)) {
-                    sink.accept(name, new FloatTensor(q.getShape().getShape(), q.toType(DataType.FLOAT32, false).toFloatArray()));
+                    sink.accept(name, GraphExecutor.heapCopy(q));
                 }
                 return q;
             });
