@@ -41,6 +41,7 @@ import dev.inlierq.recon.Reconstruction;
 import dev.inlierq.rounding.GptqRounding;
 import dev.inlierq.rounding.LayerHessians;
 import dev.inlierq.recon.ReconstructionLoss;
+import dev.inlierq.recon.ReconstructionOptions;
 import dev.inlierq.recon.Units;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,11 +89,11 @@ public final class Quantization {
          * layer by layer with plain MSE; BRECQ block by block with the Fisher-weighted loss; QDrop block by
          * block with plain MSE and drop probability 0.5; InlierQ as BRECQ, with its inlier-centric loss.
          */
-        public Reconstruction.Options reconstructionDefaults(long seed) {
+        public ReconstructionOptions reconstructionDefaults(long seed) {
             return switch (this) {
-                case ADAROUND -> Reconstruction.Options.defaults(Units.Kind.LAYER, 0f, seed);
-                case BRECQ, INLIERQ -> Reconstruction.Options.defaults(Units.Kind.BLOCK, 0f, seed);
-                case QDROP -> Reconstruction.Options.defaults(Units.Kind.BLOCK, 0.5f, seed);
+                case ADAROUND -> ReconstructionOptions.builder(Units.Kind.LAYER).seed(seed).build();
+                case BRECQ, INLIERQ -> ReconstructionOptions.builder(Units.Kind.BLOCK).seed(seed).build();
+                case QDROP -> ReconstructionOptions.builder(Units.Kind.BLOCK).dropProb(0.5f).seed(seed).build();
                 default -> throw new IllegalStateException(this + " does not reconstruct");
             };
         }
@@ -143,7 +144,7 @@ public final class Quantization {
      */
     public record Options(Path model, DetectorSpec spec, Path calib, int numCalib, Method method, double percentile,
             PlanOptions plan, WeightType weightType, WeightStorage weightStorage, double equalizeAlpha, long seed,
-            int batch, int threads, int checkImages, int statsImages, Reconstruction.Options reconstruction, int topK,
+            int batch, int threads, int checkImages, int statsImages, ReconstructionOptions reconstruction, int topK,
             TopKHeatmapLoss.Scope topKScope, Boolean fisherLoss, InlierQ.Options inlier, SaliencyOutput saliency) {
         public Options {
             if (topKScope == null) {
@@ -351,7 +352,7 @@ public final class Quantization {
      */
     static Reconstructed reconstruct(GraphExecutor floatEngine, Graph g, QuantPlan plan, Map<String, Encoding> enc,
             Options o, CalibrationSet calib, Listener listener) {
-        Reconstruction.Options ro = o.reconstruction();
+        ReconstructionOptions ro = o.reconstruction();
         List<Units.Unit> units = Units.find(g, plan, ro.unit(), ro.blockSize());
         FloatTensor samples = calibrationSamples(o, calib);
         List<FloatTensor> batches = batches(samples, o.batch());
@@ -549,12 +550,8 @@ public final class Quantization {
         m.put("inlierq.version", TOOL_VERSION);
         m.put("inlierq.method", o.method().cliName() + (o.method() == Method.PERCENTILE ? " " + o.percentile() : ""));
         if (o.reconstruction() != null) {
-            Reconstruction.Options r = o.reconstruction();
-            m.put("inlierq.reconstruction", String.format(java.util.Locale.ROOT,
-                    "unit=%s block_size=%d iterations=%d batch=%d lr_rounding=%g lr_scale=%g lambda=%g beta=%g..%g "
-                    + "warmup=%g drop_prob=%g top_k=%d top_k_scope=%s", r.unit().cliName(), r.blockSize(), r.iterations(), r.batch(),
-                    r.lrRounding(), r.lrScale(), r.lambda(), r.betaStart(), r.betaEnd(), r.warmup(), r.dropProb(),
-                    o.topK(), o.topKScope().name().toLowerCase(java.util.Locale.ROOT)));
+            m.put("inlierq.reconstruction", o.reconstruction().describe() + " top_k=" + o.topK() + " top_k_scope="
+                    + o.topKScope().name().toLowerCase(java.util.Locale.ROOT));
         }
         m.put("inlierq.weight_bits", Integer.toString(o.plan().weightBits()));
         m.put("inlierq.activation_bits", Integer.toString(o.plan().activationBits()));

@@ -17,6 +17,7 @@ import dev.inlierq.error.UserError;
 import dev.inlierq.eval.OrtFusion;
 import dev.inlierq.inlier.InlierQ;
 import dev.inlierq.recon.Reconstruction;
+import dev.inlierq.recon.ReconstructionOptions;
 import dev.inlierq.recon.Units;
 import dev.inlierq.report.JsonFiles;
 import java.nio.file.Path;
@@ -62,28 +63,28 @@ final class QuantizeCommand implements Callable<Integer> {
     String method;
 
     @Option(names = "--iters", description = "Reconstruction: optimisation steps per unit. Default: "
-            + Reconstruction.Options.DEFAULT_ITERATIONS + ".")
+            + ReconstructionOptions.DEFAULT_ITERATIONS + ".")
     Integer iters;
 
     @Option(names = "--recon-batch", description = "Reconstruction: calibration images per step. Default: "
-            + Reconstruction.Options.DEFAULT_BATCH + ".")
+            + ReconstructionOptions.DEFAULT_BATCH + ".")
     Integer reconBatch;
 
     @Option(names = "--unit", description = "Reconstruction unit: layer or block. Default: layer for adaround, block otherwise.")
     String unit;
 
     @Option(names = "--block-size", description = "Reconstruction: at most this many layers per block. Default: "
-            + Reconstruction.Options.DEFAULT_BLOCK_SIZE + ".")
+            + ReconstructionOptions.DEFAULT_BLOCK_SIZE + ".")
     Integer blockSize;
 
     @Option(names = "--drop-prob", description = "QDrop: probability of keeping an activation in float while optimising. "
             + "Default: 0.5 for qdrop, 0 otherwise.")
     Float dropProb;
 
-    @Option(names = "--lr-round", description = "Reconstruction: Adam learning rate of AdaRound's rounding variables. Default: " + Reconstruction.Options.DEFAULT_LR_ROUNDING + ".")
+    @Option(names = "--lr-round", description = "Reconstruction: Adam learning rate of AdaRound's rounding variables. Default: " + ReconstructionOptions.DEFAULT_LR_ROUNDING + ".")
     Float lrRound;
 
-    @Option(names = "--lr-scale", description = "Reconstruction: Adam learning rate of the log of activation step sizes (LSQ), a relative rate. Default: " + Reconstruction.Options.DEFAULT_LR_SCALE + ".")
+    @Option(names = "--lr-scale", description = "Reconstruction: Adam learning rate of the log of activation step sizes (LSQ), a relative rate. Default: " + ReconstructionOptions.DEFAULT_LR_SCALE + ".")
     Float lrScale;
 
     @Option(names = "--lambda-round", description = "Reconstruction: weight of AdaRound's rounding regulariser. Default: 0.01.")
@@ -384,11 +385,11 @@ final class QuantizeCommand implements Callable<Integer> {
     }
 
     /** Reconstruction settings: the method's defaults with the options given on the command line. */
-    private Reconstruction.Options reconstruction(Quantization.Method m) {
+    private ReconstructionOptions reconstruction(Quantization.Method m) {
         if (!m.reconstructs()) {
             return null;
         }
-        Reconstruction.Options d = m.reconstructionDefaults(seed);
+        ReconstructionOptions d = m.reconstructionDefaults(seed);
         Units.Kind kind = d.unit();
         if (unit != null) {
             try {
@@ -399,11 +400,30 @@ final class QuantizeCommand implements Callable<Integer> {
             }
         }
         try {
-            return new Reconstruction.Options(kind, blockSize != null ? blockSize : d.blockSize(),
-                    iters != null ? iters : d.iterations(), reconBatch != null ? reconBatch : d.batch(),
-                    lrRound != null ? lrRound : d.lrRounding(), lrScale != null ? lrScale : d.lrScale(),
-                    lambdaRound != null ? lambdaRound : d.lambda(), d.betaStart(), d.betaEnd(), d.warmup(),
-                    dropProb != null ? dropProb : d.dropProb(), seed);
+            ReconstructionOptions.Builder b = kind == d.unit() ? d.toBuilder()
+                    : ReconstructionOptions.builder(kind).dropProb(d.dropProb()).seed(seed);
+            if (blockSize != null) {
+                b.blockSize(blockSize);
+            }
+            if (iters != null) {
+                b.iterations(iters);
+            }
+            if (reconBatch != null) {
+                b.batch(reconBatch);
+            }
+            if (lrRound != null) {
+                b.lrRounding(lrRound);
+            }
+            if (lrScale != null) {
+                b.lrScale(lrScale);
+            }
+            if (lambdaRound != null) {
+                b.lambda(lambdaRound);
+            }
+            if (dropProb != null) {
+                b.dropProb(dropProb);
+            }
+            return b.build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

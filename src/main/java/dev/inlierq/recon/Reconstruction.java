@@ -56,8 +56,8 @@ import java.util.Set;
  * Defaults follow the papers where the budget allows (lambda 0.01, beta 20 to 2, warm-up 0.2, Adam, drop
  * probability 0.5); the papers run 20,000 iterations at batch 32 on a GPU with learning rates 1e-3 (V) and
  * 4e-5 (step sizes, absolute), this CPU tool defaults to 50 steps of 8 images with a ten times higher rate
- * for V and a relative rate of 1e-2 for step sizes ({@link Options#DEFAULT_LR_ROUNDING},
- * {@link Options#DEFAULT_LR_SCALE}).
+ * for V and a relative rate of 1e-2 for step sizes ({@link ReconstructionOptions#DEFAULT_LR_ROUNDING},
+ * {@link ReconstructionOptions#DEFAULT_LR_SCALE}).
  *
  * <p>A unit keeps what it learned only if that does not raise its loss over all calibration samples (hard
  * rounding, no drop) above the loss of its initial state; otherwise it goes back to nearest rounding and its
@@ -71,74 +71,6 @@ public final class Reconstruction {
     static final float GAMMA = -0.1f;
 
     private Reconstruction() {
-    }
-
-    /**
-     * @param unit        reconstruction granularity
-     * @param blockSize   at most this many quantized layers per block
-     * @param iterations  optimisation steps per unit
-     * @param batch       calibration samples per step
-     * @param lrRounding  Adam learning rate of AdaRound's V (0 = keep nearest rounding)
-     * @param lrScale     Adam learning rate of the log of activation step sizes, a relative rate (0 = keep
-     *                    the initial scales)
-     * @param lambda      weight of the rounding regulariser
-     * @param betaStart   regulariser exponent at the end of warm-up
-     * @param betaEnd     regulariser exponent at the last iteration
-     * @param warmup      fraction of iterations without regulariser
-     * @param dropProb    QDrop's probability of using the float value (0 = BRECQ/AdaRound)
-     * @param seed        seeds batch sampling and drop masks
-     */
-    public record Options(Units.Kind unit, int blockSize, int iterations, int batch, float lrRounding,
-            float lrScale, float lambda, float betaStart, float betaEnd, float warmup, float dropProb, long seed) {
-        public Options {
-            Objects.requireNonNull(unit, "unit");
-            if (blockSize < 1 || iterations < 0 || batch < 1) {
-                throw new IllegalArgumentException("block size and batch must be positive, iterations non-negative");
-            }
-            if (!(dropProb >= 0 && dropProb < 1) || !(warmup >= 0 && warmup < 1)) {
-                throw new IllegalArgumentException("drop probability and warm-up must be in [0, 1)");
-            }
-            if (lrRounding < 0 || lrScale < 0 || lambda < 0 || betaStart <= 0 || betaEnd <= 0) {
-                throw new IllegalArgumentException("learning rates, lambda and beta must be positive");
-            }
-        }
-
-        public static final int DEFAULT_ITERATIONS = 50;
-        public static final int DEFAULT_BATCH = 8;
-        public static final int DEFAULT_BLOCK_SIZE = 4;
-        /**
-         * Adam learning rate of V. AdaRound and BRECQ use 1e-3 over 20,000 steps; V starts within +-2.4 of the
-         * rounding threshold 0, so with a budget of a few hundred steps 1e-3 could not flip a rounding at all:
-         * the rate is raised tenfold.
-         */
-        public static final float DEFAULT_LR_ROUNDING = 1e-2f;
-        /**
-         * Adam learning rate of the natural log of step sizes, so a relative rate: each step changes a scale
-         * by at most about 1%, whatever its size. QDrop's 4e-5 (absolute, raised tenfold here before) was about
-         * 1% of a typical detector activation scale of 0.04, and 60 times a scale of 3.4e-5 after equalisation.
-         */
-        public static final float DEFAULT_LR_SCALE = 1e-2f;
-
-        /** The papers' hyper-parameters with this tool's default budget. */
-        public static Options defaults(Units.Kind unit, float dropProb, long seed) {
-            return new Options(unit, DEFAULT_BLOCK_SIZE, DEFAULT_ITERATIONS, DEFAULT_BATCH, DEFAULT_LR_ROUNDING, DEFAULT_LR_SCALE, 0.01f,
-                    20f, 2f, 0.2f, dropProb, seed);
-        }
-
-        public Options withIterations(int n) {
-            return new Options(unit, blockSize, n, batch, lrRounding, lrScale, lambda, betaStart, betaEnd, warmup,
-                    dropProb, seed);
-        }
-
-        public Options withBatch(int n) {
-            return new Options(unit, blockSize, iterations, n, lrRounding, lrScale, lambda, betaStart, betaEnd,
-                    warmup, dropProb, seed);
-        }
-
-        public Options withBlockSize(int n) {
-            return new Options(unit, n, iterations, batch, lrRounding, lrScale, lambda, betaStart, betaEnd, warmup,
-                    dropProb, seed);
-        }
     }
 
     /**
@@ -182,7 +114,7 @@ public final class Reconstruction {
      * @param encodings initial encodings of every planned weight and activation
      */
     public static Result run(Graph g, QuantPlan plan, Map<String, Encoding> encodings, List<Units.Unit> units,
-            FloatTensor samples, ReconstructionLoss loss, Options o, Progress progress) {
+            FloatTensor samples, ReconstructionLoss loss, ReconstructionOptions o, Progress progress) {
         Map<String, Encoding> enc = new LinkedHashMap<>(encodings);
         Map<String, ConstTensor> newWeights = new LinkedHashMap<>();
         List<UnitReport> reports = new ArrayList<>();
@@ -307,7 +239,7 @@ public final class Reconstruction {
      * otherwise restores the initial state. The outputs are the kept state's, for the next units.
      */
     private static Outcome learnOrKeep(UnitState st, Env env, Map<String, NDArray> targets, ReconstructionLoss loss,
-            Options o, int n, NDManager store, java.util.function.ObjIntConsumer<Integer> progress) {
+            ReconstructionOptions o, int n, NDManager store, java.util.function.ObjIntConsumer<Integer> progress) {
         Units.Unit u = st.unit;
         boolean learns = o.iterations() > 0 && !(st.roundingVars.isEmpty() && st.scales.isEmpty());
         Map<String, NDArray> initialHard = st.hardWeights();
@@ -359,7 +291,7 @@ public final class Reconstruction {
 
     /** Adam over the unit's rounding variables and step sizes; returns the first and last reconstruction loss. */
     private static double[] optimise(UnitState st, Env env, Map<String, NDArray> targets, ReconstructionLoss loss,
-            Options o, int n, java.util.function.ObjIntConsumer<Integer> progress) {
+            ReconstructionOptions o, int n, java.util.function.ObjIntConsumer<Integer> progress) {
         if (o.iterations() == 0 || (st.roundingVars.isEmpty() && st.scales.isEmpty())) {
             return new double[] {Double.NaN, Double.NaN};
         }

@@ -149,8 +149,8 @@ class ReconstructionTest {
     }
 
     static Reconstruction.Result reconstruct(QuantPlan plan, Units.Kind kind, float drop, int iterations, long seed) {
-        Reconstruction.Options o = Reconstruction.Options.defaults(kind, drop, seed).withIterations(iterations)
-                .withBlockSize(2);
+        ReconstructionOptions o = ReconstructionOptions.builder(kind).dropProb(drop).seed(seed).iterations(iterations)
+                .blockSize(2).build();
         return Reconstruction.run(g, plan, initial(plan), Units.find(g, plan, kind, 2), data, ReconstructionLoss.mse(), o,
                 (u, n, i) -> { });
     }

@@ -58,7 +58,7 @@ class SharedWeightReconstructionTest {
         List<Units.Unit> units = Units.find(g, plan, Units.Kind.LAYER, 1);
         assertEquals(List.of(List.of("c1"), List.of("c2"), List.of("c3"), List.of("c4")),
                 units.stream().map(Units.Unit::layers).toList());
-        Reconstruction.Options o = Reconstruction.Options.defaults(Units.Kind.LAYER, 0f, 1).withIterations(60);
+        ReconstructionOptions o = ReconstructionOptions.builder(Units.Kind.LAYER).seed(1).iterations(60).build();
         DjlRuntime.setThreads(1);
         Reconstruction.Result upToFirstReader;
         Reconstruction.Result all;

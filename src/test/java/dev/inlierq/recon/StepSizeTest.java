@@ -66,7 +66,7 @@ class StepSizeTest {
         return new Net(g, plan, enc, data);
     }
 
-    private static Reconstruction.Result run(Net n, Reconstruction.Options o) {
+    private static Reconstruction.Result run(Net n, ReconstructionOptions o) {
         return oneThread(() -> Reconstruction.run(n.g(), n.plan(), n.enc(), Units.find(n.g(), n.plan(), o.unit(), 1),
                 n.data(), ReconstructionLoss.mse(), o, (u, k, i) -> { }));
     }
@@ -85,7 +85,7 @@ class StepSizeTest {
         Net n = net();
         float initial = n.enc().get("tiny").scale(0);
         assertTrue(initial < 1e-4, "the test needs a tiny activation scale: " + initial);
-        Reconstruction.Result r = run(n, Reconstruction.Options.defaults(Units.Kind.LAYER, 0f, 3).withIterations(50));
+        Reconstruction.Result r = run(n, ReconstructionOptions.builder(Units.Kind.LAYER).seed(3).iterations(50).build());
         float learned = r.encodings().get("tiny").scale(0);
         assertTrue(learned > initial / 2 && learned < initial * 2,
                 "step size of 'tiny' went from " + initial + " to " + learned);
@@ -94,10 +94,10 @@ class StepSizeTest {
     @Test
     void aUnitWhoseLossGetsWorseKeepsItsInitialState() {
         Net n = net();
-        Reconstruction.Options nearest = Reconstruction.Options.defaults(Units.Kind.LAYER, 0f, 3).withIterations(0);
+        ReconstructionOptions nearest = ReconstructionOptions.builder(Units.Kind.LAYER).seed(3).iterations(0).build();
         // learning rates far too high: rounding and step sizes jump at random, the loss ends higher
-        Reconstruction.Options wild = new Reconstruction.Options(Units.Kind.LAYER, 1, 20, 8, 50f, 0.7f, 0.01f, 20f, 2f,
-                0.2f, 0f, 3);
+        ReconstructionOptions wild = ReconstructionOptions.builder(Units.Kind.LAYER).blockSize(1).iterations(20)
+                .lrRounding(50f).lrScale(0.7f).seed(3).build();
         Reconstruction.Result initial = run(n, nearest);
         Reconstruction.Result r = run(n, wild);
         assertTrue(r.keptInitialUnits() > 0, "some unit got worse and was reset: " + r.units());

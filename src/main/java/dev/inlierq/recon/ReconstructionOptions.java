@@ -1,0 +1,249 @@
+package dev.inlierq.recon;
+
+import java.util.Objects;
+
+/**
+ * Settings of {@link Reconstruction}, built with {@link #builder(Units.Kind)}: the unit is required, everything
+ * else has the default documented on its setter (the papers' hyper-parameters with this tool's budget). A
+ * method's recipe starts from {@code builder(...)}; the command line changes one setting with
+ * {@link #toBuilder()}.
+ *
+ * <pre>{@code
+ * ReconstructionOptions o = ReconstructionOptions.builder(Units.Kind.BLOCK).iterations(200).seed(3).build();
+ * ReconstructionOptions qdrop = o.toBuilder().dropProb(0.5f).build();
+ * }</pre>
+ */
+public final class ReconstructionOptions {
+    public static final int DEFAULT_ITERATIONS = 50;
+    public static final int DEFAULT_BATCH = 8;
+    public static final int DEFAULT_BLOCK_SIZE = 4;
+    /**
+     * Adam learning rate of V. AdaRound and BRECQ use 1e-3 over 20,000 steps; V starts within +-2.4 of the
+     * rounding threshold 0, so with a budget of a few hundred steps 1e-3 could not flip a rounding at all: the
+     * rate is raised tenfold.
+     */
+    public static final float DEFAULT_LR_ROUNDING = 1e-2f;
+    /**
+     * Adam learning rate of the natural log of step sizes, so a relative rate: each step changes a scale by at
+     * most about 1%, whatever its size. QDrop's 4e-5 (absolute, raised tenfold here before) was about 1% of a
+     * typical detector activation scale of 0.04, and 60 times a scale of 3.4e-5 after equalisation.
+     */
+    public static final float DEFAULT_LR_SCALE = 1e-2f;
+
+    private final Units.Kind unit;
+    private final int blockSize;
+    private final int iterations;
+    private final int batch;
+    private final float lrRounding;
+    private final float lrScale;
+    private final float lambda;
+    private final float betaStart;
+    private final float betaEnd;
+    private final float warmup;
+    private final float dropProb;
+    private final long seed;
+
+    private ReconstructionOptions(Builder b) {
+        this.unit = Objects.requireNonNull(b.unit, "unit");
+        this.blockSize = b.blockSize;
+        this.iterations = b.iterations;
+        this.batch = b.batch;
+        this.lrRounding = b.lrRounding;
+        this.lrScale = b.lrScale;
+        this.lambda = b.lambda;
+        this.betaStart = b.betaStart;
+        this.betaEnd = b.betaEnd;
+        this.warmup = b.warmup;
+        this.dropProb = b.dropProb;
+        this.seed = b.seed;
+        if (blockSize < 1 || iterations < 0 || batch < 1) {
+            throw new IllegalArgumentException("block size and batch must be positive, iterations non-negative");
+        }
+        if (!(dropProb >= 0 && dropProb < 1) || !(warmup >= 0 && warmup < 1)) {
+            throw new IllegalArgumentException("drop probability and warm-up must be in [0, 1)");
+        }
+        if (!(lrRounding >= 0 && lrScale >= 0 && lambda >= 0 && betaStart > 0 && betaEnd > 0)) {
+            throw new IllegalArgumentException("learning rates, lambda and beta must be positive");
+        }
+    }
+
+    /** The defaults for reconstruction unit by unit of the given kind. */
+    public static Builder builder(Units.Kind unit) {
+        return new Builder(unit);
+    }
+
+    /** A builder holding these settings. */
+    public Builder toBuilder() {
+        Builder b = new Builder(unit);
+        b.blockSize = blockSize;
+        b.iterations = iterations;
+        b.batch = batch;
+        b.lrRounding = lrRounding;
+        b.lrScale = lrScale;
+        b.lambda = lambda;
+        b.betaStart = betaStart;
+        b.betaEnd = betaEnd;
+        b.warmup = warmup;
+        b.dropProb = dropProb;
+        b.seed = seed;
+        return b;
+    }
+
+    /** Reconstruction granularity. */
+    public Units.Kind unit() {
+        return unit;
+    }
+
+    /** At most this many quantized layers per block. */
+    public int blockSize() {
+        return blockSize;
+    }
+
+    /** Optimisation steps per unit. */
+    public int iterations() {
+        return iterations;
+    }
+
+    /** Calibration samples per step. */
+    public int batch() {
+        return batch;
+    }
+
+    /** Adam learning rate of AdaRound's V (0 = keep the starting rounding). */
+    public float lrRounding() {
+        return lrRounding;
+    }
+
+    /** Adam learning rate of the log of activation step sizes, a relative rate (0 = keep the initial scales). */
+    public float lrScale() {
+        return lrScale;
+    }
+
+    /** Weight of the rounding regulariser. */
+    public float lambda() {
+        return lambda;
+    }
+
+    /** Regulariser exponent at the end of warm-up. */
+    public float betaStart() {
+        return betaStart;
+    }
+
+    /** Regulariser exponent at the last iteration. */
+    public float betaEnd() {
+        return betaEnd;
+    }
+
+    /** Fraction of iterations without regulariser. */
+    public float warmup() {
+        return warmup;
+    }
+
+    /** QDrop's probability of using the float value (0 = BRECQ/AdaRound). */
+    public float dropProb() {
+        return dropProb;
+    }
+
+    /** Seeds batch sampling and drop masks. */
+    public long seed() {
+        return seed;
+    }
+
+    /** The settings as {@code key=value} pairs, for provenance and reports. */
+    public String describe() {
+        return String.format(java.util.Locale.ROOT,
+                "unit=%s block_size=%d iterations=%d batch=%d lr_rounding=%g lr_scale=%g lambda=%g beta=%g..%g "
+                + "warmup=%g drop_prob=%g", unit.cliName(), blockSize, iterations, batch, lrRounding, lrScale, lambda,
+                betaStart, betaEnd, warmup, dropProb);
+    }
+
+    @Override
+    public String toString() {
+        return "ReconstructionOptions[" + describe() + " seed=" + seed + "]";
+    }
+
+    /** Builder of {@link ReconstructionOptions}; each setter documents its default. */
+    public static final class Builder {
+        private final Units.Kind unit;
+        private int blockSize = DEFAULT_BLOCK_SIZE;
+        private int iterations = DEFAULT_ITERATIONS;
+        private int batch = DEFAULT_BATCH;
+        private float lrRounding = DEFAULT_LR_ROUNDING;
+        private float lrScale = DEFAULT_LR_SCALE;
+        private float lambda = 0.01f;
+        private float betaStart = 20f;
+        private float betaEnd = 2f;
+        private float warmup = 0.2f;
+        private float dropProb;
+        private long seed;
+
+        private Builder(Units.Kind unit) {
+            this.unit = Objects.requireNonNull(unit, "unit");
+        }
+
+        /** Default {@value ReconstructionOptions#DEFAULT_BLOCK_SIZE}. */
+        public Builder blockSize(int n) {
+            blockSize = n;
+            return this;
+        }
+
+        /** Default {@value ReconstructionOptions#DEFAULT_ITERATIONS}. */
+        public Builder iterations(int n) {
+            iterations = n;
+            return this;
+        }
+
+        /** Default {@value ReconstructionOptions#DEFAULT_BATCH}. */
+        public Builder batch(int n) {
+            batch = n;
+            return this;
+        }
+
+        /** Default {@value ReconstructionOptions#DEFAULT_LR_ROUNDING}. */
+        public Builder lrRounding(float lr) {
+            lrRounding = lr;
+            return this;
+        }
+
+        /** Default {@value ReconstructionOptions#DEFAULT_LR_SCALE}. */
+        public Builder lrScale(float lr) {
+            lrScale = lr;
+            return this;
+        }
+
+        /** Default 0.01 (AdaRound). */
+        public Builder lambda(float l) {
+            lambda = l;
+            return this;
+        }
+
+        /** The regulariser exponent annealed from {@code start} to {@code end}; default 20 to 2 (AdaRound). */
+        public Builder beta(float start, float end) {
+            betaStart = start;
+            betaEnd = end;
+            return this;
+        }
+
+        /** Default 0.2 (AdaRound). */
+        public Builder warmup(float fraction) {
+            warmup = fraction;
+            return this;
+        }
+
+        /** Default 0 (no drop); QDrop uses 0.5. */
+        public Builder dropProb(float p) {
+            dropProb = p;
+            return this;
+        }
+
+        /** Default 0. */
+        public Builder seed(long s) {
+            seed = s;
+            return this;
+        }
+
+        public ReconstructionOptions build() {
+            return new ReconstructionOptions(this);
+        }
+    }
+}
