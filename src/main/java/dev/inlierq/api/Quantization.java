@@ -42,6 +42,7 @@ import dev.inlierq.rounding.GptqRounding;
 import dev.inlierq.rounding.LayerHessians;
 import dev.inlierq.recon.ReconstructionLoss;
 import dev.inlierq.recon.ReconstructionOptions;
+import dev.inlierq.recon.StartingRounding;
 import dev.inlierq.recon.Units;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -310,8 +311,13 @@ public final class Quantization {
                 gptq = gptq(floatEngine, g, plan, enc, batches(calibrationSamples(o, calib), o.batch()), o.seed());
                 g = gptq.graph();
             }
+            Map<String, float[]> anchors = Map.of();
+            if (recon && o.reconstruction().start() == ReconstructionOptions.Start.GPTQ) {
+                gptq = gptq(floatEngine, g, plan, enc, batches(calibrationSamples(o, calib), o.batch()), o.seed());
+                anchors = StartingRounding.anchors(g, plan, enc, gptqWeights(gptq), gptq.updated());
+            }
             if (recon) {
-                Reconstructed rr = reconstruct(floatEngine, g, plan, enc, o, calib, listener);
+                Reconstructed rr = reconstruct(floatEngine, g, plan, enc, o, calib, anchors, listener);
                 g = rr.result().graph();
                 enc.putAll(rr.result().encodings());
                 unitReports = rr.result().units();
@@ -351,7 +357,7 @@ public final class Quantization {
      * and restricts (or weights) the objective to inliers.
      */
     static Reconstructed reconstruct(GraphExecutor floatEngine, Graph g, QuantPlan plan, Map<String, Encoding> enc,
-            Options o, CalibrationSet calib, Listener listener) {
+            Options o, CalibrationSet calib, Map<String, float[]> anchors, Listener listener) {
         ReconstructionOptions ro = o.reconstruction();
         List<Units.Unit> units = Units.find(g, plan, ro.unit(), ro.blockSize());
         FloatTensor samples = calibrationSamples(o, calib);
@@ -412,7 +418,7 @@ public final class Quantization {
             }
         }
         try (ReconstructionLoss l = loss) {
-            return new Reconstructed(Reconstruction.run(g, plan, enc, units, samples, l, ro, listener), inliers);
+            return new Reconstructed(Reconstruction.run(g, plan, enc, units, samples, l, ro, anchors, listener), inliers);
         }
     }
 
@@ -511,6 +517,15 @@ public final class Quantization {
                 activationEncodings(plan, enc))) {
             return GptqRounding.apply(LayerHessians.quantizedNetwork(sim), g, plan, enc, batches, seed);
         }
+    }
+
+    /** The rounded weights GPTQ wrote into its graph, by tensor name. */
+    static Map<String, float[]> gptqWeights(GptqRounding.Result r) {
+        Map<String, float[]> m = new LinkedHashMap<>();
+        for (String t : r.updated().keySet()) {
+            m.put(t, r.graph().constant(t).floats());
+        }
+        return m;
     }
 
     /** The calibration images, preprocessed and stacked. */

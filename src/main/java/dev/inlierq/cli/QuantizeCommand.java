@@ -81,6 +81,24 @@ final class QuantizeCommand implements Callable<Integer> {
             + "Default: 0.5 for qdrop, 0 otherwise.")
     Float dropProb;
 
+    @Option(names = "--start", description = "Reconstruction: the rounding the learned rounding starts from: nearest "
+            + "(the float weights, AdaRound's start) or gptq (GPTQ's second-order rounding). Default: nearest.",
+            converter = StartConverter.class)
+    private ReconstructionOptions.Start start;
+
+    /** {@code --start}: a lower-case name of {@link ReconstructionOptions.Start}. */
+    static final class StartConverter implements CommandLine.ITypeConverter<ReconstructionOptions.Start> {
+        @Override
+        public ReconstructionOptions.Start convert(String value) {
+            for (ReconstructionOptions.Start s : ReconstructionOptions.Start.values()) {
+                if (s.cliName().equals(value)) {
+                    return s;
+                }
+            }
+            throw new CommandLine.TypeConversionException("unknown start '" + value + "' (expected nearest or gptq)");
+        }
+    }
+
     @Option(names = "--lr-round", description = "Reconstruction: Adam learning rate of AdaRound's rounding variables. Default: " + ReconstructionOptions.DEFAULT_LR_ROUNDING + ".")
     Float lrRound;
 
@@ -422,6 +440,9 @@ final class QuantizeCommand implements Callable<Integer> {
             }
             if (dropProb != null) {
                 b.dropProb(dropProb);
+            }
+            if (start != null) {
+                b.start(start);
             }
             return b.build();
         } catch (IllegalArgumentException e) {

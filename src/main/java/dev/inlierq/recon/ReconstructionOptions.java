@@ -30,7 +30,20 @@ public final class ReconstructionOptions {
      */
     public static final float DEFAULT_LR_SCALE = 1e-2f;
 
+    /** The rounding the rounding variables start from. */
+    public enum Start {
+        /** The float weights: soft start at W, hard start at nearest rounding (AdaRound's). */
+        NEAREST,
+        /** GPTQ's second-order rounding ({@link StartingRounding}). */
+        GPTQ;
+
+        public String cliName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     private final Units.Kind unit;
+    private final Start start;
     private final int blockSize;
     private final int iterations;
     private final int batch;
@@ -56,6 +69,7 @@ public final class ReconstructionOptions {
         this.warmup = b.warmup;
         this.dropProb = b.dropProb;
         this.seed = b.seed;
+        this.start = Objects.requireNonNull(b.start, "start");
         if (blockSize < 1 || iterations < 0 || batch < 1) {
             throw new IllegalArgumentException("block size and batch must be positive, iterations non-negative");
         }
@@ -86,6 +100,7 @@ public final class ReconstructionOptions {
         b.warmup = warmup;
         b.dropProb = dropProb;
         b.seed = seed;
+        b.start = start;
         return b;
     }
 
@@ -144,6 +159,11 @@ public final class ReconstructionOptions {
         return dropProb;
     }
 
+    /** Where the rounding variables start. */
+    public Start start() {
+        return start;
+    }
+
     /** Seeds batch sampling and drop masks. */
     public long seed() {
         return seed;
@@ -153,8 +173,8 @@ public final class ReconstructionOptions {
     public String describe() {
         return String.format(java.util.Locale.ROOT,
                 "unit=%s block_size=%d iterations=%d batch=%d lr_rounding=%g lr_scale=%g lambda=%g beta=%g..%g "
-                + "warmup=%g drop_prob=%g", unit.cliName(), blockSize, iterations, batch, lrRounding, lrScale, lambda,
-                betaStart, betaEnd, warmup, dropProb);
+                + "warmup=%g drop_prob=%g start=%s", unit.cliName(), blockSize, iterations, batch, lrRounding, lrScale,
+                lambda, betaStart, betaEnd, warmup, dropProb, start.cliName());
     }
 
     @Override
@@ -176,6 +196,7 @@ public final class ReconstructionOptions {
         private float warmup = 0.2f;
         private float dropProb;
         private long seed;
+        private Start start = Start.NEAREST;
 
         private Builder(Units.Kind unit) {
             this.unit = Objects.requireNonNull(unit, "unit");
@@ -239,6 +260,12 @@ public final class ReconstructionOptions {
         /** Default 0. */
         public Builder seed(long s) {
             seed = s;
+            return this;
+        }
+
+        /** Default {@link Start#NEAREST}. */
+        public Builder start(Start s) {
+            start = s;
             return this;
         }
 

@@ -43,10 +43,15 @@ final class UnitState {
      * units): one tensor has one rounding, learned in the first unit that reads it and fixed afterwards.
      */
     final Map<String, NDArray> fixedWeights = new LinkedHashMap<>();
+    /**
+     * Weights whose rounding is taken around an anchor other than the float weight ({@link StartingRounding}):
+     * tensor name to the anchor; the others are rounded around their float values.
+     */
+    final Map<String, NDArray> anchors = new HashMap<>();
 
     UnitState(Units.Unit unit, GraphExecutor exec, NDManager scope, Map<String, Encoding> enc,
             Map<String, QuantPoint> weightOfLayer, Map<String, String> groupOf, Set<String> learnedGroups,
-            Map<String, ConstTensor> roundedEarlier) {
+            Map<String, ConstTensor> roundedEarlier, Map<String, float[]> startAnchors) {
         this.unit = unit;
         this.exec = exec;
         this.scope = scope;
@@ -65,8 +70,13 @@ final class UnitState {
                 continue;
             }
             Encoding e = enc.get(p.tensor());
-            float[] w = exec.graph().constant(p.tensor()).floats();
             long[] shape = exec.graph().constant(p.tensor()).shape();
+            float[] w = startAnchors.get(p.tensor());
+            if (w == null) {
+                w = exec.graph().constant(p.tensor()).floats();
+            } else {
+                anchors.put(p.tensor(), DjlRuntime.create(scope, w, new ai.djl.ndarray.types.Shape(shape)));
+            }
             float[] frac = fractionalPart(w, shape, p.channelAxis(), e);
             roundingVars.put(p.tensor(), DjlRuntime.create(scope, initialV(frac), new ai.djl.ndarray.types.Shape(shape)));
             initialOffsets.put(p.tensor(), frac);
@@ -159,13 +169,19 @@ final class UnitState {
         Map<String, NDArray> m = new HashMap<>(fixedWeights);
         for (var e : roundingVars.entrySet()) {
             try (NDArray h = rectifiedSigmoid(leaves.get(e.getKey()))) {
-                NDArray w = exec.constant(e.getKey());
+                NDArray w = base(e.getKey());
                 NDArray q = FakeQuant.fakeQuantWithRounding(w, enc.get(e.getKey()), h);
                 q.attach(step);
                 m.put(e.getKey(), q);
             }
         }
         return m;
+    }
+
+    /** The weight the rounding of {@code name} is taken around: its anchor, or the float weight. */
+    private NDArray base(String name) {
+        NDArray a = anchors.get(name);
+        return a != null ? a : exec.constant(name);
     }
 
     /** sum over all rounding variables of 1 - |2 h - 1|^beta. */
@@ -262,7 +278,7 @@ final class UnitState {
         Map<String, NDArray> m = new LinkedHashMap<>(fixedWeights);
         for (var e : roundingVars.entrySet()) {
             try (NDArray ge = e.getValue().gte(0f); NDArray h = ge.toType(ai.djl.ndarray.types.DataType.FLOAT32, false)) {
-                NDArray q = FakeQuant.fakeQuantWithRounding(exec.constant(e.getKey()), enc.get(e.getKey()), h);
+                NDArray q = FakeQuant.fakeQuantWithRounding(base(e.getKey()), enc.get(e.getKey()), h);
                 q.attach(scope);
                 m.put(e.getKey(), q);
             }
@@ -270,7 +286,10 @@ final class UnitState {
         return m;
     }
 
-    /** Fraction of weights whose hardened rounding differs from rounding to nearest. */
+    /**
+     * Fraction of weights whose hardened rounding differs from the starting rounding (nearest, or the start's
+     * when the unit has anchors).
+     */
     double flippedFraction() {
         long flipped = 0;
         long total = 0;

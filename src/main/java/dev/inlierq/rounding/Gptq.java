@@ -34,8 +34,12 @@ public final class Gptq {
     private Gptq() {
     }
 
-    /** Rounded weights and the layer's output error before (nearest rounding) and after. */
-    public record Result(float[] weights, double nearestError, double error, double damp) {
+    /**
+     * Rounded weights, the layer's output error before (nearest rounding) and after, and {@code updated}: each
+     * weight as it stood when its column was rounded (the float weight plus the error compensation it received
+     * from the columns rounded before it), so {@code weights = nearest(updated)} element by element.
+     */
+    public record Result(float[] weights, float[] updated, double nearestError, double error, double damp) {
     }
 
     /**
@@ -79,6 +83,7 @@ public final class Gptq {
             return nearest(w, rows, d, h, grids);
         }
         float[] q = new float[w.length];
+        float[] updated = new float[w.length];
         double[] row = new double[d];
         for (int r = 0; r < rows; r++) {
             QuantGrid grid = grids[r];
@@ -88,6 +93,7 @@ public final class Gptq {
             for (int i = 0; i < d; i++) {
                 float qi = grid.fakeQuantize((float) row[i]);
                 q[r * d + order[i]] = qi;
+                updated[r * d + order[i]] = (float) row[i];
                 double err = (row[i] - qi) / u[i * d + i];
                 for (int j = i + 1; j < d; j++) {
                     row[j] -= err * u[i * d + j];
@@ -95,13 +101,13 @@ public final class Gptq {
             }
         }
         double before = outputError(w, nearestWeights(w, rows, d, grids), rows, d, h);
-        return new Result(q, before, outputError(w, q, rows, d, h), used / 10);
+        return new Result(q, updated, before, outputError(w, q, rows, d, h), used / 10);
     }
 
     private static Result nearest(float[] w, int rows, int d, double[] h, QuantGrid[] grids) {
         float[] q = nearestWeights(w, rows, d, grids);
         double e = outputError(w, q, rows, d, h);
-        return new Result(q, e, e, Double.NaN);
+        return new Result(q, w.clone(), e, e, Double.NaN);
     }
 
     static float[] nearestWeights(float[] w, int rows, int d, QuantGrid[] grids) {

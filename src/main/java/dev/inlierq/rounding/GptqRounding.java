@@ -30,7 +30,12 @@ public final class GptqRounding {
             double gptqError, double damp) {
     }
 
-    public record Result(Graph graph, List<LayerReport> layers) {
+    /**
+     * @param graph   the graph with GPTQ's rounded weights
+     * @param updated per rounded weight tensor, GPTQ's compensated weights before rounding
+     *                ({@link Gptq.Result#updated()}), in the tensor's layout
+     */
+    public record Result(Graph graph, List<LayerReport> layers, Map<String, float[]> updated) {
     }
 
     /**
@@ -53,6 +58,7 @@ public final class GptqRounding {
         }
         Map<String, ConstTensor> inits = new LinkedHashMap<>(g.initializers());
         List<LayerReport> reports = new ArrayList<>();
+        Map<String, float[]> updated = new LinkedHashMap<>();
         for (LayerHessians.Layer l : layers.values()) {
             QuantPoint wp = weightOf.get(l.node().name());
             Encoding e = enc.get(wp.tensor());
@@ -62,6 +68,7 @@ public final class GptqRounding {
             }
             float[] wf = w.floats();
             float[] out = new float[wf.length];
+            float[] upd = new float[wf.length];
             int rowsPerGroup = (int) (w.shape()[0] / l.groups());
             int d = l.columns();
             double before = 0;
@@ -76,13 +83,15 @@ public final class GptqRounding {
                 }
                 Gptq.Result r = Gptq.quantize(wg, rowsPerGroup, d, l.hessian(gi), grids, Gptq.DEFAULT_DAMP);
                 System.arraycopy(r.weights(), 0, out, gi * rowsPerGroup * d, wg.length);
+                System.arraycopy(r.updated(), 0, upd, gi * rowsPerGroup * d, wg.length);
                 before += r.nearestError();
                 after += r.error();
                 damp = Math.max(damp, Double.isNaN(r.damp()) ? 0 : r.damp());
             }
             inits.put(wp.tensor(), ConstTensor.ofFloats(w.shape(), out));
+            updated.put(wp.tensor(), upd);
             reports.add(new LayerReport(l.node().name(), l.groups(), d, l.samples(), before, after, damp));
         }
-        return new Result(g.withNodes(g.nodes(), inits, g.shapes()), reports);
+        return new Result(g.withNodes(g.nodes(), inits, g.shapes()), reports, updated);
     }
 }
