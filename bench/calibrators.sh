@@ -2,7 +2,11 @@
 # Quantization table: each model x BITS x METHODS: quantize with 64 train2017 images (seed 0), then evaluate
 # the QDQ file on the 206 val2017 images with ONNX Runtime (integer kernels) and, unless SIM=0, with the DJL
 # engine (exact QDQ simulation). Writes one JSON line per row to ${OUT:-bench/results}/${TABLE:-calibrators}.jsonl.
-# Each row records the commit (git HEAD) and the CPU it was measured on.
+# Each row records the commit (git HEAD) and the CPU it was measured on, the seed (from quantize's --json) and
+# "command": the quantize line that made the file, with the shared folder written as $S and the COCO subset
+# as $D (bench/shared.sh), prefixed with INLIERQ_JAVA_OPTS when that is set. -Dinlierq.* properties in
+# INLIERQ_JAVA_OPTS are also appended to "options", so rows that differ only in them are told apart.
+# docs/results.md is generated from these rows: python3 bench/results.py.
 # Usage: [METHODS="minmax mse adaround brecq qdrop"] [BITS="8,8 4,8 4,4"] [SIM=0] [TABLE=reconstruction]
 # [EXTRA="--equalize --placement inputs" LABEL=eq] bench/calibrators.sh [model ...]
 set -euo pipefail
@@ -21,23 +25,28 @@ for m in ${models[@]}; do
       ./inlierq quantize --model "$S/models/${FILE[$m]}" --spec "$m" --calib "$D/train2017" --method "$method" \
         --w-bits "$1" --a-bits "$2" --out "$q" --json "$q.json" ${EXTRA:-} > /dev/null
       wall=$(echo "$(date +%s.%N) - $t0" | bc)
+      # what the row ran, as a line to paste (shared paths kept as $S and $D)
+      cmd="./inlierq quantize --model \$S/models/${FILE[$m]} --spec $m --calib \$D/train2017 --method $method"
+      cmd+=" --w-bits $1 --a-bits $2 --out $q --json $q.json${EXTRA:+ $EXTRA}"
+      props=$(grep -o -- '-Dinlierq\.[^ ]*' <<< "${INLIERQ_JAVA_OPTS:-}" | paste -sd ' ' - || true)
+      [ -n "${INLIERQ_JAVA_OPTS:-}" ] && cmd="INLIERQ_JAVA_OPTS=\"$INLIERQ_JAVA_OPTS\" $cmd"
       engines="ort djl"; [ "${SIM:-1}" = 0 ] && engines=ort
       for engine in $engines; do
         ./inlierq eval --model "$q" --spec "$m" --images "$D/val2017" \
           --annotations "$D/annotations/instances_val2017_subset.json" --engine "$engine" --json "$q.$engine.json" > /dev/null
       done
-      python3 - "$q" "$m" "$1" "$2" "$method" "${EXTRA:-}" "$wall" "$(git rev-parse --short HEAD)" \
+      python3 - "$q" "$m" "$1" "$2" "$method" "${EXTRA:-}${props:+ $props}" "$wall" "$(git rev-parse --short HEAD)" \
         "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)$(grep -q avx512_vnni /proc/cpuinfo && echo ' (AVX-512 VNNI)')" \
-        >> "$OUT/${TABLE:-calibrators}.jsonl" <<'PY'
+        "$cmd" >> "$OUT/${TABLE:-calibrators}.jsonl" <<'PY'
 import json, os, sys
-q, m, w, a, method, extra, wall, commit, cpu = sys.argv[1:]
+q, m, w, a, method, options, wall, commit, cpu, command = sys.argv[1:]
 o = json.load(open(q + ".ort.json")); s = json.load(open(q + ".json"))
 d = json.load(open(q + ".djl.json")) if os.path.exists(q + ".djl.json") else {}
-print(json.dumps({"model": m, "w_bits": int(w), "a_bits": int(a), "method": method, "options": extra,
-                  "ort_AP": o["AP"], "ort_AP50": o["AP50"], "ort_AR100": o["AR100"],
+print(json.dumps({"model": m, "w_bits": int(w), "a_bits": int(a), "method": method, "options": options.strip(),
+                  "seed": s["seed"], "ort_AP": o["AP"], "ort_AP50": o["AP50"], "ort_AR100": o["AR100"],
                   "sim_AP": d.get("AP"), "sim_AP50": d.get("AP50"),
                   "quantize_seconds": s["seconds"], "wall_seconds": float(wall),
-                  "peak_rss_mb": s["peak_rss_bytes"] >> 20, "commit": commit, "cpu": cpu}))
+                  "peak_rss_mb": s["peak_rss_bytes"] >> 20, "commit": commit, "cpu": cpu, "command": command}))
 PY
       tail -1 "$OUT/${TABLE:-calibrators}.jsonl"
     done

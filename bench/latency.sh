@@ -6,7 +6,9 @@
 # and for YOLOX-Nano also the SiLU->Relu bound (bench/tools/SiluToRelu.java: the activations made free).
 # The machine is a shared VM whose speed drifts, so float and quantized files are measured in alternation,
 # ROUNDS rounds of ITER runs each; a row's latency is the median over rounds of the per-round medians and
-# its speed-up the median of the per-round ratios. One JSON line per (model, file) to $OUT/latency.jsonl.
+# its speed-up the median of the per-round ratios. One JSON line per (model, file) to $OUT/latency.jsonl, with
+# the commit, the CPU, the threads and runs per round, and "command": the line that reruns this model's rows.
+# docs/results.md is generated from these rows: python3 bench/results.py.
 # Usage: [METHOD=entropy] [ROUNDS=5] [ITER=50] [THREADS=2] [OUT=bench/results] bench/latency.sh [model ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,9 +43,12 @@ for m in ${models[@]}; do
     ./inlierq bench --model "${p#*:}" --engine ort --iterations 1 --warmup 0 --fused 2>/dev/null \
       | grep "after ONNX Runtime optimisation" > "$W/${m}_${p%%:*}.fused.txt" || true
   done
-  python3 - "$W" "$m" "$(git rev-parse --short HEAD)" "${METHOD:-entropy}" "${pairs[@]}" >> "$OUT/latency.jsonl" <<'PY'
+  cmd="METHOD=${METHOD:-entropy} ROUNDS=${ROUNDS:-5} ITER=${ITER:-50} THREADS=${THREADS:-2} bench/latency.sh $m"
+  cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)$(grep -q avx512_vnni /proc/cpuinfo && echo ' (AVX-512 VNNI)' || true)"
+  python3 - "$W" "$m" "$(git rev-parse --short HEAD)" "${METHOD:-entropy}" "$cpu" "$cmd" "${THREADS:-2}" "${ITER:-50}" \
+    "${pairs[@]}" >> "$OUT/latency.jsonl" <<'PY'
 import glob, json, statistics, sys
-w, m, commit, method, *pairs = sys.argv[1:]
+w, m, commit, method, cpu, command, threads, iterations, *pairs = sys.argv[1:]
 names = [p.split(":", 1)[0] for p in pairs]
 def rounds(name):
     out = {}
@@ -59,6 +64,7 @@ for n in names:
     fused = open(f"{w}/{m}_{n}.fused.txt").read().split(": ", 1)[-1].strip()
     print(json.dumps({"model": m, "file": n, "method": method, "latency_ms": statistics.median(lat[n].values()),
                       "speedup_vs_float": statistics.median(ratios), "rounds": len(lat[n]),
-                      "round_ms": [lat[n][r] for r in sorted(lat[n])], "fused": fused, "commit": commit}))
+                      "round_ms": [lat[n][r] for r in sorted(lat[n])], "fused": fused, "commit": commit, "cpu": cpu,
+                      "threads": int(threads), "iterations": int(iterations), "command": command}))
 PY
 done

@@ -1,0 +1,301 @@
+#!/usr/bin/env python3
+"""Writes docs/results.md from every bench/measured/*.jsonl (python3 standard library only).
+
+Usage: python3 bench/results.py           regenerate docs/results.md
+       python3 bench/results.py --check   exit 1 when docs/results.md is not what the measurements give
+
+One section per file. Quantization rows (bench/calibrators.sh) are grouped per model and bit widths, rows that
+differ only in their seed pooled as bench/table.py --seeds pools them (mean ± sample sd, n); latency rows
+(bench/latency.sh) are listed per model; rows of any other kind are listed field by field, so that no row is
+left out. Every row shows the commit and CPU it was measured on and the command that reproduces it: the row's
+"command" field, or for rows written before that field existed, a command rebuilt from model, method, bits
+and options. Rows of AdaRound, BRECQ, QDrop and InlierQ measured before commit RERUN_BEFORE are marked."""
+import glob, json, os, re, statistics, subprocess, sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import table  # noqa: E402  (bench/table.py: loading, seed pooling, statistics)
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MEASURED = os.path.join(ROOT, "bench", "measured")
+PAGE = os.path.join(ROOT, "docs", "results.md")
+RERUN_BEFORE = "c6cb0af"
+RERUN_METHODS = {"adaround", "brecq", "qdrop", "inlierq"}
+MARK = "†"
+EVAL = ("./inlierq eval --model Q.onnx --spec MODEL --images $D/val2017 "
+        "--annotations $D/annotations/instances_val2017_subset.json --engine ort")
+
+# What each file holds and how it was made; files not listed here still get a section.
+ABOUT = {
+    "classic_all.jsonl":
+        "Classic calibrators with quantizers on every activation between quantized layers (`--placement all`), "
+        "weights of the default `--weight-type auto` (`int7` on a CPU without VNNI). \"sim AP\" is the same file "
+        "evaluated on the DJL engine (`--engine djl`: exact QDQ arithmetic). Made with "
+        "`bench/calibrators.sh yolox fastestdet picodet`.",
+    "gptq.jsonl":
+        "`--method gptq` (second-order rounding, see [methods.md](methods.md#gptq)). Made with "
+        "`METHODS=gptq BITS=\"4,8 4,4\" SIM=0 TABLE=gptq [EXTRA=\"...\"] bench/calibrators.sh yolox picodet "
+        "fastestdet`. Builds before 9f30a27 had `--placement all --no-equalize` as GPTQ's default; the options "
+        "column spells out what each row ran. Options starting with `-D` are system properties given in "
+        "`INLIERQ_JAVA_OPTS` (cfc5d5d: `-Dinlierq.gptq.inputs=quantized` was then the default, with a slower "
+        "Cholesky).",
+    "reconstruction.jsonl":
+        "Reconstruction (AdaRound, BRECQ, QDrop), InlierQ and the classic calibrators they are compared with, "
+        "quantizers on layer inputs. Made with `TABLE=reconstruction SIM=0 BITS=4,4 METHODS=\"brecq qdrop "
+        "inlierq\" [EXTRA=\"--seed 1\" LABEL=s1] bench/calibrators.sh MODEL`. Builds: 70dc3b7, reconstruction "
+        "with DJL's fused Adam update; 68e9846, our own Adam and equalisation on by default for the "
+        "reconstruction methods (rows of 68e9846 and da73846 were measured with a second benchmark sharing the "
+        "cores, about twice the wall time alone); da73846, InlierQ with the zero-saliency split; 3b35794, the "
+        "reconstruction and InlierQ code of da73846; 6ae0930, W4A8 with equalisation (a second benchmark "
+        "sharing the cores); dddc0b1, after the backward-pass and LSQ step fixes. A reconstruction row ran with "
+        "activation equalisation unless its options say `--no-equalize`, as today's default.",
+    "w8a8.jsonl":
+        "W8A8 with quantizers on layer inputs: classic calibrators on YOLOX-Nano and AdaRound (50 steps per "
+        "layer, equalisation on) on all three models. The AdaRound rows were made with `OUT=/tmp/w8 TABLE=w8 "
+        "SIM=0 BITS=8,8 METHODS=adaround bench/calibrators.sh yolox picodet fastestdet`.",
+    "latency.jsonl":
+        "ONNX Runtime latency at batch 1, W8A8 files against the float model, measured in alternation by "
+        "`bench/latency.sh` (rounds of runs; a row's latency is the median over rounds of the per-round "
+        "medians, its speed-up the median of the per-round ratios to the float model of the same round). The "
+        "VM's speed drifts between minutes, so compare rows of one run (one commit) only.",
+}
+LATENCY_FILES = {
+    "float": "float model",
+    "all": "W8A8, `--placement all`",
+    "inputs": "W8A8, `--placement inputs --equalize`",
+    "relu_float": "float, every SiLU replaced by Relu (`bench/tools/SiluToRelu.java`)",
+    "relu_all": "that Relu model W8A8, `--placement all`",
+}
+
+
+def model_files():
+    """Model name -> model file under $S/models, as bench/shared.sh declares them."""
+    text = open(os.path.join(ROOT, "bench", "shared.sh")).read()
+    line = next(l for l in text.splitlines() if l.startswith("declare -A FILE="))
+    return dict(re.findall(r"\[(\w+)\]=(\S+?)[ )]", line))
+
+
+FILES = model_files()
+
+
+def git(*args):
+    try:
+        r = subprocess.run(["git", "-C", ROOT, *args], capture_output=True, text=True)
+    except OSError:
+        return 1, ""
+    return r.returncode, r.stdout.strip()
+
+
+_before = {}
+
+
+def before_cutoff(commit):
+    """Whether `commit` is a proper ancestor of RERUN_BEFORE. When git cannot tell (a commit this checkout does
+    not know, or no git at all), the row counts as measured before: marking it is the safe side."""
+    if commit not in _before:
+        code, full = git("rev-parse", "--verify", "--quiet", commit + "^{commit}")
+        known, cutoff = git("rev-parse", "--verify", "--quiet", RERUN_BEFORE + "^{commit}")
+        if code != 0 or known != 0:
+            _before[commit] = True
+        else:
+            _before[commit] = full != cutoff and git("merge-base", "--is-ancestor", full, cutoff)[0] == 0
+    return _before[commit]
+
+
+def marked(r):
+    return r["method"] in RERUN_METHODS and before_cutoff(r.get("commit", ""))
+
+
+def cell(text):
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def code(text):
+    return "`" + cell(text) + "`" if text else ""
+
+
+def rebuilt_command(r):
+    """The quantize line of a row written before rows carried "command": today's CLI with the row's options;
+    -D options are system properties and go into INLIERQ_JAVA_OPTS."""
+    tokens = table.base_options(r).split()
+    props = [t for t in tokens if t.startswith("-D")]
+    options = [t for t in tokens if not t.startswith("-D")]
+    m, w, a, method = r["model"], r["w_bits"], r["a_bits"], r["method"]
+    cmd = ("./inlierq quantize --model $S/models/%s --spec %s --calib $D/train2017 --method %s --w-bits %d "
+           "--a-bits %d --out %s_w%da%d_%s.onnx" % (FILES.get(m, m + ".onnx"), m, method, w, a, m, w, a, method))
+    if options:
+        cmd += " " + " ".join(options)
+    if table.seed_of(r) != 0:
+        cmd += " --seed %d" % table.seed_of(r)
+    if props:
+        cmd = 'INLIERQ_JAVA_OPTS="-Xmx8g %s" %s' % (" ".join(props), cmd)
+    return cmd
+
+
+def command(rows):
+    """One command for a group of rows that differ only in their seed: `--seed S` stands for each seed."""
+    r = rows[0]
+    cmd = r.get("command") or rebuilt_command(r)
+    if len(rows) > 1:
+        cmd = table.SEED.sub("", cmd) + " --seed S"
+    return cmd
+
+
+def mean_sd(values, fmt="%.2f"):
+    return table.stat(values, fmt) if values else ""
+
+
+def quantization_section(name, rows_in_file, out):
+    rows, superseded = table.load([os.path.join(MEASURED, name)])
+    groups = table.pool(rows)
+    with_sim = any(r.get("sim_AP") is not None for r in rows.values())
+    n_marked = sum(1 for r in rows.values() if marked(r))
+    out.append("%d rows, %d after pooling seeds%s." % (
+        len(rows_in_file), len(groups),
+        "; %d replaced by a later row with the same model, bits, method, options, build and seed (listed at the "
+        "end of this section)" % len(superseded) if superseded else ""))
+    if n_marked:
+        out.append("")
+        out.append("%s %d of these rows %s AdaRound, BRECQ, QDrop or InlierQ measured before commit %s: measured "
+                   "before the backward-pass fix of stop 16; to be re-run." % (
+                       MARK, n_marked, "is" if n_marked == 1 else "are", RERUN_BEFORE))
+    by_bits = {}
+    for key in sorted(groups, key=table.order):
+        by_bits.setdefault(key[:3], []).append(key)
+    for (m, w, a), keys in by_bits.items():
+        out.append("")
+        out.append("### %s W%dA%d" % (table.NAMES.get(m, m), w, a))
+        out.append("")
+        head = ["method", "options", "seeds", "n", "ORT AP", "AP50", "AR100"] + (["sim AP"] if with_sim else []) + \
+            ["drop", "wall s", "peak MB", "commit", "CPU", "command"]
+        out.append("| " + " | ".join(head) + " |")
+        out.append("|" + "---|" * len(head))
+        for key in keys:
+            g = groups[key]
+            rs = [g[s] for s in sorted(g)]
+            ap = [100 * r["ort_AP"] for r in rs]
+            sims = [100 * r["sim_AP"] for r in rs if r.get("sim_AP") is not None]
+            cpus = sorted({r.get("cpu") or "not recorded" for r in rs})
+            drop = "%.2f" % (table.FLOAT[m] - statistics.fmean(ap)) if m in table.FLOAT else ""
+            cells = [key[3] + (" " + MARK if any(marked(r) for r in rs) else ""), code(key[4]),
+                     ",".join(map(str, sorted(g))), str(len(rs)), mean_sd(ap),
+                     mean_sd([100 * r["ort_AP50"] for r in rs]),
+                     mean_sd([100 * r["ort_AR100"] for r in rs if r.get("ort_AR100") is not None])]
+            if with_sim:
+                cells.append(mean_sd(sims))
+            cells += [drop, mean_sd([table.wall(r) for r in rs], "%.0f"),
+                      "%d" % max(r.get("peak_rss_mb", 0) for r in rs), key[5] or "not recorded",
+                      ", ".join(cpus), code(command(rs))]
+            out.append("| " + " | ".join(cell(c) if not c.startswith("`") else c for c in cells) + " |")
+    if superseded:
+        out.append("")
+        out.append("Rows replaced by a later row with the same key:")
+        out.append("")
+        for r in superseded:
+            out.append("- `%s`" % cell(json.dumps(r, ensure_ascii=False)))
+
+
+def latency_section(rows, out):
+    by_model = {}
+    for r in rows:
+        by_model.setdefault(r["model"], []).append(r)
+    for m in sorted(by_model, key=lambda m: list(table.NAMES).index(m) if m in table.NAMES else len(table.NAMES)):
+        rs = by_model[m]
+        out.append("")
+        out.append("### %s, ONNX Runtime, batch 1" % table.NAMES.get(m, m))
+        out.append("")
+        out.append("| file | what it is | method | latency ms | speed-up vs float | rounds | ms per round | threads | "
+                   "runs per round | commit | CPU | command |")
+        out.append("|---|---|---|---|---|---|---|---|---|---|---|---|")
+        for r in rs:
+            cmd = r.get("command") or "ROUNDS=%d bench/latency.sh %s" % (r["rounds"], m)
+            out.append("| %s | %s | %s | %.1f | %.2fx | %d | %s | %s | %s | %s | %s | %s |" % (
+                r["file"], LATENCY_FILES.get(r["file"], ""), r.get("method", ""), r["latency_ms"],
+                r["speedup_vs_float"], r["rounds"], ", ".join("%.1f" % x for x in r.get("round_ms", [])),
+                r.get("threads", "2 (default, not recorded)"), r.get("iterations", "50 (default, not recorded)"),
+                r.get("commit", "not recorded"), cell(r.get("cpu") or "not recorded"), code(cmd)))
+        out.append("")
+        out.append("Op types ONNX Runtime runs after its optimisations (`bench --fused`):")
+        out.append("")
+        for r in rs:
+            out.append("- %s, %s: %s" % (r["file"], r.get("commit", "not recorded"), cell(r.get("fused", ""))))
+
+
+def other_section(rows, out):
+    keys = []
+    for r in rows:
+        keys += [k for k in r if k not in keys]
+    out.append("")
+    out.append("Rows of a kind this script has no table for, field by field:")
+    out.append("")
+    out.append("| " + " | ".join(keys) + " |")
+    out.append("|" + "---|" * len(keys))
+    for r in rows:
+        out.append("| " + " | ".join(cell(json.dumps(r[k], ensure_ascii=False)) if k in r else "" for k in keys) + " |")
+
+
+def page():
+    out = [
+        "# Results",
+        "",
+        "<!-- Generated by bench/results.py from bench/measured/*.jsonl. Do not edit by hand: change the "
+        "measurements or the script, then run `python3 bench/results.py`. -->",
+        "",
+        "Generated from `bench/measured/*.jsonl` by `python3 bench/results.py`; do not edit this page by hand "
+        "(regenerate it). How the tables were measured and what they say: [experiments.md](experiments.md).",
+        "",
+        "- Accuracy: COCO box AP in % (pycocotools-exact) on the 206 val2017 images of the shared COCO subset, "
+        "ONNX Runtime 1.29 running the written QDQ file with its integer kernels (\"ORT\"). Calibration: 64 "
+        "train2017 images chosen by the seed, labels unused. Float AP on the same images (ONNX Runtime): "
+        + ", ".join("%s %.2f" % (table.NAMES[k], v) for k, v in table.FLOAT.items())
+        + "; \"drop\" is float AP minus the mean AP.",
+        "- Seeds: rows that differ only in `--seed` are pooled: mean ± sample standard deviation over the n seeds "
+        "listed; \"peak MB\" is the largest resident memory of them. \"wall s\" is the whole `quantize` command.",
+        "- Commands: `$S` is the shared folder (`${INLIERQ_SHARED:-../shared}`) and `$D` is `$S/data/coco-subset`, "
+        "as in `bench/shared.sh`; in a pooled row `--seed S` stands for each seed listed. Each quantize command "
+        "is followed by `%s` (and `--engine djl` for \"sim AP\"). Rows written before rows carried a "
+        "\"command\" field get one rebuilt from their model, method, bits and options." % EVAL,
+        "- CPU: rows written before `bench/calibrators.sh` recorded the CPU (commit 17d1657) say \"not "
+        "recorded\"; the README of their time states they were measured on the project's 2-core AMD EPYC VM "
+        "(AVX2, no VNNI).",
+        "- %s marks rows of AdaRound, BRECQ, QDrop or InlierQ measured before commit %s: measured before the "
+        "backward-pass fix of stop 16; to be re-run." % (MARK, RERUN_BEFORE),
+    ]
+    for path in sorted(glob.glob(os.path.join(MEASURED, "*.jsonl"))):
+        name = os.path.basename(path)
+        rows = table.read(path)
+        quant = [r for r in rows if table.is_quantization_row(r)]
+        latency = [r for r in rows if not table.is_quantization_row(r) and "latency_ms" in r and "file" in r]
+        rest = [r for r in rows if r not in quant and r not in latency]
+        out += ["", "## %s" % name, "", ABOUT.get(name, "(No description in bench/results.py.)")]
+        if quant:
+            out.append("")
+            quantization_section(name, quant, out)
+        if latency:
+            out.append("")
+            out.append("%d rows." % len(latency))
+            latency_section(latency, out)
+        if rest:
+            other_section(rest, out)
+    return "\n".join(out) + "\n"
+
+
+def main(argv):
+    text = page()
+    if argv == ["--check"]:
+        current = open(PAGE).read() if os.path.exists(PAGE) else ""
+        if current != text:
+            print("docs/results.md is out of date: run python3 bench/results.py", file=sys.stderr)
+            return 1
+        return 0
+    if argv:
+        print(__doc__, file=sys.stderr)
+        return 2
+    os.makedirs(os.path.dirname(PAGE), exist_ok=True)
+    with open(PAGE, "w") as f:
+        f.write(text)
+    print("wrote %s" % os.path.relpath(PAGE, ROOT))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
