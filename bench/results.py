@@ -18,7 +18,7 @@ import table  # noqa: E402  (bench/table.py: loading, seed pooling, statistics)
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MEASURED = os.path.join(ROOT, "bench", "measured")
 PAGE = os.path.join(ROOT, "docs", "results.md")
-RERUN_BEFORE = "c6cb0af"
+RERUN_BEFORE = "1e2b974"  # the backward-pass fix (DJL Number overloads)
 RERUN_METHODS = {"adaround", "brecq", "qdrop", "inlierq"}
 MARK = "†"
 EVAL = ("./inlierq eval --model Q.onnx --spec MODEL --images $D/val2017 "
@@ -156,7 +156,7 @@ def quantization_section(name, rows_in_file, out):
     if n_marked:
         out.append("")
         out.append("%s %d of these rows %s AdaRound, BRECQ, QDrop or InlierQ measured before commit %s: measured "
-                   "before the backward-pass fix of stop 16; to be re-run." % (
+                   "before the backward-pass fix (commit 1e2b974); to be re-run." % (
                        MARK, n_marked, "is" if n_marked == 1 else "are", RERUN_BEFORE))
     by_bits = {}
     for key in sorted(groups, key=table.order):
@@ -258,7 +258,7 @@ def page():
         "recorded\"; the README of their time states they were measured on the project's 2-core AMD EPYC VM "
         "(AVX2, no VNNI).",
         "- %s marks rows of AdaRound, BRECQ, QDrop or InlierQ measured before commit %s: measured before the "
-        "backward-pass fix of stop 16; to be re-run." % (MARK, RERUN_BEFORE),
+        "backward-pass fix (commit 1e2b974); to be re-run." % (MARK, RERUN_BEFORE),
     ]
     for path in sorted(glob.glob(os.path.join(MEASURED, "*.jsonl"))):
         name = os.path.basename(path)
