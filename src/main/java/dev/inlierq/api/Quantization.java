@@ -326,6 +326,7 @@ public final class Quantization {
             Graph qg = Calibrator.withQuantizedWeights(g, plan, enc);
             Map<String, String> provenance = provenance(o, calib);
             provenance.put("inlierq.equalized_activations", Integer.toString(equalized));
+            provenance.put("inlierq.layer_bits", plan.layerBits(g));
             List<TensorReport> reports;
             Agreement agreement;
             // written beside --out, checked with ONNX Runtime, then renamed over it: a failure leaves --out as it was

@@ -67,6 +67,31 @@ public record QuantPlan(List<QuantPoint> points, List<String> layers, Set<String
         return m;
     }
 
+    /**
+     * The bits of every quantized layer, in graph order: {@code layer:wNaM} with the weight bits N and the bits
+     * M of the layer's data input ({@code f} when that input stays float), comma-separated. Written into the
+     * file's metadata, so what was shipped can be read back from the file.
+     */
+    public String layerBits(dev.inlierq.graph.Graph g) {
+        Map<String, String> inputOf = new LinkedHashMap<>();
+        for (dev.inlierq.graph.Node n : g.nodes()) {
+            if (layers.contains(n.name()) && !n.inputs().isEmpty()) {
+                inputOf.put(n.name(), n.inputs().get(0));
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String layer : layers) {
+            QuantPoint w = weightOf(layer);
+            QuantPoint in = inputOf.containsKey(layer) ? point(inputOf.get(layer)) : null;
+            if (sb.length() > 0) {
+                sb.append(',');
+            }
+            sb.append(layer).append(":w").append(w == null ? "f" : Integer.toString(w.bits())).append('a')
+                    .append(in == null ? "f" : Integer.toString(in.bits()));
+        }
+        return sb.toString();
+    }
+
     /** The plan as a text table: tensor, role, bits, granularity, shared group, layer, reason. */
     public String table() {
         int w = 12;

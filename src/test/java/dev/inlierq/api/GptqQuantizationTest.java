@@ -50,5 +50,46 @@ class GptqQuantizationTest {
         assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b), "same seed, same bytes");
         assertTrue(OnnxReader.read(b).metadata().get("inlierq.equalized_activations").matches("[1-9][0-9]*"),
                 "GPTQ equalises by default");
+        // the file lists the bits of every layer: 4-bit weights everywhere but the first and last layers
+        String bits = OnnxReader.read(a).metadata().get("inlierq.layer_bits");
+        int w4 = 0;
+        int w8 = 0;
+        for (String entry : bits.split(",")) {
+            assertTrue(entry.matches(".+:w[48]a(8|f)"), entry);
+            w4 += entry.contains(":w4") ? 1 : 0;
+            w8 += entry.contains(":w8") ? 1 : 0;
+        }
+        assertTrue(w4 >= layers.size() - 4 && w8 >= 1 && w8 <= 4, w4 + " 4-bit and " + w8 + " 8-bit layers: " + bits);
+    }
+
+    /**
+     * {@code --start gptq}: learned rounding starts from GPTQ's. With no optimisation step, AdaRound writes GPTQ's
+     * weight codes exactly (same ranges: both start from MSE ranges, layer inputs and equalisation).
+     */
+    @Test
+    void learnedRoundingStartsFromGptqs() throws Exception {
+        Shared.require();
+        Path g = tmp.resolve("g.onnx");
+        Path r = tmp.resolve("r.onnx");
+        assertEquals(0, QuantizationTest.quantize(g, tmp.resolve("g.json"), "--method", "gptq", "--w-bits", "4",
+                "--a-bits", "8"));
+        assertEquals(0, QuantizationTest.quantize(r, tmp.resolve("r.json"), "--method", "adaround", "--start", "gptq",
+                "--iters", "0", "--w-bits", "4", "--a-bits", "8"));
+        dev.inlierq.graph.Graph gg = OnnxReader.read(g);
+        dev.inlierq.graph.Graph rg = OnnxReader.read(r);
+        assertEquals(gg.initializers().keySet(), rg.initializers().keySet());
+        for (var e : gg.initializers().entrySet()) {
+            dev.inlierq.graph.ConstTensor other = rg.initializers().get(e.getKey());
+            assertArrayEquals(e.getValue().shape(), other.shape(), e.getKey());
+            for (int i = 0; i < e.getValue().size(); i++) {
+                assertEquals(e.getValue().get(i), other.get(i), e.getKey() + "[" + i + "]");
+            }
+        }
+        assertTrue(rg.metadata().get("inlierq.reconstruction").contains("start=gptq"), rg.metadata().toString());
+        JsonNode json = new ObjectMapper().readTree(tmp.resolve("r.json").toFile());
+        assertTrue(json.get("gptq").get("layers").size() > 50, "the GPTQ start is reported");
+        // a few steps from the GPTQ start: a valid file (checked by ONNX Runtime before it is written)
+        assertEquals(0, QuantizationTest.quantize(r, tmp.resolve("r2.json"), "--method", "adaround", "--start", "gptq",
+                "--iters", "2", "--w-bits", "4", "--a-bits", "8"));
     }
 }
