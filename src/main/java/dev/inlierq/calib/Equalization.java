@@ -76,8 +76,28 @@ public final class Equalization {
     public static Result apply(GraphExecutor floatEngine, Graph g, Preprocessor pre, List<Path> images, int batch,
             double alpha) {
         Map<String, List<Node>> cands = candidates(g);
+        Map<String, double[]> range = measureRanges(floatEngine, pre, images, batch, cands.keySet());
+        Rewrite rw = new Rewrite(g);
+        int equalized = rw.chooseFactors(cands, range, alpha);
+        List<Node> nodes = rw.rewriteNodes();
+        Graph out = g.withNodes(nodes, rw.inits, rw.shapes);
+        // drop weights no longer read
+        Set<String> used = new HashSet<>();
+        out.nodes().forEach(n -> used.addAll(n.inputs()));
+        Map<String, ConstTensor> kept = new LinkedHashMap<>();
+        out.initializers().forEach((k, v) -> {
+            if (used.contains(k)) {
+                kept.put(k, v);
+            }
+        });
+        return new Result(out.withNodes(out.nodes(), kept, out.shapes()), equalized, equalized - rw.mulAfter.size());
+    }
+
+    /** Per-channel max |x| of each named activation over the calibration images. */
+    private static Map<String, double[]> measureRanges(GraphExecutor floatEngine, Preprocessor pre, List<Path> images,
+            int batch, Set<String> names) {
         Map<String, double[]> range = new HashMap<>();
-        Calibrator.observe(floatEngine, pre, images, batch, cands.keySet(), (name, t) -> {
+        Calibrator.observe(floatEngine, pre, images, batch, names, (name, t) -> {
             long[] s = t.shape();
             int c = (int) s[1];
             int hw = (int) (s[2] * s[3]);
@@ -91,34 +111,59 @@ public final class Equalization {
                 }
             }
         }, done -> { });
-        Map<String, ConstTensor> inits = new LinkedHashMap<>(g.initializers());
-        Map<String, long[]> shapes = new HashMap<>(g.shapes());
-        Map<String, String> rename = new HashMap<>();
-        Map<String, Node> mulAfter = new HashMap<>();
+        return range;
+    }
+
+    /** The graph rewrite under construction: new initializers, the inserted Muls and the per-layer factors. */
+    private static final class Rewrite {
+        final Graph g;
+        final Map<String, ConstTensor> inits;
+        final Map<String, long[]> shapes;
+        final Map<String, String> rename = new HashMap<>();
+        final Map<String, Node> mulAfter = new HashMap<>();
         // per convolution: factors on its input channels (it reads an equalised value) and on its output
         // channels (the 1/s of the value it produces, folded in)
-        Map<String, double[]> inFactors = new HashMap<>();
-        Map<String, double[]> outDivisors = new HashMap<>();
-        int equalized = 0;
-        for (var e : cands.entrySet()) {
-            String x = e.getKey();
-            double[] r = range.get(x);
-            if (r == null) {
-                continue;
+        final Map<String, double[]> inFactors = new HashMap<>();
+        final Map<String, double[]> outDivisors = new HashMap<>();
+
+        Rewrite(Graph g) {
+            this.g = g;
+            inits = new LinkedHashMap<>(g.initializers());
+            shapes = new HashMap<>(g.shapes());
+        }
+
+        /**
+         * Chooses the factors of every measured candidate, and where its 1/s goes (the producing convolution,
+         * or an inserted Mul). Returns the number of equalised activations.
+         */
+        int chooseFactors(Map<String, List<Node>> cands, Map<String, double[]> range, double alpha) {
+            int equalized = 0;
+            for (var e : cands.entrySet()) {
+                String x = e.getKey();
+                double[] r = range.get(x);
+                if (r == null) {
+                    continue;
+                }
+                double[] s = factors(r, e.getValue(), g, alpha);
+                if (s == null) {
+                    continue;
+                }
+                equalized++;
+                for (Node layer : e.getValue()) {
+                    inFactors.put(layer.name(), s);
+                }
+                Node producer = foldTarget(g, x);
+                if (producer != null) {
+                    outDivisors.put(producer.name(), s);
+                    continue;
+                }
+                insertMul(x, s);
             }
-            double[] s = factors(r, e.getValue(), g, alpha);
-            if (s == null) {
-                continue;
-            }
-            equalized++;
-            for (Node layer : e.getValue()) {
-                inFactors.put(layer.name(), s);
-            }
-            Node producer = foldTarget(g, x);
-            if (producer != null) {
-                outDivisors.put(producer.name(), s);
-                continue;
-            }
+            return equalized;
+        }
+
+        /** x' = x * (1/s) by an inserted Mul; the reading layers are renamed to x' by {@link #rewriteNodes}. */
+        private void insertMul(String x, double[] s) {
             float[] inv = new float[s.length];
             for (int c = 0; c < s.length; c++) {
                 inv[c] = (float) (1.0 / s[c]);
@@ -132,57 +177,56 @@ public final class Equalization {
                     new Attributes(Map.of(MARK, new Attr.Int(1)))));
             rename.put(x, eq);
         }
-        List<Node> nodes = new ArrayList<>();
-        for (Node n : g.nodes()) {
-            List<String> ins = new ArrayList<>(n.inputs());
-            double[] in = inFactors.get(n.name());
-            double[] out = outDivisors.get(n.name());
-            if (in != null || out != null) {
-                String w = n.input(1);
-                String newW = w + "__eq_" + n.name();
-                ConstTensor wt = g.constant(w);
-                inits.put(newW, ConstTensor.ofFloats(wt.shape(), rescaledWeight(wt, n, in, out)));
-                shapes.put(newW, wt.shape());
-                ins.set(1, newW);
-                if (out != null && ins.size() > 2 && !ins.get(2).isEmpty()) {
-                    float[] bias = g.constant(ins.get(2)).floats().clone();
-                    for (int o = 0; o < bias.length; o++) {
-                        bias[o] = (float) (bias[o] / out[o]);
+
+        /** The nodes with rescaled weights and biases, renamed inputs and the inserted Muls. */
+        List<Node> rewriteNodes() {
+            List<Node> nodes = new ArrayList<>();
+            for (Node n : g.nodes()) {
+                List<String> ins = new ArrayList<>(n.inputs());
+                double[] in = inFactors.get(n.name());
+                double[] out = outDivisors.get(n.name());
+                if (in != null || out != null) {
+                    rescale(n, ins, in, out);
+                }
+                if (!ins.isEmpty() && rename.containsKey(ins.get(0)) && n.op() == OpType.Conv) {
+                    ins.set(0, rename.get(n.input(0)));
+                }
+                nodes.add(n.withInputs(ins));
+                for (String o : n.outputs()) {
+                    Node m = mulAfter.get(o);
+                    if (m != null) {
+                        nodes.add(m);
                     }
-                    String newB = ins.get(2) + "__eq_" + n.name();
-                    inits.put(newB, ConstTensor.ofFloats(new long[] {bias.length}, bias));
-                    shapes.put(newB, new long[] {bias.length});
-                    ins.set(2, newB);
                 }
             }
-            if (!ins.isEmpty() && rename.containsKey(ins.get(0)) && n.op() == OpType.Conv) {
-                ins.set(0, rename.get(n.input(0)));
-            }
-            nodes.add(n.withInputs(ins));
-            for (String o : n.outputs()) {
-                Node m = mulAfter.get(o);
+            for (var in : g.inputs()) {
+                Node m = mulAfter.get(in.name());
                 if (m != null) {
-                    nodes.add(m);
+                    nodes.add(0, m);
                 }
             }
+            return nodes;
         }
-        for (var in : g.inputs()) {
-            Node m = mulAfter.get(in.name());
-            if (m != null) {
-                nodes.add(0, m);
+
+        /** A rescaled copy of n's weight (and, with output divisors, of its bias), set in {@code ins}. */
+        private void rescale(Node n, List<String> ins, double[] in, double[] out) {
+            String w = n.input(1);
+            String newW = w + "__eq_" + n.name();
+            ConstTensor wt = g.constant(w);
+            inits.put(newW, ConstTensor.ofFloats(wt.shape(), rescaledWeight(wt, n, in, out)));
+            shapes.put(newW, wt.shape());
+            ins.set(1, newW);
+            if (out != null && ins.size() > 2 && !ins.get(2).isEmpty()) {
+                float[] bias = g.constant(ins.get(2)).floats().clone();
+                for (int o = 0; o < bias.length; o++) {
+                    bias[o] = (float) (bias[o] / out[o]);
+                }
+                String newB = ins.get(2) + "__eq_" + n.name();
+                inits.put(newB, ConstTensor.ofFloats(new long[] {bias.length}, bias));
+                shapes.put(newB, new long[] {bias.length});
+                ins.set(2, newB);
             }
         }
-        Graph out = g.withNodes(nodes, inits, shapes);
-        // drop weights no longer read
-        Set<String> used = new HashSet<>();
-        out.nodes().forEach(n -> used.addAll(n.inputs()));
-        Map<String, ConstTensor> kept = new LinkedHashMap<>();
-        out.initializers().forEach((k, v) -> {
-            if (used.contains(k)) {
-                kept.put(k, v);
-            }
-        });
-        return new Result(out.withNodes(out.nodes(), kept, out.shapes()), equalized, equalized - mulAfter.size());
     }
 
     /**

@@ -195,90 +195,18 @@ public final class GraphExecutor implements AutoCloseable {
     }
 
     private Map<String, NDArray> forwardOnce(NDManager scope, Map<String, NDArray> inputs, ValueHook hook, int batch) {
-        Map<String, NDArray> values = new HashMap<>();
         Set<String> outputNames = new java.util.HashSet<>();
         for (ValueInfo o : graph.outputs()) {
             outputNames.add(o.name());
         }
-        for (ValueInfo in : graph.inputs()) {
-            NDArray a = inputs.get(in.name());
-            if (a == null) {
-                throw new IllegalArgumentException("missing input '" + in.name() + "'");
-            }
-            NDArray h = hook.apply(in.name(), a);
-            if (h != a) {
-                h.attach(scope);
-            }
-            values.put(in.name(), h);
-        }
-        for (var e : inputs.entrySet()) {
-            if (!values.containsKey(e.getKey())) {
-                if (!weights.containsKey(e.getKey())) {
-                    throw new IllegalArgumentException("'" + e.getKey() + "' is neither an input nor a constant");
-                }
-                values.put(e.getKey(), e.getValue()); // overrides a constant (e.g. a fake-quantized weight)
-            }
-        }
+        Map<String, NDArray> values = seedValues(scope, inputs, hook);
         try {
             for (int i = 0; i < nodes.size(); i++) {
                 Node n = nodes.get(i);
-                NDArray[] args = new NDArray[n.inputs().size()];
-                for (int k = 0; k < args.length; k++) {
-                    String name = n.input(k);
-                    if (name.isEmpty()) {
-                        continue;
-                    }
-                    NDArray v = values.get(name);
-                    args[k] = v != null ? v : weights.get(name);
-                    if (args[k] == null) {
-                        throw new IllegalStateException(n + ": input '" + name + "' not computed");
-                    }
-                }
-                NDArray[] res;
-                long t0 = profile == null ? 0 : System.nanoTime();
-                try {
-                    int si = siluInput[i];
-                    if (si >= 0 && !ai.djl.pytorch.jni.JniUtils.isGradMode() && !hook.retain(n.input(si))
-                            && !inputs.containsKey(n.input(si))) {
-                        args[si].muli(args[1 - si]);
-                        values.remove(n.input(si));
-                        res = new NDArray[] {args[si]};
-                    } else {
-                        res = kernels.get(i).run(args, batch);
-                    }
-                    if (profile != null) {
-                        long[] acc = profile.computeIfAbsent(n.op(), k -> new long[2]);
-                        acc[0]++;
-                        acc[1] += System.nanoTime() - t0;
-                    }
-                } catch (RuntimeException e) {
-                    throw new EngineException(n + " failed: " + e.getMessage(), e);
-                }
-                for (int k = 0; k < n.outputs().size() && k < res.length; k++) {
-                    String name = n.outputs().get(k);
-                    NDArray r = res[k];
-                    if (r.getManager() != scope) {
-                        r.attach(scope);
-                    }
-                    NDArray h = hook.apply(name, r);
-                    if (h != r) {
-                        h.attach(scope);
-                        if (!hook.retain(name)) {
-                            r.close();
-                        }
-                    }
-                    values.put(name, h);
-                }
-                for (String in : n.inputs()) {
-                    if (in.isEmpty() || lastUse.getOrDefault(in, -1) != i || outputNames.contains(in)
-                            || inputs.containsKey(in) || hook.retain(in)) {
-                        continue;
-                    }
-                    NDArray v = values.remove(in);
-                    if (v != null) {
-                        v.close();
-                    }
-                }
+                NDArray[] args = gatherArgs(n, values);
+                NDArray[] res = execute(i, n, args, inputs, hook, batch, values);
+                storeOutputs(n, res, scope, hook, values);
+                releaseInputs(i, n, inputs, hook, values, outputNames);
             }
         } catch (RuntimeException e) {
             for (var e2 : values.entrySet()) {
@@ -299,6 +227,112 @@ public final class GraphExecutor implements AutoCloseable {
             result.put(o.name(), v);
         }
         return result;
+    }
+
+    /** The graph inputs (through the hook) and the constant overrides, by name. */
+    private Map<String, NDArray> seedValues(NDManager scope, Map<String, NDArray> inputs, ValueHook hook) {
+        Map<String, NDArray> values = new HashMap<>();
+        for (ValueInfo in : graph.inputs()) {
+            NDArray a = inputs.get(in.name());
+            if (a == null) {
+                throw new IllegalArgumentException("missing input '" + in.name() + "'");
+            }
+            NDArray h = hook.apply(in.name(), a);
+            if (h != a) {
+                h.attach(scope);
+            }
+            values.put(in.name(), h);
+        }
+        for (var e : inputs.entrySet()) {
+            if (!values.containsKey(e.getKey())) {
+                if (!weights.containsKey(e.getKey())) {
+                    throw new IllegalArgumentException("'" + e.getKey() + "' is neither an input nor a constant");
+                }
+                values.put(e.getKey(), e.getValue()); // overrides a constant (e.g. a fake-quantized weight)
+            }
+        }
+        return values;
+    }
+
+    /** The node's input arrays (null for omitted optional inputs): computed values, else constants. */
+    private NDArray[] gatherArgs(Node n, Map<String, NDArray> values) {
+        NDArray[] args = new NDArray[n.inputs().size()];
+        for (int k = 0; k < args.length; k++) {
+            String name = n.input(k);
+            if (name.isEmpty()) {
+                continue;
+            }
+            NDArray v = values.get(name);
+            args[k] = v != null ? v : weights.get(name);
+            if (args[k] == null) {
+                throw new IllegalStateException(n + ": input '" + name + "' not computed");
+            }
+        }
+        return args;
+    }
+
+    /**
+     * Runs node i's kernel, or the in-place SiLU product when its sigmoid input is dead afterwards and no
+     * gradient is recorded; records the time when profiling.
+     */
+    private NDArray[] execute(int i, Node n, NDArray[] args, Map<String, NDArray> inputs, ValueHook hook, int batch,
+            Map<String, NDArray> values) {
+        NDArray[] res;
+        long t0 = profile == null ? 0 : System.nanoTime();
+        try {
+            int si = siluInput[i];
+            if (si >= 0 && !ai.djl.pytorch.jni.JniUtils.isGradMode() && !hook.retain(n.input(si))
+                    && !inputs.containsKey(n.input(si))) {
+                args[si].muli(args[1 - si]);
+                values.remove(n.input(si));
+                res = new NDArray[] {args[si]};
+            } else {
+                res = kernels.get(i).run(args, batch);
+            }
+            if (profile != null) {
+                long[] acc = profile.computeIfAbsent(n.op(), k -> new long[2]);
+                acc[0]++;
+                acc[1] += System.nanoTime() - t0;
+            }
+        } catch (RuntimeException e) {
+            throw new EngineException(n + " failed: " + e.getMessage(), e);
+        }
+        return res;
+    }
+
+    /** Attaches the node's results to the scope and stores them (through the hook) by output name. */
+    private static void storeOutputs(Node n, NDArray[] res, NDManager scope, ValueHook hook,
+            Map<String, NDArray> values) {
+        for (int k = 0; k < n.outputs().size() && k < res.length; k++) {
+            String name = n.outputs().get(k);
+            NDArray r = res[k];
+            if (r.getManager() != scope) {
+                r.attach(scope);
+            }
+            NDArray h = hook.apply(name, r);
+            if (h != r) {
+                h.attach(scope);
+                if (!hook.retain(name)) {
+                    r.close();
+                }
+            }
+            values.put(name, h);
+        }
+    }
+
+    /** Closes the values whose last reader is node i (unless they are outputs, caller-owned or retained). */
+    private void releaseInputs(int i, Node n, Map<String, NDArray> inputs, ValueHook hook,
+            Map<String, NDArray> values, Set<String> outputNames) {
+        for (String in : n.inputs()) {
+            if (in.isEmpty() || lastUse.getOrDefault(in, -1) != i || outputNames.contains(in)
+                    || inputs.containsKey(in) || hook.retain(in)) {
+                continue;
+            }
+            NDArray v = values.remove(in);
+            if (v != null) {
+                v.close();
+            }
+        }
     }
 
     static NDArray toNd(NDManager m, ConstTensor c) {

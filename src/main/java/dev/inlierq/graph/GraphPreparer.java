@@ -298,64 +298,8 @@ public final class GraphPreparer {
             if (ax != null) {
                 long[] inShape = g.shape(n.input(src));
                 long[] outShape = g.shape(n.output());
-                outAxis = switch (n.op()) {
-                    case Transpose -> {
-                        long[] perm = ShapeInference.perm(n, inShape.length);
-                        int r = -1;
-                        for (int i = 0; i < perm.length; i++) {
-                            if (perm[i] == ax) {
-                                r = i;
-                            }
-                        }
-                        yield r;
-                    }
-                    case Gather -> {
-                        int ga = Shapes.axis(n.attrs().getInt("axis", 0), inShape.length);
-                        long[] idx = g.shape(n.input(1));
-                        yield src != 0 || ga == ax ? null : ga < ax ? ax - 1 + idx.length : ax;
-                    }
-                    case Reshape, Flatten, Squeeze, Unsqueeze -> prefixAxis(inShape, ax, outShape);
-                    case Concat, Split, Slice, Softmax -> {
-                        int opAxis = n.op() == OpType.Softmax ? OpParams.softmaxAxis(n, inShape.length, g)
-                                : n.op() == OpType.Slice ? sliceTouches(n, inShape, g, ax)
-                                : Shapes.axis(n.attrs().getInt("axis", 0), inShape.length);
-                        boolean legacy = n.op() == OpType.Softmax && OpParams.legacySoftmax(g) && ax >= opAxis;
-                        yield opAxis == ax || legacy ? null : ax;
-                    }
-                    case MatMul -> {
-                        if (src != 0 || ax >= inShape.length - 1) {
-                            yield null;
-                        }
-                        boolean vectorRhs = g.shape(n.input(1)).length == 1;
-                        yield vectorRhs ? ax : ax + (outShape.length - inShape.length);
-                    }
-                    case Gemm -> src == 0 && n.attrs().getInt("transA", 0) == 0 && ax == 0 ? 0 : null;
-                    case ReduceMean, ReduceSum, ReduceMax -> {
-                        long[] axes = OpParams.axes(n, g);
-                        boolean keep = n.attrs().getInt("keepdims", 1) != 0;
-                        boolean noop = n.attrs().getInt("noop_with_empty_axes", 0) != 0;
-                        if ((axes == null || axes.length == 0) && noop) {
-                            yield ax; // identity
-                        }
-                        if (axes == null || axes.length == 0 || ShapeInference.contains(axes, ax, inShape.length)) {
-                            yield null;
-                        }
-                        int shift = 0;
-                        for (long a2 : axes) {
-                            if ((a2 < 0 ? a2 + inShape.length : a2) < ax && !keep) {
-                                shift++;
-                            }
-                        }
-                        yield ax - shift;
-                    }
-                    case Shape -> null;
-                    default -> ax + (outShape == null ? 0 : outShape.length - inShape.length);
-                };
-                boolean nchw = switch (n.op()) {
-                    case Conv, ConvTranspose, MaxPool, AveragePool, GlobalAveragePool, BatchNormalization, Pad,
-                            Resize, Upsample -> true;
-                    default -> false;
-                };
+                outAxis = batchAxisOut(n, g, ax, src, inShape, outShape);
+                boolean nchw = isNchw(n.op());
                 if (outAxis == null || outAxis < 0 || (nchw && ax != 0)) {
                     batchable = false;
                     outAxis = null;
@@ -389,6 +333,78 @@ public final class GraphPreparer {
         Graph cleaned = removeDead(withNodes);
         return new Graph(cleaned.nodes(), cleaned.initializers(), cleaned.inputs(), cleaned.outputs(),
                 cleaned.shapes(), cleaned.opset(), meta);
+    }
+
+    /**
+     * The batch axis of {@code n}'s outputs when its input {@code src} carries the batch on axis {@code ax}, or
+     * null when the op mixes the batch with other data (or cannot say where it goes).
+     */
+    private static Integer batchAxisOut(Node n, Graph g, int ax, int src, long[] inShape, long[] outShape) {
+        return switch (n.op()) {
+            case Transpose -> {
+                long[] perm = ShapeInference.perm(n, inShape.length);
+                int r = -1;
+                for (int i = 0; i < perm.length; i++) {
+                    if (perm[i] == ax) {
+                        r = i;
+                    }
+                }
+                yield r;
+            }
+            case Gather -> {
+                int ga = Shapes.axis(n.attrs().getInt("axis", 0), inShape.length);
+                long[] idx = g.shape(n.input(1));
+                yield src != 0 || ga == ax ? null : ga < ax ? ax - 1 + idx.length : ax;
+            }
+            case Reshape, Flatten, Squeeze, Unsqueeze -> prefixAxis(inShape, ax, outShape);
+            case Concat, Split, Slice, Softmax -> {
+                int opAxis = n.op() == OpType.Softmax ? OpParams.softmaxAxis(n, inShape.length, g)
+                        : n.op() == OpType.Slice ? sliceTouches(n, inShape, g, ax)
+                        : Shapes.axis(n.attrs().getInt("axis", 0), inShape.length);
+                boolean legacy = n.op() == OpType.Softmax && OpParams.legacySoftmax(g) && ax >= opAxis;
+                yield opAxis == ax || legacy ? null : ax;
+            }
+            case MatMul -> {
+                if (src != 0 || ax >= inShape.length - 1) {
+                    yield null;
+                }
+                boolean vectorRhs = g.shape(n.input(1)).length == 1;
+                yield vectorRhs ? ax : ax + (outShape.length - inShape.length);
+            }
+            case Gemm -> src == 0 && n.attrs().getInt("transA", 0) == 0 && ax == 0 ? 0 : null;
+            case ReduceMean, ReduceSum, ReduceMax -> reducedBatchAxis(n, g, ax, inShape);
+            case Shape -> null;
+            default -> ax + (outShape == null ? 0 : outShape.length - inShape.length);
+        };
+    }
+
+    /** A reduction keeps the batch axis (shifted by the dropped axes before it) unless it reduces over it. */
+    private static Integer reducedBatchAxis(Node n, Graph g, int ax, long[] inShape) {
+        long[] axes = OpParams.axes(n, g);
+        boolean keep = n.attrs().getInt("keepdims", 1) != 0;
+        boolean noop = n.attrs().getInt("noop_with_empty_axes", 0) != 0;
+        if ((axes == null || axes.length == 0) && noop) {
+            return ax; // identity
+        }
+        if (axes == null || axes.length == 0 || ShapeInference.contains(axes, ax, inShape.length)) {
+            return null;
+        }
+        int shift = 0;
+        for (long a2 : axes) {
+            if ((a2 < 0 ? a2 + inShape.length : a2) < ax && !keep) {
+                shift++;
+            }
+        }
+        return ax - shift;
+    }
+
+    /** Ops whose kernels read their input as N, C, spatial...: the batch must stay on axis 0. */
+    private static boolean isNchw(OpType op) {
+        return switch (op) {
+            case Conv, ConvTranspose, MaxPool, AveragePool, GlobalAveragePool, BatchNormalization, Pad,
+                    Resize, Upsample -> true;
+            default -> false;
+        };
     }
 
     /** Every Conv, ConvTranspose or Gemm after the first one reading a bias initializer gets its own copy. */

@@ -1,6 +1,5 @@
 package dev.inlierq.inlier;
 
-import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -55,10 +54,6 @@ public final class InlierMixture {
     public static final double MIN_WEIGHT = 1e-3;
     /** The variance floor is {@code VARIANCE_FLOOR_FRACTION * var(x) + Double.MIN_NORMAL}. */
     public static final double VARIANCE_FLOOR_FRACTION = 1e-6;
-
-    private static final double LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
-    /** Scores per logarithm of the running product of {@code 1 + e} in {@link #eStep}. */
-    private static final int LOG_BLOCK = 512;
 
     private InlierMixture() {
     }
@@ -220,6 +215,60 @@ public final class InlierMixture {
         int n = scores.length;
         check(n >= 1, "scores", "at least one score", "an empty array");
         double[] x = new double[n];
+        Fit degenerate = transform(scores, o, x);
+        if (degenerate != null) {
+            return degenerate;
+        }
+
+        double mean = 0;
+        for (double v : x) {
+            mean += v;
+        }
+        mean /= n;
+        double ss = 0;
+        for (double v : x) {
+            double d = v - mean;
+            ss += d * d;
+        }
+        double varX = ss / n;
+        double varFloor = VARIANCE_FLOOR_FRACTION * varX + Double.MIN_NORMAL;
+        double v0 = Math.max(varX, varFloor);
+
+        MixtureEm em = MixtureEm.start(x, mean, v0);
+        double[] acc = new double[6];
+        em.run(x, o, varFloor, acc);
+        em.orderComponents();
+        double sdA = Math.sqrt(em.varA);
+        double sdI = Math.sqrt(em.varI);
+
+        // final pass: log-likelihood of the final parameters and the inlier count, with the arithmetic of
+        // Fit.posterior so that inlierFraction agrees with Fit.isInlier score by score
+        double ll = Double.NaN;
+        long inliers = 0;
+        if (em.failure == null) {
+            ll = MixtureEm.eStep(x, em.wA, em.muA, em.varA, em.wI, em.muI, em.varI, acc);
+            Posterior post = new Posterior(em.wA, em.muA, sdA, em.wI, em.muI, sdI);
+            double tau = o.tau();
+            for (double v : x) {
+                if (post.of(v) >= tau) {
+                    inliers++;
+                }
+            }
+        }
+        double fraction = (double) inliers / n;
+
+        String reason = fallbackReason(em, ll, fraction, varX, varFloor, n, o);
+        boolean fellBack = reason != null;
+        return new Fit(em.wA, em.muA, sdA, em.wI, em.muI, sdI, em.iterations, em.converged, ll, fellBack, reason,
+                fellBack ? 1.0 : fraction, n, o);
+    }
+
+    /**
+     * Fills {@code x} with the transformed scores; returns the not-fitted result when they are degenerate
+     * (fewer than 2 distinct values, or an infinite one), else null.
+     */
+    private static Fit transform(float[] scores, Options o, double[] x) {
+        int n = scores.length;
         int firstInfinite = -1;
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
@@ -239,102 +288,17 @@ public final class InlierMixture {
         if (firstInfinite >= 0) {
             return notFitted(n, o, "scores[" + firstInfinite + "] = " + scores[firstInfinite] + " is infinite");
         }
+        return null;
+    }
 
-        double mean = 0;
-        for (double v : x) {
-            mean += v;
-        }
-        mean /= n;
-        double ss = 0;
-        for (double v : x) {
-            double d = v - mean;
-            ss += d * d;
-        }
-        double varX = ss / n;
-        double varFloor = VARIANCE_FLOOR_FRACTION * varX + Double.MIN_NORMAL;
-        double v0 = Math.max(varX, varFloor);
-
-        double[] sorted = x.clone();
-        Arrays.sort(sorted);
-        double muA = percentile(sorted, 0.25);
-        double muI = percentile(sorted, 0.75);
-        sorted = null;
-        if (!(muA < muI)) {
-            double sd = Math.sqrt(v0);
-            muA = mean - 0.5 * sd;
-            muI = mean + 0.5 * sd;
-        }
-        double varA = v0;
-        double varI = v0;
-        double wA = 0.5;
-        double wI = 0.5;
-
-        double prevLl = Double.NaN;
-        boolean converged = false;
-        int iterations = 0;
-        String emFailure = null;
-        double[] acc = new double[6];
-        for (int it = 1; it <= o.maxIterations(); it++) {
-            double ll = eStep(x, wA, muA, varA, wI, muI, varI, acc);
-            double nA = acc[0];
-            double sA = acc[1];
-            double ssA = acc[2];
-            double nI = acc[3];
-            double sI = acc[4];
-            double ssI = acc[5];
-            iterations = it;
-            if (!(nA > 0 && nI > 0)) {
-                emFailure = "component weight collapsed: the component started at the "
-                        + (nA > 0 ? "75th" : "25th") + " percentile lost all responsibility at iteration " + it;
-                break;
-            }
-            // M-step, with the old means as shifts: var = E_r[(x - mu_old)^2] - (mu_new - mu_old)^2
-            double shiftA = sA / nA;
-            double shiftI = sI / nI;
-            muA += shiftA;
-            muI += shiftI;
-            varA = Math.max(ssA / nA - shiftA * shiftA, varFloor);
-            varI = Math.max(ssI / nI - shiftI * shiftI, varFloor);
-            wA = nA / (nA + nI);
-            wI = nI / (nA + nI);
-            if (Math.abs(ll - prevLl) < o.tolerance()) {
-                converged = true;
-                break;
-            }
-            prevLl = ll;
-        }
-
-        if (muA > muI) { // EM may swap the roles of the initial components: the inlier has the higher mean
-            double t = muA;
-            muA = muI;
-            muI = t;
-            t = varA;
-            varA = varI;
-            varI = t;
-            t = wA;
-            wA = wI;
-            wI = t;
-        }
-        double sdA = Math.sqrt(varA);
-        double sdI = Math.sqrt(varI);
-
-        // final pass: log-likelihood of the final parameters and the inlier count, with the arithmetic of
-        // Fit.posterior so that inlierFraction agrees with Fit.isInlier score by score
-        double ll = Double.NaN;
-        long inliers = 0;
-        if (emFailure == null) {
-            ll = eStep(x, wA, muA, varA, wI, muI, varI, acc);
-            Posterior post = new Posterior(wA, muA, sdA, wI, muI, sdI);
-            double tau = o.tau();
-            for (double v : x) {
-                if (post.of(v) >= tau) {
-                    inliers++;
-                }
-            }
-        }
-        double fraction = (double) inliers / n;
-
-        String reason = emFailure;
+    /** Why the fit falls back to "everything is an inlier" (the guard rails of the class comment), or null. */
+    private static String fallbackReason(MixtureEm em, double ll, double fraction, double varX, double varFloor, int n,
+            Options o) {
+        double wA = em.wA;
+        double wI = em.wI;
+        double varA = em.varA;
+        double varI = em.varI;
+        String reason = em.failure;
         if (reason == null && Math.min(wA, wI) < MIN_WEIGHT) {
             reason = String.format(Locale.ROOT, "component weight collapsed: %s weight %.3g < %.0e",
                     wA < wI ? "anomaly" : "inlier", Math.min(wA, wI), MIN_WEIGHT);
@@ -345,7 +309,7 @@ public final class InlierMixture {
                     o.scale().name(), varA <= varFloor ? "anomaly" : "inlier");
         }
         if (reason == null) {
-            double llSingle = -0.5 * Math.log(varX) - LOG_SQRT_2PI - 0.5;
+            double llSingle = -0.5 * Math.log(varX) - MixtureEm.LOG_SQRT_2PI - 0.5;
             double gain = (ll - llSingle) * n;
             double penalty = 1.5 * Math.log(n);
             if (!(gain > penalty)) {
@@ -362,82 +326,12 @@ public final class InlierMixture {
             reason = String.format(Locale.ROOT, "inlier fraction %.4g (at tau %s) is above maxInlierFraction %s",
                     fraction, o.tau(), o.maxInlierFraction());
         }
-        boolean fellBack = reason != null;
-        return new Fit(wA, muA, sdA, wI, muI, sdI, iterations, converged, ll, fellBack, reason,
-                fellBack ? 1.0 : fraction, n, o);
-    }
-
-    /**
-     * One E-step: the responsibilities {@code r_A, r_I} of every {@code x} by log-sum-exp, accumulated into
-     * {@code acc = [sum r_A, sum r_A d_A, sum r_A d_A^2, sum r_I, sum r_I d_I, sum r_I d_I^2]} with
-     * {@code d = x - mu} (deviations from the current means, for a cancellation-free M-step). Returns the
-     * per-sample average log-likelihood {@code mean(max(l_A, l_I) + log(1 + exp(-|l_A - l_I|)))}, where
-     * {@code l = log(pi N(x; mu, var))}; the {@code log(1 + e)} terms are summed as the logarithm of their
-     * product over blocks of {@value #LOG_BLOCK} scores (each factor is in [1, 2], so a block cannot overflow).
-     */
-    private static double eStep(double[] x, double wA, double muA, double varA, double wI, double muI, double varI,
-            double[] acc) {
-        double cA = Math.log(wA) - 0.5 * Math.log(varA) - LOG_SQRT_2PI;
-        double cI = Math.log(wI) - 0.5 * Math.log(varI) - LOG_SQRT_2PI;
-        double hA = 0.5 / varA;
-        double hI = 0.5 / varI;
-        double nA = 0;
-        double sA = 0;
-        double ssA = 0;
-        double nI = 0;
-        double sI = 0;
-        double ssI = 0;
-        double sumMax = 0;
-        double sumLog = 0;
-        int n = x.length;
-        for (int start = 0; start < n; start += LOG_BLOCK) {
-            int end = Math.min(n, start + LOG_BLOCK);
-            double prod = 1;
-            for (int i = start; i < end; i++) {
-                double dA = x[i] - muA;
-                double dI = x[i] - muI;
-                double lA = cA - hA * dA * dA;
-                double lI = cI - hI * dI * dI;
-                boolean inlierLarger = lI >= lA;
-                double e = Math.exp(-Math.abs(lI - lA));
-                double big = 1 / (1 + e);
-                double small = e * big;
-                double rA = inlierLarger ? small : big;
-                double rI = inlierLarger ? big : small;
-                sumMax += Math.max(lA, lI);
-                prod *= 1 + e;
-                double rdA = rA * dA;
-                double rdI = rI * dI;
-                nA += rA;
-                sA += rdA;
-                ssA += rdA * dA;
-                nI += rI;
-                sI += rdI;
-                ssI += rdI * dI;
-            }
-            sumLog += Math.log(prod);
-        }
-        acc[0] = nA;
-        acc[1] = sA;
-        acc[2] = ssA;
-        acc[3] = nI;
-        acc[4] = sI;
-        acc[5] = ssI;
-        return (sumMax + sumLog) / n;
+        return reason;
     }
 
     private static Fit notFitted(int n, Options o, String reason) {
         double nan = Double.NaN;
         return new Fit(nan, nan, nan, nan, nan, nan, 0, false, nan, true, reason, 1.0, n, o);
-    }
-
-    /** Linear interpolation between the order statistics at position {@code p (n - 1)} of a sorted array. */
-    private static double percentile(double[] sorted, double p) {
-        double pos = p * (sorted.length - 1);
-        int lo = (int) Math.floor(pos);
-        int hi = Math.min(lo + 1, sorted.length - 1);
-        double f = pos - lo;
-        return sorted[lo] + f * (sorted[hi] - sorted[lo]);
     }
 
     /**

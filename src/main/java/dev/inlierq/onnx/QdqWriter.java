@@ -63,23 +63,11 @@ public final class QdqWriter {
      */
     public static OnnxMl.ModelProto write(Graph g, QuantPlan plan, Map<String, Encoding> encodings,
             WeightStorage storage, Map<String, String> metadata) {
-        Map<String, QuantPoint> acts = new LinkedHashMap<>();
-        Map<String, QuantPoint> weightsByLayer = new HashMap<>();
-        Map<String, QuantPoint> biasByLayer = new HashMap<>();
-        boolean anyInt4 = false;
-        for (QuantPoint p : plan.points()) {
-            switch (p.role()) {
-                case ACTIVATION -> acts.put(p.tensor(), p);
-                case WEIGHT -> anyInt4 |= storage.packs(require(encodings, p.tensor()).spec());
-                case BIAS -> biasByLayer.put(p.layer(), p);
-            }
-        }
-        for (String layer : plan.layers()) {
-            QuantPoint w = plan.weightOf(layer);
-            if (w != null) {
-                weightsByLayer.put(layer, w); // a shared weight: one point for several layers
-            }
-        }
+        Marks marks = Marks.of(plan, encodings, storage);
+        Map<String, QuantPoint> acts = marks.acts();
+        Map<String, QuantPoint> weightsByLayer = marks.weightsByLayer();
+        Map<String, QuantPoint> biasByLayer = marks.biasByLayer();
+        boolean anyInt4 = marks.anyInt4();
         Set<String> emittedWeights = new HashSet<>();
         OnnxMl.ModelProto base = OnnxWriter.toModel(g, 1);
         int opset = Math.max(anyInt4 ? INT4_OPSET : MIN_QDQ_OPSET, g.opset());
@@ -134,7 +122,41 @@ public final class QdqWriter {
                 }
             }
         }
-        // keep initializers still read by some node (a weight shared with a float node stays)
+        replaceInitializers(gb, dropInits, newInits);
+        return finish(base, gb, opset, g, metadata);
+    }
+
+    /** The plan's points by role: activations by tensor, weights and biases by layer, and whether any packs. */
+    private record Marks(Map<String, QuantPoint> acts, Map<String, QuantPoint> weightsByLayer,
+            Map<String, QuantPoint> biasByLayer, boolean anyInt4) {
+        static Marks of(QuantPlan plan, Map<String, Encoding> encodings, WeightStorage storage) {
+            Map<String, QuantPoint> acts = new LinkedHashMap<>();
+            Map<String, QuantPoint> weightsByLayer = new HashMap<>();
+            Map<String, QuantPoint> biasByLayer = new HashMap<>();
+            boolean anyInt4 = false;
+            for (QuantPoint p : plan.points()) {
+                switch (p.role()) {
+                    case ACTIVATION -> acts.put(p.tensor(), p);
+                    case WEIGHT -> anyInt4 |= storage.packs(require(encodings, p.tensor()).spec());
+                    case BIAS -> biasByLayer.put(p.layer(), p);
+                }
+            }
+            for (String layer : plan.layers()) {
+                QuantPoint w = plan.weightOf(layer);
+                if (w != null) {
+                    weightsByLayer.put(layer, w); // a shared weight: one point for several layers
+                }
+            }
+            return new Marks(acts, weightsByLayer, biasByLayer, anyInt4);
+        }
+    }
+
+    /**
+     * Keeps the initializers still read by some node (a weight shared with a float node stays), then appends
+     * the new integer ones.
+     */
+    private static void replaceInitializers(OnnxMl.GraphProto.Builder gb, Set<String> dropInits,
+            List<OnnxMl.TensorProto> newInits) {
         Set<String> used = new HashSet<>();
         for (OnnxMl.NodeProto n : gb.getNodeList()) {
             used.addAll(n.getInputList());
@@ -149,6 +171,11 @@ public final class QdqWriter {
         }
         inits.addAll(newInits);
         gb.clearInitializer().addAllInitializer(inits);
+    }
+
+    /** The model with the rewritten graph, the written opset and IR version, and the provenance metadata. */
+    private static OnnxMl.ModelProto finish(OnnxMl.ModelProto base, OnnxMl.GraphProto.Builder gb, int opset, Graph g,
+            Map<String, String> metadata) {
         OnnxMl.ModelProto.Builder mb = base.toBuilder().setGraph(gb).clearOpsetImport()
                 .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
                 .setIrVersion(opset >= INT4_OPSET ? OnnxWriter.IR_VERSION_INT4 : OnnxWriter.IR_VERSION);

@@ -87,6 +87,56 @@ public final class Planner {
         // values from which a quantized layer is reachable (reverse pass)
         Set<String> feeds = new HashSet<>();
         Set<String> region = new HashSet<>();
+        markRegion(g, o, layerNames, feeds, region);
+        // first / last layers
+        Set<String> first = firstLayers(nodes, layerNames);
+        Set<String> last = new LinkedHashSet<>();
+        for (Node n : layers) {
+            if (!feeds.contains(n.output())) {
+                last.add(n.name());
+            }
+        }
+        // activation tensors
+        Activations acts = new Activations();
+        addLayerInputs(nodes, o, layerNames, first, last, acts);
+        if (o.placement() == Placement.ALL_ACTIVATIONS) {
+            addRegionActivations(g, o, feeds, region, acts);
+        }
+        // shared encodings (union-find over activation tensors)
+        shareEncodings(nodes, region, acts);
+        List<QuantPoint> points = assemblePoints(g, o, layers, layerNames, first, last, acts);
+        Set<String> floatNodes = new LinkedHashSet<>();
+        for (Node n : nodes) {
+            if (!region.contains(n.name())) {
+                floatNodes.add(n.name());
+            }
+        }
+        List<String> layerList = layers.stream().map(Node::name).toList();
+        Map<String, String> layerWeights = new HashMap<>();
+        layers.forEach(n -> layerWeights.put(n.name(), n.input(1)));
+        return new QuantPlan(points, layerList, first, last, floatNodes, layerWeights);
+    }
+
+    /**
+     * The activation tensors to quantize (in the order found) with their reason, width and reading layer,
+     * and their shared-encoding groups (union-find parents, and per root the widest width and the size).
+     */
+    private static final class Activations {
+        final Map<String, String> reasons = new java.util.LinkedHashMap<>();
+        final Map<String, Integer> bits = new HashMap<>();
+        final Map<String, String> layerOf = new HashMap<>();
+        final Map<String, String> parent = new HashMap<>();
+        final Map<String, Integer> groupBits = new HashMap<>();
+        final Map<String, Integer> groupSize = new HashMap<>();
+    }
+
+    /**
+     * Reverse pass: {@code region} gets every non-excluded node from which a quantized layer is reachable
+     * (and the layers), {@code feeds} the values they read on the way (a layer only its activation input).
+     */
+    private static void markRegion(Graph g, PlanOptions o, Set<String> layerNames, Set<String> feeds,
+            Set<String> region) {
+        List<Node> nodes = g.nodes();
         for (int i = nodes.size() - 1; i >= 0; i--) {
             Node n = nodes.get(i);
             boolean inRegion = layerNames.contains(n.name());
@@ -107,7 +157,10 @@ public final class Planner {
                 }
             }
         }
-        // first / last layers
+    }
+
+    /** The layers with no quantized layer before them, in graph order. */
+    private static Set<String> firstLayers(List<Node> nodes, Set<String> layerNames) {
         Set<String> hasLayerBefore = new HashSet<>();
         Set<String> first = new LinkedHashSet<>();
         for (Node n : nodes) {
@@ -122,56 +175,61 @@ public final class Planner {
                 hasLayerBefore.addAll(n.outputs());
             }
         }
-        Set<String> last = new LinkedHashSet<>();
-        for (Node n : layers) {
-            if (!feeds.contains(n.output())) {
-                last.add(n.name());
-            }
-        }
+        return first;
+    }
+
+    /** The activation input of every layer (8 bits for first and last layers when asked). */
+    private static void addLayerInputs(List<Node> nodes, PlanOptions o, Set<String> layerNames, Set<String> first,
+            Set<String> last, Activations acts) {
         boolean edge8 = o.firstLastAt8Bit();
-        // activation tensors
-        Map<String, String> reasons = new java.util.LinkedHashMap<>();
-        Map<String, Integer> bits = new HashMap<>();
-        Map<String, String> layerOf = new HashMap<>();
-        Set<String> graphInputs = new HashSet<>();
-        for (ValueInfo v : g.inputs()) {
-            graphInputs.add(v.name());
-        }
         for (Node n : nodes) {
             if (layerNames.contains(n.name())) {
                 String in = n.input(0);
                 boolean edge = edge8 && (first.contains(n.name()) || last.contains(n.name()));
                 int b = edge ? 8 : o.activationBits();
-                reasons.putIfAbsent(in, edge ? "input of " + (first.contains(n.name()) ? "first" : "last") + " layer"
-                        : "input of a layer");
-                bits.merge(in, b, Math::max);
-                layerOf.putIfAbsent(in, n.name());
+                acts.reasons.putIfAbsent(in, edge ? "input of " + (first.contains(n.name()) ? "first" : "last")
+                        + " layer" : "input of a layer");
+                acts.bits.merge(in, b, Math::max);
+                acts.layerOf.putIfAbsent(in, n.name());
             }
         }
-        if (o.placement() == Placement.ALL_ACTIVATIONS) {
-            for (ValueInfo v : g.inputs()) {
-                if (feeds.contains(v.name())) {
-                    reasons.putIfAbsent(v.name(), "graph input");
-                    bits.merge(v.name(), edge8 ? 8 : o.activationBits(), Math::max);
-                }
+    }
+
+    /**
+     * {@link Placement#ALL_ACTIVATIONS}: the graph inputs that feed the region, and every region output that
+     * feeds it, except values read only by equalisation Muls or absorbed by a clamp.
+     */
+    private static void addRegionActivations(Graph g, PlanOptions o, Set<String> feeds, Set<String> region,
+            Activations acts) {
+        boolean edge8 = o.firstLastAt8Bit();
+        for (ValueInfo v : g.inputs()) {
+            if (feeds.contains(v.name())) {
+                acts.reasons.putIfAbsent(v.name(), "graph input");
+                acts.bits.merge(v.name(), edge8 ? 8 : o.activationBits(), Math::max);
             }
-            for (Node n : nodes) {
-                if (!region.contains(n.name())) {
-                    continue;
-                }
-                for (String out : n.outputs()) {
-                    boolean onlyEqualized = !g.consumers(out).isEmpty() && g.consumers(out).stream()
-                            .allMatch(c -> c.attrs().getInt(EQUALIZATION_ATTR, 0) != 0);
-                    if (feeds.contains(out) && !onlyEqualized && !absorbedByClamp(g, out, region)) {
-                        reasons.putIfAbsent(out, "output of " + n.op());
-                        bits.merge(out, o.activationBits(), Math::max);
-                    }
+        }
+        for (Node n : g.nodes()) {
+            if (!region.contains(n.name())) {
+                continue;
+            }
+            for (String out : n.outputs()) {
+                boolean onlyEqualized = !g.consumers(out).isEmpty() && g.consumers(out).stream()
+                        .allMatch(c -> c.attrs().getInt(EQUALIZATION_ATTR, 0) != 0);
+                if (feeds.contains(out) && !onlyEqualized && !absorbedByClamp(g, out, region)) {
+                    acts.reasons.putIfAbsent(out, "output of " + n.op());
+                    acts.bits.merge(out, o.activationBits(), Math::max);
                 }
             }
         }
-        // shared encodings (union-find over activation tensors)
-        Map<String, String> parent = new HashMap<>();
-        for (String t : reasons.keySet()) {
+    }
+
+    /**
+     * Groups the activations whose encodings are shared (a Concat's inputs and outputs, a data-movement
+     * op's input and outputs), then gives each group the widest width of its members.
+     */
+    private static void shareEncodings(List<Node> nodes, Set<String> region, Activations acts) {
+        Map<String, String> parent = acts.parent;
+        for (String t : acts.reasons.keySet()) {
             parent.put(t, t);
         }
         for (Node n : nodes) {
@@ -200,22 +258,24 @@ public final class Planner {
                 }
             }
         }
-        Map<String, Integer> groupBits = new HashMap<>();
-        Map<String, Integer> groupSize = new HashMap<>();
-        for (String t : reasons.keySet()) {
+        for (String t : acts.reasons.keySet()) {
             String r = find(parent, t);
-            groupBits.merge(r, bits.get(t), Math::max);
-            groupSize.merge(r, 1, Integer::sum);
+            acts.groupBits.merge(r, acts.bits.get(t), Math::max);
+            acts.groupSize.merge(r, 1, Integer::sum);
         }
-        // assemble points in graph order: graph inputs, then per node its weight/bias and outputs
+    }
+
+    /** The points in graph order: graph inputs, then per node its weight/bias and outputs. */
+    private static List<QuantPoint> assemblePoints(Graph g, PlanOptions o, List<Node> layers, Set<String> layerNames,
+            Set<String> first, Set<String> last, Activations acts) {
         List<QuantPoint> points = new ArrayList<>();
         Set<String> added = new HashSet<>();
         for (ValueInfo v : g.inputs()) {
-            addActivation(points, added, v.name(), reasons, parent, groupBits, groupSize, layerOf);
+            addActivation(points, added, v.name(), acts);
         }
-        for (Node n : nodes) {
+        for (Node n : g.nodes()) {
             for (String in : n.inputs()) {
-                addActivation(points, added, in, reasons, parent, groupBits, groupSize, layerOf);
+                addActivation(points, added, in, acts);
             }
             if (layerNames.contains(n.name())) {
                 if (added.add(n.input(1))) {
@@ -226,19 +286,10 @@ public final class Planner {
                 }
             }
             for (String out : n.outputs()) {
-                addActivation(points, added, out, reasons, parent, groupBits, groupSize, layerOf);
+                addActivation(points, added, out, acts);
             }
         }
-        Set<String> floatNodes = new LinkedHashSet<>();
-        for (Node n : nodes) {
-            if (!region.contains(n.name())) {
-                floatNodes.add(n.name());
-            }
-        }
-        List<String> layerList = layers.stream().map(Node::name).toList();
-        Map<String, String> layerWeights = new HashMap<>();
-        layers.forEach(n -> layerWeights.put(n.name(), n.input(1)));
-        return new QuantPlan(points, layerList, first, last, floatNodes, layerWeights);
+        return points;
     }
 
     /**
@@ -303,15 +354,14 @@ public final class Planner {
         return bounds[0] == 0f && bounds[1] > 0f;
     }
 
-    private static void addActivation(List<QuantPoint> points, Set<String> added, String t, Map<String, String> reasons,
-            Map<String, String> parent, Map<String, Integer> groupBits, Map<String, Integer> groupSize,
-            Map<String, String> layerOf) {
-        if (t.isEmpty() || !reasons.containsKey(t) || !added.add(t)) {
+    private static void addActivation(List<QuantPoint> points, Set<String> added, String t, Activations acts) {
+        if (t.isEmpty() || !acts.reasons.containsKey(t) || !added.add(t)) {
             return;
         }
-        String root = find(parent, t);
-        String group = groupSize.get(root) > 1 ? root : null;
-        points.add(new QuantPoint(t, Role.ACTIVATION, groupBits.get(root), -1, group, layerOf.get(t), reasons.get(t)));
+        String root = find(acts.parent, t);
+        String group = acts.groupSize.get(root) > 1 ? root : null;
+        points.add(new QuantPoint(t, Role.ACTIVATION, acts.groupBits.get(root), -1, group, acts.layerOf.get(t),
+                acts.reasons.get(t)));
     }
 
     private static String find(Map<String, String> parent, String x) {
