@@ -50,6 +50,37 @@ public final class GptqRounding {
         return round(layers, g, plan, enc);
     }
 
+    /**
+     * Bias correction (Nagel et al., "Data-Free Quantization Through Weight Equalization and Bias Correction",
+     * ICCV 2019, empirical form): the rounding shifts the layer's mean output by {@code (W - Q) E[x]}; adding it
+     * to the bias removes the shift, with {@code E[x]} the mean input patch of the calibration positions. Only
+     * for a bias this layer alone reads.
+     */
+    private static void correctBias(Graph g, LayerHessians.Layer l, float[] w, float[] q, int rowsPerGroup, int d,
+            Map<String, ConstTensor> inits) {
+        if (l.node().inputs().size() < 3) {
+            return;
+        }
+        String bias = l.node().input(2);
+        ConstTensor b = g.constant(bias);
+        if (b == null || g.nodes().stream().filter(n -> n.inputs().contains(bias)).count() != 1) {
+            return;
+        }
+        float[] nb = b.floats().clone();
+        for (int gi = 0; gi < l.groups(); gi++) {
+            double[] mu = l.mean(gi);
+            for (int r = 0; r < rowsPerGroup; r++) {
+                int row = gi * rowsPerGroup + r;
+                double shift = 0;
+                for (int j = 0; j < d; j++) {
+                    shift += ((double) w[row * d + j] - q[row * d + j]) * mu[j];
+                }
+                nb[row] += (float) shift;
+            }
+        }
+        inits.put(bias, ConstTensor.ofFloats(b.shape(), nb));
+    }
+
     private static Result round(Map<String, LayerHessians.Layer> layers, Graph g, QuantPlan plan,
             Map<String, Encoding> enc) {
         Map<String, QuantPoint> weightOf = new LinkedHashMap<>();
@@ -89,6 +120,9 @@ public final class GptqRounding {
                 damp = Math.max(damp, Double.isNaN(r.damp()) ? 0 : r.damp());
             }
             inits.put(wp.tensor(), ConstTensor.ofFloats(w.shape(), out));
+            if (Boolean.getBoolean("inlierq.gptq.bias")) {
+                correctBias(g, l, wf, out, rowsPerGroup, d, inits);
+            }
             updated.put(wp.tensor(), upd);
             reports.add(new LayerReport(l.node().name(), l.groups(), d, l.samples(), before, after, damp));
         }

@@ -41,6 +41,8 @@ public final class LayerHessians {
         final int groups;
         final int d;
         final double[] h;
+        /** Sum of the sampled patches per group ({@code groups x d}): the input mean once divided by samples. */
+        final double[] sum;
         long samples;
 
         Layer(Node node, OpParams.Window window, long[] inShape, long[] wShape) {
@@ -50,6 +52,7 @@ public final class LayerHessians {
             this.groups = (int) window.group();
             this.d = (int) (wShape[1] * wShape[2] * wShape[3]);
             this.h = new double[groups * d * d];
+            this.sum = new double[groups * d];
         }
 
         public Node node() {
@@ -66,6 +69,15 @@ public final class LayerHessians {
 
         public long samples() {
             return samples;
+        }
+
+        /** The mean input patch of group {@code gi} over the sampled positions ({@code d}). */
+        public double[] mean(int gi) {
+            double[] out = new double[d];
+            for (int j = 0; j < d; j++) {
+                out[j] = samples == 0 ? 0 : sum[gi * d + j] / samples;
+            }
+            return out;
         }
 
         /** The Hessian of group {@code gi} ({@code d x d}, row-major), a copy. */
@@ -206,6 +218,14 @@ public final class LayerHessians {
         try (NDManager m = DjlRuntime.newManager()) {
             NDArray p = DjlRuntime.create(m, patches, new Shape(l.groups, rows, l.d));
             add(l.h, p.transpose(0, 2, 1).matMul(p).toFloatArray());
+        }
+        for (int gi = 0; gi < l.groups; gi++) {
+            for (int r = 0; r < rows; r++) {
+                int base = (gi * rows + r) * l.d;
+                for (int j = 0; j < l.d; j++) {
+                    l.sum[gi * l.d + j] += patches[base + j];
+                }
+            }
         }
         l.samples += rows;
     }
