@@ -311,13 +311,14 @@ public final class Quantization {
                 gptq = gptq(floatEngine, g, plan, enc, batches(calibrationSamples(o, calib), o.batch()), o.seed());
                 g = gptq.graph();
             }
-            Map<String, float[]> anchors = Map.of();
+            StartingRounding.Start start = StartingRounding.Start.NEAREST;
             if (recon && o.reconstruction().start() == ReconstructionOptions.Start.GPTQ) {
                 gptq = gptq(floatEngine, g, plan, enc, batches(calibrationSamples(o, calib), o.batch()), o.seed());
-                anchors = StartingRounding.anchors(g, plan, enc, gptqWeights(gptq), gptq.updated());
+                start = new StartingRounding.Start(StartingRounding.anchors(g, plan, enc, gptqWeights(gptq),
+                        gptq.updated()), gptq.biases());
             }
             if (recon) {
-                Reconstructed rr = reconstruct(floatEngine, g, plan, enc, o, calib, anchors, listener);
+                Reconstructed rr = reconstruct(floatEngine, g, plan, enc, o, calib, start, listener);
                 g = rr.result().graph();
                 enc.putAll(rr.result().encodings());
                 unitReports = rr.result().units();
@@ -358,7 +359,7 @@ public final class Quantization {
      * and restricts (or weights) the objective to inliers.
      */
     static Reconstructed reconstruct(GraphExecutor floatEngine, Graph g, QuantPlan plan, Map<String, Encoding> enc,
-            Options o, CalibrationSet calib, Map<String, float[]> anchors, Listener listener) {
+            Options o, CalibrationSet calib, StartingRounding.Start start, Listener listener) {
         ReconstructionOptions ro = o.reconstruction();
         List<Units.Unit> units = Units.find(g, plan, ro.unit(), ro.blockSize());
         FloatTensor samples = calibrationSamples(o, calib);
@@ -419,7 +420,7 @@ public final class Quantization {
             }
         }
         try (ReconstructionLoss l = loss) {
-            return new Reconstructed(Reconstruction.run(g, plan, enc, units, samples, l, ro, anchors, listener), inliers);
+            return new Reconstructed(Reconstruction.run(g, plan, enc, units, samples, l, ro, start, listener), inliers);
         }
     }
 

@@ -115,16 +115,16 @@ public final class Reconstruction {
      */
     public static Result run(Graph g, QuantPlan plan, Map<String, Encoding> encodings, List<Units.Unit> units,
             FloatTensor samples, ReconstructionLoss loss, ReconstructionOptions o, Progress progress) {
-        return run(g, plan, encodings, units, samples, loss, o, Map.of(), progress);
+        return run(g, plan, encodings, units, samples, loss, o, StartingRounding.Start.NEAREST, progress);
     }
 
     /**
      * As {@link #run(Graph, QuantPlan, Map, List, FloatTensor, ReconstructionLoss, ReconstructionOptions,
-     * Progress)}, with the rounding of the weights in {@code anchors} starting from another rounding
-     * ({@link StartingRounding}); {@code g} keeps the float weights, whose outputs are the targets.
+     * Progress)}, with the rounding starting from another method's ({@link StartingRounding}); {@code g} keeps
+     * the float weights and biases, whose outputs are the targets.
      */
     public static Result run(Graph g, QuantPlan plan, Map<String, Encoding> encodings, List<Units.Unit> units,
-            FloatTensor samples, ReconstructionLoss loss, ReconstructionOptions o, Map<String, float[]> anchors,
+            FloatTensor samples, ReconstructionLoss loss, ReconstructionOptions o, StartingRounding.Start start,
             Progress progress) {
         Map<String, Encoding> enc = new LinkedHashMap<>(encodings);
         Map<String, ConstTensor> newWeights = new LinkedHashMap<>();
@@ -160,7 +160,7 @@ public final class Reconstruction {
                 Graph sub = Units.subgraph(g, u);
                 try (GraphExecutor exec = new GraphExecutor(sub); NDManager unitScope = store.newSubManager()) {
                     UnitState st = new UnitState(u, exec, unitScope, enc, weightOfLayer, groupOf, learnedGroups,
-                            newWeights, anchors);
+                            newWeights, start.anchors(), start.constants());
                     // float targets of this unit
                     Map<String, NDArray> targets = runAll(exec, env.fp, u, n, o.batch(), ValueHook.NONE, Map.of(), store);
                     Outcome r = learnOrKeep(st, env, targets, loss, o, n, store, (i, it) -> progress.update(i,

@@ -34,6 +34,20 @@ public final class StartingRounding {
     }
 
     /**
+     * A start: the anchors of the weights whose rounding starts elsewhere, and constants the quantized network
+     * uses in place of the float graph's (the start's corrected biases), both by tensor name.
+     */
+    public record Start(Map<String, float[]> anchors, Map<String, float[]> constants) {
+        /** AdaRound's own start: every rounding around its float weight, no constant replaced. */
+        public static final Start NEAREST = new Start(Map.of(), Map.of());
+
+        public Start {
+            anchors = Map.copyOf(anchors);
+            constants = Map.copyOf(constants);
+        }
+    }
+
+    /**
      * The anchors of every weight in {@code rounded} (tensor name to its rounded values, on the grid of
      * {@code enc}), with the compensated weights {@code updated} of the same tensors.
      *

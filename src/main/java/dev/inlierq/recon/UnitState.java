@@ -48,10 +48,12 @@ final class UnitState {
      * tensor name to the anchor; the others are rounded around their float values.
      */
     final Map<String, NDArray> anchors = new HashMap<>();
+    // constants of the quantized unit replaced by the start (GPTQ's corrected biases) are kept in fixedWeights
 
     UnitState(Units.Unit unit, GraphExecutor exec, NDManager scope, Map<String, Encoding> enc,
             Map<String, QuantPoint> weightOfLayer, Map<String, String> groupOf, Set<String> learnedGroups,
-            Map<String, ConstTensor> roundedEarlier, Map<String, float[]> startAnchors) {
+            Map<String, ConstTensor> roundedEarlier, Map<String, float[]> startAnchors,
+            Map<String, float[]> startConstants) {
         this.unit = unit;
         this.exec = exec;
         this.scope = scope;
@@ -80,6 +82,15 @@ final class UnitState {
             float[] frac = fractionalPart(w, shape, p.channelAxis(), e);
             roundingVars.put(p.tensor(), DjlRuntime.create(scope, initialV(frac), new ai.djl.ndarray.types.Shape(shape)));
             initialOffsets.put(p.tensor(), frac);
+        }
+        for (Node nd : unit.nodes()) {
+            for (String in : nd.inputs()) {
+                float[] c = startConstants.get(in);
+                if (c != null && !fixedWeights.containsKey(in) && !roundingVars.containsKey(in)) {
+                    fixedWeights.put(in, DjlRuntime.create(scope, c, new ai.djl.ndarray.types.Shape(
+                            exec.graph().constant(in).shape())));
+                }
+            }
         }
         Set<String> seen = new HashSet<>();
         for (Node nd : unit.nodes()) {
