@@ -58,8 +58,8 @@ final class QuantizeCommand implements Callable<Integer> {
 
     @Option(names = "--method",
             description = "minmax, percentile, entropy, mse (classic calibrators), gptq (second-order weight "
-                    + "rounding), adaround, brecq, qdrop (reconstruction baselines) or inlierq. Default: gptq for "
-                    + "--w-bits 4 or fewer, minmax otherwise.")
+                    + "rounding), adaround, brecq, qdrop (reconstruction baselines) or inlierq. Default: gptq, "
+                    + "the most accurate within minutes (docs/results.md).")
     String method;
 
     @Option(names = "--iters", description = "Reconstruction: optimisation steps per unit. Default: "
