@@ -1,0 +1,161 @@
+package dev.inlierq.recon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.inlierq.engine.DjlRuntime;
+import dev.inlierq.engine.GraphExecutor;
+import dev.inlierq.engine.ValueHook;
+import dev.inlierq.tensor.FloatTensor;
+import dev.inlierq.testing.RandomData;
+import dev.inlierq.testing.Shared;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Spatial windows (issue 12, "cheaper steps"): a unit run on the crop a window needs computes, on the
+ * window, exactly what it computes on the full maps (crops aligned to the unit's stride, the loss only on the
+ * exact interior, the map's own border kept); units the walk cannot map, or too small to gain, keep full
+ * maps and say why; the windowed loss over a crop covering everything is the full-map loss.
+ */
+class WindowsTest {
+    /** Runs each unit on full maps and on many drawn crops, and compares the outputs on every window. */
+    private static void assertExactOnWindows(RealUnits r, List<Integer> unitIndices, int window) {
+        for (int ui : unitIndices) {
+            Units.Unit u = r.units.get(ui);
+            Set<String> names = new LinkedHashSet<>(u.inputs());
+            Map<String, FloatTensor> values = r.values(names);
+            Windows.Choice c = Windows.choose(r.g, u, ReconstructionOptions.builder(Units.Kind.BLOCK).window(window)
+                    .build());
+            assertNotNull(c.windows(), r.model + " unit " + ui + ": " + c.description());
+            try (Windows w = c.windows(); NDManager m = DjlRuntime.newManager();
+                    GraphExecutor full = new GraphExecutor(Units.subgraph(r.g, u))) {
+                Map<String, NDArray> all = new HashMap<>();
+                values.forEach((k, v) -> all.put(k, DjlRuntime.create(m, v.data(), new Shape(v.shape()))));
+                Map<String, NDArray> fullOut = full.forward(m, all, ValueHook.NONE);
+                int n = (int) r.samples.shape()[0];
+                Random rng = new Random(ui);
+                for (int k = 0; k < 48; k++) {
+                    int[] samples = {k % n, (k + 1) % n};
+                    Windows.Draw d = w.draw(rng, samples);
+                    Map<String, NDArray> ins = new HashMap<>();
+                    for (String v : u.inputs()) {
+                        ins.put(v, d.input(v, all.get(v)));
+                    }
+                    Map<String, NDArray> outs = w.executor().forward(m, ins, ValueHook.NONE);
+                    for (String v : u.outputs()) {
+                        ReconstructionLoss.Crop crop = d.crop(v, m);
+                        assertTrue(crop.count() > 0);
+                        float[] got = outs.get(v).toFloatArray();
+                        float[] want = d.output(v, fullOut.get(v)).toFloatArray();
+                        float[] mask = crop.mask().toFloatArray();
+                        double scale = maxAbs(fullOut.get(v).toFloatArray());
+                        int plane = crop.height() * crop.width();
+                        int channels = got.length / (samples.length * plane);
+                        for (int i = 0; i < got.length; i++) {
+                            int b = i / (channels * plane);
+                            if (mask[b * plane + i % plane] > 0 && Math.abs(got[i] - want[i]) > 1e-5 * scale) {
+                                throw new AssertionError(r.model + " unit " + ui + " output " + v + ": " + got[i]
+                                        + " on the crop, " + want[i] + " on the full map (draw " + k + ")");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static double maxAbs(float[] a) {
+        double m = 0;
+        for (float v : a) {
+            m = Math.max(m, Math.abs(v));
+        }
+        return m;
+    }
+
+    @Test
+    void yoloxFirstStageBlocksComputeTheirWindowsExactlyOnCrops() {
+        RealUnits r = RealUnits.load("yolox", Shared.model("yolox"), Shared.trainImages(), 2);
+        // unit 0 reads the image through the Focus slices (stride 2) and a stride-2 convolution: total stride 4
+        assertExactOnWindows(r, List.of(0, 1, 2), 24);
+        assertExactOnWindows(r, List.of(0), 16);
+    }
+
+    @Test
+    void picodetAndFastestdetHighResolutionUnitsComputeTheirWindowsExactly() {
+        // PicoDet: stem and depthwise blocks; FastestDet: outputs at two resolutions (unit 0), channel shuffles
+        // that flatten the spatial axes (units 1 to 3)
+        assertExactOnWindows(RealUnits.load("picodet", Shared.model("picodet"), Shared.trainImages(), 2),
+                List.of(0, 1, 2), 16);
+        assertExactOnWindows(RealUnits.load("fastestdet", Shared.model("fastestdet"), Shared.trainImages(), 2),
+                List.of(0, 1, 2, 3), 16);
+    }
+
+    @Test
+    void unitsTheWalkCannotMapOrTooSmallKeepFullMapsAndSayWhy() {
+        RealUnits r = RealUnits.load("yolox", Shared.model("yolox"), Shared.trainImages(), 1);
+        // unit, window, why: a 13x13 output, an upsampling, a crop over half the map
+        Object[][] expected = {{10, 32, "not smaller than the output (13x13)"}, {12, 8, "Resize"},
+            {5, 40, "crop 42x42 of the 52x52 input"}};
+        for (Object[] e : expected) {
+            ReconstructionOptions o = ReconstructionOptions.builder(Units.Kind.BLOCK).window((int) e[1]).build();
+            Windows.Choice c = Windows.choose(r.g, r.units.get((int) e[0]), o);
+            assertNull(c.windows(), c.description());
+            assertTrue(c.description().startsWith("full maps: ") && c.description().contains((String) e[2]),
+                    c.description());
+        }
+        Windows.Choice off = Windows.choose(r.g, r.units.get(0), ReconstructionOptions.builder(Units.Kind.BLOCK).build());
+        assertNull(off.windows());
+        assertNull(off.description(), "no report without windows");
+    }
+
+    @Test
+    void theWindowedLossOverACropCoveringEverythingIsTheFullMapLoss() {
+        Random rnd = new Random(2);
+        long[] s = {3, 4, 5, 6};
+        int n = 3 * 4 * 5 * 6;
+        try (NDManager m = DjlRuntime.newManager()) {
+            NDArray pred = DjlRuntime.create(m, RandomData.gaussian(rnd, n, 1), new Shape(s));
+            NDArray target = DjlRuntime.create(m, RandomData.gaussian(rnd, n, 1), new Shape(s));
+            float[] wv = RandomData.gaussian(rnd, 2 * n, 1);
+            for (int i = 0; i < wv.length; i++) {
+                wv[i] = wv[i] * wv[i];
+            }
+            NDArray weights = DjlRuntime.create(m, wv, new Shape(6, 4, 5, 6));
+            int[] samples = {4, 1, 2};
+            float[] ones = new float[3 * 5 * 6];
+            java.util.Arrays.fill(ones, 1f);
+            ReconstructionLoss.Crop all = new ReconstructionLoss.Crop(new int[3], new int[3], 5, 6,
+                    DjlRuntime.create(m, ones, new Shape(3, 1, 5, 6)), ones.length);
+            ReconstructionLoss loss = ReconstructionLoss.weighted("w", Map.of("y", weights.duplicate()));
+            assertEquals(loss.error("y", pred, target, samples).getFloat(),
+                    loss.error("y", pred, target, samples, all).getFloat(), 1e-5);
+            assertEquals(ReconstructionLoss.mse().error("y", pred, target, samples).getFloat(),
+                    ReconstructionLoss.mse().error("y", pred, target, samples, all).getFloat(), 1e-5);
+            // one position of one sample: the weighted squared error summed over channels, at the crop's place
+            float[] one = new float[3 * 2 * 2];
+            one[4 + 3] = 1f; // sample 1, row 1, column 1 of a 2 x 2 crop at (2, 3)
+            ReconstructionLoss.Crop single = new ReconstructionLoss.Crop(new int[] {2, 2, 2}, new int[] {3, 3, 3},
+                    2, 2, DjlRuntime.create(m, one, new Shape(3, 1, 2, 2)), 1);
+            NDArray p = pred.get(":,:,2:4,3:5");
+            NDArray t = target.get(":,:,2:4,3:5");
+            double want = 0;
+            for (int c = 0; c < 4; c++) {
+                double d = pred.getFloat(1, c, 3, 4) - target.getFloat(1, c, 3, 4);
+                want += weights.getFloat(1, c, 3, 4) * d * d;
+            }
+            assertEquals(want, loss.error("y", p, t, samples, single).getFloat(), 1e-4);
+            loss.close();
+        }
+    }
+}
