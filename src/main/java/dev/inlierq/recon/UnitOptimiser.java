@@ -140,7 +140,8 @@ final class UnitOptimiser {
             Map<String, NDArray> ins = inputs(step, idx, draw);
             Map<String, NDArray> tgt = new HashMap<>();
             for (String v : st.unit.outputs()) {
-                NDArray t = draw == null ? ReconstructionLoss.rows(targets.get(v), idx) : draw.output(v, targets.get(v));
+                NDArray all = targets.get(v);
+                NDArray t = draw == null ? ReconstructionLoss.rows(all, idx) : draw.output(v, all);
                 t.attach(step);
                 tgt.put(v, t);
             }

@@ -57,18 +57,11 @@ final class WindowGeometry {
     private static final long[] GLOBAL = {0, 0};
 
     /**
-     * One value's crop along one axis: {@code offset} and {@code length} in the value's full map, the exact
-     * positions {@code [exactFrom, exactTo)} in crop coordinates, and whether the crop's start (end) is the
-     * map's border with everything up to it exact, so that reading past it reads the network's own padding.
-     */
-    record Span(long offset, long length, long exactFrom, long exactTo, boolean openStart, boolean openEnd) {
-    }
-
-    /**
      * The crop of every value, from {@link #evaluate}: shapes and, for each reshape by node name, its target
      * shape for the crop (for an executor compiled for crops), and spans per axis (null for global values).
      */
-    record Evaluation(Map<String, long[]> shapes, Map<String, ConstTensor> reshapeTargets, Map<String, Span[]> spans) {
+    record Evaluation(Map<String, long[]> shapes, Map<String, ConstTensor> reshapeTargets,
+            Map<String, CropSpan[]> spans) {
     }
 
     private final Graph g;
@@ -366,17 +359,17 @@ final class WindowGeometry {
      */
     Evaluation evaluate(long[] size, long[] start) {
         Map<String, long[]> shapes = new HashMap<>();
-        Map<String, Span[]> spans = new HashMap<>();
+        Map<String, CropSpan[]> spans = new HashMap<>();
         Map<String, ConstTensor> targets = new HashMap<>();
         for (String v : unit.inputs()) {
             long[] s = g.shape(v);
             if (!global(v)) {
-                Span[] sp = new Span[2];
+                CropSpan[] sp = new CropSpan[2];
                 for (int ax = 0; ax < 2; ax++) {
                     long off = start[ax] / stride(v, ax);
                     long len = size[ax] / stride(v, ax);
                     s[2 + ax] = len;
-                    sp[ax] = new Span(off, len, 0, len, off == 0, off + len == full(v, ax));
+                    sp[ax] = CropSpan.input(off, len, full(v, ax));
                 }
                 spans.put(v, sp);
             }
@@ -417,7 +410,7 @@ final class WindowGeometry {
                 if (st.kind() == Kind.PASS) {
                     spans.put(o, passed(st, spans.get(st.maps().get(0)), outs[k], o));
                 } else if (st.kind() != Kind.GLOBAL) {
-                    Span[] sp = new Span[2];
+                    CropSpan[] sp = new CropSpan[2];
                     for (int ax = 0; ax < 2; ax++) {
                         sp[ax] = span(st, ax, spans, outs[k][outs[k].length - 2 + ax], crop, o);
                     }
@@ -429,7 +422,7 @@ final class WindowGeometry {
     }
 
     /** A channel reshape's target shape for a crop of spans {@code in}: its spatial sizes the crop's. */
-    private ConstTensor reshapeTarget(Node n, Span[] in) {
+    private ConstTensor reshapeTarget(Node n, CropSpan[] in) {
         ConstTensor c = g.constant(n.input(1));
         long[] t = c.longs().clone();
         long[] hw = spatialSize(n.input(0));
@@ -444,7 +437,7 @@ final class WindowGeometry {
     }
 
     /** A position-for-position step's output crop (shape {@code shape}): its input's, checked. */
-    private Span[] passed(Step st, Span[] in, long[] shape, String out) {
+    private CropSpan[] passed(Step st, CropSpan[] in, long[] shape, String out) {
         int r = shape.length;
         boolean same = flat.containsKey(out) ? shape[r - 1] == in[0].length() * in[1].length()
                 : shape[r - 2] == in[0].length() && shape[r - 1] == in[1].length();
@@ -454,73 +447,20 @@ final class WindowGeometry {
         return in;
     }
 
-    /** The crop of output {@code out} of a step along {@code ax}, {@code length} long. */
-    private Span span(Step st, int ax, Map<String, Span[]> spans, long length, ValueLookup crop, String out) {
-        Span in = spans.get(st.maps().get(0))[ax];
-        if (st.kind() == Kind.JOIN) {
-            return join(st, ax, spans, length);
-        }
-        long[] w = window(st.node(), crop.shape(st.maps().get(0)), ax);
-        long[] wFull = window(st.node(), g.shape(st.maps().get(0)), ax);
-        if (!Arrays.equals(w, wFull) || in.offset() % w[1] != 0) {
-            throw new IllegalStateException(st.node() + ": the crop changes the window or is not on its stride");
-        }
-        long fullOut = full(out, ax);
-        long off = in.offset() / w[1];
-        boolean atEnd = in.offset() + in.length() == full(st.maps().get(0), ax);
-        if (off + length > fullOut || atEnd && off + length != fullOut) {
-            throw new IllegalStateException(st.node() + ": the crop's output is not the full output's crop");
-        }
-        long from = -1;
-        long to = -1;
-        for (long o = 0; o < length; o++) {
-            if (exact(in, o * w[1] - w[3], w[0], w[2])) {
-                if (from < 0) {
-                    from = o;
-                } else if (to != o) {
-                    throw new IllegalStateException(st.node() + ": exact positions are not contiguous");
-                }
-                to = o + 1;
+    /** The crop of output {@code out} of a WINDOW or JOIN step along {@code ax}, {@code length} long. */
+    private CropSpan span(Step st, int ax, Map<String, CropSpan[]> spans, long length, ValueLookup crop, String out) {
+        try {
+            if (st.kind() == Kind.JOIN) {
+                return CropSpan.join(st.maps().stream().map(m -> spans.get(m)[ax]).toList(), length);
             }
-        }
-        if (from < 0) {
-            from = 0;
-            to = 0;
-        }
-        return new Span(off, length, from, to, in.openStart() && from == 0 && off == 0,
-                in.openEnd() && to == length && off + length == fullOut);
-    }
-
-    /** A join's crop: its maps' crops must coincide; exact where all are. */
-    private static Span join(Step st, int ax, Map<String, Span[]> spans, long length) {
-        Span in = spans.get(st.maps().get(0))[ax];
-        long from = 0;
-        long to = Long.MAX_VALUE;
-        boolean open0 = true;
-        boolean open1 = true;
-        for (String m : st.maps()) {
-            Span s = spans.get(m)[ax];
-            if (s.offset() != in.offset() || s.length() != in.length() || length != in.length()) {
-                throw new IllegalStateException(st.node() + ": the crops of its inputs differ");
+            String in = st.maps().get(0);
+            long[] w = window(st.node(), crop.shape(in), ax);
+            if (!Arrays.equals(w, window(st.node(), g.shape(in), ax))) {
+                throw new IllegalStateException("the crop changes the window");
             }
-            from = Math.max(from, s.exactFrom());
-            to = Math.min(to, s.exactTo());
-            open0 &= s.openStart();
-            open1 &= s.openEnd();
+            return spans.get(in)[ax].through(w[0], w[1], w[2], w[3], length, full(in, ax), full(out, ax));
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(st.node().op() + " " + st.node().name() + ": " + e.getMessage(), e);
         }
-        return new Span(in.offset(), in.length(), from, Math.max(from, to), open0, open1);
-    }
-
-    /** Whether the k reads {@code first + j d} of a crop are all exact. */
-    private static boolean exact(Span in, long first, long k, long d) {
-        for (long j = 0; j < k; j++) {
-            long r = first + j * d;
-            boolean ok = r >= in.exactFrom() && r < in.exactTo() || r < 0 && in.openStart()
-                    || r >= in.length() && in.openEnd();
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
     }
 }

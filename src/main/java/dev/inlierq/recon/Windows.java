@@ -139,7 +139,8 @@ final class Windows implements AutoCloseable {
                 }
             }
             for (String v : u.outputs()) {
-                if (coarse[ax] % geo.stride(v, ax) != 0 || size[ax] * coarse[ax] != geo.full(v, ax) * geo.stride(v, ax)) {
+                long s = geo.stride(v, ax);
+                if (coarse[ax] % s != 0 || size[ax] * coarse[ax] != geo.full(v, ax) * s) {
                     return new Choice(null, "full maps: outputs of resolutions that do not nest");
                 }
             }
@@ -208,7 +209,7 @@ final class Windows implements AutoCloseable {
             WindowGeometry.Evaluation e = geo.evaluate(crop, start);
             for (String v : u.outputs()) {
                 for (int ax = 0; ax < 2; ax++) {
-                    WindowGeometry.Span s = e.spans().get(v)[ax];
+                    CropSpan s = e.spans().get(v)[ax];
                     r.get(v)[ax][2 * place] = s.exactFrom();
                     r.get(v)[ax][2 * place + 1] = s.exactTo();
                 }
