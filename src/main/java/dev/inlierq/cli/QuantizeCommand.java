@@ -70,6 +70,9 @@ final class QuantizeCommand implements Callable<Integer> {
             + ReconstructionOptions.DEFAULT_BATCH + ".")
     Integer reconBatch;
 
+    @CommandLine.Mixin
+    WindowOptions windows = new WindowOptions();
+
     @Option(names = "--unit", description = "Reconstruction unit: layer or block. Default: layer for adaround, block otherwise.")
     String unit;
 
@@ -423,6 +426,7 @@ final class QuantizeCommand implements Callable<Integer> {
             if (dropProb != null) {
                 b.dropProb(dropProb);
             }
+            windows.apply(b);
             return b.build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
