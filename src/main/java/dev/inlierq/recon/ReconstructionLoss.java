@@ -3,6 +3,7 @@ package dev.inlierq.recon;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.inlierq.engine.DjlRuntime;
 import dev.inlierq.engine.Scalars;
@@ -67,9 +68,10 @@ public interface ReconstructionLoss extends AutoCloseable {
             NDList parts = new NDList(samples.length);
             try {
                 for (int i = 0; i < samples.length; i++) {
-                    String r = s[2] == 1 ? ":" : rows[i] + ":" + (rows[i] + height);
-                    String c = s[3] == 1 ? ":" : cols[i] + ":" + (cols[i] + width);
-                    parts.add(all.get(samples[i] + ":" + (samples[i] + 1) + ",:," + r + "," + c));
+                    NDIndex at = new NDIndex().addSliceDim(samples[i], samples[i] + 1).addAllDim();
+                    at = s[2] == 1 ? at.addAllDim() : at.addSliceDim(rows[i], rows[i] + height);
+                    at = s[3] == 1 ? at.addAllDim() : at.addSliceDim(cols[i], cols[i] + width);
+                    parts.add(all.get(at));
                 }
                 return NDArrays.concat(parts, 0);
             } finally {

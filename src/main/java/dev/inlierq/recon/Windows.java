@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.inlierq.engine.DjlRuntime;
 import dev.inlierq.engine.GraphExecutor;
@@ -325,8 +326,8 @@ final class Windows implements AutoCloseable {
                 for (int i = 0; i < samples.length; i++) {
                     long r = start[0][i] / layout.geo().stride(v, 0);
                     long c = start[1][i] / layout.geo().stride(v, 1);
-                    parts.add(all.get(samples[i] + ":" + (samples[i] + 1) + ",:," + r + ":" + (r + h) + "," + c + ":"
-                            + (c + w)));
+                    parts.add(all.get(new NDIndex().addSliceDim(samples[i], samples[i] + 1).addAllDim()
+                            .addSliceDim(r, r + h).addSliceDim(c, c + w)));
                 }
                 return NDArrays.concat(parts, 0);
             } finally {
