@@ -82,7 +82,11 @@ final class WindowGeometry {
     /** The geometry of {@code u} in {@code g}; check {@link #unsupported()} before using it. */
     static WindowGeometry analyse(Graph g, Units.Unit u) {
         WindowGeometry w = new WindowGeometry(g, u);
-        w.unsupported = w.walk();
+        try {
+            w.unsupported = w.walk();
+        } catch (RuntimeException e) {
+            w.unsupported = "the walk failed: " + e.getMessage();
+        }
         return w;
     }
 

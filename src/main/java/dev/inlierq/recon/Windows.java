@@ -158,10 +158,6 @@ final class Windows implements AutoCloseable {
         }
         long rh = geo.reference(0);
         long rw = geo.reference(1);
-        if (layout == null) {
-            return new Choice(null, String.format(Locale.ROOT, "full maps: no crop smaller than the %dx%d input holds "
-                    + "a %dx%d window in its exact interior", rh, rw, w, w));
-        }
         long[] crop = layout.crop();
         double fraction = (double) crop[0] * crop[1] / (rh * rw);
         String sizes = String.format(Locale.ROOT, "window %dx%d of the %dx%d output, crop %dx%d of the %dx%d input "
@@ -169,12 +165,19 @@ final class Windows implements AutoCloseable {
         if (fraction > MAX_CROP_FRACTION) {
             return new Choice(null, "full maps: " + sizes);
         }
-        return new Choice(new Windows(layout, g, u, w), sizes);
+        try {
+            return new Choice(new Windows(layout, g, u, w), sizes);
+        } catch (RuntimeException e) {
+            return new Choice(null, "full maps: the cropped unit does not compile (" + e.getMessage() + ")");
+        }
     }
 
     /**
      * The layout of the smallest crop (reference pixels per axis, multiples of the total stride) in which every
-     * window of side {@code w} fits the exact interior; null when no crop inside the map does.
+     * window of side {@code w} fits the exact interior. A crop size the unit's ops cannot take (a kernel larger
+     * than the crop, say) counts as too small.
+     *
+     * @throws IllegalStateException when no crop inside the map fits
      */
     private static Layout fit(WindowGeometry geo, Units.Unit u, int w, long[] coarse, long[] coarseSize) {
         long[] crop = new long[2];
@@ -183,12 +186,20 @@ final class Windows implements AutoCloseable {
             long m = geo.totalStride(ax);
             crop[ax] = Math.max(m, (w * coarse[ax] + m - 1) / m * m);
         }
+        String failure = null;
         while (true) {
-            Layout l = new Layout(geo, u.outputs(), crop.clone(), coarse, coarseSize, intervals(geo, u, crop));
+            Layout l = null;
+            try {
+                l = new Layout(geo, u.outputs(), crop.clone(), coarse, coarseSize, intervals(geo, u, crop));
+            } catch (RuntimeException e) {
+                failure = e.getMessage();
+            }
             for (int ax = 0; ax < 2; ax++) {
-                done[ax] = done[ax] || l.fits(ax, w);
+                done[ax] = done[ax] || l != null && l.fits(ax, w);
                 if (!done[ax] && (crop[ax] += geo.totalStride(ax)) > geo.reference(ax)) {
-                    return null;
+                    throw new IllegalStateException(String.format(Locale.ROOT, "no crop smaller than the %dx%d input "
+                            + "holds a %dx%d window in its exact interior%s", geo.reference(0), geo.reference(1), w, w,
+                            failure == null ? "" : " (" + failure + ")"));
                 }
             }
             if (done[0] && done[1]) {

@@ -11,6 +11,13 @@ import ai.djl.ndarray.types.Shape;
 import dev.inlierq.engine.DjlRuntime;
 import dev.inlierq.engine.GraphExecutor;
 import dev.inlierq.engine.ValueHook;
+import dev.inlierq.graph.Graph;
+import dev.inlierq.graph.GraphPreparer;
+import dev.inlierq.onnx.OnnxReader;
+import dev.inlierq.plan.PlanOptions;
+import dev.inlierq.plan.Planner;
+import dev.inlierq.plan.QuantPlan;
+import dev.inlierq.testing.OnnxModelBuilder;
 import dev.inlierq.tensor.FloatTensor;
 import dev.inlierq.testing.RandomData;
 import dev.inlierq.testing.Shared;
@@ -20,7 +27,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Spatial windows (issue 12, "cheaper steps"): a unit run on the crop a window needs computes, on the
@@ -34,45 +43,77 @@ class WindowsTest {
         for (int ui : unitIndices) {
             Units.Unit u = r.units.get(ui);
             Set<String> names = new LinkedHashSet<>(u.inputs());
-            Map<String, FloatTensor> values = r.values(names);
-            Windows.Choice c = Windows.choose(r.g, u, ReconstructionOptions.builder(Units.Kind.BLOCK).window(window)
-                    .build());
-            assertNotNull(c.windows(), r.model + " unit " + ui + ": " + c.description());
-            try (Windows w = c.windows(); NDManager m = DjlRuntime.newManager();
-                    GraphExecutor full = new GraphExecutor(Units.subgraph(r.g, u))) {
-                Map<String, NDArray> all = new HashMap<>();
-                values.forEach((k, v) -> all.put(k, DjlRuntime.create(m, v.data(), new Shape(v.shape()))));
-                Map<String, NDArray> fullOut = full.forward(m, all, ValueHook.NONE);
-                int n = (int) r.samples.shape()[0];
-                Random rng = new Random(ui);
-                for (int k = 0; k < 48; k++) {
-                    int[] samples = {k % n, (k + 1) % n};
-                    Windows.Draw d = w.draw(rng, samples);
-                    Map<String, NDArray> ins = new HashMap<>();
-                    for (String v : u.inputs()) {
-                        ins.put(v, d.input(v, all.get(v)));
-                    }
-                    Map<String, NDArray> outs = w.executor().forward(m, ins, ValueHook.NONE);
-                    for (String v : u.outputs()) {
-                        ReconstructionLoss.Crop crop = d.crop(v, m);
-                        assertTrue(crop.count() > 0);
-                        float[] got = outs.get(v).toFloatArray();
-                        float[] want = d.output(v, fullOut.get(v)).toFloatArray();
-                        float[] mask = crop.mask().toFloatArray();
-                        double scale = maxAbs(fullOut.get(v).toFloatArray());
-                        int plane = crop.height() * crop.width();
-                        int channels = got.length / (samples.length * plane);
-                        for (int i = 0; i < got.length; i++) {
-                            int b = i / (channels * plane);
-                            if (mask[b * plane + i % plane] > 0 && Math.abs(got[i] - want[i]) > 1e-5 * scale) {
-                                throw new AssertionError(r.model + " unit " + ui + " output " + v + ": " + got[i]
-                                        + " on the crop, " + want[i] + " on the full map (draw " + k + ")");
-                            }
+            assertExactOnWindows(r.g, u, r.values(names), window, r.model + " unit " + ui);
+        }
+    }
+
+    /** Runs the unit on full maps {@code values} and on many drawn crops, and compares outputs on every window. */
+    private static void assertExactOnWindows(Graph g, Units.Unit u, Map<String, FloatTensor> values, int window,
+            String label) {
+        Windows.Choice c = Windows.choose(g, u, ReconstructionOptions.builder(Units.Kind.BLOCK).window(window).build());
+        assertNotNull(c.windows(), label + ": " + c.description());
+        try (Windows w = c.windows(); NDManager m = DjlRuntime.newManager();
+                GraphExecutor full = new GraphExecutor(Units.subgraph(g, u))) {
+            Map<String, NDArray> all = new HashMap<>();
+            values.forEach((k, v) -> all.put(k, DjlRuntime.create(m, v.data(), new Shape(v.shape()))));
+            Map<String, NDArray> fullOut = full.forward(m, all, ValueHook.NONE);
+            int n = (int) values.get(u.inputs().get(0)).shape()[0];
+            Random rng = new Random(window);
+            for (int k = 0; k < 48; k++) {
+                int[] samples = {k % n, (k + 1) % n};
+                Windows.Draw d = w.draw(rng, samples);
+                Map<String, NDArray> ins = new HashMap<>();
+                for (String v : u.inputs()) {
+                    ins.put(v, d.input(v, all.get(v)));
+                }
+                Map<String, NDArray> outs = w.executor().forward(m, ins, ValueHook.NONE);
+                for (String v : u.outputs()) {
+                    ReconstructionLoss.Crop crop = d.crop(v, m);
+                    assertTrue(crop.count() > 0);
+                    float[] got = outs.get(v).toFloatArray();
+                    float[] want = d.output(v, fullOut.get(v)).toFloatArray();
+                    float[] mask = crop.mask().toFloatArray();
+                    double scale = maxAbs(fullOut.get(v).toFloatArray());
+                    int plane = crop.height() * crop.width();
+                    int channels = got.length / (samples.length * plane);
+                    for (int i = 0; i < got.length; i++) {
+                        int b = i / (channels * plane);
+                        if (mask[b * plane + i % plane] > 0 && Math.abs(got[i] - want[i]) > 1e-5 * scale) {
+                            throw new AssertionError(label + " output " + v + ": " + got[i]
+                                    + " on the crop, " + want[i] + " on the full map (draw " + k + ")");
                         }
                     }
                 }
             }
         }
+    }
+
+    @Test
+    void cropsOfDilatedStridedPooledAndJoinedMapsAreExactOnNonSquareInputs(@TempDir Path tmp) {
+        Random r = new Random(7);
+        OnnxModelBuilder b = OnnxModelBuilder.opset(13).input("x", -1, 4, 80, 112);
+        b.initializer("w1", new long[] {6, 4, 3, 3}, RandomData.gaussian(r, 216, 0.3));
+        b.initializer("w2", new long[] {8, 6, 3, 3}, RandomData.gaussian(r, 432, 0.3));
+        b.initializer("w3", new long[] {5, 4, 1, 1}, RandomData.gaussian(r, 20, 0.3));
+        b.initializer("w4", new long[] {4, 13, 3, 3}, RandomData.gaussian(r, 468, 0.3));
+        // a dilated conv, a stride-2 conv with asymmetric padding, max and average pooling (padding not
+        // counted), a stride-4 1x1 branch from the input, a concatenation of both, a last 3x3 conv
+        b.node("Conv", "x", "w1").name("c1").out("c1").ints("pads", 2, 2, 2, 2).ints("dilations", 2, 2).end();
+        b.node("Relu", "c1").out("r1").end();
+        b.node("Conv", "r1", "w2").name("c2").out("c2").ints("pads", 1, 0, 0, 1).ints("strides", 2, 2).end();
+        b.node("MaxPool", "c2").out("mp").ints("kernel_shape", 3, 3).ints("pads", 1, 1, 1, 1).ints("strides", 2, 2).end();
+        b.node("AveragePool", "mp").out("ap").ints("kernel_shape", 3, 3).ints("pads", 1, 1, 1, 1).end();
+        b.node("Conv", "x", "w3").name("c3").out("c3").ints("strides", 4, 4).end();
+        b.node("Concat", "ap", "c3").out("cat").i("axis", 1).end();
+        b.node("Conv", "cat", "w4").name("c4").out("y").ints("pads", 1, 1, 1, 1).end();
+        b.output("y");
+        Graph g = GraphPreparer.prepare(OnnxReader.read(b.write(tmp)));
+        QuantPlan plan = Planner.plan(g, PlanOptions.builder().weightBits(4).activationBits(8).build());
+        List<Units.Unit> units = Units.find(g, plan, Units.Kind.BLOCK, 8);
+        assertEquals(1, units.size(), "one block");
+        FloatTensor x = new FloatTensor(new long[] {3, 4, 80, 112}, RandomData.gaussian(r, 3 * 4 * 80 * 112, 1));
+        assertExactOnWindows(g, units.get(0), Map.of("x", x), 4, "synthetic");
+        assertExactOnWindows(g, units.get(0), Map.of("x", x), 6, "synthetic");
     }
 
     private static double maxAbs(float[] a) {
