@@ -57,12 +57,18 @@ import java.util.Set;
  * for V and a relative rate of 1e-2 for step sizes ({@link ReconstructionOptions#DEFAULT_LR_ROUNDING},
  * {@link ReconstructionOptions#DEFAULT_LR_SCALE}).
  *
+ * <p>With {@link ReconstructionOptions#window()}, a step runs the unit on crops instead of whole feature maps:
+ * each sampled image contributes a random window of the unit's output, the unit sees the crop of its inputs
+ * that the window needs (its receptive-field halo) and the loss counts only the window, inside the crop's
+ * exact interior, against the same crop of the targets and weights ({@link Windows}, issue 12 "cheaper
+ * steps"). Units that cannot be cropped, or are too small to gain, keep full maps ({@link UnitReport#window()}).
+ *
  * <p>A unit keeps what it learned only if that does not raise its loss over all calibration samples (hard
  * rounding, no drop) above the loss of its initial state; otherwise it goes back to nearest rounding and its
  * initial step sizes ({@link UnitCheck}, {@link Result#keptInitialUnits()}).
  *
- * <p>Deterministic for a seed: batch sampling uses a seeded {@link Random}, the drop masks libtorch's seeded
- * generator.
+ * <p>Deterministic for a seed: batch sampling and windows use seeded {@link Random}s, the drop masks libtorch's
+ * seeded generator.
  */
 public final class Reconstruction {
     static final float ZETA = 1.1f;
