@@ -9,6 +9,7 @@ import dev.inlierq.engine.GraphExecutor;
 import dev.inlierq.graph.ConstTensor;
 import dev.inlierq.plan.QuantPoint;
 import dev.inlierq.quant.Encoding;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.inlierq.report.JsonFiles;
 import dev.inlierq.tensor.FloatTensor;
 import java.io.IOException;
@@ -95,7 +96,9 @@ public final class StepTimeTool {
             row.put("cpu", cpu);
             System.out.println(summary(row));
             if (a.containsKey("out")) {
-                Files.writeString(Path.of(a.get("out")), JsonFiles.mapper().writeValueAsString(row) + "\n",
+                String line = JsonFiles.mapper().writer().without(SerializationFeature.INDENT_OUTPUT)
+                        .writeValueAsString(row);
+                Files.writeString(Path.of(a.get("out")), line + "\n",
                         StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             }
         }
