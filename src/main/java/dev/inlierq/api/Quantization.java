@@ -493,6 +493,11 @@ public final class Quantization {
         }
 
         @Override
+        public NDArray error(String value, NDArray pred, NDArray target, int[] samples, Crop crop) {
+            return inner.error(value, pred, target, samples, crop);
+        }
+
+        @Override
         public void release(String value) {
             inner.release(value);
         }

@@ -70,6 +70,9 @@ final class QuantizeCommand implements Callable<Integer> {
             + ReconstructionOptions.DEFAULT_BATCH + ".")
     Integer reconBatch;
 
+    @CommandLine.Mixin
+    WindowOptions windows = new WindowOptions();
+
     @Option(names = "--unit", description = "Reconstruction unit: layer or block. Default: layer for adaround, block otherwise.")
     String unit;
 
@@ -444,6 +447,7 @@ final class QuantizeCommand implements Callable<Integer> {
             if (start != null) {
                 b.start(start);
             }
+            windows.apply(b);
             return b.build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

@@ -53,6 +53,9 @@ final class QuantizeSummary {
                 e.put("loss_before", Double.isNaN(u.check().lossBefore()) ? null : u.check().lossBefore());
                 e.put("loss_after", Double.isNaN(u.check().lossAfter()) ? null : u.check().lossAfter());
                 e.put("kept_initial", u.check().keptInitial());
+                if (u.window() != null) {
+                    e.put("window", u.window());
+                }
                 units.add(e);
             }
             s.put("reconstruction", Map.of("settings", r.provenance().getOrDefault("inlierq.reconstruction", ""),

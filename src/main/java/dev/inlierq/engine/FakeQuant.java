@@ -112,17 +112,42 @@ public final class FakeQuant {
             throw new IllegalArgumentException("roundingOffset: expected shape " + w.getShape() + ", got "
                     + roundingOffset.getShape());
         }
+        NDArray[] base = roundingBase(w, e);
+        try {
+            return withRounding(base, e, roundingOffset);
+        } finally {
+            for (NDArray a : base) {
+                a.close();
+            }
+        }
+    }
+
+    /**
+     * The part of {@link #fakeQuantWithRounding} that does not depend on the rounding offset, for a weight
+     * rounded again and again (AdaRound's steps): {@code {floor(w / s), s, z}} laid out against {@code w}, owned
+     * by {@code w}'s manager, without gradient.
+     */
+    public static NDArray[] roundingBase(NDArray w, Encoding e) {
+        checkFloat(w, "w");
         NDManager m = w.getManager();
-        try (NDArray s = parameterTensor(m, e, w.getShape(), false);
-                NDArray z = parameterTensor(m, e, w.getShape(), true);
-                NDArray v = w.div(s);
-                NDArray f = v.floor();
-                NDArray fd = f.stopGradient();
-                NDArray fh = fd.add(roundingOffset);
-                NDArray q = fh.add(z);
+        NDArray s = parameterTensor(m, e, w.getShape(), false);
+        NDArray z = parameterTensor(m, e, w.getShape(), true);
+        try (NDArray v = w.div(s); NDArray f = v.floor()) {
+            return new NDArray[] {f.stopGradient(), s, z};
+        }
+    }
+
+    /** {@link #fakeQuantWithRounding} from its {@link #roundingBase}: the same values and gradient. */
+    public static NDArray withRounding(NDArray[] base, Encoding e, NDArray roundingOffset) {
+        if (!roundingOffset.getShape().equals(base[0].getShape())) {
+            throw new IllegalArgumentException("roundingOffset: expected shape " + base[0].getShape() + ", got "
+                    + roundingOffset.getShape());
+        }
+        try (NDArray fh = base[0].add(roundingOffset);
+                NDArray q = fh.add(base[2]);
                 NDArray c = q.clip(e.qmin(), e.qmax());
-                NDArray cz = c.sub(z)) {
-            return cz.mul(s);
+                NDArray cz = c.sub(base[2])) {
+            return cz.mul(base[1]);
         }
     }
 

@@ -3,8 +3,6 @@ package dev.inlierq.recon;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
-import dev.inlierq.engine.Scalars;
 import dev.inlierq.engine.DjlRuntime;
 import dev.inlierq.engine.FakeQuant;
 import dev.inlierq.engine.GraphExecutor;
@@ -59,12 +57,18 @@ import java.util.Set;
  * for V and a relative rate of 1e-2 for step sizes ({@link ReconstructionOptions#DEFAULT_LR_ROUNDING},
  * {@link ReconstructionOptions#DEFAULT_LR_SCALE}).
  *
+ * <p>With {@link ReconstructionOptions#window()}, a step runs the unit on crops instead of whole feature maps:
+ * each sampled image contributes a random window of the unit's output, the unit sees the crop of its inputs
+ * that the window needs (its receptive-field halo) and the loss counts only the window, inside the crop's
+ * exact interior, against the same crop of the targets and weights ({@link Windows}, issue 12 "cheaper
+ * steps"). Units that cannot be cropped, or are too small to gain, keep full maps ({@link UnitReport#window()}).
+ *
  * <p>A unit keeps what it learned only if that does not raise its loss over all calibration samples (hard
  * rounding, no drop) above the loss of its initial state; otherwise it goes back to nearest rounding and its
  * initial step sizes ({@link UnitCheck}, {@link Result#keptInitialUnits()}).
  *
- * <p>Deterministic for a seed: batch sampling uses a seeded {@link Random}, the drop masks libtorch's seeded
- * generator.
+ * <p>Deterministic for a seed: batch sampling and windows use seeded {@link Random}s, the drop masks libtorch's
+ * seeded generator.
  */
 public final class Reconstruction {
     static final float ZETA = 1.1f;
@@ -75,10 +79,12 @@ public final class Reconstruction {
 
     /**
      * Per-unit record for reports: mean reconstruction loss (without the regulariser) over the first and the
-     * last tenth of the steps, fraction of weights rounded away from nearest, time.
+     * last tenth of the steps, fraction of weights rounded away from nearest, time, and with
+     * {@link ReconstructionOptions#window()} the unit's crops or why it kept full maps ({@link Windows}; null
+     * without windows).
      */
     public record UnitReport(String name, List<String> layers, int iterations, double firstLoss, double lastLoss,
-            double flippedFraction, double seconds, UnitCheck check) {
+            double flippedFraction, double seconds, UnitCheck check, String window) {
     }
 
     /**
@@ -158,12 +164,14 @@ public final class Reconstruction {
             for (Units.Unit u : units) {
                 long t0 = System.nanoTime();
                 Graph sub = Units.subgraph(g, u);
-                try (GraphExecutor exec = new GraphExecutor(sub); NDManager unitScope = store.newSubManager()) {
+                Windows.Choice windows = Windows.choose(g, u, o);
+                try (GraphExecutor exec = new GraphExecutor(sub); NDManager unitScope = store.newSubManager();
+                        Windows win = windows.windows()) {
                     UnitState st = new UnitState(u, exec, unitScope, enc, weightOfLayer, groupOf, learnedGroups,
                             newWeights, start.anchors(), start.constants());
                     // float targets of this unit
                     Map<String, NDArray> targets = runAll(exec, env.fp, u, n, o.batch(), ValueHook.NONE, Map.of(), store);
-                    Outcome r = learnOrKeep(st, env, targets, loss, o, n, store, (i, it) -> progress.update(i,
+                    Outcome r = learnOrKeep(st, env, targets, loss, o, n, win, store, (i, it) -> progress.update(i,
                             units.size(), it));
                     Map<String, NDArray> hard = r.hard();
                     double flipped = st.flippedFraction();
@@ -177,7 +185,7 @@ public final class Reconstruction {
                         env.put(v, targets.get(v), quantOut.get(v));
                     }
                     reports.add(new UnitReport(u.name(), u.layers(), o.iterations(), r.losses()[0], r.losses()[1],
-                            flipped, (System.nanoTime() - t0) / 1e9, r.check()));
+                            flipped, (System.nanoTime() - t0) / 1e9, r.check(), windows.description()));
                 }
                 for (String v : u.outputs()) {
                     loss.release(v);
@@ -250,9 +258,10 @@ public final class Reconstruction {
      * otherwise restores the initial state. The outputs are the kept state's, for the next units.
      */
     private static Outcome learnOrKeep(UnitState st, Env env, Map<String, NDArray> targets, ReconstructionLoss loss,
-            ReconstructionOptions o, int n, NDManager store, java.util.function.ObjIntConsumer<Integer> progress) {
+            ReconstructionOptions o, int n, Windows windows, NDManager store,
+            java.util.function.ObjIntConsumer<Integer> progress) {
         Units.Unit u = st.unit;
-        boolean learns = o.iterations() > 0 && !(st.roundingVars.isEmpty() && st.scales.isEmpty());
+        boolean learns = UnitOptimiser.learns(st, o);
         Map<String, NDArray> initialHard = st.hardWeights();
         Map<String, NDArray> before = null;
         double lossBefore = Double.NaN;
@@ -260,7 +269,7 @@ public final class Reconstruction {
             before = runAll(st.exec, env.q, u, n, o.batch(), st.fixedHook(st.enc), initialHard, store);
             lossBefore = unitLoss(loss, u, before, targets, n, o.batch(), store);
         }
-        double[] losses = optimise(st, env, targets, loss, o, n, progress);
+        double[] losses = optimise(st, env, targets, loss, o, n, windows, progress);
         Map<String, Encoding> learned = new HashMap<>(st.enc);
         st.commit(learned, new HashSet<>());
         Map<String, NDArray> hard = st.hardWeights();
@@ -302,88 +311,9 @@ public final class Reconstruction {
 
     /** Adam over the unit's rounding variables and step sizes; returns the first and last reconstruction loss. */
     private static double[] optimise(UnitState st, Env env, Map<String, NDArray> targets, ReconstructionLoss loss,
-            ReconstructionOptions o, int n, java.util.function.ObjIntConsumer<Integer> progress) {
-        if (o.iterations() == 0 || (st.roundingVars.isEmpty() && st.scales.isEmpty())) {
-            return new double[] {Double.NaN, Double.NaN};
-        }
-        Adam roundingAdam = new Adam(o.lrRounding());
-        Adam scaleAdam = new Adam(o.lrScale());
-        Random rng = new Random(o.seed() * 1_000_003L + st.unit.index());
-        int[] order = new int[n];
-        int pos = n;
-        int b = Math.min(o.batch(), n);
-        double[] recs = new double[o.iterations()];
-        int warm = (int) (o.warmup() * o.iterations());
-        for (int it = 0; it < o.iterations(); it++) {
-            if (pos + b > n) {
-                for (int i = 0; i < n; i++) {
-                    order[i] = i;
-                }
-                for (int i = n - 1; i > 0; i--) {
-                    int j = rng.nextInt(i + 1);
-                    int t = order[i];
-                    order[i] = order[j];
-                    order[j] = t;
-                }
-                pos = 0;
-            }
-            int[] idx = java.util.Arrays.copyOfRange(order, pos, pos + b);
-            pos += b;
-            float beta = 0;
-            if (it >= warm && o.lambda() > 0) {
-                float rel = o.iterations() - warm <= 1 ? 1f : (float) (it - warm) / (o.iterations() - warm - 1);
-                beta = o.betaEnd() + (o.betaStart() - o.betaEnd()) * Math.max(0f, 1f - rel);
-            }
-            double rec;
-            try (NDManager step = st.scope.newSubManager();
-                    GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
-                st.requireGradients();
-                Map<String, NDArray> ins = new HashMap<>();
-                for (String v : st.unit.inputs()) {
-                    NDArray xq = ReconstructionLoss.rows(env.q.get(v), idx);
-                    xq.attach(step);
-                    if (o.dropProb() > 0 && env.q.get(v) != env.fp.get(v)) {
-                        NDArray xf = ReconstructionLoss.rows(env.fp.get(v), idx);
-                        xf.attach(step);
-                        xq = drop(xq, xf, o.dropProb());
-                    }
-                    ins.put(v, xq);
-                }
-                ins.putAll(st.softWeights(step));
-                Map<String, NDArray> outs = st.exec.forward(step, ins, st.learningHook(o.dropProb()));
-                NDArray total = null;
-                for (String v : st.unit.outputs()) {
-                    try (NDArray t = ReconstructionLoss.rows(targets.get(v), idx)) {
-                        NDArray e = loss.error(v, outs.get(v), t, idx);
-                        e.attach(step);
-                        total = total == null ? e : total.add(e);
-                    }
-                }
-                rec = total.getFloat();
-                if (!Double.isFinite(rec)) {
-                    throw new IllegalStateException(st.unit.name() + ": reconstruction loss is " + rec
-                            + " at iteration " + it + " (lower --lr-round/--lr-scale)");
-                }
-                if (beta > 0 && !st.roundingVars.isEmpty()) {
-                    NDArray reg = st.regulariser(beta);
-                    reg.attach(step);
-                    total = total.add(Scalars.mul(reg, o.lambda()));
-                }
-                gc.backward(total);
-            }
-            st.step(roundingAdam, scaleAdam);
-            recs[it] = rec;
-            progress.accept(st.unit.index(), it + 1);
-        }
-        // batch losses are noisy: report the means over the first and the last tenth of the steps
-        int k = Math.max(1, recs.length / 10);
-        double first = 0;
-        double last = 0;
-        for (int i = 0; i < k; i++) {
-            first += recs[i] / k;
-            last += recs[recs.length - 1 - i] / k;
-        }
-        return new double[] {first, last};
+            ReconstructionOptions o, int n, Windows windows, java.util.function.ObjIntConsumer<Integer> progress) {
+        UnitOptimiser opt = new UnitOptimiser(st, env.q, env.fp, targets, loss, o, n, windows);
+        return opt.run(it -> progress.accept(st.unit.index(), it));
     }
 
     /** QDrop: the float value with probability p, the quantized one otherwise (element-wise). */

@@ -3,6 +3,10 @@ package dev.inlierq.recon;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import dev.inlierq.engine.DjlRuntime;
+import dev.inlierq.engine.Scalars;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -19,6 +23,9 @@ import java.util.Map;
  *   <li>{@link #weighted}: a per-element weight tensor per unit output over the calibration set, e.g.
  *       BRECQ's diagonal Fisher ({@link FisherWeights}) or InlierQ's posterior-weighted Fisher.
  * </ul>
+ * With spatial windows ({@link Windows}) the batch's outputs are crops of the full maps and only the positions
+ * a {@link Crop} marks count: the same sum over channels, averaged over the marked positions, with the
+ * weights cut from the same places of the full maps.
  */
 public interface ReconstructionLoss extends AutoCloseable {
     /** A short name for reports. */
@@ -29,6 +36,49 @@ public interface ReconstructionLoss extends AutoCloseable {
      * set, in batch order). Differentiable in {@code pred}.
      */
     NDArray error(String value, NDArray pred, NDArray target, int[] samples);
+
+    /**
+     * The error of one unit output over the positions {@code crop} marks, for outputs cropped from the full
+     * maps of the samples {@code samples}; {@code crop == null} is {@link #error(String, NDArray, NDArray,
+     * int[])}. Losses that weight elements must cut their weights with {@link Crop#of}.
+     */
+    default NDArray error(String value, NDArray pred, NDArray target, int[] samples, Crop crop) {
+        if (crop == null) {
+            return error(value, pred, target, samples);
+        }
+        throw new UnsupportedOperationException(name() + " has no windowed form");
+    }
+
+    /**
+     * Where a windowed step's outputs lie in the unit output's full maps {@code [N, C, H, W]}: for each sample
+     * of the batch, the crop's first row and column; the crop's height and width; and the positions the loss
+     * counts, {@code mask} ({@code [batch, 1, height, width]}, 1 inside the sample's window, 0 elsewhere,
+     * {@code count} ones in all).
+     */
+    record Crop(int[] rows, int[] cols, int height, int width, NDArray mask, float count) {
+        /**
+         * The crops of a per-sample array over the whole calibration set ({@code [N, C, H, W]}, an axis of size 1
+         * broadcast and not cut), stacked in batch order: a new array.
+         */
+        public NDArray of(NDArray all, int[] samples) {
+            long[] s = all.getShape().getShape();
+            if (s.length != 4) {
+                throw new IllegalArgumentException("a crop needs [N, C, H, W], got " + all.getShape());
+            }
+            NDList parts = new NDList(samples.length);
+            try {
+                for (int i = 0; i < samples.length; i++) {
+                    NDIndex at = new NDIndex().addSliceDim(samples[i], samples[i] + 1).addAllDim();
+                    at = s[2] == 1 ? at.addAllDim() : at.addSliceDim(rows[i], rows[i] + height);
+                    at = s[3] == 1 ? at.addAllDim() : at.addSliceDim(cols[i], cols[i] + width);
+                    parts.add(all.get(at));
+                }
+                return NDArrays.concat(parts, 0);
+            } finally {
+                parts.forEach(NDArray::close);
+            }
+        }
+    }
 
     /** The unit output {@code value} will not be asked for again: drop what is kept for it. */
     default void release(String value) {
@@ -49,6 +99,11 @@ public interface ReconstructionLoss extends AutoCloseable {
             @Override
             public NDArray error(String value, NDArray pred, NDArray target, int[] samples) {
                 return weightedError(pred, target, null);
+            }
+
+            @Override
+            public NDArray error(String value, NDArray pred, NDArray target, int[] samples, Crop crop) {
+                return crop == null ? weightedError(pred, target, null) : maskedError(pred, target, null, crop);
             }
         };
     }
@@ -78,6 +133,17 @@ public interface ReconstructionLoss extends AutoCloseable {
             }
 
             @Override
+            public NDArray error(String value, NDArray pred, NDArray target, int[] samples, Crop crop) {
+                NDArray all = w.get(value);
+                if (crop == null || all == null) {
+                    return crop == null ? error(value, pred, target, samples) : maskedError(pred, target, null, crop);
+                }
+                try (NDArray batch = crop.of(all, samples)) {
+                    return maskedError(pred, target, batch, crop);
+                }
+            }
+
+            @Override
             public void release(String value) {
                 NDArray a = w.remove(value);
                 if (a != null) {
@@ -102,16 +168,27 @@ public interface ReconstructionLoss extends AutoCloseable {
         }
     }
 
-    /** The rows {@code samples} of {@code a} (axis 0), stacked in that order; a new array. */
+    /**
+     * {@code sum_c w (pred - target)^2} at the positions {@code crop} marks, averaged over them ({@code pred},
+     * {@code target} and {@code w} are crops {@code [batch, C, height, width]}; w may be null, = 1). With a
+     * crop covering whole maps and every position marked, this is {@link #weightedError}.
+     */
+    static NDArray maskedError(NDArray pred, NDArray target, NDArray w, Crop crop) {
+        try (NDArray d = pred.sub(target); NDArray d2 = d.square();
+                NDArray wd = w == null ? d2.reshape(d2.getShape()) : d2.mul(w);
+                NDArray s = wd.sum(new int[] {1}, true); NDArray m = s.mul(crop.mask()); NDArray t = m.sum()) {
+            return Scalars.div(t, crop.count());
+        }
+    }
+
+    /** The rows {@code samples} of {@code a} (axis 0), stacked in that order; a new array (one gather). */
     static NDArray rows(NDArray a, int[] samples) {
-        NDList parts = new NDList(samples.length);
-        try {
-            for (int i : samples) {
-                parts.add(a.get(i + ":" + (i + 1)));
-            }
-            return NDArrays.concat(parts, 0);
-        } finally {
-            parts.forEach(NDArray::close);
+        long[] idx = new long[samples.length];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = samples[i];
+        }
+        try (NDArray index = DjlRuntime.create(a.getManager(), idx, new Shape(idx.length))) {
+            return a.get(index);
         }
     }
 }

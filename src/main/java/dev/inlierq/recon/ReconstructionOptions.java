@@ -29,6 +29,11 @@ public final class ReconstructionOptions {
      * typical detector activation scale of 0.04, and 60 times a scale of 3.4e-5 after equalisation.
      */
     public static final float DEFAULT_LR_SCALE = 1e-2f;
+    /**
+     * Side of the output window each step's loss counts, in output pixels; 0 runs every step on whole
+     * feature maps (BRECQ). Off until AP measurements choose a size (issue 12, "cheaper steps").
+     */
+    public static final int DEFAULT_WINDOW = 0;
 
     /** The rounding the rounding variables start from. */
     public enum Start {
@@ -55,6 +60,8 @@ public final class ReconstructionOptions {
     private final float warmup;
     private final float dropProb;
     private final long seed;
+    private final int window;
+    private final int windowBatch;
 
     private ReconstructionOptions(Builder b) {
         this.unit = Objects.requireNonNull(b.unit, "unit");
@@ -70,6 +77,11 @@ public final class ReconstructionOptions {
         this.dropProb = b.dropProb;
         this.seed = b.seed;
         this.start = Objects.requireNonNull(b.start, "start");
+        this.window = b.window;
+        this.windowBatch = b.windowBatch;
+        if (window < 0 || windowBatch < 0) {
+            throw new IllegalArgumentException("window and window batch must be non-negative");
+        }
         if (blockSize < 1 || iterations < 0 || batch < 1) {
             throw new IllegalArgumentException("block size and batch must be positive, iterations non-negative");
         }
@@ -101,6 +113,8 @@ public final class ReconstructionOptions {
         b.dropProb = dropProb;
         b.seed = seed;
         b.start = start;
+        b.window = window;
+        b.windowBatch = windowBatch;
         return b;
     }
 
@@ -169,12 +183,30 @@ public final class ReconstructionOptions {
         return seed;
     }
 
+    /**
+     * Spatial windows ({@link Windows}): the side, in pixels of the unit's output, of the window each sampled
+     * image contributes to a step's loss; the unit runs on the crop of its inputs that window needs (its
+     * receptive-field halo). 0: whole feature maps.
+     */
+    public int window() {
+        return window;
+    }
+
+    /**
+     * With {@link #window()}: calibration images per step, one window each (at most the number of calibration
+     * images). Defaults to {@link #batch()}.
+     */
+    public int windowBatch() {
+        return windowBatch == 0 ? batch : windowBatch;
+    }
+
     /** The settings as {@code key=value} pairs, for provenance and reports. */
     public String describe() {
-        return String.format(java.util.Locale.ROOT,
+        String s = String.format(java.util.Locale.ROOT,
                 "unit=%s block_size=%d iterations=%d batch=%d lr_rounding=%g lr_scale=%g lambda=%g beta=%g..%g "
                 + "warmup=%g drop_prob=%g start=%s", unit.cliName(), blockSize, iterations, batch, lrRounding, lrScale,
                 lambda, betaStart, betaEnd, warmup, dropProb, start.cliName());
+        return window == 0 ? s : s + " window=" + window + " window_batch=" + windowBatch();
     }
 
     @Override
@@ -197,6 +229,8 @@ public final class ReconstructionOptions {
         private float dropProb;
         private long seed;
         private Start start = Start.NEAREST;
+        private int window = DEFAULT_WINDOW;
+        private int windowBatch;
 
         private Builder(Units.Kind unit) {
             this.unit = Objects.requireNonNull(unit, "unit");
@@ -266,6 +300,21 @@ public final class ReconstructionOptions {
         /** Default {@link Start#NEAREST}. */
         public Builder start(Start s) {
             start = s;
+            return this;
+        }
+
+        /**
+         * Output window side in pixels, 0 = whole maps; default {@value ReconstructionOptions#DEFAULT_WINDOW}.
+         * See {@link ReconstructionOptions#window()}.
+         */
+        public Builder window(int pixels) {
+            window = pixels;
+            return this;
+        }
+
+        /** Images (one window each) per windowed step; default 0, the batch. */
+        public Builder windowBatch(int n) {
+            windowBatch = n;
             return this;
         }
 

@@ -49,6 +49,8 @@ final class UnitState {
      */
     final Map<String, NDArray> anchors = new HashMap<>();
     // constants of the quantized unit replaced by the start (GPTQ's corrected biases) are kept in fixedWeights
+    /** weight name to {floor(W / s), s, z}: what soft rounding needs of the weight, the same at every step */
+    private final Map<String, NDArray[]> roundingBases = new HashMap<>();
 
     UnitState(Units.Unit unit, GraphExecutor exec, NDManager scope, Map<String, Encoding> enc,
             Map<String, QuantPoint> weightOfLayer, Map<String, String> groupOf, Set<String> learnedGroups,
@@ -180,8 +182,14 @@ final class UnitState {
         Map<String, NDArray> m = new HashMap<>(fixedWeights);
         for (var e : roundingVars.entrySet()) {
             try (NDArray h = rectifiedSigmoid(leaves.get(e.getKey()))) {
-                NDArray w = base(e.getKey());
-                NDArray q = FakeQuant.fakeQuantWithRounding(w, enc.get(e.getKey()), h);
+                NDArray[] base = roundingBases.computeIfAbsent(e.getKey(), k -> {
+                    NDArray[] b = FakeQuant.roundingBase(base(k), enc.get(k));
+                    for (NDArray a : b) {
+                        a.attach(scope);
+                    }
+                    return b;
+                });
+                NDArray q = FakeQuant.withRounding(base, enc.get(e.getKey()), h);
                 q.attach(step);
                 m.put(e.getKey(), q);
             }
@@ -250,8 +258,16 @@ final class UnitState {
         return (name, v) -> quantizesHere(name) ? FakeQuant.fakeQuant(v, finalEnc.get(name)) : v;
     }
 
-    /** Adam steps from the leaves' gradients, then drops the leaves. */
+    /**
+     * Adam steps from the leaves' gradients, then drops the leaves; a step whose gradients are not all finite
+     * changes nothing.
+     */
     void step(Adam roundingAdam, Adam scaleAdam) {
+        if (!finiteGradients()) {
+            leaves.values().forEach(NDArray::close);
+            leaves.clear();
+            return;
+        }
         for (var e : roundingVars.entrySet()) {
             update(roundingAdam, "v:" + e.getKey(), e.getValue(), leaves.get(e.getKey()));
         }
@@ -270,18 +286,25 @@ final class UnitState {
         leaves.clear();
     }
 
-    /** One Adam step of {@code p} with the gradient its leaf received (skipped if not finite). */
+    /** One Adam step of {@code p} with the gradient its leaf received. */
     private static void update(Adam adam, String id, NDArray p, NDArray leaf) {
         try (NDArray g = leaf.getGradient()) {
-            boolean finite;
-            try (NDArray bad = g.isNaN(); NDArray inf = g.isInfinite(); NDArray any = bad.logicalOr(inf);
-                    NDArray a = any.any()) {
-                finite = !a.getBoolean();
-            }
-            if (finite) {
-                adam.update(id, p, g);
+            adam.update(id, p, g);
+        }
+    }
+
+    /**
+     * Whether every gradient of the step is finite: one sum per leaf and one check per step (a NaN or an
+     * infinity anywhere makes the total so), instead of element-wise tests of every parameter.
+     */
+    private boolean finiteGradients() {
+        double total = 0;
+        for (NDArray leaf : leaves.values()) {
+            try (NDArray g = leaf.getGradient(); NDArray s = g.sum()) {
+                total += s.getFloat();
             }
         }
+        return Double.isFinite(total);
     }
 
     /** Hardened weights W_q with h = [V >= 0], as arrays owned by the scope. */
