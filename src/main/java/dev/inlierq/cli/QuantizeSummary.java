@@ -48,6 +48,7 @@ final class QuantizeSummary {
                 e.put("iterations", u.iterations());
                 e.put("first_loss", Double.isNaN(u.firstLoss()) ? null : u.firstLoss());
                 e.put("last_loss", Double.isNaN(u.lastLoss()) ? null : u.lastLoss());
+                e.put("loss_curve", u.losses().points());
                 e.put("flipped_rounding_fraction", u.flippedFraction());
                 e.put("seconds", u.seconds());
                 e.put("loss_before", Double.isNaN(u.check().lossBefore()) ? null : u.check().lossBefore());

@@ -83,8 +83,17 @@ public final class Reconstruction {
      * {@link ReconstructionOptions#window()} the unit's crops or why it kept full maps ({@link Windows}; null
      * without windows).
      */
-    public record UnitReport(String name, List<String> layers, int iterations, double firstLoss, double lastLoss,
+    public record UnitReport(String name, List<String> layers, int iterations, LossCurve losses,
             double flippedFraction, double seconds, UnitCheck check, String window) {
+        /** Mean reconstruction loss over the first tenth of the steps. */
+        public double firstLoss() {
+            return losses.first();
+        }
+
+        /** Mean reconstruction loss over the last tenth of the steps. */
+        public double lastLoss() {
+            return losses.last();
+        }
     }
 
     /**
@@ -184,7 +193,7 @@ public final class Reconstruction {
                     for (String v : u.outputs()) {
                         env.put(v, targets.get(v), quantOut.get(v));
                     }
-                    reports.add(new UnitReport(u.name(), u.layers(), o.iterations(), r.losses()[0], r.losses()[1],
+                    reports.add(new UnitReport(u.name(), u.layers(), o.iterations(), r.losses(),
                             flipped, (System.nanoTime() - t0) / 1e9, r.check(), windows.description()));
                 }
                 for (String v : u.outputs()) {
@@ -249,7 +258,7 @@ public final class Reconstruction {
     }
 
     /** A unit's quantized outputs and hardened weights as kept, the optimisation's losses and the check. */
-    private record Outcome(Map<String, NDArray> outputs, Map<String, NDArray> hard, double[] losses, UnitCheck check) {
+    private record Outcome(Map<String, NDArray> outputs, Map<String, NDArray> hard, LossCurve losses, UnitCheck check) {
     }
 
     /**
@@ -269,7 +278,7 @@ public final class Reconstruction {
             before = runAll(st.exec, env.q, u, n, o.batch(), st.fixedHook(st.enc), initialHard, store);
             lossBefore = unitLoss(loss, u, before, targets, n, o.batch(), store);
         }
-        double[] losses = optimise(st, env, targets, loss, o, n, windows, progress);
+        LossCurve losses = LossCurve.of(optimise(st, env, targets, loss, o, n, windows, progress));
         Map<String, Encoding> learned = new HashMap<>(st.enc);
         st.commit(learned, new HashSet<>());
         Map<String, NDArray> hard = st.hardWeights();
@@ -309,7 +318,7 @@ public final class Reconstruction {
         return total;
     }
 
-    /** Adam over the unit's rounding variables and step sizes; returns the first and last reconstruction loss. */
+    /** Adam over the unit's rounding variables and step sizes; returns each step's reconstruction loss. */
     private static double[] optimise(UnitState st, Env env, Map<String, NDArray> targets, ReconstructionLoss loss,
             ReconstructionOptions o, int n, Windows windows, java.util.function.ObjIntConsumer<Integer> progress) {
         UnitOptimiser opt = new UnitOptimiser(st, env.q, env.fp, targets, loss, o, n, windows);

@@ -73,27 +73,17 @@ final class UnitOptimiser {
         return o.iterations() > 0 && !(st.roundingVars.isEmpty() && st.scales.isEmpty());
     }
 
-    /**
-     * All {@link ReconstructionOptions#iterations()} steps; returns the mean reconstruction loss over the
-     * first and over the last tenth of them (batch losses are noisy), NaN when nothing is learned.
-     */
+    /** All {@link ReconstructionOptions#iterations()} steps; returns each step's reconstruction loss. */
     double[] run(java.util.function.IntConsumer progress) {
         if (!learns(st, o)) {
-            return new double[] {Double.NaN, Double.NaN};
+            return new double[0];
         }
         double[] recs = new double[o.iterations()];
         for (int it = 0; it < o.iterations(); it++) {
             recs[it] = step(it);
             progress.accept(it + 1);
         }
-        int k = Math.max(1, recs.length / 10);
-        double first = 0;
-        double last = 0;
-        for (int i = 0; i < k; i++) {
-            first += recs[i] / k;
-            last += recs[recs.length - 1 - i] / k;
-        }
-        return new double[] {first, last};
+        return recs;
     }
 
     /** The next batch of sample indices: consecutive draws from a seeded shuffle, reshuffled when exhausted. */

@@ -250,6 +250,7 @@ class QuantizationTest {
         int kept = 0;
         for (JsonNode u : units) {
             assertEquals(1, u.get("layers").size(), "AdaRound reconstructs layer by layer");
+            assertEquals(1, u.get("loss_curve").size(), "one step, one point of the loss curve: " + u);
             // a unit never ends worse than it started: else it keeps its initial state
             assertTrue(u.get("loss_after").asDouble() <= u.get("loss_before").asDouble(), u.toString());
             kept += u.get("kept_initial").asBoolean() ? 1 : 0;
