@@ -258,15 +258,15 @@ final class QuantizeCommand implements Callable<Integer> {
         Method m = parseMethod();
         WeightStorage storage = parseWeightStorage();
         DetectorSpec ds = DetectorSpecs.resolve(detectorSpec);
-        QuantizationConfig o;
+        QuantizationConfig config;
         try {
-            o = config(m, ds, planOptions, storage);
+            config = config(m, ds, planOptions, storage);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         Quantization.Result r;
-        try (Bars bars = new Bars(numCalib, o.reconstruction() == null ? 0 : o.reconstruction().iterations())) {
-            r = Quantization.run(o, out, bars);
+        try (Bars bars = new Bars(numCalib, config.reconstruction() == null ? 0 : config.reconstruction().iterations())) {
+            r = Quantization.run(config, out, bars);
         }
         var w = spec.commandLine().getOut();
         int calibrated = r.calibration().files().size();
@@ -283,7 +283,7 @@ final class QuantizeCommand implements Callable<Integer> {
         OrtFusion fusion = OrtFusion.of(out);
         w.println("ONNX Runtime runs it with " + fusion.summary());
         int floatLayers = fusion.floatLayers().values().stream().mapToInt(Integer::intValue).sum();
-        if (o.plan().placement() == Placement.LAYER_INPUTS && floatLayers > r.plan().lastLayers().size()) {
+        if (config.plan().placement() == Placement.LAYER_INPUTS && floatLayers > r.plan().lastLayers().size()) {
             w.printf("note: with --placement inputs the outputs of layers followed by an activation stay float, so "
                     + "ONNX Runtime runs %d layers in float, dequantizing their weights at every run: expect this "
                     + "file to run slower than the float model; --placement all fuses them (README, \"Latency\")%n",
