@@ -1,7 +1,9 @@
 package dev.inlierq.cli;
 
+import dev.inlierq.api.Method;
 import dev.inlierq.api.OutputGuard;
 import dev.inlierq.api.Quantization;
+import dev.inlierq.api.QuantizationConfig;
 import dev.inlierq.detect.DetectorSpec;
 import dev.inlierq.detect.DetectorSpecs;
 import dev.inlierq.graph.OpType;
@@ -253,21 +255,18 @@ final class QuantizeCommand implements Callable<Integer> {
         OutputGuard.checkFile("--out", out, model, calib);
         OutputGuard.checkFile("--json", json, model, calib, out);
         OutputGuard.checkFolder("--saliency-dir", saliencyDir, model, calib, out);
-        Quantization.Method m = parseMethod();
+        Method m = parseMethod();
         WeightStorage storage = parseWeightStorage();
         DetectorSpec ds = DetectorSpecs.resolve(detectorSpec);
-        Quantization.Options o;
+        QuantizationConfig config;
         try {
-            o = new Quantization.Options(model, ds, calib, numCalib, m, percentile, planOptions,
-                    parseWeightType(), storage, (equalize != null ? equalize : m.equalizesByDefault()) ? alpha : 0,
-                    seed, batch, threads, checkImages, statsImages, reconstruction(m), topK, parseTopKScope(), parseLoss(), inlier(m),
-                    saliencyDir == null ? null : new Quantization.SaliencyOutput(saliencyDir, saliencyTensors, saliencyImages));
+            config = config(m, ds, planOptions, storage);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         Quantization.Result r;
-        try (Bars bars = new Bars(numCalib, o.reconstruction() == null ? 0 : o.reconstruction().iterations())) {
-            r = Quantization.run(o, out, bars);
+        try (Bars bars = new Bars(numCalib, config.reconstruction() == null ? 0 : config.reconstruction().iterations())) {
+            r = Quantization.run(config, out, bars);
         }
         var w = spec.commandLine().getOut();
         int calibrated = r.calibration().files().size();
@@ -284,7 +283,7 @@ final class QuantizeCommand implements Callable<Integer> {
         OrtFusion fusion = OrtFusion.of(out);
         w.println("ONNX Runtime runs it with " + fusion.summary());
         int floatLayers = fusion.floatLayers().values().stream().mapToInt(Integer::intValue).sum();
-        if (o.plan().placement() == Placement.LAYER_INPUTS && floatLayers > r.plan().lastLayers().size()) {
+        if (config.plan().placement() == Placement.LAYER_INPUTS && floatLayers > r.plan().lastLayers().size()) {
             w.printf("note: with --placement inputs the outputs of layers followed by an activation stay float, so "
                     + "ONNX Runtime runs %d layers in float, dequantizing their weights at every run: expect this "
                     + "file to run slower than the float model; --placement all fuses them (README, \"Latency\")%n",
@@ -299,7 +298,27 @@ final class QuantizeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Map<String, Object> summary(Quantization.Result r, Quantization.Method m) {
+    /** The run's settings: the options given, the method's defaults for the others ({@link QuantizationConfig}). */
+    private QuantizationConfig config(Method m, DetectorSpec ds, PlanOptions planOptions, WeightStorage storage) {
+        QuantizationConfig.Builder b = QuantizationConfig.builder(model, ds, calib).method(m).calibImages(numCalib)
+                .percentile(percentile).plan(planOptions).weightType(parseWeightType()).weightStorage(storage)
+                .alpha(alpha).seed(seed).batch(batch).threads(threads).checkImages(checkImages)
+                .statsImages(statsImages).reconstruction(reconstruction(m)).topK(topK).topKScope(parseTopKScope());
+        if (equalize != null) {
+            b.equalize(equalize);
+        }
+        Boolean fisher = parseLoss();
+        if (fisher != null) {
+            b.fisherLoss(fisher);
+        }
+        b.inlier(inlier(m));
+        if (saliencyDir != null) {
+            b.saliency(new QuantizationConfig.SaliencyOutput(saliencyDir, saliencyTensors, saliencyImages));
+        }
+        return b.build();
+    }
+
+    private Map<String, Object> summary(Quantization.Result r, Method m) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("model", model.toString());
         s.put("out", out.toString());
@@ -379,8 +398,8 @@ final class QuantizeCommand implements Callable<Integer> {
     }
 
     /** InlierQ's settings from the command line, for the inlierq method. */
-    private InlierQ.Options inlier(Quantization.Method m) {
-        if (m != Quantization.Method.INLIERQ) {
+    private InlierQ.Options inlier(Method m) {
+        if (!m.inlierCentric()) {
             return null;
         }
         InlierQ.Weighting w;
@@ -406,7 +425,7 @@ final class QuantizeCommand implements Callable<Integer> {
     }
 
     /** Reconstruction settings: the method's defaults with the options given on the command line. */
-    private ReconstructionOptions reconstruction(Quantization.Method m) {
+    private ReconstructionOptions reconstruction(Method m) {
         if (!m.reconstructs()) {
             return null;
         }
@@ -472,22 +491,21 @@ final class QuantizeCommand implements Callable<Integer> {
         }
     }
 
-    private Quantization.Method parseMethod() {
-        for (Quantization.Method m : Quantization.Method.values()) {
-            boolean chosen = method == null ? m == Quantization.Method.defaultFor(wBits)
+    private Method parseMethod() {
+        for (Method m : Method.values()) {
+            boolean chosen = method == null ? m == Method.defaultFor(wBits)
                     : m.cliName().equals(method.toLowerCase(Locale.ROOT));
             if (chosen) {
                 return m;
             }
         }
         throw new CommandLine.ParameterException(spec.commandLine(), "unknown method '" + method + "' (expected "
-                + java.util.Arrays.stream(Quantization.Method.values()).map(Quantization.Method::cliName)
+                + java.util.Arrays.stream(Method.values()).map(Method::cliName)
                         .collect(java.util.stream.Collectors.joining(", ")) + ")");
     }
 
     private PlanOptions planOptions() {
-        String chosen = placement != null ? placement : parseMethod().onLayerInputsByDefault() ? "inputs" : "all";
-        Placement p = switch (chosen.toLowerCase(Locale.ROOT)) {
+        Placement p = placement == null ? parseMethod().placement() : switch (placement.toLowerCase(Locale.ROOT)) {
             case "all" -> Placement.ALL_ACTIVATIONS;
             case "inputs" -> Placement.LAYER_INPUTS;
             default -> throw new CommandLine.ParameterException(spec.commandLine(), "unknown placement '" + placement

@@ -1,0 +1,226 @@
+package dev.inlierq.api;
+
+import dev.inlierq.plan.Placement;
+import dev.inlierq.quant.RangeEstimation;
+import dev.inlierq.recon.Reconstruction;
+import dev.inlierq.recon.ReconstructionOptions;
+import dev.inlierq.recon.Units;
+import dev.inlierq.rounding.GptqRounding;
+import java.util.Locale;
+import java.util.function.DoubleFunction;
+
+/**
+ * Quantization methods, each a recipe: classic calibrators (how activation ranges are estimated), GPTQ
+ * (closed-form second-order rounding of the weights, MSE ranges, see {@link GptqRounding}) and the reconstruction
+ * methods (AdaRound, BRECQ, QDrop, InlierQ: learned rounding and step sizes, see {@link Reconstruction}). Each
+ * constant says what it does (range estimation, weight scales, rounding, reconstruction unit, drop probability,
+ * loss) and which placement and equalisation it uses unless told otherwise; {@link QuantizationConfig} resolves
+ * its defaults from here.
+ *
+ * <p>Placement and equalisation defaults, measured (README): quantizers on layer inputs only and equalisation for
+ * GPTQ and the reconstruction methods (the reconstruction papers' setting; GPTQ on YOLOX-Nano W4A8 22.43 AP on
+ * layer inputs with equalisation against 14.35 on every activation without, PicoDet-XS 12.33 against 0.22,
+ * FastestDet 11.70 against 13.05). At W4A4, BRECQ on YOLOX-Nano goes from 0.01 to 2.1 AP with equalisation, QDrop
+ * on PicoDet-XS from 0.02 to 0.5; FastestDet (ReLU) loses 1-3 AP, hence {@code --no-equalize}. Equalising before
+ * learned rounding is also AIMET's recommended order (CLE, then AdaRound).
+ */
+public enum Method {
+    /** Observed extremes. */
+    MINMAX(recipe().ranges(p -> RangeEstimation.MIN_MAX)),
+    /** A percentile of the pooled values (the configured percentile). */
+    PERCENTILE(recipe().percentileRanges()),
+    /** TensorRT's KL-divergence threshold. */
+    ENTROPY(recipe().ranges(p -> RangeEstimation.ENTROPY)),
+    /** Least squared error, for activation ranges and weight scales. */
+    MSE(recipe().mse()),
+    /** MSE ranges and scales, GPTQ's rounding of the weights (with bias correction). */
+    GPTQ(recipe().mse().gptq().layerInputs().equalized()),
+    /** AdaRound: layer by layer with plain MSE. */
+    ADAROUND(recipe().reconstruction(Units.Kind.LAYER)),
+    /** BRECQ: block by block with the Fisher-weighted loss. */
+    BRECQ(recipe().reconstruction(Units.Kind.BLOCK).fisherLoss()),
+    /** QDrop: block by block with plain MSE and drop probability 0.5. */
+    QDROP(recipe().reconstruction(Units.Kind.BLOCK).dropProb(0.5f)),
+    /** InlierQ: as BRECQ, with its inlier-centric loss and inlier-only ranges. */
+    INLIERQ(recipe().reconstruction(Units.Kind.BLOCK).fisherLoss().inlierCentric());
+
+    private final DoubleFunction<RangeEstimation> ranges;
+    private final boolean percentileRanges;
+    private final boolean mseWeightScales;
+    private final boolean gptqRounding;
+    private final Units.Kind unit;
+    private final float dropProb;
+    private final boolean fisherLoss;
+    private final boolean inlierCentric;
+    private final Placement placement;
+    private final boolean equalizes;
+
+    Method(Recipe r) {
+        ranges = r.ranges;
+        percentileRanges = r.percentileRanges;
+        mseWeightScales = r.mseWeightScales;
+        gptqRounding = r.gptqRounding;
+        unit = r.unit;
+        dropProb = r.dropProb;
+        fisherLoss = r.fisherLoss;
+        inlierCentric = r.inlierCentric;
+        placement = r.layerInputs ? Placement.LAYER_INPUTS : Placement.ALL_ACTIVATIONS;
+        equalizes = r.equalizes;
+    }
+
+    /** The name on the command line ({@code --method}). */
+    public String cliName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The name with its parameter, as written into the model's provenance: the percentile for
+     * {@link #PERCENTILE}, nothing for the others.
+     */
+    public String describe(double percentile) {
+        return cliName() + (percentileRanges ? " " + percentile : "");
+    }
+
+    /** How activation ranges are estimated ({@code percentile} is used by {@link #PERCENTILE} only). */
+    public RangeEstimation rangeEstimation(double percentile) {
+        return ranges.apply(percentile);
+    }
+
+    /** Whether weight scales minimise the squared error (else they cover the weights' extremes). */
+    public boolean mseWeightScales() {
+        return mseWeightScales;
+    }
+
+    /** Whether the weights are rounded by GPTQ. */
+    public boolean gptqRounding() {
+        return gptqRounding;
+    }
+
+    /** Whether the method learns rounding and step sizes by reconstruction. */
+    public boolean reconstructs() {
+        return unit != null;
+    }
+
+    /** The reconstruction unit ({@code null} when the method does not reconstruct). */
+    public Units.Kind unit() {
+        return unit;
+    }
+
+    /** QDrop's probability of keeping an activation in float while optimising (0: no drop). */
+    public float dropProb() {
+        return dropProb;
+    }
+
+    /** Whether the reconstruction loss is weighted by the diagonal Fisher of the top-K heatmap loss by default. */
+    public boolean fisherLoss() {
+        return fisherLoss;
+    }
+
+    /** Whether the method uses InlierQ's inlier split (inlier-only ranges, inlier-centric objective). */
+    public boolean inlierCentric() {
+        return inlierCentric;
+    }
+
+    /** Where activation quantizers go unless the user says otherwise (see the class comment). */
+    public Placement placement() {
+        return placement;
+    }
+
+    /** Whether equalisation is on unless the user says otherwise (see the class comment). */
+    public boolean equalizes() {
+        return equalizes;
+    }
+
+    /**
+     * The reconstruction settings the method's paper uses, with this tool's iteration budget: the method's
+     * unit and drop probability, every other setting at its {@link ReconstructionOptions.Builder} default.
+     *
+     * @throws IllegalStateException when the method does not reconstruct
+     */
+    public ReconstructionOptions reconstructionDefaults(long seed) {
+        if (!reconstructs()) {
+            throw new IllegalStateException(this + " does not reconstruct");
+        }
+        return ReconstructionOptions.builder(unit).dropProb(dropProb).seed(seed).build();
+    }
+
+    /**
+     * The method used when none is given: GPTQ (with its defaults: layer inputs, equalisation, bias
+     * correction), the best measured within a few minutes. W8A8, ONNX Runtime AP on the 206 val2017 images
+     * (float 28.71 / 25.26 / 16.97; docs/results.md): YOLOX-Nano 28.58, PicoDet-XS 25.07, FastestDet 16.55,
+     * in 1-2 minutes each; W4A8: see GPTQ's rows there.
+     */
+    public static Method defaultFor(int weightBits) {
+        return GPTQ;
+    }
+
+    private static Recipe recipe() {
+        return new Recipe();
+    }
+
+    /** What a constant is, written fluently where the constants are declared. */
+    private static final class Recipe {
+        private DoubleFunction<RangeEstimation> ranges;
+        private boolean percentileRanges;
+        private boolean mseWeightScales;
+        private boolean gptqRounding;
+        private Units.Kind unit;
+        private float dropProb;
+        private boolean fisherLoss;
+        private boolean inlierCentric;
+        private boolean layerInputs;
+        private boolean equalizes;
+
+        Recipe ranges(DoubleFunction<RangeEstimation> r) {
+            ranges = r;
+            return this;
+        }
+
+        Recipe percentileRanges() {
+            percentileRanges = true;
+            return ranges(RangeEstimation::percentile);
+        }
+
+        /** MSE ranges and MSE weight scales. */
+        Recipe mse() {
+            mseWeightScales = true;
+            return ranges(p -> RangeEstimation.MSE);
+        }
+
+        Recipe gptq() {
+            gptqRounding = true;
+            return this;
+        }
+
+        Recipe layerInputs() {
+            layerInputs = true;
+            return this;
+        }
+
+        Recipe equalized() {
+            equalizes = true;
+            return this;
+        }
+
+        /** Reconstruction unit by unit, starting from MSE ranges and scales (as BRECQ and QDrop do). */
+        Recipe reconstruction(Units.Kind kind) {
+            unit = kind;
+            return mse().layerInputs().equalized();
+        }
+
+        Recipe dropProb(float p) {
+            dropProb = p;
+            return this;
+        }
+
+        Recipe fisherLoss() {
+            fisherLoss = true;
+            return this;
+        }
+
+        Recipe inlierCentric() {
+            inlierCentric = true;
+            return this;
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.inlierq.api;
+
+import dev.inlierq.calib.CalibrationSet;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The provenance written into the quantized model's metadata ({@code inlierq.*} keys), taken from the
+ * {@link QuantizationConfig} the model was made with, so that it cannot drift from the settings. Its strings are
+ * a format: users and tests compare files byte for byte, so a key or value changes only on purpose.
+ */
+final class Provenance {
+    private Provenance() {
+    }
+
+    /**
+     * The provenance of a run.
+     *
+     * @param equalized number of activations equalised
+     * @param layerBits the plan's per-layer bit widths ({@code QuantPlan.layerBits})
+     */
+    static Map<String, String> of(QuantizationConfig c, CalibrationSet calib, int equalized, String layerBits) {
+        Map<String, String> m = settings(c);
+        m.put("inlierq.spec", c.spec().name());
+        m.put("inlierq.source_model_sha256", CalibrationSet.sha256(c.model()));
+        m.put("inlierq.calibration_images", Integer.toString(calib.files().size()));
+        m.put("inlierq.calibration_sha256", calib.digest());
+        m.put("inlierq.calibration_files", files(calib));
+        m.put("inlierq.equalized_activations", Integer.toString(equalized));
+        m.put("inlierq.layer_bits", layerBits);
+        return m;
+    }
+
+    /** The settings: method, reconstruction, bits, placement, weights, equalisation, seed. */
+    private static Map<String, String> settings(QuantizationConfig c) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("inlierq.version", Quantization.TOOL_VERSION);
+        m.put("inlierq.method", c.method().describe(c.calibration().percentile()));
+        if (c.reconstruction() != null) {
+            m.put("inlierq.reconstruction", c.reconstruction().describe() + " top_k=" + c.loss().topK()
+                    + " top_k_scope=" + c.loss().scope().name().toLowerCase(Locale.ROOT));
+        }
+        m.put("inlierq.weight_bits", Integer.toString(c.plan().weightBits()));
+        m.put("inlierq.activation_bits", Integer.toString(c.plan().activationBits()));
+        m.put("inlierq.first_last_8bit", Boolean.toString(c.plan().firstLastAt8Bit()));
+        m.put("inlierq.placement", c.plan().placement().name());
+        m.put("inlierq.weight_type", c.resolvedWeightType().name());
+        m.put("inlierq.weight_storage", c.weights().storage().cliName());
+        m.put("inlierq.equalize_alpha", Double.toString(c.equalization().effectiveAlpha()));
+        m.put("inlierq.seed", Long.toString(c.calibration().seed()));
+        return m;
+    }
+
+    /** {@code name:first 16 hex digits of its SHA-256}, comma-separated, in calibration order. */
+    private static String files(CalibrationSet calib) {
+        StringBuilder files = new StringBuilder();
+        for (int i = 0; i < calib.files().size(); i++) {
+            if (i > 0) {
+                files.append(',');
+            }
+            files.append(calib.files().get(i).getFileName()).append(':').append(calib.sha256().get(i), 0, 16);
+        }
+        return files.toString();
+    }
+}

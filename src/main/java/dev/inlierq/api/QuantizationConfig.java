@@ -1,0 +1,498 @@
+package dev.inlierq.api;
+
+import dev.inlierq.detect.DetectorSpec;
+import dev.inlierq.engine.TopKHeatmapLoss;
+import dev.inlierq.graph.OpType;
+import dev.inlierq.inlier.InlierQ;
+import dev.inlierq.plan.PlanOptions;
+import dev.inlierq.plan.Placement;
+import dev.inlierq.quant.WeightStorage;
+import dev.inlierq.quant.WeightType;
+import dev.inlierq.recon.ReconstructionOptions;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Everything {@link Quantization#run(QuantizationConfig, Path, Quantization.Listener)} needs, built as DJL builds
+ * its {@code Criteria}: the float model, its detector spec and the calibration folder are required
+ * ({@link #builder(Path, DetectorSpec, Path)}), every other setting has the default documented on its setter,
+ * and what is left to the {@link Method} (placement, equalisation, reconstruction settings, InlierQ's settings,
+ * the Fisher loss) is resolved from the method's recipe by {@link Builder#build()}, which checks every value.
+ * A config is immutable; {@link #toBuilder()} starts from its settings to change some.
+ *
+ * <pre>{@code
+ * QuantizationConfig config = QuantizationConfig.builder(Path.of("yolox_nano.onnx"), DetectorSpecs.resolve("yolox"),
+ *                 Path.of("train2017"))
+ *         .method(Method.INLIERQ)                    // default: Method.defaultFor(weight bits), GPTQ
+ *         .weightBits(4).activationBits(4)           // placement, equalisation, loss: the method's defaults
+ *         .reconstruction(ReconstructionOptions.builder(Units.Kind.BLOCK).iterations(200).seed(3).build())
+ *         .seed(3)
+ *         .build();
+ * QuantizationConfig qdrop = config.toBuilder().method(Method.QDROP).reconstruction(null).build();
+ * Quantization.Result r = Quantization.run(config, Path.of("yolox_w4a4_inlierq.onnx"), (Quantization.Listener) n -> { });
+ * }</pre>
+ *
+ * <p>The settings are grouped by stage: {@link #calibration()}, {@link #equalization()}, {@link #plan()},
+ * {@link #weights()}, {@link #reconstruction()} (with {@link #loss()} and {@link #inlier()}), {@link #verification()}
+ * and the optional {@link #saliency()} overlays. {@link Provenance} writes them into the model's metadata.
+ */
+public final class QuantizationConfig {
+    /**
+     * Calibration: how many images of the folder (chosen by {@code seed}), how many per engine batch, the seed of
+     * every random choice (image choice, GPTQ, reconstruction defaults) and the percentile of
+     * {@link Method#PERCENTILE}.
+     */
+    public record CalibrationOptions(int images, int batch, long seed, double percentile) {
+        public CalibrationOptions {
+            checkCounts(images, batch, 1, 0, 0);
+            if (!(percentile > 0 && percentile <= 100)) {
+                throw new IllegalArgumentException("percentile must be in (0, 100], got " + percentile);
+            }
+        }
+    }
+
+    /**
+     * Equalisation of activation channels into the next layers' weights ({@code alpha}: strength for dense
+     * layers, depthwise layers always 1).
+     */
+    public record EqualizationOptions(boolean enabled, double alpha) {
+        public EqualizationOptions {
+            if (!(effectiveAlpha(enabled, alpha) >= 0 && effectiveAlpha(enabled, alpha) <= 1)) {
+                throw new IllegalArgumentException("equalisation alpha must be in [0, 1] (0 = off), got " + alpha);
+            }
+        }
+
+        /** The strength applied: {@code alpha} when enabled, else 0 (off). */
+        public double effectiveAlpha() {
+            return effectiveAlpha(enabled, alpha);
+        }
+
+        private static double effectiveAlpha(boolean enabled, double alpha) {
+            return enabled ? alpha : 0;
+        }
+    }
+
+    /**
+     * The written weights: their type ({@link WeightType#AUTO} is resolved for the host and placement) and how
+     * weights of 4 bits or fewer are stored (INT8/UINT8 containers or INT4/UINT4 tensors, see
+     * {@link WeightStorage}).
+     */
+    public record WeightOptions(WeightType type, WeightStorage storage) {
+        public WeightOptions {
+            Objects.requireNonNull(type, "weightType");
+            Objects.requireNonNull(storage, "weightStorage");
+        }
+    }
+
+    /**
+     * The label-free task loss of reconstruction: K of the top-K heatmap loss, per class (Eq. 7) or over all
+     * classes together, and whether the reconstruction error is weighted by its diagonal Fisher.
+     */
+    public record LossOptions(int topK, TopKHeatmapLoss.Scope scope, boolean fisher) {
+        public LossOptions {
+            if (topK < 1) {
+                throw new IllegalArgumentException("top-K must be at least 1, got " + topK);
+            }
+            Objects.requireNonNull(scope, "topKScope");
+        }
+    }
+
+    /**
+     * The checks of the written file: calibration images on which the simulation and ONNX Runtime are compared,
+     * and images on which per-tensor clipping rate and SQNR are measured.
+     */
+    public record VerificationOptions(int checkImages, int statsImages) {
+        public VerificationOptions {
+            checkCounts(1, 1, 1, checkImages, statsImages);
+        }
+    }
+
+    /**
+     * PNG overlays of InlierQ's inlier posterior: for each tensor in {@code tensors} (empty: the first, middle
+     * and last quantized activation whose split did not fall back), on the first {@code images} calibration
+     * images, written to {@code dir} as {@code <tensor>_<image>.png}.
+     */
+    public record SaliencyOutput(Path dir, List<String> tensors, int images) {
+        public SaliencyOutput {
+            Objects.requireNonNull(dir, "dir");
+            tensors = List.copyOf(tensors);
+            if (images < 1) {
+                throw new IllegalArgumentException("saliency images must be at least 1, got " + images);
+            }
+        }
+    }
+
+    private final Builder given;
+    private final Method method;
+    private final CalibrationOptions calibration;
+    private final int threads;
+    private final EqualizationOptions equalization;
+    private final PlanOptions plan;
+    private final WeightOptions weights;
+    private final ReconstructionOptions reconstruction;
+    private final LossOptions loss;
+    private final InlierQ.Options inlier;
+    private final VerificationOptions verification;
+
+    private QuantizationConfig(Builder b) {
+        given = b.copy();
+        method = b.method != null ? b.method : Method.defaultFor(b.weightBits);
+        loss = new LossOptions(b.topK, b.topKScope, b.fisherLoss != null ? b.fisherLoss : method.fisherLoss());
+        checkCounts(b.calibImages, b.batch, b.threads, b.checkImages, b.statsImages);
+        equalization = new EqualizationOptions(b.equalize != null ? b.equalize : method.equalizes(), b.alpha);
+        calibration = new CalibrationOptions(b.calibImages, b.batch, b.seed, b.percentile);
+        threads = b.threads;
+        verification = new VerificationOptions(b.checkImages, b.statsImages);
+        plan = new PlanOptions(b.weightBits, b.activationBits, b.firstLastAt8Bit,
+                b.placement != null ? b.placement : method.placement(), b.excludeNodes, b.excludePatterns, b.excludeOps);
+        weights = new WeightOptions(b.weightType, b.weightStorage);
+        reconstruction = !method.reconstructs() ? null
+                : b.reconstruction != null ? b.reconstruction : method.reconstructionDefaults(b.seed);
+        inlier = !method.reconstructs() ? null
+                : b.inlier != null ? b.inlier : method.inlierCentric() ? InlierQ.Options.defaults() : null;
+    }
+
+    private static void checkCounts(int images, int batch, int threads, int checkImages, int statsImages) {
+        if (images < 1 || batch < 1 || threads < 1 || checkImages < 0 || statsImages < 0) {
+            throw new IllegalArgumentException("counts must be positive");
+        }
+    }
+
+    /** A builder with the required settings; every other one has the default documented on its setter. */
+    public static Builder builder(Path model, DetectorSpec spec, Path calib) {
+        return new Builder(model, spec, calib);
+    }
+
+    /**
+     * A builder holding the settings this config was built from: those set explicitly keep their values, the
+     * others are resolved again by {@link Builder#build()} (so a different method brings its own defaults).
+     */
+    public Builder toBuilder() {
+        return given.copy();
+    }
+
+    /** The float ONNX model. */
+    public Path model() {
+        return given.model;
+    }
+
+    /** The detector spec (pre-processing, heatmaps of the task loss). */
+    public DetectorSpec spec() {
+        return given.spec;
+    }
+
+    /** The folder of calibration images (labels are never read). */
+    public Path calib() {
+        return given.calib;
+    }
+
+    public Method method() {
+        return method;
+    }
+
+    public CalibrationOptions calibration() {
+        return calibration;
+    }
+
+    /** Intra-op threads of the engines. */
+    public int threads() {
+        return threads;
+    }
+
+    public EqualizationOptions equalization() {
+        return equalization;
+    }
+
+    /** The quantizer plan's settings, with the placement resolved. */
+    public PlanOptions plan() {
+        return plan;
+    }
+
+    public WeightOptions weights() {
+        return weights;
+    }
+
+    /** The weight type for this host and placement ({@link WeightType#AUTO} resolved). */
+    public WeightType resolvedWeightType() {
+        return weights.type().resolve(plan.placement());
+    }
+
+    /** Reconstruction settings ({@code null} when the method does not reconstruct). */
+    public ReconstructionOptions reconstruction() {
+        return reconstruction;
+    }
+
+    public LossOptions loss() {
+        return loss;
+    }
+
+    /** InlierQ's settings ({@code null} unless the method reconstructs with the inlier-centric loss). */
+    public InlierQ.Options inlier() {
+        return inlier;
+    }
+
+    public VerificationOptions verification() {
+        return verification;
+    }
+
+    /** Where to write InlierQ's posterior overlays ({@code null}: nowhere). */
+    public SaliencyOutput saliency() {
+        return given.saliency;
+    }
+
+    @Override
+    public String toString() {
+        return "QuantizationConfig[model=" + model() + ", spec=" + spec().name() + ", calib=" + calib() + ", method="
+                + method + ", " + calibration + ", threads=" + threads + ", " + equalization + ", " + plan + ", "
+                + weights + ", reconstruction=" + reconstruction + ", " + loss + ", inlier=" + inlier + ", "
+                + verification + ", saliency=" + saliency() + "]";
+    }
+
+    /** Builder of {@link QuantizationConfig}; each setter documents its default. */
+    public static final class Builder {
+        private final Path model;
+        private final DetectorSpec spec;
+        private final Path calib;
+        private Method method;
+        private int calibImages = 64;
+        private int batch = 8;
+        private long seed;
+        private double percentile = 99.99;
+        private int threads = 2;
+        private Boolean equalize;
+        private double alpha = 0.5;
+        private int weightBits = 8;
+        private int activationBits = 8;
+        private boolean firstLastAt8Bit = true;
+        private Placement placement;
+        private Set<String> excludeNodes = Set.of();
+        private List<Pattern> excludePatterns = List.of();
+        private Set<OpType> excludeOps = Set.of();
+        private WeightType weightType = WeightType.AUTO;
+        private WeightStorage weightStorage = WeightStorage.INT8;
+        private ReconstructionOptions reconstruction;
+        private int topK = 100;
+        private TopKHeatmapLoss.Scope topKScope = TopKHeatmapLoss.Scope.PER_CLASS;
+        private Boolean fisherLoss;
+        private InlierQ.Options inlier;
+        private int checkImages = 4;
+        private int statsImages = 8;
+        private QuantizationConfig.SaliencyOutput saliency;
+
+        private Builder(Path model, DetectorSpec spec, Path calib) {
+            this.model = Objects.requireNonNull(model, "model");
+            this.spec = Objects.requireNonNull(spec, "spec");
+            this.calib = Objects.requireNonNull(calib, "calib");
+        }
+
+        /** Default {@link Method#defaultFor(int)} of the weight bits (GPTQ). */
+        public Builder method(Method m) {
+            method = m;
+            return this;
+        }
+
+        /** Calibration images, chosen from the folder by the seed; default 64 (all when the folder has fewer). */
+        public Builder calibImages(int n) {
+            calibImages = n;
+            return this;
+        }
+
+        /** Images per engine batch while calibrating and measuring; default 8. */
+        public Builder batch(int n) {
+            batch = n;
+            return this;
+        }
+
+        /**
+         * Seed of every random choice (calibration images, GPTQ, the method's reconstruction settings); default 0.
+         */
+        public Builder seed(long s) {
+            seed = s;
+            return this;
+        }
+
+        /** Percentile of {@link Method#PERCENTILE}, in (0, 100]; default 99.99. */
+        public Builder percentile(double p) {
+            percentile = p;
+            return this;
+        }
+
+        /** Intra-op threads; default 2. */
+        public Builder threads(int n) {
+            threads = n;
+            return this;
+        }
+
+        /** Equalisation on or off; default: the method's ({@link Method#equalizes()}). */
+        public Builder equalize(boolean on) {
+            equalize = on;
+            return this;
+        }
+
+        /** Equalisation strength for dense layers, in [0, 1] (0 = off); default 0.5. */
+        public Builder alpha(double a) {
+            alpha = a;
+            return this;
+        }
+
+        /** Weight bits, 2..8; default 8. */
+        public Builder weightBits(int bits) {
+            weightBits = bits;
+            return this;
+        }
+
+        /** Activation bits, 2..8; default 8. */
+        public Builder activationBits(int bits) {
+            activationBits = bits;
+            return this;
+        }
+
+        /** Keep the first and last weighted layers at 8 bit; default true. */
+        public Builder firstLastAt8Bit(boolean on) {
+            firstLastAt8Bit = on;
+            return this;
+        }
+
+        /** Where activation quantizers go; default: the method's ({@link Method#placement()}). */
+        public Builder placement(Placement p) {
+            placement = p;
+            return this;
+        }
+
+        /** Node names kept in float; default none. */
+        public Builder excludeNodes(Set<String> names) {
+            excludeNodes = Set.copyOf(names);
+            return this;
+        }
+
+        /** Node-name patterns kept in float; default none. */
+        public Builder excludePatterns(List<Pattern> patterns) {
+            excludePatterns = List.copyOf(patterns);
+            return this;
+        }
+
+        /** Op types kept in float; default none. */
+        public Builder excludeOps(Set<OpType> ops) {
+            excludeOps = Set.copyOf(ops);
+            return this;
+        }
+
+        /** All plan settings at once, its placement included (so the method's default placement is not used). */
+        public Builder plan(PlanOptions p) {
+            return weightBits(p.weightBits()).activationBits(p.activationBits()).firstLastAt8Bit(p.firstLastAt8Bit())
+                    .placement(p.placement()).excludeNodes(p.excludeNodes()).excludePatterns(p.excludePatterns())
+                    .excludeOps(p.excludeOps());
+        }
+
+        /** Weight type; default {@link WeightType#AUTO}. */
+        public Builder weightType(WeightType t) {
+            weightType = t;
+            return this;
+        }
+
+        /** Storage of weights of 4 bits or fewer; default {@link WeightStorage#INT8}. */
+        public Builder weightStorage(WeightStorage s) {
+            weightStorage = s;
+            return this;
+        }
+
+        /**
+         * Reconstruction settings, for a method that reconstructs (ignored otherwise); default ({@code null}): the
+         * method's recipe ({@link Method#reconstructionDefaults(long)}) with the seed.
+         */
+        public Builder reconstruction(ReconstructionOptions o) {
+            reconstruction = o;
+            return this;
+        }
+
+        /** K of the top-K heatmap loss (Fisher weights); default 100. */
+        public Builder topK(int k) {
+            topK = k;
+            return this;
+        }
+
+        /** Top-K per class (Eq. 7) or over all classes; default {@link TopKHeatmapLoss.Scope#PER_CLASS}. */
+        public Builder topKScope(TopKHeatmapLoss.Scope s) {
+            topKScope = s;
+            return this;
+        }
+
+        /**
+         * Reconstruction loss weighted by the diagonal Fisher of the top-K heatmap loss, or plain MSE; default:
+         * the method's ({@link Method#fisherLoss()}: on for BRECQ and InlierQ).
+         */
+        public Builder fisherLoss(boolean on) {
+            fisherLoss = on;
+            return this;
+        }
+
+        /**
+         * InlierQ's settings, for a method that reconstructs (ignored otherwise); default ({@code null}):
+         * {@link InlierQ.Options#defaults()} for {@link Method#INLIERQ}, none for the other methods.
+         */
+        public Builder inlier(InlierQ.Options o) {
+            inlier = o;
+            return this;
+        }
+
+        /** Calibration images on which simulation and ONNX Runtime are compared; default 4. */
+        public Builder checkImages(int n) {
+            checkImages = n;
+            return this;
+        }
+
+        /** Calibration images for per-tensor clipping rate and SQNR; default 8. */
+        public Builder statsImages(int n) {
+            statsImages = n;
+            return this;
+        }
+
+        /** InlierQ's posterior overlays; default {@code null} (none). */
+        public Builder saliency(QuantizationConfig.SaliencyOutput s) {
+            saliency = s;
+            return this;
+        }
+
+        /**
+         * The config, with the method's defaults resolved for what was not set.
+         *
+         * @throws IllegalArgumentException for a value out of range (bits, counts, alpha, percentile, top-K)
+         */
+        public QuantizationConfig build() {
+            return new QuantizationConfig(this);
+        }
+
+        private Builder copy() {
+            Builder b = new Builder(model, spec, calib);
+            b.method = method;
+            b.calibImages = calibImages;
+            b.batch = batch;
+            b.seed = seed;
+            b.percentile = percentile;
+            b.threads = threads;
+            b.equalize = equalize;
+            b.alpha = alpha;
+            b.weightBits = weightBits;
+            b.activationBits = activationBits;
+            b.firstLastAt8Bit = firstLastAt8Bit;
+            b.placement = placement;
+            b.excludeNodes = excludeNodes;
+            b.excludePatterns = excludePatterns;
+            b.excludeOps = excludeOps;
+            b.weightType = weightType;
+            b.weightStorage = weightStorage;
+            b.reconstruction = reconstruction;
+            b.topK = topK;
+            b.topKScope = topKScope;
+            b.fisherLoss = fisherLoss;
+            b.inlier = inlier;
+            b.checkImages = checkImages;
+            b.statsImages = statsImages;
+            b.saliency = saliency;
+            return b;
+        }
+    }
+}

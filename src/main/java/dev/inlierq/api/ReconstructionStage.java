@@ -1,0 +1,189 @@
+package dev.inlierq.api;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.inlierq.calib.CalibrationSet;
+import dev.inlierq.calib.Calibrator;
+import dev.inlierq.engine.DjlRuntime;
+import dev.inlierq.engine.GraphExecutor;
+import dev.inlierq.engine.TopKHeatmapLoss;
+import dev.inlierq.graph.Graph;
+import dev.inlierq.inlier.InlierQ;
+import dev.inlierq.plan.QuantPlan;
+import dev.inlierq.quant.Encoding;
+import dev.inlierq.quant.RangeEstimation;
+import dev.inlierq.recon.FisherWeights;
+import dev.inlierq.recon.Reconstruction;
+import dev.inlierq.recon.ReconstructionLoss;
+import dev.inlierq.recon.ReconstructionOptions;
+import dev.inlierq.recon.StartingRounding;
+import dev.inlierq.recon.TaskGradients;
+import dev.inlierq.recon.Units;
+import dev.inlierq.tensor.FloatTensor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reconstruction of every unit with the method's loss ({@link Method#reconstructs()}). With the Fisher loss, one
+ * float pass of the top-K heatmap loss gives the gradients at every unit output; InlierQ also takes the volume
+ * saliency of every quantized activation from that pass, splits volumes by EM, re-estimates activation ranges on
+ * inliers only and restricts (or weights) the objective to inliers.
+ */
+final class ReconstructionStage {
+    private ReconstructionStage() {
+    }
+
+    /** The reconstructed graph and encodings, and InlierQ's split of every tensor (empty for the other methods). */
+    record Result(Reconstruction.Result result, List<Quantization.InlierReport> inliers) {
+    }
+
+    /** What the loss wiring reads: the float network, the plan and encodings so far, the calibration samples. */
+    private record Inputs(GraphExecutor floatEngine, Graph graph, QuantPlan plan, Map<String, Encoding> enc,
+            QuantizationConfig config, CalibrationSet calib, FloatTensor samples, List<FloatTensor> batches) {
+    }
+
+    /**
+     * Reconstructs every unit. InlierQ's inlier-only ranges are written into {@code enc} before the units are
+     * optimised.
+     */
+    static Result run(GraphExecutor floatEngine, Graph g, QuantPlan plan, Map<String, Encoding> enc,
+            QuantizationConfig c, CalibrationSet calib, StartingRounding.Start start, Reconstruction.Progress progress) {
+        ReconstructionOptions ro = c.reconstruction();
+        List<Units.Unit> units = Units.find(g, plan, ro.unit(), ro.blockSize());
+        FloatTensor samples = Samples.of(c.spec(), calib);
+        Inputs in = new Inputs(floatEngine, g, plan, enc, c, calib, samples,
+                Samples.batches(samples, c.calibration().batch()));
+        List<Quantization.InlierReport> inliers = new ArrayList<>();
+        ReconstructionLoss loss = c.loss().fisher() || c.inlier() != null ? taskLoss(in, units, inliers)
+                : ReconstructionLoss.mse();
+        try (ReconstructionLoss l = loss) {
+            return new Result(Reconstruction.run(g, plan, enc, units, samples, l, ro, start, progress), inliers);
+        }
+    }
+
+    /**
+     * The loss from one float pass of the top-K heatmap loss: Fisher-weighted, InlierQ's inlier-centric weights,
+     * or both; InlierQ's splits are reported into {@code inliers}.
+     */
+    private static ReconstructionLoss taskLoss(Inputs in, List<Units.Unit> units,
+            List<Quantization.InlierReport> inliers) {
+        QuantizationConfig c = in.config();
+        boolean fisher = c.loss().fisher();
+        InlierQ.Options inlier = c.inlier();
+        Set<String> outputs = new LinkedHashSet<>();
+        units.forEach(u -> outputs.addAll(u.outputs()));
+        int topK = inlier != null ? inlier.topK() : c.loss().topK();
+        TopKHeatmapLoss task = new TopKHeatmapLoss(c.spec().heatmapRecipe(), topK, c.loss().scope());
+        NDManager keep = DjlRuntime.newManager();
+        try {
+            TaskGradients.Result grads = TaskGradients.compute(in.floatEngine(), in.batches(),
+                    fisher ? outputs : Set.of(), salientTensors(in, outputs), task, keep, done -> { });
+            Map<String, NDArray> w = FisherWeights.fromGradients(grads.raw());
+            String name = fisher ? "fisher" : "mse";
+            if (inlier != null) {
+                Map<String, InlierQ.Split> splits = split(in, grads, inliers);
+                if (!fisher) {
+                    unitWeights(in.graph(), outputs, splits, w, keep);
+                }
+                w = InlierQ.objectiveWeights(w, splits, inlier);
+                name = "inlier-" + inlier.weighting().cliName() + (fisher ? "-fisher" : "-mse");
+            }
+            return new ClosingLoss(ReconstructionLoss.weighted(name, w), keep);
+        } catch (RuntimeException e) {
+            keep.close();
+            throw e;
+        }
+    }
+
+    /** The tensors whose saliency InlierQ splits: every quantized activation and unit output but graph inputs. */
+    private static Set<String> salientTensors(Inputs in, Set<String> outputs) {
+        Set<String> salient = new LinkedHashSet<>();
+        if (in.config().inlier() != null) {
+            in.plan().activations().forEach(p -> salient.add(p.tensor()));
+            salient.addAll(outputs);
+            salient.removeIf(v -> in.graph().inputs().stream().anyMatch(i -> i.name().equals(v)));
+        }
+        return salient;
+    }
+
+    /**
+     * InlierQ's split of every salient tensor: re-estimates activation ranges on inliers only (unless turned off),
+     * writes the overlays asked for and reports every split.
+     */
+    private static Map<String, InlierQ.Split> split(Inputs in, TaskGradients.Result grads,
+            List<Quantization.InlierReport> inliers) {
+        QuantizationConfig c = in.config();
+        Map<String, Encoding> enc = in.enc();
+        Map<String, InlierQ.Split> splits = InlierQ.split(grads, c.inlier());
+        Map<String, Encoding> before = new HashMap<>(enc);
+        if (c.inlier().inlierRanges()) {
+            enc.putAll(Calibrator.activations(in.floatEngine(), in.plan(), in.batches(), RangeEstimation.MSE,
+                    (tensor, value, first) -> InlierQ.inlierValues(splits, tensor, value, first)));
+        }
+        if (c.saliency() != null) {
+            SaliencyOverlays.write(c.saliency(), splits, in.plan(), in.samples(), in.calib(), c.spec());
+        }
+        for (InlierQ.Split sp : splits.values()) {
+            boolean act = in.plan().point(sp.tensor()) != null;
+            inliers.add(new Quantization.InlierReport(sp.tensor(), sp.fit(), sp.inlierFraction(), sp.zeroFraction(),
+                    act ? range(before.get(sp.tensor())) : null, act ? range(enc.get(sp.tensor())) : null));
+        }
+        return splits;
+    }
+
+    /** Inlier restriction of the plain squared error: multipliers on unit weights of 1 at every split output. */
+    private static void unitWeights(Graph g, Set<String> outputs, Map<String, InlierQ.Split> splits,
+            Map<String, NDArray> w, NDManager keep) {
+        for (String v : outputs) {
+            InlierQ.Split sp = splits.get(v);
+            if (sp != null) {
+                long[] vs = sp.volumeShape();
+                long[] shape = g.shape(v).clone();
+                shape[0] = vs[0];
+                w.put(v, keep.ones(new Shape(shape)));
+            }
+        }
+    }
+
+    /** The real range an activation encoding represents: {(qmin - z) s, (qmax - z) s}. */
+    static float[] range(Encoding e) {
+        if (e == null) {
+            return null;
+        }
+        return new float[] {(e.qmin() - e.zeroPoint(0)) * e.scale(0), (e.qmax() - e.zeroPoint(0)) * e.scale(0)};
+    }
+
+    /** A loss that also closes the manager its weights live in. */
+    private record ClosingLoss(ReconstructionLoss inner, NDManager manager) implements ReconstructionLoss {
+        @Override
+        public String name() {
+            return inner.name();
+        }
+
+        @Override
+        public NDArray error(String value, NDArray pred, NDArray target, int[] samples) {
+            return inner.error(value, pred, target, samples);
+        }
+
+        @Override
+        public NDArray error(String value, NDArray pred, NDArray target, int[] samples, Crop crop) {
+            return inner.error(value, pred, target, samples, crop);
+        }
+
+        @Override
+        public void release(String value) {
+            inner.release(value);
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+            manager.close();
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package dev.inlierq.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.inlierq.detect.DetectorSpec;
+import dev.inlierq.detect.DetectorSpecs;
+import dev.inlierq.engine.TopKHeatmapLoss;
+import dev.inlierq.inlier.InlierQ;
+import dev.inlierq.plan.Placement;
+import dev.inlierq.plan.PlanOptions;
+import dev.inlierq.quant.RangeEstimation;
+import dev.inlierq.recon.ReconstructionOptions;
+import dev.inlierq.recon.Units;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link QuantizationConfig}: the method's defaults resolved by {@code build()} (from {@link Method}'s recipe),
+ * {@code toBuilder()}, the checks, and the README's library example (which must compile: it is copied here).
+ */
+class QuantizationConfigTest {
+    private static final DetectorSpec SPEC = DetectorSpecs.resolve("fastestdet");
+
+    private static QuantizationConfig.Builder builder() {
+        return QuantizationConfig.builder(Path.of("model.onnx"), SPEC, Path.of("calib"));
+    }
+
+    @Test
+    void eachMethodBringsItsRecipe() {
+        for (Method m : Method.values()) {
+            QuantizationConfig c = builder().method(m).seed(5).build();
+            assertEquals(m.placement(), c.plan().placement(), m.cliName());
+            assertEquals(m.equalizes() ? 0.5 : 0, c.equalization().effectiveAlpha(), m.cliName());
+            assertEquals(m.fisherLoss(), c.loss().fisher(), m.cliName());
+            assertEquals(m.reconstructs(), c.reconstruction() != null, m.cliName());
+            if (m.reconstructs()) {
+                assertEquals(m.reconstructionDefaults(5).toString(), c.reconstruction().toString());
+                assertEquals(5, c.reconstruction().seed());
+            }
+            assertEquals(m == Method.INLIERQ ? InlierQ.Options.defaults() : null, c.inlier(), m.cliName());
+        }
+    }
+
+    @Test
+    void theRecipesAreThePapers() {
+        assertEquals(Method.GPTQ, builder().build().method(), "the default method");
+        assertEquals(Method.GPTQ, Method.defaultFor(4));
+        assertEquals(Units.Kind.LAYER, Method.ADAROUND.unit());
+        assertEquals(Units.Kind.BLOCK, Method.BRECQ.unit());
+        assertEquals(0.5f, Method.QDROP.dropProb());
+        assertEquals(0f, Method.BRECQ.dropProb());
+        assertTrue(Method.BRECQ.fisherLoss() && Method.INLIERQ.fisherLoss() && !Method.QDROP.fisherLoss());
+        assertTrue(Method.INLIERQ.inlierCentric() && !Method.BRECQ.inlierCentric());
+        assertTrue(Method.GPTQ.gptqRounding() && !Method.GPTQ.reconstructs() && !Method.ADAROUND.gptqRounding());
+        assertEquals(Placement.LAYER_INPUTS, Method.GPTQ.placement());
+        assertEquals(Placement.ALL_ACTIVATIONS, Method.MSE.placement());
+        assertFalse(Method.MINMAX.equalizes() || Method.MINMAX.mseWeightScales());
+        assertTrue(Method.MSE.mseWeightScales() && Method.QDROP.mseWeightScales());
+        assertEquals(RangeEstimation.MIN_MAX, Method.MINMAX.rangeEstimation(99));
+        assertEquals(RangeEstimation.ENTROPY, Method.ENTROPY.rangeEstimation(99));
+        for (Method m : List.of(Method.MSE, Method.GPTQ, Method.ADAROUND, Method.BRECQ, Method.QDROP, Method.INLIERQ)) {
+            assertEquals(RangeEstimation.MSE, m.rangeEstimation(99), m.cliName());
+        }
+        assertEquals("percentile 99.9", Method.PERCENTILE.describe(99.9));
+        assertEquals("minmax", Method.MINMAX.describe(99.9));
+        assertThrows(IllegalStateException.class, () -> Method.GPTQ.reconstructionDefaults(0));
+    }
+
+    @Test
+    void explicitSettingsWinAndToBuilderResolvesTheRestAgain() {
+        ReconstructionOptions ro = ReconstructionOptions.builder(Units.Kind.LAYER).iterations(3).build();
+        QuantizationConfig c = builder().method(Method.BRECQ).reconstruction(ro).fisherLoss(false).equalize(false)
+                .topKScope(TopKHeatmapLoss.Scope.JOINT).build();
+        assertEquals(ro, c.reconstruction());
+        assertFalse(c.loss().fisher());
+        assertEquals(0, c.equalization().effectiveAlpha());
+        QuantizationConfig minmax = c.toBuilder().method(Method.MINMAX).build();
+        assertNull(minmax.reconstruction(), "a method that does not reconstruct has no reconstruction settings");
+        assertEquals(Placement.ALL_ACTIVATIONS, minmax.plan().placement(), "the placement was the method's");
+        assertEquals(TopKHeatmapLoss.Scope.JOINT, minmax.loss().scope());
+        QuantizationConfig inputs = minmax.toBuilder().placement(Placement.LAYER_INPUTS).build();
+        assertEquals(Placement.LAYER_INPUTS, inputs.toBuilder().method(Method.MSE).build().plan().placement());
+        PlanOptions all = PlanOptions.builder().weightBits(4).build();
+        QuantizationConfig planned = builder().method(Method.GPTQ).plan(all).build();
+        assertEquals(all, planned.plan(), "a whole plan carries its placement");
+        assertEquals(Method.INLIERQ.reconstructionDefaults(0).toString(),
+                c.toBuilder().method(Method.INLIERQ).reconstruction(null).build().reconstruction().toString());
+    }
+
+    @Test
+    void valuesAreChecked() {
+        assertMessage("equalisation alpha must be in [0, 1] (0 = off), got 2.0", builder().method(Method.GPTQ).alpha(2));
+        builder().method(Method.MINMAX).alpha(2).build(); // off: the strength is not used
+        assertMessage("percentile must be in (0, 100], got 0.0", builder().percentile(0));
+        assertMessage("top-K must be at least 1, got 0", builder().topK(0));
+        assertMessage("counts must be positive", builder().threads(0));
+        assertMessage("counts must be positive", builder().checkImages(-1));
+        assertMessage("weight bits: expected 2..8, got 9", builder().weightBits(9));
+        assertThrows(IllegalArgumentException.class, () -> new QuantizationConfig.SaliencyOutput(Path.of("o"), List.of(), 0));
+        assertThrows(NullPointerException.class, () -> QuantizationConfig.builder(null, SPEC, Path.of("c")));
+    }
+
+    private static void assertMessage(String message, QuantizationConfig.Builder b) {
+        assertEquals(message, assertThrows(IllegalArgumentException.class, b::build).getMessage());
+    }
+
+    /** The README's example, compiled here; {@link #readmeShowsThisExample()} keeps the two the same. */
+    @SuppressWarnings("unused")
+    private static Quantization.Result readmeExample(DetectorSpec spec) {
+        // README begin
+        QuantizationConfig config = QuantizationConfig.builder(Path.of("yolox_nano.onnx"), spec, Path.of("train2017"))
+                .method(Method.INLIERQ)                        // default: Method.defaultFor(weight bits), GPTQ
+                .weightBits(4).activationBits(4)               // placement, equalisation, loss: the method's defaults
+                .reconstruction(ReconstructionOptions.builder(Units.Kind.BLOCK).iterations(200).seed(3).build())
+                .seed(3)                                       // calibration images; also seeds GPTQ
+                .build();
+        QuantizationConfig qdrop = config.toBuilder().method(Method.QDROP).reconstruction(null).build(); // its defaults
+        Quantization.Listener progress = images -> { };   // also told each later phase: "writing", ...
+        Quantization.Result r = Quantization.run(config, Path.of("yolox_w4a4_inlierq.onnx"), progress);
+        // r.units(): per-unit losses and time; r.inliers(): the mixture of every split tensor; r.gptq(): per-layer errors
+        // README end
+        return r;
+    }
+
+    @Test
+    void readmeShowsThisExample() throws Exception {
+        List<String> readme = Files.readAllLines(Path.of("README.md"));
+        int at = 0;
+        while (!readme.get(at).startsWith("QuantizationConfig config = ")) {
+            at++;
+        }
+        assertEquals("```java", readme.get(at - 1));
+        List<String> block = new ArrayList<>();
+        for (int i = at; !readme.get(i).equals("```"); i++) {
+            block.add(readme.get(i).strip());
+        }
+        List<String> source = Files.readAllLines(Path.of("src/test/java/dev/inlierq/api/QuantizationConfigTest.java"));
+        List<String> here = new ArrayList<>();
+        for (int i = source.indexOf("        // README begin") + 1; !source.get(i).strip().equals("// README end"); i++) {
+            here.add(source.get(i).strip());
+        }
+        assertEquals(here, block, "README.md's QuantizationConfig example");
+        QuantizationConfig config = QuantizationConfig.builder(Path.of("yolox_nano.onnx"), SPEC, Path.of("train2017"))
+                .method(Method.INLIERQ).weightBits(4).activationBits(4).seed(3).build();
+        assertEquals(Placement.LAYER_INPUTS, config.plan().placement());
+        assertEquals(0.5f, config.toBuilder().method(Method.QDROP).build().reconstruction().dropProb());
+    }
+}
