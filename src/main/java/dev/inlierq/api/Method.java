@@ -145,13 +145,41 @@ public enum Method {
     }
 
     /**
-     * The method used when none is given: GPTQ (with its defaults: layer inputs, equalisation, bias
-     * correction), the best measured within a few minutes. W8A8, ONNX Runtime AP on the 206 val2017 images
-     * (float 28.71 / 25.26 / 16.97; docs/results.md): YOLOX-Nano 28.58, PicoDet-XS 25.07, FastestDet 16.55,
-     * in 1-2 minutes each; W4A8: see GPTQ's rows there.
+     * The recipe used when no method is given, for weights of {@code weightBits}: the most accurate measured
+     * within the time a user waits for (docs/results.md).
+     * <ul>
+     *   <li>above 4 bits, GPTQ (layer inputs, equalisation, bias correction). W8A8, ONNX Runtime AP on the 206
+     *       val2017 images (float 28.71 / 25.26 / 16.97): YOLOX-Nano 28.58, PicoDet-XS 25.07, FastestDet 16.55,
+     *       in 1-2 minutes each;
+     *   <li>at 4 bits or fewer, AdaRound started from GPTQ's rounding ({@code --start gptq}) with
+     *       {@value #DEFAULT_4BIT_ITERATIONS} steps per layer on {@value #DEFAULT_4BIT_WINDOW}-pixel windows:
+     *       YOLOX-Nano W4A8 24.62 AP against GPTQ's 22.73 (seed 0), about 10 minutes on 2 cores.
+     * </ul>
      */
+    public static DefaultRecipe defaultRecipe(int weightBits, long seed) {
+        if (weightBits > 4) {
+            return new DefaultRecipe(GPTQ, null);
+        }
+        return new DefaultRecipe(ADAROUND, ReconstructionOptions.builder(Units.Kind.LAYER)
+                .start(ReconstructionOptions.Start.GPTQ).iterations(DEFAULT_4BIT_ITERATIONS)
+                .window(DEFAULT_4BIT_WINDOW).seed(seed).build());
+    }
+
+    /** Steps per unit of the default 4-bit recipe. */
+    public static final int DEFAULT_4BIT_ITERATIONS = 200;
+    /** Window side (output pixels) of the default 4-bit recipe. */
+    public static final int DEFAULT_4BIT_WINDOW = 32;
+
+    /**
+     * A default recipe: the method and, for a reconstruction method, its settings (they differ from the
+     * method's paper defaults, which {@code --method} alone gives).
+     */
+    public record DefaultRecipe(Method method, ReconstructionOptions reconstruction) {
+    }
+
+    /** The method of {@link #defaultRecipe(int, long)}. */
     public static Method defaultFor(int weightBits) {
-        return GPTQ;
+        return defaultRecipe(weightBits, 0).method();
     }
 
     private static Recipe recipe() {

@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * <pre>{@code
  * QuantizationConfig config = QuantizationConfig.builder(Path.of("yolox_nano.onnx"), DetectorSpecs.resolve("yolox"),
  *                 Path.of("train2017"))
- *         .method(Method.INLIERQ)                    // default: Method.defaultFor(weight bits), GPTQ
+ *         .method(Method.INLIERQ)                    // default: Method.defaultRecipe(weight bits, seed)
  *         .weightBits(4).activationBits(4)           // placement, equalisation, loss: the method's defaults
  *         .reconstruction(ReconstructionOptions.builder(Units.Kind.BLOCK).iterations(200).seed(3).build())
  *         .seed(3)
@@ -150,7 +150,9 @@ public final class QuantizationConfig {
                 b.placement != null ? b.placement : method.placement(), b.excludeNodes, b.excludePatterns, b.excludeOps);
         weights = new WeightOptions(b.weightType, b.weightStorage);
         reconstruction = !method.reconstructs() ? null
-                : b.reconstruction != null ? b.reconstruction : method.reconstructionDefaults(b.seed);
+                : b.reconstruction != null ? b.reconstruction
+                : b.method == null ? Method.defaultRecipe(b.weightBits, b.seed).reconstruction()
+                : method.reconstructionDefaults(b.seed);
         inlier = !method.reconstructs() ? null
                 : b.inlier != null ? b.inlier : method.inlierCentric() ? InlierQ.Options.defaults() : null;
     }

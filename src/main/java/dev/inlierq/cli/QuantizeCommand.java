@@ -60,8 +60,8 @@ final class QuantizeCommand implements Callable<Integer> {
 
     @Option(names = "--method",
             description = "minmax, percentile, entropy, mse (classic calibrators), gptq (second-order weight "
-                    + "rounding), adaround, brecq, qdrop (reconstruction baselines) or inlierq. Default: gptq, "
-                    + "the most accurate within minutes (docs/results.md).")
+                    + "rounding), adaround, brecq, qdrop (reconstruction baselines) or inlierq. Default: gptq above "
+                    + "4-bit weights; at 4 bits or fewer adaround --start gptq --iters 200 --window 32 (docs/results.md).")
     String method;
 
     @Option(names = "--iters", description = "Reconstruction: optimisation steps per unit. Default: "
@@ -429,7 +429,8 @@ final class QuantizeCommand implements Callable<Integer> {
         if (!m.reconstructs()) {
             return null;
         }
-        ReconstructionOptions d = m.reconstructionDefaults(seed);
+        ReconstructionOptions d = method == null ? Method.defaultRecipe(wBits, seed).reconstruction()
+                : m.reconstructionDefaults(seed);
         Units.Kind kind = d.unit();
         if (unit != null) {
             try {

@@ -50,8 +50,19 @@ class QuantizationConfigTest {
 
     @Test
     void theRecipesAreThePapers() {
-        assertEquals(Method.GPTQ, builder().build().method(), "the default method");
-        assertEquals(Method.GPTQ, Method.defaultFor(4));
+        assertEquals(Method.GPTQ, builder().build().method(), "the default method at 8-bit weights");
+        assertEquals(Method.GPTQ, Method.defaultFor(5));
+        assertEquals(Method.ADAROUND, Method.defaultFor(4));
+        // at 4-bit weights the default is AdaRound from GPTQ's start on windows; --method adaround is the paper's
+        QuantizationConfig four = builder().weightBits(4).seed(7).build();
+        assertEquals(Method.ADAROUND, four.method());
+        assertEquals(ReconstructionOptions.Start.GPTQ, four.reconstruction().start());
+        assertEquals(Method.DEFAULT_4BIT_ITERATIONS, four.reconstruction().iterations());
+        assertEquals(Method.DEFAULT_4BIT_WINDOW, four.reconstruction().window());
+        assertEquals(7, four.reconstruction().seed());
+        QuantizationConfig paper = builder().weightBits(4).method(Method.ADAROUND).build();
+        assertEquals(ReconstructionOptions.Start.NEAREST, paper.reconstruction().start());
+        assertEquals(0, paper.reconstruction().window());
         assertEquals(Units.Kind.LAYER, Method.ADAROUND.unit());
         assertEquals(Units.Kind.BLOCK, Method.BRECQ.unit());
         assertEquals(0.5f, Method.QDROP.dropProb());
@@ -116,7 +127,7 @@ class QuantizationConfigTest {
     private static Quantization.Result readmeExample(DetectorSpec spec) {
         // README begin
         QuantizationConfig config = QuantizationConfig.builder(Path.of("yolox_nano.onnx"), spec, Path.of("train2017"))
-                .method(Method.INLIERQ)                        // default: Method.defaultFor(weight bits), GPTQ
+                .method(Method.INLIERQ)                        // default: Method.defaultRecipe(weight bits, seed)
                 .weightBits(4).activationBits(4)               // placement, equalisation, loss: the method's defaults
                 .reconstruction(ReconstructionOptions.builder(Units.Kind.BLOCK).iterations(200).seed(3).build())
                 .seed(3)                                       // calibration images; also seeds GPTQ
