@@ -58,6 +58,18 @@ ABOUT = {
         "medians, its speed-up the median of the per-round ratios to the float model of the same round). The "
         "VM's speed drifts between minutes, so compare rows of one run (one commit) only.",
 }
+ABOUT["start_gptq.jsonl"] = (
+    "Learned rounding started from GPTQ's (`--start gptq`, see [methods.md](methods.md)), W4A8, whole feature "
+    "maps. Made with `METHODS=\"adaround brecq\" BITS=4,8 SIM=0 TABLE=start_gptq EXTRA=\"--start gptq "
+    "[--iters N]\" bench/calibrators.sh yolox`. These rows ran before GPTQ's bias correction (commit 19c0334).")
+ABOUT["budget.jsonl"] = (
+    "AP against the reconstruction budget: `--start gptq` with spatial windows (`--window 32`), at several "
+    "`--iters`. Made with `METHODS=adaround BITS=4,8 SIM=0 TABLE=budget EXTRA=\"--start gptq --iters N "
+    "--window 32\" bench/calibrators.sh MODEL`. Wall times were measured while other work shared the 2 cores.")
+ABOUT["steptime.jsonl"] = (
+    "Time of one reconstruction step per unit, whole feature maps against spatial windows, timed in "
+    "alternation in one JVM by `OUT=bench/measured/steptime.jsonl bench/steptime.sh MODEL -- --window N "
+    "--units first` (BRECQ blocks).")
 LATENCY_FILES = {
     "float": "float model",
     "all": "W8A8, `--placement all`",
@@ -233,6 +245,39 @@ def other_section(rows, out):
         out.append("| " + " | ".join(cell(json.dumps(r[k], ensure_ascii=False)) if k in r else "" for k in keys) + " |")
 
 
+ITERS = re.compile(r"\s*--iters\s+(\d+)")
+
+
+def budget_section(out):
+    """AP against --iters for every reconstruction recipe measured at two budgets or more, across all files."""
+    groups = {}
+    for path in sorted(glob.glob(os.path.join(MEASURED, "*.jsonl"))):
+        for r in table.read(path):
+            if not table.is_quantization_row(r) or r["method"] not in RERUN_METHODS or marked(r):
+                continue
+            opts = r.get("options") or ""
+            m = ITERS.search(opts)
+            iters = int(m.group(1)) if m else 50
+            rest = " ".join(ITERS.sub(" ", opts).split())
+            key = (r["model"], r["w_bits"], r["a_bits"], r["method"], rest)
+            groups.setdefault(key, []).append((iters, r))
+    rows = [(k, v) for k, v in groups.items() if len({i for i, _ in v}) >= 2]
+    if not rows:
+        return
+    out += ["", "## AP against budget", "",
+            "Reconstruction recipes measured at two or more `--iters` (steps per unit; 50 when not given), from "
+            "every file below, seeds listed separately; rows measured before the backward-pass fix are left out. "
+            "\"s\" is the `quantize` wall time.", "",
+            "| model | W/A | method | options | steps: ORT AP (s) | commits |", "|---|---|---|---|---|---|"]
+    for (model, w, a, method, opts), v in sorted(rows, key=lambda kv: (kv[0][0], -kv[0][1], -kv[0][2], kv[0][3], kv[0][4])):
+        v.sort(key=lambda x: x[0])
+        pts = "; ".join("%d: %.2f (%.0f)" % (i, 100 * r["ort_AP"], r.get("wall_seconds", r["quantize_seconds"]))
+                        for i, r in v)
+        commits = ", ".join(sorted({r.get("commit", "?") for _, r in v}))
+        out.append("| %s | W%dA%d | %s | %s | %s | %s |" % (table.NAMES[model], w, a, method, cell(opts) or "-",
+                                                         pts, commits))
+
+
 def page():
     out = [
         "# Results",
@@ -260,6 +305,7 @@ def page():
         "- %s marks rows of AdaRound, BRECQ, QDrop or InlierQ measured before commit %s: measured before the "
         "backward-pass fix (commit 1e2b974); to be re-run." % (MARK, RERUN_BEFORE),
     ]
+    budget_section(out)
     for path in sorted(glob.glob(os.path.join(MEASURED, "*.jsonl"))):
         name = os.path.basename(path)
         rows = table.read(path)
