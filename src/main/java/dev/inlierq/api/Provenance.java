@@ -1,6 +1,7 @@
 package dev.inlierq.api;
 
 import dev.inlierq.calib.CalibrationSet;
+import dev.inlierq.rounding.HessianWeighting;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -32,7 +33,7 @@ final class Provenance {
         return m;
     }
 
-    /** The settings: method, reconstruction, bits, placement, weights, equalisation, seed. */
+    /** The settings: method, reconstruction, GPTQ's Hessian when inlier-weighted, bits, placement, weights, equalisation, seed. */
     private static Map<String, String> settings(QuantizationConfig c) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("inlierq.version", Quantization.TOOL_VERSION);
@@ -40,6 +41,9 @@ final class Provenance {
         if (c.reconstruction() != null) {
             m.put("inlierq.reconstruction", c.reconstruction().describe() + " top_k=" + c.loss().topK()
                     + " top_k_scope=" + c.loss().scope().name().toLowerCase(Locale.ROOT));
+        }
+        if (c.hessian() == HessianWeighting.INLIER) { // only then: plain GPTQ's files keep their bytes
+            m.put("inlierq.gptq_hessian", c.hessian().cliName());
         }
         m.put("inlierq.weight_bits", Integer.toString(c.plan().weightBits()));
         m.put("inlierq.activation_bits", Integer.toString(c.plan().activationBits()));

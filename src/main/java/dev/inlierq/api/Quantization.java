@@ -13,6 +13,7 @@ import dev.inlierq.error.UserError;
 import dev.inlierq.graph.Graph;
 import dev.inlierq.graph.GraphPreparer;
 import dev.inlierq.inlier.InlierMixture;
+import dev.inlierq.inlier.InlierQ;
 import dev.inlierq.onnx.OnnxReader;
 import dev.inlierq.onnx.QdqWriter;
 import dev.inlierq.plan.PlanOptions;
@@ -26,6 +27,8 @@ import dev.inlierq.recon.ReconstructionOptions;
 import dev.inlierq.recon.StartingRounding;
 import dev.inlierq.report.OutputFile;
 import dev.inlierq.rounding.GptqRounding;
+import dev.inlierq.rounding.HessianWeighting;
+import dev.inlierq.tensor.FloatTensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -191,7 +194,8 @@ public final class Quantization {
 
     /**
      * Calibration (activation ranges, weight scales), then the method's rounding: GPTQ, or reconstruction from
-     * nearest or GPTQ rounding.
+     * nearest or GPTQ rounding. With InlierQ's loss and the inlier-weighted Hessian, the pass of the top-K heatmap
+     * loss runs before GPTQ's start, whose Hessians its splits weight, and is handed on to reconstruction.
      */
     private static Quantized quantize(GraphExecutor floatEngine, Graph g, QuantPlan plan, QuantizationConfig c,
             CalibrationSet calib, Listener listener) {
@@ -203,18 +207,31 @@ public final class Quantization {
         enc.putAll(Calibrator.weights(g, plan, m.mseWeightScales(), c.resolvedWeightType()));
         GptqRounding.Result gptq = null;
         if (m.gptqRounding()) {
-            gptq = gptq(floatEngine, g, plan, enc, c, calib);
+            gptq = gptq(floatEngine, g, plan, enc, c, calib, null);
             g = gptq.graph();
         }
         List<Reconstruction.UnitReport> units = List.of();
         List<InlierReport> inliers = List.of();
         if (m.reconstructs()) {
             StartingRounding.Start start = StartingRounding.Start.NEAREST;
+            ReconstructionStage.TaskPass pass = null;
             if (c.reconstruction().start() == ReconstructionOptions.Start.GPTQ) {
-                gptq = gptq(floatEngine, g, plan, enc, c, calib);
+                if (c.hessian() == HessianWeighting.INLIER && c.inlier() != null) { // InlierQ's pass, run once
+                    pass = ReconstructionStage.taskPass(floatEngine, g, plan, c, batches(c, calib),
+                            GptqStage.layerOutputs(g, plan));
+                }
+                try {
+                    gptq = gptq(floatEngine, g, plan, enc, c, calib, pass);
+                } catch (RuntimeException e) {
+                    if (pass != null) {
+                        pass.close();
+                    }
+                    throw e;
+                }
                 start = GptqStage.start(g, plan, enc, gptq);
             }
-            ReconstructionStage.Result rr = ReconstructionStage.run(floatEngine, g, plan, enc, c, calib, start, listener);
+            ReconstructionStage.Result rr = ReconstructionStage.run(floatEngine, g, plan, enc, c, calib, start, pass,
+                    listener);
             g = rr.result().graph();
             enc.putAll(rr.result().encodings());
             units = rr.result().units();
@@ -223,10 +240,24 @@ public final class Quantization {
         return new Quantized(g, enc, new StageReports(gptq == null ? List.of() : gptq.layers(), units, inliers));
     }
 
+    /**
+     * GPTQ's rounding; with the inlier-weighted Hessian ({@link QuantizationConfig#hessian()}), weighted by the
+     * splits of InlierQ's {@code pass} when given, else of a saliency pass of GPTQ's own.
+     */
     private static GptqRounding.Result gptq(GraphExecutor floatEngine, Graph g, QuantPlan plan,
-            Map<String, Encoding> enc, QuantizationConfig c, CalibrationSet calib) {
-        return GptqStage.round(floatEngine, g, plan, enc,
-                Samples.batches(Samples.of(c.spec(), calib), c.calibration().batch()), c.calibration().seed());
+            Map<String, Encoding> enc, QuantizationConfig c, CalibrationSet calib, ReconstructionStage.TaskPass pass) {
+        List<FloatTensor> batches = batches(c, calib);
+        Map<String, float[]> weights = Map.of();
+        if (c.hessian() == HessianWeighting.INLIER) {
+            weights = pass != null ? GptqStage.positionWeights(g, plan, pass.splits(), c.inlier())
+                    : GptqStage.positionWeights(g, plan, GptqStage.inlierSplits(floatEngine, g, plan, c, batches),
+                            InlierQ.Options.defaults());
+        }
+        return GptqStage.round(floatEngine, g, plan, enc, batches, c.calibration().seed(), weights);
+    }
+
+    private static List<FloatTensor> batches(QuantizationConfig c, CalibrationSet calib) {
+        return Samples.batches(Samples.of(c.spec(), calib), c.calibration().batch());
     }
 
     /** The verification's results. */

@@ -9,6 +9,7 @@ import dev.inlierq.plan.Placement;
 import dev.inlierq.quant.WeightStorage;
 import dev.inlierq.quant.WeightType;
 import dev.inlierq.recon.ReconstructionOptions;
+import dev.inlierq.rounding.HessianWeighting;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -20,7 +21,7 @@ import java.util.regex.Pattern;
  * its {@code Criteria}: the float model, its detector spec and the calibration folder are required
  * ({@link #builder(Path, DetectorSpec, Path)}), every other setting has the default documented on its setter,
  * and what is left to the {@link Method} (placement, equalisation, reconstruction settings, InlierQ's settings,
- * the Fisher loss) is resolved from the method's recipe by {@link Builder#build()}, which checks every value.
+ * the Fisher loss, GPTQ's Hessian) is resolved from the method's recipe by {@link Builder#build()}, which checks every value.
  * A config is immutable; {@link #toBuilder()} starts from its settings to change some.
  *
  * <pre>{@code
@@ -135,6 +136,7 @@ public final class QuantizationConfig {
     private final ReconstructionOptions reconstruction;
     private final LossOptions loss;
     private final InlierQ.Options inlier;
+    private final HessianWeighting hessian;
     private final VerificationOptions verification;
 
     private QuantizationConfig(Builder b) {
@@ -155,6 +157,8 @@ public final class QuantizationConfig {
                 : method.reconstructionDefaults(b.seed);
         inlier = !method.reconstructs() ? null
                 : b.inlier != null ? b.inlier : method.inlierCentric() ? InlierQ.Options.defaults() : null;
+        hessian = HessianWeighting.resolve(b.hessian, method.gptqRounding()
+                || reconstruction != null && reconstruction.start() == ReconstructionOptions.Start.GPTQ, inlier != null);
     }
 
     private static void checkCounts(int images, int batch, int threads, int checkImages, int statsImages) {
@@ -236,6 +240,11 @@ public final class QuantizationConfig {
         return inlier;
     }
 
+    /** How GPTQ's layer Hessians weigh the input patches (plain when GPTQ does not run). */
+    public HessianWeighting hessian() {
+        return hessian;
+    }
+
     public VerificationOptions verification() {
         return verification;
     }
@@ -249,12 +258,12 @@ public final class QuantizationConfig {
     public String toString() {
         return "QuantizationConfig[model=" + model() + ", spec=" + spec().name() + ", calib=" + calib() + ", method="
                 + method + ", " + calibration + ", threads=" + threads + ", " + equalization + ", " + plan + ", "
-                + weights + ", reconstruction=" + reconstruction + ", " + loss + ", inlier=" + inlier + ", "
-                + verification + ", saliency=" + saliency() + "]";
+                + weights + ", reconstruction=" + reconstruction + ", " + loss + ", inlier=" + inlier + ", hessian="
+                + hessian + ", " + verification + ", saliency=" + saliency() + "]";
     }
 
     /** Builder of {@link QuantizationConfig}; each setter documents its default. */
-    public static final class Builder {
+    public static final class Builder implements Cloneable {
         private final Path model;
         private final DetectorSpec spec;
         private final Path calib;
@@ -280,6 +289,7 @@ public final class QuantizationConfig {
         private TopKHeatmapLoss.Scope topKScope = TopKHeatmapLoss.Scope.PER_CLASS;
         private Boolean fisherLoss;
         private InlierQ.Options inlier;
+        private HessianWeighting hessian;
         private int checkImages = 4;
         private int statsImages = 8;
         private QuantizationConfig.SaliencyOutput saliency;
@@ -440,6 +450,15 @@ public final class QuantizationConfig {
             return this;
         }
 
+        /**
+         * GPTQ's Hessians, {@link HessianWeighting#PLAIN} or {@link HessianWeighting#INLIER} (InlierQ's split, with
+         * its defaults for GPTQ alone); default ({@code null}): {@link HessianWeighting#resolve}, plain but for
+         * {@code --method inlierq --start gptq}. */
+        public Builder hessian(HessianWeighting h) {
+            hessian = h;
+            return this;
+        }
+
         /** Calibration images on which simulation and ONNX Runtime are compared; default 4. */
         public Builder checkImages(int n) {
             checkImages = n;
@@ -467,34 +486,13 @@ public final class QuantizationConfig {
             return new QuantizationConfig(this);
         }
 
+        /** A copy with the same settings (every field is immutable or a value). */
         private Builder copy() {
-            Builder b = new Builder(model, spec, calib);
-            b.method = method;
-            b.calibImages = calibImages;
-            b.batch = batch;
-            b.seed = seed;
-            b.percentile = percentile;
-            b.threads = threads;
-            b.equalize = equalize;
-            b.alpha = alpha;
-            b.weightBits = weightBits;
-            b.activationBits = activationBits;
-            b.firstLastAt8Bit = firstLastAt8Bit;
-            b.placement = placement;
-            b.excludeNodes = excludeNodes;
-            b.excludePatterns = excludePatterns;
-            b.excludeOps = excludeOps;
-            b.weightType = weightType;
-            b.weightStorage = weightStorage;
-            b.reconstruction = reconstruction;
-            b.topK = topK;
-            b.topKScope = topKScope;
-            b.fisherLoss = fisherLoss;
-            b.inlier = inlier;
-            b.checkImages = checkImages;
-            b.statsImages = statsImages;
-            b.saliency = saliency;
-            return b;
+            try {
+                return (Builder) clone();
+            } catch (CloneNotSupportedException e) {
+                throw new AssertionError(e);
+            }
         }
     }
 }

@@ -23,6 +23,7 @@ import dev.inlierq.recon.Units;
 import dev.inlierq.tensor.FloatTensor;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,9 @@ import java.util.Set;
  * Reconstruction of every unit with the method's loss ({@link Method#reconstructs()}). With the Fisher loss, one
  * float pass of the top-K heatmap loss gives the gradients at every unit output; InlierQ also takes the volume
  * saliency of every quantized activation from that pass, splits volumes by EM, re-estimates activation ranges on
- * inliers only and restricts (or weights) the objective to inliers.
+ * inliers only and restricts (or weights) the objective to inliers. With {@code --start gptq} and the
+ * inlier-weighted Hessian the pass runs before GPTQ ({@link #taskPass}), which weights its Hessians by the same
+ * splits, and is handed to {@link #run}: one pass for both.
  */
 final class ReconstructionStage {
     private ReconstructionStage() {
@@ -48,45 +51,98 @@ final class ReconstructionStage {
     }
 
     /**
+     * The float pass of the top-K heatmap loss ({@link TaskGradients}) and InlierQ's split of every salient tensor
+     * (none without InlierQ), its arrays kept in {@code keep}, which the loss built from it closes.
+     *
+     * @param salient the tensors InlierQ's stage splits (its reports and ranges); {@code splits} may hold more
+     */
+    record TaskPass(TaskGradients.Result grads, Set<String> salient, Map<String, InlierQ.Split> splits, NDManager keep)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            keep.close();
+        }
+    }
+
+    /**
      * Reconstructs every unit. InlierQ's inlier-only ranges are written into {@code enc} before the units are
      * optimised.
+     *
+     * @param pass the task pass when it ran already ({@link #taskPass}, for GPTQ's inlier-weighted start; this
+     *             stage closes it), else {@code null}
      */
     static Result run(GraphExecutor floatEngine, Graph g, QuantPlan plan, Map<String, Encoding> enc,
-            QuantizationConfig c, CalibrationSet calib, StartingRounding.Start start, Reconstruction.Progress progress) {
+            QuantizationConfig c, CalibrationSet calib, StartingRounding.Start start, TaskPass pass,
+            Reconstruction.Progress progress) {
         ReconstructionOptions ro = c.reconstruction();
         List<Units.Unit> units = Units.find(g, plan, ro.unit(), ro.blockSize());
         FloatTensor samples = Samples.of(c.spec(), calib);
         Inputs in = new Inputs(floatEngine, g, plan, enc, c, calib, samples,
                 Samples.batches(samples, c.calibration().batch()));
         List<Quantization.InlierReport> inliers = new ArrayList<>();
-        ReconstructionLoss loss = c.loss().fisher() || c.inlier() != null ? taskLoss(in, units, inliers)
-                : ReconstructionLoss.mse();
+        ReconstructionLoss loss;
+        if (c.loss().fisher() || c.inlier() != null) {
+            loss = taskLoss(in, units, pass != null ? pass : taskPass(floatEngine, g, plan, c, in.batches(), Set.of()),
+                    inliers);
+        } else {
+            loss = ReconstructionLoss.mse();
+            if (pass != null) {
+                pass.close();
+            }
+        }
         try (ReconstructionLoss l = loss) {
             return new Result(Reconstruction.run(g, plan, enc, units, samples, l, ro, start, progress), inliers);
         }
     }
 
     /**
-     * The loss from one float pass of the top-K heatmap loss: Fisher-weighted, InlierQ's inlier-centric weights,
-     * or both; InlierQ's splits are reported into {@code inliers}.
+     * One float pass of the top-K heatmap loss: the raw gradients at every unit output (with the Fisher loss) and
+     * InlierQ's split of every salient tensor and of {@code alsoSplit} (with InlierQ's loss). Depends on the float
+     * network only, so it may run before GPTQ's start.
      */
-    private static ReconstructionLoss taskLoss(Inputs in, List<Units.Unit> units,
+    static TaskPass taskPass(GraphExecutor floatEngine, Graph g, QuantPlan plan, QuantizationConfig c,
+            List<FloatTensor> batches, Set<String> alsoSplit) {
+        ReconstructionOptions ro = c.reconstruction();
+        Set<String> outputs = new LinkedHashSet<>();
+        Units.find(g, plan, ro.unit(), ro.blockSize()).forEach(u -> outputs.addAll(u.outputs()));
+        InlierQ.Options inlier = c.inlier();
+        int topK = inlier != null ? inlier.topK() : c.loss().topK();
+        TopKHeatmapLoss task = new TopKHeatmapLoss(c.spec().heatmapRecipe(), topK, c.loss().scope());
+        Set<String> salient = salientTensors(g, plan, c, outputs);
+        Set<String> probed = new LinkedHashSet<>(salient);
+        if (inlier != null) {
+            probed.addAll(alsoSplit);
+        }
+        NDManager keep = DjlRuntime.newManager();
+        try {
+            TaskGradients.Result grads = TaskGradients.compute(floatEngine, batches,
+                    c.loss().fisher() ? outputs : Set.of(), probed, task, keep, done -> { });
+            return new TaskPass(grads, salient, inlier != null ? InlierQ.split(grads, inlier) : Map.of(), keep);
+        } catch (RuntimeException e) {
+            keep.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The loss from the pass of the top-K heatmap loss: Fisher-weighted, InlierQ's inlier-centric weights, or
+     * both; InlierQ's splits are reported into {@code inliers}.
+     */
+    private static ReconstructionLoss taskLoss(Inputs in, List<Units.Unit> units, TaskPass pass,
             List<Quantization.InlierReport> inliers) {
         QuantizationConfig c = in.config();
         boolean fisher = c.loss().fisher();
         InlierQ.Options inlier = c.inlier();
         Set<String> outputs = new LinkedHashSet<>();
         units.forEach(u -> outputs.addAll(u.outputs()));
-        int topK = inlier != null ? inlier.topK() : c.loss().topK();
-        TopKHeatmapLoss task = new TopKHeatmapLoss(c.spec().heatmapRecipe(), topK, c.loss().scope());
-        NDManager keep = DjlRuntime.newManager();
+        NDManager keep = pass.keep();
         try {
-            TaskGradients.Result grads = TaskGradients.compute(in.floatEngine(), in.batches(),
-                    fisher ? outputs : Set.of(), salientTensors(in, outputs), task, keep, done -> { });
-            Map<String, NDArray> w = FisherWeights.fromGradients(grads.raw());
+            Map<String, NDArray> w = FisherWeights.fromGradients(pass.grads().raw());
             String name = fisher ? "fisher" : "mse";
             if (inlier != null) {
-                Map<String, InlierQ.Split> splits = split(in, grads, inliers);
+                Map<String, InlierQ.Split> splits = new LinkedHashMap<>(pass.splits());
+                splits.keySet().retainAll(pass.salient());
+                split(in, splits, inliers);
                 if (!fisher) {
                     unitWeights(in.graph(), outputs, splits, w, keep);
                 }
@@ -101,25 +157,23 @@ final class ReconstructionStage {
     }
 
     /** The tensors whose saliency InlierQ splits: every quantized activation and unit output but graph inputs. */
-    private static Set<String> salientTensors(Inputs in, Set<String> outputs) {
+    private static Set<String> salientTensors(Graph g, QuantPlan plan, QuantizationConfig c, Set<String> outputs) {
         Set<String> salient = new LinkedHashSet<>();
-        if (in.config().inlier() != null) {
-            in.plan().activations().forEach(p -> salient.add(p.tensor()));
+        if (c.inlier() != null) {
+            plan.activations().forEach(p -> salient.add(p.tensor()));
             salient.addAll(outputs);
-            salient.removeIf(v -> in.graph().inputs().stream().anyMatch(i -> i.name().equals(v)));
+            salient.removeIf(v -> g.inputs().stream().anyMatch(i -> i.name().equals(v)));
         }
         return salient;
     }
 
     /**
-     * InlierQ's split of every salient tensor: re-estimates activation ranges on inliers only (unless turned off),
-     * writes the overlays asked for and reports every split.
+     * With InlierQ's {@code splits} of every salient tensor: re-estimates activation ranges on inliers only
+     * (unless turned off), writes the overlays asked for and reports every split.
      */
-    private static Map<String, InlierQ.Split> split(Inputs in, TaskGradients.Result grads,
-            List<Quantization.InlierReport> inliers) {
+    private static void split(Inputs in, Map<String, InlierQ.Split> splits, List<Quantization.InlierReport> inliers) {
         QuantizationConfig c = in.config();
         Map<String, Encoding> enc = in.enc();
-        Map<String, InlierQ.Split> splits = InlierQ.split(grads, c.inlier());
         Map<String, Encoding> before = new HashMap<>(enc);
         if (c.inlier().inlierRanges()) {
             enc.putAll(Calibrator.activations(in.floatEngine(), in.plan(), in.batches(), RangeEstimation.MSE,
@@ -133,7 +187,6 @@ final class ReconstructionStage {
             inliers.add(new Quantization.InlierReport(sp.tensor(), sp.fit(), sp.inlierFraction(), sp.zeroFraction(),
                     act ? range(before.get(sp.tensor())) : null, act ? range(enc.get(sp.tensor())) : null));
         }
-        return splits;
     }
 
     /** Inlier restriction of the plain squared error: multipliers on unit weights of 1 at every split output. */

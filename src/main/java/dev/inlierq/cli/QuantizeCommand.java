@@ -104,6 +104,9 @@ final class QuantizeCommand implements Callable<Integer> {
         }
     }
 
+    @CommandLine.Mixin
+    GptqOptions gptq = new GptqOptions();
+
     @Option(names = "--lr-round", description = "Reconstruction: Adam learning rate of AdaRound's rounding variables. Default: " + ReconstructionOptions.DEFAULT_LR_ROUNDING + ".")
     Float lrRound;
 
@@ -312,6 +315,7 @@ final class QuantizeCommand implements Callable<Integer> {
             b.fisherLoss(fisher);
         }
         b.inlier(inlier(m));
+        gptq.apply(b);
         if (saliencyDir != null) {
             b.saliency(new QuantizationConfig.SaliencyOutput(saliencyDir, saliencyTensors, saliencyImages));
         }

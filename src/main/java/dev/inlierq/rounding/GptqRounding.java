@@ -18,6 +18,10 @@ import java.util.Map;
  * ({@link LayerHessians}). The returned graph holds the rounded weights as floats that lie exactly on their
  * grids, so the QDQ writer's nearest rounding writes GPTQ's codes. Layers of other kinds keep nearest rounding.
  *
+ * <p>With {@code --hessian inlier} the Hessians are weighted by InlierQ's inlier posterior of each output
+ * position ({@link HessianWeighting#INLIER}): the error GPTQ minimises is counted on inlier volumes only (or
+ * weighted by the posterior), and the bias correction's mean input is taken over the same weights.
+ *
  * <p>Each rounded layer's bias then absorbs the mean output shift of its rounding ({@code correctBias}). Measured
  * at W4A8 (ONNX Runtime AP, seed 0, layer inputs with equalisation; bench/measured/gptq.jsonl): PicoDet-XS 12.33
  * without, 16.69 with; FastestDet 11.70 / 12.37; YOLOX-Nano 22.43 / 22.73.
@@ -51,8 +55,21 @@ public final class GptqRounding {
      */
     public static Result apply(LayerHessians.Source inputs, Graph g, QuantPlan plan, Map<String, Encoding> enc,
             List<FloatTensor> batches, long seed) {
+        return apply(inputs, g, plan, enc, batches, seed, Map.of());
+    }
+
+    /**
+     * As {@link #apply(LayerHessians.Source, Graph, QuantPlan, Map, List, long)} with the Hessians weighted per
+     * output position, {@code H = sum_p w_p x_p x_p^T} ({@link LayerHessians}; InlierQ's inlier-centric objective
+     * in second order, {@code --hessian inlier}).
+     *
+     * @param weights per layer (node name), {@code [N, outH, outW]} weights over the calibration set; a layer
+     *                absent is unweighted
+     */
+    public static Result apply(LayerHessians.Source inputs, Graph g, QuantPlan plan, Map<String, Encoding> enc,
+            List<FloatTensor> batches, long seed, Map<String, float[]> weights) {
         Map<String, LayerHessians.Layer> layers = LayerHessians.layers(g, plan);
-        LayerHessians.collect(inputs, layers, batches, DEFAULT_POSITIONS, seed);
+        LayerHessians.collect(inputs, layers, batches, DEFAULT_POSITIONS, seed, weights);
         return round(layers, g, plan, enc);
     }
 

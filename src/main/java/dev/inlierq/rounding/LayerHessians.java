@@ -31,6 +31,19 @@ import java.util.function.BiConsumer;
  * the deployed layer sees it, that is after the input's activation quantizer; at most {@code positions} output
  * positions per image are sampled (seeded), since neighbouring patches overlap and the products are costly.
  * The products are libtorch matrix products; the sums are kept in double.
+ *
+ * <p>Optionally weighted per sampled position ({@link #collect(Source, Map, List, int, long, Map)}): the
+ * inlier-centric objective of InlierQ (Kim et al., "Inlier-Centric Post-Training Quantization for Object
+ * Detection Models", ICLR 2026; docs/inlierq.md step 4) in second order. GPTQ (Frantar et al., ICLR 2023)
+ * minimises {@code sum_x |(W - Q) x|^2}; counting each patch's output error with the weight {@code w_p} of the
+ * volume it produces (position p of the layer's output: 1 for an inlier and lambda_A for an anomaly, or the
+ * inlier posterior {@code P(I | s)}) gives {@code sum_p w_p |(W - Q) x_p|^2 = tr((W - Q) H (W - Q)^T)} with
+ *
+ * <pre>    H = sum_p w_p x_p x_p^T</pre>
+ *
+ * accumulated as {@code P^T P} with each patch row scaled by {@code sqrt(w_p)}. The mean patch of bias
+ * correction is weighted the same way, {@code sum_p w_p x_p / sum_p w_p}. Without weights the sums are those of
+ * the unweighted form, bit for bit.
  */
 public final class LayerHessians {
     /** One convolution's geometry and accumulated Hessians ({@code groups x d x d}, row-major). */
@@ -41,9 +54,14 @@ public final class LayerHessians {
         final int groups;
         final int d;
         final double[] h;
-        /** Sum of the sampled patches per group ({@code groups x d}): the input mean once divided by samples. */
+        /**
+         * Weighted sum of the sampled patches per group ({@code groups x d}): the input mean once divided by
+         * {@link #weightSum}.
+         */
         final double[] sum;
         long samples;
+        /** Sum of the sampled positions' weights (the number of samples when unweighted). */
+        double weightSum;
 
         Layer(Node node, OpParams.Window window, long[] inShape, long[] wShape) {
             this.node = node;
@@ -71,11 +89,16 @@ public final class LayerHessians {
             return samples;
         }
 
-        /** The mean input patch of group {@code gi} over the sampled positions ({@code d}). */
+        /** The sum of the sampled positions' weights ({@link #samples()} when unweighted). */
+        public double weightSum() {
+            return weightSum;
+        }
+
+        /** The (weighted) mean input patch of group {@code gi} over the sampled positions ({@code d}). */
         public double[] mean(int gi) {
             double[] out = new double[d];
             for (int j = 0; j < d; j++) {
-                out[j] = samples == 0 ? 0 : sum[gi * d + j] / samples;
+                out[j] = weightSum == 0 ? 0 : sum[gi * d + j] / weightSum;
             }
             return out;
         }
@@ -145,16 +168,33 @@ public final class LayerHessians {
     /** Accumulates the Hessians of {@code layers} over {@code batches}, with inputs from {@code source}. */
     public static void collect(Source source, Map<String, Layer> layers, List<FloatTensor> batches, int positions,
             long seed) {
+        collect(source, layers, batches, positions, seed, Map.of());
+    }
+
+    /**
+     * Accumulates the weighted Hessians {@code H = sum_p w_p x_p x_p^T} of {@code layers} (see the class comment).
+     *
+     * @param weights per layer (by node name), the weight of every output position of every calibration image,
+     *                {@code [N, outH, outW]} flat with N the images of all {@code batches} in order; a layer not
+     *                in the map is unweighted
+     */
+    public static void collect(Source source, Map<String, Layer> layers, List<FloatTensor> batches, int positions,
+            long seed, Map<String, float[]> weights) {
         Map<String, List<Layer>> byInput = new LinkedHashMap<>();
         layers.values().forEach(l -> byInput.computeIfAbsent(l.node.input(0), k -> new ArrayList<>()).add(l));
+        int firstImage = 0;
         for (int b = 0; b < batches.size(); b++) {
             Map<Layer, Integer> calls = new java.util.HashMap<>();
             long batchSeed = seed * 1_000_003L + b;
+            int first = firstImage;
             source.run(batches.get(b), byInput.keySet(), (name, x) -> {
                 for (Layer l : byInput.get(name)) {
-                    accumulate(l, patches(l, x, random(batchSeed, l, calls), positions));
+                    Sampled s = patches(l, x, random(batchSeed, l, calls), positions, weights.get(l.node.name()),
+                            first);
+                    accumulate(l, s.patches(), s.weights());
                 }
             });
+            firstImage += (int) batches.get(b).shape()[0];
         }
     }
 
@@ -173,8 +213,17 @@ public final class LayerHessians {
         return new Random(batchSeed ^ l.node.name().hashCode() ^ (n * 0x9E3779B97F4A7C15L));
     }
 
-    /** The sampled patches of {@code x}, {@code [groups, rows, d]} flat. */
-    private static float[] patches(Layer l, FloatTensor x, Random rnd, int positions) {
+    /** Sampled patches {@code [groups, rows, d]} flat, and the weight of each row ({@code null}: unweighted). */
+    private record Sampled(float[] patches, float[] weights) {
+    }
+
+    /**
+     * The sampled patches of {@code x}, with the weights of their output positions from {@code weights}
+     * ({@code [N, outH, outW]} over the calibration set, {@code null}: unweighted; this batch starts at image
+     * {@code firstImage}).
+     */
+    private static Sampled patches(Layer l, FloatTensor x, Random rnd, int positions, float[] weights,
+            int firstImage) {
         long[] s = x.shape();
         int n = (int) s[0];
         int c = (int) s[1];
@@ -183,51 +232,97 @@ public final class LayerHessians {
         int oh = (int) l.window.outSize(0, ih);
         int ow = (int) l.window.outSize(1, iw);
         int[] picks = sample(oh * ow, positions, rnd);
-        int cg = c / l.groups;
         int rows = n * picks.length;
         float[] patches = new float[l.groups * rows * l.d];
-        int kh = (int) l.window.kernel()[0];
-        int kw = (int) l.window.kernel()[1];
         float[] data = x.data();
         for (int img = 0; img < n; img++) {
             for (int pi = 0; pi < picks.length; pi++) {
-                int oy = picks[pi] / ow;
-                int ox = picks[pi] % ow;
-                int row = img * picks.length + pi;
-                for (int ch = 0; ch < c; ch++) {
-                    int gi = ch / cg;
-                    int base = (gi * rows + row) * l.d + (ch % cg) * kh * kw;
-                    for (int ky = 0; ky < kh; ky++) {
-                        int y = (int) (oy * l.window.strides()[0] - l.window.padsBegin()[0] + ky * l.window.dilations()[0]);
-                        for (int kx = 0; kx < kw; kx++) {
-                            int xx = (int) (ox * l.window.strides()[1] - l.window.padsBegin()[1] + kx * l.window.dilations()[1]);
-                            if (y >= 0 && y < ih && xx >= 0 && xx < iw) {
-                                patches[base + ky * kw + kx] = data[((img * c + ch) * ih + y) * iw + xx];
-                            }
-                        }
+                patch(l, data, c, ih, iw, img, picks[pi] / ow, picks[pi] % ow, patches, rows,
+                        img * picks.length + pi);
+            }
+        }
+        if (weights == null) {
+            return new Sampled(patches, null);
+        }
+        if ((long) (firstImage + n) * oh * ow > weights.length) {
+            throw new IllegalStateException(l.node.name() + ": " + weights.length + " position weights do not cover "
+                    + "images " + firstImage + ".." + (firstImage + n - 1) + " of " + oh + " x " + ow + " outputs");
+        }
+        float[] w = new float[rows];
+        for (int img = 0; img < n; img++) {
+            for (int pi = 0; pi < picks.length; pi++) {
+                w[img * picks.length + pi] = weights[(firstImage + img) * oh * ow + picks[pi]];
+            }
+        }
+        return new Sampled(patches, w);
+    }
+
+    /** Writes the patch of output position {@code (oy, ox)} of image {@code img} as row {@code row}. */
+    private static void patch(Layer l, float[] data, int c, int ih, int iw, int img, int oy, int ox, float[] patches,
+            int rows, int row) {
+        int cg = c / l.groups;
+        int kh = (int) l.window.kernel()[0];
+        int kw = (int) l.window.kernel()[1];
+        for (int ch = 0; ch < c; ch++) {
+            int gi = ch / cg;
+            int base = (gi * rows + row) * l.d + (ch % cg) * kh * kw;
+            for (int ky = 0; ky < kh; ky++) {
+                int y = (int) (oy * l.window.strides()[0] - l.window.padsBegin()[0] + ky * l.window.dilations()[0]);
+                for (int kx = 0; kx < kw; kx++) {
+                    int xx = (int) (ox * l.window.strides()[1] - l.window.padsBegin()[1] + kx * l.window.dilations()[1]);
+                    if (y >= 0 && y < ih && xx >= 0 && xx < iw) {
+                        patches[base + ky * kw + kx] = data[((img * c + ch) * ih + y) * iw + xx];
                     }
                 }
             }
         }
-        return patches;
     }
 
-    /** Adds {@code P^T P} to the Hessians. */
-    private static void accumulate(Layer l, float[] patches) {
+    /**
+     * Adds {@code P^T P} to the Hessians, each row first scaled by {@code sqrt(w)} when {@code weights} is given,
+     * and {@code w} times each row to the patch sums.
+     */
+    private static void accumulate(Layer l, float[] patches, float[] weights) {
         int rows = patches.length / (l.groups * l.d);
+        float[] scaled = patches;
+        if (weights != null) {
+            scaled = new float[patches.length];
+            for (int gi = 0; gi < l.groups; gi++) {
+                for (int r = 0; r < rows; r++) {
+                    float root = (float) Math.sqrt(weights[r]);
+                    int base = (gi * rows + r) * l.d;
+                    for (int j = 0; j < l.d; j++) {
+                        scaled[base + j] = patches[base + j] * root;
+                    }
+                }
+            }
+        }
         try (NDManager m = DjlRuntime.newManager()) {
-            NDArray p = DjlRuntime.create(m, patches, new Shape(l.groups, rows, l.d));
+            NDArray p = DjlRuntime.create(m, scaled, new Shape(l.groups, rows, l.d));
             add(l.h, p.transpose(0, 2, 1).matMul(p).toFloatArray());
         }
         for (int gi = 0; gi < l.groups; gi++) {
             for (int r = 0; r < rows; r++) {
                 int base = (gi * rows + r) * l.d;
-                for (int j = 0; j < l.d; j++) {
-                    l.sum[gi * l.d + j] += patches[base + j];
+                if (weights == null) {
+                    for (int j = 0; j < l.d; j++) {
+                        l.sum[gi * l.d + j] += patches[base + j];
+                    }
+                } else {
+                    for (int j = 0; j < l.d; j++) {
+                        l.sum[gi * l.d + j] += (double) weights[r] * patches[base + j];
+                    }
                 }
             }
         }
         l.samples += rows;
+        if (weights == null) {
+            l.weightSum += rows;
+        } else {
+            for (float w : weights) {
+                l.weightSum += w;
+            }
+        }
     }
 
     private static void add(double[] acc, float[] v) {

@@ -1,0 +1,38 @@
+package dev.inlierq.cli;
+
+import dev.inlierq.api.QuantizationConfig;
+import dev.inlierq.rounding.HessianWeighting;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/**
+ * The GPTQ options of {@code quantize} (issue 12 item 2, InlierQ's objective in GPTQ's Hessians), mixed into
+ * {@link QuantizeCommand}.
+ */
+final class GptqOptions {
+    @Option(names = "--hessian", converter = HessianConverter.class,
+            description = "GPTQ (--method gptq or --start gptq): plain (H = sum x x^T over sampled input patches) or "
+                    + "inlier (each patch weighted by InlierQ's inlier weight of the output volume it produces, "
+                    + "H = sum w x x^T; one extra saliency pass with InlierQ's defaults, or InlierQ's own with "
+                    + "--method inlierq). Default: plain; inlier for --method inlierq --start gptq.")
+    HessianWeighting hessian;
+
+    /** Sets the settings given on the command line. */
+    void apply(QuantizationConfig.Builder b) {
+        if (hessian != null) {
+            b.hessian(hessian);
+        }
+    }
+
+    /** {@code --hessian}: plain or inlier. */
+    static final class HessianConverter implements CommandLine.ITypeConverter<HessianWeighting> {
+        @Override
+        public HessianWeighting convert(String value) {
+            try {
+                return HessianWeighting.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

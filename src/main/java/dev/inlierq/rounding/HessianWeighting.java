@@ -1,0 +1,49 @@
+package dev.inlierq.rounding;
+
+import java.util.Locale;
+
+/**
+ * How GPTQ's layer Hessians weigh the sampled input patches ({@code --hessian}).
+ */
+public enum HessianWeighting {
+    /** {@code H = sum_x x x^T}: every sampled patch counts once (GPTQ, Frantar et al., ICLR 2023). */
+    PLAIN,
+    /**
+     * {@code H = sum_p w_p x_p x_p^T} with {@code w_p} InlierQ's weight of the volume at output position p of the
+     * layer (Kim et al., ICLR 2026: the inlier-centric objective in second order; {@link LayerHessians}): 1 for
+     * inliers and lambda_A for anomalies (hard weighting) or the inlier posterior itself (soft).
+     */
+    INLIER;
+
+    /**
+     * The weighting of a run: {@code given}, or by default inlier where an inlier-centric method starts from GPTQ
+     * (its splits are computed anyway) and plain otherwise.
+     *
+     * @param gptq          whether GPTQ runs (the method's rounding or the start of reconstruction)
+     * @param inlierCentric whether the run splits volumes into inliers and anomalies (InlierQ's loss)
+     * @throws IllegalArgumentException for {@link #INLIER} without GPTQ
+     */
+    public static HessianWeighting resolve(HessianWeighting given, boolean gptq, boolean inlierCentric) {
+        HessianWeighting h = given != null ? given : gptq && inlierCentric ? INLIER : PLAIN;
+        if (h == INLIER && !gptq) {
+            throw new IllegalArgumentException("the inlier-weighted Hessian is GPTQ's: it needs --method gptq or "
+                    + "--start gptq");
+        }
+        return h;
+    }
+
+    /** The name on the command line. */
+    public String cliName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The constant of a command-line name ({@code plain} or {@code inlier}). */
+    public static HessianWeighting parse(String name) {
+        for (HessianWeighting h : values()) {
+            if (h.cliName().equals(name.toLowerCase(Locale.ROOT))) {
+                return h;
+            }
+        }
+        throw new IllegalArgumentException("unknown Hessian '" + name + "' (expected plain or inlier)");
+    }
+}
