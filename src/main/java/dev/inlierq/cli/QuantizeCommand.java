@@ -12,12 +12,10 @@ import dev.inlierq.plan.Placement;
 import dev.inlierq.plan.QuantPlan;
 import dev.inlierq.quant.WeightStorage;
 import dev.inlierq.quant.WeightType;
-import dev.inlierq.inlier.InlierMixture;
 import dev.inlierq.engine.TopKHeatmapLoss;
 import dev.inlierq.error.ExitCode;
 import dev.inlierq.error.UserError;
 import dev.inlierq.eval.OrtFusion;
-import dev.inlierq.inlier.InlierQ;
 import dev.inlierq.recon.Reconstruction;
 import dev.inlierq.recon.ReconstructionOptions;
 import dev.inlierq.recon.Units;
@@ -128,38 +126,8 @@ final class QuantizeCommand implements Callable<Integer> {
             + "heatmap loss). Default: fisher for brecq and inlierq, mse otherwise.")
     String loss;
 
-    @Option(names = "--tau", defaultValue = "0.5", description = "InlierQ: posterior threshold of the inlier set. Default: ${DEFAULT-VALUE}.")
-    double tau;
-
-    @Option(names = "--weighting", defaultValue = "hard",
-            description = "InlierQ: hard (inliers only, anomalies times --lambda-anomaly) or soft (error times the "
-                    + "inlier posterior). Default: ${DEFAULT-VALUE}.")
-    String weighting;
-
-    @Option(names = "--lambda-anomaly", defaultValue = "0", description = "InlierQ: weight of anomalies (hard weighting). Default: ${DEFAULT-VALUE}.")
-    double lambdaAnomaly;
-
-    @Option(names = "--saliency-scale", defaultValue = "log",
-            description = "InlierQ: fit the mixture on log or raw saliency. Default: ${DEFAULT-VALUE}.")
-    String saliencyScale;
-
-    @Option(names = "--saliency-dir", description = "InlierQ: write PNG overlays of the inlier posterior (red inliers, "
-            + "blue anomalies) on calibration images to this folder.")
-    Path saliencyDir;
-
-    @Option(names = "--saliency-tensors", split = ",",
-            description = "InlierQ: tensors to draw (default: the first, middle and last quantized activation that split).")
-    List<String> saliencyTensors = new ArrayList<>();
-
-    @Option(names = "--saliency-images", defaultValue = "4", description = "InlierQ: calibration images to draw. Default: ${DEFAULT-VALUE}.")
-    int saliencyImages;
-
-    @Option(names = "--fit-zero-saliency", description = "InlierQ: fit the mixture on all volumes, also those with "
-            + "exactly zero saliency (by default they are anomalies and the mixture is fitted to the others).")
-    boolean fitZeroSaliency;
-
-    @Option(names = "--no-inlier-ranges", description = "InlierQ: initialise activation ranges on all volumes, not inliers only.")
-    boolean noInlierRanges;
+    @CommandLine.Mixin
+    InlierOptions inlierOptions = new InlierOptions();
 
     @Option(names = "--percentile", defaultValue = "99.99", description = "Percentile for --method percentile. Default: ${DEFAULT-VALUE}.")
     double percentile;
@@ -257,7 +225,7 @@ final class QuantizeCommand implements Callable<Integer> {
         }
         OutputGuard.checkFile("--out", out, model, calib);
         OutputGuard.checkFile("--json", json, model, calib, out);
-        OutputGuard.checkFolder("--saliency-dir", saliencyDir, model, calib, out);
+        OutputGuard.checkFolder("--saliency-dir", inlierOptions.saliencyDir, model, calib, out);
         Method m = parseMethod();
         WeightStorage storage = parseWeightStorage();
         DetectorSpec ds = DetectorSpecs.resolve(detectorSpec);
@@ -314,11 +282,8 @@ final class QuantizeCommand implements Callable<Integer> {
         if (fisher != null) {
             b.fisherLoss(fisher);
         }
-        b.inlier(inlier(m));
+        inlierOptions.apply(b, m, topK, spec.commandLine());
         gptq.apply(b);
-        if (saliencyDir != null) {
-            b.saliency(new QuantizationConfig.SaliencyOutput(saliencyDir, saliencyTensors, saliencyImages));
-        }
         return b.build();
     }
 
@@ -399,33 +364,6 @@ final class QuantizeCommand implements Callable<Integer> {
             default -> throw new CommandLine.ParameterException(spec.commandLine(), "unknown top-K scope '" + topKScope
                     + "' (expected class or joint)");
         };
-    }
-
-    /** InlierQ's settings from the command line, for the inlierq method. */
-    private InlierQ.Options inlier(Method m) {
-        if (!m.inlierCentric()) {
-            return null;
-        }
-        InlierQ.Weighting w;
-        InlierMixture.Scale sc;
-        try {
-            w = InlierQ.Weighting.valueOf(weighting.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "unknown weighting '" + weighting
-                    + "' (expected hard or soft)");
-        }
-        try {
-            sc = InlierMixture.Scale.valueOf(saliencyScale.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "unknown saliency scale '" + saliencyScale
-                    + "' (expected log or raw)");
-        }
-        try {
-            InlierMixture.Options mix = InlierMixture.Options.defaults().withScale(sc).withTau(tau);
-            return new InlierQ.Options(topK, mix, w, lambdaAnomaly, !noInlierRanges, !fitZeroSaliency);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
     }
 
     /** Reconstruction settings: the method's defaults with the options given on the command line. */
