@@ -40,28 +40,7 @@ final class QuantizeSummary {
         }
         s.put("tensors", tensors);
         if (!r.units().isEmpty()) {
-            List<Map<String, Object>> units = new ArrayList<>();
-            for (var u : r.units()) {
-                Map<String, Object> e = new LinkedHashMap<>();
-                e.put("unit", u.name());
-                e.put("layers", u.layers());
-                e.put("iterations", u.iterations());
-                e.put("first_loss", Double.isNaN(u.firstLoss()) ? null : u.firstLoss());
-                e.put("last_loss", Double.isNaN(u.lastLoss()) ? null : u.lastLoss());
-                e.put("loss_curve", u.losses().points());
-                e.put("flipped_rounding_fraction", u.flippedFraction());
-                e.put("seconds", u.seconds());
-                e.put("loss_before", Double.isNaN(u.check().lossBefore()) ? null : u.check().lossBefore());
-                e.put("loss_after", Double.isNaN(u.check().lossAfter()) ? null : u.check().lossAfter());
-                e.put("kept_initial", u.check().keptInitial());
-                if (u.window() != null) {
-                    e.put("window", u.window());
-                }
-                units.add(e);
-            }
-            s.put("reconstruction", Map.of("settings", r.provenance().getOrDefault("inlierq.reconstruction", ""),
-                    "units", units, "units_kept_initial", units.stream().filter(e -> Boolean.TRUE.equals(
-                            e.get("kept_initial"))).count()));
+            s.put("reconstruction", reconstruction(r));
         }
         if (!r.gptq().isEmpty()) {
             s.put("gptq", gptq(r.gptq()));
@@ -94,6 +73,32 @@ final class QuantizeSummary {
             s.put("inliers", inl);
         }
         return s;
+    }
+
+    /** The reconstruction's settings and per-unit reports. */
+    private static Map<String, Object> reconstruction(Quantization.Result r) {
+        List<Map<String, Object>> units = new ArrayList<>();
+        for (var u : r.units()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("unit", u.name());
+            e.put("layers", u.layers());
+            e.put("iterations", u.iterations());
+            e.put("first_loss", Double.isNaN(u.firstLoss()) ? null : u.firstLoss());
+            e.put("last_loss", Double.isNaN(u.lastLoss()) ? null : u.lastLoss());
+            e.put("loss_curve", u.losses().points());
+            e.put("flipped_rounding_fraction", u.flippedFraction());
+            e.put("seconds", u.seconds());
+            e.put("loss_before", Double.isNaN(u.check().lossBefore()) ? null : u.check().lossBefore());
+            e.put("loss_after", Double.isNaN(u.check().lossAfter()) ? null : u.check().lossAfter());
+            e.put("kept_initial", u.check().keptInitial());
+            if (u.window() != null) {
+                e.put("window", u.window());
+            }
+            units.add(e);
+        }
+        return Map.of("settings", r.provenance().getOrDefault("inlierq.reconstruction", ""),
+                "units", units, "units_kept_initial", units.stream().filter(e -> Boolean.TRUE.equals(
+                        e.get("kept_initial"))).count());
     }
 
     /** JSON has no NaN: null instead. */
