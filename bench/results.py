@@ -66,6 +66,10 @@ ABOUT["budget.jsonl"] = (
     "AP against the reconstruction budget: `--start gptq` with spatial windows (`--window 32`), at several "
     "`--iters`. Made with `METHODS=adaround BITS=4,8 SIM=0 TABLE=budget EXTRA=\"--start gptq --iters N "
     "--window 32\" bench/calibrators.sh MODEL`. Wall times were measured while other work shared the 2 cores.")
+ABOUT["w4a4.jsonl"] = (
+    "W4A4 with the default 4-bit recipe (AdaRound from GPTQ's start, 200 steps, 32-pixel windows). Made with "
+    "`METHODS=adaround BITS=4,4 SIM=0 TABLE=w4a4 EXTRA=\"--start gptq --iters 200 --window 32\" "
+    "bench/calibrators.sh fastestdet yolox`.")
 ABOUT["steptime.jsonl"] = (
     "Time of one reconstruction step per unit, whole feature maps against spatial windows, timed in "
     "alternation in one JVM by `OUT=bench/measured/steptime.jsonl bench/steptime.sh MODEL -- --window N "
