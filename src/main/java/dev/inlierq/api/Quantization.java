@@ -205,9 +205,12 @@ public final class Quantization {
         enc.putAll(Calibrator.activations(floatEngine, plan, c.spec().preprocessor(), calib.files(), batch,
                 m.rangeEstimation(c.calibration().percentile()), listener::calibrated));
         enc.putAll(Calibrator.weights(g, plan, m.mseWeightScales(), c.resolvedWeightType()));
+        // the calibration images, preprocessed once for GPTQ, the task pass and reconstruction alike
+        FloatTensor samples = m.gptqRounding() || m.reconstructs() ? Samples.of(c.spec(), calib) : null;
+        List<FloatTensor> batches = samples == null ? List.of() : Samples.batches(samples, batch);
         GptqRounding.Result gptq = null;
         if (m.gptqRounding()) {
-            gptq = gptq(floatEngine, g, plan, enc, c, calib, null);
+            gptq = gptq(floatEngine, g, plan, enc, c, batches, null);
             g = gptq.graph();
         }
         List<Reconstruction.UnitReport> units = List.of();
@@ -217,11 +220,11 @@ public final class Quantization {
             ReconstructionStage.TaskPass pass = null;
             if (c.reconstruction().start() == ReconstructionOptions.Start.GPTQ) {
                 if (c.hessian() == HessianWeighting.INLIER && c.inlier() != null) { // InlierQ's pass, run once
-                    pass = ReconstructionStage.taskPass(floatEngine, g, plan, c, batches(c, calib),
+                    pass = ReconstructionStage.taskPass(floatEngine, g, plan, c, batches,
                             GptqStage.layerOutputs(g, plan));
                 }
                 try {
-                    gptq = gptq(floatEngine, g, plan, enc, c, calib, pass);
+                    gptq = gptq(floatEngine, g, plan, enc, c, batches, pass);
                 } catch (RuntimeException e) {
                     if (pass != null) {
                         pass.close();
@@ -230,8 +233,8 @@ public final class Quantization {
                 }
                 start = GptqStage.start(g, plan, enc, gptq);
             }
-            ReconstructionStage.Result rr = ReconstructionStage.run(floatEngine, g, plan, enc, c, calib, start, pass,
-                    listener);
+            ReconstructionStage.Result rr = ReconstructionStage.run(floatEngine, g, plan, enc, c, calib, samples,
+                    batches, start, pass, listener);
             g = rr.result().graph();
             enc.putAll(rr.result().encodings());
             units = rr.result().units();
@@ -245,8 +248,8 @@ public final class Quantization {
      * splits of InlierQ's {@code pass} when given, else of a saliency pass of GPTQ's own.
      */
     private static GptqRounding.Result gptq(GraphExecutor floatEngine, Graph g, QuantPlan plan,
-            Map<String, Encoding> enc, QuantizationConfig c, CalibrationSet calib, ReconstructionStage.TaskPass pass) {
-        List<FloatTensor> batches = batches(c, calib);
+            Map<String, Encoding> enc, QuantizationConfig c, List<FloatTensor> batches,
+            ReconstructionStage.TaskPass pass) {
         Map<String, float[]> weights = Map.of();
         if (c.hessian() == HessianWeighting.INLIER) {
             weights = pass != null ? GptqStage.positionWeights(g, plan, pass.splits(), c.inlier())
@@ -254,10 +257,6 @@ public final class Quantization {
                             InlierQ.Options.defaults());
         }
         return GptqStage.round(floatEngine, g, plan, enc, batches, c.calibration().seed(), weights);
-    }
-
-    private static List<FloatTensor> batches(QuantizationConfig c, CalibrationSet calib) {
-        return Samples.batches(Samples.of(c.spec(), calib), c.calibration().batch());
     }
 
     /** The verification's results. */

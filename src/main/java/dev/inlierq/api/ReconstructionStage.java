@@ -68,17 +68,17 @@ final class ReconstructionStage {
      * Reconstructs every unit. InlierQ's inlier-only ranges are written into {@code enc} before the units are
      * optimised.
      *
+     * @param samples the calibration images, preprocessed and stacked ({@link Samples#of}); {@code batches} the same
+     *                in batches of the calibration batch size
      * @param pass the task pass when it ran already ({@link #taskPass}, for GPTQ's inlier-weighted start; this
      *             stage closes it), else {@code null}
      */
     static Result run(GraphExecutor floatEngine, Graph g, QuantPlan plan, Map<String, Encoding> enc,
-            QuantizationConfig c, CalibrationSet calib, StartingRounding.Start start, TaskPass pass,
-            Reconstruction.Progress progress) {
+            QuantizationConfig c, CalibrationSet calib, FloatTensor samples, List<FloatTensor> batches,
+            StartingRounding.Start start, TaskPass pass, Reconstruction.Progress progress) {
         ReconstructionOptions ro = c.reconstruction();
         List<Units.Unit> units = Units.find(g, plan, ro.unit(), ro.blockSize());
-        FloatTensor samples = Samples.of(c.spec(), calib);
-        Inputs in = new Inputs(floatEngine, g, plan, enc, c, calib, samples,
-                Samples.batches(samples, c.calibration().batch()));
+        Inputs in = new Inputs(floatEngine, g, plan, enc, c, calib, samples, batches);
         List<Quantization.InlierReport> inliers = new ArrayList<>();
         ReconstructionLoss loss;
         if (c.loss().fisher() || c.inlier() != null) {

@@ -160,6 +160,19 @@ public record Encoding(QuantSpec spec, float[] scale, int[] zeroPoint) {
         return y;
     }
 
+    /**
+     * For the {@code length} values of a tensor of {@code shape} (row-major), the index of each element's scale
+     * and zero point under this encoding's granularity.
+     */
+    public int[] parameterIndices(int length, long... shape) {
+        ParamLayout l = layout(length, shape);
+        int[] idx = new int[length];
+        for (int i = 0; i < length; i++) {
+            idx[i] = l.index(i);
+        }
+        return idx;
+    }
+
     /** {@code dequantize(quantize(x))}: the values the deployed QDQ pair produces. */
     public float[] fakeQuantize(float[] x, long... shape) {
         ParamLayout l = layout(x.length, shape);

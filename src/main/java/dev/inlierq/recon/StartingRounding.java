@@ -62,22 +62,17 @@ public final class StartingRounding {
                 continue;
             }
             ConstTensor w = g.constant(p.tensor());
-            out.put(p.tensor(), anchor(w.floats(), q, updated.get(p.tensor()), w.shape(), p.channelAxis(),
-                    enc.get(p.tensor())));
+            out.put(p.tensor(), anchor(w.floats(), q, updated.get(p.tensor()), w.shape(), enc.get(p.tensor())));
         }
         return out;
     }
 
-    /** The anchor of one tensor: channels along {@code axis} when the encoding is per channel. */
-    static float[] anchor(float[] w, float[] q, float[] updated, long[] shape, int axis, Encoding e) {
+    /** The anchor of one tensor, each element on the grid of its channel. */
+    static float[] anchor(float[] w, float[] q, float[] updated, long[] shape, Encoding e) {
         float[] a = new float[w.length];
-        long inner = 1;
-        for (int i = axis + 1; i < shape.length; i++) {
-            inner *= shape[i];
-        }
+        int[] channel = e.parameterIndices(w.length, shape);
         for (int i = 0; i < w.length; i++) {
-            int c = e.size() == 1 ? 0 : (int) ((i / inner) % shape[axis]);
-            double s = e.scale(c);
+            double s = e.scale(channel[i]);
             long f = (long) Math.floor(w[i] / s);
             long k = Math.round(q[i] / s);
             long b = k == f || k == f + 1 ? f : k > f + 1 ? k - 1 : k;

@@ -81,7 +81,7 @@ final class UnitState {
             } else {
                 anchors.put(p.tensor(), DjlRuntime.create(scope, w, new ai.djl.ndarray.types.Shape(shape)));
             }
-            float[] frac = fractionalPart(w, shape, p.channelAxis(), e);
+            float[] frac = fractionalPart(w, shape, e);
             roundingVars.put(p.tensor(), DjlRuntime.create(scope, initialV(frac), new ai.djl.ndarray.types.Shape(shape)));
             initialOffsets.put(p.tensor(), frac);
         }
@@ -138,16 +138,11 @@ final class UnitState {
     }
 
     /** frac(W / s) per element, the AdaRound initial offset (nearest rounding's starting point). */
-    static float[] fractionalPart(float[] w, long[] shape, int axis, Encoding e) {
+    static float[] fractionalPart(float[] w, long[] shape, Encoding e) {
         float[] f = new float[w.length];
-        int channels = e.size();
-        long inner = 1;
-        for (int i = axis + 1; i < shape.length; i++) {
-            inner *= shape[i];
-        }
+        int[] channel = e.parameterIndices(w.length, shape);
         for (int i = 0; i < w.length; i++) {
-            int c = channels == 1 ? 0 : (int) ((i / inner) % shape[axis]);
-            double v = (double) w[i] / e.scale(c);
+            double v = (double) w[i] / e.scale(channel[i]);
             f[i] = (float) (v - Math.floor(v));
         }
         return f;
