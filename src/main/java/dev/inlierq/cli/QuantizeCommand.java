@@ -72,6 +72,8 @@ final class QuantizeCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     WindowOptions windows = new WindowOptions();
+    @CommandLine.Mixin
+    ActivationLearningOptions activationLearning = new ActivationLearningOptions();
 
     @Option(names = "--unit", description = "Reconstruction unit: layer or block. Default: layer for adaround, block otherwise.")
     String unit;
@@ -410,6 +412,7 @@ final class QuantizeCommand implements Callable<Integer> {
                 b.start(start);
             }
             windows.apply(b);
+            activationLearning.apply(b);
             return b.build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

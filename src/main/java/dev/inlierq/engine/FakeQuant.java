@@ -79,6 +79,39 @@ public final class FakeQuant {
     }
 
     /**
+     * Per-tensor fake quantization with a learnable scale and a learnable zero point (LSQ+, Bhalgat et al.,
+     * "LSQ+: Improving low-bit quantization through learnable offsets and better initialization", CVPR-W 2020,
+     * with the offset written as a zero point, {@code beta = -s z}). {@code scale} and {@code zeroPoint} have
+     * shape [1]; the zero point is continuous and used rounded, {@code zr = z + sg(round(z) - z)}, so the values
+     * are those of the deployed encoding {@code (s, round(z))}:
+     * {@code u = x / s + zr}, {@code y = s (clamp(round(u), qmin, qmax) - zr)}. Gradients (straight-through
+     * rounding): to x 1 inside the range, else 0; to s LSQ's {@code round(u) - u} inside, the bound minus zr
+     * outside; to z 0 inside and {@code -s} where clipped, LSQ+'s offset gradient.
+     */
+    public static NDArray fakeQuantLearned(NDArray x, Encoding e, NDArray scale, NDArray zeroPoint) {
+        checkFloat(x, "x");
+        if (e.size() != 1 || scale.size() != 1 || zeroPoint.size() != 1) {
+            throw new IllegalArgumentException("learned zero points are per tensor: encoding of " + e.size()
+                    + " scales, scale of shape " + scale.getShape() + ", zero point of shape " + zeroPoint.getShape());
+        }
+        try (NDArray zRound = zeroPoint.round();
+                NDArray zd = zRound.sub(zeroPoint);
+                NDArray zds = zd.stopGradient();
+                NDArray zr = zeroPoint.add(zds);
+                NDArray v0 = x.div(scale);
+                NDArray u0 = v0.add(zr);
+                NDArray u = u0.clip(e.qmin() - 0.5f, e.qmax() + 0.5f);
+                NDArray r0 = u.round();
+                NDArray r = r0.clip(e.qmin(), e.qmax());
+                NDArray d = r.sub(u);
+                NDArray dd = d.stopGradient();
+                NDArray rs = u.add(dd);
+                NDArray c = rs.sub(zr)) {
+            return c.mul(scale);
+        }
+    }
+
+    /**
      * The per-tensor case in fewer ops, with the zero point folded into the bounds {@code lo = qmin - z},
      * {@code hi = qmax - z}: {@code v = clamp(x / s, lo - 1/2, hi + 1/2)}, {@code y = s (v + sg(clamp(round(v),
      * lo, hi) - v))}. Values are those of {@link #apply}; so are the gradients: 1 to x where

@@ -22,6 +22,11 @@ final class Adam {
     }
 
     void update(String id, NDArray p, NDArray g) {
+        update(id, p, g, 1f);
+    }
+
+    /** A step at {@code rate} times the learning rate (a schedule's factor for this step). */
+    void update(String id, NDArray p, NDArray g, float rate) {
         NDArray[] mv = state.computeIfAbsent(id, k -> new NDArray[] {p.zerosLike(), p.zerosLike()});
         int t = steps.merge(id, 1, Integer::sum);
         try (NDArray g1 = g.mul(1 - B1)) {
@@ -34,7 +39,7 @@ final class Adam {
         float c2 = (float) (1 - Math.pow(B2, t));
         try (NDArray mh = mv[0].div(c1); NDArray vh = mv[1].div(c2); NDArray den = vh.sqrt();
                 NDArray den2 = den.add(EPS); NDArray step = mh.div(den2)) {
-            p.subi(step.muli(lr));
+            p.subi(step.muli(lr * rate));
         }
     }
 }

@@ -35,6 +35,24 @@ public final class ReconstructionOptions {
      */
     public static final int DEFAULT_WINDOW = 0;
 
+    /**
+     * Adam learning rate of learned zero points (LSQ+), in integer steps of the grid; 0 keeps the calibrated
+     * zero points (the default until AP measurements choose otherwise).
+     */
+    public static final float DEFAULT_LR_ZERO_POINT = 0f;
+
+    /** How the learning rates of activation step sizes and zero points change over a unit's steps. */
+    public enum Decay {
+        /** The same rate at every step. */
+        CONSTANT,
+        /** Cosine annealing to 0 over the unit's steps (BRECQ's and QDrop's schedule for step sizes). */
+        COSINE;
+
+        public String cliName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     /** The rounding the rounding variables start from. */
     public enum Start {
         /** The float weights: soft start at W, hard start at nearest rounding (AdaRound's). */
@@ -62,6 +80,8 @@ public final class ReconstructionOptions {
     private final long seed;
     private final int window;
     private final int windowBatch;
+    private final float lrZeroPoint;
+    private final Decay activationDecay;
 
     private ReconstructionOptions(Builder b) {
         this.unit = Objects.requireNonNull(b.unit, "unit");
@@ -79,6 +99,11 @@ public final class ReconstructionOptions {
         this.start = Objects.requireNonNull(b.start, "start");
         this.window = b.window;
         this.windowBatch = b.windowBatch;
+        this.lrZeroPoint = b.lrZeroPoint;
+        this.activationDecay = Objects.requireNonNull(b.activationDecay, "activation decay");
+        if (!(lrZeroPoint >= 0)) {
+            throw new IllegalArgumentException("zero-point learning rate must be non-negative");
+        }
         if (window < 0 || windowBatch < 0) {
             throw new IllegalArgumentException("window and window batch must be non-negative");
         }
@@ -115,6 +140,8 @@ public final class ReconstructionOptions {
         b.start = start;
         b.window = window;
         b.windowBatch = windowBatch;
+        b.lrZeroPoint = lrZeroPoint;
+        b.activationDecay = activationDecay;
         return b;
     }
 
@@ -178,6 +205,16 @@ public final class ReconstructionOptions {
         return start;
     }
 
+    /** Adam learning rate of learned zero points of asymmetric activations (LSQ+); 0: calibrated ones kept. */
+    public float lrZeroPoint() {
+        return lrZeroPoint;
+    }
+
+    /** The schedule of the step-size and zero-point learning rates. */
+    public Decay activationDecay() {
+        return activationDecay;
+    }
+
     /** Seeds batch sampling and drop masks. */
     public long seed() {
         return seed;
@@ -206,6 +243,12 @@ public final class ReconstructionOptions {
                 "unit=%s block_size=%d iterations=%d batch=%d lr_rounding=%g lr_scale=%g lambda=%g beta=%g..%g "
                 + "warmup=%g drop_prob=%g start=%s", unit.cliName(), blockSize, iterations, batch, lrRounding, lrScale,
                 lambda, betaStart, betaEnd, warmup, dropProb, start.cliName());
+        if (lrZeroPoint > 0) {
+            s += String.format(java.util.Locale.ROOT, " lr_zero_point=%g", lrZeroPoint);
+        }
+        if (activationDecay != Decay.CONSTANT) {
+            s += " activation_decay=" + activationDecay.cliName();
+        }
         return window == 0 ? s : s + " window=" + window + " window_batch=" + windowBatch();
     }
 
@@ -231,6 +274,8 @@ public final class ReconstructionOptions {
         private Start start = Start.NEAREST;
         private int window = DEFAULT_WINDOW;
         private int windowBatch;
+        private float lrZeroPoint = DEFAULT_LR_ZERO_POINT;
+        private Decay activationDecay = Decay.CONSTANT;
 
         private Builder(Units.Kind unit) {
             this.unit = Objects.requireNonNull(unit, "unit");
@@ -315,6 +360,18 @@ public final class ReconstructionOptions {
         /** Images (one window each) per windowed step; default 0, the batch. */
         public Builder windowBatch(int n) {
             windowBatch = n;
+            return this;
+        }
+
+        /** Default {@value ReconstructionOptions#DEFAULT_LR_ZERO_POINT} (zero points fixed). */
+        public Builder lrZeroPoint(float lr) {
+            lrZeroPoint = lr;
+            return this;
+        }
+
+        /** Default {@link Decay#CONSTANT}. */
+        public Builder activationDecay(Decay d) {
+            activationDecay = d;
             return this;
         }
 

@@ -31,6 +31,7 @@ final class UnitOptimiser {
     private final Windows windows;
     private final Adam roundingAdam;
     private final Adam scaleAdam;
+    private final Adam zeroPointAdam;
     private final Random rng;
     private final Random windowRng;
     private final int[] order;
@@ -55,6 +56,7 @@ final class UnitOptimiser {
         this.windows = windows;
         this.roundingAdam = new Adam(o.lrRounding());
         this.scaleAdam = new Adam(o.lrScale());
+        this.zeroPointAdam = new Adam(o.lrZeroPoint());
         this.rng = new Random(o.seed() * 1_000_003L + st.unit.index());
         // windows have their own generator: the images a step draws are the same with and without them
         this.windowRng = new Random((o.seed() * 1_000_003L + st.unit.index()) * 31 + 17);
@@ -116,6 +118,20 @@ final class UnitOptimiser {
         return o.betaEnd() + (o.betaStart() - o.betaEnd()) * Math.max(0f, 1f - rel);
     }
 
+    /**
+     * The factor of the step-size and zero-point learning rates at iteration {@code it}: 1 throughout, or with
+     * {@link ReconstructionOptions.Decay#COSINE} the cosine annealing BRECQ and QDrop apply to their activation
+     * step sizes (Loshchilov and Hutter, ICLR 2017, without restarts): {@code (1 + cos(pi t / T)) / 2}, from 1 at
+     * the first step to 0 after the last. The rounding variables keep a constant rate, as in AdaRound, whose
+     * regulariser's annealed exponent hardens them instead.
+     */
+    private float activationRate(int it) {
+        if (o.activationDecay() == ReconstructionOptions.Decay.CONSTANT) {
+            return 1f;
+        }
+        return (float) (0.5 * (1 + Math.cos(Math.PI * it / o.iterations())));
+    }
+
     /** One optimisation step at iteration {@code it}; returns its reconstruction loss (without regulariser). */
     double step(int it) {
         int[] idx = nextBatch();
@@ -164,7 +180,7 @@ final class UnitOptimiser {
             gc.backward(total);
         }
         p.lap(StepProfile.Phase.BACKWARD);
-        st.step(roundingAdam, scaleAdam);
+        st.step(roundingAdam, scaleAdam, zeroPointAdam, activationRate(it));
         p.lap(StepProfile.Phase.OPTIMIZER);
         p.stepDone();
         return rec;

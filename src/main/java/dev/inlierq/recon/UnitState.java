@@ -11,6 +11,7 @@ import dev.inlierq.graph.ConstTensor;
 import dev.inlierq.graph.Node;
 import dev.inlierq.plan.QuantPoint;
 import dev.inlierq.quant.Encoding;
+import dev.inlierq.quant.QuantSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -36,6 +37,14 @@ final class UnitState {
      */
     final Map<String, NDArray> scales = new LinkedHashMap<>();
     final Map<String, Float> initialScales = new HashMap<>();
+    /**
+     * group name to its learnable zero point (shape [1], in integer units, rounded with a straight-through
+     * estimator wherever it is used, so every step sees a deployable encoding): LSQ+'s learned offset
+     * (Bhalgat et al., CVPR-W 2020, beta = -s z) for asymmetric per-tensor activations, on when
+     * {@link ReconstructionOptions#lrZeroPoint()} is positive.
+     */
+    final Map<String, NDArray> zeroPoints = new LinkedHashMap<>();
+    final Map<String, Integer> initialZeroPoints = new HashMap<>();
     /** Per-step leaves: weight name, or "s:" + group, to a leaf sharing the parameter's storage. */
     final Map<String, NDArray> leaves = new HashMap<>();
     /**
@@ -54,8 +63,9 @@ final class UnitState {
 
     UnitState(Units.Unit unit, GraphExecutor exec, NDManager scope, Map<String, Encoding> enc,
             Map<String, QuantPoint> weightOfLayer, Map<String, String> groupOf, Set<String> learnedGroups,
-            Map<String, ConstTensor> roundedEarlier, Map<String, float[]> startAnchors,
-            Map<String, float[]> startConstants) {
+            Map<String, ConstTensor> roundedEarlier, StartingRounding.Start start, boolean learnZeroPoints) {
+        Map<String, float[]> startAnchors = start.anchors();
+        Map<String, float[]> startConstants = start.constants();
         this.unit = unit;
         this.exec = exec;
         this.scope = scope;
@@ -105,6 +115,10 @@ final class UnitState {
                 if (e.size() == 1) {
                     scales.put(group, logScale(e.scale(0)));
                     initialScales.put(group, e.scale(0));
+                    if (learnZeroPoints && e.spec().symmetry() == QuantSpec.Symmetry.ASYMMETRIC) {
+                        zeroPoints.put(group, zeroPoint(e.zeroPoint(0)));
+                        initialZeroPoints.put(group, e.zeroPoint(0));
+                    }
                 }
             }
         }
@@ -118,6 +132,10 @@ final class UnitState {
             v[i] = (float) Math.log(pr / (1 - pr));
         }
         return v;
+    }
+
+    private NDArray zeroPoint(float z) {
+        return DjlRuntime.create(scope, new float[] {z}, new ai.djl.ndarray.types.Shape(1));
     }
 
     private NDArray logScale(double scale) {
@@ -134,6 +152,10 @@ final class UnitState {
         for (var e : scales.entrySet()) {
             e.getValue().close();
             e.setValue(logScale(initialScales.get(e.getKey())));
+        }
+        for (var e : zeroPoints.entrySet()) {
+            e.getValue().close();
+            e.setValue(zeroPoint(initialZeroPoints.get(e.getKey())));
         }
     }
 
@@ -162,6 +184,11 @@ final class UnitState {
             NDArray leaf = e.getValue().stopGradient();
             leaf.setRequiresGradient(true);
             leaves.put("s:" + e.getKey(), leaf);
+        }
+        for (var e : zeroPoints.entrySet()) {
+            NDArray leaf = e.getValue().stopGradient();
+            leaf.setRequiresGradient(true);
+            leaves.put("z:" + e.getKey(), leaf);
         }
     }
 
@@ -230,9 +257,15 @@ final class UnitState {
                 return v;
             }
             Encoding e = enc.get(name);
-            NDArray s = scales.containsKey(groupOf.get(name)) ? leaves.get("s:" + groupOf.get(name)) : null;
+            String group = groupOf.get(name);
+            NDArray s = scales.containsKey(group) ? leaves.get("s:" + group) : null;
+            NDArray z = zeroPoints.containsKey(group) ? leaves.get("z:" + group) : null;
             NDArray q;
-            if (s != null) {
+            if (z != null) {
+                try (NDArray es = s.exp()) {
+                    q = FakeQuant.fakeQuantLearned(v, e, es, z);
+                }
+            } else if (s != null) {
                 try (NDArray es = s.exp(); NDArray sr = es.reshape(FakeQuant.parameterShape(e, v.getShape()))) {
                     q = FakeQuant.fakeQuant(v, e, sr);
                 }
@@ -257,17 +290,28 @@ final class UnitState {
      * Adam steps from the leaves' gradients, then drops the leaves; a step whose gradients are not all finite
      * changes nothing.
      */
-    void step(Adam roundingAdam, Adam scaleAdam) {
+    void step(Adam roundingAdam, Adam scaleAdam, Adam zeroPointAdam, float activationRate) {
         if (!finiteGradients()) {
             leaves.values().forEach(NDArray::close);
             leaves.clear();
             return;
         }
         for (var e : roundingVars.entrySet()) {
-            update(roundingAdam, "v:" + e.getKey(), e.getValue(), leaves.get(e.getKey()));
+            update(roundingAdam, "v:" + e.getKey(), e.getValue(), leaves.get(e.getKey()), 1f);
+        }
+        for (var e : new ArrayList<>(zeroPoints.entrySet())) {
+            update(zeroPointAdam, "z:" + e.getKey(), e.getValue(), leaves.get("z:" + e.getKey()), activationRate);
+            // a zero point stays where it rounds onto the integer grid's range
+            Encoding enc0 = enc.get(memberOf(e.getKey()));
+            float z = e.getValue().getFloat(0);
+            float bounded = Math.max(enc0.qmin() - 0.49f, Math.min(enc0.qmax() + 0.49f, z));
+            if (bounded != z) {
+                e.getValue().close();
+                zeroPoints.put(e.getKey(), zeroPoint(bounded));
+            }
         }
         for (var e : new ArrayList<>(scales.entrySet())) {
-            update(scaleAdam, "s:" + e.getKey(), e.getValue(), leaves.get("s:" + e.getKey()));
+            update(scaleAdam, "s:" + e.getKey(), e.getValue(), leaves.get("s:" + e.getKey()), activationRate);
             // a step size stays within a factor of 100 of where it started
             double start = initialScales.get(e.getKey());
             double now = Math.exp(e.getValue().getFloat(0));
@@ -281,11 +325,21 @@ final class UnitState {
         leaves.clear();
     }
 
-    /** One Adam step of {@code p} with the gradient its leaf received. */
-    private static void update(Adam adam, String id, NDArray p, NDArray leaf) {
+    /** One Adam step of {@code p} with the gradient its leaf received, at {@code rate} times Adam's rate. */
+    private static void update(Adam adam, String id, NDArray p, NDArray leaf, float rate) {
         try (NDArray g = leaf.getGradient()) {
-            adam.update(id, p, g);
+            adam.update(id, p, g, rate);
         }
+    }
+
+    /** A tensor of the group (every member has the group's encoding). */
+    private String memberOf(String group) {
+        for (var m : groupOf.entrySet()) {
+            if (m.getValue().equals(group)) {
+                return m.getKey();
+            }
+        }
+        throw new IllegalStateException("group without members: " + group);
     }
 
     /**
@@ -342,10 +396,12 @@ final class UnitState {
             float logNow = e.getValue().getFloat(0);
             float initial = initialScales.get(e.getKey());
             float s = logNow == (float) Math.log(initial) ? initial : Math.max((float) Math.exp(logNow), 1e-30f);
+            NDArray z = zeroPoints.get(e.getKey());
             for (var m : groupOf.entrySet()) {
                 if (m.getValue().equals(e.getKey())) {
                     Encoding old = encodings.get(m.getKey());
-                    encodings.put(m.getKey(), new Encoding(old.spec(), new float[] {s}, old.zeroPoint()));
+                    int[] zp = z == null ? old.zeroPoint() : new int[] {(int) Math.rint(z.getFloat(0))};
+                    encodings.put(m.getKey(), new Encoding(old.spec(), new float[] {s}, zp));
                 }
             }
             learnedGroups.add(e.getKey());

@@ -285,6 +285,55 @@ class FakeQuantTest {
     }
 
     @Test
+    void learnedZeroPointIsDeployedRoundedAndGetsLsqPlusGradient() {
+        QuantSpec spec = QuantSpec.activation(4);
+        float scale = 0.2f;
+        float z = 2.3f; // used as round(z) = 2
+        Encoding deployed = new Encoding(spec, new float[] {scale}, new int[] {2});
+        Random rnd = new Random(3);
+        float[] x = new float[3000];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (rnd.nextDouble() * 5 - 1.5);
+        }
+        float[] y;
+        float[] gx;
+        float gz;
+        try (NDManager m = manager.newSubManager()) {
+            NDArray nx = m.create(x, new Shape(30, 100));
+            NDArray ns = m.create(new float[] {scale});
+            NDArray nz = m.create(new float[] {z});
+            try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
+                nx.setRequiresGradient(true);
+                nz.setRequiresGradient(true);
+                NDArray out = FakeQuant.fakeQuantLearned(nx, deployed, ns, nz);
+                y = out.toFloatArray();
+                gc.backward(out.sum());
+            }
+            gx = nx.getGradient().toFloatArray();
+            gz = nz.getGradient().getFloat(0);
+        }
+        float[] want = deployed.fakeQuantize(x, 30, 100);
+        double clippedGrad = 0;
+        int inside = 0;
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(want[i], y[i], 1e-6, "value at x=" + x[i]);
+            double code = Math.rint(x[i] / scale) + 2;
+            boolean in = code >= deployed.qmin() && code <= deployed.qmax();
+            assertEquals(in ? 1f : 0f, gx[i], 1e-6, "x gradient at x=" + x[i]);
+            inside += in ? 1 : 0;
+            clippedGrad += in ? 0 : -scale;
+        }
+        assertTrue(inside > 1000 && inside < 2900, "both regions exercised: " + inside);
+        assertEquals(clippedGrad, gz, 1e-3, "zero point: 0 inside the range, -s per clipped value");
+        try (NDManager m = manager.newSubManager()) {
+            Encoding perChannel = Encoding.fromRange(QuantSpec.weightInt8PerChannel(), new float[] {-1, -1},
+                    new float[] {1, 1});
+            assertThrows(IllegalArgumentException.class, () -> FakeQuant.fakeQuantLearned(m.zeros(new Shape(2, 3)),
+                    perChannel, m.create(new float[] {0.1f, 0.1f}), m.create(new float[] {0f})));
+        }
+    }
+
+    @Test
     void perGroupLearnedScaleCollectsItsGroupsGradient() {
         QuantSpec spec = QuantSpec.weight(8).withGranularity(Granularity.perGroup(1, 4));
         Encoding e = new Encoding(spec, new float[] {0.01f, 0.02f, 0.03f, 0.04f, 0.05f, 0.06f}, new int[6]);

@@ -122,4 +122,56 @@ class StepSizeTest {
             }
         }
     }
+
+    /**
+     * x -> Conv -> c1 -> Conv -> y at 4-bit activations, c1's zero point set to 1 although a third of its
+     * values are negative: they clip, and a learned zero point moves up.
+     */
+    private Net skewedNet() {
+        Random r = new Random(9);
+        OnnxModelBuilder b = OnnxModelBuilder.opset(13).input("x", -1, 3, 6, 6);
+        b.initializer("w1", new long[] {8, 3, 3, 3}, RandomData.gaussian(r, 216, 0.5));
+        float[] bias = new float[8];
+        java.util.Arrays.fill(bias, 1.5f);
+        b.initializer("b1", new long[] {8}, bias);
+        b.initializer("w2", new long[] {4, 8, 3, 3}, RandomData.gaussian(r, 288, 0.3));
+        b.node("Conv", "x", "w1", "b1").name("c1").out("c1").ints("pads", 1, 1, 1, 1).end();
+        b.node("Conv", "c1", "w2").name("c2").out("y").ints("pads", 1, 1, 1, 1).end();
+        b.output("y");
+        Graph g = GraphPreparer.prepare(OnnxReader.read(b.write(tmp)));
+        QuantPlan plan = Planner.plan(g, PlanOptions.builder().weightBits(8).activationBits(4)
+                .firstLastAt8Bit(false).build());
+        FloatTensor data = new FloatTensor(new long[] {16, 3, 6, 6}, RandomData.gaussian(r, 16 * 3 * 36, 1));
+        Map<String, Encoding> enc = new HashMap<>();
+        try (GraphExecutor ex = new GraphExecutor(g)) {
+            enc.putAll(Calibrator.activations(ex, plan, List.of(data), RangeEstimation.MIN_MAX));
+        }
+        enc.putAll(Calibrator.weights(g, plan, true, WeightType.INT8));
+        Encoding c1 = enc.get("c1");
+        enc.put("c1", new Encoding(c1.spec(), c1.scale(), new int[] {1}));
+        return new Net(g, plan, enc, data);
+    }
+
+    @Test
+    void learnedZeroPointsMoveOnTheGridAndLowerTheLoss() {
+        Net n = skewedNet();
+        Encoding initial = n.enc().get("c1");
+        ReconstructionOptions fixedZ = ReconstructionOptions.builder(Units.Kind.LAYER).seed(3).iterations(60)
+                .lrRounding(0f).build();
+        ReconstructionOptions learnZ = fixedZ.toBuilder().lrZeroPoint(0.1f)
+                .activationDecay(ReconstructionOptions.Decay.COSINE).build();
+        Reconstruction.Result a = run(n, fixedZ);
+        Reconstruction.Result b = run(n, learnZ);
+        assertEquals(initial.zeroPoint(0), a.encodings().get("c1").zeroPoint(0), "rate 0 keeps the zero point");
+        Encoding learned = b.encodings().get("c1");
+        assertTrue(learned.zeroPoint(0) > initial.zeroPoint(0) + 1, "clipped negatives pull the zero point up: "
+                + initial + " -> " + learned);
+        assertTrue(learned.zeroPoint(0) >= learned.qmin() && learned.zeroPoint(0) <= learned.qmax());
+        Reconstruction.UnitCheck c = b.units().get(0).check();
+        assertTrue(!c.keptInitial() && c.lossAfter() < c.lossBefore(), "learning helped c1's unit: " + c);
+        assertTrue(learnZ.describe().contains("lr_zero_point=0.1") && learnZ.describe().contains("cosine"),
+                learnZ.describe());
+        Reconstruction.Result again = run(n, learnZ);
+        assertEquals(learned, again.encodings().get("c1"), "same seed, same encoding");
+    }
 }

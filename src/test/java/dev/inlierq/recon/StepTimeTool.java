@@ -208,7 +208,7 @@ public final class StepTimeTool {
             }
         }
         return new UnitState(u, exec, scope, new LinkedHashMap<>(enc), weightOfLayer, groupOf, learned,
-                new HashMap<String, ConstTensor>(), Map.of(), Map.of());
+                new HashMap<String, ConstTensor>(), StartingRounding.Start.NEAREST, false);
     }
 
     @SuppressWarnings("unchecked")

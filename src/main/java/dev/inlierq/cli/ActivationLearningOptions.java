@@ -1,0 +1,44 @@
+package dev.inlierq.cli;
+
+import dev.inlierq.recon.ReconstructionOptions;
+import java.util.Locale;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/**
+ * How reconstruction learns the activation encodings (issue 12, "4-bit activations that hold"): learned zero
+ * points (LSQ+) and the schedule of the step-size and zero-point rates. Mixed into {@link QuantizeCommand}.
+ */
+final class ActivationLearningOptions {
+    @Option(names = "--lr-zero-point", description = "Reconstruction: Adam learning rate of the zero points of "
+            + "asymmetric activations (LSQ+), in grid steps; 0 keeps the calibrated ones. Default: "
+            + ReconstructionOptions.DEFAULT_LR_ZERO_POINT + ".")
+    Float lrZeroPoint;
+
+    @Option(names = "--activation-decay", converter = DecayConverter.class,
+            description = "Reconstruction: schedule of the step-size and zero-point learning rates: constant or "
+            + "cosine (annealed to 0 over each unit's steps). Default: constant.")
+    ReconstructionOptions.Decay decay;
+
+    /** Sets the settings given on the command line. */
+    void apply(ReconstructionOptions.Builder b) {
+        if (lrZeroPoint != null) {
+            b.lrZeroPoint(lrZeroPoint);
+        }
+        if (decay != null) {
+            b.activationDecay(decay);
+        }
+    }
+
+    static final class DecayConverter implements CommandLine.ITypeConverter<ReconstructionOptions.Decay> {
+        @Override
+        public ReconstructionOptions.Decay convert(String s) {
+            for (ReconstructionOptions.Decay d : ReconstructionOptions.Decay.values()) {
+                if (d.cliName().equals(s.toLowerCase(Locale.ROOT))) {
+                    return d;
+                }
+            }
+            throw new CommandLine.TypeConversionException("unknown decay '" + s + "' (expected constant or cosine)");
+        }
+    }
+}
