@@ -90,7 +90,9 @@ final class QuantizeSummary {
             e.put("seconds", u.seconds());
             e.put("loss_before", Double.isNaN(u.check().lossBefore()) ? null : u.check().lossBefore());
             e.put("loss_after", Double.isNaN(u.check().lossAfter()) ? null : u.check().lossAfter());
+            e.put("loss_learned", Double.isNaN(u.check().lossLearned()) ? null : u.check().lossLearned());
             e.put("kept_initial", u.check().keptInitial());
+            e.put("kept", u.check().kept().jsonName());
             if (u.window() != null) {
                 e.put("window", u.window());
             }

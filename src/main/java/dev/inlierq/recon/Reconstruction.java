@@ -98,11 +98,28 @@ public final class Reconstruction {
 
     /**
      * The unit's reconstruction loss over all its calibration samples, with the quantizers as deployed (hard
-     * rounding, no drop), before and after optimisation; {@code keptInitial} when the learned state was worse
-     * and the unit went back to nearest rounding and its initial step sizes (then {@code lossAfter} is the
-     * initial loss).
+     * rounding, no drop): before optimisation, with the learned state, and with the state kept (the lowest of
+     * the candidates {@link Kept} names).
      */
-    public record UnitCheck(double lossBefore, double lossAfter, boolean keptInitial) {
+    public record UnitCheck(double lossBefore, double lossLearned, double lossAfter, Kept kept) {
+        /** Whether the unit went back to its starting rounding and initial step sizes. */
+        public boolean keptInitial() {
+            return kept == Kept.INITIAL;
+        }
+    }
+
+    /** Which state a unit keeps after optimisation: the one with the lowest loss over all its samples. */
+    public enum Kept {
+        /** The learned rounding and encodings. */
+        LEARNED,
+        /** The starting rounding with the learned step sizes and zero points (the rounding alone made it worse). */
+        LEARNED_ENCODINGS,
+        /** The starting rounding and the initial encodings. */
+        INITIAL;
+
+        public String jsonName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     /**
@@ -262,9 +279,9 @@ public final class Reconstruction {
     }
 
     /**
-     * Optimises the unit, then keeps the learned rounding and step sizes only when the unit's loss over all
-     * calibration samples is not higher than with its initial state (nearest rounding, initial scales);
-     * otherwise restores the initial state. The outputs are the kept state's, for the next units.
+     * Optimises the unit, then keeps the state with the lowest loss over all calibration samples among the
+     * learned one, the starting rounding with the learned encodings (when the unit learns encodings) and the
+     * initial one ({@link Kept}). The outputs are the kept state's, for the next units.
      */
     private static Outcome learnOrKeep(UnitState st, Env env, Map<String, NDArray> targets, ReconstructionLoss loss,
             ReconstructionOptions o, int n, Windows windows, NDManager store,
@@ -285,15 +302,27 @@ public final class Reconstruction {
         Map<String, NDArray> after = runAll(st.exec, env.q, u, n, o.batch(), st.fixedHook(learned), hard, store);
         double lossAfter = unitLoss(loss, u, after, targets, n, o.batch(), store);
         if (!learns) {
-            return new Outcome(after, hard, losses, new UnitCheck(lossAfter, lossAfter, false));
+            return new Outcome(after, hard, losses, new UnitCheck(lossAfter, lossAfter, lossAfter, Kept.LEARNED));
         }
-        if (lossAfter > lossBefore) {
-            st.restoreInitial();
-            after.values().forEach(NDArray::close);
-            return new Outcome(before, initialHard, losses, new UnitCheck(lossBefore, lossBefore, true));
+        if (lossAfter <= lossBefore) {
+            before.values().forEach(NDArray::close);
+            return new Outcome(after, hard, losses, new UnitCheck(lossBefore, lossAfter, lossAfter, Kept.LEARNED));
         }
-        before.values().forEach(NDArray::close);
-        return new Outcome(after, hard, losses, new UnitCheck(lossBefore, lossAfter, false));
+        after.values().forEach(NDArray::close);
+        if (!st.roundingVars.isEmpty() && st.learnsEncodings()) {
+            Map<String, NDArray> mixed = runAll(st.exec, env.q, u, n, o.batch(), st.fixedHook(learned), initialHard,
+                    store);
+            double lossMixed = unitLoss(loss, u, mixed, targets, n, o.batch(), store);
+            if (lossMixed < lossBefore) {
+                st.restoreRounding();
+                before.values().forEach(NDArray::close);
+                return new Outcome(mixed, initialHard, losses,
+                        new UnitCheck(lossBefore, lossAfter, lossMixed, Kept.LEARNED_ENCODINGS));
+            }
+            mixed.values().forEach(NDArray::close);
+        }
+        st.restoreInitial();
+        return new Outcome(before, initialHard, losses, new UnitCheck(lossBefore, lossAfter, lossBefore, Kept.INITIAL));
     }
 
     /** The unit's loss over all samples: batch losses weighted by batch size. */

@@ -142,13 +142,23 @@ final class UnitState {
         return DjlRuntime.create(scope, new float[] {(float) Math.log(scale)}, new ai.djl.ndarray.types.Shape(1));
     }
 
-    /** Back to nearest rounding and the initial step sizes (optimisation made the unit worse). */
-    void restoreInitial() {
+    /** Whether the unit learns step sizes or zero points of activations it produces. */
+    boolean learnsEncodings() {
+        return !scales.isEmpty() || !zeroPoints.isEmpty();
+    }
+
+    /** Back to the starting rounding, keeping the learned encodings. */
+    void restoreRounding() {
         for (var e : roundingVars.entrySet()) {
             NDArray v = DjlRuntime.create(scope, initialV(initialOffsets.get(e.getKey())), e.getValue().getShape());
             e.getValue().close();
             e.setValue(v);
         }
+    }
+
+    /** Back to the starting rounding and the initial encodings (optimisation made the unit worse). */
+    void restoreInitial() {
+        restoreRounding();
         for (var e : scales.entrySet()) {
             e.getValue().close();
             e.setValue(logScale(initialScales.get(e.getKey())));
