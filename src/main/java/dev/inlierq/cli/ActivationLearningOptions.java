@@ -15,6 +15,11 @@ final class ActivationLearningOptions {
             + ReconstructionOptions.DEFAULT_LR_ZERO_POINT + ".")
     Float lrZeroPoint;
 
+    @Option(names = "--lr-weight-scale", description = "Reconstruction: Adam learning rate of the log of weight "
+            + "step sizes, learned with the rounding (a relative rate; 0 keeps the calibrated scales). Default: "
+            + ReconstructionOptions.DEFAULT_LR_WEIGHT_SCALE + ".")
+    Float lrWeightScale;
+
     @Option(names = "--activation-decay", converter = DecayConverter.class,
             description = "Reconstruction: schedule of the step-size and zero-point learning rates: constant or "
             + "cosine (annealed to 0 over each unit's steps). Default: constant.")
@@ -24,6 +29,9 @@ final class ActivationLearningOptions {
     void apply(ReconstructionOptions.Builder b) {
         if (lrZeroPoint != null) {
             b.lrZeroPoint(lrZeroPoint);
+        }
+        if (lrWeightScale != null) {
+            b.lrWeightScale(lrWeightScale);
         }
         if (decay != null) {
             b.activationDecay(decay);

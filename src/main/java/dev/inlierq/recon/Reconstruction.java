@@ -194,7 +194,7 @@ public final class Reconstruction {
                 try (GraphExecutor exec = new GraphExecutor(sub); NDManager unitScope = store.newSubManager();
                         Windows win = windows.windows()) {
                     UnitState st = new UnitState(u, exec, unitScope, enc, weightOfLayer, groupOf, learnedGroups,
-                            newWeights, start, o.lrZeroPoint() > 0);
+                            newWeights, start, o);
                     // float targets of this unit
                     Map<String, NDArray> targets = runAll(exec, env.fp, u, n, o.batch(), ValueHook.NONE, Map.of(), store);
                     Outcome r = learnOrKeep(st, env, targets, loss, o, n, win, store, (i, it) -> progress.update(i,

@@ -40,6 +40,11 @@ public final class ReconstructionOptions {
      * zero points (the default until AP measurements choose otherwise).
      */
     public static final float DEFAULT_LR_ZERO_POINT = 0f;
+    /**
+     * Adam learning rate of the log of weight step sizes ({@link WeightScales}), a relative rate; 0 keeps the
+     * calibrated weight scales (the default until AP measurements choose otherwise).
+     */
+    public static final float DEFAULT_LR_WEIGHT_SCALE = 0f;
 
     /** How the learning rates of activation step sizes and zero points change over a unit's steps. */
     public enum Decay {
@@ -81,6 +86,7 @@ public final class ReconstructionOptions {
     private final int window;
     private final int windowBatch;
     private final float lrZeroPoint;
+    private final float lrWeightScale;
     private final Decay activationDecay;
 
     private ReconstructionOptions(Builder b) {
@@ -100,9 +106,10 @@ public final class ReconstructionOptions {
         this.window = b.window;
         this.windowBatch = b.windowBatch;
         this.lrZeroPoint = b.lrZeroPoint;
+        this.lrWeightScale = b.lrWeightScale;
         this.activationDecay = Objects.requireNonNull(b.activationDecay, "activation decay");
-        if (!(lrZeroPoint >= 0)) {
-            throw new IllegalArgumentException("zero-point learning rate must be non-negative");
+        if (!(lrZeroPoint >= 0 && lrWeightScale >= 0)) {
+            throw new IllegalArgumentException("zero-point and weight-scale learning rates must be non-negative");
         }
         if (window < 0 || windowBatch < 0) {
             throw new IllegalArgumentException("window and window batch must be non-negative");
@@ -141,6 +148,7 @@ public final class ReconstructionOptions {
         b.window = window;
         b.windowBatch = windowBatch;
         b.lrZeroPoint = lrZeroPoint;
+        b.lrWeightScale = lrWeightScale;
         b.activationDecay = activationDecay;
         return b;
     }
@@ -210,6 +218,11 @@ public final class ReconstructionOptions {
         return lrZeroPoint;
     }
 
+    /** Adam learning rate of the log of weight step sizes, relative (0: calibrated weight scales kept). */
+    public float lrWeightScale() {
+        return lrWeightScale;
+    }
+
     /** The schedule of the step-size and zero-point learning rates. */
     public Decay activationDecay() {
         return activationDecay;
@@ -246,6 +259,9 @@ public final class ReconstructionOptions {
         if (lrZeroPoint > 0) {
             s += String.format(java.util.Locale.ROOT, " lr_zero_point=%g", lrZeroPoint);
         }
+        if (lrWeightScale > 0) {
+            s += String.format(java.util.Locale.ROOT, " lr_weight_scale=%g", lrWeightScale);
+        }
         if (activationDecay != Decay.CONSTANT) {
             s += " activation_decay=" + activationDecay.cliName();
         }
@@ -275,6 +291,7 @@ public final class ReconstructionOptions {
         private int window = DEFAULT_WINDOW;
         private int windowBatch;
         private float lrZeroPoint = DEFAULT_LR_ZERO_POINT;
+        private float lrWeightScale = DEFAULT_LR_WEIGHT_SCALE;
         private Decay activationDecay = Decay.CONSTANT;
 
         private Builder(Units.Kind unit) {
@@ -366,6 +383,12 @@ public final class ReconstructionOptions {
         /** Default {@value ReconstructionOptions#DEFAULT_LR_ZERO_POINT} (zero points fixed). */
         public Builder lrZeroPoint(float lr) {
             lrZeroPoint = lr;
+            return this;
+        }
+
+        /** Default {@value ReconstructionOptions#DEFAULT_LR_WEIGHT_SCALE} (weight scales fixed). */
+        public Builder lrWeightScale(float lr) {
+            lrWeightScale = lr;
             return this;
         }
 

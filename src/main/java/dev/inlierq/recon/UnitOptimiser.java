@@ -29,9 +29,7 @@ final class UnitOptimiser {
     private final ReconstructionLoss loss;
     private final ReconstructionOptions o;
     private final Windows windows;
-    private final Adam roundingAdam;
-    private final Adam scaleAdam;
-    private final Adam zeroPointAdam;
+    private final UnitState.Optimisers optimisers;
     private final Random rng;
     private final Random windowRng;
     private final int[] order;
@@ -54,9 +52,7 @@ final class UnitOptimiser {
         this.loss = loss;
         this.o = o;
         this.windows = windows;
-        this.roundingAdam = new Adam(o.lrRounding());
-        this.scaleAdam = new Adam(o.lrScale());
-        this.zeroPointAdam = new Adam(o.lrZeroPoint());
+        this.optimisers = UnitState.Optimisers.of(o);
         this.rng = new Random(o.seed() * 1_000_003L + st.unit.index());
         // windows have their own generator: the images a step draws are the same with and without them
         this.windowRng = new Random((o.seed() * 1_000_003L + st.unit.index()) * 31 + 17);
@@ -119,13 +115,14 @@ final class UnitOptimiser {
     }
 
     /**
-     * The factor of the step-size and zero-point learning rates at iteration {@code it}: 1 throughout, or with
+     * The factor of the learning rates of step sizes (of activations and weights) and zero points at iteration
+     * {@code it}: 1 throughout, or with
      * {@link ReconstructionOptions.Decay#COSINE} the cosine annealing BRECQ and QDrop apply to their activation
      * step sizes (Loshchilov and Hutter, ICLR 2017, without restarts): {@code (1 + cos(pi t / T)) / 2}, from 1 at
      * the first step to 0 after the last. The rounding variables keep a constant rate, as in AdaRound, whose
      * regulariser's annealed exponent hardens them instead.
      */
-    private float activationRate(int it) {
+    private float encodingRate(int it) {
         if (o.activationDecay() == ReconstructionOptions.Decay.CONSTANT) {
             return 1f;
         }
@@ -180,7 +177,7 @@ final class UnitOptimiser {
             gc.backward(total);
         }
         p.lap(StepProfile.Phase.BACKWARD);
-        st.step(roundingAdam, scaleAdam, zeroPointAdam, activationRate(it));
+        st.step(optimisers, encodingRate(it));
         p.lap(StepProfile.Phase.OPTIMIZER);
         p.stepDone();
         return rec;

@@ -45,6 +45,16 @@ final class UnitState {
      */
     final Map<String, NDArray> zeroPoints = new LinkedHashMap<>();
     final Map<String, Integer> initialZeroPoints = new HashMap<>();
+    /** Learned weight step sizes ({@link ReconstructionOptions#lrWeightScale()}), empty when off. */
+    final WeightScales weightScales;
+
+    /** The optimisers of a unit's parameters, one per kind (each keeps its own state and rate). */
+    record Optimisers(Adam rounding, Adam scales, Adam zeroPoints, Adam weightScales) {
+        static Optimisers of(ReconstructionOptions o) {
+            return new Optimisers(new Adam(o.lrRounding()), new Adam(o.lrScale()), new Adam(o.lrZeroPoint()),
+                    new Adam(o.lrWeightScale()));
+        }
+    }
     /** Per-step leaves: weight name, or "s:" + group, to a leaf sharing the parameter's storage. */
     final Map<String, NDArray> leaves = new HashMap<>();
     /**
@@ -63,7 +73,9 @@ final class UnitState {
 
     UnitState(Units.Unit unit, GraphExecutor exec, NDManager scope, Map<String, Encoding> enc,
             Map<String, QuantPoint> weightOfLayer, Map<String, String> groupOf, Set<String> learnedGroups,
-            Map<String, ConstTensor> roundedEarlier, StartingRounding.Start start, boolean learnZeroPoints) {
+            Map<String, ConstTensor> roundedEarlier, StartingRounding.Start start, ReconstructionOptions o) {
+        boolean learnZeroPoints = o.lrZeroPoint() > 0;
+        this.weightScales = new WeightScales(scope);
         Map<String, float[]> startAnchors = start.anchors();
         Map<String, float[]> startConstants = start.constants();
         this.unit = unit;
@@ -93,6 +105,9 @@ final class UnitState {
             }
             float[] frac = fractionalPart(w, shape, e);
             roundingVars.put(p.tensor(), DjlRuntime.create(scope, initialV(frac), new ai.djl.ndarray.types.Shape(shape)));
+            if (o.lrWeightScale() > 0) {
+                weightScales.add(p.tensor(), e, shape);
+            }
             initialOffsets.put(p.tensor(), frac);
         }
         for (Node nd : unit.nodes()) {
@@ -147,8 +162,9 @@ final class UnitState {
         return !scales.isEmpty() || !zeroPoints.isEmpty();
     }
 
-    /** Back to the starting rounding, keeping the learned encodings. */
+    /** Back to the starting rounding and weight step sizes, keeping the learned activation encodings. */
     void restoreRounding() {
+        weightScales.reset();
         for (var e : roundingVars.entrySet()) {
             NDArray v = DjlRuntime.create(scope, initialV(initialOffsets.get(e.getKey())), e.getValue().getShape());
             e.getValue().close();
@@ -200,6 +216,7 @@ final class UnitState {
             leaf.setRequiresGradient(true);
             leaves.put("z:" + e.getKey(), leaf);
         }
+        weightScales.requireGradients(leaves);
     }
 
     /** h(V), the rectified sigmoid. */
@@ -221,7 +238,8 @@ final class UnitState {
                     }
                     return b;
                 });
-                NDArray q = FakeQuant.withRounding(base, enc.get(e.getKey()), h);
+                NDArray q = weightScales.applyLearning(e.getKey(),
+                        FakeQuant.withRounding(base, enc.get(e.getKey()), h), leaves);
                 q.attach(step);
                 m.put(e.getKey(), q);
             }
@@ -300,17 +318,17 @@ final class UnitState {
      * Adam steps from the leaves' gradients, then drops the leaves; a step whose gradients are not all finite
      * changes nothing.
      */
-    void step(Adam roundingAdam, Adam scaleAdam, Adam zeroPointAdam, float activationRate) {
+    void step(Optimisers opt, float encodingRate) {
         if (!finiteGradients()) {
             leaves.values().forEach(NDArray::close);
             leaves.clear();
             return;
         }
         for (var e : roundingVars.entrySet()) {
-            update(roundingAdam, "v:" + e.getKey(), e.getValue(), leaves.get(e.getKey()), 1f);
+            update(opt.rounding(), "v:" + e.getKey(), e.getValue(), leaves.get(e.getKey()), 1f);
         }
         for (var e : new ArrayList<>(zeroPoints.entrySet())) {
-            update(zeroPointAdam, "z:" + e.getKey(), e.getValue(), leaves.get("z:" + e.getKey()), activationRate);
+            update(opt.zeroPoints(), "z:" + e.getKey(), e.getValue(), leaves.get("z:" + e.getKey()), encodingRate);
             // a zero point stays where it rounds onto the integer grid's range
             Encoding enc0 = enc.get(memberOf(e.getKey()));
             float z = e.getValue().getFloat(0);
@@ -321,7 +339,7 @@ final class UnitState {
             }
         }
         for (var e : new ArrayList<>(scales.entrySet())) {
-            update(scaleAdam, "s:" + e.getKey(), e.getValue(), leaves.get("s:" + e.getKey()), activationRate);
+            update(opt.scales(), "s:" + e.getKey(), e.getValue(), leaves.get("s:" + e.getKey()), encodingRate);
             // a step size stays within a factor of 100 of where it started
             double start = initialScales.get(e.getKey());
             double now = Math.exp(e.getValue().getFloat(0));
@@ -331,6 +349,7 @@ final class UnitState {
                 scales.put(e.getKey(), fixed);
             }
         }
+        weightScales.step(opt.weightScales(), leaves, encodingRate);
         leaves.values().forEach(NDArray::close);
         leaves.clear();
     }
@@ -371,7 +390,8 @@ final class UnitState {
         Map<String, NDArray> m = new LinkedHashMap<>(fixedWeights);
         for (var e : roundingVars.entrySet()) {
             try (NDArray ge = e.getValue().gte(0f); NDArray h = ge.toType(ai.djl.ndarray.types.DataType.FLOAT32, false)) {
-                NDArray q = FakeQuant.fakeQuantWithRounding(base(e.getKey()), enc.get(e.getKey()), h);
+                NDArray q = weightScales.apply(e.getKey(),
+                        FakeQuant.fakeQuantWithRounding(base(e.getKey()), enc.get(e.getKey()), h));
                 q.attach(scope);
                 m.put(e.getKey(), q);
             }
@@ -401,6 +421,7 @@ final class UnitState {
 
     /** Writes learned step sizes into the encodings of every member of the owned groups. */
     void commit(Map<String, Encoding> encodings, Set<String> learnedGroups) {
+        weightScales.commit(encodings);
         for (var e : scales.entrySet()) {
             // a scale that did not move (rate 0, or restored) is the initial one exactly, not exp(log(s))
             float logNow = e.getValue().getFloat(0);

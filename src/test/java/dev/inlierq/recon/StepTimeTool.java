@@ -156,7 +156,7 @@ public final class StepTimeTool {
                 weights.put(v, w);
             }
             int n = (int) r.samples.shape()[0];
-            UnitState st = state(r, u, exec, scope, enc);
+            UnitState st = state(r, u, exec, scope, enc, o);
             Windows.Choice choice = Windows.choose(r.g, u, o);
             row.put("windowed", choice.description());
             try (ReconstructionLoss loss = ReconstructionLoss.weighted("fisher-shaped", weights);
@@ -191,7 +191,7 @@ public final class StepTimeTool {
 
     /** The unit's learnable state as {@link Reconstruction#run} builds it for the unit reconstructed first. */
     private static UnitState state(RealUnits r, Units.Unit u, GraphExecutor exec, NDManager scope,
-            Map<String, Encoding> enc) {
+            Map<String, Encoding> enc, ReconstructionOptions o) {
         Map<String, String> groupOf = new HashMap<>();
         r.plan.activationGroups().forEach((group, points) -> points.forEach(p -> groupOf.put(p.tensor(), group)));
         Map<String, QuantPoint> weightOfLayer = new HashMap<>();
@@ -208,7 +208,7 @@ public final class StepTimeTool {
             }
         }
         return new UnitState(u, exec, scope, new LinkedHashMap<>(enc), weightOfLayer, groupOf, learned,
-                new HashMap<String, ConstTensor>(), StartingRounding.Start.NEAREST, false);
+                new HashMap<String, ConstTensor>(), StartingRounding.Start.NEAREST, o);
     }
 
     @SuppressWarnings("unchecked")
