@@ -60,6 +60,25 @@ public final class SaliencyOverlay {
         return img;
     }
 
+    /** {@code image} scaled down (bilinear) so that its longer side is at most {@code maxSide} pixels. */
+    public static BufferedImage thumbnail(BufferedImage image, int maxSide) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        double f = Math.min(1.0, (double) maxSide / Math.max(w, h));
+        int tw = Math.max(1, (int) Math.round(w * f));
+        int th = Math.max(1, (int) Math.round(h * f));
+        BufferedImage out = new BufferedImage(tw, th, BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = out.createGraphics();
+        try {
+            g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION,
+                    java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.drawImage(image, 0, 0, tw, th, null);
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+
     /** Writes the overlay as a PNG file, atomically. */
     public static void write(Path file, BufferedImage image) {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
