@@ -1,8 +1,11 @@
 package dev.inlierq.htmlreport;
 
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Renders a {@link ReportModel} as one self-contained HTML document: inline CSS, charts and images as PNG data
@@ -153,13 +156,13 @@ public final class HtmlWriter {
 
     /** Layers in table order (for the sensitivity chart). */
     static List<String> layerOrder(List<ReportModel.TensorRow> rows, Map<String, Double> sensitivity) {
-        java.util.LinkedHashSet<String> order = new java.util.LinkedHashSet<>();
+        Set<String> order = new LinkedHashSet<>();
         rows.forEach(r -> {
             if (r.layer() != null) {
                 order.add(r.layer());
             }
         });
-        order.addAll(new java.util.TreeSet<>(sensitivity.keySet()));
+        order.addAll(new TreeSet<>(sensitivity.keySet()));
         return List.copyOf(order);
     }
 }
