@@ -22,6 +22,7 @@ import dev.inlierq.plan.QuantPlan;
 import dev.inlierq.plan.QuantPoint;
 import dev.inlierq.plan.Role;
 import dev.inlierq.quant.Encoding;
+import dev.inlierq.quant.Histogram;
 import dev.inlierq.recon.Reconstruction;
 import dev.inlierq.recon.ReconstructionOptions;
 import dev.inlierq.recon.StartingRounding;
@@ -29,6 +30,7 @@ import dev.inlierq.report.OutputFile;
 import dev.inlierq.rounding.GptqRounding;
 import dev.inlierq.rounding.HessianWeighting;
 import dev.inlierq.tensor.FloatTensor;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,9 +56,21 @@ public final class Quantization {
     private Quantization() {
     }
 
-    /** Per-tensor analysis for the JSON summary. */
+    /**
+     * Per-tensor analysis for the JSON summary and the HTML report.
+     *
+     * @param values the float values of an activation on the statistics images ({@link Verification#HISTOGRAM_BINS}
+     *               bins); {@code null} for weights
+     */
     public record TensorReport(String tensor, Role role, int bits, float[] scale, int[] zeroPoint, double clipRate,
-            double sqnrDb, String group) {
+            double sqnrDb, String group, Histogram values) {
+    }
+
+    /**
+     * A thumbnail of InlierQ's posterior overlay ({@link dev.inlierq.report.SaliencyOverlay}) of one tensor on one
+     * calibration image, at most {@link SaliencyOverlays#THUMBNAIL} pixels on a side.
+     */
+    public record Overlay(String tensor, String image, BufferedImage thumbnail) {
     }
 
     /** Output agreement between the simulation and ONNX Runtime's integer run of the exported file. */
@@ -70,9 +84,10 @@ public final class Quantization {
      * @param gptq    per-layer errors of GPTQ's rounding
      * @param units   per-unit losses and time of reconstruction
      * @param inliers InlierQ's split of every salient tensor
+     * @param overlays thumbnails of the posterior overlays asked for ({@link QuantizationConfig#saliency()})
      */
     public record StageReports(List<GptqRounding.LayerReport> gptq, List<Reconstruction.UnitReport> units,
-            List<InlierReport> inliers) {
+            List<InlierReport> inliers, List<Overlay> overlays) {
     }
 
     /**
@@ -96,6 +111,11 @@ public final class Quantization {
         /** InlierQ's split of every salient tensor (empty for the other methods). */
         public List<InlierReport> inliers() {
             return stages.inliers();
+        }
+
+        /** Thumbnails of InlierQ's posterior overlays (empty unless asked for). */
+        public List<Overlay> overlays() {
+            return stages.overlays();
         }
 
         /** Per-layer errors of GPTQ's rounding (empty without). */
@@ -215,6 +235,7 @@ public final class Quantization {
         }
         List<Reconstruction.UnitReport> units = List.of();
         List<InlierReport> inliers = List.of();
+        List<Overlay> overlays = List.of();
         if (m.reconstructs()) {
             StartingRounding.Start start = StartingRounding.Start.NEAREST;
             ReconstructionStage.TaskPass pass = null;
@@ -239,8 +260,10 @@ public final class Quantization {
             enc.putAll(rr.result().encodings());
             units = rr.result().units();
             inliers = rr.inliers();
+            overlays = rr.overlays();
         }
-        return new Quantized(g, enc, new StageReports(gptq == null ? List.of() : gptq.layers(), units, inliers));
+        return new Quantized(g, enc, new StageReports(gptq == null ? List.of() : gptq.layers(), units, inliers,
+                overlays));
     }
 
     /**

@@ -41,8 +41,12 @@ final class ReconstructionStage {
     private ReconstructionStage() {
     }
 
-    /** The reconstructed graph and encodings, and InlierQ's split of every tensor (empty for the other methods). */
-    record Result(Reconstruction.Result result, List<Quantization.InlierReport> inliers) {
+    /**
+     * The reconstructed graph and encodings, InlierQ's split of every tensor and the thumbnails of its posterior
+     * overlays (both empty for the other methods).
+     */
+    record Result(Reconstruction.Result result, List<Quantization.InlierReport> inliers,
+            List<Quantization.Overlay> overlays) {
     }
 
     /** What the loss wiring reads: the float network, the plan and encodings so far, the calibration samples. */
@@ -80,10 +84,11 @@ final class ReconstructionStage {
         List<Units.Unit> units = Units.find(g, plan, ro.unit(), ro.blockSize());
         Inputs in = new Inputs(floatEngine, g, plan, enc, c, calib, samples, batches);
         List<Quantization.InlierReport> inliers = new ArrayList<>();
+        List<Quantization.Overlay> overlays = new ArrayList<>();
         ReconstructionLoss loss;
         if (c.loss().fisher() || c.inlier() != null) {
             loss = taskLoss(in, units, pass != null ? pass : taskPass(floatEngine, g, plan, c, in.batches(), Set.of()),
-                    inliers);
+                    inliers, overlays);
         } else {
             loss = ReconstructionLoss.mse();
             if (pass != null) {
@@ -91,7 +96,8 @@ final class ReconstructionStage {
             }
         }
         try (ReconstructionLoss l = loss) {
-            return new Result(Reconstruction.run(g, plan, enc, units, samples, l, ro, start, progress), inliers);
+            return new Result(Reconstruction.run(g, plan, enc, units, samples, l, ro, start, progress), inliers,
+                    overlays);
         }
     }
 
@@ -126,10 +132,10 @@ final class ReconstructionStage {
 
     /**
      * The loss from the pass of the top-K heatmap loss: Fisher-weighted, InlierQ's inlier-centric weights, or
-     * both; InlierQ's splits are reported into {@code inliers}.
+     * both; InlierQ's splits are reported into {@code inliers}, the thumbnails of its overlays into {@code overlays}.
      */
     private static ReconstructionLoss taskLoss(Inputs in, List<Units.Unit> units, TaskPass pass,
-            List<Quantization.InlierReport> inliers) {
+            List<Quantization.InlierReport> inliers, List<Quantization.Overlay> overlays) {
         QuantizationConfig c = in.config();
         boolean fisher = c.loss().fisher();
         InlierQ.Options inlier = c.inlier();
@@ -142,7 +148,7 @@ final class ReconstructionStage {
             if (inlier != null) {
                 Map<String, InlierQ.Split> splits = new LinkedHashMap<>(pass.splits());
                 splits.keySet().retainAll(pass.salient());
-                split(in, splits, inliers);
+                split(in, splits, inliers, overlays);
                 if (!fisher) {
                     unitWeights(in.graph(), outputs, splits, w, keep);
                 }
@@ -169,9 +175,10 @@ final class ReconstructionStage {
 
     /**
      * With InlierQ's {@code splits} of every salient tensor: re-estimates activation ranges on inliers only
-     * (unless turned off), writes the overlays asked for and reports every split.
+     * (unless turned off), draws the overlays asked for and reports every split.
      */
-    private static void split(Inputs in, Map<String, InlierQ.Split> splits, List<Quantization.InlierReport> inliers) {
+    private static void split(Inputs in, Map<String, InlierQ.Split> splits, List<Quantization.InlierReport> inliers,
+            List<Quantization.Overlay> overlays) {
         QuantizationConfig c = in.config();
         Map<String, Encoding> enc = in.enc();
         Map<String, Encoding> before = new HashMap<>(enc);
@@ -180,7 +187,7 @@ final class ReconstructionStage {
                     (tensor, value, first) -> InlierQ.inlierValues(splits, tensor, value, first)));
         }
         if (c.saliency() != null) {
-            SaliencyOverlays.write(c.saliency(), splits, in.plan(), in.samples(), in.calib(), c.spec());
+            overlays.addAll(SaliencyOverlays.write(c.saliency(), splits, in.plan(), in.samples(), in.calib(), c.spec()));
         }
         for (InlierQ.Split sp : splits.values()) {
             boolean act = in.plan().point(sp.tensor()) != null;

@@ -9,6 +9,7 @@ import dev.inlierq.plan.QuantPlan;
 import dev.inlierq.plan.QuantPoint;
 import dev.inlierq.report.SaliencyOverlay;
 import dev.inlierq.tensor.FloatTensor;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,20 +18,33 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-/** Writes the PNG overlays of InlierQ's inlier posterior that {@link QuantizationConfig.SaliencyOutput} asks for. */
+/**
+ * Draws the overlays of InlierQ's inlier posterior that {@link QuantizationConfig.SaliencyOutput} asks for: PNG files
+ * in its folder (when it has one) and thumbnails for the result.
+ */
 final class SaliencyOverlays {
+    /** Longest side of a thumbnail, in pixels. */
+    static final int THUMBNAIL = 224;
+
     private SaliencyOverlays() {
     }
 
-    /** Writes the overlays of the chosen tensors on the first calibration images ({@code samples}, stacked). */
-    static void write(QuantizationConfig.SaliencyOutput out, Map<String, InlierQ.Split> splits, QuantPlan plan,
-            FloatTensor samples, CalibrationSet calib, DetectorSpec spec) {
+    /**
+     * Writes the overlays of the chosen tensors on the first calibration images ({@code samples}, stacked) and
+     * returns their thumbnails.
+     */
+    static List<Quantization.Overlay> write(QuantizationConfig.SaliencyOutput out, Map<String, InlierQ.Split> splits,
+            QuantPlan plan, FloatTensor samples, CalibrationSet calib, DetectorSpec spec) {
         List<String> tensors = tensors(out, splits, plan);
-        try {
-            Files.createDirectories(out.dir());
-        } catch (IOException e) {
-            throw new UserError(ExitCode.OUTPUT_CONFLICT, out.dir() + ": cannot create the folder (" + e.getMessage() + ")");
+        if (out.dir() != null) {
+            try {
+                Files.createDirectories(out.dir());
+            } catch (IOException e) {
+                throw new UserError(ExitCode.OUTPUT_CONFLICT, out.dir() + ": cannot create the folder ("
+                        + e.getMessage() + ")");
+            }
         }
+        List<Quantization.Overlay> thumbnails = new ArrayList<>();
         int images = Math.min(out.images(), calib.files().size());
         for (String t : tensors) {
             InlierQ.Split sp = splits.get(t);
@@ -39,10 +53,16 @@ final class SaliencyOverlays {
             for (int i = 0; i < images; i++) {
                 float[] p = Arrays.copyOfRange(sp.posterior(), i * h * w, (i + 1) * h * w);
                 String stem = calib.files().get(i).getFileName().toString().replaceFirst("\\.[^.]*$", "");
-                Path file = out.dir().resolve(t.replaceAll("[^A-Za-z0-9_.-]", "_") + "_" + stem + ".png");
-                SaliencyOverlay.write(file, SaliencyOverlay.render(samples.sample(i), spec.input(), p, h, w));
+                BufferedImage overlay = SaliencyOverlay.render(samples.sample(i), spec.input(), p, h, w);
+                if (out.dir() != null) {
+                    Path file = out.dir().resolve(t.replaceAll("[^A-Za-z0-9_.-]", "_") + "_" + stem + ".png");
+                    SaliencyOverlay.write(file, overlay);
+                }
+                thumbnails.add(new Quantization.Overlay(t, calib.files().get(i).getFileName().toString(),
+                        SaliencyOverlay.thumbnail(overlay, THUMBNAIL)));
             }
         }
+        return thumbnails;
     }
 
     /**

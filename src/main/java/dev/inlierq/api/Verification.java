@@ -11,6 +11,7 @@ import dev.inlierq.plan.QuantPlan;
 import dev.inlierq.plan.QuantPoint;
 import dev.inlierq.plan.Role;
 import dev.inlierq.quant.Encoding;
+import dev.inlierq.quant.Histogram;
 import dev.inlierq.tensor.FloatTensor;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,9 +25,13 @@ import java.util.Set;
 /**
  * The checks of a quantized model: agreement of ONNX Runtime's integer run of the written file with the engine's
  * simulation (and of the simulation with the float model) on a few calibration images, and per quantized
- * tensor the clipping rate and the SQNR of fake quantization on calibration data.
+ * tensor the clipping rate and the SQNR of fake quantization on calibration data, with a small histogram of each
+ * activation's values.
  */
 final class Verification {
+    /** Bins of the per-activation value histograms (for the HTML report: a few hundred bytes a tensor). */
+    static final int HISTOGRAM_BINS = 64;
+
     private Verification() {
     }
 
@@ -86,13 +91,15 @@ final class Verification {
     static List<Quantization.TensorReport> analyse(GraphExecutor floatEngine, Graph g, QuantPlan plan,
             Map<String, Encoding> enc, Preprocessor pre, List<Path> images, int batch) {
         Map<String, double[]> acc = new HashMap<>(); // signal, noise, clipped, count
+        Map<String, Histogram> values = new HashMap<>();
         Set<String> observed = new HashSet<>();
         for (QuantPoint p : plan.activations()) {
             observed.add(p.tensor());
         }
-        Calibrator.observe(floatEngine, pre, images, batch, observed, (name, t) ->
-                accumulate(acc.computeIfAbsent(name, k -> new double[4]), t.data(), enc.get(name), t.shape(), -1),
-                done -> { });
+        Calibrator.observe(floatEngine, pre, images, batch, observed, (name, t) -> {
+            accumulate(acc.computeIfAbsent(name, k -> new double[4]), t.data(), enc.get(name), t.shape(), -1);
+            values.computeIfAbsent(name, k -> new Histogram(HISTOGRAM_BINS, false)).add(t.data(), 0, t.data().length);
+        }, done -> { });
         List<Quantization.TensorReport> out = new ArrayList<>();
         for (QuantPoint p : plan.points()) {
             if (p.role() == Role.BIAS) {
@@ -109,7 +116,7 @@ final class Verification {
             }
             double sqnr = a[1] == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(a[0] / a[1]);
             out.add(new Quantization.TensorReport(p.tensor(), p.role(), p.bits(), e.scale(), e.zeroPoint(),
-                    a[3] == 0 ? 0 : a[2] / a[3], sqnr, p.group()));
+                    a[3] == 0 ? 0 : a[2] / a[3], sqnr, p.group(), p.role() == Role.WEIGHT ? null : values.get(p.tensor())));
         }
         return out;
     }

@@ -131,6 +131,9 @@ final class QuantizeCommand implements Callable<Integer> {
     @CommandLine.Mixin
     InlierOptions inlierOptions = new InlierOptions();
 
+    @CommandLine.Mixin
+    ReportOptions report = new ReportOptions();
+
     @Option(names = "--percentile", defaultValue = "99.99", description = "Percentile for --method percentile. Default: ${DEFAULT-VALUE}.")
     double percentile;
 
@@ -228,6 +231,7 @@ final class QuantizeCommand implements Callable<Integer> {
         OutputGuard.checkFile("--out", out, model, calib);
         OutputGuard.checkFile("--json", json, model, calib, out);
         OutputGuard.checkFolder("--saliency-dir", inlierOptions.saliencyDir, model, calib, out);
+        report.check(model, calib, out, json);
         Method m = parseMethod();
         WeightStorage storage = parseWeightStorage();
         DetectorSpec ds = DetectorSpecs.resolve(detectorSpec);
@@ -268,6 +272,7 @@ final class QuantizeCommand implements Callable<Integer> {
             s.put("ort_float_layers", fusion.floatLayers());
             JsonFiles.write(json, s);
         }
+        report.write(r, config, out, w);
         return 0;
     }
 
@@ -285,6 +290,7 @@ final class QuantizeCommand implements Callable<Integer> {
             b.fisherLoss(fisher);
         }
         inlierOptions.apply(b, m, topK, spec.commandLine());
+        report.apply(b, m, inlierOptions.saliencyDir != null);
         gptq.apply(b);
         return b.build();
     }

@@ -60,6 +60,41 @@ public final class SaliencyOverlay {
         return img;
     }
 
+    /**
+     * {@code image} scaled down so that its longer side is at most {@code maxSide} pixels, each pixel the mean of
+     * the source pixels it covers (a box filter; no AWT graphics, so it runs headless anywhere).
+     */
+    public static BufferedImage thumbnail(BufferedImage image, int maxSide) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        double f = Math.min(1.0, (double) maxSide / Math.max(w, h));
+        int tw = Math.max(1, (int) Math.round(w * f));
+        int th = Math.max(1, (int) Math.round(h * f));
+        BufferedImage out = new BufferedImage(tw, th, BufferedImage.TYPE_INT_RGB);
+        for (int ty = 0; ty < th; ty++) {
+            int y0 = ty * h / th;
+            int y1 = Math.max(y0 + 1, (ty + 1) * h / th);
+            for (int tx = 0; tx < tw; tx++) {
+                int x0 = tx * w / tw;
+                int x1 = Math.max(x0 + 1, (tx + 1) * w / tw);
+                long r = 0;
+                long g = 0;
+                long b = 0;
+                for (int y = y0; y < y1; y++) {
+                    for (int x = x0; x < x1; x++) {
+                        int rgb = image.getRGB(x, y);
+                        r += (rgb >> 16) & 255;
+                        g += (rgb >> 8) & 255;
+                        b += rgb & 255;
+                    }
+                }
+                long n = (long) (y1 - y0) * (x1 - x0);
+                out.setRGB(tx, ty, (int) (r / n) << 16 | (int) (g / n) << 8 | (int) (b / n));
+            }
+        }
+        return out;
+    }
+
     /** Writes the overlay as a PNG file, atomically. */
     public static void write(Path file, BufferedImage image) {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();

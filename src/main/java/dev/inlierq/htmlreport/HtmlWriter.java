@@ -1,0 +1,168 @@
+package dev.inlierq.htmlreport;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Renders a {@link ReportModel} as one self-contained HTML document: inline CSS, charts and images as PNG data
+ * URIs, every text escaped, no external reference. Sections (by element id): {@code summary} (with
+ * {@code settings}, {@code sizes}, {@code latency}, {@code accuracy}, {@code agreement}), {@code layers} (the
+ * per-tensor table) and {@code plots} ({@link PlotSection}).
+ */
+public final class HtmlWriter {
+    /** The ids of the sections every report has, in order. */
+    public static final List<String> SECTIONS = List.of("summary", "settings", "sizes", "latency", "accuracy",
+            "agreement", "layers", "plots", "plot-sqnr", "plot-sensitivity", "plot-histograms", "plot-loss",
+            "plot-mixtures", "plot-overlays");
+
+    private static final String CSS = """
+            body{font-family:"DejaVu Sans","Liberation Sans",Arial,sans-serif;margin:24px auto;max-width:1100px;\
+            color:#222;line-height:1.4}
+            h1{font-size:24px;margin-bottom:4px}h2{border-bottom:2px solid #ccc;padding-bottom:4px;margin-top:32px}
+            h3{margin-bottom:6px}nav a{margin-right:14px}
+            table{border-collapse:collapse;font-size:13px;margin:6px 0}
+            th,td{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}
+            th{background:#f2f2f2}td.n{text-align:right;font-variant-numeric:tabular-nums}
+            table.kv th{width:260px}.note{color:#666;font-style:italic}.advice{margin:4px 0}
+            .worse{color:#b00020}.better{color:#1b7f3b}
+            img{max-width:100%;border:1px solid #eee;margin:6px 0}
+            figure{display:inline-block;margin:6px;text-align:center;font-size:12px}
+            figure img{display:block;margin:0 auto 2px}
+            .scroll{max-height:640px;overflow:auto;border:1px solid #ddd}
+            """;
+
+    private HtmlWriter() {
+    }
+
+    /** The document. */
+    public static String write(ReportModel m) {
+        ReportModel.Run run = m.summary().run();
+        Html h = new Html();
+        h.raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+                .raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+                .raw("<title>").text("InlierQ report: " + fileName(run.output())).raw("</title>\n")
+                .raw("<style>\n").raw(CSS).raw("</style>\n</head>\n<body>\n");
+        h.element("h1", "InlierQ quantization report");
+        h.paragraph("note", run.model() + " \u2192 " + run.output());
+        h.raw("<nav><a href=\"#summary\">Summary</a><a href=\"#layers\">Per-layer table</a>")
+                .raw("<a href=\"#plots\">Plots</a></nav>\n");
+        summary(h, m.summary());
+        layers(h, m.details());
+        PlotSection.write(h, m.details());
+        h.raw("<footer>").paragraph("note", "Written by inlierq quantize --report; self-contained, opens offline.")
+                .raw("</footer>\n</body>\n</html>\n");
+        return h.toString();
+    }
+
+    private static void summary(Html h, ReportModel.Summary s) {
+        ReportModel.Run run = s.run();
+        h.open("section", "summary").element("h2", "Summary");
+        h.open("div", "settings").element("h3", "Run").raw("<table class=\"kv\">\n");
+        h.row(true, "float model", run.model()).row(true, "quantized file", run.output());
+        if (!run.spec().isEmpty()) {
+            h.row(true, "detector spec", run.spec());
+        }
+        run.settings().forEach((k, v) -> h.row(true, k, v));
+        h.row(true, "calibration images", Integer.toString(run.calibrationImages()))
+                .row(true, "run time", Html.fixed(run.seconds(), 1) + " s");
+        h.raw("</table></div>\n");
+        h.open("div", "sizes").element("h3", "File sizes").raw("<table class=\"kv\">\n");
+        ReportModel.FileSizes z = s.sizes();
+        h.row(true, "float model", Html.bytes(z.floatBytes())).row(true, "quantized file", Html.bytes(z.quantBytes()))
+                .row(true, "ratio", String.format(Locale.ROOT, "%.2fx smaller",
+                        (double) z.floatBytes() / Math.max(1, z.quantBytes())));
+        h.raw("</table></div>\n");
+        latency(h, s.speed());
+        accuracy(h, s.accuracy());
+        h.open("div", "agreement").element("h3", "ONNX Runtime against the simulation");
+        if (run.simVsOrtDb().isEmpty()) {
+            h.paragraph("note", "Not checked (--check-images 0).");
+        } else {
+            h.raw("<table>\n").head("model output", "SQNR of ONNX Runtime's run against the simulation (dB)");
+            run.simVsOrtDb().forEach((k, v) -> h.row(false, k, Html.db(v)));
+            h.raw("</table>\n");
+        }
+        h.raw("</div>\n</section>\n");
+    }
+
+    private static void latency(Html h, ReportModel.Speed sp) {
+        h.open("div", "latency");
+        if (sp == null) {
+            h.element("h3", "Latency").paragraph("note", "Not measured.").raw("</div>\n");
+            return;
+        }
+        h.element("h3", String.format(Locale.ROOT, "Latency (ONNX Runtime, batch 1, %d threads, median of %d runs)",
+                sp.threads(), sp.runs()));
+        h.raw("<table>\n").head("file", "latency (ms)", "images/s");
+        h.row(false, "float model", Html.fixed(sp.floatMs(), 2), Html.fixed(1000 / sp.floatMs(), 1));
+        h.row(false, "quantized file", Html.fixed(sp.quantMs(), 2), Html.fixed(1000 / sp.quantMs(), 1));
+        h.raw("</table>\n");
+        for (String a : sp.advice()) {
+            h.paragraph("advice", a);
+        }
+        h.paragraph("note", "ONNX Runtime runs the quantized file with " + sp.fusion() + ".");
+        h.raw("</div>\n");
+    }
+
+    private static void accuracy(Html h, ReportModel.Accuracy a) {
+        h.open("div", "accuracy").element("h3", "Accuracy (COCO, ONNX Runtime)");
+        if (a == null) {
+            h.paragraph("note", "Not measured: give --report-annotations JSON and --report-images DIR.");
+        } else {
+            h.raw("<table>\n").head("metric", "float", "quantized", "change");
+            h.row(false, "AP", pct(a.floatAp()), pct(a.quantAp()), pct(a.quantAp() - a.floatAp()));
+            h.row(false, "AP50", pct(a.floatAp50()), pct(a.quantAp50()), pct(a.quantAp50() - a.floatAp50()));
+            h.raw("</table>\n").paragraph("note", a.images() + " images.");
+        }
+        h.raw("</div>\n");
+    }
+
+    private static String pct(double v) {
+        return String.format(Locale.ROOT, "%.2f", 100 * v);
+    }
+
+    private static void layers(Html h, ReportModel.Details d) {
+        h.open("section", "layers").element("h2", "Per-layer table");
+        h.paragraph("note", "One row per quantized tensor in graph order: range is the interval the grid represents "
+                + "(over channels for per-channel weights), clipping the share of values beyond it on the statistics "
+                + "images, SQNR that of fake quantization. Sensitivity: "
+                + (d.sensitivity().isEmpty() ? "no sensitivity list given (\u2014)." : "per layer, as given."));
+        h.raw("<div class=\"scroll\"><table>\n").head("#", "layer", "tensor", "role", "bits", "range", "clipping (%)",
+                "SQNR (dB)", "sensitivity");
+        int i = 0;
+        for (ReportModel.TensorRow r : d.tensors()) {
+            i++;
+            String range = "[" + Html.num(r.lo(), 4) + ", " + Html.num(r.hi(), 4) + "]"
+                    + (r.channels() > 1 ? " over " + r.channels() + " channels" : "");
+            Double sens = r.layer() == null ? null : d.sensitivity().get(r.layer());
+            h.raw("<tr>").raw("<td class=\"n\">" + i + "</td>").element("td", r.layer() == null ? "\u2014" : r.layer())
+                    .element("td", r.tensor()).element("td", r.role()).raw("<td class=\"n\">" + r.bits() + "</td>")
+                    .element("td", range).raw("<td class=\"n\">").text(Html.fixed(100 * r.clipRate(), 3))
+                    .raw("</td><td class=\"n\">").text(Html.db(r.sqnrDb())).raw("</td><td class=\"n\">")
+                    .text(sens == null ? "\u2014" : Html.num(sens, 4)).raw("</td></tr>\n");
+        }
+        h.raw("</table></div>\n</section>\n");
+    }
+
+    /** The file name of a path string. */
+    static String fileName(String path) {
+        int slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+        return path.substring(slash + 1);
+    }
+
+    /** Layers in table order (for the sensitivity chart). */
+    static List<String> layerOrder(List<ReportModel.TensorRow> rows, Map<String, Double> sensitivity) {
+        Set<String> order = new LinkedHashSet<>();
+        rows.forEach(r -> {
+            if (r.layer() != null) {
+                order.add(r.layer());
+            }
+        });
+        order.addAll(new TreeSet<>(sensitivity.keySet()));
+        return List.copyOf(order);
+    }
+}

@@ -1,0 +1,79 @@
+package dev.inlierq.htmlreport;
+
+import dev.inlierq.api.Benchmark;
+import dev.inlierq.api.EngineKind;
+import dev.inlierq.api.Evaluation;
+import dev.inlierq.detect.DetectorSpec;
+import dev.inlierq.eval.OrtFusion;
+import dev.inlierq.tensor.ModelRunner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The report's measurements with ONNX Runtime (the deployment runtime) on the float model and the quantized file:
+ * median latency at batch 1 ({@link Benchmark}, a seeded random input) with what ONNX Runtime fused and the
+ * explanation of the comparison, and COCO AP on the user's annotated images ({@link Evaluation}).
+ */
+public final class Measurements {
+    /** Warm-up runs before the timed ones. */
+    static final int WARMUP = 2;
+
+    private Measurements() {
+    }
+
+    /**
+     * Latency of both files and its explanation.
+     *
+     * @param runs            timed runs per file (their median is reported)
+     * @param inputsPlacement the file was quantized with {@code --placement inputs}
+     */
+    public static ReportModel.Speed speed(Path floatModel, Path quantized, int threads, int runs,
+            boolean inputsPlacement, long seed) {
+        double floatMs = latency(floatModel, threads, runs, seed);
+        double quantMs = latency(quantized, threads, runs, seed);
+        OrtFusion fusion = OrtFusion.of(quantized);
+        int floatLayers = fusion.floatLayers().values().stream().mapToInt(Integer::intValue).sum();
+        int integer = fusion.integerKernels().values().stream().mapToInt(Integer::intValue).sum();
+        double sizeRatio = (double) size(floatModel) / Math.max(1, size(quantized));
+        var facts = new LatencyAdvice.Facts(floatMs, quantMs, CpuFeatures.host(), inputsPlacement, floatLayers, integer,
+                sizeRatio);
+        return new ReportModel.Speed(floatMs, quantMs, threads, runs, fusion.summary(), LatencyAdvice.of(facts));
+    }
+
+    /** Median ONNX Runtime latency of one model at batch 1, in milliseconds. */
+    static double latency(Path model, int threads, int runs, long seed) {
+        try (ModelRunner r = EngineKind.ORT.open(model, threads)) {
+            return Benchmark.run(model.getFileName().toString(), r, 1, threads, WARMUP, runs, seed).latencyMs();
+        }
+    }
+
+    /**
+     * COCO AP of both files with ONNX Runtime on the images of {@code images} that {@code annotations} lists.
+     *
+     * @param limit the first {@code limit} images by file name; 0 for all
+     */
+    public static ReportModel.Accuracy accuracy(Path floatModel, Path quantized, DetectorSpec spec, Path images,
+            Path annotations, int threads, int limit) {
+        Evaluation.Result f = evaluate(floatModel, spec, images, annotations, threads, limit);
+        Evaluation.Result q = evaluate(quantized, spec, images, annotations, threads, limit);
+        return new ReportModel.Accuracy(f.metrics().ap(), q.metrics().ap(), f.metrics().ap50(), q.metrics().ap50(),
+                q.images());
+    }
+
+    private static Evaluation.Result evaluate(Path model, DetectorSpec spec, Path images, Path annotations,
+            int threads, int limit) {
+        return Evaluation.run(new Evaluation.Options(model, spec, images, annotations, EngineKind.ORT, 8, threads,
+                limit), n -> { });
+    }
+
+    /** A file's size in bytes. */
+    static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

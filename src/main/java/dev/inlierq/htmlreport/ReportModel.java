@@ -1,0 +1,147 @@
+package dev.inlierq.htmlreport;
+
+import dev.inlierq.inlier.InlierMixture;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What the HTML report shows, independent of how it was measured: a {@link Summary} of the run and the
+ * {@link Details} per tensor, unit and InlierQ split. Built from a run by {@link ReportModels}; tests build it
+ * directly. Optional parts are {@code null} (summary) or empty (details) and are shown as "not measured".
+ */
+public record ReportModel(Summary summary, Details details) {
+    public ReportModel {
+        Objects.requireNonNull(summary, "summary");
+        Objects.requireNonNull(details, "details");
+    }
+
+    /**
+     * The top of the report.
+     *
+     * @param speed    ONNX Runtime latency of both files ({@code null}: not measured)
+     * @param accuracy COCO AP of both files ({@code null}: no annotations given)
+     */
+    public record Summary(Run run, FileSizes sizes, Speed speed, Accuracy accuracy) {
+        public Summary {
+            Objects.requireNonNull(run, "run");
+            Objects.requireNonNull(sizes, "sizes");
+        }
+    }
+
+    /**
+     * The run: files, settings (label to value, in display order), calibration images, wall time, and the
+     * agreement of the engine's simulation with ONNX Runtime per model output (SQNR in dB).
+     */
+    public record Run(String model, String output, String spec, Map<String, String> settings, int calibrationImages,
+            double seconds, Map<String, Double> simVsOrtDb) {
+        public Run {
+            settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
+            simVsOrtDb = Collections.unmodifiableMap(new LinkedHashMap<>(simVsOrtDb));
+        }
+    }
+
+    /** Sizes in bytes of the float model and the quantized file. */
+    public record FileSizes(long floatBytes, long quantBytes) {
+    }
+
+    /**
+     * Median ONNX Runtime latency at batch 1 of the float and the quantized file, what ONNX Runtime fused, and
+     * the explanation of the comparison ({@link LatencyAdvice}).
+     */
+    public record Speed(double floatMs, double quantMs, int threads, int runs, String fusion, List<String> advice) {
+        public Speed {
+            advice = List.copyOf(advice);
+        }
+    }
+
+    /** COCO AP and AP50 (0..1) of the float and the quantized file with ONNX Runtime on the same images. */
+    public record Accuracy(double floatAp, double quantAp, double floatAp50, double quantAp50, int images) {
+    }
+
+    /**
+     * The per-tensor parts.
+     *
+     * @param tensors     one row per quantized tensor, in graph order
+     * @param sensitivity per-layer sensitivity (layer name to value); empty: not measured, shown as a dash
+     * @param histograms  value histograms of the activations with the lowest SQNR
+     * @param curves      reconstruction loss per unit (empty without reconstruction)
+     * @param mixtures    InlierQ's mixture fits worth drawing (empty for the other methods)
+     * @param overlays    InlierQ's posterior overlays (empty unless drawn)
+     */
+    public record Details(List<TensorRow> tensors, Map<String, Double> sensitivity, List<ValueHistogram> histograms,
+            List<UnitCurve> curves, List<Mixture> mixtures, List<OverlayImage> overlays) {
+        public Details {
+            tensors = List.copyOf(tensors);
+            sensitivity = Map.copyOf(sensitivity);
+            histograms = List.copyOf(histograms);
+            curves = List.copyOf(curves);
+            mixtures = List.copyOf(mixtures);
+            overlays = List.copyOf(overlays);
+        }
+    }
+
+    /**
+     * One quantized tensor.
+     *
+     * @param layer      the layer it belongs to (weights, layer inputs), else {@code null}
+     * @param role       "weight" or "activation"
+     * @param lo         the lowest value its grid represents (over channels for per-channel weights)
+     * @param hi         the highest
+     * @param channels   number of per-channel scales (1: per tensor)
+     * @param clipRate   fraction of values beyond the grid on the statistics images
+     * @param sqnrDb     SQNR of fake quantization (infinite: exact)
+     */
+    public record TensorRow(String layer, String tensor, String role, int bits, double lo, double hi, int channels,
+            double clipRate, double sqnrDb) {
+    }
+
+    /**
+     * A histogram of an activation's float values: {@code counts[j]} values in
+     * {@code [lower + j width, lower + (j + 1) width)}, with the range its grid represents.
+     */
+    public record ValueHistogram(String tensor, double lower, double width, long[] counts, double rangeLo,
+            double rangeHi, double sqnrDb) {
+        public ValueHistogram {
+            counts = counts.clone();
+        }
+
+        @Override
+        public long[] counts() {
+            return counts.clone();
+        }
+    }
+
+    /** One reconstruction unit's loss curve ({@code dev.inlierq.recon.LossCurve} points) and whether it kept its start. */
+    public record UnitCurve(String unit, double[] points, boolean keptInitial) {
+        public UnitCurve {
+            points = points.clone();
+        }
+
+        @Override
+        public double[] points() {
+            return points.clone();
+        }
+    }
+
+    /** InlierQ's mixture of one tensor's volume saliency, with the fraction of volumes it calls inliers. */
+    public record Mixture(String tensor, InlierMixture.Fit fit, double inlierFraction) {
+        public Mixture {
+            Objects.requireNonNull(fit, "fit");
+        }
+    }
+
+    /** A posterior overlay thumbnail (PNG bytes) of one tensor on one calibration image. */
+    public record OverlayImage(String tensor, String image, byte[] png) {
+        public OverlayImage {
+            png = png.clone();
+        }
+
+        @Override
+        public byte[] png() {
+            return png.clone();
+        }
+    }
+}
