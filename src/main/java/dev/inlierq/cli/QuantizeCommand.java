@@ -358,12 +358,7 @@ final class QuantizeCommand implements Callable<Integer> {
     }
 
     private TopKHeatmapLoss.Scope parseTopKScope() {
-        return switch (topKScope.toLowerCase(Locale.ROOT)) {
-            case "class" -> TopKHeatmapLoss.Scope.PER_CLASS;
-            case "joint" -> TopKHeatmapLoss.Scope.JOINT;
-            default -> throw new CommandLine.ParameterException(spec.commandLine(), "unknown top-K scope '" + topKScope
-                    + "' (expected class or joint)");
-        };
+        return Cli.topKScope(spec.commandLine(), topKScope);
     }
 
     /** Reconstruction settings: the method's defaults with the options given on the command line. */
@@ -448,12 +443,7 @@ final class QuantizeCommand implements Callable<Integer> {
     }
 
     private PlanOptions planOptions() {
-        Placement p = placement == null ? parseMethod().placement() : switch (placement.toLowerCase(Locale.ROOT)) {
-            case "all" -> Placement.ALL_ACTIVATIONS;
-            case "inputs" -> Placement.LAYER_INPUTS;
-            default -> throw new CommandLine.ParameterException(spec.commandLine(), "unknown placement '" + placement
-                    + "' (expected all or inputs)");
-        };
+        Placement p = Cli.placement(spec.commandLine(), placement, parseMethod().placement());
         List<Pattern> patterns = new ArrayList<>();
         for (String r : excludeRegex) {
             try {
