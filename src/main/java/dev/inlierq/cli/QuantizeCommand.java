@@ -129,6 +129,9 @@ final class QuantizeCommand implements Callable<Integer> {
     @CommandLine.Mixin
     InlierOptions inlierOptions = new InlierOptions();
 
+    @CommandLine.Mixin
+    MixedPrecisionOptions mixedPrecision = new MixedPrecisionOptions();
+
     @Option(names = "--percentile", defaultValue = "99.99", description = "Percentile for --method percentile. Default: ${DEFAULT-VALUE}.")
     double percentile;
 
@@ -235,6 +238,7 @@ final class QuantizeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        config = mixedPrecision.apply(config);
         Quantization.Result r;
         try (Bars bars = new Bars(numCalib, config.reconstruction() == null ? 0 : config.reconstruction().iterations())) {
             r = Quantization.run(config, out, bars);
@@ -248,6 +252,7 @@ final class QuantizeCommand implements Callable<Integer> {
         w.printf("wrote %s: %d layers, %d activation quantizers, W%dA%d %s, %d calibration images, %.1f s, peak RSS %d MB%n",
                 out, r.plan().layers().size(), r.plan().activations().size(), wBits, aBits, m.cliName(),
                 r.calibration().files().size(), r.seconds(), r.peakRssBytes() >> 20);
+        mixedPrecision.print(w);
         r.agreement().simVsOrtSqnrDb().forEach((k, v) -> w.printf(
                 "model output '%s': simulation vs ONNX Runtime SQNR %.1f dB (max rel. error %.2e); float vs simulation %.1f dB%n",
                 k, v, r.agreement().simVsOrtMaxRelError().get(k), r.agreement().floatVsSimSqnrDb().get(k)));
@@ -264,6 +269,7 @@ final class QuantizeCommand implements Callable<Integer> {
             Map<String, Object> s = summary(r, m);
             s.put("ort_integer_kernels", fusion.integerKernels());
             s.put("ort_float_layers", fusion.floatLayers());
+            mixedPrecision.addTo(s);
             JsonFiles.write(json, s);
         }
         return 0;

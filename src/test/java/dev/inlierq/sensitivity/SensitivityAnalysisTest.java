@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.inlierq.api.QuantizationConfig;
 import dev.inlierq.detect.DetectorSpecs;
+import dev.inlierq.testing.OutlierChain;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The analysis on a tiny model built here ({@link SensitivityModels}): the layer whose weights carry outliers
+ * The analysis on a tiny model built in test code ({@link OutlierChain}): the layer whose weights carry outliers
  * ranks above its twin with plain Gaussian weights, the plan's first/last 8-bit rule shows in the rows, and the
  * same seed gives the same numbers.
  */
@@ -31,10 +32,10 @@ class SensitivityAnalysisTest {
 
     @BeforeAll
     static void analyse() throws Exception {
-        Path model = SensitivityModels.outlierChain(tmp);
+        Path model = OutlierChain.model(tmp);
         Path spec = tmp.resolve("tiny.yaml");
-        Files.writeString(spec, SensitivityModels.SPEC);
-        config = QuantizationConfig.builder(model, DetectorSpecs.load(spec), SensitivityModels.images(tmp, 6))
+        Files.writeString(spec, OutlierChain.SPEC);
+        config = QuantizationConfig.builder(model, DetectorSpecs.load(spec), OutlierChain.images(tmp, 6))
                 .weightBits(4).activationBits(8).equalize(false).calibImages(6).batch(3).build();
         report = SensitivityAnalysis.run(config, SensitivityOptions.builder().scoreImages(4).build(),
                 new SensitivityAnalysis.Listener() { });

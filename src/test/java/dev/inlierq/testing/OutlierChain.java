@@ -1,7 +1,5 @@
-package dev.inlierq.sensitivity;
+package dev.inlierq.testing;
 
-import dev.inlierq.testing.OnnxModelBuilder;
-import dev.inlierq.testing.RandomData;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,21 +14,21 @@ import javax.imageio.ImageIO;
  * an input channel that is always 0 (a dead channel: they change nothing in float, but inflate the 4-bit step of
  * their channel, as unconstrained weights on dead inputs do in trained networks); and random calibration images.
  */
-final class SensitivityModels {
-    /** The spec of {@link #outlierChain}: a YOLOX head of one stride-8 level, 3 classes, raw logits. */
-    static final String SPEC = "input: {name: images, width: 64, height: 64, channelOrder: RGB, resize: STRETCH,"
+public final class OutlierChain {
+    /** The spec of {@link #model}: a YOLOX head of one stride-8 level, 3 classes, raw logits. */
+    public static final String SPEC = "input: {name: images, width: 64, height: 64, channelOrder: RGB, resize: STRETCH,"
             + " scale: 1/255}\nhead: {family: yolox, output: out, strides: [8], decoded: false}\n"
             + "classes: [1, 2, 3]\npostprocess: {scoreThreshold: 0.05}\n";
-    static final int CHANNELS = 16;
+    public static final int CHANNELS = 16;
 
-    private SensitivityModels() {
+    private OutlierChain() {
     }
 
     /**
      * images [N, 3, 64, 64] -> first (4x4, stride 4) -> Relu -> mid_plain (3x3) -> Relu -> mid_outliers (3x3) ->
      * Relu -> last (2x2, stride 2, 8 channels) -> out [N, 64, 8].
      */
-    static Path outlierChain(Path dir) {
+    public static Path model(Path dir) {
         Random r = new Random(5);
         int c = CHANNELS;
         float[] plain = RandomData.gaussian(r, c * c * 9, 1.0 / Math.sqrt(c * 9));
@@ -69,7 +67,7 @@ final class SensitivityModels {
     }
 
     /** {@code count} random 64 x 64 PNG images (blocks of random colours) in a new folder under {@code dir}. */
-    static Path images(Path dir, int count) {
+    public static Path images(Path dir, int count) {
         Random r = new Random(9);
         try {
             Path folder = Files.createDirectories(dir.resolve("images"));
