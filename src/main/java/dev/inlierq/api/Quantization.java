@@ -2,14 +2,10 @@ package dev.inlierq.api;
 
 import dev.inlierq.calib.CalibrationSet;
 import dev.inlierq.calib.Calibrator;
-import dev.inlierq.calib.Equalization;
 import dev.inlierq.detect.DetectorSpec;
 import dev.inlierq.detect.Preprocessor;
-import dev.inlierq.engine.DjlRuntime;
 import dev.inlierq.engine.GraphExecutor;
 import dev.inlierq.engine.SimulatedRunner;
-import dev.inlierq.error.ExitCode;
-import dev.inlierq.error.UserError;
 import dev.inlierq.graph.Graph;
 import dev.inlierq.graph.GraphPreparer;
 import dev.inlierq.inlier.InlierMixture;
@@ -42,8 +38,8 @@ import java.util.function.IntConsumer;
 
 /**
  * Post-training quantization of a detector, end to end: prepare the graph, equalise, place quantizers
- * (detection-aware {@link Planner}), choose calibration images, collect statistics in one float pass, encode,
- * round (GPTQ, {@link GptqStage}) or reconstruct ({@link ReconstructionStage}) as the {@link Method} says, write
+ * (detection-aware {@link Planner}), choose calibration images, collect statistics in one float pass, encode
+ * (these steps are {@link CalibrationStage}), round (GPTQ, {@link GptqStage}) or reconstruct ({@link ReconstructionStage}) as the {@link Method} says, write
  * the QDQ model with its {@link Provenance}, and check that ONNX Runtime's integer run of the file agrees with the
  * engine's simulation on a few calibration images ({@link Verification}, which also measures, per quantized
  * tensor, the clipping rate and the SQNR of fake quantization on calibration data). The settings are one
@@ -174,37 +170,17 @@ public final class Quantization {
     /** Runs the whole flow and writes the QDQ model to {@code out} (atomically), reporting to a listener. */
     public static Result run(QuantizationConfig c, Path out, Listener listener) {
         long t0 = System.nanoTime();
-        DjlRuntime.setThreads(c.threads());
-        Graph g = prepare(c.model());
-        ModelCheck.check(g, c.model(), c.spec());
-        CalibrationSet calib = CalibrationSet.choose(c.calib(), c.calibration().images(), c.calibration().seed());
-        Preprocessor pre = c.spec().preprocessor();
-        int equalized = 0;
-        if (c.equalization().effectiveAlpha() > 0) {
-            Equalization.Result eq = equalize(g, c, calib);
-            g = eq.graph();
-            equalized = eq.equalized();
-        }
-        QuantPlan plan = Planner.plan(g, c.plan());
-        if (plan.layers().isEmpty()) {
-            throw new UserError(ExitCode.BAD_SPEC, c.model() + ": no layer to quantize (all excluded?)");
-        }
-        try (GraphExecutor floatEngine = new GraphExecutor(g)) {
-            ModelCheck.checkScores(floatEngine, c.spec(), pre, calib.files(), c.calibration().batch());
-            Quantized q = quantize(floatEngine, g, plan, c, calib, listener);
-            Map<String, String> provenance = Provenance.of(c, calib, equalized, plan.layerBits(q.graph()));
+        CalibrationStage.Prepared p = CalibrationStage.prepare(c);
+        QuantPlan plan = p.plan();
+        CalibrationSet calib = p.calibration();
+        try (GraphExecutor floatEngine = new GraphExecutor(p.graph())) {
+            CalibrationStage.checkScores(floatEngine, p, c);
+            Quantized q = quantize(floatEngine, p, c, listener);
+            Map<String, String> provenance = Provenance.of(c, calib, p.equalized(), plan.layerBits(q.graph()));
             Checked checked = writeAndCheck(floatEngine, q, plan, c, calib, out, provenance, listener);
             double seconds = (System.nanoTime() - t0) / 1e9;
             return new Result(plan, q.enc(), calib, checked.tensors(), checked.agreement(), provenance, q.stages(),
                     seconds, peakRss());
-        }
-    }
-
-    /** Equalisation with one float pass for the per-channel ranges. */
-    private static Equalization.Result equalize(Graph g, QuantizationConfig c, CalibrationSet calib) {
-        try (GraphExecutor floatEngine = new GraphExecutor(g)) {
-            return Equalization.apply(floatEngine, g, c.spec().preprocessor(), calib.files(), c.calibration().batch(),
-                    c.equalization().effectiveAlpha());
         }
     }
 
@@ -217,14 +193,16 @@ public final class Quantization {
      * nearest or GPTQ rounding. With InlierQ's loss and the inlier-weighted Hessian, the pass of the top-K heatmap
      * loss runs before GPTQ's start, whose Hessians its splits weight, and is handed on to reconstruction.
      */
-    private static Quantized quantize(GraphExecutor floatEngine, Graph g, QuantPlan plan, QuantizationConfig c,
-            CalibrationSet calib, Listener listener) {
+    private static Quantized quantize(GraphExecutor floatEngine, CalibrationStage.Prepared p, QuantizationConfig c,
+            Listener listener) {
         Method m = c.method();
         int batch = c.calibration().batch();
+        Graph g = p.graph();
+        QuantPlan plan = p.plan();
+        CalibrationSet calib = p.calibration();
         Map<String, Encoding> enc = new LinkedHashMap<>();
-        enc.putAll(Calibrator.activations(floatEngine, plan, c.spec().preprocessor(), calib.files(), batch,
-                m.rangeEstimation(c.calibration().percentile()), listener::calibrated));
-        enc.putAll(Calibrator.weights(g, plan, m.mseWeightScales(), c.resolvedWeightType()));
+        enc.putAll(CalibrationStage.activations(floatEngine, p, c, listener::calibrated));
+        enc.putAll(CalibrationStage.weights(p, c));
         // the calibration images, preprocessed once for GPTQ, the task pass and reconstruction alike
         FloatTensor samples = m.gptqRounding() || m.reconstructs() ? Samples.of(c.spec(), calib) : null;
         List<FloatTensor> batches = samples == null ? List.of() : Samples.batches(samples, batch);

@@ -61,17 +61,14 @@ public final class QuantizationConfig {
      */
     public record EqualizationOptions(boolean enabled, double alpha) {
         public EqualizationOptions {
-            if (!(effectiveAlpha(enabled, alpha) >= 0 && effectiveAlpha(enabled, alpha) <= 1)) {
+            double applied = enabled ? alpha : 0;
+            if (!(applied >= 0 && applied <= 1)) {
                 throw new IllegalArgumentException("equalisation alpha must be in [0, 1] (0 = off), got " + alpha);
             }
         }
 
         /** The strength applied: {@code alpha} when enabled, else 0 (off). */
         public double effectiveAlpha() {
-            return effectiveAlpha(enabled, alpha);
-        }
-
-        private static double effectiveAlpha(boolean enabled, double alpha) {
             return enabled ? alpha : 0;
         }
     }
@@ -148,8 +145,8 @@ public final class QuantizationConfig {
         calibration = new CalibrationOptions(b.calibImages, b.batch, b.seed, b.percentile);
         threads = b.threads;
         verification = new VerificationOptions(b.checkImages, b.statsImages);
-        plan = new PlanOptions(b.weightBits, b.activationBits, b.firstLastAt8Bit,
-                b.placement != null ? b.placement : method.placement(), b.excludeNodes, b.excludePatterns, b.excludeOps);
+        plan = new PlanOptions(b.weightBits, b.activationBits, b.firstLastAt8Bit, b.placement != null ? b.placement
+                : method.placement(), b.excludeNodes, b.excludePatterns, b.excludeOps, b.layerWeightBits);
         weights = new WeightOptions(b.weightType, b.weightStorage);
         reconstruction = !method.reconstructs() ? null
                 : b.reconstruction != null ? b.reconstruction
@@ -282,6 +279,7 @@ public final class QuantizationConfig {
         private Set<String> excludeNodes = Set.of();
         private List<Pattern> excludePatterns = List.of();
         private Set<OpType> excludeOps = Set.of();
+        private java.util.Map<String, Integer> layerWeightBits = java.util.Map.of();
         private WeightType weightType = WeightType.AUTO;
         private WeightStorage weightStorage = WeightStorage.INT8;
         private ReconstructionOptions reconstruction;
@@ -392,8 +390,12 @@ public final class QuantizationConfig {
             return this;
         }
 
-        /** All plan settings at once, its placement included (so the method's default placement is not used). */
+        /**
+         * All plan settings at once, its placement (so the method's default placement is not used) and its per-layer
+         * weight bits (mixed precision, {@link PlanOptions#layerWeightBits()}; none by default) included.
+         */
         public Builder plan(PlanOptions p) {
+            layerWeightBits = p.layerWeightBits();
             return weightBits(p.weightBits()).activationBits(p.activationBits()).firstLastAt8Bit(p.firstLastAt8Bit())
                     .placement(p.placement()).excludeNodes(p.excludeNodes()).excludePatterns(p.excludePatterns())
                     .excludeOps(p.excludeOps());

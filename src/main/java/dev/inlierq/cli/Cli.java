@@ -52,6 +52,29 @@ final class Cli {
         }
     }
 
+    /** {@code --placement}: all or inputs; {@code null} when not given ({@code def} then). */
+    static dev.inlierq.plan.Placement placement(CommandLine cl, String name, dev.inlierq.plan.Placement def) {
+        if (name == null) {
+            return def;
+        }
+        return switch (name.toLowerCase(java.util.Locale.ROOT)) {
+            case "all" -> dev.inlierq.plan.Placement.ALL_ACTIVATIONS;
+            case "inputs" -> dev.inlierq.plan.Placement.LAYER_INPUTS;
+            default -> throw new CommandLine.ParameterException(cl, "unknown placement '" + name
+                    + "' (expected all or inputs)");
+        };
+    }
+
+    /** {@code --topk-scope}: class or joint. */
+    static dev.inlierq.engine.TopKHeatmapLoss.Scope topKScope(CommandLine cl, String name) {
+        return switch (name.toLowerCase(java.util.Locale.ROOT)) {
+            case "class" -> dev.inlierq.engine.TopKHeatmapLoss.Scope.PER_CLASS;
+            case "joint" -> dev.inlierq.engine.TopKHeatmapLoss.Scope.JOINT;
+            default -> throw new CommandLine.ParameterException(cl, "unknown top-K scope '" + name
+                    + "' (expected class or joint)");
+        };
+    }
+
     static EngineKind engine(CommandLine cl, String name) {
         for (EngineKind k : EngineKind.values()) {
             if (k.cliName().equals(name.trim().toLowerCase(java.util.Locale.ROOT))) {

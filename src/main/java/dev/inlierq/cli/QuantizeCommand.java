@@ -134,6 +134,9 @@ final class QuantizeCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ReportOptions report = new ReportOptions();
 
+    @CommandLine.Mixin
+    MixedPrecisionOptions mixedPrecision = new MixedPrecisionOptions();
+
     @Option(names = "--percentile", defaultValue = "99.99", description = "Percentile for --method percentile. Default: ${DEFAULT-VALUE}.")
     double percentile;
 
@@ -241,6 +244,7 @@ final class QuantizeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        config = mixedPrecision.apply(config);
         Quantization.Result r;
         try (Bars bars = new Bars(numCalib, config.reconstruction() == null ? 0 : config.reconstruction().iterations())) {
             r = Quantization.run(config, out, bars);
@@ -254,6 +258,7 @@ final class QuantizeCommand implements Callable<Integer> {
         w.printf("wrote %s: %d layers, %d activation quantizers, W%dA%d %s, %d calibration images, %.1f s, peak RSS %d MB%n",
                 out, r.plan().layers().size(), r.plan().activations().size(), wBits, aBits, m.cliName(),
                 r.calibration().files().size(), r.seconds(), r.peakRssBytes() >> 20);
+        mixedPrecision.print(w);
         r.agreement().simVsOrtSqnrDb().forEach((k, v) -> w.printf(
                 "model output '%s': simulation vs ONNX Runtime SQNR %.1f dB (max rel. error %.2e); float vs simulation %.1f dB%n",
                 k, v, r.agreement().simVsOrtMaxRelError().get(k), r.agreement().floatVsSimSqnrDb().get(k)));
@@ -270,6 +275,7 @@ final class QuantizeCommand implements Callable<Integer> {
             Map<String, Object> s = summary(r, m);
             s.put("ort_integer_kernels", fusion.integerKernels());
             s.put("ort_float_layers", fusion.floatLayers());
+            mixedPrecision.addTo(s);
             JsonFiles.write(json, s);
         }
         report.write(r, config, out, w);
@@ -366,12 +372,7 @@ final class QuantizeCommand implements Callable<Integer> {
     }
 
     private TopKHeatmapLoss.Scope parseTopKScope() {
-        return switch (topKScope.toLowerCase(Locale.ROOT)) {
-            case "class" -> TopKHeatmapLoss.Scope.PER_CLASS;
-            case "joint" -> TopKHeatmapLoss.Scope.JOINT;
-            default -> throw new CommandLine.ParameterException(spec.commandLine(), "unknown top-K scope '" + topKScope
-                    + "' (expected class or joint)");
-        };
+        return Cli.topKScope(spec.commandLine(), topKScope);
     }
 
     /** Reconstruction settings: the method's defaults with the options given on the command line. */
@@ -457,12 +458,7 @@ final class QuantizeCommand implements Callable<Integer> {
     }
 
     private PlanOptions planOptions() {
-        Placement p = placement == null ? parseMethod().placement() : switch (placement.toLowerCase(Locale.ROOT)) {
-            case "all" -> Placement.ALL_ACTIVATIONS;
-            case "inputs" -> Placement.LAYER_INPUTS;
-            default -> throw new CommandLine.ParameterException(spec.commandLine(), "unknown placement '" + placement
-                    + "' (expected all or inputs)");
-        };
+        Placement p = Cli.placement(spec.commandLine(), placement, parseMethod().placement());
         List<Pattern> patterns = new ArrayList<>();
         for (String r : excludeRegex) {
             try {

@@ -76,6 +76,42 @@ public final class TopKHeatmapLoss {
         }
     }
 
+    /**
+     * Per image, how far {@code other}'s heatmap moves from {@code reference}'s on the reference's top-K entries,
+     * term by term of the loss:
+     * <pre>
+     *   d_n = (1 / (K C)) sum_c sum_{k <= K} |log max(H'[n, c, (k)], eps) - log max(H[n, c, (k)], eps)|
+     * </pre>
+     * where {@code (k)} indexes the reference's K highest entries (per class, or jointly with {@link Scope#JOINT})
+     * and {@code H'} is {@code other}'s heatmap. It is {@code |L_n(other) - L_n(reference)|} when every term moves
+     * the same way and the top-K set stays, and unlike that difference it does not let terms that move apart
+     * cancel (for comparing a quantized model with its float reference). Both maps must come from the same images.
+     */
+    public float[] shift(Map<String, NDArray> reference, Map<String, NDArray> other) {
+        try (NDArray h = HeatmapBuilder.build(recipe, reference); NDArray q = HeatmapBuilder.build(recipe, other)) {
+            long[] s = h.getShape().getShape();
+            if (scope == Scope.PER_CLASS) {
+                return shift(h, q, k);
+            }
+            try (NDArray hf = h.reshape(s[0], 1, s[1] * s[2]); NDArray qf = q.reshape(s[0], 1, s[1] * s[2])) {
+                return shift(hf, qf, k);
+            }
+        }
+    }
+
+    private static float[] shift(NDArray reference, NDArray other, int k) {
+        long[] s = reference.getShape().getShape();
+        int kk = (int) Math.min(k, s[2]);
+        NDList top = reference.topK(kk, 2, true, false);
+        try (NDArray values = top.get(0); NDArray idx = top.get(1); NDArray moved = other.gather(idx, 2);
+                NDArray a = Scalars.maximum(values, EPS); NDArray b = Scalars.maximum(moved, EPS);
+                NDArray la = a.log(); NDArray lb = b.log(); NDArray d = lb.sub(la); NDArray ad = d.abs();
+                NDArray sum = ad.sum(new int[] {1, 2});
+                NDArray scaled = Scalars.mul(sum, (float) (1.0 / ((double) kk * s[1])))) {
+            return scaled.toFloatArray();
+        }
+    }
+
     /** The loss of a heatmap {@code [N, C, L]} (summed over the batch). */
     public static NDArray loss(NDArray heatmap, int k) {
         long[] s = heatmap.getShape().getShape();

@@ -3,6 +3,7 @@ package dev.inlierq.plan;
 import dev.inlierq.graph.OpType;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -17,9 +18,12 @@ import java.util.regex.Pattern;
  * @param excludeNodes     node names kept in float
  * @param excludePatterns  node-name patterns kept in float
  * @param excludeOps       op types kept in float
+ * @param layerWeightBits  weight bits of particular layers, by layer name, instead of {@code weightBits} (mixed
+ *                         precision); the first and last layers stay at 8 bit when {@code firstLastAt8Bit}
  */
 public record PlanOptions(int weightBits, int activationBits, boolean firstLastAt8Bit, Placement placement,
-        Set<String> excludeNodes, List<Pattern> excludePatterns, Set<OpType> excludeOps) {
+        Set<String> excludeNodes, List<Pattern> excludePatterns, Set<OpType> excludeOps,
+        Map<String, Integer> layerWeightBits) {
 
     public PlanOptions {
         if (weightBits < 2 || weightBits > 8) {
@@ -31,6 +35,31 @@ public record PlanOptions(int weightBits, int activationBits, boolean firstLastA
         excludeNodes = Set.copyOf(excludeNodes);
         excludePatterns = List.copyOf(excludePatterns);
         excludeOps = excludeOps.isEmpty() ? EnumSet.noneOf(OpType.class) : EnumSet.copyOf(excludeOps);
+        for (var e : layerWeightBits.entrySet()) {
+            if (e.getValue() < 2 || e.getValue() > 8) {
+                throw new IllegalArgumentException("weight bits of " + e.getKey() + ": expected 2..8, got "
+                        + e.getValue());
+            }
+        }
+        layerWeightBits = Map.copyOf(layerWeightBits);
+    }
+
+    /** Options with every layer's weights at {@code weightBits}. */
+    public PlanOptions(int weightBits, int activationBits, boolean firstLastAt8Bit, Placement placement,
+            Set<String> excludeNodes, List<Pattern> excludePatterns, Set<OpType> excludeOps) {
+        this(weightBits, activationBits, firstLastAt8Bit, placement, excludeNodes, excludePatterns, excludeOps,
+                Map.of());
+    }
+
+    /** These options with the per-layer weight bits {@code bits} (replacing any). */
+    public PlanOptions withLayerWeightBits(Map<String, Integer> bits) {
+        return new PlanOptions(weightBits, activationBits, firstLastAt8Bit, placement, excludeNodes, excludePatterns,
+                excludeOps, bits);
+    }
+
+    /** The weight bits asked for {@code layer} (before the first/last rule): its own, else {@code weightBits}. */
+    public int weightBits(String layer) {
+        return layerWeightBits.getOrDefault(layer, weightBits);
     }
 
     public static Builder builder() {
@@ -58,6 +87,7 @@ public record PlanOptions(int weightBits, int activationBits, boolean firstLastA
         private Set<String> nodes = Set.of();
         private List<Pattern> patterns = List.of();
         private Set<OpType> ops = Set.of();
+        private Map<String, Integer> layerBits = Map.of();
 
         public Builder weightBits(int bits) {
             this.weightBits = bits;
@@ -94,8 +124,14 @@ public record PlanOptions(int weightBits, int activationBits, boolean firstLastA
             return this;
         }
 
+        /** Weight bits of particular layers, by name (default: none, every layer at {@code weightBits}). */
+        public Builder layerWeightBits(Map<String, Integer> bits) {
+            this.layerBits = bits;
+            return this;
+        }
+
         public PlanOptions build() {
-            return new PlanOptions(weightBits, activationBits, firstLast, placement, nodes, patterns, ops);
+            return new PlanOptions(weightBits, activationBits, firstLast, placement, nodes, patterns, ops, layerBits);
         }
     }
 }

@@ -295,8 +295,8 @@ public final class Planner {
     /**
      * The weight point of {@code n}'s weight tensor. A weight read by several quantized layers (a detection
      * head shared across pyramid levels) is one tensor with one encoding: one point, at the widest width any
-     * of its layers asks for (8 bits when one of them is a first or last layer), with the layers named in
-     * its reason.
+     * of its layers asks for ({@link PlanOptions#weightBits(String)}; 8 bits when one of them is a first or last
+     * layer), with the layers named in its reason.
      */
     private static QuantPoint weightPoint(Node n, List<Node> layers, Set<String> first, Set<String> last,
             PlanOptions o, Graph g) {
@@ -309,9 +309,11 @@ public final class Planner {
             }
             readers.add(l.name());
             boolean edge = o.firstLastAt8Bit() && (first.contains(l.name()) || last.contains(l.name()));
-            if ((edge ? 8 : o.weightBits()) > wb) {
-                wb = edge ? 8 : o.weightBits();
-                why = edge ? (first.contains(l.name()) ? "first layer" : "last layer") + " weight" : "weight";
+            int bits = edge ? 8 : o.weightBits(l.name());
+            if (bits > wb) {
+                wb = bits;
+                why = edge ? (first.contains(l.name()) ? "first layer" : "last layer") + " weight"
+                        : o.layerWeightBits().containsKey(l.name()) ? "weight (per-layer bits)" : "weight";
             }
         }
         if (readers.size() > 1) {

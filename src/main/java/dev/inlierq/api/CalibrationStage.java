@@ -1,0 +1,100 @@
+package dev.inlierq.api;
+
+import dev.inlierq.calib.CalibrationSet;
+import dev.inlierq.calib.Calibrator;
+import dev.inlierq.calib.Equalization;
+import dev.inlierq.engine.DjlRuntime;
+import dev.inlierq.engine.GraphExecutor;
+import dev.inlierq.error.ExitCode;
+import dev.inlierq.error.UserError;
+import dev.inlierq.graph.Graph;
+import dev.inlierq.plan.Planner;
+import dev.inlierq.plan.QuantPlan;
+import dev.inlierq.quant.Encoding;
+import java.util.Map;
+import java.util.function.IntConsumer;
+
+/**
+ * What {@link Quantization} does before rounding, for the features that need the same starting point without
+ * writing a file (per-layer sensitivity, mixed precision): the model read, prepared and checked against its spec,
+ * the calibration images chosen, equalisation when the config asks for it, the quantizer plan, then the
+ * encodings: activation ranges from one float pass ({@link Calibrator#activations}) with the method's range
+ * estimation, and per-channel weight scales ({@link Calibrator#weights}).
+ */
+public final class CalibrationStage {
+    private CalibrationStage() {
+    }
+
+    /**
+     * The float model as the quantizer sees it.
+     *
+     * @param graph       the prepared (and, when configured, equalised) float graph
+     * @param plan        the quantizer plan of that graph ({@link Planner})
+     * @param calibration the calibration images chosen by the config's seed
+     * @param equalized   number of activations equalised
+     */
+    public record Prepared(Graph graph, QuantPlan plan, CalibrationSet calibration, int equalized) {
+    }
+
+    /**
+     * Reads, prepares and checks the model, chooses the calibration images, equalises (one float pass) when the
+     * config asks for it, and plans.
+     *
+     * @throws UserError BAD_SPEC when the spec does not fit the model or no layer is left to quantize
+     */
+    public static Prepared prepare(QuantizationConfig c) {
+        DjlRuntime.setThreads(c.threads());
+        Graph g = Quantization.prepare(c.model());
+        ModelCheck.check(g, c.model(), c.spec());
+        CalibrationSet calib = CalibrationSet.choose(c.calib(), c.calibration().images(), c.calibration().seed());
+        int equalized = 0;
+        if (c.equalization().effectiveAlpha() > 0) {
+            Equalization.Result eq = equalize(g, c, calib);
+            g = eq.graph();
+            equalized = eq.equalized();
+        }
+        QuantPlan plan = Planner.plan(g, c.plan());
+        if (plan.layers().isEmpty()) {
+            throw new UserError(ExitCode.BAD_SPEC, c.model() + ": no layer to quantize (all excluded?)");
+        }
+        return new Prepared(g, plan, calib, equalized);
+    }
+
+    /** Equalisation with one float pass for the per-channel ranges. */
+    private static Equalization.Result equalize(Graph g, QuantizationConfig c, CalibrationSet calib) {
+        try (GraphExecutor floatEngine = new GraphExecutor(g)) {
+            return Equalization.apply(floatEngine, g, c.spec().preprocessor(), calib.files(), c.calibration().batch(),
+                    c.equalization().effectiveAlpha());
+        }
+    }
+
+    /**
+     * Checks the spec's {@code decoded} flag against the scores of the float model on the first batch of
+     * calibration images.
+     *
+     * @param floatEngine an engine of {@code p.graph()}
+     * @throws UserError BAD_SPEC when the flag contradicts the range
+     */
+    public static void checkScores(GraphExecutor floatEngine, Prepared p, QuantizationConfig c) {
+        ModelCheck.checkScores(floatEngine, c.spec(), c.spec().preprocessor(), p.calibration().files(),
+                c.calibration().batch());
+    }
+
+    /**
+     * The encodings of the plan's activations, by tensor (members of a sharing group share one): one float pass
+     * over the calibration images with the method's range estimation.
+     *
+     * @param floatEngine an engine of {@code p.graph()}
+     * @param progress    receives the number of calibration images processed
+     */
+    public static Map<String, Encoding> activations(GraphExecutor floatEngine, Prepared p, QuantizationConfig c,
+            IntConsumer progress) {
+        return Calibrator.activations(floatEngine, p.plan(), c.spec().preprocessor(), p.calibration().files(),
+                c.calibration().batch(), c.method().rangeEstimation(c.calibration().percentile()), progress);
+    }
+
+    /** The encodings of the plan's weights, by tensor: per output channel, MSE or min/max as the method says. */
+    public static Map<String, Encoding> weights(Prepared p, QuantizationConfig c) {
+        return Calibrator.weights(p.graph(), p.plan(), c.method().mseWeightScales(), c.resolvedWeightType());
+    }
+}

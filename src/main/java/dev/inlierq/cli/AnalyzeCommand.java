@@ -1,0 +1,241 @@
+package dev.inlierq.cli;
+
+import dev.inlierq.api.Method;
+import dev.inlierq.api.OutputGuard;
+import dev.inlierq.api.QuantizationConfig;
+import dev.inlierq.detect.DetectorSpec;
+import dev.inlierq.detect.DetectorSpecs;
+import dev.inlierq.error.ExitCode;
+import dev.inlierq.error.UserError;
+import dev.inlierq.plan.PlanOptions;
+import dev.inlierq.report.JsonFiles;
+import dev.inlierq.sensitivity.SensitivityAnalysis;
+import dev.inlierq.sensitivity.SensitivityOptions;
+import dev.inlierq.sensitivity.SensitivityReport;
+import dev.inlierq.sensitivity.Variant;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code inlierq analyze}: label-free per-layer sensitivity ({@link SensitivityAnalysis}), a table worst first, all
+ * rows in {@code --json}, and with {@code --annotations} the AP change per layer and the rank correlation.
+ */
+@Command(name = "analyze", mixinStandardHelpOptions = true,
+        description = "Per-layer quantization sensitivity, label-free: each planned layer's weights, then its input, "
+                + "quantized alone and scored by the change of the top-K heatmap loss and the output SQNR "
+                + "(with --annotations also the AP change).")
+final class AnalyzeCommand implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", required = true, description = "Float ONNX model.")
+    Path model;
+
+    @Option(names = "--spec", required = true, description = "Built-in spec (yolox, picodet, fastestdet) or a spec file.")
+    String detectorSpec;
+
+    @Option(names = "--calib", required = true, description = "Folder of calibration images (labels are never read).")
+    Path calib;
+
+    @Option(names = "--w-bits", defaultValue = "4", description = "Weight bits (2-8). Default: ${DEFAULT-VALUE}.")
+    int wBits;
+
+    @Option(names = "--a-bits", defaultValue = "8", description = "Activation bits (2-8). Default: ${DEFAULT-VALUE}.")
+    int aBits;
+
+    @Option(names = "--no-first-last-8bit", description = "Analyse the first and last layers at --w-bits/--a-bits too.")
+    boolean noFirstLast;
+
+    @Option(names = "--placement", description = "all or inputs, as for quantize (it decides which activations share "
+            + "a range). Default: that of quantize's default method (inputs).")
+    String placement;
+
+    @Option(names = "--equalize", negatable = true, description = "Equalise as quantize does; --no-equalize turns it "
+            + "off. Default: as quantize's default method (on).")
+    Boolean equalize;
+
+    @Option(names = "--num-calib", defaultValue = "64",
+            description = "Calibration images for the activation ranges, chosen by --seed (as quantize). Default: ${DEFAULT-VALUE}.")
+    int numCalib;
+
+    @Option(names = "--score-images", defaultValue = "" + SensitivityOptions.DEFAULT_SCORE_IMAGES,
+            description = "The first N calibration images score every layer. Default: ${DEFAULT-VALUE}.")
+    int scoreImages;
+
+    @Option(names = "--variants", defaultValue = "weights,activations", split = ",",
+            description = "What is quantized per layer: weights, activations or both. Default: ${DEFAULT-VALUE}.")
+    List<String> variants = new ArrayList<>();
+
+    @Option(names = "--layers", defaultValue = "0",
+            description = "Analyse only the N layers with the most weights (0 = all). Default: ${DEFAULT-VALUE}.")
+    int layers;
+
+    @Option(names = "--annotations", description = "COCO instances JSON: also measure the AP change per layer.")
+    Path annotations;
+
+    @Option(names = "--images", description = "Folder of the labelled images (with --annotations).")
+    Path images;
+
+    @Option(names = "--num-images", defaultValue = "" + SensitivityOptions.DEFAULT_AP_IMAGES,
+            description = "Labelled images for the AP change (the first N by file name). Default: ${DEFAULT-VALUE}.")
+    int numImages;
+
+    @Option(names = "--topk", defaultValue = "100", description = "K of the top-K heatmap loss. Default: ${DEFAULT-VALUE}.")
+    int topK;
+
+    @Option(names = "--topk-scope", defaultValue = "class",
+            description = "Top-K per class (Eq. 7) or over all classes together (joint). Default: ${DEFAULT-VALUE}.")
+    String topKScope;
+
+    @Option(names = "--top", defaultValue = "25", description = "Rows printed (0 = all). Default: ${DEFAULT-VALUE}.")
+    int top;
+
+    @Option(names = "--json", description = "Write every row as JSON.")
+    Path json;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the calibration images' choice. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--batch", defaultValue = "8", description = "Images per engine run. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--threads", defaultValue = "2", description = "Intra-op threads. Default: ${DEFAULT-VALUE}.")
+    int threads;
+
+    @Override
+    public Integer call() {
+        checkCounts();
+        Set<Variant> measured = parseVariants();
+        Cli.modelFile("--model", model);
+        SensitivityOptions.Labelled labelled = labelled();
+        OutputGuard.checkFile("--json", json, model, calib, annotations, images);
+        DetectorSpec ds = DetectorSpecs.resolve(detectorSpec);
+        QuantizationConfig config = config(ds);
+        SensitivityOptions options = SensitivityOptions.builder().variants(measured).scoreImages(scoreImages)
+                .maxLayers(layers).labelled(labelled).build();
+        SensitivityReport r;
+        try (Bars bars = new Bars(numCalib)) {
+            r = SensitivityAnalysis.run(config, options, bars);
+        }
+        spec.commandLine().getOut().print(r.table(top));
+        if (json != null) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("model", model.toString());
+            m.put("spec", ds.name());
+            m.put("w_bits", wBits);
+            m.put("a_bits", aBits);
+            m.put("placement", config.plan().placement().name());
+            m.put("equalize_alpha", config.equalization().effectiveAlpha());
+            m.put("seed", seed);
+            m.put("variants", measured.stream().map(Variant::cliName).toList());
+            m.putAll(r.toJsonMap());
+            JsonFiles.write(json, m);
+        }
+        return 0;
+    }
+
+    private void checkCounts() {
+        Cli.checkBits("--w-bits", wBits);
+        Cli.checkBits("--a-bits", aBits);
+        Cli.atLeast("--num-calib", numCalib, 1);
+        Cli.atLeast("--score-images", scoreImages, 1);
+        Cli.atLeast("--num-images", numImages, 1);
+        Cli.atLeast("--layers", layers, 0);
+        Cli.atLeast("--top", top, 0);
+        Cli.atLeast("--topk", topK, 1);
+        Cli.atLeast("--batch", batch, 1);
+        Cli.atLeast("--threads", threads, 1);
+    }
+
+    private Set<Variant> parseVariants() {
+        Set<Variant> out = EnumSet.noneOf(Variant.class);
+        for (String v : variants) {
+            try {
+                out.add(Variant.parse(v));
+            } catch (IllegalArgumentException e) {
+                throw new UserError(ExitCode.USAGE, "--variants: " + e.getMessage());
+            }
+        }
+        if (out.isEmpty()) {
+            throw new UserError(ExitCode.USAGE, "--variants: expected weights, activations or both");
+        }
+        return out;
+    }
+
+    /** The labelled subset, when asked for: both options, existing files. */
+    private SensitivityOptions.Labelled labelled() {
+        if ((annotations == null) != (images == null)) {
+            throw new UserError(ExitCode.USAGE, "--annotations and --images go together (the AP change needs both)");
+        }
+        if (annotations == null) {
+            return null;
+        }
+        if (!Files.isRegularFile(annotations)) {
+            throw new UserError(ExitCode.MISSING_INPUT, "--annotations " + annotations + ": file not found");
+        }
+        if (!Files.isDirectory(images)) {
+            throw new UserError(ExitCode.MISSING_INPUT, "--images " + images + ": no such folder");
+        }
+        return new SensitivityOptions.Labelled(annotations, images, numImages);
+    }
+
+    /** The quantize command's settings for these bits (its default method's ranges, placement, equalisation). */
+    private QuantizationConfig config(DetectorSpec ds) {
+        Method m = Method.defaultFor(wBits);
+        PlanOptions plan = PlanOptions.builder().weightBits(wBits).activationBits(aBits).firstLastAt8Bit(!noFirstLast)
+                .placement(Cli.placement(spec.commandLine(), placement, m.placement())).build();
+        QuantizationConfig.Builder b = QuantizationConfig.builder(model, ds, calib).calibImages(numCalib).seed(seed)
+                .batch(batch).threads(threads).plan(plan).topK(topK).topKScope(Cli.topKScope(spec.commandLine(), topKScope));
+        if (equalize != null) {
+            b.equalize(equalize);
+        }
+        return b.build();
+    }
+
+    /** A bar for the calibration pass, then one per phase, the layers with their count. */
+    private static final class Bars implements SensitivityAnalysis.Listener, AutoCloseable {
+        private final ProgressBar calibration;
+        private ProgressBar phase;
+
+        Bars(int images) {
+            calibration = Cli.progressBar("calibrate", images);
+        }
+
+        @Override
+        public void calibrated(int images) {
+            calibration.stepTo(images);
+        }
+
+        @Override
+        public void phase(String name) {
+            close();
+            phase = Cli.progressBar(name, -1);
+        }
+
+        @Override
+        public void layers(int done, int total) {
+            phase.maxHint(total);
+            phase.stepTo(done);
+        }
+
+        @Override
+        public void close() {
+            calibration.close();
+            if (phase != null) {
+                phase.close();
+            }
+        }
+    }
+}

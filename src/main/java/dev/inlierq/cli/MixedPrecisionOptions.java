@@ -1,0 +1,94 @@
+package dev.inlierq.cli;
+
+import dev.inlierq.api.QuantizationConfig;
+import dev.inlierq.error.ExitCode;
+import dev.inlierq.error.UserError;
+import dev.inlierq.mixed.MixedPrecision;
+import dev.inlierq.sensitivity.SensitivityAnalysis;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import me.tongfei.progressbar.ProgressBar;
+import picocli.CommandLine.Option;
+
+/**
+ * The automatic mixed precision option of {@code quantize} (issue 13 item 2, {@link MixedPrecision}), mixed into
+ * {@link QuantizeCommand}: a label-free sensitivity pass over the weights before quantizing, whose choice reaches the
+ * plan as per-layer weight bits (and so the file's {@code inlierq.layer_bits}).
+ */
+final class MixedPrecisionOptions {
+    @Option(names = "--mixed-precision", paramLabel = "FRACTION",
+            description = "With --w-bits below 8: keep at 8 bit the weights most sensitive per byte (label-free, as "
+                    + "inlierq analyze measures them), at most FRACTION (0..1) of the weight bytes of the layers at "
+                    + "--w-bits (the first and last layers, at 8 bit already, not counted); the others at --w-bits.")
+    Double fraction;
+
+    private MixedPrecision.Assignment assignment;
+
+    /**
+     * The config with per-layer weight bits chosen by a sensitivity pass; {@code c} itself without the option.
+     *
+     * @throws UserError USAGE for a fraction outside [0, 1] or 8-bit weights
+     */
+    QuantizationConfig apply(QuantizationConfig c) {
+        if (fraction == null) {
+            return c;
+        }
+        if (!(fraction >= 0 && fraction <= 1)) {
+            throw new UserError(ExitCode.USAGE, "--mixed-precision must be in [0, 1], got " + fraction);
+        }
+        if (c.plan().weightBits() >= MixedPrecision.HIGH_BITS) {
+            throw new UserError(ExitCode.USAGE, "--mixed-precision needs --w-bits below 8, got "
+                    + c.plan().weightBits());
+        }
+        try (ProgressBar bar = Cli.progressBar("sensitivity", -1)) {
+            assignment = MixedPrecision.analyse(c, fraction, new SensitivityAnalysis.Listener() {
+                @Override
+                public void layers(int done, int total) {
+                    bar.maxHint(total);
+                    bar.stepTo(done);
+                }
+            });
+        }
+        return c.toBuilder().plan(c.plan().withLayerWeightBits(assignment.layerBits())).build();
+    }
+
+    /** One line with the budget and the promoted layers (nothing without the option). */
+    void print(PrintWriter out) {
+        if (assignment != null) {
+            List<String> promoted = assignment.promotedLayers();
+            out.printf(Locale.ROOT, "mixed precision: %d of %d weights at 8 bit (%.1f%% of %d parameters, budget "
+                    + "%.1f%%): %s%n", assignment.choices().stream().filter(c -> c.bits() == MixedPrecision.HIGH_BITS)
+                    .count(), assignment.choices().size(), 100.0 * assignment.promotedParameters()
+                    / Math.max(1, assignment.candidateParameters()), assignment.candidateParameters(),
+                    100 * assignment.fraction(), promoted.isEmpty() ? "none" : String.join(", ", promoted));
+        }
+    }
+
+    /** The assignment under {@code mixed_precision} (nothing without the option). */
+    void addTo(Map<String, Object> json) {
+        if (assignment == null) {
+            return;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("fraction", assignment.fraction());
+        m.put("candidate_parameters", assignment.candidateParameters());
+        m.put("promoted_parameters", assignment.promotedParameters());
+        List<Map<String, Object>> choices = new ArrayList<>();
+        for (MixedPrecision.Choice c : assignment.choices()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("weight", c.weight());
+            e.put("layers", c.layers());
+            e.put("parameters", c.parameters());
+            e.put("loss_change", c.sensitivity());
+            e.put("bits", c.bits());
+            choices.add(e);
+        }
+        m.put("choices", choices);
+        m.put("layer_bits", assignment.layerBits());
+        json.put("mixed_precision", m);
+    }
+}

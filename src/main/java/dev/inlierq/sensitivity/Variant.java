@@ -1,0 +1,26 @@
+package dev.inlierq.sensitivity;
+
+import java.util.Locale;
+
+/** What is quantized of one layer while the rest of the model stays float. */
+public enum Variant {
+    /** The layer's weights only (per output channel, the method's scales, nearest rounding). */
+    WEIGHTS,
+    /** The layer's input activation only (the calibrated range the quantize command would use). */
+    ACTIVATIONS;
+
+    /** The name on the command line and in JSON ({@code weights}, {@code activations}). */
+    public String cliName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The variant of a command-line name. */
+    public static Variant parse(String name) {
+        for (Variant v : values()) {
+            if (v.cliName().equals(name.trim().toLowerCase(Locale.ROOT))) {
+                return v;
+            }
+        }
+        throw new IllegalArgumentException("unknown variant '" + name + "' (expected weights or activations)");
+    }
+}

@@ -1,0 +1,81 @@
+package dev.inlierq.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.inlierq.error.ExitCode;
+import dev.inlierq.onnx.OnnxReader;
+import dev.inlierq.testing.OutlierChain;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code quantize --mixed-precision}: on a tiny model whose two 4-bit candidates have the same size, a budget of half
+ * their weights promotes the one with outlier weights; the file's {@code inlierq.layer_bits}, the printed line and
+ * the JSON say so. Bad values are one line.
+ */
+class MixedPrecisionCommandTest {
+    @TempDir
+    Path tmp;
+
+    private String[] args(Path model, Path spec, Path images, String... more) {
+        String[] base = {"quantize", "--model", model.toString(), "--spec", spec.toString(), "--calib",
+            images.toString(), "--num-calib", "4", "--batch", "2", "--method", "minmax",
+            "--check-images", "1", "--stats-images", "1", "--out", tmp.resolve("q.onnx").toString()};
+        String[] all = Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, all, base.length, more.length);
+        return all;
+    }
+
+    @Test
+    void halfTheBudgetPromotesTheOutlierLayer() throws Exception {
+        Path model = OutlierChain.model(tmp);
+        Path spec = tmp.resolve("tiny.yaml");
+        Files.writeString(spec, OutlierChain.SPEC);
+        Path images = OutlierChain.images(tmp, 4);
+        Path json = tmp.resolve("q.json");
+        CliErrorsTest.Run r = CliErrorsTest.run(args(model, spec, images, "--w-bits", "4", "--mixed-precision", "0.5",
+                "--json", json.toString()));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("mixed precision: 1 of 2 weights at 8 bit (50.0% of 4608 parameters, budget "
+                + "50.0%): mid_outliers"), r.out());
+        Map<String, String> bits = Arrays.stream(OnnxReader.read(tmp.resolve("q.onnx")).metadata()
+                .get("inlierq.layer_bits").split(",")).map(e -> e.split(":"))
+                .collect(Collectors.toMap(e -> e[0], e -> e[1]));
+        assertEquals(Map.of("first", "w8a8", "mid_plain", "w4a8", "mid_outliers", "w8a8", "last", "w8a8"), bits);
+        JsonNode mp = new ObjectMapper().readTree(json.toFile()).get("mixed_precision");
+        assertEquals(4608, mp.get("candidate_parameters").asLong());
+        assertTrue(mp.get("promoted_parameters").asLong() <= 0.5 * 4608);
+        assertEquals(8, mp.get("layer_bits").get("mid_outliers").asInt());
+        assertEquals(4, mp.get("layer_bits").get("mid_plain").asInt());
+
+        CliErrorsTest.Run none = CliErrorsTest.run(args(model, spec, images, "--w-bits", "4", "--mixed-precision",
+                "0.2"));
+        assertEquals(0, none.code(), none.err());
+        assertTrue(none.out().contains("mixed precision: 0 of 2 weights at 8 bit"), "budget below either layer: "
+                + none.out());
+        assertTrue(OnnxReader.read(tmp.resolve("q.onnx")).metadata().get("inlierq.layer_bits")
+                .contains("mid_outliers:w4a8"));
+    }
+
+    @Test
+    void badValuesAreOneLine() throws Exception {
+        Path model = OutlierChain.model(tmp);
+        Path spec = tmp.resolve("tiny.yaml");
+        Files.writeString(spec, OutlierChain.SPEC);
+        Path images = tmp.resolve("none");
+        for (List<String> more : List.of(List.of("--w-bits", "4", "--mixed-precision", "1.5"),
+                List.of("--w-bits", "4", "--mixed-precision", "-1"), List.of("--mixed-precision", "0.5"))) {
+            CliErrorsTest.assertOnlyLine(CliErrorsTest.run(args(model, spec, images, more.toArray(String[]::new))),
+                    ExitCode.USAGE, "--mixed-precision");
+        }
+    }
+}

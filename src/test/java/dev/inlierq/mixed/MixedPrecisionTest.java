@@ -1,0 +1,76 @@
+package dev.inlierq.mixed;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.inlierq.sensitivity.LayerSensitivity;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The greedy choice on analysed layers given here: order by sensitivity per parameter, the budget, shared weights. */
+class MixedPrecisionTest {
+    private static LayerSensitivity layer(String name, String weight, int bits, long params, double loss,
+            List<String> readers) {
+        LayerSensitivity.Score s = new LayerSensitivity.Score(loss, 10, null);
+        return new LayerSensitivity(name, "Conv", new LayerSensitivity.Weight(weight, bits, params, readers, s), null);
+    }
+
+    private static List<LayerSensitivity> layers() {
+        return List.of(
+                layer("first", "w_first", 8, 5000, 9.0, List.of("first")),
+                layer("a", "w_a", 4, 1000, 1.0, List.of("a")),       // 0.001 per parameter
+                layer("b", "w_b", 4, 100, 0.5, List.of("b")),        // 0.005
+                layer("c", "w_c", 4, 500, 0.2, List.of("c")),        // 0.0004
+                layer("s1", "w_s", 4, 400, 0.8, List.of("s1", "s2")), // 0.002, shared by s1 and s2
+                layer("s2", "w_s", 4, 400, 0.8, List.of("s1", "s2")));
+    }
+
+    @Test
+    void greedyBySensitivityPerParameterWithinTheBudget() {
+        MixedPrecision.Assignment a = MixedPrecision.choose(layers(), 0.3); // 0.3 of 2000 candidate parameters
+        assertEquals(2000, a.candidateParameters(), "8-bit first layer and the shared weight counted once");
+        assertEquals(500, a.promotedParameters(), "b and the shared weight; a (1000) and c (500) do not fit");
+        assertEquals(List.of("w_b", "w_s", "w_a", "w_c"), a.choices().stream().map(MixedPrecision.Choice::weight)
+                .toList());
+        assertEquals(Map.of("b", 8, "s1", 8, "s2", 8, "a", 4, "c", 4), a.layerBits());
+        assertEquals(List.of("b", "s1", "s2"), a.promotedLayers());
+    }
+
+    @Test
+    void zeroKeepsAllLowAndOnePromotesEverySensitiveWeight() {
+        assertTrue(MixedPrecision.choose(layers(), 0).promotedLayers().isEmpty());
+        MixedPrecision.Assignment all = MixedPrecision.choose(layers(), 1);
+        assertEquals(2000, all.promotedParameters());
+        assertTrue(all.layerBits().values().stream().allMatch(b -> b == 8));
+        assertTrue(!all.layerBits().containsKey("first"), "the 8-bit first layer is no candidate");
+    }
+
+    @Test
+    void theBudgetHoldsForAnyFraction() {
+        Random r = new Random(2);
+        for (int trial = 0; trial < 50; trial++) {
+            List<LayerSensitivity> rows = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                rows.add(layer("l" + i, "w" + i, 4, 1 + r.nextInt(5000), r.nextDouble(), List.of("l" + i)));
+            }
+            double f = r.nextDouble();
+            MixedPrecision.Assignment a = MixedPrecision.choose(rows, f);
+            long promoted = a.choices().stream().filter(c -> c.bits() == 8).mapToLong(MixedPrecision.Choice::parameters)
+                    .sum();
+            assertEquals(promoted, a.promotedParameters());
+            assertTrue(promoted <= f * a.candidateParameters(), "budget " + f + ": " + promoted + " of "
+                    + a.candidateParameters());
+        }
+    }
+
+    @Test
+    void badFractionsAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> MixedPrecision.choose(layers(), -0.1));
+        assertThrows(IllegalArgumentException.class, () -> MixedPrecision.choose(layers(), 1.5));
+        assertThrows(IllegalArgumentException.class, () -> MixedPrecision.choose(layers(), Double.NaN));
+    }
+}
