@@ -68,6 +68,17 @@ final class MixedPrecisionOptions {
         }
     }
 
+    /** Layer name to the label-free sensitivity of its weights (empty without the option), for the report. */
+    Map<String, Double> sensitivity() {
+        Map<String, Double> m = new LinkedHashMap<>();
+        if (assignment != null) {
+            for (MixedPrecision.Choice c : assignment.choices()) {
+                c.layers().forEach(layer -> m.put(layer, c.sensitivity()));
+            }
+        }
+        return m;
+    }
+
     /** The assignment under {@code mixed_precision} (nothing without the option). */
     void addTo(Map<String, Object> json) {
         if (assignment == null) {

@@ -278,7 +278,7 @@ final class QuantizeCommand implements Callable<Integer> {
             mixedPrecision.addTo(s);
             JsonFiles.write(json, s);
         }
-        report.write(r, config, out, w);
+        report.write(r, config, out, mixedPrecision.sensitivity(), w);
         return 0;
     }
 

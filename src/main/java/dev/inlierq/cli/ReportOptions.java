@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
@@ -86,14 +87,18 @@ final class ReportOptions {
         }
     }
 
-    /** Measures latency (and AP when asked), writes the report and says so on {@code w}. */
-    void write(Quantization.Result r, QuantizationConfig c, Path out, PrintWriter w) {
+    /**
+     * Measures latency (and AP when asked), writes the report and says so on {@code w}; {@code sensitivity} (layer
+     * to the label-free sensitivity of its weights, from {@code --mixed-precision}) fills the sensitivity column.
+     */
+    void write(Quantization.Result r, QuantizationConfig c, Path out, Map<String, Double> sensitivity, PrintWriter w) {
         if (report == null) {
             return;
         }
         boolean inputs = c.plan().placement() == Placement.LAYER_INPUTS;
         ReportModel.Speed speed = Measurements.speed(c.model(), out, c.threads(), runs, inputs, c.calibration().seed());
-        ReportModels b = ReportModels.builder(r, c.model(), out).spec(c.spec().name()).speed(speed);
+        ReportModels b = ReportModels.builder(r, c.model(), out).spec(c.spec().name()).speed(speed)
+                .sensitivity(sensitivity);
         if (annotations != null) {
             b.accuracy(Measurements.accuracy(c.model(), out, c.spec(), images, annotations, c.threads(), limit));
         }
