@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** The {@code inlierq} command line: thin commands that call the library. */
 @Command(name = "inlierq", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Post-training quantization toolkit for object detectors.",
-        subcommands = {EvalCommand.class, QuantizeCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {EvalCommand.class, QuantizeCommand.class, CompareCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
