@@ -113,11 +113,15 @@ public final class Quantization {
             float[] rangeAll, float[] rangeInliers) {
     }
 
-    /** Progress of a run: calibration images done, then reconstruction (unit, units, iteration). */
+    /**
+     * Progress of a run: the phases as they begin (equalising, calibrating, rounding with GPTQ, reconstructing,
+     * writing, checking with ONNX Runtime, measuring clipping and SQNR), calibration images done, and
+     * reconstruction's (unit, units, iteration).
+     */
     public interface Listener extends Reconstruction.Progress {
         void calibrated(int images);
 
-        /** A phase after calibration and reconstruction begins ("writing", "checking with ONNX Runtime", ...). */
+        /** A phase begins ("equalising", "calibrating", "reconstructing", "writing", ...). */
         default void phase(String name) {
         }
 
@@ -161,6 +165,7 @@ public final class Quantization {
         Preprocessor pre = c.spec().preprocessor();
         int equalized = 0;
         if (c.equalization().effectiveAlpha() > 0) {
+            listener.phase("equalising");
             Equalization.Result eq = equalize(g, c, calib);
             g = eq.graph();
             equalized = eq.equalized();
@@ -202,6 +207,7 @@ public final class Quantization {
         Method m = c.method();
         int batch = c.calibration().batch();
         Map<String, Encoding> enc = new LinkedHashMap<>();
+        listener.phase("calibrating");
         enc.putAll(Calibrator.activations(floatEngine, plan, c.spec().preprocessor(), calib.files(), batch,
                 m.rangeEstimation(c.calibration().percentile()), listener::calibrated));
         enc.putAll(Calibrator.weights(g, plan, m.mseWeightScales(), c.resolvedWeightType()));
@@ -210,6 +216,7 @@ public final class Quantization {
         List<FloatTensor> batches = samples == null ? List.of() : Samples.batches(samples, batch);
         GptqRounding.Result gptq = null;
         if (m.gptqRounding()) {
+            listener.phase("rounding with GPTQ");
             gptq = gptq(floatEngine, g, plan, enc, c, batches, null);
             g = gptq.graph();
         }
@@ -219,6 +226,7 @@ public final class Quantization {
             StartingRounding.Start start = StartingRounding.Start.NEAREST;
             ReconstructionStage.TaskPass pass = null;
             if (c.reconstruction().start() == ReconstructionOptions.Start.GPTQ) {
+                listener.phase("rounding with GPTQ (reconstruction's start)");
                 if (c.hessian() == HessianWeighting.INLIER && c.inlier() != null) { // InlierQ's pass, run once
                     pass = ReconstructionStage.taskPass(floatEngine, g, plan, c, batches,
                             GptqStage.layerOutputs(g, plan));
@@ -233,6 +241,7 @@ public final class Quantization {
                 }
                 start = GptqStage.start(g, plan, enc, gptq);
             }
+            listener.phase("reconstructing");
             ReconstructionStage.Result rr = ReconstructionStage.run(floatEngine, g, plan, enc, c, calib, samples,
                     batches, start, pass, listener);
             g = rr.result().graph();
