@@ -16,12 +16,12 @@ import java.util.Optional;
  * W8A8 files that lose under 1 AP (docs/results.md) measured 10.3 dB (minmax) and 17.3 dB (gptq), W4A8 minmax,
  * which loses 15 AP, measured -0.4 dB; 20 dB would flag the good 8-bit files too. The warning names the quantized
  * tensors with the lowest SQNR of fake quantization ({@link Quantization.TensorReport#sqnrDb()}), the likeliest
- * culprits, and the weighted layer of the worst one that has a layer (what {@code --exclude-node} would keep in
- * float).
+ * culprits, and the weighted layer of the worst tensor that belongs to one (a weight, a bias or a layer input:
+ * what {@code --exclude-node} would keep in float).
  *
  * @param lowOutputs outputs below the threshold, with their SQNR in dB
  * @param worst      the quantized tensors with the lowest SQNR, worst first
- * @param worstLayer the layer of the first of {@code worst} that belongs to a layer, or null
+ * @param worstLayer the layer of the lowest-SQNR tensor that belongs to a layer, or null
  */
 public record QualityWarning(Map<String, Double> lowOutputs, List<Quantization.TensorReport> worst,
         String worstLayer) {
@@ -51,18 +51,17 @@ public record QualityWarning(Map<String, Double> lowOutputs, List<Quantization.T
         if (low.isEmpty()) {
             return Optional.empty();
         }
-        List<Quantization.TensorReport> worst = tensors.stream().filter(t -> Double.isFinite(t.sqnrDb()))
+        List<Quantization.TensorReport> ranked = tensors.stream().filter(t -> Double.isFinite(t.sqnrDb()))
                 .sorted(Comparator.comparingDouble(Quantization.TensorReport::sqnrDb)
-                        .thenComparing(Quantization.TensorReport::tensor))
-                .limit(count).toList();
+                        .thenComparing(Quantization.TensorReport::tensor)).toList();
         String layer = null;
-        for (Quantization.TensorReport t : worst) {
+        for (Quantization.TensorReport t : ranked) {
             QuantPoint p = plan == null ? null : plan.point(t.tensor());
             if (p != null && p.layer() != null) {
                 layer = p.layer();
                 break;
             }
         }
-        return Optional.of(new QualityWarning(low, worst, layer));
+        return Optional.of(new QualityWarning(low, ranked.subList(0, Math.min(count, ranked.size())), layer));
     }
 }
