@@ -138,10 +138,11 @@ public final class Comparison {
             SpecCheck.require(spec, o.floatModel(), f.inputs(), f.outputShapes());
             List<TensorMatch.Pair> kept = pairs.stream().filter(p -> q.tapped().contains(p.quantizedTensor())
                     && (p.kind() == TensorMatch.Kind.INPUT || f.tapped().contains(p.floatTensor()))).toList();
+            Map<TensorMatch.Pair, double[]> gains = fitGains(f, q, kept, images, pre, o);
             Map<TensorMatch.Pair, ErrorStats> stats = new LinkedHashMap<>();
-            kept.forEach(p -> stats.put(p, new ErrorStats(p.rescaled())));
+            kept.forEach(p -> stats.put(p, new ErrorStats(gains.get(p))));
             Map<String, ErrorStats> deployed = new LinkedHashMap<>();
-            f.outputs().forEach(name -> deployed.put(name, new ErrorStats(false)));
+            f.outputs().forEach(name -> deployed.put(name, new ErrorStats(null)));
             try (ModelRunner file = EngineKind.ORT.open(o.quantizedModel(), o.threads())) {
                 int done = 0;
                 for (Path image : images) {
@@ -173,7 +174,39 @@ public final class Comparison {
         }
     }
 
+    /**
+     * A first pass over the images for the per-channel gains of the rescaled pairs ({@link ErrorStats.GainFit});
+     * none (and no pass) when no pair is rescaled.
+     */
+    private static Map<TensorMatch.Pair, double[]> fitGains(OrtTaps f, OrtTaps q, List<TensorMatch.Pair> pairs,
+            List<Path> images, Preprocessor pre, Options o) {
+        Map<TensorMatch.Pair, ErrorStats.GainFit> fits = new LinkedHashMap<>();
+        pairs.stream().filter(TensorMatch.Pair::rescaled).forEach(p -> fits.put(p, new ErrorStats.GainFit()));
+        if (fits.isEmpty()) {
+            return Map.of();
+        }
+        for (Path image : images) {
+            FloatTensor x = pre.prepare(image).tensor();
+            Map<String, FloatTensor> fv = f.run(x);
+            Map<String, FloatTensor> qv = q.run(x);
+            fits.forEach((p, fit) -> {
+                FloatTensor a = fv.get(p.floatTensor());
+                FloatTensor b = qv.get(p.quantizedTensor());
+                requireSameSize(a, b, p, o);
+                fit.add(a.data(), b.data(), a.shape());
+            });
+        }
+        Map<TensorMatch.Pair, double[]> gains = new LinkedHashMap<>();
+        fits.forEach((p, fit) -> gains.put(p, fit.gains()));
+        return gains;
+    }
+
     private static void add(ErrorStats s, FloatTensor f, FloatTensor q, TensorMatch.Pair p, Options o) {
+        requireSameSize(f, q, p, o);
+        s.add(f.data(), q.data(), f.shape());
+    }
+
+    private static void requireSameSize(FloatTensor f, FloatTensor q, TensorMatch.Pair p, Options o) {
         if (f == null || q == null) {
             throw new IllegalStateException("tensor " + p + " missing from a run");
         }
@@ -182,7 +215,6 @@ public final class Comparison {
                     + ": tensor '" + p.floatTensor() + "' is " + Arrays.toString(f.shape()) + " in the float model and "
                     + Arrays.toString(q.shape()) + " ('" + p.quantizedTensor() + "') in the quantized one");
         }
-        s.add(f.data(), q.data(), f.shape());
     }
 
     /** The spec the quantized model's provenance names, when it is a built-in one. */

@@ -1,7 +1,5 @@
 package dev.inlierq.compare;
 
-import java.util.Arrays;
-
 /**
  * Pooled error statistics of one tensor pair over images: for float values f and quantized values q (after the
  * per-channel gain g of a rescaled tensor, q' = g q), with e = f - q',
@@ -11,12 +9,11 @@ import java.util.Arrays;
  *   <li>relative mean error = sum |e| / sum |f| (the mean absolute error normalised by the mean magnitude);</li>
  *   <li>cosine similarity = sum f q' / sqrt(sum f^2 sum q'^2) over all elements of all images.</li>
  * </ul>
- * A rescaled tensor (a channel-wise x / s, {@link TensorMatch}) gets per channel (axis 1) the least-squares gain
- * g_c = sum f q / sum q^2 on the first image where the channel of q is not all zero, kept for all later images
- * (gain 1 until then).
+ * A rescaled tensor (a channel-wise x / s, {@link TensorMatch}) is compared after per-channel gains fitted on all
+ * the images beforehand ({@link GainFit}).
  */
 final class ErrorStats {
-    private final boolean rescaled;
+    private final double[] gains;
     private double signal;
     private double noise;
     private double absError;
@@ -26,10 +23,10 @@ final class ErrorStats {
     private double maxAbs;
     private long elements;
     private long[] shape;
-    private double[] gains;
 
-    ErrorStats(boolean rescaled) {
-        this.rescaled = rescaled;
+    /** @param gains per-channel gains (axis 1) applied to q ({@link GainFit}), or null for none */
+    ErrorStats(double[] gains) {
+        this.gains = gains;
     }
 
     /** Adds one image: f and q of the same size, {@code shape} the float tensor's. */
@@ -38,14 +35,10 @@ final class ErrorStats {
             throw new IllegalArgumentException("sizes differ: " + f.length + " vs " + q.length);
         }
         this.shape = shape.clone();
-        int channels = rescaled && shape.length >= 2 ? (int) shape[1] : 1;
-        long inner = 1;
-        for (int i = 2; i < shape.length && channels > 1; i++) {
-            inner *= shape[i];
-        }
-        double[] g = channels > 1 ? fitGains(f, q, channels, inner) : null;
+        int channels = gains == null ? 1 : gains.length;
+        long inner = GainFit.inner(shape, channels);
         for (int i = 0; i < f.length; i++) {
-            double qv = g == null ? q[i] : g[(int) ((i / inner) % channels)] * q[i];
+            double qv = gains == null ? q[i] : gains[(int) ((i / inner) % channels)] * q[i];
             double e = f[i] - qv;
             signal += (double) f[i] * f[i];
             noise += e * e;
@@ -58,27 +51,44 @@ final class ErrorStats {
         elements += f.length;
     }
 
-    /** Fits the channels without a gain yet on this image; returns the gains to use for it (1 where none yet). */
-    private double[] fitGains(float[] f, float[] q, int channels, long inner) {
-        if (gains == null) {
-            gains = new double[channels];
-            Arrays.fill(gains, Double.NaN);
-        }
-        double[] fq = new double[channels];
-        double[] qq = new double[channels];
-        for (int i = 0; i < f.length; i++) {
-            int c = (int) ((i / inner) % channels);
-            fq[c] += (double) f[i] * q[i];
-            qq[c] += (double) q[i] * q[i];
-        }
-        double[] use = new double[channels];
-        for (int c = 0; c < channels; c++) {
-            if (Double.isNaN(gains[c]) && qq[c] > 0) {
-                gains[c] = fq[c] / qq[c];
+    /**
+     * The least-squares per-channel gain of q to f over all images, g_c = sum f q / sum q^2 on channel c (axis 1),
+     * 1 for a channel where q is zero throughout.
+     */
+    static final class GainFit {
+        private double[] fq;
+        private double[] qq;
+
+        void add(float[] f, float[] q, long[] shape) {
+            int channels = shape.length >= 2 ? (int) shape[1] : 1;
+            if (fq == null) {
+                fq = new double[channels];
+                qq = new double[channels];
             }
-            use[c] = Double.isNaN(gains[c]) ? 1 : gains[c];
+            long inner = inner(shape, channels);
+            for (int i = 0; i < f.length; i++) {
+                int c = (int) ((i / inner) % channels);
+                fq[c] += (double) f[i] * q[i];
+                qq[c] += (double) q[i] * q[i];
+            }
         }
-        return use;
+
+        double[] gains() {
+            double[] g = new double[fq.length];
+            for (int c = 0; c < g.length; c++) {
+                g[c] = qq[c] > 0 ? fq[c] / qq[c] : 1;
+            }
+            return g;
+        }
+
+        /** Elements per channel: the product of the axes after axis 1. */
+        static long inner(long[] shape, int channels) {
+            long inner = 1;
+            for (int i = 2; i < shape.length && channels > 1; i++) {
+                inner *= shape[i];
+            }
+            return inner;
+        }
     }
 
     long elements() {

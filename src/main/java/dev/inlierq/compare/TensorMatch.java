@@ -20,9 +20,9 @@ import java.util.Set;
  *
  * <p>Activation equalisation ({@code dev.inlierq.calib.Equalization}) may fold a per-channel 1/s into the
  * convolution that produces a tensor, so the quantized model computes x / s where the float model computes x.
- * Such tensors, the outputs of a convolution whose weight equalisation rewrote (its name holds
- * {@value #EQUALIZED_WEIGHT_MARK}), directly or through a Relu/LeakyRelu, are marked {@code rescaled}: they are
- * compared after a per-channel gain ({@link ErrorStats}).
+ * Such tensors ({@link #rescaled}: read by convolutions only, and computed by a convolution whose weight
+ * equalisation rewrote, its name holding {@value #EQUALIZED_WEIGHT_MARK}, directly or through a Relu/LeakyRelu)
+ * are marked {@code rescaled}: they are compared after a per-channel gain ({@link ErrorStats}).
  */
 public final class TensorMatch {
     /** What equalisation puts in the name of a weight it rescaled ({@code w + "__eq_" + layer}). */
@@ -61,10 +61,8 @@ public final class TensorMatch {
 
     /** Every pair, the graph input's first, then in the float model's node order. */
     public static List<Pair> pairs(OnnxMl.ModelProto floatModel, OnnxMl.ModelProto quantizedModel) {
-        Map<String, OnnxMl.NodeProto> producer = new HashMap<>();
-        for (OnnxMl.NodeProto n : quantizedModel.getGraph().getNodeList()) {
-            n.getOutputList().forEach(o -> producer.put(o, n));
-        }
+        Nodes nodes = Nodes.of(quantizedModel.getGraph());
+        Map<String, OnnxMl.NodeProto> producer = nodes.producer();
         Set<String> qOutputs = new HashSet<>();
         quantizedModel.getGraph().getOutputList().forEach(v -> qOutputs.add(v.getName()));
         List<Pair> pairs = new ArrayList<>();
@@ -80,7 +78,7 @@ public final class TensorMatch {
                 if (t.isEmpty() || !seen.add(t)) {
                     continue;
                 }
-                boolean rescaled = rescaled(t, producer);
+                boolean rescaled = rescaled(t, nodes);
                 String dq = t + DEQUANTIZED_SUFFIX;
                 if (qOutputs.contains(t)) {
                     pairs.add(new Pair(t, t, Kind.OUTPUT, rescaled));
@@ -98,25 +96,76 @@ public final class TensorMatch {
         return n != null && n.getOpType().equals("DequantizeLinear");
     }
 
-    /**
-     * The tensor is a convolution's output, directly or through one Relu/LeakyRelu, whose weight was equalised
-     * (looking through the Q/DQ pairs and grid clamps the QDQ writer inserts).
-     */
-    static boolean rescaled(String t, Map<String, OnnxMl.NodeProto> producer) {
-        OnnxMl.NodeProto p = producer.get(t);
-        boolean relu = false;
-        while (p != null && p.getInputCount() > 0) {
-            String op = p.getOpType();
-            boolean inserted = op.equals("DequantizeLinear") || op.equals("QuantizeLinear")
-                    || (op.equals("Clip") && p.getOutput(0).endsWith("_clipped"));
-            boolean commutes = !relu && (op.equals("Relu") || op.equals("LeakyRelu"));
-            if (!inserted && !commutes) {
-                break;
+    /** The quantized model's nodes by the tensors they produce and read. */
+    record Nodes(Map<String, OnnxMl.NodeProto> producer, Map<String, List<OnnxMl.NodeProto>> readers) {
+        static Nodes of(OnnxMl.GraphProto g) {
+            Map<String, OnnxMl.NodeProto> producer = new HashMap<>();
+            Map<String, List<OnnxMl.NodeProto>> readers = new HashMap<>();
+            for (OnnxMl.NodeProto n : g.getNodeList()) {
+                n.getOutputList().forEach(o -> producer.put(o, n));
+                n.getInputList().forEach(i -> readers.computeIfAbsent(i, k -> new ArrayList<>()).add(n));
             }
-            relu |= commutes;
-            p = producer.get(p.getInput(0));
+            return new Nodes(producer, readers);
         }
+
+        /** The nodes reading t, looking through the Q/DQ pairs and grid clamps the QDQ writer inserts after it. */
+        List<OnnxMl.NodeProto> readersOf(String t) {
+            List<OnnxMl.NodeProto> out = new ArrayList<>();
+            for (OnnxMl.NodeProto r : readers.getOrDefault(t, List.of())) {
+                if (inserted(r)) {
+                    out.addAll(readersOf(r.getOutput(0)));
+                } else {
+                    out.add(r);
+                }
+            }
+            return out;
+        }
+
+        /** The tensor t is computed from, looking back through inserted Q/DQ pairs and clamps. */
+        String sourceOf(String t) {
+            OnnxMl.NodeProto p = producer.get(t);
+            return p != null && inserted(p) ? sourceOf(p.getInput(0)) : t;
+        }
+
+        private static boolean inserted(OnnxMl.NodeProto n) {
+            String op = n.getOpType();
+            return op.equals("QuantizeLinear") || op.equals("DequantizeLinear")
+                    || (op.equals("Clip") && n.getOutput(0).endsWith("_clipped"));
+        }
+    }
+
+    /**
+     * Whether equalisation folded a per-channel 1/s into the tensor: as {@code Equalization.foldTarget} chooses,
+     * t is read by convolutions only and is the output of a convolution whose weight equalisation rewrote, or of a
+     * Relu/LeakyRelu that alone reads such a convolution's output (that output is rescaled too).
+     */
+    static boolean rescaled(String t, Nodes nodes) {
+        OnnxMl.NodeProto p = nodes.producer().get(t);
+        if (isEqualisedConv(p)) {
+            List<OnnxMl.NodeProto> readers = nodes.readersOf(t);
+            if (readers.size() == 1 && isRelu(readers.get(0))) {
+                return allConv(nodes.readersOf(readers.get(0).getOutput(0)));
+            }
+            return allConv(readers);
+        }
+        if (isRelu(p)) {
+            String y = nodes.sourceOf(p.getInput(0));
+            return isEqualisedConv(nodes.producer().get(y)) && nodes.readersOf(y).size() == 1
+                    && allConv(nodes.readersOf(t));
+        }
+        return false;
+    }
+
+    private static boolean isEqualisedConv(OnnxMl.NodeProto p) {
         return p != null && p.getOpType().equals("Conv") && p.getInputCount() > 1
                 && p.getInput(1).contains(EQUALIZED_WEIGHT_MARK);
+    }
+
+    private static boolean isRelu(OnnxMl.NodeProto p) {
+        return p != null && (p.getOpType().equals("Relu") || p.getOpType().equals("LeakyRelu"));
+    }
+
+    private static boolean allConv(List<OnnxMl.NodeProto> readers) {
+        return !readers.isEmpty() && readers.stream().allMatch(r -> r.getOpType().equals("Conv"));
     }
 }

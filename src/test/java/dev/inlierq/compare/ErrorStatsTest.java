@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +17,7 @@ class ErrorStatsTest {
 
     @Test
     void metricsOfAKnownError() {
-        ErrorStats s = new ErrorStats(false);
+        ErrorStats s = new ErrorStats(null);
         float[] f = {3, -4, 0, 0};
         float[] q = {3, -4, 0.5f, 0};
         s.add(f, q, new long[] {1, 4});
@@ -36,8 +36,8 @@ class ErrorStatsTest {
         int c = 4;
         int hw = 64;
         double[] s = {0.1, 1, 3, 20};
-        ErrorStats plain = new ErrorStats(false);
-        ErrorStats gained = new ErrorStats(true);
+        List<float[][]> data = new ArrayList<>();
+        ErrorStats.GainFit fit = new ErrorStats.GainFit();
         for (int image = 0; image < 3; image++) {
             float[] f = new float[c * hw];
             float[] q = new float[c * hw];
@@ -45,8 +45,18 @@ class ErrorStatsTest {
                 f[i] = (float) r.nextGaussian();
                 q[i] = (float) ((f[i] + 0.01 * r.nextGaussian()) / s[i / hw]);
             }
-            plain.add(f, q, new long[] {1, c, 8, 8});
-            gained.add(f, q, new long[] {1, c, 8, 8});
+            data.add(new float[][] {f, q});
+            fit.add(f, q, new long[] {1, c, 8, 8});
+        }
+        double[] gains = fit.gains();
+        for (int k = 0; k < c; k++) {
+            assertEquals(s[k], gains[k], 0.01 * s[k]);
+        }
+        ErrorStats plain = new ErrorStats(null);
+        ErrorStats gained = new ErrorStats(gains);
+        for (float[][] fq : data) {
+            plain.add(fq[0], fq[1], new long[] {1, c, 8, 8});
+            gained.add(fq[0], fq[1], new long[] {1, c, 8, 8});
         }
         double withGain = gained.result(PAIR).sqnrDb();
         assertTrue(plain.result(PAIR).sqnrDb() < 3, "without the gain the scale dominates");
@@ -54,28 +64,30 @@ class ErrorStatsTest {
     }
 
     @Test
-    void convOutputsWithAnEqualisedWeightAreRescaledAlsoThroughReluAndQdq() {
-        Map<String, OnnxMl.NodeProto> producer = new HashMap<>();
-        put(producer, "Conv", "x", "w__eq_conv1_dequantized", "y");
-        put(producer, "QuantizeLinear", "y", "s", "y_quantized");
-        put(producer, "DequantizeLinear", "y_quantized", "s", "y_dequantized");
-        put(producer, "Relu", "y_dequantized", "", "a");
-        put(producer, "Relu", "a", "", "aa");
-        put(producer, "Conv", "a", "w2_dequantized", "z");
-        put(producer, "Sigmoid", "y", "", "sig");
-        assertTrue(TensorMatch.rescaled("y", producer));
-        assertTrue(TensorMatch.rescaled("y_dequantized", producer));
-        assertTrue(TensorMatch.rescaled("a", producer));
-        assertFalse(TensorMatch.rescaled("aa", producer), "one Relu only");
-        assertFalse(TensorMatch.rescaled("z", producer));
-        assertFalse(TensorMatch.rescaled("sig", producer));
+    void rescaledAreTheFoldTargetsOfEqualisation() {
+        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder();
+        // y = conv with an equalised weight, quantized, read through a Relu alone; a = relu(y) read by convolutions
+        node(g, "Conv", "y", "x", "w__eq_conv1_dequantized");
+        node(g, "QuantizeLinear", "y_quantized", "y", "s");
+        node(g, "DequantizeLinear", "y_dequantized", "y_quantized", "s");
+        node(g, "Relu", "a", "y_dequantized");
+        node(g, "Conv", "z", "a", "w2__eq_conv2");
+        node(g, "Conv", "z2", "a", "w3__eq_conv3");
+        // z: a convolution whose weight was rescaled only for its input; its output goes to a Concat
+        node(g, "Concat", "cat", "z", "z2");
+        // v: an equalised convolution read by convolutions directly
+        node(g, "Conv", "v", "cat", "w4__eq_conv4");
+        node(g, "Conv", "u", "v", "w5");
+        TensorMatch.Nodes nodes = TensorMatch.Nodes.of(g.build());
+        assertTrue(TensorMatch.rescaled("y", nodes));
+        assertTrue(TensorMatch.rescaled("a", nodes));
+        assertTrue(TensorMatch.rescaled("v", nodes));
+        assertFalse(TensorMatch.rescaled("z", nodes), "read by a Concat: not a fold target");
+        assertFalse(TensorMatch.rescaled("u", nodes), "plain weight");
+        assertFalse(TensorMatch.rescaled("cat", nodes));
     }
 
-    private static void put(Map<String, OnnxMl.NodeProto> producer, String op, String in, String in2, String out) {
-        OnnxMl.NodeProto.Builder b = OnnxMl.NodeProto.newBuilder().setOpType(op).addInput(in);
-        if (!in2.isEmpty()) {
-            b.addInput(in2);
-        }
-        producer.put(out, b.addOutput(out).build());
+    private static void node(OnnxMl.GraphProto.Builder g, String op, String out, String... in) {
+        g.addNode(OnnxMl.NodeProto.newBuilder().setOpType(op).addAllInput(List.of(in)).addOutput(out));
     }
 }
