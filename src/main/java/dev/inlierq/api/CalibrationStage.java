@@ -43,12 +43,18 @@ public final class CalibrationStage {
      * @throws UserError BAD_SPEC when the spec does not fit the model or no layer is left to quantize
      */
     public static Prepared prepare(QuantizationConfig c) {
+        return prepare(c, phase -> { });
+    }
+
+    /** {@link #prepare(QuantizationConfig)}, naming its phases ("equalising") to {@code phase} as they begin. */
+    public static Prepared prepare(QuantizationConfig c, java.util.function.Consumer<String> phase) {
         DjlRuntime.setThreads(c.threads());
         Graph g = Quantization.prepare(c.model());
         ModelCheck.check(g, c.model(), c.spec());
         CalibrationSet calib = CalibrationSet.choose(c.calib(), c.calibration().images(), c.calibration().seed());
         int equalized = 0;
         if (c.equalization().effectiveAlpha() > 0) {
+            phase.accept("equalising");
             Equalization.Result eq = equalize(g, c, calib);
             g = eq.graph();
             equalized = eq.equalized();

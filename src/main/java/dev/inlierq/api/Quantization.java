@@ -129,11 +129,15 @@ public final class Quantization {
             float[] rangeAll, float[] rangeInliers) {
     }
 
-    /** Progress of a run: calibration images done, then reconstruction (unit, units, iteration). */
+    /**
+     * Progress of a run: the phases as they begin (equalising, calibrating, rounding with GPTQ, reconstructing,
+     * writing, checking with ONNX Runtime, measuring clipping and SQNR), calibration images done, and
+     * reconstruction's (unit, units, iteration).
+     */
     public interface Listener extends Reconstruction.Progress {
         void calibrated(int images);
 
-        /** A phase after calibration and reconstruction begins ("writing", "checking with ONNX Runtime", ...). */
+        /** A phase begins ("equalising", "calibrating", "reconstructing", "writing", ...). */
         default void phase(String name) {
         }
 
@@ -170,7 +174,7 @@ public final class Quantization {
     /** Runs the whole flow and writes the QDQ model to {@code out} (atomically), reporting to a listener. */
     public static Result run(QuantizationConfig c, Path out, Listener listener) {
         long t0 = System.nanoTime();
-        CalibrationStage.Prepared p = CalibrationStage.prepare(c);
+        CalibrationStage.Prepared p = CalibrationStage.prepare(c, listener::phase);
         QuantPlan plan = p.plan();
         CalibrationSet calib = p.calibration();
         try (GraphExecutor floatEngine = new GraphExecutor(p.graph())) {
@@ -201,6 +205,7 @@ public final class Quantization {
         QuantPlan plan = p.plan();
         CalibrationSet calib = p.calibration();
         Map<String, Encoding> enc = new LinkedHashMap<>();
+        listener.phase("calibrating");
         enc.putAll(CalibrationStage.activations(floatEngine, p, c, listener::calibrated));
         enc.putAll(CalibrationStage.weights(p, c));
         // the calibration images, preprocessed once for GPTQ, the task pass and reconstruction alike
@@ -208,6 +213,7 @@ public final class Quantization {
         List<FloatTensor> batches = samples == null ? List.of() : Samples.batches(samples, batch);
         GptqRounding.Result gptq = null;
         if (m.gptqRounding()) {
+            listener.phase("rounding with GPTQ");
             gptq = gptq(floatEngine, g, plan, enc, c, batches, null);
             g = gptq.graph();
         }
@@ -218,6 +224,7 @@ public final class Quantization {
             StartingRounding.Start start = StartingRounding.Start.NEAREST;
             ReconstructionStage.TaskPass pass = null;
             if (c.reconstruction().start() == ReconstructionOptions.Start.GPTQ) {
+                listener.phase("rounding with GPTQ (reconstruction's start)");
                 if (c.hessian() == HessianWeighting.INLIER && c.inlier() != null) { // InlierQ's pass, run once
                     pass = ReconstructionStage.taskPass(floatEngine, g, plan, c, batches,
                             GptqStage.layerOutputs(g, plan));
@@ -232,6 +239,7 @@ public final class Quantization {
                 }
                 start = GptqStage.start(g, plan, enc, gptq);
             }
+            listener.phase("reconstructing");
             ReconstructionStage.Result rr = ReconstructionStage.run(floatEngine, g, plan, enc, c, calib, samples,
                     batches, start, pass, listener);
             g = rr.result().graph();

@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
 /** The {@code inlierq} command line: thin commands that call the library. */
 @Command(name = "inlierq", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Post-training quantization toolkit for object detectors.",
-        subcommands = {EvalCommand.class, QuantizeCommand.class, AnalyzeCommand.class, BenchCommand.class,
-            CommandLine.HelpCommand.class})
+        subcommands = {EvalCommand.class, QuantizeCommand.class, AnalyzeCommand.class, CompareCommand.class,
+            BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -2,6 +2,7 @@ package dev.inlierq.cli;
 
 import dev.inlierq.api.Method;
 import dev.inlierq.api.OutputGuard;
+import dev.inlierq.api.QualityWarning;
 import dev.inlierq.api.Quantization;
 import dev.inlierq.api.QuantizationConfig;
 import dev.inlierq.detect.DetectorSpec;
@@ -31,7 +32,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -238,16 +238,17 @@ final class QuantizeCommand implements Callable<Integer> {
         Method m = parseMethod();
         WeightStorage storage = parseWeightStorage();
         DetectorSpec ds = DetectorSpecs.resolve(detectorSpec);
-        QuantizationConfig config;
+        QuantizationConfig base;
         try {
-            config = config(m, ds, planOptions, storage);
+            base = config(m, ds, planOptions, storage);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        config = mixedPrecision.apply(config);
+        QuantizationConfig config = mixedPrecision.apply(base);
         Quantization.Result r;
-        try (Bars bars = new Bars(numCalib, config.reconstruction() == null ? 0 : config.reconstruction().iterations())) {
-            r = Quantization.run(config, out, bars);
+        try (QuantizeProgress progress = QuantizeProgress.open(numCalib, config.reconstruction() == null ? 0
+                : config.reconstruction().iterations(), spec.commandLine().getErr())) {
+            r = Quantization.run(config, out, progress);
         }
         var w = spec.commandLine().getOut();
         int calibrated = r.calibration().files().size();
@@ -271,6 +272,8 @@ final class QuantizeCommand implements Callable<Integer> {
                     + "file to run slower than the float model; --placement all fuses them (README, \"Latency\")%n",
                     floatLayers);
         }
+        QualityWarning.of(r).ifPresent(q -> QuantizeWarning.print(spec.commandLine().getErr(), q, new QuantizeWarning.Run(
+                model, detectorSpec, calib, out, m, config.plan().placement())));
         if (json != null) {
             Map<String, Object> s = summary(r, m);
             s.put("ort_integer_kernels", fusion.integerKernels());
@@ -311,52 +314,6 @@ final class QuantizeCommand implements Callable<Integer> {
         s.put("seed", seed);
         s.putAll(QuantizeSummary.of(r));
         return s;
-    }
-
-    /** One progress bar for calibration, then one per reconstruction unit. */
-    private static final class Bars implements Quantization.Listener, AutoCloseable {
-        private final ProgressBar calibration;
-        private ProgressBar unitBar;
-        private int unitIndex = -1;
-        private final int iterations;
-
-        Bars(int images, int iterations) {
-            calibration = Cli.progressBar("calibrate", images);
-            this.iterations = iterations;
-        }
-
-        @Override
-        public void calibrated(int images) {
-            calibration.stepTo(images);
-        }
-
-        @Override
-        public void update(int unit, int units, int iteration) {
-            if (unit != unitIndex) {
-                calibration.close();
-                if (unitBar != null) {
-                    unitBar.close();
-                }
-                unitIndex = unit;
-                unitBar = Cli.progressBar(String.format(Locale.ROOT, "unit %d/%d", unit + 1, units), iterations);
-            }
-            unitBar.stepTo(iteration);
-        }
-
-        /** After calibration and reconstruction: one labelled bar per phase, so 100% is not all there is. */
-        @Override
-        public void phase(String name) {
-            close();
-            unitBar = Cli.progressBar(name, -1);
-        }
-
-        @Override
-        public void close() {
-            calibration.close();
-            if (unitBar != null) {
-                unitBar.close();
-            }
-        }
     }
 
     private Boolean parseLoss() {

@@ -24,6 +24,8 @@ public enum ExitCode {
     OUTPUT_CONFLICT(9),
     /** The runtime (ONNX Runtime, libtorch) failed on a valid input. */
     RUNTIME_FAILURE(10),
+    /** Two models that should belong together do not (a quantized model with other inputs than its float model). */
+    MODEL_MISMATCH(11),
     /** A bug: unexpected exception. */
     INTERNAL(70);
 

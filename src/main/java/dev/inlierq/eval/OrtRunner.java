@@ -114,6 +114,11 @@ public final class OrtRunner implements ModelRunner {
     }
 
     private OrtSession.SessionOptions options() throws OrtException {
+        return sessionOptions(threads, level);
+    }
+
+    /** The session options of every ONNX Runtime session here (also {@link OrtTaps}'). */
+    static OrtSession.SessionOptions sessionOptions(int threads, Optimization level) throws OrtException {
         OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
         opts.setIntraOpNumThreads(threads);
         opts.setInterOpNumThreads(1);
@@ -229,19 +234,24 @@ public final class OrtRunner implements ModelRunner {
         }
         try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(input.data()), input.shape());
                 OrtSession.Result r = s.run(Map.of(inputName, t))) {
-            Map<String, FloatTensor> out = new LinkedHashMap<>();
-            for (Map.Entry<String, OnnxValue> e : r) {
-                OnnxTensor o = (OnnxTensor) e.getValue();
-                long[] shape = o.getInfo().getShape();
-                FloatBuffer fb = o.getFloatBuffer();
-                float[] data = new float[fb.remaining()];
-                fb.get(data);
-                out.put(e.getKey(), new FloatTensor(shape, data));
-            }
-            return out;
+            return floats(r);
         } catch (OrtException e) {
             throw new UserError(ExitCode.RUNTIME_FAILURE, "ONNX Runtime failed: " + firstLine(e.getMessage()));
         }
+    }
+
+    /** Every (float) value of a run, copied to the heap, in the result's order. */
+    static Map<String, FloatTensor> floats(OrtSession.Result r) throws OrtException {
+        Map<String, FloatTensor> out = new LinkedHashMap<>();
+        for (Map.Entry<String, OnnxValue> e : r) {
+            OnnxTensor o = (OnnxTensor) e.getValue();
+            long[] shape = o.getInfo().getShape();
+            FloatBuffer fb = o.getFloatBuffer();
+            float[] data = new float[fb.remaining()];
+            fb.get(data);
+            out.put(e.getKey(), new FloatTensor(shape, data));
+        }
+        return out;
     }
 
     /**
@@ -282,7 +292,7 @@ public final class OrtRunner implements ModelRunner {
         return List.copyOf(base.getOutputNames());
     }
 
-    private static String firstLine(String s) {
+    static String firstLine(String s) {
         if (s == null) {
             return "unknown error";
         }
