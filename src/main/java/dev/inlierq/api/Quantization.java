@@ -178,6 +178,10 @@ public final class Quantization {
         Graph g = prepare(c.model());
         ModelCheck.check(g, c.model(), c.spec());
         CalibrationSet calib = CalibrationSet.choose(c.calib(), c.calibration().images(), c.calibration().seed());
+        if (c.method().reconstructs() && c.reconstruction().holdout() >= calib.files().size()) {
+            throw new UserError(ExitCode.USAGE, "--holdout " + c.reconstruction().holdout() + ": must be less than "
+                    + "the number of calibration images (" + calib.files().size() + ")");
+        }
         Preprocessor pre = c.spec().preprocessor();
         int equalized = 0;
         if (c.equalization().effectiveAlpha() > 0) {
