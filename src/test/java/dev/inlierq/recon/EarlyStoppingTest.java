@@ -8,9 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import dev.inlierq.calib.Calibrator;
 import dev.inlierq.engine.DjlRuntime;
+import dev.inlierq.engine.FakeQuant;
 import dev.inlierq.engine.GraphExecutor;
+import dev.inlierq.engine.ValueHook;
 import dev.inlierq.graph.Graph;
 import dev.inlierq.graph.GraphPreparer;
 import dev.inlierq.onnx.OnnxReader;
@@ -25,6 +29,7 @@ import dev.inlierq.quant.WeightType;
 import dev.inlierq.tensor.FloatTensor;
 import dev.inlierq.testing.OnnxModelBuilder;
 import dev.inlierq.testing.RandomData;
+import dev.inlierq.testing.Shared;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -237,12 +242,144 @@ class EarlyStoppingTest {
         return d;
     }
 
+    /**
+     * Each unit's loss on the held-out images as the result deploys it, computed apart from the optimiser: the
+     * float network and the result's quantized one (learned weights, learned encodings) run unit by unit.
+     */
+    private static double[] heldOutLosses(Net n, Reconstruction.Result r, ReconstructionOptions o) {
+        int[] held = EarlyStopping.split((int) n.data().shape()[0], o).heldOut();
+        Set<String> acts = new HashSet<>();
+        n.plan().activations().forEach(p -> acts.add(p.tensor()));
+        List<Units.Unit> units = Units.find(n.g(), n.plan(), o.unit(), 1);
+        double[] out = new double[units.size()];
+        try (NDManager m = DjlRuntime.newManager()) {
+            NDArray x = DjlRuntime.create(m, n.data().data(), new Shape(n.data().shape()));
+            Map<String, NDArray> fp = new HashMap<>(Map.of("x", x));
+            Map<String, NDArray> q = new HashMap<>(Map.of("x", acts.contains("x")
+                    ? FakeQuant.fakeQuant(x, r.encodings().get("x")) : x));
+            for (Units.Unit u : units) {
+                try (GraphExecutor f = new GraphExecutor(Units.subgraph(n.g(), u));
+                        GraphExecutor qe = new GraphExecutor(Units.subgraph(r.graph(), u))) {
+                    Map<String, NDArray> fo = f.forward(m, pick(fp, u.inputs()), ValueHook.NONE);
+                    Map<String, NDArray> qo = qe.forward(m, pick(q, u.inputs()), (name, v) ->
+                            acts.contains(name) && u.produced().contains(name)
+                                    ? FakeQuant.fakeQuant(v, r.encodings().get(name)) : v);
+                    for (String v : u.outputs()) {
+                        out[u.index()] += ReconstructionLoss.mse().error(v, ReconstructionLoss.rows(qo.get(v), held),
+                                ReconstructionLoss.rows(fo.get(v), held), held).getFloat();
+                    }
+                    fp.putAll(fo);
+                    q.putAll(qo);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, NDArray> pick(Map<String, NDArray> values, List<String> names) {
+        Map<String, NDArray> m = new HashMap<>();
+        names.forEach(v -> m.put(v, values.get(v)));
+        return m;
+    }
+
     @Test
-    void experiment() {
+    void theKeptStateIsTheBestCheckedOne() {
         Net n = net();
-        Reconstruction.Result r = run(n, options().holdout(6).build());
+        ReconstructionOptions o = options().holdout(6).build();
+        Reconstruction.Result r = run(n, o);
+        double[] deployed = heldOutLosses(n, r, o);
+        int restored = 0;
         for (Reconstruction.UnitReport u : r.units()) {
-            System.out.println(u.name() + " " + u.earlyStop() + " " + u.check());
+            EarlyStop s = u.earlyStop();
+            assertEquals(Reconstruction.Kept.LEARNED, u.check().kept(), u.name() + " kept what it learned");
+            double best = s.checks().stream().filter(c -> c.step() == s.bestStep()).findFirst().orElseThrow().loss();
+            double last = s.checks().get(s.checks().size() - 1).loss();
+            int i = r.units().indexOf(u);
+            assertEquals(best, deployed[i], 1e-5 * best, u.name() + ": the result's held-out loss is the best check's "
+                    + s);
+            if (s.bestStep() != s.steps() && Math.abs(last - best) > 1e-3 * best) {
+                restored++;
+            }
+        }
+        assertTrue(restored > 0, "some unit went back to an earlier check: " + r.units());
+    }
+
+    @Test
+    void withoutHoldoutNothingChanges() {
+        Net n = net();
+        ReconstructionOptions plain = options().iterations(60).build();
+        ReconstructionOptions other = plain.toBuilder().holdout(0).patience(1).checkEvery(1).build();
+        assertEquals(plain.describe(), other.describe());
+        assertFalse(plain.describe().contains("holdout"), plain.describe());
+        Reconstruction.Result a = run(n, plain);
+        int[] ran = new int[3];
+        Reconstruction.Result b = oneThread(() -> Reconstruction.run(n.g(), n.plan(), n.enc(),
+                Units.find(n.g(), n.plan(), other.unit(), 1), n.data(), ReconstructionLoss.mse(), other,
+                (u, k, i) -> ran[u] = i));
+        assertSameResult(n, a, b);
+        assertArrayEquals(new int[] {60, 60, 60}, ran, "every unit ran its budget");
+        for (Reconstruction.UnitReport u : b.units()) {
+            assertNull(u.earlyStop(), "no early stopping report without held-out images");
+        }
+        String on = plain.toBuilder().holdout(4).build().describe();
+        assertTrue(on.startsWith(plain.describe()) && on.endsWith(" holdout=4 patience=3 check_every=10"), on);
+    }
+
+    @Test
+    void earlyStoppingIsDeterministicForASeed() {
+        Net n = net();
+        ReconstructionOptions o = options().holdout(6).build();
+        Reconstruction.Result a = run(n, o);
+        Reconstruction.Result b = run(n, o);
+        assertSameResult(n, a, b);
+        Reconstruction.Result other = run(n, o.toBuilder().seed(6).build());
+        assertNotEquals(a.units().get(0).earlyStop().checks(), other.units().get(0).earlyStop().checks(),
+                "another seed holds out other images");
+    }
+
+    @Test
+    void aHoldoutThatLeavesNoImageIsRefused() {
+        Net n = net();
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> run(n, options().holdout(24).build()));
+        assertTrue(e.getMessage().contains("holdout 24 leaves none of the 24"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> options().patience(0).build());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> options().holdout(-1).build());
+    }
+
+    @Test
+    void windowedUnitsOfARealModelCheckFixedWindowsOfTheHeldOutImages() {
+        RealUnits r = RealUnits.load("yolox", Shared.model("yolox"), Shared.trainImages(), 6);
+        Map<String, Encoding> enc = r.encodings();
+        List<Units.Unit> units = r.units.subList(0, 2);
+        ReconstructionOptions o = ReconstructionOptions.builder(Units.Kind.BLOCK).iterations(12).batch(2).window(16)
+                .holdout(2).checkEvery(4).patience(1).seed(3).build();
+        // frozen: the same windows at every check give the same loss, so the unit stops at the first check that
+        // counts (after the 2 warm-up steps)
+        Reconstruction.Result frozen = oneThread(() -> Reconstruction.run(r.g, r.plan, enc, units, r.samples,
+                ReconstructionLoss.mse(), o.toBuilder().lrRounding(0f).lrScale(0f).build(), (u, n, i) -> { }));
+        for (Reconstruction.UnitReport u : frozen.units()) {
+            assertTrue(u.window().startsWith("window 16x16"), u.window());
+            EarlyStop s = u.earlyStop();
+            assertEquals(List.of(0, 4), s.checks().stream().map(EarlyStop.Check::step).toList(), s.toString());
+            assertEquals(s.checks().get(0).loss(), s.checks().get(1).loss(), "fixed windows: " + s);
+            assertTrue(s.stopped() && s.steps() == 4 && s.checks().get(0).loss() > 0, s.toString());
+        }
+        Reconstruction.Result a = oneThread(() -> Reconstruction.run(r.g, r.plan, enc, units, r.samples,
+                ReconstructionLoss.mse(), o, (u, n, i) -> { }));
+        Reconstruction.Result b = oneThread(() -> Reconstruction.run(r.g, r.plan, enc, units, r.samples,
+                ReconstructionLoss.mse(), o, (u, n, i) -> { }));
+        for (int i = 0; i < units.size(); i++) {
+            EarlyStop s = a.units().get(i).earlyStop();
+            assertEquals(s, b.units().get(i).earlyStop(), "same seed, same checks");
+            assertTrue(s.steps() >= 4 && s.steps() <= 12, s.toString());
+            s.checks().forEach(c -> assertTrue(Double.isFinite(c.loss()) && c.loss() > 0, s.toString()));
+            for (String layer : units.get(i).layers()) {
+                String w = r.plan.weightOf(layer).tensor();
+                assertArrayEquals(a.graph().constant(w).floats(), b.graph().constant(w).floats(), w);
+            }
         }
     }
 }
