@@ -123,9 +123,11 @@ public final class ReconstructionOptions {
         this.holdout = b.holdout;
         this.patience = b.patience;
         this.checkEvery = b.checkEvery;
-        if (holdout < 0 || patience < 1 || checkEvery < 0) {
-            throw new IllegalArgumentException("holdout must be non-negative, patience positive, check interval "
-                    + "non-negative");
+        if (holdout < 0 || checkEvery < 0) {
+            throw new IllegalArgumentException("holdout and check interval must be non-negative");
+        }
+        if (patience < 1) {
+            throw new IllegalArgumentException("patience must be at least 1");
         }
         if (!(lrZeroPoint >= 0 && lrWeightScale >= 0)) {
             throw new IllegalArgumentException("zero-point and weight-scale learning rates must be non-negative");
