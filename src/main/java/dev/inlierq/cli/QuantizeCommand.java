@@ -74,6 +74,7 @@ final class QuantizeCommand implements Callable<Integer> {
     WindowOptions windows = new WindowOptions();
     @CommandLine.Mixin
     ActivationLearningOptions activationLearning = new ActivationLearningOptions();
+    @CommandLine.Mixin EarlyStopOptions earlyStop = new EarlyStopOptions();
 
     @Option(names = "--unit", description = "Reconstruction unit: layer or block. Default: layer for adaround, block otherwise.")
     String unit;
@@ -377,6 +378,7 @@ final class QuantizeCommand implements Callable<Integer> {
             }
             windows.apply(b);
             activationLearning.apply(b);
+            earlyStop.apply(b);
             return b.build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

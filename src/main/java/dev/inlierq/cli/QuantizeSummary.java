@@ -96,11 +96,28 @@ final class QuantizeSummary {
             if (u.window() != null) {
                 e.put("window", u.window());
             }
+            if (u.earlyStop() != null) {
+                e.put("early_stopping", earlyStop(u.earlyStop()));
+            }
             units.add(e);
         }
         return Map.of("settings", r.provenance().getOrDefault("inlierq.reconstruction", ""),
                 "units", units, "units_kept_initial", units.stream().filter(e -> Boolean.TRUE.equals(
                         e.get("kept_initial"))).count());
+    }
+
+    /**
+     * A unit's early stopping: steps run, the step of the kept check, whether it stopped before its budget, and the
+     * held-out loss at every check.
+     */
+    private static Map<String, Object> earlyStop(dev.inlierq.recon.EarlyStop s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("steps", s.steps());
+        m.put("best_step", s.bestStep());
+        m.put("stopped", s.stopped());
+        m.put("check_steps", s.checks().stream().map(c -> c.step()).toList());
+        m.put("holdout_losses", s.checks().stream().map(c -> finite(c.loss())).toList());
+        return m;
     }
 
     /** JSON has no NaN: null instead. */

@@ -67,6 +67,10 @@ import java.util.Set;
  * rounding, no drop) above the loss of its initial state; otherwise it goes back to nearest rounding and its
  * initial step sizes ({@link UnitCheck}, {@link Result#keptInitialUnits()}).
  *
+ * <p>With {@link ReconstructionOptions#holdout()}, some calibration images are never sampled by the steps; each
+ * unit is checked on them as deployed, stops when its held-out loss no longer improves and keeps its best checked
+ * state ({@link EarlyStopping}, issue 12 "a budget that means convergence").
+ *
  * <p>Deterministic for a seed: batch sampling and windows use seeded {@link Random}s, the drop masks libtorch's
  * seeded generator.
  */
@@ -81,10 +85,12 @@ public final class Reconstruction {
      * Per-unit record for reports: mean reconstruction loss (without the regulariser) over the first and the
      * last tenth of the steps, fraction of weights rounded away from nearest, time, and with
      * {@link ReconstructionOptions#window()} the unit's crops or why it kept full maps ({@link Windows}; null
-     * without windows).
+     * without windows). {@code iterations} is the planned budget; with {@link ReconstructionOptions#holdout()}
+     * {@code earlyStop} says how many steps ran and which checked state the unit kept (null without held-out
+     * images, or when the unit had nothing to learn); the loss curve covers the steps run.
      */
     public record UnitReport(String name, List<String> layers, int iterations, LossCurve losses,
-            double flippedFraction, double seconds, UnitCheck check, String window) {
+            double flippedFraction, double seconds, UnitCheck check, String window, EarlyStop earlyStop) {
         /** Mean reconstruction loss over the first tenth of the steps. */
         public double firstLoss() {
             return losses.first();
@@ -175,6 +181,7 @@ public final class Reconstruction {
             u.inputs().forEach(v -> lastReader.put(v, u.index()));
         }
         Set<String> learnedGroups = new HashSet<>();
+        EarlyStopping.split((int) samples.shape()[0], o); // a holdout that leaves no image fails before any work
         DjlRuntime.engine().setRandomSeed((int) o.seed());
         try (NDManager store = DjlRuntime.newManager()) {
             Env env = new Env();
@@ -211,7 +218,7 @@ public final class Reconstruction {
                         env.put(v, targets.get(v), quantOut.get(v));
                     }
                     reports.add(new UnitReport(u.name(), u.layers(), o.iterations(), r.losses(),
-                            flipped, (System.nanoTime() - t0) / 1e9, r.check(), windows.description()));
+                            flipped, (System.nanoTime() - t0) / 1e9, r.check(), windows.description(), r.stop()));
                 }
                 for (String v : u.outputs()) {
                     loss.release(v);
@@ -274,8 +281,12 @@ public final class Reconstruction {
         return TaskGradients.concat(parts, store);
     }
 
-    /** A unit's quantized outputs and hardened weights as kept, the optimisation's losses and the check. */
-    private record Outcome(Map<String, NDArray> outputs, Map<String, NDArray> hard, LossCurve losses, UnitCheck check) {
+    /**
+     * A unit's quantized outputs and hardened weights as kept, the optimisation's losses, the check and its early
+     * stopping (null without).
+     */
+    private record Outcome(Map<String, NDArray> outputs, Map<String, NDArray> hard, LossCurve losses, UnitCheck check,
+            EarlyStop stop) {
     }
 
     /**
@@ -295,18 +306,21 @@ public final class Reconstruction {
             before = runAll(st.exec, env.q, u, n, o.batch(), st.fixedHook(st.enc), initialHard, store);
             lossBefore = unitLoss(loss, u, before, targets, n, o.batch(), store);
         }
-        LossCurve losses = LossCurve.of(optimise(st, env, targets, loss, o, n, windows, progress));
+        UnitOptimiser opt = new UnitOptimiser(st, env.q, env.fp, targets, loss, o, n, windows);
+        LossCurve losses = LossCurve.of(opt.run(it -> progress.accept(u.index(), it)));
+        EarlyStop stop = opt.earlyStop();
         Map<String, Encoding> learned = new HashMap<>(st.enc);
         st.commit(learned, new HashSet<>());
         Map<String, NDArray> hard = st.hardWeights();
         Map<String, NDArray> after = runAll(st.exec, env.q, u, n, o.batch(), st.fixedHook(learned), hard, store);
         double lossAfter = unitLoss(loss, u, after, targets, n, o.batch(), store);
         if (!learns) {
-            return new Outcome(after, hard, losses, new UnitCheck(lossAfter, lossAfter, lossAfter, Kept.LEARNED));
+            return new Outcome(after, hard, losses, new UnitCheck(lossAfter, lossAfter, lossAfter, Kept.LEARNED), stop);
         }
         if (lossAfter <= lossBefore) {
             before.values().forEach(NDArray::close);
-            return new Outcome(after, hard, losses, new UnitCheck(lossBefore, lossAfter, lossAfter, Kept.LEARNED));
+            return new Outcome(after, hard, losses, new UnitCheck(lossBefore, lossAfter, lossAfter, Kept.LEARNED),
+                    stop);
         }
         after.values().forEach(NDArray::close);
         if (!st.roundingVars.isEmpty() && st.learnsEncodings()) {
@@ -317,12 +331,13 @@ public final class Reconstruction {
                 st.restoreRounding();
                 before.values().forEach(NDArray::close);
                 return new Outcome(mixed, initialHard, losses,
-                        new UnitCheck(lossBefore, lossAfter, lossMixed, Kept.LEARNED_ENCODINGS));
+                        new UnitCheck(lossBefore, lossAfter, lossMixed, Kept.LEARNED_ENCODINGS), stop);
             }
             mixed.values().forEach(NDArray::close);
         }
         st.restoreInitial();
-        return new Outcome(before, initialHard, losses, new UnitCheck(lossBefore, lossAfter, lossBefore, Kept.INITIAL));
+        return new Outcome(before, initialHard, losses,
+                new UnitCheck(lossBefore, lossAfter, lossBefore, Kept.INITIAL), stop);
     }
 
     /** The unit's loss over all samples: batch losses weighted by batch size. */
@@ -345,13 +360,6 @@ public final class Reconstruction {
             }
         }
         return total;
-    }
-
-    /** Adam over the unit's rounding variables and step sizes; returns each step's reconstruction loss. */
-    private static double[] optimise(UnitState st, Env env, Map<String, NDArray> targets, ReconstructionLoss loss,
-            ReconstructionOptions o, int n, Windows windows, java.util.function.ObjIntConsumer<Integer> progress) {
-        UnitOptimiser opt = new UnitOptimiser(st, env.q, env.fp, targets, loss, o, n, windows);
-        return opt.run(it -> progress.accept(st.unit.index(), it));
     }
 
     /** QDrop: the float value with probability p, the quantized one otherwise (element-wise). */

@@ -45,6 +45,15 @@ public final class ReconstructionOptions {
      * calibrated weight scales (the default until AP measurements choose otherwise).
      */
     public static final float DEFAULT_LR_WEIGHT_SCALE = 0f;
+    /**
+     * Calibration images held out of every unit's steps for early stopping ({@link EarlyStopping}); 0 runs every
+     * unit for its full budget on all images (the default until AP measurements choose otherwise).
+     */
+    public static final int DEFAULT_HOLDOUT = 0;
+    /** Held-out checks without improvement after which a unit stops. */
+    public static final int DEFAULT_PATIENCE = 3;
+    /** A check improves on the best held-out loss when it is lower by more than this fraction of it. */
+    public static final double EARLY_STOP_TOLERANCE = 1e-3;
 
     /** How the learning rates of activation step sizes and zero points change over a unit's steps. */
     public enum Decay {
@@ -88,6 +97,9 @@ public final class ReconstructionOptions {
     private final float lrZeroPoint;
     private final float lrWeightScale;
     private final Decay activationDecay;
+    private final int holdout;
+    private final int patience;
+    private final int checkEvery;
 
     private ReconstructionOptions(Builder b) {
         this.unit = Objects.requireNonNull(b.unit, "unit");
@@ -108,6 +120,15 @@ public final class ReconstructionOptions {
         this.lrZeroPoint = b.lrZeroPoint;
         this.lrWeightScale = b.lrWeightScale;
         this.activationDecay = Objects.requireNonNull(b.activationDecay, "activation decay");
+        this.holdout = b.holdout;
+        this.patience = b.patience;
+        this.checkEvery = b.checkEvery;
+        if (holdout < 0 || checkEvery < 0) {
+            throw new IllegalArgumentException("holdout and check interval must be non-negative");
+        }
+        if (patience < 1) {
+            throw new IllegalArgumentException("patience must be at least 1");
+        }
         if (!(lrZeroPoint >= 0 && lrWeightScale >= 0)) {
             throw new IllegalArgumentException("zero-point and weight-scale learning rates must be non-negative");
         }
@@ -150,6 +171,9 @@ public final class ReconstructionOptions {
         b.lrZeroPoint = lrZeroPoint;
         b.lrWeightScale = lrWeightScale;
         b.activationDecay = activationDecay;
+        b.holdout = holdout;
+        b.patience = patience;
+        b.checkEvery = checkEvery;
         return b;
     }
 
@@ -228,6 +252,27 @@ public final class ReconstructionOptions {
         return activationDecay;
     }
 
+    /**
+     * Early stopping ({@link EarlyStopping}): calibration images, chosen by the seed, that no unit's step samples;
+     * each unit's deployed state is checked on them and the best checked state kept. 0: off.
+     */
+    public int holdout() {
+        return holdout;
+    }
+
+    /** With {@link #holdout()}: checks without improvement after which a unit stops. */
+    public int patience() {
+        return patience;
+    }
+
+    /**
+     * With {@link #holdout()}: steps between held-out checks, as set, or by default
+     * {@code max(10, iterations / 20)}.
+     */
+    public int checkEvery() {
+        return checkEvery > 0 ? checkEvery : Math.max(10, iterations / 20);
+    }
+
     /** Seeds batch sampling and drop masks. */
     public long seed() {
         return seed;
@@ -265,6 +310,9 @@ public final class ReconstructionOptions {
         if (activationDecay != Decay.CONSTANT) {
             s += " activation_decay=" + activationDecay.cliName();
         }
+        if (holdout > 0) {
+            s += " holdout=" + holdout + " patience=" + patience + " check_every=" + checkEvery();
+        }
         return window == 0 ? s : s + " window=" + window + " window_batch=" + windowBatch();
     }
 
@@ -293,6 +341,9 @@ public final class ReconstructionOptions {
         private float lrZeroPoint = DEFAULT_LR_ZERO_POINT;
         private float lrWeightScale = DEFAULT_LR_WEIGHT_SCALE;
         private Decay activationDecay = Decay.CONSTANT;
+        private int holdout = DEFAULT_HOLDOUT;
+        private int patience = DEFAULT_PATIENCE;
+        private int checkEvery;
 
         private Builder(Units.Kind unit) {
             this.unit = Objects.requireNonNull(unit, "unit");
@@ -395,6 +446,27 @@ public final class ReconstructionOptions {
         /** Default {@link Decay#CONSTANT}. */
         public Builder activationDecay(Decay d) {
             activationDecay = d;
+            return this;
+        }
+
+        /**
+         * Calibration images held out of the steps for early stopping; default
+         * {@value ReconstructionOptions#DEFAULT_HOLDOUT} (off). See {@link ReconstructionOptions#holdout()}.
+         */
+        public Builder holdout(int images) {
+            holdout = images;
+            return this;
+        }
+
+        /** Checks without improvement before a unit stops; default {@value ReconstructionOptions#DEFAULT_PATIENCE}. */
+        public Builder patience(int checks) {
+            patience = checks;
+            return this;
+        }
+
+        /** Steps between held-out checks; default 0, {@code max(10, iterations / 20)}. */
+        public Builder checkEvery(int steps) {
+            checkEvery = steps;
             return this;
         }
 

@@ -20,6 +20,11 @@ import java.util.Random;
  * instead of its full maps, and the loss counts only a window of the output inside the crop's exact interior;
  * the batch is then {@link ReconstructionOptions#windowBatch()} images, one window each. Without, the step is
  * BRECQ's: whole feature maps of {@link ReconstructionOptions#batch()} images.
+ *
+ * <p>With {@link ReconstructionOptions#holdout()} (issue 12, "a budget that means convergence"), steps sample only
+ * the images not held out, and {@link EarlyStopping} checks the unit on the held-out ones, may end it before its
+ * budget and leaves it in its best checked state ({@link #earlyStop()}). The regulariser's and the rates'
+ * schedules stay those of the planned steps: stopping early just ends them.
  */
 final class UnitOptimiser {
     private final UnitState st;
@@ -32,8 +37,11 @@ final class UnitOptimiser {
     private final UnitState.Optimisers optimisers;
     private final Random rng;
     private final Random windowRng;
+    private final int[] train;
+    private final int[] heldOut;
     private final int[] order;
     private final int batch;
+    private EarlyStop earlyStop;
     private int pos;
     private StepProfile profile;
 
@@ -56,9 +64,12 @@ final class UnitOptimiser {
         this.rng = new Random(o.seed() * 1_000_003L + st.unit.index());
         // windows have their own generator: the images a step draws are the same with and without them
         this.windowRng = new Random((o.seed() * 1_000_003L + st.unit.index()) * 31 + 17);
-        this.order = new int[n];
-        this.pos = n;
-        this.batch = Math.min(windows == null ? o.batch() : o.windowBatch(), n);
+        EarlyStopping.Split split = EarlyStopping.split(n, o);
+        this.train = split.train();
+        this.heldOut = split.heldOut();
+        this.order = new int[train.length];
+        this.pos = train.length;
+        this.batch = Math.min(windows == null ? o.batch() : o.windowBatch(), train.length);
     }
 
     /** Times every following step into {@code p} (null: no timing). */
@@ -71,26 +82,45 @@ final class UnitOptimiser {
         return o.iterations() > 0 && !(st.roundingVars.isEmpty() && st.scales.isEmpty());
     }
 
-    /** All {@link ReconstructionOptions#iterations()} steps; returns each step's reconstruction loss. */
+    /**
+     * The {@link ReconstructionOptions#iterations()} steps, or fewer when early stopping ends the unit; returns the
+     * reconstruction loss of each step run.
+     */
     double[] run(java.util.function.IntConsumer progress) {
         if (!learns(st, o)) {
             return new double[0];
         }
         double[] recs = new double[o.iterations()];
-        for (int it = 0; it < o.iterations(); it++) {
-            recs[it] = step(it);
-            progress.accept(it + 1);
+        int steps = 0;
+        try (EarlyStopping es = heldOut.length == 0 ? null
+                : new EarlyStopping(st, quantValues, targets, loss, o, heldOut, windows)) {
+            boolean stop = es != null && es.check(0);
+            while (steps < o.iterations() && !stop) {
+                recs[steps] = step(steps);
+                steps++;
+                progress.accept(steps);
+                stop = es != null && es.due(steps) && es.check(steps);
+            }
+            if (es != null) {
+                earlyStop = es.finish(steps);
+            }
         }
-        return recs;
+        return steps == recs.length ? recs : java.util.Arrays.copyOf(recs, steps);
     }
 
-    /** The next batch of sample indices: consecutive draws from a seeded shuffle, reshuffled when exhausted. */
+    /** After {@link #run}: how early stopping went, or null without held-out images (or nothing to learn). */
+    EarlyStop earlyStop() {
+        return earlyStop;
+    }
+
+    /**
+     * The next batch of sample indices: consecutive draws from a seeded shuffle of the images not held out,
+     * reshuffled when exhausted.
+     */
     private int[] nextBatch() {
         int n = order.length;
         if (pos + batch > n) {
-            for (int i = 0; i < n; i++) {
-                order[i] = i;
-            }
+            System.arraycopy(train, 0, order, 0, n);
             for (int i = n - 1; i > 0; i--) {
                 int j = rng.nextInt(i + 1);
                 int t = order[i];

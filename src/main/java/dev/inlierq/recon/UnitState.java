@@ -387,12 +387,20 @@ final class UnitState {
 
     /** Hardened weights W_q with h = [V >= 0], as arrays owned by the scope. */
     Map<String, NDArray> hardWeights() {
+        return hardWeights(scope);
+    }
+
+    /** Hardened weights W_q with h = [V >= 0]; those of the rounding variables owned by {@code owner}. */
+    Map<String, NDArray> hardWeights(NDManager owner) {
         Map<String, NDArray> m = new LinkedHashMap<>(fixedWeights);
         for (var e : roundingVars.entrySet()) {
             try (NDArray ge = e.getValue().gte(0f); NDArray h = ge.toType(ai.djl.ndarray.types.DataType.FLOAT32, false)) {
-                NDArray q = weightScales.apply(e.getKey(),
-                        FakeQuant.fakeQuantWithRounding(base(e.getKey()), enc.get(e.getKey()), h));
-                q.attach(scope);
+                NDArray raw = FakeQuant.fakeQuantWithRounding(base(e.getKey()), enc.get(e.getKey()), h);
+                NDArray q = weightScales.apply(e.getKey(), raw);
+                if (q != raw) {
+                    raw.close();
+                }
+                q.attach(owner);
                 m.put(e.getKey(), q);
             }
         }

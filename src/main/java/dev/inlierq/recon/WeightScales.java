@@ -3,6 +3,7 @@ package dev.inlierq.recon;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.inlierq.engine.DjlRuntime;
 import dev.inlierq.engine.FakeQuant;
 import dev.inlierq.quant.Encoding;
 import dev.inlierq.quant.Granularity;
@@ -84,6 +85,22 @@ final class WeightScales {
             bounded.attach(scope);
             e.getValue().close();
             e.setValue(bounded);
+        }
+    }
+
+    /** Copies of the current log multipliers, by weight ({@link UnitSnapshot}). */
+    Map<String, float[]> values() {
+        Map<String, float[]> m = new LinkedHashMap<>();
+        logMultipliers.forEach((k, v) -> m.put(k, v.toFloatArray()));
+        return m;
+    }
+
+    /** The log multipliers set to {@code values}, as {@link #values()} gave them. */
+    void restore(Map<String, float[]> values) {
+        for (var e : logMultipliers.entrySet()) {
+            NDArray m = DjlRuntime.create(scope, values.get(e.getKey()), e.getValue().getShape());
+            e.getValue().close();
+            e.setValue(m);
         }
     }
 

@@ -1,0 +1,31 @@
+package dev.inlierq.cli;
+
+import dev.inlierq.recon.ReconstructionOptions;
+import picocli.CommandLine.Option;
+
+/**
+ * Early stopping of reconstruction on held-out calibration images (issue 12, "a budget that means convergence";
+ * see {@code recon.EarlyStopping}), mixed into {@link QuantizeCommand}.
+ */
+final class EarlyStopOptions {
+    @Option(names = "--holdout", description = "Reconstruction: calibration images (chosen by --seed) that no step "
+            + "samples; each unit is checked on them as deployed, stops when its loss there stops improving and "
+            + "keeps its best checked state. 0 = off, every unit runs --iters steps. Default: "
+            + ReconstructionOptions.DEFAULT_HOLDOUT + ".")
+    Integer holdout;
+
+    @Option(names = "--patience", description = "Reconstruction with --holdout: checks (every max(10, iters/20) "
+            + "steps) without improvement before a unit stops. Default: " + ReconstructionOptions.DEFAULT_PATIENCE
+            + ".")
+    Integer patience;
+
+    /** Sets the settings given on the command line. */
+    void apply(ReconstructionOptions.Builder b) {
+        if (holdout != null) {
+            b.holdout(holdout);
+        }
+        if (patience != null) {
+            b.patience(patience);
+        }
+    }
+}
