@@ -17,7 +17,6 @@ import dev.inlierq.engine.TopKHeatmapLoss;
 import dev.inlierq.error.ExitCode;
 import dev.inlierq.error.UserError;
 import dev.inlierq.eval.OrtFusion;
-import dev.inlierq.recon.Reconstruction;
 import dev.inlierq.recon.ReconstructionOptions;
 import dev.inlierq.recon.Units;
 import dev.inlierq.report.JsonFiles;

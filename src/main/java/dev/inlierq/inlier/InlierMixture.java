@@ -125,16 +125,22 @@ public final class InlierMixture {
     }
 
     /**
+     * One weighted Gaussian of the mixture, {@code pi N(x; mu, sd)}, in the fitted domain.
+     *
+     * @param weight {@code pi}
+     * @param mean {@code mu}
+     * @param deviation {@code sd}
+     */
+    public record Component(double weight, double mean, double deviation) {
+    }
+
+    /**
      * A fitted mixture. Weights, means and deviations are in the fitted domain ({@code log(s + eps)} or
      * {@code s}); component A ("anomaly") is the one with the lower mean, component I ("inlier") the one with the
      * higher mean.
      *
-     * @param anomalyWeight {@code pi_A}
-     * @param anomalyMean {@code mu_A}
-     * @param anomalyDeviation {@code sd_A}
-     * @param inlierWeight {@code pi_I = 1 - pi_A}
-     * @param inlierMean {@code mu_I >= mu_A}
-     * @param inlierDeviation {@code sd_I}
+     * @param anomaly component A: {@code pi_A}, {@code mu_A}, {@code sd_A}
+     * @param inlier component I: {@code pi_I = 1 - pi_A}, {@code mu_I >= mu_A}, {@code sd_I}
      * @param iterations EM iterations run (0 when EM did not run)
      * @param converged whether the log-likelihood change fell below the tolerance
      * @param logLikelihood per-sample average log-likelihood of {@code x} under the final parameters (a density
@@ -145,12 +151,18 @@ public final class InlierMixture {
      * @param count number of scores fitted
      * @param options the settings used
      */
-    public record Fit(double anomalyWeight, double anomalyMean, double anomalyDeviation, double inlierWeight,
-            double inlierMean, double inlierDeviation, int iterations, boolean converged, double logLikelihood,
+    public record Fit(Component anomaly, Component inlier, int iterations, boolean converged, double logLikelihood,
             boolean fellBack, String fallbackReason, double inlierFraction, long count, Options options) {
 
         public Fit {
             check(options != null, "Fit.options", "a value", null);
+            check(anomaly != null && inlier != null, "Fit components", "two components", anomaly + ", " + inlier);
+            double anomalyWeight = anomaly.weight();
+            double anomalyMean = anomaly.mean();
+            double anomalyDeviation = anomaly.deviation();
+            double inlierWeight = inlier.weight();
+            double inlierMean = inlier.mean();
+            double inlierDeviation = inlier.deviation();
             check(count >= 1, "Fit.count", "at least 1", count);
             check(iterations >= 0, "Fit.iterations", "a count >= 0", iterations);
             check(fellBack == (fallbackReason != null), "Fit.fallbackReason",
@@ -167,6 +179,36 @@ public final class InlierMixture {
                         && Double.isFinite(inlierDeviation), "Fit deviations", "two finite deviations > 0",
                         anomalyDeviation + ", " + inlierDeviation);
             }
+        }
+
+        /** {@code pi_A}. */
+        public double anomalyWeight() {
+            return anomaly.weight();
+        }
+
+        /** {@code mu_A}. */
+        public double anomalyMean() {
+            return anomaly.mean();
+        }
+
+        /** {@code sd_A}. */
+        public double anomalyDeviation() {
+            return anomaly.deviation();
+        }
+
+        /** {@code pi_I = 1 - pi_A}. */
+        public double inlierWeight() {
+            return inlier.weight();
+        }
+
+        /** {@code mu_I >= mu_A}. */
+        public double inlierMean() {
+            return inlier.mean();
+        }
+
+        /** {@code sd_I}. */
+        public double inlierDeviation() {
+            return inlier.deviation();
         }
 
         /**
@@ -197,8 +239,8 @@ public final class InlierMixture {
         }
 
         private Posterior posterior() {
-            return new Posterior(anomalyWeight, anomalyMean, anomalyDeviation, inlierWeight, inlierMean,
-                    inlierDeviation);
+            return new Posterior(anomaly.weight(), anomaly.mean(), anomaly.deviation(), inlier.weight(),
+                    inlier.mean(), inlier.deviation());
         }
     }
 
@@ -259,8 +301,8 @@ public final class InlierMixture {
 
         String reason = fallbackReason(em, ll, fraction, varX, varFloor, n, o);
         boolean fellBack = reason != null;
-        return new Fit(em.wA, em.muA, sdA, em.wI, em.muI, sdI, em.iterations, em.converged, ll, fellBack, reason,
-                fellBack ? 1.0 : fraction, n, o);
+        return new Fit(new Component(em.wA, em.muA, sdA), new Component(em.wI, em.muI, sdI), em.iterations,
+                em.converged, ll, fellBack, reason, fellBack ? 1.0 : fraction, n, o);
     }
 
     /**
@@ -331,7 +373,8 @@ public final class InlierMixture {
 
     private static Fit notFitted(int n, Options o, String reason) {
         double nan = Double.NaN;
-        return new Fit(nan, nan, nan, nan, nan, nan, 0, false, nan, true, reason, 1.0, n, o);
+        Component none = new Component(nan, nan, nan);
+        return new Fit(none, none, 0, false, nan, true, reason, 1.0, n, o);
     }
 
     /**

@@ -10,7 +10,6 @@ import dev.inlierq.graph.Node;
 import dev.inlierq.plan.Planner;
 import dev.inlierq.plan.QuantPlan;
 import dev.inlierq.plan.QuantPoint;
-import dev.inlierq.plan.Role;
 import dev.inlierq.quant.Encoding;
 import dev.inlierq.quant.QuantSpec;
 import dev.inlierq.quant.WeightStorage;

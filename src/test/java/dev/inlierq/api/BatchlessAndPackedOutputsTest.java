@@ -24,7 +24,6 @@ import dev.inlierq.testing.Shared;
 import dev.inlierq.testing.TinyDetectors;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

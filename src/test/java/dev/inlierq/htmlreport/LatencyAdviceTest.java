@@ -14,7 +14,7 @@ class LatencyAdviceTest {
             vendor_id\t: AuthenticAMD
             model name\t: AMD EPYC 7B12
             flags\t\t: fpu vme avx avx2 fma sse4_2
-            
+
             processor\t: 1
             model name\t: other
             flags\t\t: avx512_vnni amx_int8

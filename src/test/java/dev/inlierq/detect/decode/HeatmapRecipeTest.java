@@ -2,7 +2,6 @@ package dev.inlierq.detect.decode;
 
 import static dev.inlierq.detect.decode.Tensors.filled;
 import static dev.inlierq.detect.decode.Tensors.get;
-import static dev.inlierq.detect.decode.Tensors.set;
 import static dev.inlierq.detect.decode.Tensors.sigmoid;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
