@@ -1,7 +1,7 @@
 package dev.inlierq.api;
 
 import dev.inlierq.detect.Detection;
-import dev.inlierq.detect.DetectorSpec;
+import dev.inlierq.detect.spec.DetectorSpec;
 import dev.inlierq.detect.PreparedImage;
 import dev.inlierq.detect.Preprocessor;
 import dev.inlierq.detect.decode.Decoder;

@@ -1,9 +1,9 @@
 package dev.inlierq.api;
 
-import dev.inlierq.detect.DetectorSpec;
+import dev.inlierq.detect.spec.DetectorSpec;
 import dev.inlierq.detect.PreparedImage;
 import dev.inlierq.detect.Preprocessor;
-import dev.inlierq.detect.SpecCheck;
+import dev.inlierq.detect.spec.SpecCheck;
 import dev.inlierq.engine.GraphExecutor;
 import dev.inlierq.error.ExitCode;
 import dev.inlierq.error.UserError;

@@ -2,7 +2,7 @@ package dev.inlierq.api;
 
 import dev.inlierq.calib.CalibrationSet;
 import dev.inlierq.calib.Calibrator;
-import dev.inlierq.detect.DetectorSpec;
+import dev.inlierq.detect.spec.DetectorSpec;
 import dev.inlierq.detect.Preprocessor;
 import dev.inlierq.engine.GraphExecutor;
 import dev.inlierq.engine.SimulatedRunner;

@@ -1,6 +1,6 @@
 package dev.inlierq.api;
 
-import dev.inlierq.detect.DetectorSpec;
+import dev.inlierq.detect.spec.DetectorSpec;
 import dev.inlierq.engine.TopKHeatmapLoss;
 import dev.inlierq.graph.OpType;
 import dev.inlierq.inlier.InlierQ;

@@ -1,7 +1,7 @@
 package dev.inlierq.api;
 
 import dev.inlierq.calib.CalibrationSet;
-import dev.inlierq.detect.DetectorSpec;
+import dev.inlierq.detect.spec.DetectorSpec;
 import dev.inlierq.error.ExitCode;
 import dev.inlierq.error.UserError;
 import dev.inlierq.inlier.InlierQ;

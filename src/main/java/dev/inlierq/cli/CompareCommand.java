@@ -3,7 +3,7 @@ package dev.inlierq.cli;
 import dev.inlierq.api.OutputGuard;
 import dev.inlierq.compare.Comparison;
 import dev.inlierq.compare.ComparisonReport;
-import dev.inlierq.detect.DetectorSpecs;
+import dev.inlierq.detect.spec.DetectorSpecs;
 import dev.inlierq.report.JsonFiles;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -2,7 +2,7 @@
  * Detector adapters: what a detector needs besides its weights.
  *
  * <ul>
- *   <li>{@link dev.inlierq.detect.DetectorSpec} (loaded by {@link dev.inlierq.detect.DetectorSpecs} from
+ *   <li>{@link dev.inlierq.detect.spec.DetectorSpec} (loaded by {@link dev.inlierq.detect.spec.DetectorSpecs} from
  *       YAML/JSON or the built-ins {@code yolox}, {@code picodet}, {@code fastestdet}): input geometry and
  *       normalisation, the head family, post-processing, class ids.</li>
  *   <li>{@link dev.inlierq.detect.Preprocessor}: image file to {@link dev.inlierq.detect.PreparedImage}

@@ -3,7 +3,7 @@ package dev.inlierq.htmlreport;
 import dev.inlierq.api.Benchmark;
 import dev.inlierq.api.EngineKind;
 import dev.inlierq.api.Evaluation;
-import dev.inlierq.detect.DetectorSpec;
+import dev.inlierq.detect.spec.DetectorSpec;
 import dev.inlierq.eval.OrtFusion;
 import dev.inlierq.tensor.ModelRunner;
 import java.io.IOException;

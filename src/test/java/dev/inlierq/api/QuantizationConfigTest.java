@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.inlierq.detect.DetectorSpec;
-import dev.inlierq.detect.DetectorSpecs;
+import dev.inlierq.detect.spec.DetectorSpec;
+import dev.inlierq.detect.spec.DetectorSpecs;
 import dev.inlierq.engine.TopKHeatmapLoss;
 import dev.inlierq.inlier.InlierQ;
 import dev.inlierq.plan.Placement;

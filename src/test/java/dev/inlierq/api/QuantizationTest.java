@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.inlierq.cli.Main;
-import dev.inlierq.detect.DetectorSpecs;
+import dev.inlierq.detect.spec.DetectorSpecs;
 import dev.inlierq.engine.DjlRunner;
 import dev.inlierq.eval.OrtRunner;
 import dev.inlierq.graph.Graph;

@@ -3,7 +3,7 @@ package dev.inlierq.calib;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.inlierq.detect.DetectorSpecs;
+import dev.inlierq.detect.spec.DetectorSpecs;
 import dev.inlierq.detect.Preprocessor;
 import dev.inlierq.engine.GraphExecutor;
 import dev.inlierq.graph.Graph;

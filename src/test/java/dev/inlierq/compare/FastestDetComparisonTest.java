@@ -8,7 +8,7 @@ import dev.inlierq.api.Method;
 import dev.inlierq.api.QualityWarning;
 import dev.inlierq.api.Quantization;
 import dev.inlierq.api.QuantizationConfig;
-import dev.inlierq.detect.DetectorSpecs;
+import dev.inlierq.detect.spec.DetectorSpecs;
 import dev.inlierq.testing.Shared;
 import java.nio.file.Path;
 import java.util.List;

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.inlierq.detect.image.ImageFolder;
+import dev.inlierq.detect.spec.DetectorSpec;
+import dev.inlierq.detect.spec.DetectorSpecs;
 import dev.inlierq.testing.Shared;
 import java.nio.file.Path;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import dev.inlierq.detect.DetectorSpecs;
+import dev.inlierq.detect.spec.DetectorSpecs;
 import dev.inlierq.detect.decode.HeatmapRecipe;
 import dev.inlierq.detect.decode.HeatmapRecipe.Activation;
 import dev.inlierq.detect.decode.HeatmapRecipe.Part;

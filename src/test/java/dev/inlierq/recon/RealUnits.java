@@ -2,7 +2,7 @@ package dev.inlierq.recon;
 
 import dev.inlierq.calib.CalibrationSet;
 import dev.inlierq.calib.Calibrator;
-import dev.inlierq.detect.DetectorSpecs;
+import dev.inlierq.detect.spec.DetectorSpecs;
 import dev.inlierq.detect.PreparedImage;
 import dev.inlierq.detect.Preprocessor;
 import dev.inlierq.engine.GraphExecutor;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.inlierq.api.Quantization;
 import dev.inlierq.api.QuantizationConfig;
-import dev.inlierq.detect.DetectorSpecs;
+import dev.inlierq.detect.spec.DetectorSpecs;
 import dev.inlierq.plan.QuantPlan;
 import dev.inlierq.testing.Shared;
 import java.util.List;

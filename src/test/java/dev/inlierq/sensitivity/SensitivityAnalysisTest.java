@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.inlierq.api.QuantizationConfig;
-import dev.inlierq.detect.DetectorSpecs;
+import dev.inlierq.detect.spec.DetectorSpecs;
 import dev.inlierq.testing.OutlierChain;
 import java.nio.file.Files;
 import java.nio.file.Path;

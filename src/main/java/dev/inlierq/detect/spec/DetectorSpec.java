@@ -1,7 +1,11 @@
-package dev.inlierq.detect;
+package dev.inlierq.detect.spec;
 
 import static dev.inlierq.detect.InvalidSpecException.check;
 
+import dev.inlierq.detect.ClassMap;
+import dev.inlierq.detect.InputSpec;
+import dev.inlierq.detect.PostprocessSpec;
+import dev.inlierq.detect.Preprocessor;
 import dev.inlierq.detect.decode.Decoder;
 import dev.inlierq.detect.decode.Head;
 

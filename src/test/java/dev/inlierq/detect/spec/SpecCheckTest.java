@@ -1,4 +1,4 @@
-package dev.inlierq.detect;
+package dev.inlierq.detect.spec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

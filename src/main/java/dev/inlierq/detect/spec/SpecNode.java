@@ -1,7 +1,8 @@
-package dev.inlierq.detect;
+package dev.inlierq.detect.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.inlierq.detect.InvalidSpecException;
 import dev.inlierq.error.ExitCode;
 import dev.inlierq.error.UserError;
 import java.util.ArrayList;

@@ -1,6 +1,12 @@
-package dev.inlierq.detect;
+package dev.inlierq.detect.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.inlierq.detect.ClassMap;
+import dev.inlierq.detect.InputLayout;
+import dev.inlierq.detect.InputSpec;
+import dev.inlierq.detect.NmsMode;
+import dev.inlierq.detect.PostprocessSpec;
+import dev.inlierq.detect.ResizeMode;
 import dev.inlierq.detect.decode.AnchorYoloHead;
 import dev.inlierq.detect.decode.BoxFormat;
 import dev.inlierq.detect.decode.BoxScoreHead;

@@ -1,4 +1,4 @@
-package dev.inlierq.detect;
+package dev.inlierq.detect.spec;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;

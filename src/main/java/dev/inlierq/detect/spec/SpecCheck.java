@@ -1,5 +1,6 @@
-package dev.inlierq.detect;
+package dev.inlierq.detect.spec;
 
+import dev.inlierq.detect.InputSpec;
 import dev.inlierq.error.ExitCode;
 import dev.inlierq.error.UserError;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.inlierq.detect;
+package dev.inlierq.detect.spec;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,9 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.inlierq.detect.decode.AnchorYoloHead;
+import dev.inlierq.detect.ClassMap;
+import dev.inlierq.detect.InputLayout;
+import dev.inlierq.detect.InputSpec;
+import dev.inlierq.detect.InvalidSpecException;
+import dev.inlierq.detect.NmsMode;
+import dev.inlierq.detect.PostprocessSpec;
+import dev.inlierq.detect.ResizeMode;
 import dev.inlierq.detect.decode.AnchorYoloHead.Anchor;
 import dev.inlierq.detect.decode.AnchorYoloHead.Level;
+import dev.inlierq.detect.decode.AnchorYoloHead;
 import dev.inlierq.detect.decode.BoxFormat;
 import dev.inlierq.detect.decode.BoxScoreHead;
 import dev.inlierq.detect.decode.CenterNetHead;
