@@ -74,6 +74,30 @@ ABOUT["steptime.jsonl"] = (
     "Time of one reconstruction step per unit, whole feature maps against spatial windows, timed in "
     "alternation in one JVM by `OUT=bench/measured/steptime.jsonl bench/steptime.sh MODEL -- --window N "
     "--units first` (BRECQ blocks).")
+ABOUT["start_gptq.jsonl"] += (
+    " Later rows (from 0f12d54) add, on the default 4-bit recipe's settings (`--iters 200 --window 32`), learned "
+    "activation zero points (`--lr-zero-point`), learned weight step sizes (`--lr-weight-scale`) and the cosine "
+    "decay of their rates (`--activation-decay cosine`); the commit of each row says which code ran.")
+ABOUT["w4a4.jsonl"] += (
+    " Later rows try QDrop at the same budget, learned zero points with cosine decay, and no equalisation; "
+    "their options say which.")
+ABOUT["mixed.jsonl"] = (
+    "Automatic mixed precision (`--mixed-precision F`: at most the fraction F of the weight parameters kept at 8 "
+    "bit, chosen by the label-free sensitivity of `inlierq analyze`) on the default 4-bit recipe. Made with "
+    "`METHODS=adaround BITS=4,8 SIM=0 TABLE=mixed EXTRA=\"--start gptq --iters 200 --window 32 "
+    "--mixed-precision 0.15\" bench/calibrators.sh MODEL`.")
+ABOUT["fused.jsonl"] = (
+    "W8A8 files ONNX Runtime can fuse completely (`--placement all`), with GPTQ's rounding, with and without "
+    "equalisation: the accuracy of a fast recipe. Made with `METHODS=gptq BITS=8,8 SIM=0 TABLE=fused "
+    "EXTRA=\"--placement all [--no-equalize]\" bench/calibrators.sh picodet fastestdet`. Their speed needs a "
+    "CPU with VNNI, which this VM lacks (Latency below).")
+ABOUT["simcheck.jsonl"] = (
+    "ONNX Runtime against the engine's exact QDQ simulation on written files (`bench/simcheck.sh "
+    "MODEL=FILE.onnx`): the AP of both on the 206 val2017 images and their difference.")
+ABOUT["sensitivity.jsonl"] = (
+    "How well the label-free per-layer sensitivity of `inlierq analyze` ranks layers as their AP change does: "
+    "Spearman's rho over the largest layers, each quantized alone (weights, then input activation) at W4A8, AP "
+    "on the first labelled val2017 images. Made with `LAYERS=24 IMAGES=50 bench/sensitivity.sh yolox`.")
 LATENCY_FILES = {
     "float": "float model",
     "all": "W8A8, `--placement all`",
