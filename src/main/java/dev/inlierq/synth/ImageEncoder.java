@@ -1,0 +1,48 @@
+package dev.inlierq.synth;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+
+/**
+ * Encodes an image to bytes with ImageIO: baseline JPEG at quality 0.92, or PNG. The stream is cached in memory
+ * (no cache file in the temporary folder). The same pixels give the same bytes on the same JDK.
+ */
+final class ImageEncoder {
+    static final float JPEG_QUALITY = 0.92f;
+
+    private ImageEncoder() {
+    }
+
+    static byte[] encode(BufferedImage image, ImageFormat format) {
+        String name = format == ImageFormat.JPEG ? "jpeg" : "png";
+        Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName(name);
+        if (!writers.hasNext()) {
+            throw new IllegalStateException("no ImageIO writer for " + name);
+        }
+        ImageWriter writer = writers.next();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
+        try (ImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
+            writer.setOutput(out);
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            if (format == ImageFormat.JPEG) {
+                param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+                param.setCompressionQuality(JPEG_QUALITY);
+            }
+            writer.write(null, new IIOImage(image, null, null), param);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode a " + name + " image", e);
+        } finally {
+            writer.dispose();
+        }
+        return bytes.toByteArray();
+    }
+}
