@@ -13,7 +13,7 @@ import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
- * Encodes an image to bytes with ImageIO: baseline JPEG at quality 0.92, or PNG. The stream is cached in memory
+ * Encodes an image to bytes with the JDK's ImageIO writers: baseline JPEG at quality 0.92, or PNG. The stream is cached in memory
  * (no cache file in the temporary folder). The same pixels give the same bytes on the same JDK.
  */
 final class ImageEncoder {
@@ -24,11 +24,7 @@ final class ImageEncoder {
 
     static byte[] encode(BufferedImage image, ImageFormat format) {
         String name = format == ImageFormat.JPEG ? "jpeg" : "png";
-        Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName(name);
-        if (!writers.hasNext()) {
-            throw new IllegalStateException("no ImageIO writer for " + name);
-        }
-        ImageWriter writer = writers.next();
+        ImageWriter writer = jdkWriter(name);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
         try (ImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
             writer.setOutput(out);
@@ -44,5 +40,24 @@ final class ImageEncoder {
             writer.dispose();
         }
         return bytes.toByteArray();
+    }
+
+    /**
+     * The JDK's own writer ({@code com.sun.imageio.plugins}), ahead of plugins on the class path (TwelveMonkeys
+     * registers a JPEG writer first), so the bytes do not depend on which plugins are present; any writer if the
+     * JDK's is missing.
+     */
+    private static ImageWriter jdkWriter(String name) {
+        ImageWriter chosen = null;
+        for (Iterator<ImageWriter> it = ImageIO.getImageWritersByFormatName(name); it.hasNext(); ) {
+            ImageWriter w = it.next();
+            if (chosen == null || w.getClass().getName().startsWith("com.sun.imageio.")) {
+                chosen = w;
+            }
+        }
+        if (chosen == null) {
+            throw new IllegalStateException("no ImageIO writer for " + name);
+        }
+        return chosen;
     }
 }

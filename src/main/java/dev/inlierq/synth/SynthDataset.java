@@ -19,7 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code docs/synthetic.md} for what a scene holds.
  *
  * <p>Image {@code index} of a split is a pure function of the settings, the split and the index: its random
- * stream is SplitMix64 ({@link SplittableRandom}) seeded by mixing the seed, the split's stream id and the index.
+ * stream is SplitMix64 ({@link SplittableRandom}; G. L. Steele, D. Lea, C. H. Flood, "Fast splittable pseudorandom
+ * number generators", OOPSLA 2014) seeded by mixing the seed, the split's stream id and the index with the
+ * SplitMix64 finaliser.
  * So the output is the same bytes for the same settings on the same JDK, whatever the thread count, and
  * {@link #render} gives any image in memory without writing a folder (a trainer may draw indices past the
  * configured counts for fresh images).
