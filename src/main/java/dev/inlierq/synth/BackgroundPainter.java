@@ -119,23 +119,33 @@ final class BackgroundPainter {
         int[] rgb = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
         float[][] line = new float[3][nodes];
         float scale = (float) cells / size;
+        int[] x0 = new int[size];
+        float[] tx = new float[size];
+        for (int x = 0; x < size; x++) {
+            float gx = (x + 0.5f) * scale;
+            x0[x] = Math.min(cells - 1, (int) gx);
+            tx[x] = gx - x0[x];
+        }
+        float[][] row = new float[3][size];
         for (int y = 0; y < size; y++) {
             float gy = (y + 0.5f) * scale;
             int y0 = Math.min(cells - 1, (int) gy);
             float ty = gy - y0;
             for (int c = 0; c < 3; c++) {
+                float[] l = line[c];
+                float[] r = row[c];
                 for (int x = 0; x < nodes; x++) {
-                    line[c][x] = grid[c][y0 * nodes + x] * (1 - ty) + grid[c][(y0 + 1) * nodes + x] * ty;
+                    l[x] = grid[c][y0 * nodes + x] * (1 - ty) + grid[c][(y0 + 1) * nodes + x] * ty;
+                }
+                for (int x = 0; x < size; x++) {
+                    r[x] = l[x0[x]] * (1 - tx[x]) + l[x0[x] + 1] * tx[x];
                 }
             }
             for (int x = 0, p = y * size; x < size; x++, p++) {
-                float gx = (x + 0.5f) * scale;
-                int x0 = Math.min(cells - 1, (int) gx);
-                float tx = gx - x0;
                 int v = rgb[p];
-                int r = blend((v >> 16) & 0xFF, line[0][x0] * (1 - tx) + line[0][x0 + 1] * tx, alpha);
-                int g = blend((v >> 8) & 0xFF, line[1][x0] * (1 - tx) + line[1][x0 + 1] * tx, alpha);
-                int b = blend(v & 0xFF, line[2][x0] * (1 - tx) + line[2][x0 + 1] * tx, alpha);
+                int r = blend((v >> 16) & 0xFF, row[0][x], alpha);
+                int g = blend((v >> 8) & 0xFF, row[1][x], alpha);
+                int b = blend(v & 0xFF, row[2][x], alpha);
                 rgb[p] = r << 16 | g << 8 | b;
             }
         }

@@ -1,6 +1,8 @@
 package dev.inlierq.synth;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.awt.image.DataBufferInt;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,13 +35,32 @@ final class ImageEncoder {
                 param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
                 param.setCompressionQuality(JPEG_QUALITY);
             }
-            writer.write(null, new IIOImage(image, null, null), param);
+            writer.write(null, new IIOImage(toBgr(image), null, null), param);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode a " + name + " image", e);
         } finally {
             writer.dispose();
         }
         return bytes.toByteArray();
+    }
+
+    /**
+     * The pixels as TYPE_3BYTE_BGR, which the JDK's writers take without their slow per-pixel conversion of packed
+     * ints (same pixels, same bytes out).
+     */
+    private static BufferedImage toBgr(BufferedImage image) {
+        if (image.getType() != BufferedImage.TYPE_INT_RGB) {
+            return image;
+        }
+        int[] rgb = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
+        BufferedImage bgr = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
+        byte[] out = ((DataBufferByte) bgr.getRaster().getDataBuffer()).getData();
+        for (int i = 0, j = 0; i < rgb.length; i++, j += 3) {
+            out[j] = (byte) rgb[i];
+            out[j + 1] = (byte) (rgb[i] >> 8);
+            out[j + 2] = (byte) (rgb[i] >> 16);
+        }
+        return bgr;
     }
 
     /**

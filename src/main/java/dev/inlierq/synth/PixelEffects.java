@@ -108,23 +108,19 @@ final class PixelEffects {
 
     /**
      * Adds {@code sigma} times a standard normal deviate to each channel of each pixel. The deviates are drawn from
-     * a table of the 65,536 quantiles {@code Phi^-1((i + 0.5) / 65536)}, four 16-bit indices per random long: a
-     * quantised normal law whose steps are far below one grey level at the sigmas used, and cheap.
+     * a table of the 65,536 quantiles {@code Phi^-1((i + 0.5) / 65536)}, indexed by three 16-bit fields of one
+     * random long per pixel: a quantised normal law whose steps are far below one grey level at the sigmas used,
+     * and cheap.
      */
     static void noise(int[] rgb, double sigma, SplittableRandom rng) {
-        float[] z = new float[rgb.length * 3];
-        for (int i = 0; i < z.length; i += 4) {
-            long bits = rng.nextLong();
-            for (int k = 0; k < 4 && i + k < z.length; k++) {
-                z[i + k] = NormalTable.QUANTILES[(int) ((bits >>> (16 * k)) & 0xFFFF)];
-            }
-        }
         float s = (float) sigma;
-        for (int i = 0, j = 0; i < rgb.length; i++, j += 3) {
+        float[] q = NormalTable.QUANTILES;
+        for (int i = 0; i < rgb.length; i++) {
+            long bits = rng.nextLong();
             int p = rgb[i];
-            int r = toByte(((p >> 16) & 0xFF) + s * z[j]);
-            int g = toByte(((p >> 8) & 0xFF) + s * z[j + 1]);
-            int b = toByte((p & 0xFF) + s * z[j + 2]);
+            int r = toByte(((p >> 16) & 0xFF) + s * q[(int) (bits & 0xFFFF)]);
+            int g = toByte(((p >> 8) & 0xFF) + s * q[(int) ((bits >>> 16) & 0xFFFF)]);
+            int b = toByte((p & 0xFF) + s * q[(int) ((bits >>> 32) & 0xFFFF)]);
             rgb[i] = r << 16 | g << 8 | b;
         }
     }
