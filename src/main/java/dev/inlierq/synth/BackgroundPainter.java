@@ -15,8 +15,8 @@ import java.util.SplittableRandom;
 /**
  * The cluttered background of a scene, drawn from its own seed: a linear or radial gradient between two muted
  * colours, a low-frequency colour-noise texture (a grid of 4x4 to 24x24 cells of random colours at the
- * corners, interpolated bilinearly and blended at 15% to 45%), 2 to 7 translucent irregular blobs (10% to 50% of the image) and 3 to 14 lines or curves
- * (0.8 to 3.5 px wide). None of it is labelled; labelled objects are drawn over it.
+ * corners, interpolated bilinearly and blended at 15% to 45%), 2 to 7 translucent irregular blobs (10% to 50% of
+ * the image) and 3 to 14 lines or curves (0.8 to 3.5 px wide). None of it is labelled; labelled objects are drawn over it.
  */
 final class BackgroundPainter {
     private BackgroundPainter() {
@@ -33,7 +33,8 @@ final class BackgroundPainter {
             double length = size * (0.1 + 0.4 * rng.nextDouble());
             AffineTransform t = AffineTransform.getTranslateInstance(size * rng.nextDouble(), size * rng.nextDouble());
             t.rotate(2 * Math.PI * rng.nextDouble());
-            g.setComposite(AlphaComposite.getInstance(AlphaComposite.SRC_OVER, (float) (0.15 + 0.35 * rng.nextDouble())));
+            float alpha = (float) (0.15 + 0.35 * rng.nextDouble());
+            g.setComposite(AlphaComposite.getInstance(AlphaComposite.SRC_OVER, alpha));
             g.setColor(muted(rng));
             g.fill(t.createTransformedShape(Shapes.blob(length, length / (1 + rng.nextDouble()), rng)));
         }

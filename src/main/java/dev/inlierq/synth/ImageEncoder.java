@@ -15,8 +15,8 @@ import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
- * Encodes an image to bytes with the JDK's ImageIO writers: baseline JPEG at quality 0.92, or PNG. The stream is cached in memory
- * (no cache file in the temporary folder). The same pixels give the same bytes on the same JDK.
+ * Encodes an image to bytes with the JDK's ImageIO writers: baseline JPEG at quality 0.92, or PNG. The stream is
+ * cached in memory (no cache file in the temporary folder). The same pixels give the same bytes on the same JDK.
  */
 final class ImageEncoder {
     static final float JPEG_QUALITY = 0.92f;

@@ -7,8 +7,9 @@ import java.util.SplittableRandom;
 /**
  * The degradations applied to a finished rendering, in camera order: the global lighting change
  * ({@link Scene.Lighting}), a separable Gaussian blur (kernel radius {@code ceil(3 sigma)}, edges clamped), then
- * additive Gaussian noise per channel ({@link #noise}), rounded and clamped to 0..255. All arithmetic is in Java {@code float} and
- * {@code double}, which is the same on every JVM, so the result follows from the scene alone.
+ * additive Gaussian noise per channel ({@link #noise}), rounded and clamped to 0..255. The arithmetic is Java
+ * {@code float} and {@code double} (strict since Java 17) and the blur kernel uses {@link StrictMath}, so the result
+ * follows from the scene alone.
  */
 final class PixelEffects {
     private PixelEffects() {
@@ -49,7 +50,7 @@ final class PixelEffects {
         float[] k = new float[2 * radius + 1];
         float sum = 0;
         for (int i = -radius; i <= radius; i++) {
-            k[i + radius] = (float) Math.exp(-(i * i) / (2 * sigma * sigma));
+            k[i + radius] = (float) StrictMath.exp(-(i * i) / (2 * sigma * sigma));
             sum += k[i + radius];
         }
         for (int i = 0; i < k.length; i++) {

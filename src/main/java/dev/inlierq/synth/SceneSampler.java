@@ -45,7 +45,7 @@ final class SceneSampler {
         List<SceneObject> objects = new ArrayList<>(labelled + distractors);
         Distractor[] kinds = Distractor.values();
         for (int i = 0; i < labelled + distractors; i++) {
-            double length = size * Math.exp(Math.log(MIN_LENGTH) + Math.log(MAX_LENGTH / MIN_LENGTH) * rng.nextDouble());
+            double length = size * MIN_LENGTH * Math.exp(Math.log(MAX_LENGTH / MIN_LENGTH) * rng.nextDouble());
             double[] centre = centre(objects, length, rng);
             if (i < labelled) {
                 int category = rng.nextInt(config.classes().size());
