@@ -7,7 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/shared.sh
-OUT="${OUT:-/tmp/bytes}"; mkdir -p "$OUT"
+S=$(cd "$S" && pwd); D="$S/data/coco-subset"
+OUT="${OUT:-/tmp/bytes}"; mkdir -p "$OUT"; OUT=$(cd "$OUT" && pwd)
 for m in fastestdet picodet yolox; do
   for spec in "minmax|--method minmax" "adaround|--method adaround --iters 3 --num-calib 16"; do
     name=${spec%%|*}; args=${spec#*|}
