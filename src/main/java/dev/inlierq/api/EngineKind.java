@@ -1,8 +1,8 @@
 package dev.inlierq.api;
 
-import dev.inlierq.engine.DjlRunner;
 import dev.inlierq.engine.DjlRuntime;
-import dev.inlierq.eval.OrtRunner;
+import dev.inlierq.runtime.DjlRunner;
+import dev.inlierq.runtime.OrtRunner;
 import dev.inlierq.tensor.ModelRunner;
 import java.nio.file.Path;
 

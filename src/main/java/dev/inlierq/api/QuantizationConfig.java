@@ -1,11 +1,11 @@
 package dev.inlierq.api;
 
 import dev.inlierq.detect.spec.DetectorSpec;
-import dev.inlierq.engine.TopKHeatmapLoss;
 import dev.inlierq.graph.OpType;
 import dev.inlierq.inlier.InlierQ;
-import dev.inlierq.plan.PlanOptions;
+import dev.inlierq.loss.TopKHeatmapLoss;
 import dev.inlierq.plan.Placement;
+import dev.inlierq.plan.PlanOptions;
 import dev.inlierq.quant.WeightStorage;
 import dev.inlierq.quant.WeightType;
 import dev.inlierq.recon.ReconstructionOptions;

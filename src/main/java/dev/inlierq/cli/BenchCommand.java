@@ -74,7 +74,7 @@ final class BenchCommand implements Callable<Integer> {
         for (Path m : models) {
           for (EngineKind kind : kinds) {
             try (ModelRunner runner = kind.open(m, threads, profile)) {
-                Map<String, Integer> ops = runner instanceof dev.inlierq.eval.OrtRunner o && (fused || json != null)
+                Map<String, Integer> ops = runner instanceof dev.inlierq.runtime.OrtRunner o && (fused || json != null)
                         ? o.optimizedOpCounts() : Map.of();
                 if (fused && !ops.isEmpty()) {
                     out.println(m.getFileName() + " after ONNX Runtime optimisation: " + ops);

@@ -66,10 +66,10 @@ final class Cli {
     }
 
     /** {@code --topk-scope}: class or joint. */
-    static dev.inlierq.engine.TopKHeatmapLoss.Scope topKScope(CommandLine cl, String name) {
+    static dev.inlierq.loss.TopKHeatmapLoss.Scope topKScope(CommandLine cl, String name) {
         return switch (name.toLowerCase(java.util.Locale.ROOT)) {
-            case "class" -> dev.inlierq.engine.TopKHeatmapLoss.Scope.PER_CLASS;
-            case "joint" -> dev.inlierq.engine.TopKHeatmapLoss.Scope.JOINT;
+            case "class" -> dev.inlierq.loss.TopKHeatmapLoss.Scope.PER_CLASS;
+            case "joint" -> dev.inlierq.loss.TopKHeatmapLoss.Scope.JOINT;
             default -> throw new CommandLine.ParameterException(cl, "unknown top-K scope '" + name
                     + "' (expected class or joint)");
         };

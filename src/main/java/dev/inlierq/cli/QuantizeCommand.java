@@ -7,19 +7,19 @@ import dev.inlierq.api.Quantization;
 import dev.inlierq.api.QuantizationConfig;
 import dev.inlierq.detect.spec.DetectorSpec;
 import dev.inlierq.detect.spec.DetectorSpecs;
+import dev.inlierq.error.ExitCode;
+import dev.inlierq.error.UserError;
 import dev.inlierq.graph.OpType;
-import dev.inlierq.plan.PlanOptions;
+import dev.inlierq.loss.TopKHeatmapLoss;
 import dev.inlierq.plan.Placement;
+import dev.inlierq.plan.PlanOptions;
 import dev.inlierq.plan.QuantPlan;
 import dev.inlierq.quant.WeightStorage;
 import dev.inlierq.quant.WeightType;
-import dev.inlierq.engine.TopKHeatmapLoss;
-import dev.inlierq.error.ExitCode;
-import dev.inlierq.error.UserError;
-import dev.inlierq.eval.OrtFusion;
 import dev.inlierq.recon.ReconstructionOptions;
 import dev.inlierq.recon.Units;
 import dev.inlierq.report.JsonFiles;
+import dev.inlierq.runtime.OrtFusion;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -31,10 +31,10 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code inlierq quantize}: post-training quantization of a float ONNX detector to a QDQ ONNX model. */
 @Command(name = "quantize", mixinStandardHelpOptions = true,

@@ -20,7 +20,7 @@ import java.util.Map;
  * shape inference) and returns a {@link Kernel} made of libtorch calls, so every op is differentiable.
  * This class also holds the helpers the families share.
  */
-final class Kernels {
+public final class Kernels {
     @FunctionalInterface
     interface Compiler {
         Kernel compile(Node n, Graph g, NDManager constants);
@@ -57,7 +57,7 @@ final class Kernels {
      * without recording a gradient function, so a kernel returning it cut every gradient flowing through
      * Identity, a bound-less Clip, single-input Max/Min, a no-op Resize or Reduce, and edge/reflect Pad.
      */
-    static NDArray alias(NDArray x) {
+    public static NDArray alias(NDArray x) {
         return x.reshape(x.getShape());
     }
 

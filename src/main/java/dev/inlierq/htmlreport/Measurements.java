@@ -4,7 +4,7 @@ import dev.inlierq.api.Benchmark;
 import dev.inlierq.api.EngineKind;
 import dev.inlierq.api.Evaluation;
 import dev.inlierq.detect.spec.DetectorSpec;
-import dev.inlierq.eval.OrtFusion;
+import dev.inlierq.runtime.OrtFusion;
 import dev.inlierq.tensor.ModelRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;

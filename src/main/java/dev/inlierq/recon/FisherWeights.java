@@ -2,7 +2,7 @@ package dev.inlierq.recon;
 
 import ai.djl.ndarray.NDArray;
 import dev.inlierq.engine.Scalars;
-import dev.inlierq.engine.TopKHeatmapLoss;
+import dev.inlierq.loss.TopKHeatmapLoss;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.inlierq.engine.GradientProbe;
 import dev.inlierq.engine.GraphExecutor;
-import dev.inlierq.engine.TopKHeatmapLoss;
+import dev.inlierq.loss.TopKHeatmapLoss;
 import dev.inlierq.tensor.FloatTensor;
 import java.util.ArrayList;
 import java.util.HashSet;

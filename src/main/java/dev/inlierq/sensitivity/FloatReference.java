@@ -7,7 +7,7 @@ import dev.inlierq.detect.PreparedImage;
 import dev.inlierq.detect.Preprocessor;
 import dev.inlierq.engine.DjlRuntime;
 import dev.inlierq.engine.GraphExecutor;
-import dev.inlierq.engine.TopKHeatmapLoss;
+import dev.inlierq.loss.TopKHeatmapLoss;
 import dev.inlierq.tensor.FloatTensor;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -23,9 +23,9 @@ public record LayerSensitivity(String layer, String op, Weight weight, Input inp
     /**
      * One variant measured against the float model on the same images.
      *
-     * @param lossChange the change of the top-K heatmap loss ({@link dev.inlierq.engine.TopKHeatmapLoss}) term by
+     * @param lossChange the change of the top-K heatmap loss ({@link dev.inlierq.loss.TopKHeatmapLoss}) term by
      *                   term, mean over the scoring images of {@code (1 / KC) sum |log H_q - log H_f|} on the float
-     *                   model's top-K entries ({@link dev.inlierq.engine.TopKHeatmapLoss#shift}); larger is more
+     *                   model's top-K entries ({@link dev.inlierq.loss.TopKHeatmapLoss#shift}); larger is more
      *                   sensitive
      * @param sqnrDb     output SQNR in dB, float against quantized, the lowest over the model's outputs
      *                   ({@code +Infinity} when the outputs are unchanged)

@@ -76,7 +76,7 @@ final class Perturbation implements AutoCloseable {
      * Runs a batch through {@code engine} (an engine of the float graph) with this quantizer on.
      *
      * @param perImage evaluated on the outputs while they are on the engine (e.g. a comparison by
-     *                 {@link dev.inlierq.engine.TopKHeatmapLoss#shift}), or {@code null}
+     *                 {@link dev.inlierq.loss.TopKHeatmapLoss#shift}), or {@code null}
      * @throws UserError RUNTIME_FAILURE when the engine fails on the batch
      */
     Pass run(GraphExecutor engine, FloatTensor batch, Function<Map<String, NDArray>, float[]> perImage) {

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.inlierq.cli.Main;
-import dev.inlierq.eval.OrtRunner;
 import dev.inlierq.plan.Placement;
 import dev.inlierq.quant.WeightType;
+import dev.inlierq.runtime.OrtRunner;
 import dev.inlierq.testing.Shared;
 import java.nio.file.Path;
 import java.util.Map;

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.inlierq.detect.spec.DetectorSpec;
 import dev.inlierq.detect.spec.DetectorSpecs;
-import dev.inlierq.engine.TopKHeatmapLoss;
 import dev.inlierq.inlier.InlierQ;
+import dev.inlierq.loss.TopKHeatmapLoss;
 import dev.inlierq.plan.Placement;
 import dev.inlierq.plan.PlanOptions;
 import dev.inlierq.quant.RangeEstimation;

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl;
 import dev.inlierq.detect.spec.DetectorSpecs;
-import dev.inlierq.engine.DjlRunner;
-import dev.inlierq.eval.OrtRunner;
 import dev.inlierq.onnx.Int4Packing;
 import dev.inlierq.onnx.OnnxReader;
+import dev.inlierq.runtime.DjlRunner;
+import dev.inlierq.runtime.OrtRunner;
 import dev.inlierq.tensor.FloatTensor;
 import dev.inlierq.testing.Shared;
 import java.nio.file.Files;

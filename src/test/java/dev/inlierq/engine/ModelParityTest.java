@@ -3,10 +3,10 @@ package dev.inlierq.engine;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.inlierq.eval.OrtRunner;
 import dev.inlierq.graph.Graph;
 import dev.inlierq.graph.GraphPreparer;
 import dev.inlierq.onnx.OnnxReader;
+import dev.inlierq.runtime.OrtRunner;
 import dev.inlierq.tensor.FloatTensor;
 import dev.inlierq.testing.Shared;
 import java.nio.file.Path;
@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The DJL engine against ONNX Runtime on the three real detectors: same input tensor, every output within
  * max |djl - ort| / (max |ort| + 1e-6) <= 1e-4, at batch 1 and batch 3.
  */
-class ModelParityTest {
+public class ModelParityTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"yolox", "picodet", "fastestdet"})
@@ -56,7 +56,7 @@ class ModelParityTest {
         }
     }
 
-    static double relativeError(float[] got, float[] want) {
+    public static double relativeError(float[] got, float[] want) {
         double maxAbs = 0;
         double maxDiff = 0;
         for (int i = 0; i < want.length; i++) {

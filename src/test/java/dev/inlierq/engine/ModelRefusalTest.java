@@ -10,6 +10,7 @@ import dev.inlierq.error.InvalidModelException;
 import dev.inlierq.error.UnsupportedModelException;
 import dev.inlierq.error.UserError;
 import dev.inlierq.plan.PlanOptions;
+import dev.inlierq.runtime.DjlRunner;
 import dev.inlierq.testing.OnnxModelBuilder;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

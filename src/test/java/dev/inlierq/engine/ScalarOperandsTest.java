@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.inlierq.graph.Graph;
 import dev.inlierq.graph.GraphPreparer;
+import dev.inlierq.loss.TopKHeatmapLoss;
 import dev.inlierq.onnx.OnnxReader;
 import dev.inlierq.testing.NativePoison;
 import dev.inlierq.testing.OnnxModelBuilder;

@@ -3,10 +3,10 @@ package dev.inlierq.onnx;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.inlierq.engine.DjlRunner;
 import dev.inlierq.error.ExitCode;
 import dev.inlierq.error.UserError;
-import dev.inlierq.eval.OrtRunner;
+import dev.inlierq.runtime.DjlRunner;
+import dev.inlierq.runtime.OrtRunner;
 import dev.inlierq.tensor.FloatTensor;
 import dev.inlierq.tensor.ModelRunner;
 import dev.inlierq.testing.OnnxModelBuilder;

@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl;
 import dev.inlierq.calib.Calibrator;
-import dev.inlierq.engine.DjlRunner;
 import dev.inlierq.engine.GraphExecutor;
-import dev.inlierq.eval.OrtRunner;
 import dev.inlierq.graph.ConstTensor;
 import dev.inlierq.graph.DType;
 import dev.inlierq.graph.Graph;
@@ -22,6 +20,8 @@ import dev.inlierq.quant.Encoding;
 import dev.inlierq.quant.RangeEstimation;
 import dev.inlierq.quant.WeightStorage;
 import dev.inlierq.quant.WeightType;
+import dev.inlierq.runtime.DjlRunner;
+import dev.inlierq.runtime.OrtRunner;
 import dev.inlierq.tensor.FloatTensor;
 import dev.inlierq.testing.OnnxModelBuilder;
 import java.nio.file.Files;

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl;
-import dev.inlierq.eval.OrtRunner;
 import dev.inlierq.graph.Attr;
 import dev.inlierq.graph.Graph;
 import dev.inlierq.graph.Node;
 import dev.inlierq.onnx.OnnxReader;
+import dev.inlierq.runtime.OrtRunner;
 import dev.inlierq.tensor.FloatTensor;
 import java.nio.file.Path;
 import java.util.Map;

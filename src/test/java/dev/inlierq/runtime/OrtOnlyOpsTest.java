@@ -1,10 +1,9 @@
-package dev.inlierq.eval;
+package dev.inlierq.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.inlierq.engine.DjlRunner;
 import dev.inlierq.error.ExitCode;
 import dev.inlierq.error.UserError;
 import dev.inlierq.tensor.FloatTensor;

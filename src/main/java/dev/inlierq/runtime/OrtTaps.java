@@ -1,4 +1,4 @@
-package dev.inlierq.eval;
+package dev.inlierq.runtime;
 
 import ai.onnx.proto.OnnxMl;
 import ai.onnxruntime.NodeInfo;

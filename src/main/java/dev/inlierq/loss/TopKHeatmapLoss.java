@@ -1,8 +1,9 @@
-package dev.inlierq.engine;
+package dev.inlierq.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import dev.inlierq.detect.decode.HeatmapRecipe;
+import dev.inlierq.engine.Scalars;
 import java.util.Map;
 
 /**

@@ -1,4 +1,4 @@
-package dev.inlierq.eval;
+package dev.inlierq.runtime;
 
 import java.nio.file.Path;
 import java.util.Map;

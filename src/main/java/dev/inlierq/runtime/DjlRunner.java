@@ -1,5 +1,7 @@
-package dev.inlierq.engine;
+package dev.inlierq.runtime;
 
+import dev.inlierq.engine.EngineException;
+import dev.inlierq.engine.GraphExecutor;
 import dev.inlierq.error.ExitCode;
 import dev.inlierq.error.UserError;
 import dev.inlierq.graph.Graph;

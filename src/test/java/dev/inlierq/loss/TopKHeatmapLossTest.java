@@ -1,4 +1,4 @@
-package dev.inlierq.engine;
+package dev.inlierq.loss;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,11 +8,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import dev.inlierq.detect.decode.HeatmapRecipe;
 import dev.inlierq.detect.decode.HeatmapRecipe.Activation;
 import dev.inlierq.detect.decode.HeatmapRecipe.Part;
 import dev.inlierq.detect.decode.HeatmapRecipe.Term;
+import dev.inlierq.detect.decode.HeatmapRecipe;
 import dev.inlierq.detect.decode.TensorLayout;
+import dev.inlierq.engine.DjlRuntime;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

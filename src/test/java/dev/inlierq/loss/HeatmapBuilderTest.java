@@ -1,4 +1,4 @@
-package dev.inlierq.engine;
+package dev.inlierq.loss;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,12 +7,16 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import dev.inlierq.detect.spec.DetectorSpecs;
-import dev.inlierq.detect.decode.HeatmapRecipe;
 import dev.inlierq.detect.decode.HeatmapRecipe.Activation;
 import dev.inlierq.detect.decode.HeatmapRecipe.Part;
 import dev.inlierq.detect.decode.HeatmapRecipe.Term;
+import dev.inlierq.detect.decode.HeatmapRecipe;
 import dev.inlierq.detect.decode.TensorLayout;
+import dev.inlierq.detect.spec.DetectorSpecs;
+import dev.inlierq.engine.DjlRuntime;
+import dev.inlierq.engine.GraphExecutor;
+import dev.inlierq.engine.ModelParityTest;
+import dev.inlierq.engine.ValueHook;
 import dev.inlierq.graph.GraphPreparer;
 import dev.inlierq.onnx.OnnxReader;
 import dev.inlierq.tensor.FloatTensor;

@@ -1,4 +1,4 @@
-package dev.inlierq.eval;
+package dev.inlierq.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.inlierq.eval;
+package dev.inlierq.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package dev.inlierq.engine;
+package dev.inlierq.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import dev.inlierq.detect.decode.HeatmapRecipe;
 import dev.inlierq.detect.decode.TensorLayout;
+import dev.inlierq.engine.Kernels;
+import dev.inlierq.engine.Scalars;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.inlierq.eval;
+package dev.inlierq.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,8 +10,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import com.google.protobuf.ByteString;
-import dev.inlierq.engine.DjlRuntime;
-import dev.inlierq.engine.FakeQuant;
 import dev.inlierq.quant.Encoding;
 import dev.inlierq.quant.Granularity;
 import dev.inlierq.quant.QuantSpec;

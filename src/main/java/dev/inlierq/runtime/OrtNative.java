@@ -1,4 +1,4 @@
-package dev.inlierq.eval;
+package dev.inlierq.runtime;
 
 import ai.onnxruntime.OrtEnvironment;
 import com.sun.jna.Library;
