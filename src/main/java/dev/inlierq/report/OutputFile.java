@@ -186,6 +186,24 @@ public final class OutputFile implements AutoCloseable {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
+    /**
+     * A scratch file in the system's temporary folder that an interrupted run also deletes ({@link #deletePending},
+     * which Ctrl-C and {@code kill} run before exiting); delete it with {@link #deleteScratch} when done.
+     */
+    public static Path scratch(String prefix, String suffix) throws IOException {
+        Path p = Files.createTempFile(prefix, suffix);
+        PENDING.add(p);
+        return p;
+    }
+
+    /** Deletes a {@link #scratch} file (quietly) and forgets it. */
+    public static void deleteScratch(Path p) {
+        if (p != null) {
+            deleteQuietly(p);
+            PENDING.remove(p);
+        }
+    }
+
     /** Deletes every temporary file not yet committed (also run at JVM shutdown). */
     public static void deletePending() {
         for (Path p : PENDING) {

@@ -13,6 +13,7 @@ import dev.inlierq.graph.Graph;
 import dev.inlierq.graph.GraphPreparer;
 import dev.inlierq.onnx.OnnxReader;
 import dev.inlierq.onnx.OnnxWriter;
+import dev.inlierq.report.OutputFile;
 import dev.inlierq.tensor.FloatTensor;
 import dev.inlierq.tensor.ModelRunner;
 import java.nio.FloatBuffer;
@@ -261,7 +262,7 @@ public final class OrtRunner implements ModelRunner {
     public Map<String, Integer> optimizedOpCounts() {
         Path tmp = null;
         try {
-            tmp = Files.createTempFile("inlierq-optimized", ".onnx");
+            tmp = OutputFile.scratch("inlierq-optimized", ".onnx");
             try (OrtSession.SessionOptions opts = options()) {
                 opts.setOptimizedModelFilePath(tmp.toString());
                 try (OrtSession s = env.createSession(model.toString(), opts)) {
@@ -277,13 +278,7 @@ public final class OrtRunner implements ModelRunner {
         } catch (OrtException | java.io.IOException e) {
             throw new UserError(ExitCode.RUNTIME_FAILURE, "cannot read ONNX Runtime's optimised graph: " + e.getMessage());
         } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (java.io.IOException ignored) {
-                    // a temporary file
-                }
-            }
+            OutputFile.deleteScratch(tmp);
         }
     }
 

@@ -65,4 +65,16 @@ class OutputFileTest {
         OutputFile.checkWritable("--out", tmp.resolve("missing/sub/q.onnx"));
         assertEquals(List.of(file), files(), "the check leaves nothing behind");
     }
+
+    @Test
+    void scratchFilesAreDeletedWhenDoneAndByTheInterruptCleanup() throws Exception {
+        Path a = OutputFile.scratch("inlierq-test", ".tmp");
+        Path b = OutputFile.scratch("inlierq-test", ".tmp");
+        assertEquals(true, Files.exists(a) && Files.exists(b));
+        OutputFile.deleteScratch(a);
+        assertEquals(false, Files.exists(a), "deleted when done");
+        OutputFile.deletePending(); // what Ctrl-C and kill run before exiting
+        assertEquals(false, Files.exists(b), "an interrupted run leaves no scratch file");
+        OutputFile.deleteScratch(null);
+    }
 }
