@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.inlierq.calib.Calibrator;
 import dev.inlierq.engine.DjlRuntime;
 import dev.inlierq.engine.FakeQuant;
 import dev.inlierq.engine.GraphExecutor;
@@ -25,7 +24,6 @@ import dev.inlierq.plan.QuantPoint;
 import dev.inlierq.plan.Role;
 import dev.inlierq.quant.Encoding;
 import dev.inlierq.quant.RangeEstimation;
-import dev.inlierq.quant.WeightType;
 import dev.inlierq.tensor.FloatTensor;
 import dev.inlierq.testing.OnnxModelBuilder;
 import dev.inlierq.testing.RandomData;
@@ -39,7 +37,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,10 +50,7 @@ class EarlyStoppingTest {
     Path tmp;
 
     /** x -> Conv 3x3 -> Relu -> Conv 3x3 -> Relu -> Conv 1x1 -> y at W3A4, 24 random images. */
-    private record Net(Graph g, QuantPlan plan, Map<String, Encoding> enc, FloatTensor data) {
-    }
-
-    private Net net() {
+    private TinyNet net() {
         Random r = new Random(12);
         OnnxModelBuilder b = OnnxModelBuilder.opset(13).input("x", -1, 3, 8, 8);
         b.initializer("w1", new long[] {8, 3, 3, 3}, RandomData.gaussian(r, 216, 0.3));
@@ -72,38 +66,15 @@ class EarlyStoppingTest {
         QuantPlan plan = Planner.plan(g, PlanOptions.builder().weightBits(3).activationBits(4)
                 .firstLastAt8Bit(false).build());
         FloatTensor data = new FloatTensor(new long[] {24, 3, 8, 8}, RandomData.gaussian(r, 24 * 3 * 64, 1));
-        Map<String, Encoding> enc = new HashMap<>();
-        try (GraphExecutor ex = new GraphExecutor(g)) {
-            enc.putAll(Calibrator.activations(ex, plan, List.of(data), RangeEstimation.MSE));
-        }
-        enc.putAll(Calibrator.weights(g, plan, true, WeightType.INT8));
-        return new Net(g, plan, enc, data);
+        return TinyNet.calibrated(g, plan, data, RangeEstimation.MSE);
     }
 
     private static ReconstructionOptions.Builder options() {
         return ReconstructionOptions.builder(Units.Kind.LAYER).iterations(200).batch(4).seed(5);
     }
 
-    private static Reconstruction.Result run(Net n, ReconstructionOptions o) {
-        return run(n, o, ReconstructionLoss.mse());
-    }
-
-    private static Reconstruction.Result run(Net n, ReconstructionOptions o, ReconstructionLoss loss) {
-        return oneThread(() -> Reconstruction.run(n.g(), n.plan(), n.enc(), Units.find(n.g(), n.plan(), o.unit(), 1),
-                n.data(), loss, o, (u, k, i) -> { }));
-    }
-
-    private static <T> T oneThread(Supplier<T> s) {
-        DjlRuntime.setThreads(1);
-        try {
-            return s.get();
-        } finally {
-            DjlRuntime.setThreads(2);
-        }
-    }
-
     /** Every weight tensor's learned values, by name. */
-    private static Map<String, float[]> weights(Net n, Reconstruction.Result r) {
+    private static Map<String, float[]> weights(TinyNet n, Reconstruction.Result r) {
         Map<String, float[]> m = new HashMap<>();
         for (QuantPoint p : n.plan().points()) {
             if (p.role() == Role.WEIGHT) {
@@ -113,7 +84,7 @@ class EarlyStoppingTest {
         return m;
     }
 
-    private static void assertSameResult(Net n, Reconstruction.Result a, Reconstruction.Result b) {
+    private static void assertSameResult(TinyNet n, Reconstruction.Result a, Reconstruction.Result b) {
         Map<String, float[]> wa = weights(n, a);
         Map<String, float[]> wb = weights(n, b);
         wa.forEach((k, v) -> assertArrayEquals(v, wb.get(k), k));
@@ -153,7 +124,7 @@ class EarlyStoppingTest {
 
     @Test
     void stepsNeverSampleTheHeldOutImages() {
-        Net n = net();
+        TinyNet n = net();
         ReconstructionOptions o = options().holdout(6).iterations(60).build();
         EarlyStopping.Split split = EarlyStopping.split(24, o);
         assertEquals(6, split.heldOut().length);
@@ -167,7 +138,7 @@ class EarlyStoppingTest {
         assertArrayEquals(new int[0], EarlyStopping.split(24, options().build()).heldOut());
 
         RecordingLoss loss = new RecordingLoss();
-        Reconstruction.Result r = oneThread(() -> Reconstruction.run(n.g(), n.plan(), n.enc(),
+        Reconstruction.Result r = TinyNet.oneThread(() -> Reconstruction.run(n.g(), n.plan(), n.enc(),
                 Units.find(n.g(), n.plan(), o.unit(), 1), n.data(), loss, o, (u, k, i) -> loss.stepDone()));
         int steps = r.units().stream().mapToInt(u -> u.earlyStop().steps()).sum();
         assertEquals(steps, loss.stepCalls.size(), "one loss per step");
@@ -194,11 +165,11 @@ class EarlyStoppingTest {
 
     @Test
     void aUnitThatStopsImprovingStopsBeforeItsBudgetAndSaysSo() {
-        Net n = net();
+        TinyNet n = net();
         // nothing moves: every check has the loss of the start, so the patience runs out right after the warm-up
         ReconstructionOptions frozen = options().holdout(6).lrRounding(0f).lrScale(0f).build();
-        Reconstruction.Result r = run(n, frozen);
-        Reconstruction.Result nearest = run(n, options().iterations(0).build());
+        Reconstruction.Result r = n.run(frozen);
+        Reconstruction.Result nearest = n.run(options().iterations(0).build());
         assertEquals(Map.of(), diff(weights(n, nearest), weights(n, r)), "the starting rounding is kept");
         for (Reconstruction.UnitReport u : r.units()) {
             EarlyStop s = u.earlyStop();
@@ -212,7 +183,7 @@ class EarlyStoppingTest {
             assertEquals(20, u.losses().points().length, "the loss curve of the steps run");
         }
         // learning: a unit stops once its held-out loss stops improving, at a check, after its warm-up
-        Reconstruction.Result learned = run(n, options().holdout(6).build());
+        Reconstruction.Result learned = n.run(options().holdout(6).build());
         int early = 0;
         for (Reconstruction.UnitReport u : learned.units()) {
             EarlyStop s = u.earlyStop();
@@ -246,7 +217,7 @@ class EarlyStoppingTest {
      * Each unit's loss on the held-out images as the result deploys it, computed apart from the optimiser: the
      * float network and the result's quantized one (learned weights, learned encodings) run unit by unit.
      */
-    private static double[] heldOutLosses(Net n, Reconstruction.Result r, ReconstructionOptions o) {
+    private static double[] heldOutLosses(TinyNet n, Reconstruction.Result r, ReconstructionOptions o) {
         int[] held = EarlyStopping.split((int) n.data().shape()[0], o).heldOut();
         Set<String> acts = new HashSet<>();
         n.plan().activations().forEach(p -> acts.add(p.tensor()));
@@ -284,9 +255,9 @@ class EarlyStoppingTest {
 
     @Test
     void theKeptStateIsTheBestCheckedOne() {
-        Net n = net();
+        TinyNet n = net();
         ReconstructionOptions o = options().holdout(6).build();
-        Reconstruction.Result r = run(n, o);
+        Reconstruction.Result r = n.run(o);
         double[] deployed = heldOutLosses(n, r, o);
         int restored = 0;
         for (Reconstruction.UnitReport u : r.units()) {
@@ -306,14 +277,14 @@ class EarlyStoppingTest {
 
     @Test
     void withoutHoldoutNothingChanges() {
-        Net n = net();
+        TinyNet n = net();
         ReconstructionOptions plain = options().iterations(60).build();
         ReconstructionOptions other = plain.toBuilder().holdout(0).patience(1).checkEvery(1).build();
         assertEquals(plain.describe(), other.describe());
         assertFalse(plain.describe().contains("holdout"), plain.describe());
-        Reconstruction.Result a = run(n, plain);
+        Reconstruction.Result a = n.run(plain);
         int[] ran = new int[3];
-        Reconstruction.Result b = oneThread(() -> Reconstruction.run(n.g(), n.plan(), n.enc(),
+        Reconstruction.Result b = TinyNet.oneThread(() -> Reconstruction.run(n.g(), n.plan(), n.enc(),
                 Units.find(n.g(), n.plan(), other.unit(), 1), n.data(), ReconstructionLoss.mse(), other,
                 (u, k, i) -> ran[u] = i));
         assertSameResult(n, a, b);
@@ -327,21 +298,21 @@ class EarlyStoppingTest {
 
     @Test
     void earlyStoppingIsDeterministicForASeed() {
-        Net n = net();
+        TinyNet n = net();
         ReconstructionOptions o = options().holdout(6).build();
-        Reconstruction.Result a = run(n, o);
-        Reconstruction.Result b = run(n, o);
+        Reconstruction.Result a = n.run(o);
+        Reconstruction.Result b = n.run(o);
         assertSameResult(n, a, b);
-        Reconstruction.Result other = run(n, o.toBuilder().seed(6).build());
+        Reconstruction.Result other = n.run(o.toBuilder().seed(6).build());
         assertNotEquals(a.units().get(0).earlyStop().checks(), other.units().get(0).earlyStop().checks(),
                 "another seed holds out other images");
     }
 
     @Test
     void aHoldoutThatLeavesNoImageIsRefused() {
-        Net n = net();
+        TinyNet n = net();
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> run(n, options().holdout(24).build()));
+                () -> n.run(options().holdout(24).build()));
         assertTrue(e.getMessage().contains("holdout 24 leaves none of the 24"), e.getMessage());
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> options().patience(0).build());
@@ -358,7 +329,7 @@ class EarlyStoppingTest {
                 .holdout(2).checkEvery(4).patience(1).seed(3).build();
         // frozen: the same windows at every check give the same loss, so the unit stops at the first check that
         // counts (after the 2 warm-up steps)
-        Reconstruction.Result frozen = oneThread(() -> Reconstruction.run(r.g, r.plan, enc, units, r.samples,
+        Reconstruction.Result frozen = TinyNet.oneThread(() -> Reconstruction.run(r.g, r.plan, enc, units, r.samples,
                 ReconstructionLoss.mse(), o.toBuilder().lrRounding(0f).lrScale(0f).build(), (u, n, i) -> { }));
         for (Reconstruction.UnitReport u : frozen.units()) {
             assertTrue(u.window().startsWith("window 16x16"), u.window());
@@ -367,9 +338,9 @@ class EarlyStoppingTest {
             assertEquals(s.checks().get(0).loss(), s.checks().get(1).loss(), "fixed windows: " + s);
             assertTrue(s.stopped() && s.steps() == 4 && s.checks().get(0).loss() > 0, s.toString());
         }
-        Reconstruction.Result a = oneThread(() -> Reconstruction.run(r.g, r.plan, enc, units, r.samples,
+        Reconstruction.Result a = TinyNet.oneThread(() -> Reconstruction.run(r.g, r.plan, enc, units, r.samples,
                 ReconstructionLoss.mse(), o, (u, n, i) -> { }));
-        Reconstruction.Result b = oneThread(() -> Reconstruction.run(r.g, r.plan, enc, units, r.samples,
+        Reconstruction.Result b = TinyNet.oneThread(() -> Reconstruction.run(r.g, r.plan, enc, units, r.samples,
                 ReconstructionLoss.mse(), o, (u, n, i) -> { }));
         for (int i = 0; i < units.size(); i++) {
             EarlyStop s = a.units().get(i).earlyStop();

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.inlierq.calib.Calibrator;
-import dev.inlierq.engine.DjlRuntime;
-import dev.inlierq.engine.GraphExecutor;
 import dev.inlierq.graph.Graph;
 import dev.inlierq.graph.GraphPreparer;
 import dev.inlierq.onnx.OnnxReader;
@@ -16,16 +13,11 @@ import dev.inlierq.plan.QuantPlan;
 import dev.inlierq.plan.QuantPoint;
 import dev.inlierq.quant.Encoding;
 import dev.inlierq.quant.RangeEstimation;
-import dev.inlierq.quant.WeightType;
 import dev.inlierq.tensor.FloatTensor;
 import dev.inlierq.testing.OnnxModelBuilder;
 import dev.inlierq.testing.RandomData;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,10 +31,7 @@ class StepSizeTest {
     Path tmp;
 
     /** x -> Conv (weights ~1e-4) -> Relu -> tiny -> Conv (weights ~1e3) -> y, 8-bit activations. */
-    private record Net(Graph g, QuantPlan plan, Map<String, Encoding> enc, FloatTensor data) {
-    }
-
-    private Net net() {
+    private TinyNet net() {
         Random r = new Random(6);
         OnnxModelBuilder b = OnnxModelBuilder.opset(13).input("x", -1, 3, 6, 6);
         b.initializer("w1", new long[] {8, 3, 3, 3}, RandomData.gaussian(r, 216, 1e-4));
@@ -58,34 +47,15 @@ class StepSizeTest {
         Graph g = GraphPreparer.prepare(OnnxReader.read(b.write(tmp)));
         QuantPlan plan = Planner.plan(g, PlanOptions.builder().weightBits(8).activationBits(8).build());
         FloatTensor data = new FloatTensor(new long[] {16, 3, 6, 6}, RandomData.gaussian(r, 16 * 3 * 36, 1));
-        Map<String, Encoding> enc = new HashMap<>();
-        try (GraphExecutor ex = new GraphExecutor(g)) {
-            enc.putAll(Calibrator.activations(ex, plan, List.of(data), RangeEstimation.MSE));
-        }
-        enc.putAll(Calibrator.weights(g, plan, true, WeightType.INT8));
-        return new Net(g, plan, enc, data);
-    }
-
-    private static Reconstruction.Result run(Net n, ReconstructionOptions o) {
-        return oneThread(() -> Reconstruction.run(n.g(), n.plan(), n.enc(), Units.find(n.g(), n.plan(), o.unit(), 1),
-                n.data(), ReconstructionLoss.mse(), o, (u, k, i) -> { }));
-    }
-
-    private static <T> T oneThread(Supplier<T> s) {
-        DjlRuntime.setThreads(1);
-        try {
-            return s.get();
-        } finally {
-            DjlRuntime.setThreads(2);
-        }
+        return TinyNet.calibrated(g, plan, data, RangeEstimation.MSE);
     }
 
     @Test
     void aTinyStepSizeMovesRelativeToItself() {
-        Net n = net();
+        TinyNet n = net();
         float initial = n.enc().get("tiny").scale(0);
         assertTrue(initial < 1e-4, "the test needs a tiny activation scale: " + initial);
-        Reconstruction.Result r = run(n, ReconstructionOptions.builder(Units.Kind.LAYER).seed(3).iterations(50).build());
+        Reconstruction.Result r = n.run(ReconstructionOptions.builder(Units.Kind.LAYER).seed(3).iterations(50).build());
         float learned = r.encodings().get("tiny").scale(0);
         assertTrue(learned > initial / 2 && learned < initial * 2,
                 "step size of 'tiny' went from " + initial + " to " + learned);
@@ -93,13 +63,13 @@ class StepSizeTest {
 
     @Test
     void aUnitWhoseLossGetsWorseKeepsItsInitialState() {
-        Net n = net();
+        TinyNet n = net();
         ReconstructionOptions nearest = ReconstructionOptions.builder(Units.Kind.LAYER).seed(3).iterations(0).build();
         // learning rates far too high: rounding and step sizes jump at random, the loss ends higher
         ReconstructionOptions wild = ReconstructionOptions.builder(Units.Kind.LAYER).blockSize(1).iterations(20)
                 .lrRounding(50f).lrScale(0.7f).seed(3).build();
-        Reconstruction.Result initial = run(n, nearest);
-        Reconstruction.Result r = run(n, wild);
+        Reconstruction.Result initial = n.run(nearest);
+        Reconstruction.Result r = n.run(wild);
         assertTrue(r.keptInitialUnits() > 0, "some unit got worse and was reset: " + r.units());
         for (Reconstruction.UnitReport u : r.units()) {
             Reconstruction.UnitCheck c = u.check();
@@ -127,7 +97,7 @@ class StepSizeTest {
      * x -> Conv -> c1 -> Conv -> y at 4-bit activations, c1's zero point set to 1 although a third of its
      * values are negative: they clip, and a learned zero point moves up.
      */
-    private Net skewedNet(int weightBits) {
+    private TinyNet skewedNet(int weightBits) {
         Random r = new Random(9);
         OnnxModelBuilder b = OnnxModelBuilder.opset(13).input("x", -1, 3, 6, 6);
         b.initializer("w1", new long[] {8, 3, 3, 3}, RandomData.gaussian(r, 216, 0.5));
@@ -142,26 +112,22 @@ class StepSizeTest {
         QuantPlan plan = Planner.plan(g, PlanOptions.builder().weightBits(weightBits).activationBits(4)
                 .firstLastAt8Bit(false).build());
         FloatTensor data = new FloatTensor(new long[] {16, 3, 6, 6}, RandomData.gaussian(r, 16 * 3 * 36, 1));
-        Map<String, Encoding> enc = new HashMap<>();
-        try (GraphExecutor ex = new GraphExecutor(g)) {
-            enc.putAll(Calibrator.activations(ex, plan, List.of(data), RangeEstimation.MIN_MAX));
-        }
-        enc.putAll(Calibrator.weights(g, plan, true, WeightType.INT8));
-        Encoding c1 = enc.get("c1");
-        enc.put("c1", new Encoding(c1.spec(), c1.scale(), new int[] {1}));
-        return new Net(g, plan, enc, data);
+        TinyNet n = TinyNet.calibrated(g, plan, data, RangeEstimation.MIN_MAX);
+        Encoding c1 = n.enc().get("c1");
+        n.enc().put("c1", new Encoding(c1.spec(), c1.scale(), new int[] {1}));
+        return n;
     }
 
     @Test
     void learnedZeroPointsMoveOnTheGridAndLowerTheLoss() {
-        Net n = skewedNet(8);
+        TinyNet n = skewedNet(8);
         Encoding initial = n.enc().get("c1");
         ReconstructionOptions fixedZ = ReconstructionOptions.builder(Units.Kind.LAYER).seed(3).iterations(60)
                 .lrRounding(0f).build();
         ReconstructionOptions learnZ = fixedZ.toBuilder().lrZeroPoint(0.1f)
                 .activationDecay(ReconstructionOptions.Decay.COSINE).build();
-        Reconstruction.Result a = run(n, fixedZ);
-        Reconstruction.Result b = run(n, learnZ);
+        Reconstruction.Result a = n.run(fixedZ);
+        Reconstruction.Result b = n.run(learnZ);
         assertEquals(initial.zeroPoint(0), a.encodings().get("c1").zeroPoint(0), "rate 0 keeps the zero point");
         Encoding learned = b.encodings().get("c1");
         assertTrue(learned.zeroPoint(0) > initial.zeroPoint(0) + 1, "clipped negatives pull the zero point up: "
@@ -171,17 +137,17 @@ class StepSizeTest {
         assertTrue(!c.keptInitial() && c.lossAfter() < c.lossBefore(), "learning helped c1's unit: " + c);
         assertTrue(learnZ.describe().contains("lr_zero_point=0.1") && learnZ.describe().contains("cosine"),
                 learnZ.describe());
-        Reconstruction.Result again = run(n, learnZ);
+        Reconstruction.Result again = n.run(learnZ);
         assertEquals(learned, again.encodings().get("c1"), "same seed, same encoding");
     }
 
     @Test
     void aUnitWhoseRoundingAloneGotWorseKeepsItsLearnedEncodings() {
-        Net n = skewedNet(3);
+        TinyNet n = skewedNet(3);
         // 3-bit rounding jumps at random (a rate 5000 times too high), the zero point learns as above
         ReconstructionOptions o = ReconstructionOptions.builder(Units.Kind.LAYER).blockSize(1).iterations(60)
                 .lrRounding(50f).lrZeroPoint(0.1f).seed(3).build();
-        Reconstruction.Result r = run(n, o);
+        Reconstruction.Result r = n.run(o);
         Reconstruction.UnitReport c1 = r.units().get(0);
         Reconstruction.UnitCheck c = c1.check();
         assertEquals(Reconstruction.Kept.LEARNED_ENCODINGS, c.kept(), c.toString());
