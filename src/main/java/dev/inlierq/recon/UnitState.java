@@ -44,7 +44,8 @@ final class UnitState {
      * {@link ReconstructionOptions#lrZeroPoint()} is positive.
      */
     final Map<String, NDArray> zeroPoints = new LinkedHashMap<>();
-    final Map<String, Integer> initialZeroPoints = new HashMap<>();
+    /** group name to its calibrated encoding: the zero point's start and its integer range. */
+    final Map<String, Encoding> zeroPointEncodings = new HashMap<>();
     /** Learned weight step sizes ({@link ReconstructionOptions#lrWeightScale()}), empty when off. */
     final WeightScales weightScales;
 
@@ -132,7 +133,7 @@ final class UnitState {
                     initialScales.put(group, e.scale(0));
                     if (learnZeroPoints && e.spec().symmetry() == QuantSpec.Symmetry.ASYMMETRIC) {
                         zeroPoints.put(group, zeroPoint(e.zeroPoint(0)));
-                        initialZeroPoints.put(group, e.zeroPoint(0));
+                        zeroPointEncodings.put(group, e);
                     }
                 }
             }
@@ -181,7 +182,7 @@ final class UnitState {
         }
         for (var e : zeroPoints.entrySet()) {
             e.getValue().close();
-            e.setValue(zeroPoint(initialZeroPoints.get(e.getKey())));
+            e.setValue(zeroPoint(zeroPointEncodings.get(e.getKey()).zeroPoint(0)));
         }
     }
 
@@ -330,7 +331,7 @@ final class UnitState {
         for (var e : new ArrayList<>(zeroPoints.entrySet())) {
             update(opt.zeroPoints(), "z:" + e.getKey(), e.getValue(), leaves.get("z:" + e.getKey()), encodingRate);
             // a zero point stays where it rounds onto the integer grid's range
-            Encoding enc0 = enc.get(memberOf(e.getKey()));
+            Encoding enc0 = zeroPointEncodings.get(e.getKey());
             float z = e.getValue().getFloat(0);
             float bounded = Math.max(enc0.qmin() - 0.49f, Math.min(enc0.qmax() + 0.49f, z));
             if (bounded != z) {
@@ -359,16 +360,6 @@ final class UnitState {
         try (NDArray g = leaf.getGradient()) {
             adam.update(id, p, g, rate);
         }
-    }
-
-    /** A tensor of the group (every member has the group's encoding). */
-    private String memberOf(String group) {
-        for (var m : groupOf.entrySet()) {
-            if (m.getValue().equals(group)) {
-                return m.getKey();
-            }
-        }
-        throw new IllegalStateException("group without members: " + group);
     }
 
     /**
