@@ -1,8 +1,6 @@
 package dev.inlierq.cli;
 
 import dev.inlierq.recon.ReconstructionOptions;
-import java.util.Locale;
-import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
@@ -38,15 +36,9 @@ final class ActivationLearningOptions {
         }
     }
 
-    static final class DecayConverter implements CommandLine.ITypeConverter<ReconstructionOptions.Decay> {
-        @Override
-        public ReconstructionOptions.Decay convert(String s) {
-            for (ReconstructionOptions.Decay d : ReconstructionOptions.Decay.values()) {
-                if (d.cliName().equals(s.toLowerCase(Locale.ROOT))) {
-                    return d;
-                }
-            }
-            throw new CommandLine.TypeConversionException("unknown decay '" + s + "' (expected constant or cosine)");
+    static final class DecayConverter extends Cli.LowerCaseEnum<ReconstructionOptions.Decay> {
+        DecayConverter() {
+            super(ReconstructionOptions.Decay.class, "decay");
         }
     }
 }

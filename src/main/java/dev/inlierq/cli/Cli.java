@@ -83,4 +83,33 @@ final class Cli {
         }
         throw new CommandLine.ParameterException(cl, "unknown engine '" + name + "' (expected ort or djl)");
     }
+
+    /**
+     * Converts an option value to the enum constant whose lower-case name it is; anything else is one error line
+     * naming the choices ("unknown start 'x' (expected nearest or gptq)"). A subclass per enum, since picocli
+     * instantiates converters by class.
+     */
+    abstract static class LowerCaseEnum<E extends Enum<E>> implements CommandLine.ITypeConverter<E> {
+        private final Class<E> type;
+        private final String what;
+
+        LowerCaseEnum(Class<E> type, String what) {
+            this.type = type;
+            this.what = what;
+        }
+
+        @Override
+        public E convert(String value) {
+            java.util.List<String> names = new java.util.ArrayList<>();
+            for (E e : type.getEnumConstants()) {
+                String name = e.name().toLowerCase(java.util.Locale.ROOT);
+                if (name.equals(value)) {
+                    return e;
+                }
+                names.add(name);
+            }
+            throw new CommandLine.TypeConversionException("unknown " + what + " '" + value + "' (expected "
+                    + String.join(" or ", names) + ")");
+        }
+    }
 }

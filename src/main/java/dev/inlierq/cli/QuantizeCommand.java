@@ -92,15 +92,9 @@ final class QuantizeCommand implements Callable<Integer> {
     private ReconstructionOptions.Start start;
 
     /** {@code --start}: a lower-case name of {@link ReconstructionOptions.Start}. */
-    static final class StartConverter implements CommandLine.ITypeConverter<ReconstructionOptions.Start> {
-        @Override
-        public ReconstructionOptions.Start convert(String value) {
-            for (ReconstructionOptions.Start s : ReconstructionOptions.Start.values()) {
-                if (s.cliName().equals(value)) {
-                    return s;
-                }
-            }
-            throw new CommandLine.TypeConversionException("unknown start '" + value + "' (expected nearest or gptq)");
+    static final class StartConverter extends Cli.LowerCaseEnum<ReconstructionOptions.Start> {
+        StartConverter() {
+            super(ReconstructionOptions.Start.class, "start");
         }
     }
 
