@@ -36,7 +36,7 @@ for m in ${models[@]}; do
           --annotations "$D/annotations/instances_val2017_subset.json" --engine "$engine" --json "$q.$engine.json" > /dev/null
       done
       python3 - "$q" "$m" "$1" "$2" "$method" "${EXTRA:-}${props:+ $props}" "$wall" "$(git rev-parse --short HEAD)" \
-        "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)$(grep -q avx512_vnni /proc/cpuinfo && echo ' (AVX-512 VNNI)')" \
+        "$(cpu)" \
         "$cmd" >> "$OUT/${TABLE:-calibrators}.jsonl" <<'PY'
 import json, os, sys
 q, m, w, a, method, options, wall, commit, cpu, command = sys.argv[1:]

@@ -44,7 +44,7 @@ for m in ${models[@]}; do
       | grep "after ONNX Runtime optimisation" > "$W/${m}_${p%%:*}.fused.txt" || true
   done
   cmd="METHOD=${METHOD:-entropy} ROUNDS=${ROUNDS:-5} ITER=${ITER:-50} THREADS=${THREADS:-2} bench/latency.sh $m"
-  cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)$(grep -q avx512_vnni /proc/cpuinfo && echo ' (AVX-512 VNNI)' || true)"
+  cpu="$(cpu)"
   python3 - "$W" "$m" "$(git rev-parse --short HEAD)" "${METHOD:-entropy}" "$cpu" "$cmd" "${THREADS:-2}" "${ITER:-50}" \
     "${pairs[@]}" >> "$OUT/latency.jsonl" <<'PY'
 import glob, json, statistics, sys

@@ -16,7 +16,7 @@ cmd+=" --layers ${LAYERS:-24} --variants ${VARIANTS:-weights,activations} --anno
 cmd+=" --images \$D/val2017 --num-images ${IMAGES:-50} --json $j"
 eval "S=$S D=$D; $cmd" > /dev/null
 python3 - "$j" "$m" "$1" "$2" "$(git rev-parse --short HEAD)" \
-  "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)$(grep -q avx512_vnni /proc/cpuinfo && echo ' (AVX-512 VNNI)')" \
+  "$(cpu)" \
   "$cmd" >> "$OUT" <<'PY'
 import json, sys
 j, m, w, a, commit, cpu, command = sys.argv[1:]

@@ -17,7 +17,7 @@ for pair in "$@"; do
       --json "$q.$engine.json" > /dev/null
   done
   python3 - "$q" "$m" "$(git rev-parse --short HEAD)" \
-    "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)$(grep -q avx512_vnni /proc/cpuinfo && echo ' (AVX-512 VNNI)')" \
+    "$(cpu)" \
     >> "$OUT" <<'PY'
 import json, sys
 q, m, commit, cpu = sys.argv[1:]

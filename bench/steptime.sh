@@ -20,6 +20,6 @@ export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}" OMP_DYNAMIC="${OMP_DYNAMIC:
 for m in "${models[@]}"; do
   java ${INLIERQ_JAVA_OPTS:--Xmx8g} -Dai.djl.offline=true -cp "target/classes:target/test-classes:$(cat "$cp")" \
     dev.inlierq.recon.StepTimeTool --model "$m" --shared "$S" --out "$OUT" --commit "$(git rev-parse --short HEAD)" \
-    --cpu "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)$(grep -q avx512_vnni /proc/cpuinfo && echo ' (AVX-512 VNNI)')" \
+    --cpu "$(cpu)" \
     "$@"
 done
