@@ -30,6 +30,12 @@ final class GraphSpec {
         return this;
     }
 
+    /** An input declared without a shape. */
+    GraphSpec unshapedInput(String name) {
+        inputs.add(new ValueInfo(name, DType.FLOAT, null));
+        return this;
+    }
+
     GraphSpec init(String name, ConstTensor t) {
         inits.put(name, t);
         return this;
@@ -62,6 +68,9 @@ final class GraphSpec {
     Graph build() {
         Map<String, long[]> shapes = new HashMap<>();
         for (ValueInfo v : inputs) {
+            if (v.shape() == null) {
+                continue;
+            }
             shapes.put(v.name(), v.shape());
         }
         return new Graph(nodes, inits, inputs, outputs, shapes, opset, Map.of());
