@@ -16,7 +16,10 @@ import static dev.inlierq.engine.Kernels.optional;
 import static dev.inlierq.engine.Kernels.out;
 import static dev.inlierq.engine.Kernels.torchPad;
 
-/** Convolution kernels: Conv (with a matrix-product path for pointwise convolutions) and ConvTranspose. */
+/**
+ * Convolution kernels: Conv (with a matrix-product path for pointwise convolutions) and ConvTranspose.
+ * The kernels of {@link dev.inlierq.graph.OpFamily#CONV}: exactly the operators that family declares.
+ */
 final class ConvKernels {
     private ConvKernels() {
     }

@@ -22,6 +22,7 @@ import static dev.inlierq.engine.Kernels.unary;
 /**
  * Element-wise kernels: activations, broadcasting arithmetic, unary math, Cast, Clip, comparison and
  * Where, and inference-mode BatchNormalization (a per-channel affine map).
+ * The kernels of {@link dev.inlierq.graph.OpFamily#ELEMENTWISE}: exactly the operators that family declares.
  */
 final class ElementwiseKernels {
     private ElementwiseKernels() {

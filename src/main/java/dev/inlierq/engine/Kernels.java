@@ -3,22 +3,24 @@ package dev.inlierq.engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.inlierq.error.UnsupportedModelException;
 import dev.inlierq.graph.Graph;
 import dev.inlierq.graph.Node;
+import dev.inlierq.graph.OpFamily;
 import dev.inlierq.graph.OpParams;
 import dev.inlierq.graph.OpType;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The operator implementations of the DJL engine, one compiler per {@link OpType}, registered in an
- * {@link EnumMap} by the op-family classes ({@link ElementwiseKernels}, {@link ConvKernels},
+ * {@link EnumMap} by one kernel class per {@link OpFamily} ({@link ElementwiseKernels}, {@link ConvKernels},
  * {@link PoolKernels}, {@link ShapeKernels}, {@link ResizeKernels}, {@link ReductionKernels},
- * {@link QdqKernels}). Each compiler reads the node's parameters once (through {@link OpParams}, shared with
- * shape inference) and returns a {@link Kernel} made of libtorch calls, so every op is differentiable.
- * This class also holds the helpers the families share.
+ * {@link QdqKernels}, {@link ConstantKernels}); each must register exactly the operators its family declares
+ * in the graph package, which is checked when this class loads. Each compiler reads the node's parameters once
+ * (through {@link OpParams}, shared with shape inference) and returns a {@link Kernel} made of libtorch calls,
+ * so every op is differentiable. This class also holds the helpers the families share.
  */
 public final class Kernels {
     @FunctionalInterface
@@ -29,16 +31,29 @@ public final class Kernels {
     static final Map<OpType, Compiler> REGISTRY = new EnumMap<>(OpType.class);
 
     static {
-        ElementwiseKernels.register(REGISTRY);
-        ConvKernels.register(REGISTRY);
-        PoolKernels.register(REGISTRY);
-        ShapeKernels.register(REGISTRY);
-        ResizeKernels.register(REGISTRY);
-        ReductionKernels.register(REGISTRY);
-        QdqKernels.register(REGISTRY);
-        REGISTRY.put(OpType.Constant, Kernels::constantOnly);
-        REGISTRY.put(OpType.ConstantOfShape, Kernels::constantOnly);
-        REGISTRY.put(OpType.Range, Kernels::constantOnly);
+        for (OpFamily f : OpFamily.values()) {
+            Map<OpType, Compiler> family = new EnumMap<>(OpType.class);
+            kernelsOf(f).accept(family);
+            if (!family.keySet().equals(f.ops())) {
+                throw new IllegalStateException("the kernels of " + f + " cover " + family.keySet()
+                        + ", the family declares " + f.ops());
+            }
+            REGISTRY.putAll(family);
+        }
+    }
+
+    /** The kernel class of each family (a switch without default: a new family does not compile without one). */
+    private static Consumer<Map<OpType, Compiler>> kernelsOf(OpFamily f) {
+        return switch (f) {
+            case ELEMENTWISE -> ElementwiseKernels::register;
+            case CONV -> ConvKernels::register;
+            case POOL -> PoolKernels::register;
+            case SHAPE -> ShapeKernels::register;
+            case RESIZE -> ResizeKernels::register;
+            case REDUCTION -> ReductionKernels::register;
+            case QDQ -> QdqKernels::register;
+            case CONSTANT -> ConstantKernels::register;
+        };
     }
 
     private Kernels() {
@@ -100,9 +115,5 @@ public final class Kernels {
         try (NDArray i = DjlRuntime.create(x.getManager(), idx, new Shape(ishape)); NDArray ib = i.broadcast(new Shape(oshape))) {
             return x.gather(ib, axis);
         }
-    }
-
-    private static Kernel constantOnly(Node n, Graph g, NDManager m) {
-        throw new UnsupportedModelException(n, "must have constant inputs (it could not be folded)");
     }
 }

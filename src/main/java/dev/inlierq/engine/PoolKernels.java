@@ -16,7 +16,10 @@ import static dev.inlierq.engine.Kernels.alias;
 import static dev.inlierq.engine.Kernels.torchPad;
 import static dev.inlierq.engine.Kernels.unary;
 
-/** Pooling kernels: MaxPool, AveragePool and GlobalAveragePool, sized exactly as ONNX sizes their outputs. */
+/**
+ * Pooling kernels: MaxPool, AveragePool and GlobalAveragePool, sized exactly as ONNX sizes their outputs.
+ * The kernels of {@link dev.inlierq.graph.OpFamily#POOL}: exactly the operators that family declares.
+ */
 final class PoolKernels {
     private PoolKernels() {
     }

@@ -15,7 +15,10 @@ import java.util.Map;
 
 import static dev.inlierq.engine.Kernels.unary;
 
-/** QuantizeLinear and DequantizeLinear as float simulation, with constant scales and zero points. */
+/**
+ * QuantizeLinear and DequantizeLinear as float simulation, with constant scales and zero points.
+ * The kernels of {@link dev.inlierq.graph.OpFamily#QDQ}: exactly the operators that family declares.
+ */
 final class QdqKernels {
     private QdqKernels() {
     }

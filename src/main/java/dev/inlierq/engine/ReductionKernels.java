@@ -13,7 +13,10 @@ import java.util.Map;
 import static dev.inlierq.engine.Kernels.out;
 import static dev.inlierq.engine.Kernels.unary;
 
-/** Reductions (ReduceMean/Sum/Max), Softmax and the matrix products MatMul and Gemm. */
+/**
+ * Reductions (ReduceMean/Sum/Max), Softmax and the matrix products MatMul and Gemm.
+ * The kernels of {@link dev.inlierq.graph.OpFamily#REDUCTION}: exactly the operators that family declares.
+ */
 final class ReductionKernels {
     private ReductionKernels() {
     }

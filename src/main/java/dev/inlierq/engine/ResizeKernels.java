@@ -15,7 +15,10 @@ import static dev.inlierq.engine.Kernels.alias;
 import static dev.inlierq.engine.Kernels.out;
 import static dev.inlierq.engine.Kernels.select;
 
-/** Resize and Upsample (nearest and linear), one spatial axis at a time, with ONNX's coordinate modes. */
+/**
+ * Resize and Upsample (nearest and linear), one spatial axis at a time, with ONNX's coordinate modes.
+ * The kernels of {@link dev.inlierq.graph.OpFamily#RESIZE}: exactly the operators that family declares.
+ */
 final class ResizeKernels {
     private ResizeKernels() {
     }

@@ -27,6 +27,7 @@ import static dev.inlierq.engine.Kernels.unary;
 /**
  * Shape and tensor-manipulation kernels: Concat, Split, Slice, Gather, Reshape, Flatten, Transpose,
  * Squeeze/Unsqueeze, Expand, Shape and Pad (Resize is in {@link ResizeKernels}).
+ * The kernels of {@link dev.inlierq.graph.OpFamily#SHAPE}: exactly the operators that family declares.
  */
 final class ShapeKernels {
     private ShapeKernels() {

@@ -128,7 +128,7 @@ public final class GraphPreparer {
                 throw new InvalidModelException(n + ": " + e.getMessage(), e);
             }
             boolean shapeOfKnown = n.op() == OpType.Shape && st.shape(n.input(0)) != null;
-            boolean foldable = ConstantFolder.FOLDABLE.contains(n.op()) && n.outputs().size() == 1
+            boolean foldable = ConstantFolder.isFoldable(n.op()) && n.outputs().size() == 1
                     && (allConst || shapeOfKnown)
                     && (outShapes == null || Shapes.numel(outShapes[0]) <= MAX_FOLD_ELEMENTS);
             if (foldable) {
