@@ -29,7 +29,8 @@ final class ElementwiseOps {
                 .folding(ShapeInference::same, ElementwiseOps::unaryMath, OpType.Neg, OpType.Abs, OpType.Floor,
                         OpType.Ceil, OpType.Sqrt, OpType.Exp)
                 .folding(ElementwiseOps::broadcast, ElementwiseOps::binary, OpType.Add, OpType.Sub, OpType.Mul,
-                        OpType.Div, OpType.Equal, OpType.Max, OpType.Min)
+                        OpType.Div, OpType.Equal)
+                .folding(ElementwiseOps::broadcast, ElementwiseOps::variadic, OpType.Max, OpType.Min)
                 .folding(ElementwiseOps::broadcast, ElementwiseOps::where, OpType.Where)
                 .build();
     }
@@ -63,10 +64,24 @@ final class ElementwiseOps {
         return make(in[0].isFloating(), in[0].type(), outShape, out);
     }
 
-    /** Two-input arithmetic and comparison (the first two inputs of Max and Min). */
+    /** Two-input arithmetic and comparison. */
     private static ConstTensor binary(Node n, ConstTensor[] in, long[] inShape0, long[] outShape, ValueLookup v) {
-        ConstTensor x = in[0];
-        ConstTensor y = in[1];
+        return binary(n.op(), in[0], in[1], outShape);
+    }
+
+    /**
+     * Max and Min of one or more inputs (ONNX allows 1 to 2^31 - 1), folded left to right with broadcasting; a
+     * single input is returned as it is.
+     */
+    private static ConstTensor variadic(Node n, ConstTensor[] in, long[] inShape0, long[] outShape, ValueLookup v) {
+        ConstTensor acc = in[0];
+        for (int k = 1; k < in.length; k++) {
+            acc = binary(n.op(), acc, in[k], Shapes.broadcast(acc.shape(), in[k].shape()));
+        }
+        return acc;
+    }
+
+    private static ConstTensor binary(OpType op, ConstTensor x, ConstTensor y, long[] outShape) {
         boolean floating = x.isFloating() || y.isFloating();
         LongUnaryOperator ix = broadcastIndex(x.shape(), outShape);
         LongUnaryOperator iy = broadcastIndex(y.shape(), outShape);
@@ -74,7 +89,7 @@ final class ElementwiseOps {
         for (int i = 0; i < out.length; i++) {
             double p = x.get((int) ix.applyAsLong(i));
             double q = y.get((int) iy.applyAsLong(i));
-            out[i] = switch (n.op()) {
+            out[i] = switch (op) {
                 case Add -> p + q;
                 case Sub -> p - q;
                 case Mul -> p * q;
@@ -84,7 +99,7 @@ final class ElementwiseOps {
                 default -> Math.min(p, q);
             };
         }
-        if (n.op() == OpType.Equal) {
+        if (op == OpType.Equal) {
             long[] l = new long[out.length];
             for (int i = 0; i < l.length; i++) {
                 l[i] = (long) out[i];

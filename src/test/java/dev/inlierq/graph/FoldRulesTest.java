@@ -116,6 +116,14 @@ class FoldRulesTest {
     }
 
     @Test
+    void maxAndMinFoldEveryInput() {
+        Nodes.Values v = at(13).longs("a", 7, -7, 3).longs("b", 7, 0, 5).constant("c", longs(SCALAR, 4));
+        assertLongs(v.fold(op(OpType.Max, "a", "b", "c").build()), DType.INT64, new long[] {3}, 7, 4, 5);
+        assertLongs(v.fold(op(OpType.Min, "a", "b", "c").build()), DType.INT64, new long[] {3}, 4, -7, 3);
+        assertLongs(v.fold(op(OpType.Max, "a").build()), DType.INT64, new long[] {3}, 7, -7, 3);
+    }
+
+    @Test
     void unaryMathAndWhere() {
         Nodes.Values v = at(13).constant("f", floats(new long[] {3}, -2.5f, 0, 4)).longs("i", -9, 9, 16)
                 .constant("c", ConstTensor.ofLongs(DType.BOOL, new long[] {3}, new long[] {1, 0, 1}))
