@@ -256,7 +256,7 @@ public final class Quantization {
      * GPTQ's rounding; with the inlier-weighted Hessian ({@link QuantizationConfig#hessian()}), weighted by the
      * splits of InlierQ's {@code pass} when given, else of a saliency pass of GPTQ's own.
      */
-    private static GptqRounding.Result gptq(GraphExecutor floatEngine, Graph g, QuantPlan plan,
+    static GptqRounding.Result gptq(GraphExecutor floatEngine, Graph g, QuantPlan plan,
             Map<String, Encoding> enc, QuantizationConfig c, List<FloatTensor> batches,
             ReconstructionStage.TaskPass pass) {
         Map<String, float[]> weights = Map.of();

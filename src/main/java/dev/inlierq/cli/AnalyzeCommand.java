@@ -13,6 +13,7 @@ import dev.inlierq.sensitivity.SensitivityAnalysis;
 import dev.inlierq.sensitivity.SensitivityOptions;
 import dev.inlierq.sensitivity.SensitivityReport;
 import dev.inlierq.sensitivity.Variant;
+import dev.inlierq.sensitivity.WeightRounding;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -78,6 +79,12 @@ final class AnalyzeCommand implements Callable<Integer> {
             description = "What is quantized per layer: weights, activations or both. Default: ${DEFAULT-VALUE}.")
     List<String> variants = new ArrayList<>();
 
+    @Option(names = "--weight-rounding", defaultValue = "nearest", converter = WeightRoundingConverter.class,
+            description = "How each layer's weights are rounded when scored alone: nearest, or gptq (the codes GPTQ "
+                    + "gives them, as quantize --start gptq does, the default at 4 bits: one GPTQ run over the "
+                    + "calibration images first). Default: ${DEFAULT-VALUE}.")
+    WeightRounding weightRounding;
+
     @Option(names = "--layers", defaultValue = "0",
             description = "Analyse only the N layers with the most weights (0 = all). Default: ${DEFAULT-VALUE}.")
     int layers;
@@ -124,7 +131,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         DetectorSpec ds = DetectorSpecs.resolve(detectorSpec);
         QuantizationConfig config = config(ds);
         SensitivityOptions options = SensitivityOptions.builder().variants(measured).scoreImages(scoreImages)
-                .maxLayers(layers).labelled(labelled).build();
+                .maxLayers(layers).labelled(labelled).rounding(weightRounding).build();
         SensitivityReport r;
         try (Bars bars = new Bars(numCalib)) {
             r = SensitivityAnalysis.run(config, options, bars);
@@ -202,6 +209,13 @@ final class AnalyzeCommand implements Callable<Integer> {
             b.equalize(equalize);
         }
         return b.build();
+    }
+
+    /** {@code --weight-rounding}: nearest or gptq. */
+    static final class WeightRoundingConverter extends Cli.LowerCaseEnum<WeightRounding> {
+        WeightRoundingConverter() {
+            super(WeightRounding.class, "weight rounding");
+        }
     }
 
     /** A bar for the calibration pass, then one per phase, the layers with their count. */

@@ -23,7 +23,9 @@ final class MixedPrecisionOptions {
     @Option(names = "--mixed-precision", paramLabel = "FRACTION",
             description = "With --w-bits below 8: keep at 8 bit the weights most sensitive per byte (label-free, as "
                     + "inlierq analyze measures them), at most FRACTION (0..1) of the weight bytes of the layers at "
-                    + "--w-bits (the first and last layers, at 8 bit already, not counted); the others at --w-bits.")
+                    + "--w-bits (the first and last layers, at 8 bit already, not counted); the others at --w-bits. "
+                    + "Each weight is scored as the method rounds it: with GPTQ's codes when it starts from GPTQ "
+                    + "(the default at 4 bits, --start gptq, --method gptq), else to nearest.")
     Double fraction;
 
     private MixedPrecision.Assignment assignment;
@@ -47,6 +49,11 @@ final class MixedPrecisionOptions {
         try (ProgressBar bar = Cli.progressBar("sensitivity", -1)) {
             assignment = MixedPrecision.analyse(c, fraction, new SensitivityAnalysis.Listener() {
                 @Override
+                public void phase(String name) {
+                    bar.setExtraMessage(name);
+                }
+
+                @Override
                 public void layers(int done, int total) {
                     bar.maxHint(total);
                     bar.stepTo(done);
@@ -61,10 +68,11 @@ final class MixedPrecisionOptions {
         if (assignment != null) {
             List<String> promoted = assignment.promotedLayers();
             out.printf(Locale.ROOT, "mixed precision: %d of %d weights at 8 bit (%.1f%% of %d parameters, budget "
-                    + "%.1f%%): %s%n", assignment.choices().stream().filter(c -> c.bits() == MixedPrecision.HIGH_BITS)
-                    .count(), assignment.choices().size(), 100.0 * assignment.promotedParameters()
-                    / Math.max(1, assignment.candidateParameters()), assignment.candidateParameters(),
-                    100 * assignment.fraction(), promoted.isEmpty() ? "none" : String.join(", ", promoted));
+                    + "%.1f%%, scored with %s rounding): %s%n", assignment.choices().stream()
+                    .filter(c -> c.bits() == MixedPrecision.HIGH_BITS).count(), assignment.choices().size(),
+                    100.0 * assignment.promotedParameters() / Math.max(1, assignment.candidateParameters()),
+                    assignment.candidateParameters(), 100 * assignment.fraction(), assignment.rounding().cliName(),
+                    promoted.isEmpty() ? "none" : String.join(", ", promoted));
         }
     }
 
@@ -86,6 +94,7 @@ final class MixedPrecisionOptions {
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("fraction", assignment.fraction());
+        m.put("rounding", assignment.rounding().cliName());
         m.put("candidate_parameters", assignment.candidateParameters());
         m.put("promoted_parameters", assignment.promotedParameters());
         List<Map<String, Object>> choices = new ArrayList<>();

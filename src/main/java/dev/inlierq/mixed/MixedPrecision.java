@@ -1,17 +1,20 @@
 package dev.inlierq.mixed;
 
 import dev.inlierq.api.QuantizationConfig;
+import dev.inlierq.recon.ReconstructionOptions;
 import dev.inlierq.sensitivity.LayerSensitivity;
 import dev.inlierq.sensitivity.SensitivityAnalysis;
 import dev.inlierq.sensitivity.SensitivityOptions;
 import dev.inlierq.sensitivity.SensitivityReport;
 import dev.inlierq.sensitivity.Variant;
+import dev.inlierq.sensitivity.WeightRounding;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Per-layer weight bits from label-free sensitivity. Every weight tensor the plan puts below 8 bits is a candidate
@@ -21,6 +24,10 @@ import java.util.Map;
  * promoted parameters would exceed {@code fraction} of all candidates' parameters: the greedy approximation of the
  * 0/1 knapsack (Dantzig, "Discrete-variable extremum problems", Oper. Res. 5, 1957), the allocation HAWQ-style
  * mixed precision makes with its sensitivities. A weight shared by several layers is one candidate.
+ *
+ * <p>Each weight is scored as the method will round it ({@link #roundingFor}): with GPTQ's codes when the method
+ * starts from (or is) GPTQ's rounding, the default 4-bit recipe, else to nearest. Layers GPTQ rounds well (many
+ * depthwise convolutions are poor at nearest 4-bit rounding and fine after GPTQ) then do not spend the budget.
  */
 public final class MixedPrecision {
     /** The bits promoted weights get. */
@@ -51,11 +58,13 @@ public final class MixedPrecision {
      * @param candidateParameters parameters of all candidates
      * @param promotedParameters  parameters promoted ({@code <= fraction * candidateParameters})
      * @param choices             every candidate with its bits, by decreasing sensitivity per parameter
+     * @param rounding            how the weights were rounded when scored
      */
     public record Assignment(double fraction, long candidateParameters, long promotedParameters,
-            List<Choice> choices) {
+            List<Choice> choices, WeightRounding rounding) {
         public Assignment {
             choices = List.copyOf(choices);
+            Objects.requireNonNull(rounding, "rounding");
         }
 
         /** The weight bits of every candidate layer, by layer name (for {@link dev.inlierq.plan.PlanOptions}). */
@@ -74,12 +83,22 @@ public final class MixedPrecision {
     }
 
     /**
-     * Chooses from analysed layers (the weights variant measured).
+     * Chooses from layers analysed with nearest rounding (the weights variant measured).
      *
      * @param fraction in [0, 1]
      * @throws IllegalArgumentException for a fraction outside [0, 1] or a candidate without a weight score
      */
     public static Assignment choose(List<LayerSensitivity> layers, double fraction) {
+        return choose(layers, fraction, WeightRounding.NEAREST);
+    }
+
+    /**
+     * Chooses from analysed layers (the weights variant measured, their weights rounded as {@code rounding} says).
+     *
+     * @param fraction in [0, 1]
+     * @throws IllegalArgumentException for a fraction outside [0, 1] or a candidate without a weight score
+     */
+    public static Assignment choose(List<LayerSensitivity> layers, double fraction, WeightRounding rounding) {
         checkFraction(fraction);
         Map<String, LayerSensitivity.Weight> candidates = new LinkedHashMap<>();
         for (LayerSensitivity l : layers) {
@@ -104,7 +123,7 @@ public final class MixedPrecision {
             choices.add(new Choice(w.tensor(), w.readers(), w.parameters(), w.score().lossChange(),
                     fits ? HIGH_BITS : w.bits()));
         }
-        return new Assignment(fraction, total, promoted, choices);
+        return new Assignment(fraction, total, promoted, choices, rounding);
     }
 
     private static void checkFraction(double fraction) {
@@ -118,15 +137,27 @@ public final class MixedPrecision {
     }
 
     /**
-     * Analyses the weights of {@code c}'s plan ({@link SensitivityAnalysis}, weights variant, default scoring images)
-     * and chooses their bits.
+     * How {@code c}'s method rounds the weights, so how they are scored: {@link WeightRounding#GPTQ} when its
+     * rounding is GPTQ's ({@code --method gptq}) or starts from it ({@code --start gptq}, the default 4-bit
+     * recipe), else {@link WeightRounding#NEAREST}.
+     */
+    public static WeightRounding roundingFor(QuantizationConfig c) {
+        boolean gptq = c.method().gptqRounding() || c.reconstruction() != null
+                && c.reconstruction().start() == ReconstructionOptions.Start.GPTQ;
+        return gptq ? WeightRounding.GPTQ : WeightRounding.NEAREST;
+    }
+
+    /**
+     * Analyses the weights of {@code c}'s plan ({@link SensitivityAnalysis}, weights variant, default scoring images,
+     * rounded as {@link #roundingFor} says) and chooses their bits.
      *
      * @throws IllegalArgumentException for a fraction outside [0, 1] (before any work)
      */
     public static Assignment analyse(QuantizationConfig c, double fraction, SensitivityAnalysis.Listener listener) {
         checkFraction(fraction);
+        WeightRounding rounding = roundingFor(c);
         SensitivityReport r = SensitivityAnalysis.run(c, SensitivityOptions.builder()
-                .variants(EnumSet.of(Variant.WEIGHTS)).build(), listener);
-        return choose(r.layers(), fraction);
+                .variants(EnumSet.of(Variant.WEIGHTS)).rounding(rounding).build(), listener);
+        return choose(r.layers(), fraction, rounding);
     }
 }

@@ -1,7 +1,6 @@
 package dev.inlierq.sensitivity;
 
 import dev.inlierq.engine.GraphExecutor;
-import dev.inlierq.graph.Graph;
 import dev.inlierq.quant.Encoding;
 import java.util.HashMap;
 import java.util.Map;
@@ -13,7 +12,7 @@ import java.util.Map;
  */
 final class LayerScorer {
     private final GraphExecutor engine;
-    private final Graph graph;
+    private final RoundedWeights rounded;
     private final Map<String, Encoding> encodings;
     private final FloatReference reference;
     private final LabelledSubset labelled;
@@ -22,26 +21,27 @@ final class LayerScorer {
     private final Map<String, LayerSensitivity.Score> activations = new HashMap<>();
 
     /**
-     * @param engine    an engine of the float graph {@code graph}
-     * @param encodings the encodings of the plan's tensors (weights, and activations when they are scored)
+     * @param engine    an engine of the float graph
+     * @param rounded   the values of each weight as it is rounded when scored alone
+     * @param encodings the encodings of the plan's activations (when they are scored)
      * @param labelled  the labelled subset, or {@code null}
      * @param floatAp   the AP of the float model on {@code labelled} (ignored without)
      */
-    LayerScorer(GraphExecutor engine, Graph graph, Map<String, Encoding> encodings, FloatReference reference,
+    LayerScorer(GraphExecutor engine, RoundedWeights rounded, Map<String, Encoding> encodings, FloatReference reference,
             LabelledSubset labelled, double floatAp) {
         this.engine = engine;
-        this.graph = graph;
+        this.rounded = rounded;
         this.encodings = encodings;
         this.reference = reference;
         this.labelled = labelled;
         this.floatAp = floatAp;
     }
 
-    /** The score of the weight {@code tensor} quantized alone. */
+    /** The score of the weight {@code tensor} quantized alone, rounded as {@link RoundedWeights} says. */
     LayerSensitivity.Score weight(String tensor) {
         LayerSensitivity.Score s = weights.get(tensor);
         if (s == null) {
-            try (Perturbation p = Perturbation.weight(graph, tensor, encodings.get(tensor))) {
+            try (Perturbation p = Perturbation.constants(rounded.of(tensor))) {
                 s = score(p);
             }
             weights.put(tensor, s);

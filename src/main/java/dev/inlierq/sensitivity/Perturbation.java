@@ -11,7 +11,6 @@ import dev.inlierq.engine.ValueHook;
 import dev.inlierq.error.ExitCode;
 import dev.inlierq.error.UserError;
 import dev.inlierq.graph.ConstTensor;
-import dev.inlierq.graph.Graph;
 import dev.inlierq.quant.Encoding;
 import dev.inlierq.tensor.FloatTensor;
 import java.util.HashMap;
@@ -23,36 +22,38 @@ import java.util.function.Function;
  * One quantizer switched on in the float model: a weight replaced by its quantized-dequantized values (passed to
  * the float engine as a constant override, so no graph or engine is built per layer), or an activation
  * fake-quantized right after it is computed (a {@link ValueHook}, as {@link dev.inlierq.engine.SimulatedRunner}
- * does for all of them). {@link #none()} is the float model itself. Owns the quantized weight: close it.
+ * does for all of them). {@link #none()} is the float model itself. Owns the replaced constants: close it.
  */
 final class Perturbation implements AutoCloseable {
-    private final String weight;
     private final NDManager manager;
-    private final NDArray weightValue;
+    private final Map<String, NDArray> constants;
     private final String activation;
     private final Encoding activationEncoding;
 
-    private Perturbation(String weight, NDManager manager, NDArray weightValue, String activation,
+    private Perturbation(NDManager manager, Map<String, NDArray> constants, String activation,
             Encoding activationEncoding) {
-        this.weight = weight;
         this.manager = manager;
-        this.weightValue = weightValue;
+        this.constants = constants;
         this.activation = activation;
         this.activationEncoding = activationEncoding;
     }
 
     /** The float model. */
     static Perturbation none() {
-        return new Perturbation(null, null, null, null, null);
+        return new Perturbation(null, Map.of(), null, null);
     }
 
-    /** The weight {@code tensor} of {@code g} quantized with {@code e} (nearest rounding), everything else float. */
-    static Perturbation weight(Graph g, String tensor, Encoding e) {
-        ConstTensor w = g.constant(tensor);
-        float[] q = e.fakeQuantize(w.floats(), w.shape());
+    /**
+     * The constants {@code values} (a weight as it will be rounded, and the bias its rounding corrected) in place
+     * of the float graph's, everything else float. The engine's own constants are not touched: the values are
+     * passed with each run as overrides.
+     */
+    static Perturbation constants(Map<String, ConstTensor> values) {
         NDManager m = DjlRuntime.newManager();
         try {
-            return new Perturbation(tensor, m, DjlRuntime.create(m, q, new Shape(w.shape())), null, null);
+            Map<String, NDArray> arrays = new LinkedHashMap<>();
+            values.forEach((k, v) -> arrays.put(k, DjlRuntime.create(m, v.floats(), new Shape(v.shape()))));
+            return new Perturbation(m, arrays, null, null);
         } catch (RuntimeException ex) {
             m.close();
             throw ex;
@@ -61,7 +62,7 @@ final class Perturbation implements AutoCloseable {
 
     /** The activation {@code tensor} fake-quantized with {@code e}, everything else float. */
     static Perturbation activation(String tensor, Encoding e) {
-        return new Perturbation(null, null, null, tensor, e);
+        return new Perturbation(null, Map.of(), tensor, e);
     }
 
     /**
@@ -84,9 +85,7 @@ final class Perturbation implements AutoCloseable {
             Map<String, NDArray> inputs = new HashMap<>();
             inputs.put(engine.graph().inputs().get(0).name(),
                     DjlRuntime.create(scope, batch.data(), new Shape(batch.shape())));
-            if (weight != null) {
-                inputs.put(weight, weightValue);
-            }
+            inputs.putAll(constants);
             Map<String, NDArray> outs = engine.forward(scope, inputs, hook());
             float[] values = perImage == null ? null : perImage.apply(outs);
             Map<String, FloatTensor> heap = new LinkedHashMap<>();

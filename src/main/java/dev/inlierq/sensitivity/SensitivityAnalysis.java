@@ -1,6 +1,7 @@
 package dev.inlierq.sensitivity;
 
 import dev.inlierq.api.CalibrationStage;
+import dev.inlierq.api.GptqPreview;
 import dev.inlierq.api.QuantizationConfig;
 import dev.inlierq.engine.GraphExecutor;
 import dev.inlierq.graph.Graph;
@@ -28,7 +29,9 @@ import java.util.Set;
  * the quantize command's starting ones (activation ranges from one float pass with the method's range estimation,
  * per-channel weight scales). The float outputs and per-image losses of the scoring images are computed once
  * ({@link FloatReference}); then for every planned layer, with the rest of the model float, one pass with only its
- * weights quantized at the plan's bits (nearest rounding) and one with only its input activation quantized. Each
+ * weights quantized at the plan's bits (rounded as {@link SensitivityOptions#rounding()} says: to nearest, or with
+ * GPTQ's codes from one GPTQ run over the whole plan, {@link WeightRounding}) and one with only its input activation
+ * quantized. Each
  * pass is scored by the change of InlierQ's top-K heatmap loss ({@link TopKHeatmapLoss}, Kim et al., ICLR 2026,
  * Eq. 7) term by term on the float model's top-K entries ({@link TopKHeatmapLoss#shift}: the whole loss's change,
  * {@code |L(quantized) - L(float)|}, lets terms that move apart cancel, and on a model built to test it ranked a
@@ -45,7 +48,7 @@ public final class SensitivityAnalysis {
         default void calibrated(int images) {
         }
 
-        /** A phase begins ("float reference", "float AP", "layers"). */
+        /** A phase begins ("rounding with GPTQ", "float reference", "float AP", "layers"). */
         default void phase(String name) {
         }
 
@@ -71,10 +74,8 @@ public final class SensitivityAnalysis {
         LabelledSubset labelled = o.labelled() == null ? null : LabelledSubset.load(c.spec(), o.labelled(), batch);
         try (GraphExecutor engine = new GraphExecutor(g)) {
             CalibrationStage.checkScores(engine, p, c);
-            Map<String, Encoding> enc = new HashMap<>(CalibrationStage.weights(p, c));
-            if (o.variants().contains(Variant.ACTIVATIONS)) {
-                enc.putAll(CalibrationStage.activations(engine, p, c, listener::calibrated));
-            }
+            Map<String, Encoding> enc = encodings(engine, p, c, o, listener);
+            RoundedWeights rounded = rounded(engine, p, c, o, enc, listener);
             List<Path> files = p.calibration().files();
             List<Path> scoring = files.subList(0, Math.min(o.scoreImages(), files.size()));
             TopKHeatmapLoss loss = new TopKHeatmapLoss(c.spec().heatmapRecipe(), c.loss().topK(), c.loss().scope());
@@ -88,7 +89,7 @@ public final class SensitivityAnalysis {
                 }
             }
             listener.phase("layers");
-            LayerScorer scorer = new LayerScorer(engine, g, enc, ref, labelled, floatAp);
+            LayerScorer scorer = new LayerScorer(engine, rounded, enc, ref, labelled, floatAp);
             List<LayerSensitivity> rows = new ArrayList<>();
             for (String layer : layers) {
                 rows.add(row(g, p.plan(), layer, o.variants(), scorer));
@@ -97,8 +98,36 @@ public final class SensitivityAnalysis {
             rows.sort(Comparator.comparingDouble(LayerSensitivity::worstLossChange).reversed());
             SensitivityReport.Accuracy accuracy = labelled == null ? null
                     : new SensitivityReport.Accuracy(floatAp, labelled.images(), spearman(rows, o.variants()));
-            return new SensitivityReport(rows, files.size(), ref.images(), accuracy, (System.nanoTime() - t0) / 1e9);
+            return new SensitivityReport(rows, files.size(), ref.images(), o.rounding(), accuracy,
+                    (System.nanoTime() - t0) / 1e9);
         }
+    }
+
+    /**
+     * The encodings scoring needs: every weight's, and the activations' when they are scored or GPTQ rounds the
+     * weights (its Hessians take each layer input through its activation quantizer, as {@code quantize}'s do).
+     */
+    private static Map<String, Encoding> encodings(GraphExecutor engine, CalibrationStage.Prepared p,
+            QuantizationConfig c, SensitivityOptions o, Listener listener) {
+        Map<String, Encoding> enc = new HashMap<>(CalibrationStage.weights(p, c));
+        if (o.variants().contains(Variant.ACTIVATIONS) || gptq(o)) {
+            enc.putAll(CalibrationStage.activations(engine, p, c, listener::calibrated));
+        }
+        return enc;
+    }
+
+    private static boolean gptq(SensitivityOptions o) {
+        return o.rounding() == WeightRounding.GPTQ && o.variants().contains(Variant.WEIGHTS);
+    }
+
+    /** Each weight as scored alone: nearest rounding, or GPTQ's run once for the whole plan ({@link GptqPreview}). */
+    private static RoundedWeights rounded(GraphExecutor engine, CalibrationStage.Prepared p, QuantizationConfig c,
+            SensitivityOptions o, Map<String, Encoding> enc, Listener listener) {
+        if (!gptq(o)) {
+            return RoundedWeights.nearest(p.graph(), p.plan(), enc);
+        }
+        listener.phase("rounding with GPTQ");
+        return RoundedWeights.gptq(p.graph(), p.plan(), enc, GptqPreview.round(engine, p, c, enc));
     }
 
     /**

@@ -14,8 +14,10 @@ import java.util.Set;
  * @param scoreImages the first this many calibration images score every variant (all when fewer)
  * @param maxLayers   analyse only the layers with the most weights, this many (0: every planned layer)
  * @param labelled    the labelled subset for the AP change per layer ({@code null}: no AP)
+ * @param rounding    how each weight tensor is rounded when scored ({@link Variant#WEIGHTS})
  */
-public record SensitivityOptions(Set<Variant> variants, int scoreImages, int maxLayers, Labelled labelled) {
+public record SensitivityOptions(Set<Variant> variants, int scoreImages, int maxLayers, Labelled labelled,
+        WeightRounding rounding) {
     /** Default number of calibration images that score each variant. */
     public static final int DEFAULT_SCORE_IMAGES = 16;
     /** Default number of labelled images for the AP change. */
@@ -32,6 +34,7 @@ public record SensitivityOptions(Set<Variant> variants, int scoreImages, int max
         if (maxLayers < 0) {
             throw new IllegalArgumentException("layers must be 0 (all) or more, got " + maxLayers);
         }
+        Objects.requireNonNull(rounding, "rounding");
     }
 
     /**
@@ -52,12 +55,16 @@ public record SensitivityOptions(Set<Variant> variants, int scoreImages, int max
         return new Builder();
     }
 
-    /** Builder with the defaults: both variants, {@value #DEFAULT_SCORE_IMAGES} scoring images, all layers, no AP. */
+    /**
+     * Builder with the defaults: both variants, {@value #DEFAULT_SCORE_IMAGES} scoring images, all layers, no AP,
+     * nearest rounding.
+     */
     public static final class Builder {
         private Set<Variant> variants = EnumSet.allOf(Variant.class);
         private int scoreImages = DEFAULT_SCORE_IMAGES;
         private int maxLayers;
         private Labelled labelled;
+        private WeightRounding rounding = WeightRounding.NEAREST;
 
         public Builder variants(Set<Variant> v) {
             variants = v;
@@ -80,8 +87,14 @@ public record SensitivityOptions(Set<Variant> variants, int scoreImages, int max
             return this;
         }
 
+        /** How weights are rounded when scored (default {@link WeightRounding#NEAREST}). */
+        public Builder rounding(WeightRounding r) {
+            rounding = r;
+            return this;
+        }
+
         public SensitivityOptions build() {
-            return new SensitivityOptions(variants, scoreImages, maxLayers, labelled);
+            return new SensitivityOptions(variants, scoreImages, maxLayers, labelled, rounding);
         }
     }
 }

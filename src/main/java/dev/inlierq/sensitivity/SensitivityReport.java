@@ -13,13 +13,15 @@ import java.util.Map;
  * @param layers            the layers, by decreasing {@link LayerSensitivity#worstLossChange()}
  * @param calibrationImages images of the calibration set (activation ranges)
  * @param scoreImages       calibration images that scored every variant
+ * @param rounding          how each weight was rounded when scored alone
  * @param accuracy          the AP baseline and the rank correlations, {@code null} without a labelled subset
  * @param seconds           wall time
  */
 public record SensitivityReport(List<LayerSensitivity> layers, int calibrationImages, int scoreImages,
-        Accuracy accuracy, double seconds) {
+        WeightRounding rounding, Accuracy accuracy, double seconds) {
     public SensitivityReport {
         layers = List.copyOf(layers);
+        java.util.Objects.requireNonNull(rounding, "rounding");
     }
 
     /**
@@ -78,8 +80,8 @@ public record SensitivityReport(List<LayerSensitivity> layers, int calibrationIm
             sb.append(String.format(Locale.ROOT, "... %d more layers (--top 0 shows all, --json writes all)%n",
                     layers.size() - n));
         }
-        sb.append(String.format(Locale.ROOT, "%d layers scored on %d calibration images (ranges from %d), %.1f s%n",
-                layers.size(), scoreImages, calibrationImages, seconds));
+        sb.append(String.format(Locale.ROOT, "%d layers scored on %d calibration images (ranges from %d), weights "
+                + "rounded %s, %.1f s%n", layers.size(), scoreImages, calibrationImages, rounding.cliName(), seconds));
         if (ap) {
             sb.append(String.format(Locale.ROOT, "float AP %.2f on %d labelled images; dAP in AP points%n",
                     accuracy.floatAp() * 100, accuracy.images()));
@@ -114,6 +116,7 @@ public record SensitivityReport(List<LayerSensitivity> layers, int calibrationIm
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("calibration_images", calibrationImages);
         m.put("score_images", scoreImages);
+        m.put("weight_rounding", rounding.cliName());
         m.put("seconds", seconds);
         if (accuracy != null) {
             Map<String, Object> a = new LinkedHashMap<>();

@@ -4,7 +4,10 @@ import java.util.Locale;
 
 /** What is quantized of one layer while the rest of the model stays float. */
 public enum Variant {
-    /** The layer's weights only (per output channel, the method's scales, nearest rounding). */
+    /**
+     * The layer's weights only (per output channel, the method's scales, rounded as
+     * {@link SensitivityOptions#rounding()} says).
+     */
     WEIGHTS,
     /** The layer's input activation only (the calibrated range the quantize command would use). */
     ACTIVATIONS;

@@ -7,17 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.inlierq.error.ExitCode;
+import dev.inlierq.testing.OutlierChain;
 import dev.inlierq.testing.Shared;
 import dev.inlierq.testing.TinyDetectors;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code inlierq analyze}: on FastestDet with a labelled subset, the table, the rank correlation line and the JSON
- * rows; bad input is one line and a distinct exit code, before any work.
+ * rows; {@code --weight-rounding gptq} on a tiny model; bad input is one line and a distinct exit code, before any
+ * work.
  */
 class AnalyzeCommandTest {
     @TempDir
@@ -78,5 +82,38 @@ class AnalyzeCommandTest {
                 ExitCode.OUTPUT_CONFLICT, "refusing to overwrite");
         CliErrorsTest.assertOnlyLine(CliErrorsTest.run(args(model, "fastestdet", calib)), ExitCode.BAD_SPEC);
         assertFalse(Files.exists(calib));
+        CliErrorsTest.assertOnlyLine(CliErrorsTest.run(args(model, "fastestdet", calib, "--weight-rounding", "best")),
+                ExitCode.USAGE, "unknown weight rounding 'best' (expected nearest or gptq)");
+    }
+
+    @Test
+    void weightRoundingGptqScoresWithGptqsCodesAndSaysSo() throws Exception {
+        Path model = OutlierChain.model(tmp);
+        Path spec = tmp.resolve("tiny.yaml");
+        Files.writeString(spec, OutlierChain.SPEC);
+        Path images = OutlierChain.images(tmp, 4);
+        Map<String, JsonNode> json = new LinkedHashMap<>();
+        for (String rounding : List.of("nearest", "gptq")) {
+            Path out = tmp.resolve(rounding + ".json");
+            CliErrorsTest.Run r = CliErrorsTest.run(args(model, spec.toString(), images, "--num-calib", "4",
+                    "--score-images", "2", "--batch", "2", "--variants", "weights", "--weight-rounding", rounding,
+                    "--no-equalize", "--json", out.toString()));
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().contains("weights rounded " + rounding), r.out());
+            json.put(rounding, new ObjectMapper().readTree(out.toFile()));
+            assertEquals(rounding, json.get(rounding).get("weight_rounding").asText());
+        }
+        Map<String, Double> nearest = weightLoss(json.get("nearest"));
+        Map<String, Double> gptq = weightLoss(json.get("gptq"));
+        assertEquals(nearest.keySet(), gptq.keySet());
+        assertTrue(nearest.keySet().stream().anyMatch(l -> !nearest.get(l).equals(gptq.get(l))),
+                "GPTQ's codes differ from nearest rounding: " + nearest + " " + gptq);
+    }
+
+    private static Map<String, Double> weightLoss(JsonNode j) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        j.get("layers").forEach(row -> m.put(row.get("layer").asText(), row.get("weights").get("loss_change")
+                .asDouble()));
+        return m;
     }
 }

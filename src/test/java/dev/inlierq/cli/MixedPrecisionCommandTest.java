@@ -46,13 +46,14 @@ class MixedPrecisionCommandTest {
                 "--json", json.toString()));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("mixed precision: 1 of 2 weights at 8 bit (50.0% of 4608 parameters, budget "
-                + "50.0%): mid_outliers"), r.out());
+                + "50.0%, scored with nearest rounding): mid_outliers"), r.out());
         Map<String, String> bits = Arrays.stream(OnnxReader.read(tmp.resolve("q.onnx")).metadata()
                 .get("inlierq.layer_bits").split(",")).map(e -> e.split(":"))
                 .collect(Collectors.toMap(e -> e[0], e -> e[1]));
         assertEquals(Map.of("first", "w8a8", "mid_plain", "w4a8", "mid_outliers", "w8a8", "last", "w8a8"), bits);
         JsonNode mp = new ObjectMapper().readTree(json.toFile()).get("mixed_precision");
         assertEquals(4608, mp.get("candidate_parameters").asLong());
+        assertEquals("nearest", mp.get("rounding").asText(), "--method minmax rounds to nearest");
         assertTrue(mp.get("promoted_parameters").asLong() <= 0.5 * 4608);
         assertEquals(8, mp.get("layer_bits").get("mid_outliers").asInt());
         assertEquals(4, mp.get("layer_bits").get("mid_plain").asInt());
@@ -64,6 +65,23 @@ class MixedPrecisionCommandTest {
                 + none.out());
         assertTrue(OnnxReader.read(tmp.resolve("q.onnx")).metadata().get("inlierq.layer_bits")
                 .contains("mid_outliers:w4a8"));
+    }
+
+    @Test
+    void aGptqMethodScoresWithGptqRounding() throws Exception {
+        Path model = OutlierChain.model(tmp);
+        Path spec = tmp.resolve("tiny.yaml");
+        Files.writeString(spec, OutlierChain.SPEC);
+        Path images = OutlierChain.images(tmp, 4);
+        Path json = tmp.resolve("q.json");
+        String[] a = args(model, spec, images, "--w-bits", "4", "--mixed-precision", "0.5", "--json", json.toString());
+        a[Arrays.asList(a).indexOf("minmax")] = "gptq";
+        CliErrorsTest.Run r = CliErrorsTest.run(a);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("scored with gptq rounding"), r.out());
+        JsonNode mp = new ObjectMapper().readTree(json.toFile()).get("mixed_precision");
+        assertEquals("gptq", mp.get("rounding").asText());
+        assertEquals(2, mp.get("choices").size());
     }
 
     @Test

@@ -4,14 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.inlierq.api.Method;
+import dev.inlierq.api.QuantizationConfig;
+import dev.inlierq.detect.spec.DetectorSpecs;
+import dev.inlierq.recon.ReconstructionOptions;
+import dev.inlierq.recon.Units;
 import dev.inlierq.sensitivity.LayerSensitivity;
+import dev.inlierq.sensitivity.WeightRounding;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The greedy choice on analysed layers given here: order by sensitivity per parameter, the budget, shared weights. */
+/**
+ * The greedy choice on analysed layers given here: order by sensitivity per parameter, the budget, shared weights;
+ * and which rounding scores the weights for each method.
+ */
 class MixedPrecisionTest {
     private static LayerSensitivity layer(String name, String weight, int bits, long params, double loss,
             List<String> readers) {
@@ -65,6 +75,24 @@ class MixedPrecisionTest {
             assertTrue(promoted <= f * a.candidateParameters(), "budget " + f + ": " + promoted + " of "
                     + a.candidateParameters());
         }
+    }
+
+    @Test
+    void weightsAreScoredAsTheMethodRoundsThem() {
+        QuantizationConfig.Builder b = QuantizationConfig.builder(Path.of("m.onnx"), DetectorSpecs.resolve("yolox"),
+                Path.of("calib")).weightBits(4);
+        assertEquals(WeightRounding.GPTQ, MixedPrecision.roundingFor(b.build()), "default 4-bit recipe: --start gptq");
+        assertEquals(WeightRounding.GPTQ, MixedPrecision.roundingFor(b.method(Method.GPTQ).build()));
+        assertEquals(WeightRounding.NEAREST, MixedPrecision.roundingFor(b.method(Method.ADAROUND).build()),
+                "AdaRound's own start is nearest");
+        assertEquals(WeightRounding.GPTQ, MixedPrecision.roundingFor(b.method(Method.INLIERQ).reconstruction(
+                ReconstructionOptions.builder(Units.Kind.BLOCK).start(ReconstructionOptions.Start.GPTQ).build())
+                .build()));
+        QuantizationConfig.Builder minmax = QuantizationConfig.builder(Path.of("m.onnx"),
+                DetectorSpecs.resolve("yolox"), Path.of("calib")).weightBits(4).method(Method.MINMAX);
+        assertEquals(WeightRounding.NEAREST, MixedPrecision.roundingFor(minmax.build()));
+        assertEquals(WeightRounding.GPTQ, MixedPrecision.choose(layers(), 0.3, WeightRounding.GPTQ).rounding());
+        assertEquals(WeightRounding.NEAREST, MixedPrecision.choose(layers(), 0.3).rounding());
     }
 
     @Test
