@@ -5,8 +5,9 @@ import picocli.CommandLine.Option;
 
 /**
  * How reconstruction learns the activation encodings (issue 12, "4-bit activations that hold"): learned zero
- * points (LSQ+) and the schedule of the step-size and zero-point rates. Mixed into {@link QuantizeCommand}.
+ * points (LSQ+) and the schedule of the step-size and zero-point rates. Mixed into {@link ReconstructionCliOptions}.
  */
+@Stage.Of(Stage.RECONSTRUCTION)
 final class ActivationLearningOptions {
     @Option(names = "--lr-zero-point", description = "Reconstruction: Adam learning rate of the zero points of "
             + "asymmetric activations (LSQ+), in grid steps; 0 keeps the calibrated ones. Default: "

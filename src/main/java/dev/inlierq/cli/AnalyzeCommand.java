@@ -7,6 +7,8 @@ import dev.inlierq.detect.spec.DetectorSpec;
 import dev.inlierq.detect.spec.DetectorSpecs;
 import dev.inlierq.error.ExitCode;
 import dev.inlierq.error.UserError;
+import dev.inlierq.loss.TopKHeatmapLoss;
+import dev.inlierq.plan.Placement;
 import dev.inlierq.plan.PlanOptions;
 import dev.inlierq.report.JsonFiles;
 import dev.inlierq.sensitivity.SensitivityAnalysis;
@@ -26,6 +28,7 @@ import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -37,6 +40,7 @@ import picocli.CommandLine.Spec;
         description = "Per-layer quantization sensitivity, label-free: each planned layer's weights, then its input, "
                 + "quantized alone and scored by the change of the top-K heatmap loss and the output SQNR "
                 + "(with --annotations also the AP change).")
+@Stage.Of(Stage.INPUT_OUTPUT)
 final class AnalyzeCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -50,62 +54,6 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--calib", required = true, description = "Folder of calibration images (labels are never read).")
     Path calib;
 
-    @Option(names = "--w-bits", defaultValue = "4", description = "Weight bits (2-8). Default: ${DEFAULT-VALUE}.")
-    int wBits;
-
-    @Option(names = "--a-bits", defaultValue = "8", description = "Activation bits (2-8). Default: ${DEFAULT-VALUE}.")
-    int aBits;
-
-    @Option(names = "--no-first-last-8bit", description = "Analyse the first and last layers at --w-bits/--a-bits too.")
-    boolean noFirstLast;
-
-    @Option(names = "--placement", description = "all or inputs, as for quantize (it decides which activations share "
-            + "a range). Default: that of quantize's default method (inputs).")
-    String placement;
-
-    @Option(names = "--equalize", negatable = true, description = "Equalise as quantize does; --no-equalize turns it "
-            + "off. Default: as quantize's default method (on).")
-    Boolean equalize;
-
-    @Option(names = "--num-calib", defaultValue = "64",
-            description = "Calibration images for the activation ranges, chosen by --seed (as quantize). Default: ${DEFAULT-VALUE}.")
-    int numCalib;
-
-    @Option(names = "--score-images", defaultValue = "" + SensitivityOptions.DEFAULT_SCORE_IMAGES,
-            description = "The first N calibration images score every layer. Default: ${DEFAULT-VALUE}.")
-    int scoreImages;
-
-    @Option(names = "--variants", defaultValue = "weights,activations", split = ",",
-            description = "What is quantized per layer: weights, activations or both. Default: ${DEFAULT-VALUE}.")
-    List<String> variants = new ArrayList<>();
-
-    @Option(names = "--weight-rounding", defaultValue = "nearest", converter = WeightRoundingConverter.class,
-            description = "How each layer's weights are rounded when scored alone: nearest, or gptq (the codes GPTQ "
-                    + "gives them, as quantize --start gptq does, the default at 4 bits: one GPTQ run over the "
-                    + "calibration images first). Default: ${DEFAULT-VALUE}.")
-    WeightRounding weightRounding;
-
-    @Option(names = "--layers", defaultValue = "0",
-            description = "Analyse only the N layers with the most weights (0 = all). Default: ${DEFAULT-VALUE}.")
-    int layers;
-
-    @Option(names = "--annotations", description = "COCO instances JSON: also measure the AP change per layer.")
-    Path annotations;
-
-    @Option(names = "--images", description = "Folder of the labelled images (with --annotations).")
-    Path images;
-
-    @Option(names = "--num-images", defaultValue = "" + SensitivityOptions.DEFAULT_AP_IMAGES,
-            description = "Labelled images for the AP change (the first N by file name). Default: ${DEFAULT-VALUE}.")
-    int numImages;
-
-    @Option(names = "--topk", defaultValue = "100", description = "K of the top-K heatmap loss. Default: ${DEFAULT-VALUE}.")
-    int topK;
-
-    @Option(names = "--topk-scope", defaultValue = "class",
-            description = "Top-K per class (Eq. 7) or over all classes together (joint). Default: ${DEFAULT-VALUE}.")
-    String topKScope;
-
     @Option(names = "--top", defaultValue = "25", description = "Rows printed (0 = all). Default: ${DEFAULT-VALUE}.")
     int top;
 
@@ -115,11 +63,107 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the calibration images' choice. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--batch", defaultValue = "8", description = "Images per engine run. Default: ${DEFAULT-VALUE}.")
-    int batch;
-
     @Option(names = "--threads", defaultValue = "2", description = "Intra-op threads. Default: ${DEFAULT-VALUE}.")
     int threads;
+
+    @Mixin
+    Bits bits = new Bits();
+    @Mixin
+    Calibration calibration = new Calibration();
+    @Mixin
+    Plan plan = new Plan();
+    @Mixin
+    Equalisation equalisation = new Equalisation();
+    @Mixin
+    Scoring scoring = new Scoring();
+
+    /** The bit widths analysed. */
+    @Stage.Of(Stage.METHOD)
+    static final class Bits {
+        @Option(names = "--w-bits", defaultValue = "4", description = "Weight bits (2-8). Default: ${DEFAULT-VALUE}.")
+        int wBits;
+
+        @Option(names = "--a-bits", defaultValue = "8", description = "Activation bits (2-8). Default: ${DEFAULT-VALUE}.")
+        int aBits;
+    }
+
+    /** The calibration images of the activation ranges. */
+    @Stage.Of(Stage.CALIBRATION)
+    static final class Calibration {
+        @Option(names = "--num-calib", defaultValue = "64",
+                description = "Calibration images for the activation ranges, chosen by --seed (as quantize). Default: ${DEFAULT-VALUE}.")
+        int numCalib;
+
+        @Option(names = "--batch", defaultValue = "8", description = "Images per engine run. Default: ${DEFAULT-VALUE}.")
+        int batch;
+    }
+
+    /** Which layers and activations are quantized. */
+    @Stage.Of(Stage.PLACEMENT)
+    static final class Plan {
+        @Option(names = "--no-first-last-8bit", description = "Analyse the first and last layers at --w-bits/--a-bits too.")
+        boolean noFirstLast;
+
+        @Option(names = "--placement", converter = Cli.PlacementConverter.class,
+                description = "all or inputs, as for quantize (it decides which activations share a range). Default: "
+                        + "that of quantize's default method (inputs).")
+        Placement placement;
+    }
+
+    /** Equalisation as quantize's. */
+    @Stage.Of(Stage.EQUALISATION)
+    static final class Equalisation {
+        @Option(names = "--equalize", negatable = true, description = "Equalise as quantize does; --no-equalize turns "
+                + "it off. Default: as quantize's default method (on).")
+        Boolean equalize;
+    }
+
+    /** What is measured per layer, and on which images. */
+    @Stage.Of(Stage.SENSITIVITY)
+    static final class Scoring {
+        @Option(names = "--score-images", defaultValue = "" + SensitivityOptions.DEFAULT_SCORE_IMAGES,
+                description = "The first N calibration images score every layer. Default: ${DEFAULT-VALUE}.")
+        int scoreImages;
+
+        @Option(names = "--variants", defaultValue = "weights,activations", split = ",",
+                converter = VariantConverter.class,
+                description = "What is quantized per layer: weights, activations or both. Default: ${DEFAULT-VALUE}.")
+        List<Variant> variants = new ArrayList<>();
+
+        @Option(names = "--weight-rounding", defaultValue = "nearest", converter = WeightRoundingConverter.class,
+                description = "How each layer's weights are rounded when scored alone: nearest, or gptq (the codes "
+                        + "GPTQ gives them, as quantize --start gptq does, the default at 4 bits: one GPTQ run over "
+                        + "the calibration images first). Default: ${DEFAULT-VALUE}.")
+        WeightRounding weightRounding;
+
+        @Option(names = "--layers", defaultValue = "0",
+                description = "Analyse only the N layers with the most weights (0 = all). Default: ${DEFAULT-VALUE}.")
+        int layers;
+
+        @Option(names = "--topk", defaultValue = "100", description = "K of the top-K heatmap loss. Default: ${DEFAULT-VALUE}.")
+        int topK;
+
+        @Option(names = "--topk-scope", defaultValue = "class", converter = Cli.TopKScopeConverter.class,
+                description = "Top-K per class (Eq. 7) or over all classes together (joint). Default: ${DEFAULT-VALUE}.")
+        TopKHeatmapLoss.Scope topKScope;
+
+        @Option(names = "--annotations", description = "COCO instances JSON: also measure the AP change per layer.")
+        Path annotations;
+
+        @Option(names = "--images", description = "Folder of the labelled images (with --annotations).")
+        Path images;
+
+        @Option(names = "--num-images", defaultValue = "" + SensitivityOptions.DEFAULT_AP_IMAGES,
+                description = "Labelled images for the AP change (the first N by file name). Default: ${DEFAULT-VALUE}.")
+        int numImages;
+    }
+
+    /** {@code --variants}: weights or activations. */
+    static final class VariantConverter extends Cli.LowerCaseEnum<Variant> {
+        VariantConverter() {
+            super(Variant.class, "variant");
+        }
+    }
 
     @Override
     public Integer call() {
@@ -127,13 +171,13 @@ final class AnalyzeCommand implements Callable<Integer> {
         Set<Variant> measured = parseVariants();
         Cli.modelFile("--model", model);
         SensitivityOptions.Labelled labelled = labelled();
-        OutputGuard.checkFile("--json", json, model, calib, annotations, images);
+        OutputGuard.checkFile("--json", json, model, calib, scoring.annotations, scoring.images);
         DetectorSpec ds = DetectorSpecs.resolve(detectorSpec);
         QuantizationConfig config = config(ds);
-        SensitivityOptions options = SensitivityOptions.builder().variants(measured).scoreImages(scoreImages)
-                .maxLayers(layers).labelled(labelled).rounding(weightRounding).build();
+        SensitivityOptions options = SensitivityOptions.builder().variants(measured).scoreImages(scoring.scoreImages)
+                .maxLayers(scoring.layers).labelled(labelled).rounding(scoring.weightRounding).build();
         SensitivityReport r;
-        try (Bars bars = new Bars(numCalib)) {
+        try (Bars bars = new Bars(calibration.numCalib)) {
             r = SensitivityAnalysis.run(config, options, bars);
         }
         spec.commandLine().getOut().print(r.table(top));
@@ -141,8 +185,8 @@ final class AnalyzeCommand implements Callable<Integer> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("model", model.toString());
             m.put("spec", ds.name());
-            m.put("w_bits", wBits);
-            m.put("a_bits", aBits);
+            m.put("w_bits", bits.wBits);
+            m.put("a_bits", bits.aBits);
             m.put("placement", config.plan().placement().name());
             m.put("equalize_alpha", config.equalization().effectiveAlpha());
             m.put("seed", seed);
@@ -154,27 +198,21 @@ final class AnalyzeCommand implements Callable<Integer> {
     }
 
     private void checkCounts() {
-        Cli.checkBits("--w-bits", wBits);
-        Cli.checkBits("--a-bits", aBits);
-        Cli.atLeast("--num-calib", numCalib, 1);
-        Cli.atLeast("--score-images", scoreImages, 1);
-        Cli.atLeast("--num-images", numImages, 1);
-        Cli.atLeast("--layers", layers, 0);
+        Cli.checkBits("--w-bits", bits.wBits);
+        Cli.checkBits("--a-bits", bits.aBits);
+        Cli.atLeast("--num-calib", calibration.numCalib, 1);
+        Cli.atLeast("--score-images", scoring.scoreImages, 1);
+        Cli.atLeast("--num-images", scoring.numImages, 1);
+        Cli.atLeast("--layers", scoring.layers, 0);
         Cli.atLeast("--top", top, 0);
-        Cli.atLeast("--topk", topK, 1);
-        Cli.atLeast("--batch", batch, 1);
+        Cli.atLeast("--topk", scoring.topK, 1);
+        Cli.atLeast("--batch", calibration.batch, 1);
         Cli.atLeast("--threads", threads, 1);
     }
 
     private Set<Variant> parseVariants() {
         Set<Variant> out = EnumSet.noneOf(Variant.class);
-        for (String v : variants) {
-            try {
-                out.add(Variant.parse(v));
-            } catch (IllegalArgumentException e) {
-                throw new UserError(ExitCode.USAGE, "--variants: " + e.getMessage());
-            }
-        }
+        out.addAll(scoring.variants);
         if (out.isEmpty()) {
             throw new UserError(ExitCode.USAGE, "--variants: expected weights, activations or both");
         }
@@ -183,30 +221,32 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     /** The labelled subset, when asked for: both options, existing files. */
     private SensitivityOptions.Labelled labelled() {
-        if ((annotations == null) != (images == null)) {
+        if ((scoring.annotations == null) != (scoring.images == null)) {
             throw new UserError(ExitCode.USAGE, "--annotations and --images go together (the AP change needs both)");
         }
-        if (annotations == null) {
+        if (scoring.annotations == null) {
             return null;
         }
-        if (!Files.isRegularFile(annotations)) {
-            throw new UserError(ExitCode.MISSING_INPUT, "--annotations " + annotations + ": file not found");
+        if (!Files.isRegularFile(scoring.annotations)) {
+            throw new UserError(ExitCode.MISSING_INPUT, "--annotations " + scoring.annotations + ": file not found");
         }
-        if (!Files.isDirectory(images)) {
-            throw new UserError(ExitCode.MISSING_INPUT, "--images " + images + ": no such folder");
+        if (!Files.isDirectory(scoring.images)) {
+            throw new UserError(ExitCode.MISSING_INPUT, "--images " + scoring.images + ": no such folder");
         }
-        return new SensitivityOptions.Labelled(annotations, images, numImages);
+        return new SensitivityOptions.Labelled(scoring.annotations, scoring.images, scoring.numImages);
     }
 
     /** The quantize command's settings for these bits (its default method's ranges, placement, equalisation). */
     private QuantizationConfig config(DetectorSpec ds) {
-        Method m = Method.defaultFor(wBits);
-        PlanOptions plan = PlanOptions.builder().weightBits(wBits).activationBits(aBits).firstLastAt8Bit(!noFirstLast)
-                .placement(Cli.placement(spec.commandLine(), placement, m.placement())).build();
-        QuantizationConfig.Builder b = QuantizationConfig.builder(model, ds, calib).calibImages(numCalib).seed(seed)
-                .batch(batch).threads(threads).plan(plan).topK(topK).topKScope(Cli.topKScope(spec.commandLine(), topKScope));
-        if (equalize != null) {
-            b.equalize(equalize);
+        Method m = Method.defaultFor(bits.wBits);
+        PlanOptions p = PlanOptions.builder().weightBits(bits.wBits).activationBits(bits.aBits)
+                .firstLastAt8Bit(!plan.noFirstLast).placement(plan.placement == null ? m.placement() : plan.placement)
+                .build();
+        QuantizationConfig.Builder b = QuantizationConfig.builder(model, ds, calib).calibImages(calibration.numCalib)
+                .seed(seed).batch(calibration.batch).threads(threads).plan(p).topK(scoring.topK)
+                .topKScope(scoring.topKScope);
+        if (equalisation.equalize != null) {
+            b.equalize(equalisation.equalize);
         }
         return b.build();
     }

@@ -26,8 +26,8 @@ final class BenchCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--engine", split = ",", description = "ort, djl or both (comma-separated). Default: ${DEFAULT-VALUE}.",
-            defaultValue = "ort,djl")
-    List<String> engines;
+            defaultValue = "ort,djl", converter = Cli.EngineConverter.class)
+    List<EngineKind> engines;
 
     @Option(names = "--batch", split = ",", defaultValue = "1", description = "Batch size(s), comma-separated. Default: ${DEFAULT-VALUE}.")
     List<Integer> batches;
@@ -63,7 +63,6 @@ final class BenchCommand implements Callable<Integer> {
         Cli.atLeast("--iterations", iterations, 1);
         Cli.atLeast("--warmup", warmup, 0);
         batches.forEach(b -> Cli.atLeast("--batch", b, 1));
-        List<EngineKind> kinds = engines.stream().map(e -> Cli.engine(spec.commandLine(), e)).toList();
         Cli.modelFile("--model", model);
         Cli.modelFile("--float-model", floatModel);
         OutputGuard.checkFile("--json", json, model, floatModel);
@@ -72,7 +71,7 @@ final class BenchCommand implements Callable<Integer> {
         out.printf("%-6s %6s %8s %12s %12s  %s%n", "engine", "batch", "threads", "latency_ms", "images_per_s", "model");
         List<Path> models = floatModel == null ? List.of(model) : List.of(floatModel, model);
         for (Path m : models) {
-          for (EngineKind kind : kinds) {
+          for (EngineKind kind : engines) {
             try (ModelRunner runner = kind.open(m, threads, profile)) {
                 Map<String, Integer> ops = runner instanceof dev.inlierq.runtime.OrtRunner o && (fused || json != null)
                         ? o.optimizedOpCounts() : Map.of();

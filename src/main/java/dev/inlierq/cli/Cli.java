@@ -3,8 +3,13 @@ package dev.inlierq.cli;
 import dev.inlierq.api.EngineKind;
 import dev.inlierq.error.ExitCode;
 import dev.inlierq.error.UserError;
+import dev.inlierq.loss.TopKHeatmapLoss;
+import dev.inlierq.plan.Placement;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine;
 
 /** Small parsing helpers shared by the commands. */
@@ -52,64 +57,75 @@ final class Cli {
         }
     }
 
-    /** {@code --placement}: all or inputs; {@code null} when not given ({@code def} then). */
-    static dev.inlierq.plan.Placement placement(CommandLine cl, String name, dev.inlierq.plan.Placement def) {
-        if (name == null) {
-            return def;
+    /** {@code --placement}: all or inputs. */
+    static final class PlacementConverter extends LowerCaseEnum<Placement> {
+        PlacementConverter() {
+            super("placement", List.of(Placement.ALL_ACTIVATIONS, Placement.LAYER_INPUTS));
         }
-        return switch (name.toLowerCase(java.util.Locale.ROOT)) {
-            case "all" -> dev.inlierq.plan.Placement.ALL_ACTIVATIONS;
-            case "inputs" -> dev.inlierq.plan.Placement.LAYER_INPUTS;
-            default -> throw new CommandLine.ParameterException(cl, "unknown placement '" + name
-                    + "' (expected all or inputs)");
-        };
+
+        @Override
+        String name(Placement p) {
+            return p == Placement.ALL_ACTIVATIONS ? "all" : "inputs";
+        }
     }
 
     /** {@code --topk-scope}: class or joint. */
-    static dev.inlierq.loss.TopKHeatmapLoss.Scope topKScope(CommandLine cl, String name) {
-        return switch (name.toLowerCase(java.util.Locale.ROOT)) {
-            case "class" -> dev.inlierq.loss.TopKHeatmapLoss.Scope.PER_CLASS;
-            case "joint" -> dev.inlierq.loss.TopKHeatmapLoss.Scope.JOINT;
-            default -> throw new CommandLine.ParameterException(cl, "unknown top-K scope '" + name
-                    + "' (expected class or joint)");
-        };
+    static final class TopKScopeConverter extends LowerCaseEnum<TopKHeatmapLoss.Scope> {
+        TopKScopeConverter() {
+            super(TopKHeatmapLoss.Scope.class, "top-K scope");
+        }
+
+        @Override
+        String name(TopKHeatmapLoss.Scope s) {
+            return s == TopKHeatmapLoss.Scope.PER_CLASS ? "class" : "joint";
+        }
     }
 
-    static EngineKind engine(CommandLine cl, String name) {
-        for (EngineKind k : EngineKind.values()) {
-            if (k.cliName().equals(name.trim().toLowerCase(java.util.Locale.ROOT))) {
-                return k;
-            }
+    /** {@code --engine}: ort or djl. */
+    static final class EngineConverter extends LowerCaseEnum<EngineKind> {
+        EngineConverter() {
+            super(EngineKind.class, "engine");
         }
-        throw new CommandLine.ParameterException(cl, "unknown engine '" + name + "' (expected ort or djl)");
     }
 
     /**
-     * Converts an option value to the enum constant whose lower-case name it is; anything else is one error line
-     * naming the choices ("unknown start 'x' (expected nearest or gptq)"). A subclass per enum, since picocli
+     * Converts an option value to the enum constant of that name (its lower-case constant name unless
+     * {@link #name} says otherwise; any case, surrounding spaces ignored); anything else is one error line naming
+     * the choices ("unknown start 'x' (expected nearest or gptq)"). A subclass per enum, since picocli
      * instantiates converters by class.
      */
     abstract static class LowerCaseEnum<E extends Enum<E>> implements CommandLine.ITypeConverter<E> {
-        private final Class<E> type;
+        private final List<E> choices;
         private final String what;
 
         LowerCaseEnum(Class<E> type, String what) {
-            this.type = type;
+            this(what, List.of(type.getEnumConstants()));
+        }
+
+        /** Names the choices in an error in the order of {@code choices}, every constant of the enum. */
+        LowerCaseEnum(String what, List<E> choices) {
+            this.choices = choices;
             this.what = what;
+        }
+
+        /** The constant's spelling on the command line. */
+        String name(E e) {
+            return e.name().toLowerCase(Locale.ROOT);
         }
 
         @Override
         public E convert(String value) {
-            java.util.List<String> names = new java.util.ArrayList<>();
-            for (E e : type.getEnumConstants()) {
-                String name = e.name().toLowerCase(java.util.Locale.ROOT);
-                if (name.equals(value)) {
+            String key = value.strip().toLowerCase(Locale.ROOT);
+            List<String> names = new ArrayList<>();
+            for (E e : choices) {
+                if (name(e).equals(key)) {
                     return e;
                 }
-                names.add(name);
+                names.add(name(e));
             }
+            String last = names.remove(names.size() - 1);
             throw new CommandLine.TypeConversionException("unknown " + what + " '" + value + "' (expected "
-                    + String.join(" or ", names) + ")");
+                    + (names.isEmpty() ? "" : String.join(", ", names) + " or ") + last + ")");
         }
     }
 }

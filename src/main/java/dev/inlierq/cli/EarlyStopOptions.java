@@ -5,8 +5,9 @@ import picocli.CommandLine.Option;
 
 /**
  * Early stopping of reconstruction on held-out calibration images (issue 12, "a budget that means convergence";
- * see {@code recon.EarlyStopping}), mixed into {@link QuantizeCommand}.
+ * see {@code recon.EarlyStopping}), mixed into {@link ReconstructionCliOptions}.
  */
+@Stage.Of(Stage.RECONSTRUCTION)
 final class EarlyStopOptions {
     @Option(names = "--holdout", description = "Reconstruction: calibration images (chosen by --seed) that no step "
             + "samples; each unit is checked on them as deployed, stops when its loss there stops improving and "

@@ -35,8 +35,9 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--annotations", required = true, description = "COCO instances JSON for those images.")
     Path annotations;
 
-    @Option(names = "--engine", defaultValue = "ort", description = "ort or djl. Default: ${DEFAULT-VALUE}.")
-    String engine;
+    @Option(names = "--engine", defaultValue = "ort", converter = Cli.EngineConverter.class,
+            description = "ort or djl. Default: ${DEFAULT-VALUE}.")
+    EngineKind engine;
 
     @Option(names = "--batch", defaultValue = "8", description = "Images per run. Default: ${DEFAULT-VALUE}.")
     int batch;
@@ -55,7 +56,6 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        EngineKind kind = Cli.engine(spec.commandLine(), engine);
         Cli.atLeast("--batch", batch, 1);
         Cli.atLeast("--threads", threads, 1);
         Cli.atLeast("--limit", limit, 0);
@@ -66,9 +66,9 @@ final class EvalCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--json and --detections must differ");
         }
         DetectorSpec ds = DetectorSpecs.resolve(detectorSpec);
-        Evaluation.Options opts = new Evaluation.Options(model, ds, images, annotations, kind, batch, threads, limit);
+        Evaluation.Options opts = new Evaluation.Options(model, ds, images, annotations, engine, batch, threads, limit);
         Evaluation.Result r;
-        try (ProgressBar pb = Cli.progressBar("eval " + kind.cliName(), -1)) {
+        try (ProgressBar pb = Cli.progressBar("eval " + engine.cliName(), -1)) {
             r = Evaluation.run(opts, new Evaluation.Listener() {
                 @Override
                 public void total(int images) {

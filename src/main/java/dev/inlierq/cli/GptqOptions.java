@@ -9,6 +9,7 @@ import picocli.CommandLine.Option;
  * The GPTQ options of {@code quantize} (issue 12 item 2, InlierQ's objective in GPTQ's Hessians), mixed into
  * {@link QuantizeCommand}.
  */
+@Stage.Of(Stage.GPTQ)
 final class GptqOptions {
     @Option(names = "--hessian", converter = HessianConverter.class,
             description = "GPTQ (--method gptq or --start gptq): plain (H = sum x x^T over sampled input patches) or "

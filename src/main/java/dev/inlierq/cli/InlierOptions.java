@@ -4,32 +4,41 @@ import dev.inlierq.api.Method;
 import dev.inlierq.api.QuantizationConfig;
 import dev.inlierq.inlier.InlierMixture;
 import dev.inlierq.inlier.InlierQ;
+import dev.inlierq.loss.TopKHeatmapLoss;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
- * InlierQ's options of {@code quantize} (its split, objective and posterior overlays), mixed into
- * {@link QuantizeCommand}.
+ * InlierQ's options of {@code quantize} (the top-K heatmap loss, its split, objective and posterior overlays), mixed
+ * into {@link QuantizeCommand}.
  */
+@Stage.Of(Stage.INLIERQ)
 final class InlierOptions {
+    @Option(names = "--topk", defaultValue = "100",
+            description = "K of the label-free top-K heatmap loss (BRECQ's Fisher, InlierQ). Default: ${DEFAULT-VALUE}.")
+    int topK;
+
+    @Option(names = "--topk-scope", defaultValue = "class", converter = Cli.TopKScopeConverter.class,
+            description = "Top-K of the heatmap loss per class (Eq. 7) or over all classes together (joint). Default: ${DEFAULT-VALUE}.")
+    TopKHeatmapLoss.Scope topKScope;
+
     @Option(names = "--tau", defaultValue = "0.5", description = "InlierQ: posterior threshold of the inlier set. Default: ${DEFAULT-VALUE}.")
     double tau;
 
-    @Option(names = "--weighting", defaultValue = "hard",
+    @Option(names = "--weighting", defaultValue = "hard", converter = WeightingConverter.class,
             description = "InlierQ: hard (inliers only, anomalies times --lambda-anomaly) or soft (error times the "
                     + "inlier posterior). Default: ${DEFAULT-VALUE}.")
-    String weighting;
+    InlierQ.Weighting weighting;
 
     @Option(names = "--lambda-anomaly", defaultValue = "0", description = "InlierQ: weight of anomalies (hard weighting). Default: ${DEFAULT-VALUE}.")
     double lambdaAnomaly;
 
-    @Option(names = "--saliency-scale", defaultValue = "log",
+    @Option(names = "--saliency-scale", defaultValue = "log", converter = ScaleConverter.class,
             description = "InlierQ: fit the mixture on log or raw saliency. Default: ${DEFAULT-VALUE}.")
-    String saliencyScale;
+    InlierMixture.Scale saliencyScale;
 
     @Option(names = "--saliency-dir", description = "InlierQ: write PNG overlays of the inlier posterior (red inliers, "
             + "blue anomalies) on calibration images to this folder.")
@@ -49,38 +58,38 @@ final class InlierOptions {
     @Option(names = "--no-inlier-ranges", description = "InlierQ: initialise activation ranges on all volumes, not inliers only.")
     boolean noInlierRanges;
 
-    /** Sets InlierQ's settings and the overlays asked for; a bad value is a usage error of {@code cl}. */
-    void apply(QuantizationConfig.Builder b, Method m, int topK, CommandLine cl) {
-        b.inlier(inlier(m, topK, cl));
+    /** Sets the top-K loss, InlierQ's settings and the overlays asked for; a bad value is a usage error of {@code cl}. */
+    void apply(QuantizationConfig.Builder b, Method m, CommandLine cl) {
+        b.topK(topK).topKScope(topKScope).inlier(inlier(m, cl));
         if (saliencyDir != null) {
             b.saliency(new QuantizationConfig.SaliencyOutput(saliencyDir, saliencyTensors, saliencyImages));
         }
     }
 
     /** InlierQ's settings from the command line, for the inlierq method ({@code null} for the others). */
-    InlierQ.Options inlier(Method m, int topK, CommandLine cl) {
+    private InlierQ.Options inlier(Method m, CommandLine cl) {
         if (!m.inlierCentric()) {
             return null;
         }
-        InlierQ.Weighting w;
-        InlierMixture.Scale sc;
         try {
-            w = InlierQ.Weighting.valueOf(weighting.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cl, "unknown weighting '" + weighting
-                    + "' (expected hard or soft)");
-        }
-        try {
-            sc = InlierMixture.Scale.valueOf(saliencyScale.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cl, "unknown saliency scale '" + saliencyScale
-                    + "' (expected log or raw)");
-        }
-        try {
-            InlierMixture.Options mix = InlierMixture.Options.defaults().withScale(sc).withTau(tau);
-            return new InlierQ.Options(topK, mix, w, lambdaAnomaly, !noInlierRanges, !fitZeroSaliency);
+            InlierMixture.Options mix = InlierMixture.Options.defaults().withScale(saliencyScale).withTau(tau);
+            return new InlierQ.Options(topK, mix, weighting, lambdaAnomaly, !noInlierRanges, !fitZeroSaliency);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
+        }
+    }
+
+    /** {@code --weighting}: hard or soft. */
+    static final class WeightingConverter extends Cli.LowerCaseEnum<InlierQ.Weighting> {
+        WeightingConverter() {
+            super(InlierQ.Weighting.class, "weighting");
+        }
+    }
+
+    /** {@code --saliency-scale}: log or raw. */
+    static final class ScaleConverter extends Cli.LowerCaseEnum<InlierMixture.Scale> {
+        ScaleConverter() {
+            super(InlierMixture.Scale.class, "saliency scale");
         }
     }
 }

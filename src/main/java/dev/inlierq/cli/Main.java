@@ -31,6 +31,7 @@ public final class Main {
     /** Runs the command line and returns the exit code (tests call this). */
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        StageHelp.install(cl);
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             Throwable t = ex;
             while (t != null && !(t instanceof UserError) && t.getCause() != null && t.getCause() != t) {

@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
  * {@link QuantizeCommand}: a label-free sensitivity pass over the weights before quantizing, whose choice reaches the
  * plan as per-layer weight bits (and so the file's {@code inlierq.layer_bits}).
  */
+@Stage.Of(Stage.MIXED_PRECISION)
 final class MixedPrecisionOptions {
     @Option(names = "--mixed-precision", paramLabel = "FRACTION",
             description = "With --w-bits below 8: keep at 8 bit the weights most sensitive per byte (label-free, as "

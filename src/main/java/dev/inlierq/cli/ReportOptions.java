@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
  * The HTML report options of {@code quantize} (issue 13 item 4, {@link dev.inlierq.htmlreport}), mixed into
  * {@link QuantizeCommand}: checked before any work, then the report is measured and written after the run.
  */
+@Stage.Of(Stage.VERIFICATION)
 final class ReportOptions {
     /** Overlay images per tensor drawn for the report when {@code --saliency-dir} does not ask for more. */
     static final int REPORT_OVERLAY_IMAGES = 2;

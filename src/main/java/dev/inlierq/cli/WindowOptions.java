@@ -5,8 +5,9 @@ import picocli.CommandLine.Option;
 
 /**
  * The spatial-window options of {@code quantize} (issue 12, "cheaper steps"; see {@code recon.Windows}), mixed
- * into {@link QuantizeCommand}.
+ * into {@link ReconstructionCliOptions}.
  */
+@Stage.Of(Stage.RECONSTRUCTION)
 final class WindowOptions {
     @Option(names = "--window", description = "Reconstruction: each step runs a unit on crops and counts its loss on "
             + "a random N x N window of the unit's output per image (inside the crop's exact interior); 0 = whole "

@@ -36,8 +36,9 @@ public final class SaliencyOverlay {
         int width = (int) s[3];
         int plane = height * width;
         float[] x = input.data();
-        double[] mean = spec.mean();
-        double[] std = spec.std();
+        double[] mean = spec.normalization().mean();
+        double[] std = spec.normalization().std();
+        double scale = spec.normalization().scale();
         boolean bgr = spec.channelOrder() == ChannelOrder.BGR;
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         for (int yy = 0; yy < height; yy++) {
@@ -48,7 +49,7 @@ public final class SaliencyOverlay {
                 int[] rgb = new int[3];
                 for (int c = 0; c < 3; c++) {
                     int at = c * plane + yy * width + xx;
-                    double v = (x[at] * std[c] + mean[c]) / spec.scale(); // the 8-bit value before normalisation
+                    double v = (x[at] * std[c] + mean[c]) / scale; // the 8-bit value before normalisation
                     rgb[bgr ? 2 - c : c] = (int) Math.max(0, Math.min(255, Math.round(v)));
                 }
                 int r = (int) (0.5 * rgb[0] + 127.5 * p);

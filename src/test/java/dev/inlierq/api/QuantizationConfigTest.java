@@ -106,6 +106,21 @@ class QuantizationConfigTest {
     }
 
     @Test
+    void toBuilderRoundTripsEveryMethod() {
+        for (Method m : Method.values()) {
+            QuantizationConfig c = builder().method(m).weightBits(4).activationBits(6).seed(9).threads(3)
+                    .checkImages(2).build();
+            assertEquals(c.toString(), c.toBuilder().build().toString(), m.cliName());
+            assertEquals(c.toString(), c.toBuilder().build().toBuilder().build().toString(), m.cliName());
+        }
+        QuantizationConfig c = builder().build();
+        QuantizationConfig.Builder b = c.toBuilder();
+        b.seed(4);
+        assertEquals(0, c.calibration().seed(), "a config's builder is a copy");
+        assertEquals(4, b.build().calibration().seed());
+    }
+
+    @Test
     void valuesAreChecked() {
         assertMessage("equalisation alpha must be in [0, 1] (0 = off), got 2.0", builder().method(Method.GPTQ).alpha(2));
         builder().method(Method.MINMAX).alpha(2).build(); // off: the strength is not used
@@ -114,6 +129,15 @@ class QuantizationConfigTest {
         assertMessage("counts must be positive", builder().threads(0));
         assertMessage("counts must be positive", builder().checkImages(-1));
         assertMessage("weight bits: expected 2..8, got 9", builder().weightBits(9));
+        assertMessage("activation bits: expected 2..8, got 1", builder().activationBits(1));
+        assertMessage("counts must be positive", builder().calibImages(0));
+        assertMessage("counts must be positive", builder().batch(0));
+        assertMessage("counts must be positive", builder().statsImages(-1));
+        assertMessage("percentile must be in (0, 100], got 100.5", builder().percentile(100.5));
+        assertMessage("equalisation alpha must be in [0, 1] (0 = off), got -0.1", builder().method(Method.MSE)
+                .equalize(true).alpha(-0.1));
+        assertThrows(NullPointerException.class, () -> builder().weightType(null).build());
+        assertThrows(NullPointerException.class, () -> builder().topKScope(null).build());
         assertThrows(IllegalArgumentException.class, () -> new QuantizationConfig.SaliencyOutput(Path.of("o"), List.of(), 0));
         assertThrows(NullPointerException.class, () -> QuantizationConfig.builder(null, SPEC, Path.of("c")));
     }

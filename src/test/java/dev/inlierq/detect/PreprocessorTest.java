@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 class PreprocessorTest {
 
     static InputSpec spec(int w, int h, ChannelOrder order, ResizeMode mode) {
-        return new InputSpec("x", w, h, InputLayout.NCHW, order, mode, Interpolation.LINEAR, 114, 1.0,
-                new double[] {0, 0, 0}, new double[] {1, 1, 1});
+        return new InputSpec("x", w, h, InputLayout.NCHW, order, mode, Interpolation.LINEAR, 114,
+                InputSpec.Normalization.NONE);
     }
 
     /** A solid image of (r, g, b) stored in RGB order. */
@@ -128,8 +128,8 @@ class PreprocessorTest {
     @Test
     void normalisesPerChannelInSpecOrder() {
         InputSpec rgb = new InputSpec("image", 8, 8, InputLayout.NCHW, ChannelOrder.RGB, ResizeMode.STRETCH,
-                Interpolation.LINEAR, 114, 1 / 255.0, new double[] {0.485, 0.456, 0.406},
-                new double[] {0.229, 0.224, 0.225});
+                Interpolation.LINEAR, 114, new InputSpec.Normalization(1 / 255.0,
+                        new double[] {0.485, 0.456, 0.406}, new double[] {0.229, 0.224, 0.225}));
         FloatTensor t = new Preprocessor(rgb).prepare(solid(8, 8, 200, 100, 50).inOrder(ChannelOrder.BGR)).tensor();
         assertEquals((float) ((200 / 255.0 - 0.485) / 0.229), at(t, 0, 3, 3));
         assertEquals((float) ((100 / 255.0 - 0.456) / 0.224), at(t, 1, 3, 3));

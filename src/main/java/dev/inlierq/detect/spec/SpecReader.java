@@ -43,19 +43,24 @@ final class SpecReader {
         return root.build(() -> new DetectorSpec(name, input, head, post, classes));
     }
 
+    /**
+     * Reads every key before checking any value, and checks them in file order: the geometry (with the default
+     * pixel values), then {@code scale}, {@code mean} and {@code std}; the first bad one is the error.
+     */
     private static InputSpec readInput(SpecNode n) {
-        InputSpec spec = n.build(() -> new InputSpec(
-                n.text("name"),
-                n.integer("width"),
-                n.integer("height"),
-                n.enumValue("layout", InputLayout.class, InputLayout.NCHW),
-                n.enumValue("channelOrder", ChannelOrder.class),
-                n.enumValue("resize", ResizeMode.class),
-                n.enumValue("interpolation", Interpolation.class, Interpolation.LINEAR),
-                n.integer("padValue", 114),
-                n.number("scale", 1.0),
-                n.numbers("mean", new double[] {0, 0, 0}),
-                n.numbers("std", new double[] {1, 1, 1})));
+        String name = n.text("name");
+        int width = n.integer("width");
+        int height = n.integer("height");
+        InputLayout layout = n.enumValue("layout", InputLayout.class, InputLayout.NCHW);
+        ChannelOrder channelOrder = n.enumValue("channelOrder", ChannelOrder.class);
+        ResizeMode resize = n.enumValue("resize", ResizeMode.class);
+        Interpolation interpolation = n.enumValue("interpolation", Interpolation.class, Interpolation.LINEAR);
+        int padValue = n.integer("padValue", 114);
+        double scale = n.number("scale", 1.0);
+        double[] mean = n.numbers("mean", new double[] {0, 0, 0});
+        double[] std = n.numbers("std", new double[] {1, 1, 1});
+        InputSpec spec = n.build(() -> new InputSpec(name, width, height, layout, channelOrder, resize, interpolation,
+                padValue, InputSpec.Normalization.NONE).withNormalization(new InputSpec.Normalization(scale, mean, std)));
         n.finish();
         return spec;
     }

@@ -77,8 +77,7 @@ class DetectorSpecsTest {
     void yoloxBuiltInFollowsTheModelsReadme() {
         DetectorSpec s = DetectorSpecs.resolve("yolox");
         assertEquals(new InputSpec("images", 416, 416, InputLayout.NCHW, ChannelOrder.BGR,
-                ResizeMode.LETTERBOX_TOP_LEFT, Interpolation.LINEAR, 114, 1.0, new double[] {0, 0, 0},
-                new double[] {1, 1, 1}), s.input());
+                ResizeMode.LETTERBOX_TOP_LEFT, Interpolation.LINEAR, 114, InputSpec.Normalization.NONE), s.input());
         assertEquals(new YoloxHead("output", List.of(8, 16, 32), true), s.head());
         assertEquals(new PostprocessSpec(0.001, NmsMode.CLASS_AWARE, 0.65, 100, 0, true), s.postprocess());
         assertSame(ClassMap.COCO80, s.classes());
@@ -89,8 +88,8 @@ class DetectorSpecsTest {
     void picodetBuiltInFollowsTheModelsReadme() {
         DetectorSpec s = DetectorSpecs.resolve("PicoDet");
         assertEquals(new InputSpec("image", 320, 320, InputLayout.NCHW, ChannelOrder.RGB, ResizeMode.STRETCH,
-                Interpolation.LINEAR, 114, 1 / 255.0, new double[] {0.485, 0.456, 0.406},
-                new double[] {0.229, 0.224, 0.225}), s.input());
+                Interpolation.LINEAR, 114, new InputSpec.Normalization(1 / 255.0,
+                        new double[] {0.485, 0.456, 0.406}, new double[] {0.229, 0.224, 0.225})), s.input());
         assertEquals(new BoxScoreHead("scores", TensorLayout.CHANNELS_FIRST, "boxes", BoxFormat.XYXY, true), s.head());
         assertEquals(new PostprocessSpec(0.025, NmsMode.CLASS_AWARE, 0.6, 100, 0, true), s.postprocess());
     }
@@ -102,7 +101,7 @@ class DetectorSpecsTest {
         assertEquals(352, s.input().width());
         assertEquals(ChannelOrder.BGR, s.input().channelOrder());
         assertEquals(ResizeMode.STRETCH, s.input().resize());
-        assertEquals(1 / 255.0, s.input().scale());
+        assertEquals(1 / 255.0, s.input().normalization().scale());
         assertEquals(new CenterOffsetHead("758", 0.6, 0.4, true), s.head());
         assertEquals(new PostprocessSpec(0.001, NmsMode.CLASS_AWARE, 0.5, 100, 0, true), s.postprocess());
     }
@@ -124,8 +123,8 @@ class DetectorSpecsTest {
         assertEquals(InputLayout.NCHW, in.layout());
         assertEquals(Interpolation.LINEAR, in.interpolation());
         assertEquals(114, in.padValue());
-        assertEquals(1 / 255.0, in.scale());
-        assertArrayEquals(new double[] {0.25, 0.25, 0.25}, in.std());
+        assertEquals(1 / 255.0, in.normalization().scale());
+        assertArrayEquals(new double[] {0.25, 0.25, 0.25}, in.normalization().std());
         assertEquals(new AnchorYoloHead(List.of(
                 new Level("p3", 8, List.of(new Anchor(10, 13), new Anchor(16, 30))),
                 new Level("p4", 16, List.of(new Anchor(30, 61), new Anchor(62, 45)))),
@@ -192,6 +191,26 @@ class DetectorSpecsTest {
         assertEquals(ExitCode.BAD_SPEC, e.exitCode());
         assertTrue(e.getMessage().startsWith(f + ": " + expected), e.getMessage());
         assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+    }
+
+    /**
+     * With several bad input values the first in file order is the error (the pixel values, a record of their own,
+     * after the geometry); values that do not parse come before values out of range. "; " is a new key.
+     */
+    @ParameterizedTest(name = "{4}")
+    @CsvSource(delimiter = '|', value = {
+        "width: 64 | width: 0      | std: [0.25, 0.25, 0.25] | std: [0.25, 0, 0.25] | input.width: must be in 1..16384",
+        "scale: 1/255 | scale: 0   | std: [0.25, 0.25, 0.25] | std: [0.25, 0, 0.25] | input.scale: must be a finite non-zero",
+        "mean: [0.5, 0.5, 0.5] | mean: [0.5] | std: [0.25, 0.25, 0.25] | std: [0] | input.mean: needs exactly 3 values",
+        "width: 64 | width: 0      | scale: 1/255            | scale: one           | input.scale: must be a number",
+        "height: 48 | height: 48; padValue: 256 | scale: 1/255 | scale: 0          | input.padValue: must be in 0..255",
+    })
+    void firstBadInputValueInFileOrderIsNamed(String a, String badA, String b, String badB, String expected)
+            throws IOException {
+        assertTrue(CUSTOM.contains(a) && CUSTOM.contains(b), a + " / " + b);
+        Path f = write("bad.yaml", CUSTOM.replace(a, badA.replace("; ", "\n  ")).replace(b, badB));
+        UserError e = assertThrows(UserError.class, () -> DetectorSpecs.resolve(f.toString()));
+        assertTrue(e.getMessage().startsWith(f + ": " + expected), e.getMessage());
     }
 
     @Test

@@ -1,0 +1,32 @@
+package dev.inlierq.cli;
+
+import dev.inlierq.api.Method;
+import picocli.CommandLine.Option;
+
+/** The method and bit widths of {@code quantize}, mixed into {@link QuantizeCommand}. */
+@Stage.Of(Stage.METHOD)
+final class MethodOptions {
+    @Option(names = "--method", converter = MethodConverter.class,
+            description = "minmax, percentile, entropy, mse (classic calibrators), gptq (second-order weight "
+                    + "rounding), adaround, brecq, qdrop (reconstruction baselines) or inlierq. Default: gptq above "
+                    + "4-bit weights; at 4 bits or fewer adaround --start gptq --iters 200 --window 32 (docs/results.md).")
+    Method method;
+
+    @Option(names = "--w-bits", defaultValue = "8", description = "Weight bits (2-8). Default: ${DEFAULT-VALUE}.")
+    int wBits;
+
+    @Option(names = "--a-bits", defaultValue = "8", description = "Activation bits (2-8). Default: ${DEFAULT-VALUE}.")
+    int aBits;
+
+    /** The method given, else the default for the weight bits ({@link Method#defaultFor}). */
+    Method chosen() {
+        return method == null ? Method.defaultFor(wBits) : method;
+    }
+
+    /** {@code --method}: a {@link Method#cliName()}. */
+    static final class MethodConverter extends Cli.LowerCaseEnum<Method> {
+        MethodConverter() {
+            super(Method.class, "method");
+        }
+    }
+}
