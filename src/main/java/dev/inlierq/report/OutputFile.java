@@ -29,6 +29,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class OutputFile implements AutoCloseable {
     private static final Set<Path> PENDING = ConcurrentHashMap.newKeySet();
+    private static final Set<Path> PENDING_FOLDERS = ConcurrentHashMap.newKeySet();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(OutputFile::deletePending, "inlierq-output-cleanup"));
@@ -204,10 +205,60 @@ public final class OutputFile implements AutoCloseable {
         }
     }
 
-    /** Deletes every temporary file not yet committed (also run at JVM shutdown). */
+    /**
+     * A new hidden folder {@code .PREFIX RANDOM.tmp} in {@code parent} (created with its missing parents) that an
+     * interrupted run also deletes with all it holds ({@link #deletePending}): a folder filled, then renamed into
+     * place, so that a half-written folder is never found at the final name. After the rename call
+     * {@link #forgetScratchFolder}; on failure {@link #deleteScratchFolder}.
+     */
+    public static Path scratchFolder(Path parent, String prefix) throws IOException {
+        Files.createDirectories(parent);
+        for (int attempt = 0; ; attempt++) {
+            Path p = parent.resolve("." + prefix + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+            try {
+                PENDING_FOLDERS.add(Files.createDirectory(p));
+                return p;
+            } catch (FileAlreadyExistsException e) {
+                if (attempt >= 10) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Deletes a {@link #scratchFolder} and everything in it (quietly), and forgets it. */
+    public static void deleteScratchFolder(Path dir) {
+        if (dir != null) {
+            deleteTree(dir);
+            PENDING_FOLDERS.remove(dir);
+        }
+    }
+
+    /** Forgets a {@link #scratchFolder} that was renamed into place (nothing is deleted). */
+    public static void forgetScratchFolder(Path dir) {
+        PENDING_FOLDERS.remove(dir);
+    }
+
+    /** Deletes every temporary file not yet committed and every scratch folder (also run at JVM shutdown). */
     public static void deletePending() {
         for (Path p : PENDING) {
             deleteQuietly(p);
+        }
+        for (Path p : PENDING_FOLDERS) {
+            deleteTree(p);
+        }
+    }
+
+    /** Deletes a folder and its content, deepest first, quietly (what cannot be deleted stays). */
+    private static void deleteTree(Path dir) {
+        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            deleteQuietly(dir);
+            return;
+        }
+        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(OutputFile::deleteQuietly);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // the failure that stopped the run is the one to report
         }
     }
 
