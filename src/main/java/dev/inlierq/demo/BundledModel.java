@@ -25,14 +25,17 @@ import java.util.Objects;
  *
  * @param onnxResource the model's resource name ({@code demo/synthdet.onnx})
  * @param specResource the spec's resource name ({@code demo/synthdet.yaml}; {@code .json} is read as JSON)
+ * @param loader       the class loader that holds them
  */
-public record BundledModel(String onnxResource, String specResource) {
-    /** The detector trained by the project on the synthetic benchmark. */
-    public static final BundledModel DEFAULT = new BundledModel("demo/synthdet.onnx", "demo/synthdet.yaml");
+public record BundledModel(String onnxResource, String specResource, ClassLoader loader) {
+    /** The detector trained by the project on the synthetic benchmark, in the tool's own jar. */
+    public static final BundledModel DEFAULT = new BundledModel("demo/synthdet.onnx", "demo/synthdet.yaml",
+            toolLoader());
 
     public BundledModel {
         Objects.requireNonNull(onnxResource, "onnxResource");
         Objects.requireNonNull(specResource, "specResource");
+        Objects.requireNonNull(loader, "loader");
     }
 
     /** The model ready to run: its file, its spec, and how the demo names it. */
@@ -46,7 +49,7 @@ public record BundledModel(String onnxResource, String specResource) {
      */
     public void check() {
         for (String r : new String[] {onnxResource, specResource}) {
-            if (loader().getResource(r) == null) {
+            if (loader.getResource(r) == null) {
                 throw missing(r);
             }
         }
@@ -74,7 +77,7 @@ public record BundledModel(String onnxResource, String specResource) {
     }
 
     private byte[] read(String resource) {
-        try (InputStream in = loader().getResourceAsStream(resource)) {
+        try (InputStream in = loader.getResourceAsStream(resource)) {
             if (in == null) {
                 throw missing(resource);
             }
@@ -91,7 +94,7 @@ public record BundledModel(String onnxResource, String specResource) {
                 + "--spec S)");
     }
 
-    private static ClassLoader loader() {
+    private static ClassLoader toolLoader() {
         ClassLoader l = BundledModel.class.getClassLoader();
         return l != null ? l : ClassLoader.getSystemClassLoader();
     }

@@ -99,10 +99,20 @@ public final class SynthDataset {
                 }
             }
         } finally {
-            pool.shutdownNow();
+            stop(pool);
         }
         SynthFolder.writeManifest(folder, config, true, splits);
         return new SynthResult(folder, false, splits, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** Cancels what is left and waits for running tasks, so that no image is written after a failed generate. */
+    private static void stop(ExecutorService pool) {
+        pool.shutdownNow();
+        try {
+            pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private record Written(List<SynthBox> boxes, int hidden) {
