@@ -7,6 +7,7 @@ import dev.inlierq.demo.DemoResult;
 import dev.inlierq.error.ExitCode;
 import dev.inlierq.error.UserError;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -119,6 +120,7 @@ final class DemoCommand implements Callable<Integer> {
      * below; progress bars (a terminal only) and the quantization's progress ({@link QuantizeProgress}) on stderr.
      */
     private static final class Progress implements Demo.Listener, AutoCloseable {
+        private static final String INDENT = "      ";
         private final PrintWriter out;
         private final PrintWriter err;
         private final DemoConfig config;
@@ -128,7 +130,7 @@ final class DemoCommand implements Callable<Integer> {
 
         Progress(PrintWriter out, PrintWriter err, DemoConfig config) {
             this.out = out;
-            this.err = err;
+            this.err = new PrintWriter(new Indenting(err, INDENT), true);
             this.config = config;
         }
 
@@ -153,7 +155,7 @@ final class DemoCommand implements Callable<Integer> {
         @Override
         public void result(String line) {
             close();
-            out.println("      " + line);
+            out.println(INDENT + line);
             out.flush();
         }
 
@@ -174,6 +176,39 @@ final class DemoCommand implements Callable<Integer> {
                 quantize.close();
                 quantize = null;
             }
+        }
+    }
+
+    /** Writes through to another writer with {@code prefix} at the start of every line. */
+    private static final class Indenting extends Writer {
+        private final PrintWriter target;
+        private final String prefix;
+        private boolean lineStart = true;
+
+        Indenting(PrintWriter target, String prefix) {
+            this.target = target;
+            this.prefix = prefix;
+        }
+
+        @Override
+        public void write(char[] buf, int off, int len) {
+            for (int i = off; i < off + len; i++) {
+                if (lineStart) {
+                    target.write(prefix);
+                }
+                target.write(buf[i]);
+                lineStart = buf[i] == '\n';
+            }
+        }
+
+        @Override
+        public void flush() {
+            target.flush();
+        }
+
+        @Override
+        public void close() {
+            target.flush();
         }
     }
 }

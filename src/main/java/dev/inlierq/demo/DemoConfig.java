@@ -1,5 +1,6 @@
 package dev.inlierq.demo;
 
+import dev.inlierq.synth.SynthConfig;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -178,7 +179,7 @@ public final class DemoConfig {
             return this;
         }
 
-        /** Synthetic validation images, 1 to {@code SynthConfig.MAX_IMAGES}; default 300. */
+        /** Synthetic validation images, 1 to {@link SynthConfig#MAX_IMAGES}; default 300. */
         public Builder valImages(int n) {
             this.valImages = n;
             return this;
@@ -222,11 +223,10 @@ public final class DemoConfig {
 
         /** @throws IllegalArgumentException naming the first value out of range */
         public DemoConfig build() {
-            check(valImages >= 1 && valImages <= dev.inlierq.synth.SynthConfig.MAX_IMAGES,
-                    "validation images must be 1 to " + dev.inlierq.synth.SynthConfig.MAX_IMAGES + ", got " + valImages);
-            check(calibImages >= 1 && calibImages <= dev.inlierq.synth.SynthConfig.MAX_IMAGES,
-                    "calibration images must be 1 to " + dev.inlierq.synth.SynthConfig.MAX_IMAGES + ", got "
-                            + calibImages);
+            check(valImages >= 1 && valImages <= SynthConfig.MAX_IMAGES,
+                    "validation images must be 1 to " + SynthConfig.MAX_IMAGES + ", got " + valImages);
+            check(calibImages >= 1 && calibImages <= SynthConfig.MAX_IMAGES,
+                    "calibration images must be 1 to " + SynthConfig.MAX_IMAGES + ", got " + calibImages);
             check(iterations >= 0, "iterations must be at least 0, got " + iterations);
             check(threads >= 1, "threads must be at least 1, got " + threads);
             check(latencyRuns >= 1, "latency runs must be at least 1, got " + latencyRuns);

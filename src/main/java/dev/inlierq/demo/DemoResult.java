@@ -130,9 +130,9 @@ public record DemoResult(Setup setup, Measurement floatModel, List<Run> runs, St
             s.append(row(fmt, r.method() + " (" + r.recipe() + ")", r.bits(), r.measured(),
                     String.format(Locale.ROOT, "%.1f", r.seconds())));
         }
-        s.append(String.format(Locale.ROOT, "AP and AP50 (COCO, x100) on %d synthetic val images; latency: ONNX Runtime, "
-                + "median of %d runs at batch 1 on %d threads; seconds: time to quantize%n", floatModel.images(),
-                setup.latencyRuns(), setup.threads()));
+        s.append(String.format(Locale.ROOT, "AP and AP50 (COCO, x100) on %d synthetic val images; latency: ONNX "
+                + "Runtime, median of %d runs at batch 1 on %d threads; seconds: time to quantize%n",
+                floatModel.images(), setup.latencyRuns(), setup.threads()));
         return s.toString();
     }
 

@@ -94,8 +94,8 @@ final class DemoRuns {
         String name = model.name();
         QuantizationConfig qc = quantizationConfig(p);
         String how = p.method() == null ? "the default recipe (" + qc.method().cliName() + ")"
-                : String.format(Locale.ROOT, "%s, %d optimisation steps per block", qc.method().cliName(),
-                        qc.reconstruction().iterations());
+                : qc.method().cliName() + ", " + steps(qc.reconstruction().iterations(), "optimisation step")
+                        + " per block";
         phases.next(String.format(Locale.ROOT, "quantizing to W%dA%d with %s", p.weightBits(), p.activationBits(),
                 how));
         Path file = outputs.file(p.fileName(name));
@@ -181,7 +181,7 @@ final class DemoRuns {
             Path report = config.reports() ? report(d, floatRun) : null;
             String recipe = d.plan().method() == null ? "default"
                     : d.config().reconstruction() == null ? "method defaults"
-                    : d.config().reconstruction().iterations() + " steps per block";
+                    : steps(d.config().reconstruction().iterations(), "step") + " per block";
             runs.add(new DemoResult.Run(d.config().method().cliName(), recipe, d.plan().weightBits(),
                     d.plan().activationBits(), d.file(), report, d.result().seconds(),
                     d.measured().with(latency.quantMs().get(i))));
@@ -205,6 +205,11 @@ final class DemoRuns {
         outputs.written(name);
         phases.listener().result(String.format(Locale.ROOT, "wrote %s (%.1f MB)", file, bytes / 1048576.0));
         return file;
+    }
+
+    /** "1 step", "20 steps". */
+    private static String steps(int n, String word) {
+        return n + " " + word + (n == 1 ? "" : "s");
     }
 
     private static long size(Path file) {
