@@ -114,6 +114,7 @@ public final class Demo {
         if (c.model() == null) {
             c.bundled().check();
         }
+        OutputGuard.checkFolder("--cache", c.cache(), inputs);
         DemoOutputs outputs = DemoOutputs.open(c.out(), names, inputs);
         if (c.json() != null) {
             OutputGuard.checkFile("--json", c.json(), inputs);

@@ -2,8 +2,10 @@ package dev.inlierq.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.inlierq.error.UserError;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link OutputFile#scratchFolder}: a hidden folder that {@link OutputFile#deletePending} (Ctrl-C) deletes with its
- * content, that {@link OutputFile#deleteScratchFolder} deletes, and that survives once forgotten (renamed into
- * place).
+ * content, that {@link OutputFile#deleteScratchFolder} deletes (and no late writer recreates), and that survives
+ * once forgotten (renamed into place).
  */
 class ScratchFolderTest {
     @TempDir
@@ -33,6 +35,10 @@ class ScratchFolderTest {
         Path c = OutputFile.scratchFolder(tmp.resolve("cache"), "other.");
         Files.writeString(c.resolve("f"), "y");
         OutputFile.deleteScratchFolder(c);
+        assertFalse(Files.exists(c));
+        UserError late = assertThrows(UserError.class, () -> OutputFile.write(c.resolve("val/2.jpg"), new byte[1]),
+                "a writer still running may not recreate a deleted scratch folder");
+        assertTrue(late.getMessage().contains("scratch folder was deleted"), late.getMessage());
         assertFalse(Files.exists(c));
 
         OutputFile.deletePending();
