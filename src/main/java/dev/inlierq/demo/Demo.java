@@ -69,7 +69,7 @@ public final class Demo {
     public static DemoResult run(DemoConfig c, Listener listener) {
         long t0 = System.nanoTime();
         String name = c.model() != null ? stem(c.model()) : stem(Path.of(c.bundled().onnxResource()));
-        List<DemoRuns.Plan> plans = DemoRuns.plans(c);
+        List<DemoRuns.Plan> plans = DemoRuns.plans();
         DemoOutputs outputs = checkOutputs(c, name, plans);
         Phases phases = new Phases(listener, c.reports() ? 9 : 8);
         Model model = model(c, phases);

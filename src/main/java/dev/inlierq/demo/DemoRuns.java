@@ -64,7 +64,7 @@ final class DemoRuns {
     }
 
     /** The demo's two files: W8A8 with the default recipe, W4A8 with InlierQ at the configured budget. */
-    static List<Plan> plans(DemoConfig c) {
+    static List<Plan> plans() {
         return List.of(new Plan("w8a8", null, 8, 8), new Plan("w4a8-inlierq", Method.INLIERQ, 4, 8));
     }
 
