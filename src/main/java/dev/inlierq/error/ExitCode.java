@@ -26,6 +26,8 @@ public enum ExitCode {
     RUNTIME_FAILURE(10),
     /** Two models that should belong together do not (a quantized model with other inputs than its float model). */
     MODEL_MISMATCH(11),
+    /** A file the tool ships with is missing from this build (the demo's bundled model and spec). */
+    MISSING_RESOURCE(12),
     /** A bug: unexpected exception. */
     INTERNAL(70);
 

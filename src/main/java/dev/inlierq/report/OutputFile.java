@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -29,6 +30,11 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class OutputFile implements AutoCloseable {
     private static final Set<Path> PENDING = ConcurrentHashMap.newKeySet();
+    private static final Set<Path> PENDING_FOLDERS = ConcurrentHashMap.newKeySet();
+    /** Scratch folders deleted: nothing may be written under them any more (a late writer would recreate them). */
+    private static final Set<Path> DELETED_FOLDERS = ConcurrentHashMap.newKeySet();
+    /** Set by {@link #deletePending}: the process is ending (Ctrl-C, kill, exit). */
+    private static volatile boolean stopping;
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(OutputFile::deletePending, "inlierq-output-cleanup"));
@@ -48,6 +54,15 @@ public final class OutputFile implements AutoCloseable {
         Path target = file.toAbsolutePath().normalize();
         if (Files.isDirectory(target)) {
             throw new UserError(ExitCode.OUTPUT_CONFLICT, "cannot write " + file + ": it is a folder");
+        }
+        for (Path deleted : DELETED_FOLDERS) {
+            if (target.startsWith(deleted)) {
+                if (stopping) {
+                    pause(STOPPING_WAIT_MS); // the process is ending: wait for the exit rather than report it
+                }
+                throw new UserError(ExitCode.OUTPUT_CONFLICT, "cannot write " + file + ": its scratch folder was "
+                        + "deleted (the run was stopped)");
+            }
         }
         try {
             Files.createDirectories(target.getParent());
@@ -204,10 +219,83 @@ public final class OutputFile implements AutoCloseable {
         }
     }
 
-    /** Deletes every temporary file not yet committed (also run at JVM shutdown). */
+    /**
+     * A new hidden folder {@code .PREFIX RANDOM.tmp} in {@code parent} (created with its missing parents) that an
+     * interrupted run also deletes with all it holds ({@link #deletePending}): a folder filled, then renamed into
+     * place, so that a half-written folder is never found at the final name. After the rename call
+     * {@link #forgetScratchFolder}; on failure {@link #deleteScratchFolder}.
+     */
+    public static Path scratchFolder(Path parent, String prefix) throws IOException {
+        Files.createDirectories(parent);
+        for (int attempt = 0; ; attempt++) {
+            Path p = parent.resolve("." + prefix + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+            try {
+                PENDING_FOLDERS.add(Files.createDirectory(p));
+                return p;
+            } catch (FileAlreadyExistsException e) {
+                if (attempt >= 10) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Deletes a {@link #scratchFolder} and everything in it (quietly), and forgets it. */
+    public static void deleteScratchFolder(Path dir) {
+        if (dir != null) {
+            DELETED_FOLDERS.add(dir.toAbsolutePath().normalize());
+            deleteTree(dir);
+            PENDING_FOLDERS.remove(dir);
+        }
+    }
+
+    /** Forgets a {@link #scratchFolder} that was renamed into place (nothing is deleted). */
+    public static void forgetScratchFolder(Path dir) {
+        PENDING_FOLDERS.remove(dir);
+    }
+
+    /**
+     * Deletes every temporary file not yet committed and every scratch folder (also run at JVM shutdown). Other
+     * threads may still be writing into a scratch folder: no new file may be started under it from now on, and it
+     * is deleted a second time after {@value #SETTLE_MS} ms, after any write begun meanwhile.
+     */
     public static void deletePending() {
+        stopping = true;
+        List<Path> folders = List.copyOf(PENDING_FOLDERS);
+        folders.forEach(p -> DELETED_FOLDERS.add(p.toAbsolutePath().normalize()));
         for (Path p : PENDING) {
             deleteQuietly(p);
+        }
+        folders.forEach(OutputFile::deleteTree);
+        if (!folders.isEmpty()) {
+            pause(SETTLE_MS);
+            folders.forEach(OutputFile::deleteTree);
+        }
+    }
+
+    /** Pause between the two deletions of a scratch folder in {@link #deletePending}. */
+    static final long SETTLE_MS = 100;
+    /** How long a late writer under a deleted scratch folder waits for the process to end once it is stopping. */
+    static final long STOPPING_WAIT_MS = 10_000;
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Deletes a folder and its content, deepest first, quietly (what cannot be deleted stays). */
+    private static void deleteTree(Path dir) {
+        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            deleteQuietly(dir);
+            return;
+        }
+        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(OutputFile::deleteQuietly);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // the failure that stopped the run is the one to report
         }
     }
 

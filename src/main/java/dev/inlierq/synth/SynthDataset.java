@@ -55,6 +55,18 @@ public final class SynthDataset {
         return SceneRenderer.render(scene, config);
     }
 
+    /**
+     * Whether {@code folder} holds this exact generation, complete: its manifest records these settings and
+     * {@code "complete": true}, and every file is there (then {@link #generate} would write nothing). Reads only.
+     */
+    public static boolean holds(SynthConfig config, Path folder) {
+        try {
+            return SynthFolder.prepare(folder, config).state() == SynthFolder.State.COMPLETE;
+        } catch (dev.inlierq.error.UserError e) {
+            return false;
+        }
+    }
+
     /** {@link #generate(SynthConfig, Path, Progress)} without progress reports. */
     public static SynthResult generate(SynthConfig config, Path folder) {
         return generate(config, folder, Progress.NONE);
@@ -87,10 +99,20 @@ public final class SynthDataset {
                 }
             }
         } finally {
-            pool.shutdownNow();
+            stop(pool);
         }
         SynthFolder.writeManifest(folder, config, true, splits);
         return new SynthResult(folder, false, splits, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** Cancels what is left and waits for running tasks, so that no image is written after a failed generate. */
+    private static void stop(ExecutorService pool) {
+        pool.shutdownNow();
+        try {
+            pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private record Written(List<SynthBox> boxes, int hidden) {
