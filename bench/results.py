@@ -85,7 +85,8 @@ ABOUT["mixed.jsonl"] = (
     "Automatic mixed precision (`--mixed-precision F`: at most the fraction F of the weight parameters kept at 8 "
     "bit, chosen by the label-free sensitivity of `inlierq analyze`) on the default 4-bit recipe. Made with "
     "`METHODS=adaround BITS=4,8 SIM=0 TABLE=mixed EXTRA=\"--start gptq --iters 200 --window 32 "
-    "--mixed-precision 0.15\" bench/calibrators.sh MODEL`.")
+    "--mixed-precision 0.15\" bench/calibrators.sh MODEL`. Rows before b7b4d1a score each weight with nearest "
+    "rounding; from b7b4d1a on, with the codes GPTQ gives it (the 4-bit recipe starts from GPTQ).")
 ABOUT["fused.jsonl"] = (
     "W8A8 files ONNX Runtime can fuse completely (`--placement all`), with GPTQ's rounding, with and without "
     "equalisation: the accuracy of a fast recipe. Made with `METHODS=gptq BITS=8,8 SIM=0 TABLE=fused "
