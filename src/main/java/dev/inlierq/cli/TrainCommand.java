@@ -105,7 +105,7 @@ final class TrainCommand implements Callable<Integer> {
                 err.flush();
             }
         });
-        String command = "inlierq train " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        String command = "inlierq " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         ModelFiles.write(r, o, nmsMode(), targets, command);
         double ips = r.steps() * (double) o.batch() / r.seconds();
         stdout.printf(Locale.ROOT, "wrote %s (%.2f MB), %s%s: %d steps in %.1f s (%.1f img/s), final loss %.4f%n",
