@@ -41,17 +41,17 @@ final class TrainCommand implements Callable<Integer> {
             + "Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--steps", defaultValue = "3000", description = "Optimiser steps. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--steps", defaultValue = "2600", description = "Optimiser steps. Default: ${DEFAULT-VALUE}.")
     int steps;
 
-    @Option(names = "--batch", defaultValue = "16", description = "Images per step. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--batch", defaultValue = "8", description = "Images per step. Default: ${DEFAULT-VALUE}.")
     int batch;
 
     @Option(names = "--size", defaultValue = "320", description = "Input side, a multiple of 32 (64-1024). "
             + "Default: ${DEFAULT-VALUE}.")
     int size;
 
-    @Option(names = "--lr", defaultValue = "2e-3", description = "Peak learning rate (Adam). Default: "
+    @Option(names = "--lr", defaultValue = "4e-3", description = "Peak learning rate (Adam). Default: "
             + "${DEFAULT-VALUE}.")
     double lr;
 

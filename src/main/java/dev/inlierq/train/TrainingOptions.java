@@ -37,9 +37,9 @@ public record TrainingOptions(Architecture architecture, long seed, int steps, i
     public static final class Builder {
         private Architecture architecture = Architecture.builder().build();
         private long seed;
-        private int steps = 3000;
-        private int batch = 16;
-        private double lr = 2e-3;
+        private int steps = 2600;
+        private int batch = 8;
+        private double lr = 4e-3;
         private int warmup = 200;
         private double floor = 0.02;
         private double weightDecay = 1e-4;
