@@ -1,0 +1,190 @@
+package dev.inlierq.cli;
+
+import dev.inlierq.detect.NmsMode;
+import dev.inlierq.engine.DjlRuntime;
+import dev.inlierq.error.ExitCode;
+import dev.inlierq.error.UserError;
+import dev.inlierq.train.Architecture;
+import dev.inlierq.train.Augmentation;
+import dev.inlierq.train.ModelFiles;
+import dev.inlierq.train.Trainer;
+import dev.inlierq.train.TrainingOptions;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code inlierq train}: trains the project's CenterNet-style detector on the synthetic benchmark. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train a small CenterNet-style detector on the synthetic shapes benchmark (rendered on the "
+                + "fly) and write it as ONNX with its detector spec. The same seed and settings give the same "
+                + "model on the same machine.")
+final class TrainCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--out", required = true, description = "The ONNX model to write (must not exist).")
+    Path out;
+
+    @Option(names = "--spec-out", description = "Its detector spec (YAML; must not exist). Default: --out with .yaml.")
+    Path specOut;
+
+    @Option(names = "--json", description = "Also write the training log (settings, losses, seconds) as JSON.")
+    Path json;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the weights and the training stream. "
+            + "Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--steps", defaultValue = "2600", description = "Optimiser steps. Default: ${DEFAULT-VALUE}.")
+    int steps;
+
+    @Option(names = "--batch", defaultValue = "8", description = "Images per step. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--size", defaultValue = "320", description = "Input side, a multiple of 32 (64-1024). "
+            + "Default: ${DEFAULT-VALUE}.")
+    int size;
+
+    @Option(names = "--lr", defaultValue = "4e-3", description = "Peak learning rate (Adam). Default: "
+            + "${DEFAULT-VALUE}.")
+    double lr;
+
+    @Option(names = "--warmup", defaultValue = "200", description = "Warm-up steps. Default: ${DEFAULT-VALUE}.")
+    int warmup;
+
+    @Option(names = "--classes", defaultValue = "8", description = "Classes (the benchmark's first N). Default: "
+            + "${DEFAULT-VALUE}.")
+    int classes;
+
+    @Option(names = "--widths", split = ",", description = "Stem and four stage widths, e.g. 16,24,48,96,128.")
+    List<Integer> widths;
+
+    @Option(names = "--depths", split = ",", description = "Residual blocks of the four stages, e.g. 1,2,2,1.")
+    List<Integer> depths;
+
+    @Option(names = "--neck", description = "Neck and head width. Default: 32.")
+    Integer neck;
+
+    @Option(names = "--nms", defaultValue = "none", description = "Spec's NMS: none (CenterNet's peaks) or "
+            + "class_aware. Default: ${DEFAULT-VALUE}.")
+    String nms;
+
+    @Option(names = "--no-augment", description = "Train on the images as rendered (no flips, colour or JPEG).")
+    boolean noAugment;
+
+    @Option(names = "--workers", defaultValue = "1", description = "Threads rendering images ahead. Default: "
+            + "${DEFAULT-VALUE}.")
+    int workers;
+
+    @Option(names = "--minutes", description = "Stop after this many minutes (exploring only: the schedule "
+            + "still assumes --steps, so the result is not the documented model).")
+    Double minutes;
+
+    @Override
+    public Integer call() {
+        TrainingOptions o = options();
+        ModelFiles.Targets targets = new ModelFiles.Targets(out, specOut != null ? specOut : defaultSpec(out), json);
+        ModelFiles.checkNew(targets);
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter stdout = spec.commandLine().getOut();
+        DjlRuntime.engine();
+        long[] lastPrint = {System.nanoTime()};
+        Trainer.Result r = Trainer.train(o, (step, total, loss, ips) -> {
+            long now = System.nanoTime();
+            if (step == total || step == 1 || now - lastPrint[0] > 10_000_000_000L) {
+                lastPrint[0] = now;
+                double eta = (total - step) * (double) o.batch() / ips;
+                err.printf(Locale.ROOT, "step %d/%d  loss %.4f  %.1f img/s  ETA %s%n", step, total, loss, ips,
+                        duration(eta));
+                err.flush();
+            }
+        });
+        String command = "inlierq " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        ModelFiles.write(r, o, nmsMode(), targets, command);
+        double ips = r.steps() * (double) o.batch() / r.seconds();
+        stdout.printf(Locale.ROOT, "wrote %s (%.2f MB), %s%s: %d steps in %.1f s (%.1f img/s), final loss %.4f%n",
+                out, fileSize(out) / 1e6, targets.spec(), json != null ? ", " + json : "", r.steps(), r.seconds(),
+                ips, r.log().isEmpty() ? Double.NaN : r.log().get(r.log().size() - 1).loss());
+        return 0;
+    }
+
+    private TrainingOptions options() {
+        Cli.atLeast("--steps", steps, 1);
+        Cli.atLeast("--batch", batch, 1);
+        Cli.atLeast("--workers", workers, 1);
+        Cli.atLeast("--warmup", warmup, 0);
+        if (classes < 1 || classes > 8) {
+            throw new UserError(ExitCode.USAGE, "--classes must be 1 to 8, got " + classes);
+        }
+        if (!(lr > 0 && lr < 1)) {
+            throw new UserError(ExitCode.USAGE, "--lr must be in (0, 1), got " + lr);
+        }
+        if (minutes != null && !(minutes > 0)) {
+            throw new UserError(ExitCode.USAGE, "--minutes must be positive, got " + minutes);
+        }
+        nmsMode();
+        Architecture.Builder a = Architecture.builder().inputSize(size).numClasses(classes);
+        if (widths != null) {
+            usage(widths.size() == 5 && widths.stream().allMatch(w -> w >= 1 && w <= 1024),
+                    "--widths needs 5 values in 1..1024 (stem and four stages)");
+            a.stemWidth(widths.get(0)).widths(widths.subList(1, 5).stream().mapToInt(Integer::intValue).toArray());
+        }
+        if (depths != null) {
+            usage(depths.size() == 4 && depths.stream().allMatch(d -> d >= 0 && d <= 16),
+                    "--depths needs 4 values in 0..16");
+            a.depths(depths.stream().mapToInt(Integer::intValue).toArray());
+        }
+        if (neck != null) {
+            usage(neck >= 1 && neck <= 1024, "--neck must be 1 to 1024");
+            a.neckWidth(neck).headWidth(neck);
+        }
+        Architecture arch;
+        try {
+            arch = a.build();
+        } catch (IllegalArgumentException e) {
+            throw new UserError(ExitCode.USAGE, "--size: " + e.getMessage());
+        }
+        return TrainingOptions.builder().architecture(arch).seed(seed).steps(steps).batch(batch).lr(lr)
+                .warmup(warmup).augmentation(noAugment ? Augmentation.NONE : Augmentation.DEFAULT)
+                .dataWorkers(workers).maxSeconds(minutes == null ? 0 : minutes * 60).build();
+    }
+
+    private NmsMode nmsMode() {
+        return switch (nms.toLowerCase(Locale.ROOT).replace('-', '_')) {
+            case "none" -> NmsMode.NONE;
+            case "class_aware" -> NmsMode.CLASS_AWARE;
+            default -> throw new UserError(ExitCode.USAGE, "--nms " + nms + ": expected none or class_aware");
+        };
+    }
+
+    private static void usage(boolean ok, String message) {
+        if (!ok) {
+            throw new UserError(ExitCode.USAGE, message);
+        }
+    }
+
+    static Path defaultSpec(Path model) {
+        String name = model.getFileName().toString();
+        String base = name.toLowerCase(Locale.ROOT).endsWith(".onnx") ? name.substring(0, name.length() - 5) : name;
+        return model.resolveSibling(base + ".yaml");
+    }
+
+    private static long fileSize(Path p) {
+        try {
+            return Files.size(p);
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+    }
+
+    private static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + "s";
+    }
+}

@@ -1,0 +1,144 @@
+package dev.inlierq.train;
+
+import java.util.Arrays;
+
+/**
+ * The shape of the detector {@link CenterNetGraph} builds: input side, a stem, four backbone stages (strides 4, 8,
+ * 16 and 32, each a strided depthwise-separable convolution followed by {@code depths[i]} residual blocks of
+ * {@code widths[i]} channels), a top-down neck of {@code neckWidth} channels to stride 4, and two head trunks of
+ * {@code headWidth} channels. Build one with {@link #builder()}.
+ *
+ * @param inputSize square input side in pixels, a multiple of 32 (64 to 1024)
+ * @param numClasses heatmap channels (classes), at least 1
+ * @param stemWidth channels of the stride-2 stem convolution
+ * @param widths channels of the four stages
+ * @param depths residual blocks per stage (0 or more)
+ * @param expansion channel expansion inside a residual block (its pointwise layers)
+ * @param neckWidth channels of the neck
+ * @param headWidth channels of each head trunk
+ */
+public record Architecture(int inputSize, int numClasses, int stemWidth, int[] widths, int[] depths, int expansion,
+        int neckWidth, int headWidth) {
+    /** Output stride of the heads. */
+    public static final int STRIDE = 4;
+
+    public Architecture {
+        require(inputSize >= 64 && inputSize <= 1024 && inputSize % 32 == 0, "input size must be a multiple of 32 "
+                + "in 64..1024, got " + inputSize);
+        require(numClasses >= 1, "at least one class");
+        require(widths != null && widths.length == 4 && depths != null && depths.length == 4,
+                "four stage widths and depths");
+        widths = widths.clone();
+        depths = depths.clone();
+        require(stemWidth >= 1 && neckWidth >= 1 && headWidth >= 1 && expansion >= 1, "widths must be positive");
+        for (int i = 0; i < 4; i++) {
+            require(widths[i] >= 1 && depths[i] >= 0, "stage " + i + ": width >= 1 and depth >= 0");
+        }
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    @Override
+    public int[] widths() {
+        return widths.clone();
+    }
+
+    @Override
+    public int[] depths() {
+        return depths.clone();
+    }
+
+    /** Side of the head outputs (input side / {@link #STRIDE}). */
+    public int outputSize() {
+        return inputSize / STRIDE;
+    }
+
+    public Builder toBuilder() {
+        return new Builder().inputSize(inputSize).numClasses(numClasses).stemWidth(stemWidth).widths(widths)
+                .depths(depths).expansion(expansion).neckWidth(neckWidth).headWidth(headWidth);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Architecture a && inputSize == a.inputSize && numClasses == a.numClasses
+                && stemWidth == a.stemWidth && Arrays.equals(widths, a.widths) && Arrays.equals(depths, a.depths)
+                && expansion == a.expansion && neckWidth == a.neckWidth && headWidth == a.headWidth;
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(new int[] {inputSize, numClasses, stemWidth, expansion, neckWidth, headWidth})
+                * 961 + Arrays.hashCode(widths) * 31 + Arrays.hashCode(depths);
+    }
+
+    @Override
+    public String toString() {
+        return "Architecture[input " + inputSize + ", " + numClasses + " classes, stem " + stemWidth + ", widths "
+                + Arrays.toString(widths) + ", depths " + Arrays.toString(depths) + ", expansion " + expansion
+                + ", neck " + neckWidth + ", head " + headWidth + "]";
+    }
+
+    /** Typed builder; the defaults are the committed demo detector's shape. */
+    public static final class Builder {
+        private int inputSize = 320;
+        private int numClasses = 8;
+        private int stemWidth = 16;
+        private int[] widths = {24, 48, 96, 128};
+        private int[] depths = {0, 2, 2, 1};
+        private int expansion = 2;
+        private int neckWidth = 32;
+        private int headWidth = 32;
+
+        public Builder inputSize(int v) {
+            inputSize = v;
+            return this;
+        }
+
+        public Builder numClasses(int v) {
+            numClasses = v;
+            return this;
+        }
+
+        public Builder stemWidth(int v) {
+            stemWidth = v;
+            return this;
+        }
+
+        public Builder widths(int... v) {
+            widths = v.clone();
+            return this;
+        }
+
+        public Builder depths(int... v) {
+            depths = v.clone();
+            return this;
+        }
+
+        public Builder expansion(int v) {
+            expansion = v;
+            return this;
+        }
+
+        public Builder neckWidth(int v) {
+            neckWidth = v;
+            return this;
+        }
+
+        public Builder headWidth(int v) {
+            headWidth = v;
+            return this;
+        }
+
+        public Architecture build() {
+            return new Architecture(inputSize, numClasses, stemWidth, widths, depths, expansion, neckWidth, headWidth);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.inlierq.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.inlierq.engine.DjlRuntime;
+import dev.inlierq.engine.Scalars;
+
+/**
+ * CenterNet's training loss (Zhou et al., "Objects as Points", 2019, eq. 1 to 3), differentiable in DJL:
+ * <pre>
+ *   L_k   = -1/P sum_cells { (1 - p)^alpha log p                    where Y = 1
+ *                          { (1 - Y)^beta p^alpha log(1 - p)        elsewhere      alpha 2, beta 4
+ *   L_size = 1/(2K) sum_{centres} |s - s*|        L_off = 1/(2K) sum_{centres} |o - o*|
+ *   L = L_k + 0.1 L_size + L_off
+ * </pre>
+ * with p the sigmoid of the heatmap logits clamped to [1e-4, 1 - 1e-4] (as CenterNet's {@code _sigmoid}), P the
+ * number of heatmap peaks (at least 1), K the number of object centres; the L1 sums run over both coordinates
+ * (CenterNet's {@code RegL1Loss}, whose mask counts each centre twice). Scalars are {@link Scalars} arrays, never
+ * DJL's {@code Number} overloads (see that class).
+ */
+public final class CenterNetLoss {
+    /** Weight of the size term. */
+    public static final float SIZE_WEIGHT = 0.1f;
+    private static final float CLAMP = 1e-4f;
+
+    private CenterNetLoss() {
+    }
+
+    /**
+     * The loss and its terms; the arrays belong to the manager given to {@link #compute}.
+     *
+     * @param total the weighted sum to differentiate
+     * @param focal the heatmap term L_k
+     * @param size the size term (unweighted)
+     * @param offset the offset term
+     */
+    public record Terms(NDArray total, NDArray focal, NDArray size, NDArray offset) {
+    }
+
+    /** The loss of one batch's outputs against its targets. */
+    public static Terms compute(NDManager m, NDArray heatmap, NDArray size, NDArray offset, Targets t) {
+        NDArray focal = focal(m, heatmap, t);
+        NDArray l1Size = regression(m, size, t.size(), t);
+        NDArray l1Off = regression(m, offset, t.offset(), t);
+        NDArray weighted = Scalars.mul(l1Size, SIZE_WEIGHT);
+        NDArray sum = focal.add(weighted);
+        NDArray total = sum.add(l1Off);
+        weighted.close();
+        sum.close();
+        return new Terms(total, focal, l1Size, l1Off);
+    }
+
+    /** The penalty-reduced focal loss of the heatmap logits. */
+    public static NDArray focal(NDManager m, NDArray logits, Targets t) {
+        Shape shape = new Shape(t.batch(), t.classes(), t.side(), t.side());
+        try (NDManager s = m.newSubManager()) {
+            NDArray pos = DjlRuntime.create(s, t.posMask(), shape);
+            NDArray neg = DjlRuntime.create(s, t.negWeight(), shape);
+            NDArray sig = logits.getNDArrayInternal().sigmoid();
+            sig.attach(s);
+            NDArray lo = Scalars.maximum(sig, CLAMP);
+            lo.attach(s);
+            NDArray p = Scalars.minimum(lo, 1 - CLAMP);
+            p.attach(s);
+            NDArray q = Scalars.rsub(1f, p);
+            q.attach(s);
+            NDArray posTerm = attach(s, p.log().mul(q.square()).mul(pos).sum());
+            NDArray negTerm = attach(s, q.log().mul(p.square()).mul(neg).sum());
+            NDArray both = attach(s, posTerm.add(negTerm));
+            NDArray r = Scalars.mul(both, -1f / Math.max(1, t.peaks()));
+            r.attach(m);
+            return r;
+        }
+    }
+
+    /** {@code sum(|pred - target| * mask) / (2K + 1e-4)} over the centre cells. */
+    static NDArray regression(NDManager m, NDArray pred, float[] target, Targets t) {
+        try (NDManager s = m.newSubManager()) {
+            NDArray tgt = DjlRuntime.create(s, target, new Shape(t.batch(), 2, t.side(), t.side()));
+            NDArray mask = DjlRuntime.create(s, t.mask(), new Shape(t.batch(), 1, t.side(), t.side()));
+            NDArray diff = attach(s, pred.sub(tgt));
+            NDArray err = attach(s, diff.abs().mul(mask).sum());
+            NDArray r = Scalars.div(err, 2f * t.objects() + 1e-4f);
+            r.attach(m);
+            return r;
+        }
+    }
+
+    private static NDArray attach(NDManager s, NDArray a) {
+        a.attach(s);
+        return a;
+    }
+}

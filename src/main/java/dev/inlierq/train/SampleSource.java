@@ -1,0 +1,68 @@
+package dev.inlierq.train;
+
+import dev.inlierq.detect.InputTransform;
+import dev.inlierq.detect.PreparedImage;
+import dev.inlierq.detect.Preprocessor;
+import dev.inlierq.detect.image.ByteImage;
+import dev.inlierq.detect.image.ChannelOrder;
+import dev.inlierq.detect.image.ImageLoader;
+import dev.inlierq.synth.Split;
+import dev.inlierq.synth.SynthBox;
+import dev.inlierq.synth.SynthConfig;
+import dev.inlierq.synth.SynthDataset;
+import dev.inlierq.synth.SynthImage;
+import dev.inlierq.tensor.FloatTensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Training samples drawn from the synthetic benchmark's training split. Sample {@code j} is a pure function of the
+ * seed and j: its random stream (SplitMix64 seeded with a mix of both) picks the image index, rendered in memory
+ * ({@link SynthDataset#render}), and every augmentation choice; the image then goes through the {@link Preprocessor}
+ * of the detector's spec, as evaluation does, and its boxes through the same placement. Thread-safe.
+ */
+final class SampleSource {
+    private final SynthConfig synth;
+    private final Preprocessor pre;
+    private final Augmenter augmenter;
+    private final long seed;
+
+    SampleSource(SynthConfig synth, Preprocessor pre, Augmentation augmentation, long seed) {
+        this.synth = synth;
+        this.pre = pre;
+        this.augmenter = new Augmenter(augmentation);
+        this.seed = seed;
+    }
+
+    /** A network input [1, 3, S, S] and its boxes in input pixels. */
+    record Sample(FloatTensor input, List<TrainBox> boxes) {
+    }
+
+    Sample sample(long j) {
+        SplittableRandom rng = new SplittableRandom(mix(mix(seed + 0x632BE59BD9B4E019L) + j));
+        int index = rng.nextInt(Integer.MAX_VALUE);
+        SynthImage im = SynthDataset.render(synth, Split.TRAIN, index);
+        ByteImage image = ImageLoader.toByteImage(im.image(), ChannelOrder.RGB);
+        List<TrainBox> boxes = new ArrayList<>(im.boxes().size());
+        for (SynthBox b : im.boxes()) {
+            boxes.add(new TrainBox(b.categoryId() - 1, b.x(), b.y(), b.w(), b.h()));
+        }
+        Augmenter.Sample aug = augmenter.apply(image, boxes, rng);
+        PreparedImage p = pre.prepare(aug.image());
+        InputTransform t = p.transform();
+        List<TrainBox> placed = new ArrayList<>(aug.boxes().size());
+        for (TrainBox b : aug.boxes()) {
+            placed.add(new TrainBox(b.cls(), b.x() * t.scaleX() + t.padX(), b.y() * t.scaleY() + t.padY(),
+                    b.w() * t.scaleX(), b.h() * t.scaleY()));
+        }
+        return new Sample(p.tensor(), placed);
+    }
+
+    /** The SplitMix64 finaliser. */
+    static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}

@@ -1,0 +1,114 @@
+package dev.inlierq.train;
+
+import java.util.List;
+
+/**
+ * CenterNet's training targets for a batch (Zhou et al., "Objects as Points", 2019, sec. 3), at output stride
+ * {@link Architecture#STRIDE}: for an object of class c whose centre falls at {@code p = centre / stride},
+ * <ul>
+ *   <li>heatmap[c] gets a Gaussian {@code exp(-((x - px)^2 + (y - py)^2) / (2 sigma^2))} around the cell
+ *       {@code floor(p)}, {@code sigma = (2r + 1) / 6} with r CenterNet's radius rule ({@link #radius}), merged
+ *       by the element-wise maximum (its peak is exactly 1);</li>
+ *   <li>at that cell: size = (w, h) / stride and offset = p - floor(p), with the cell marked in {@code mask}
+ *       (a later object with the same centre cell replaces an earlier one).</li>
+ * </ul>
+ * Arrays are row-major [N, C, H, W], [N, 2, H, W], [N, 1, H, W]. {@code posMask} marks heatmap cells equal to 1
+ * and {@code negWeight} holds {@code (1 - heatmap)^4} elsewhere (0 on peaks): the two masks the focal loss reads.
+ */
+public record Targets(int batch, int classes, int side, float[] posMask, float[] negWeight, float[] size,
+        float[] offset, float[] mask, int objects) {
+    /** Least overlap CenterNet's radius keeps between a box and one shifted by the radius. */
+    static final double MIN_OVERLAP = 0.7;
+
+    /** Targets of {@code boxes.get(n)} (input pixels) for each sample n. */
+    public static Targets of(List<List<TrainBox>> boxes, int classes, int inputSize) {
+        int side = inputSize / Architecture.STRIDE;
+        int n = boxes.size();
+        int plane = side * side;
+        float[] heat = new float[n * classes * plane];
+        float[] size = new float[n * 2 * plane];
+        float[] offset = new float[n * 2 * plane];
+        float[] mask = new float[n * plane];
+        int objects = 0;
+        double s = Architecture.STRIDE;
+        for (int b = 0; b < n; b++) {
+            for (TrainBox box : boxes.get(b)) {
+                double px = box.cx() / s;
+                double py = box.cy() / s;
+                int ix = (int) Math.floor(px);
+                int iy = (int) Math.floor(py);
+                if (ix < 0 || iy < 0 || ix >= side || iy >= side || box.w() <= 0 || box.h() <= 0) {
+                    continue;
+                }
+                double w = box.w() / s;
+                double h = box.h() / s;
+                int r = Math.max(0, (int) radius(Math.ceil(h), Math.ceil(w)));
+                drawGaussian(heat, (b * classes + box.cls()) * plane, side, ix, iy, r);
+                int cell = iy * side + ix;
+                size[(b * 2) * plane + cell] = (float) w;
+                size[(b * 2 + 1) * plane + cell] = (float) h;
+                offset[(b * 2) * plane + cell] = (float) (px - ix);
+                offset[(b * 2 + 1) * plane + cell] = (float) (py - iy);
+                if (mask[b * plane + cell] == 0) {
+                    objects++;
+                }
+                mask[b * plane + cell] = 1;
+            }
+        }
+        float[] pos = new float[heat.length];
+        float[] neg = new float[heat.length];
+        for (int i = 0; i < heat.length; i++) {
+            if (heat[i] == 1f) {
+                pos[i] = 1;
+            } else {
+                double q = 1 - heat[i];
+                neg[i] = (float) (q * q * q * q);
+            }
+        }
+        return new Targets(n, classes, side, pos, neg, size, offset, mask, objects);
+    }
+
+    /** Number of heatmap peaks (cells equal to 1), the focal loss's normaliser. */
+    public int peaks() {
+        int p = 0;
+        for (float v : posMask) {
+            p += v > 0 ? 1 : 0;
+        }
+        return p;
+    }
+
+    /**
+     * CenterNet's {@code gaussian_radius(det_size, min_overlap=0.7)} as its reference code computes it: the least
+     * of the roots of three quadratics (both corners inside, both outside, one of each), for a box of
+     * {@code height x width} output cells.
+     */
+    static double radius(double height, double width) {
+        double b1 = height + width;
+        double c1 = width * height * (1 - MIN_OVERLAP) / (1 + MIN_OVERLAP);
+        double r1 = (b1 + Math.sqrt(b1 * b1 - 4 * c1)) / 2;
+        double b2 = 2 * (height + width);
+        double c2 = (1 - MIN_OVERLAP) * width * height;
+        double r2 = (b2 + Math.sqrt(b2 * b2 - 16 * c2)) / 2;
+        double a3 = 4 * MIN_OVERLAP;
+        double b3 = -2 * MIN_OVERLAP * (height + width);
+        double c3 = (MIN_OVERLAP - 1) * width * height;
+        double r3 = (b3 + Math.sqrt(b3 * b3 - 4 * a3 * c3)) / 2;
+        return Math.min(r1, Math.min(r2, r3));
+    }
+
+    /** CenterNet's {@code draw_umich_gaussian}: a (2r+1)^2 Gaussian, sigma (2r+1)/6, max-merged at (cx, cy). */
+    static void drawGaussian(float[] heat, int base, int side, int cx, int cy, int r) {
+        double sigma = (2 * r + 1) / 6.0;
+        for (int y = Math.max(0, cy - r); y <= Math.min(side - 1, cy + r); y++) {
+            for (int x = Math.max(0, cx - r); x <= Math.min(side - 1, cx + r); x++) {
+                int dx = x - cx;
+                int dy = y - cy;
+                float g = (float) Math.exp(-(dx * dx + dy * dy) / (2 * sigma * sigma));
+                int i = base + y * side + x;
+                if (g > heat[i]) {
+                    heat[i] = g;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package dev.inlierq.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.inlierq.detect.NmsMode;
+import dev.inlierq.detect.Preprocessor;
+import dev.inlierq.engine.DjlRuntime;
+import dev.inlierq.engine.GraphExecutor;
+import dev.inlierq.engine.ValueHook;
+import dev.inlierq.error.ExitCode;
+import dev.inlierq.error.UserError;
+import dev.inlierq.graph.Graph;
+import dev.inlierq.graph.GraphPreparer;
+import dev.inlierq.synth.SynthClass;
+import dev.inlierq.synth.SynthConfig;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Trains the detector of {@link TrainingOptions#architecture()} on the synthetic benchmark: the graph of
+ * {@link CenterNetGraph} runs through the project's {@link GraphExecutor} with its convolution parameters fed as
+ * constant overrides (fresh autograd leaves each step, so gradients start empty), the {@link CenterNetLoss} is
+ * differentiated by DJL's {@link GradientCollector}, and {@link AdamW} updates the parameters on the
+ * {@link LearningRate} schedule. Batches come from a {@link BatchPipeline} working ahead on other threads.
+ * Deterministic: the same options give the same weights on the same machine and thread count.
+ */
+public final class Trainer {
+    /** Receives a report after every step. */
+    @FunctionalInterface
+    public interface Progress {
+        /**
+         * @param step steps done
+         * @param steps steps planned
+         * @param loss mean total loss of the recent steps
+         * @param imagesPerSecond training images per second since the start
+         */
+        void step(int step, int steps, double loss, double imagesPerSecond);
+
+        Progress NONE = (step, steps, loss, ips) -> { };
+    }
+
+    /**
+     * What a run gives.
+     *
+     * @param graph the detector with its trained weights (unprepared, ready for the ONNX writer)
+     * @param log the training log
+     * @param steps steps done (fewer than planned only when {@code maxSeconds} stopped the run)
+     * @param seconds wall time of the training loop
+     */
+    public record Result(Graph graph, List<TrainingLog> log, int steps, double seconds) {
+    }
+
+    private Trainer() {
+    }
+
+    /** The synthetic benchmark a detector of {@code classes} classes trains on: its first classes, default size. */
+    public static SynthConfig synthConfig(long dataSeed, int classes) {
+        return SynthConfig.builder().seed(dataSeed).classes(Arrays.asList(SynthClass.values()).subList(0, classes))
+                .build();
+    }
+
+    /** Runs the training. */
+    public static Result train(TrainingOptions o, Progress progress) {
+        Architecture a = o.architecture();
+        if (a.numClasses() > SynthClass.values().length) {
+            throw new IllegalArgumentException("the synthetic benchmark has " + SynthClass.values().length
+                    + " classes, asked " + a.numClasses());
+        }
+        Preprocessor pre = DetectorSpecText.spec(a, NmsMode.NONE).preprocessor();
+        SampleSource source = new SampleSource(synthConfig(o.dataSeed(), a.numClasses()), pre, o.augmentation(),
+                o.seed());
+        try (BatchPipeline data = new BatchPipeline(source, o.batch(), a.numClasses(), a.inputSize(),
+                o.dataWorkers(), 0)) {
+            return run(o, data::next, progress);
+        }
+    }
+
+    /** Trains the seeded initial detector on the batches {@code batches} gives, one per step. */
+    static Result run(TrainingOptions o, Supplier<BatchPipeline.Batch> batches, Progress progress) {
+        Graph graph = CenterNetGraph.build(o.architecture(), o.seed());
+        try (GraphExecutor exec = new GraphExecutor(GraphPreparer.prepare(graph));
+                NDManager root = DjlRuntime.newManager();
+                AdamW adam = new AdamW(root, (float) o.optimisation().weightDecay(),
+                        (float) o.optimisation().clipNorm())) {
+            Map<String, NDArray> params = new LinkedHashMap<>();
+            for (String name : CenterNetGraph.parameters(graph)) {
+                NDArray p = exec.constant(name).duplicate();
+                p.attach(root);
+                params.put(name, p);
+            }
+            Loop loop = new Loop(o, exec, adam, params, progress);
+            long start = System.nanoTime();
+            int done = 0;
+            while (done < o.steps()) {
+                loop.step(done, batches.get(), start);
+                done++;
+                if (o.maxSeconds() > 0 && (System.nanoTime() - start) / 1e9 >= o.maxSeconds()) {
+                    break;
+                }
+            }
+            loop.flushLog(done, start);
+            Map<String, float[]> trained = new LinkedHashMap<>();
+            params.forEach((k, v) -> trained.put(k, v.toFloatArray()));
+            return new Result(CenterNetGraph.withWeights(graph, trained), loop.log, done,
+                    (System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** The state of the optimisation loop. */
+    private static final class Loop {
+        private final TrainingOptions o;
+        private final GraphExecutor exec;
+        private final AdamW adam;
+        private final Map<String, NDArray> params;
+        private final Progress progress;
+        private final List<TrainingLog> log = new ArrayList<>();
+        private final double[] sums = new double[4];
+        private int inSums;
+        private float lastLr;
+        private double lastNorm;
+
+        Loop(TrainingOptions o, GraphExecutor exec, AdamW adam, Map<String, NDArray> params, Progress progress) {
+            this.o = o;
+            this.exec = exec;
+            this.adam = adam;
+            this.params = params;
+            this.progress = progress;
+        }
+
+        void step(int t, BatchPipeline.Batch batch, long start) {
+            float lr = o.optimisation().schedule().at(t);
+            try (NDManager step = params.values().iterator().next().getManager().newSubManager()) {
+                Map<String, NDArray> leaves = new LinkedHashMap<>();
+                double[] terms;
+                try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
+                    Map<String, NDArray> ins = new HashMap<>();
+                    for (var e : params.entrySet()) {
+                        NDArray leaf = e.getValue().stopGradient();
+                        leaf.attach(step);
+                        leaf.setRequiresGradient(true);
+                        leaves.put(e.getKey(), leaf);
+                        ins.put(e.getKey(), leaf);
+                    }
+                    NDArray x = DjlRuntime.create(step, batch.images().data(), new Shape(batch.images().shape()));
+                    ins.put(CenterNetGraph.INPUT, x);
+                    Map<String, NDArray> outs = exec.forward(step, ins, ValueHook.NONE);
+                    CenterNetLoss.Terms l = CenterNetLoss.compute(step, outs.get(CenterNetGraph.HEATMAP),
+                            outs.get(CenterNetGraph.SIZE), outs.get(CenterNetGraph.OFFSET), batch.targets());
+                    terms = new double[] {l.total().getFloat(), l.focal().getFloat(), l.size().getFloat(),
+                        l.offset().getFloat()};
+                    if (!Double.isFinite(terms[0])) {
+                        throw new UserError(ExitCode.RUNTIME_FAILURE, "training diverged: the loss is " + terms[0]
+                                + " at step " + (t + 1) + " (lower --lr)");
+                    }
+                    gc.backward(l.total());
+                }
+                Map<String, NDArray> grads = new LinkedHashMap<>();
+                for (var e : leaves.entrySet()) {
+                    NDArray g = e.getValue().getGradient();
+                    g.attach(step);
+                    grads.put(e.getKey(), g);
+                }
+                lastNorm = adam.step(params, grads, lr);
+                lastLr = lr;
+                for (int i = 0; i < 4; i++) {
+                    sums[i] += terms[i];
+                }
+                inSums++;
+            }
+            if ((t + 1) % o.logEvery() == 0) {
+                flushLog(t + 1, start);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double recent = log.isEmpty() ? sums[0] / Math.max(1, inSums) : log.get(log.size() - 1).loss();
+            progress.step(t + 1, o.steps(), recent, (t + 1) * (double) o.batch() / seconds);
+        }
+
+        void flushLog(int done, long start) {
+            if (inSums == 0) {
+                return;
+            }
+            log.add(new TrainingLog(done, sums[0] / inSums, sums[1] / inSums, sums[2] / inSums, sums[3] / inSums,
+                    lastLr, lastNorm, (System.nanoTime() - start) / 1e9));
+            Arrays.fill(sums, 0);
+            inSums = 0;
+        }
+    }
+}

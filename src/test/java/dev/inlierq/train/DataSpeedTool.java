@@ -1,0 +1,40 @@
+package dev.inlierq.train;
+
+import dev.inlierq.detect.NmsMode;
+import dev.inlierq.detect.image.ByteImage;
+import dev.inlierq.detect.image.ChannelOrder;
+import dev.inlierq.detect.image.ImageLoader;
+import dev.inlierq.synth.Split;
+import dev.inlierq.synth.SynthDataset;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import org.junit.jupiter.api.Test;
+
+/** CPU time of the data path per image (not a test: run with -Dtest=DataSpeedTool). */
+class DataSpeedTool {
+    @Test
+    void time() {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        Architecture a = Architecture.builder().build();
+        var cfg = Trainer.synthConfig(0, 8);
+        for (Augmentation aug : new Augmentation[] {Augmentation.NONE, Augmentation.DEFAULT, Augmentation.NONE}) {
+            SampleSource src = new SampleSource(cfg, DetectorSpecText.spec(a, NmsMode.NONE).preprocessor(), aug, 0);
+            long c0 = mx.getCurrentThreadCpuTime();
+            for (int i = 0; i < 60; i++) {
+                src.sample(i);
+            }
+            System.out.printf("%s: %.1f ms CPU/sample%n", aug, (mx.getCurrentThreadCpuTime() - c0) / 1e6 / 60);
+        }
+        long c0 = mx.getCurrentThreadCpuTime();
+        for (int i = 0; i < 60; i++) {
+            SynthDataset.render(cfg, Split.TRAIN, i);
+        }
+        System.out.printf("render only: %.1f ms CPU%n", (mx.getCurrentThreadCpuTime() - c0) / 1e6 / 60);
+        ByteImage im = ImageLoader.toByteImage(SynthDataset.render(cfg, Split.TRAIN, 0).image(), ChannelOrder.RGB);
+        c0 = mx.getCurrentThreadCpuTime();
+        for (int i = 0; i < 60; i++) {
+            Augmenter.jpegRoundTrip(im);
+        }
+        System.out.printf("jpeg: %.1f ms CPU%n", (mx.getCurrentThreadCpuTime() - c0) / 1e6 / 60);
+    }
+}
