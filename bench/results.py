@@ -87,6 +87,11 @@ ABOUT["mixed.jsonl"] = (
     "`METHODS=adaround BITS=4,8 SIM=0 TABLE=mixed EXTRA=\"--start gptq --iters 200 --window 32 "
     "--mixed-precision 0.15\" bench/calibrators.sh MODEL`. Rows before b7b4d1a score each weight with nearest "
     "rounding; from b7b4d1a on, with the codes GPTQ gives it (the 4-bit recipe starts from GPTQ).")
+ABOUT["train.jsonl"] = (
+    "Training runs of the demo detector (`inlierq train`, docs/training.md), evaluated on the 300 synthetic val "
+    "images (`inlierq synth --out /tmp/synth --train 0 --val 300`, then `inlierq eval`); AP in 0..1.")
+ABOUT["demo.jsonl"] = (
+    "`inlierq demo --json` from a fresh clone without `../shared` (AP in 0..1, `seconds` per quantize run).")
 ABOUT["fused.jsonl"] = (
     "W8A8 files ONNX Runtime can fuse completely (`--placement all`), with GPTQ's rounding, with and without "
     "equalisation: the accuracy of a fast recipe. Made with `METHODS=gptq BITS=8,8 SIM=0 TABLE=fused "
