@@ -34,17 +34,31 @@ public final class ConstantFolder {
     static LongUnaryOperator broadcastIndex(long[] in, long[] out) {
         int off = out.length - in.length;
         long[] inStr = Shapes.strides(in);
-        long[] outStr = Shapes.strides(out);
+        return byCoordinates(out, (d, c) -> {
+            int k = d - off;
+            return k >= 0 && in[k] != 1 ? c * inStr[k] : 0;
+        });
+    }
+
+    /** The source offset that coordinate {@code c} of output dimension {@code d} contributes. */
+    @FunctionalInterface
+    interface DimOffset {
+        long offset(int d, long c);
+    }
+
+    /**
+     * Maps a flat index of {@code outShape} (row-major) to a source index: the sum over the dimensions of
+     * {@code offset(d, coordinate d)}. Broadcasting, Slice and Transpose differ only in that offset.
+     */
+    static LongUnaryOperator byCoordinates(long[] outShape, DimOffset offset) {
+        long[] outStr = Shapes.strides(outShape);
         return o -> {
             long src = 0;
             long rem = o;
-            for (int d = 0; d < out.length; d++) {
+            for (int d = 0; d < outStr.length; d++) {
                 long c = rem / outStr[d];
                 rem %= outStr[d];
-                int k = d - off;
-                if (k >= 0 && in[k] != 1) {
-                    src += c * inStr[k];
-                }
+                src += offset.offset(d, c);
             }
             return src;
         };

@@ -1,6 +1,7 @@
 package dev.inlierq.graph;
 
 import static dev.inlierq.graph.ConstantFolder.broadcastIndex;
+import static dev.inlierq.graph.ConstantFolder.byCoordinates;
 import static dev.inlierq.graph.ConstantFolder.make;
 import static dev.inlierq.graph.ConstantFolder.remap;
 import static dev.inlierq.graph.ShapeInference.contains;
@@ -186,34 +187,15 @@ final class ShapeOps {
     private static ConstTensor sliceValues(Node n, ConstTensor[] in, long[] inShape0, long[] outShape, ValueLookup v) {
         OpParams.SliceSpec s = OpParams.slice(n, inShape0, v);
         long[] inStr = Shapes.strides(inShape0);
-        long[] outStr = Shapes.strides(outShape);
-        return remap(in[0], outShape, o -> {
-            long src = 0;
-            long rem = o;
-            for (int d = 0; d < outStr.length; d++) {
-                long c = rem / outStr[d];
-                rem %= outStr[d];
-                src += (s.starts()[d] + c * s.steps()[d]) * inStr[d];
-            }
-            return src;
-        });
+        return remap(in[0], outShape,
+                byCoordinates(outShape, (d, c) -> (s.starts()[d] + c * s.steps()[d]) * inStr[d]));
     }
 
     private static ConstTensor transposeValues(Node n, ConstTensor[] in, long[] inShape0, long[] outShape,
             ValueLookup v) {
         long[] perm = ShapeInference.perm(n, inShape0.length);
         long[] inStr = Shapes.strides(inShape0);
-        long[] outStr = Shapes.strides(outShape);
-        return remap(in[0], outShape, o -> {
-            long src = 0;
-            long rem = o;
-            for (int d = 0; d < outStr.length; d++) {
-                long c = rem / outStr[d];
-                rem %= outStr[d];
-                src += c * inStr[(int) perm[d]];
-            }
-            return src;
-        });
+        return remap(in[0], outShape, byCoordinates(outShape, (d, c) -> c * inStr[(int) perm[d]]));
     }
 
     private static ConstTensor concatValues(Node n, ConstTensor[] in, long[] inShape0, long[] outShape, ValueLookup v) {
