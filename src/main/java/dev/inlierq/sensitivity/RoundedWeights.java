@@ -57,20 +57,11 @@ final class RoundedWeights {
         }
         out.put(weight, gptq.graph().constant(weight));
         for (String layer : plan.layersReading(weight)) {
-            Node n = node(layer);
+            Node n = SensitivityAnalysis.node(graph, layer);
             if (n.inputs().size() > 2 && gptq.biases().containsKey(n.input(2))) {
                 out.put(n.input(2), gptq.graph().constant(n.input(2)));
             }
         }
         return out;
-    }
-
-    private Node node(String name) {
-        for (Node n : graph.nodes()) {
-            if (n.name().equals(name)) {
-                return n;
-            }
-        }
-        throw new IllegalStateException("planned layer " + name + " is not in the graph");
     }
 }

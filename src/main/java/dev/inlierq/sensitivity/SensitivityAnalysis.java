@@ -164,7 +164,8 @@ public final class SensitivityAnalysis {
         return new LayerSensitivity(layer, n.op().name(), weight, input);
     }
 
-    private static Node node(Graph g, String name) {
+    /** The planned layer named {@code name}. */
+    static Node node(Graph g, String name) {
         for (Node n : g.nodes()) {
             if (n.name().equals(name)) {
                 return n;
