@@ -9,7 +9,8 @@
 # its speed-up the median of the per-round ratios. One JSON line per (model, file) to $OUT/latency.jsonl, with
 # the commit, the CPU, the threads and runs per round, and "command": the line that reruns this model's rows.
 # docs/results.md is generated from these rows: python3 bench/results.py.
-# Usage: [METHOD=entropy] [ROUNDS=5] [ITER=50] [THREADS=2] [OUT=bench/results] bench/latency.sh [model ...]
+# ALL_EXTRA: more quantize flags for the `all` file only (e.g. "--no-equalize": equalisation's Muls stay float).
+# Usage: [METHOD=entropy] [ROUNDS=5] [ITER=50] [THREADS=2] [ALL_EXTRA=...] [OUT=bench/results] bench/latency.sh [model ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/shared.sh
@@ -25,7 +26,7 @@ quant() { # model float out extra...
 for m in ${models[@]}; do
   f="$S/models/${FILE[$m]}"
   rm -f "$W/$m"_*.onnx "$W/$m"_*.json
-  quant "$m" "$f" "$W/${m}_all.onnx" --placement all
+  quant "$m" "$f" "$W/${m}_all.onnx" --placement all ${ALL_EXTRA:-}
   quant "$m" "$f" "$W/${m}_inputs.onnx" --placement inputs --equalize
   pairs=("float:$f" "all:$W/${m}_all.onnx" "inputs:$W/${m}_inputs.onnx")
   if [ "$m" = yolox ]; then
@@ -43,7 +44,7 @@ for m in ${models[@]}; do
     ./inlierq bench --model "${p#*:}" --engine ort --iterations 1 --warmup 0 --fused 2>/dev/null \
       | grep "after ONNX Runtime optimisation" > "$W/${m}_${p%%:*}.fused.txt" || true
   done
-  cmd="METHOD=${METHOD:-entropy} ROUNDS=${ROUNDS:-5} ITER=${ITER:-50} THREADS=${THREADS:-2} bench/latency.sh $m"
+  cmd="${ALL_EXTRA:+ALL_EXTRA=\"$ALL_EXTRA\" }METHOD=${METHOD:-entropy} ROUNDS=${ROUNDS:-5} ITER=${ITER:-50} THREADS=${THREADS:-2} bench/latency.sh $m"
   cpu="$(cpu)"
   python3 - "$W" "$m" "$(git rev-parse --short HEAD)" "${METHOD:-entropy}" "$cpu" "$cmd" "${THREADS:-2}" "${ITER:-50}" \
     "${pairs[@]}" >> "$OUT/latency.jsonl" <<'PY'
