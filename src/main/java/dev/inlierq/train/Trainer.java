@@ -27,8 +27,8 @@ import java.util.function.Supplier;
  * Trains the detector of {@link TrainingOptions#architecture()} on the synthetic benchmark: the graph of
  * {@link CenterNetGraph} runs through the project's {@link GraphExecutor} with its convolution parameters fed as
  * constant overrides (fresh autograd leaves each step, so gradients start empty), the {@link CenterNetLoss} (with
- * CenterNet's or TTFNet's box term, {@link LossOptions}) is differentiated by DJL's {@link GradientCollector}, and {@link AdamW} updates the parameters on the
- * {@link LearningRate} schedule. Batches come from a {@link BatchPipeline} working ahead on other threads.
+ * CenterNet's or TTFNet's box term, {@link LossOptions}) is differentiated by DJL's {@link GradientCollector}, and
+ * {@link AdamW} updates the parameters on the {@link LearningRate} schedule. Batches come from a {@link BatchPipeline} working ahead on other threads.
  * Deterministic: the same options give the same weights on the same machine and thread count.
  */
 public final class Trainer {
