@@ -14,7 +14,8 @@ import java.util.List;
  * </ul>
  * With {@link LossOptions.Heatmap#TTF} the heatmap Gaussian is TTFNet's elliptical one instead
  * ({@link EllipticalGaussian}, alpha 0.54). Arrays are row-major [N, C, H, W], [N, 2, H, W], [N, 1, H, W].
- * {@code posMask} marks heatmap cells equal to 1 and {@code negWeight} holds {@code (1 - heatmap)^4} elsewhere (0 on peaks): the two masks the focal loss reads.
+ * {@code posMask} marks heatmap cells equal to 1 and {@code negWeight} holds {@code (1 - heatmap)^4} elsewhere
+ * (0 on peaks): the two masks the focal loss reads.
  */
 public record Targets(int batch, int classes, int side, float[] posMask, float[] negWeight, float[] size,
         float[] offset, float[] mask, int objects) {
