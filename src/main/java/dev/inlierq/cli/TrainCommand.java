@@ -6,6 +6,7 @@ import dev.inlierq.error.ExitCode;
 import dev.inlierq.error.UserError;
 import dev.inlierq.train.Architecture;
 import dev.inlierq.train.Augmentation;
+import dev.inlierq.train.LossOptions;
 import dev.inlierq.train.ModelFiles;
 import dev.inlierq.train.Trainer;
 import dev.inlierq.train.TrainingOptions;
@@ -74,6 +75,20 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--nms", defaultValue = "none", description = "Spec's NMS: none (CenterNet's peaks) or "
             + "class_aware. Default: ${DEFAULT-VALUE}.")
     String nms;
+
+    @Option(names = "--box-loss", defaultValue = "centernet", description = "Box loss: centernet (L1 on size "
+            + "and offset at each centre) or giou (TTFNet's dense GIoU loss around each centre). Default: "
+            + "${DEFAULT-VALUE}.")
+    String boxLoss;
+
+    @Option(names = "--box-weight", defaultValue = "5", description = "Weight of the GIoU loss (with --box-loss "
+            + "giou). Default: ${DEFAULT-VALUE}.")
+    double boxWeight;
+
+    @Option(names = "--heatmap", defaultValue = "centernet", description = "Heatmap Gaussian per object: "
+            + "centernet (round, CenterNet's radius rule) or ttf (TTFNet's ellipse, 0.54 x the box). Default: "
+            + "${DEFAULT-VALUE}.")
+    String heatmap;
 
     @Option(names = "--no-augment", description = "Train on the images as rendered (no flips, colour or JPEG).")
     boolean noAugment;
@@ -151,8 +166,23 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserError(ExitCode.USAGE, "--size: " + e.getMessage());
         }
         return TrainingOptions.builder().architecture(arch).seed(seed).steps(steps).batch(batch).lr(lr)
-                .warmup(warmup).augmentation(noAugment ? Augmentation.NONE : Augmentation.DEFAULT)
+                .warmup(warmup).loss(loss()).augmentation(noAugment ? Augmentation.NONE : Augmentation.DEFAULT)
                 .dataWorkers(workers).maxSeconds(minutes == null ? 0 : minutes * 60).build();
+    }
+
+    private LossOptions loss() {
+        LossOptions.Box box = switch (boxLoss.toLowerCase(Locale.ROOT)) {
+            case "centernet" -> LossOptions.Box.CENTERNET;
+            case "giou" -> LossOptions.Box.GIOU;
+            default -> throw new UserError(ExitCode.USAGE, "--box-loss " + boxLoss + ": expected centernet or giou");
+        };
+        LossOptions.Heatmap heat = switch (heatmap.toLowerCase(Locale.ROOT)) {
+            case "centernet" -> LossOptions.Heatmap.CENTERNET;
+            case "ttf" -> LossOptions.Heatmap.TTF;
+            default -> throw new UserError(ExitCode.USAGE, "--heatmap " + heatmap + ": expected centernet or ttf");
+        };
+        usage(boxWeight > 0 && boxWeight < 1000, "--box-weight must be in (0, 1000), got " + boxWeight);
+        return new LossOptions(box, boxWeight, heat);
     }
 
     private NmsMode nmsMode() {

@@ -21,20 +21,35 @@ final class BatchPipeline implements AutoCloseable {
     private final int batch;
     private final int classes;
     private final int inputSize;
+    private final LossOptions loss;
     private final int ahead;
     private final ExecutorService pool;
     private final Deque<Future<Batch>> queue = new ArrayDeque<>();
     private long nextSubmitted;
 
-    /** One batch: inputs [B, 3, S, S] and their targets. */
-    record Batch(FloatTensor images, Targets targets) {
+    /**
+     * One batch: inputs [B, 3, S, S] and their targets.
+     *
+     * @param images the network inputs
+     * @param targets heatmap (and CenterNet's regression) targets
+     * @param boxes TTFNet's dense box targets, or null when the loss does not use them
+     */
+    record Batch(FloatTensor images, Targets targets, BoxTargets boxes) {
     }
 
+    /** A pipeline for CenterNet's loss. */
     BatchPipeline(SampleSource source, int batch, int classes, int inputSize, int workers, long firstBatch) {
+        this(source, batch, classes, inputSize, workers, firstBatch, LossOptions.CENTERNET);
+    }
+
+    /** A pipeline whose batches carry the targets {@code loss} reads. */
+    BatchPipeline(SampleSource source, int batch, int classes, int inputSize, int workers, long firstBatch,
+            LossOptions loss) {
         this.source = source;
         this.batch = batch;
         this.classes = classes;
         this.inputSize = inputSize;
+        this.loss = loss;
         this.ahead = Math.max(2, workers + 1);
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(workers, r -> {
@@ -74,7 +89,8 @@ final class BatchPipeline implements AutoCloseable {
             inputs.add(s.input());
             boxes.add(s.boxes());
         }
-        return new Batch(FloatTensor.stack(inputs), Targets.of(boxes, classes, inputSize));
+        BoxTargets dense = loss.box() == LossOptions.Box.GIOU ? BoxTargets.of(boxes, inputSize) : null;
+        return new Batch(FloatTensor.stack(inputs), Targets.of(boxes, classes, inputSize, loss.heatmap()), dense);
     }
 
     @Override

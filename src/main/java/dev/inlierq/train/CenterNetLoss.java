@@ -18,6 +18,9 @@ import dev.inlierq.engine.Scalars;
  * number of heatmap peaks (at least 1), K the number of object centres; the L1 sums run over both coordinates
  * (CenterNet's {@code RegL1Loss}, whose mask counts each centre twice). Scalars are {@link Scalars} arrays, never
  * DJL's {@code Number} overloads (see that class).
+ *
+ * <p>With TTFNet's box loss ({@link #withGiou}) the two L1 terms give way to {@code boxWeight x L_box}, the dense
+ * GIoU loss of {@link GiouLoss}: {@code L = L_k + 5 L_box} in TTFNet.
  */
 public final class CenterNetLoss {
     /** Weight of the size term. */
@@ -32,10 +35,20 @@ public final class CenterNetLoss {
      *
      * @param total the weighted sum to differentiate
      * @param focal the heatmap term L_k
-     * @param size the size term (unweighted)
-     * @param offset the offset term
+     * @param size the size term (unweighted), or null with the GIoU loss
+     * @param offset the offset term, or null with the GIoU loss
+     * @param box the GIoU term (unweighted), or null with CenterNet's loss
      */
-    public record Terms(NDArray total, NDArray focal, NDArray size, NDArray offset) {
+    public record Terms(NDArray total, NDArray focal, NDArray size, NDArray offset, NDArray box) {
+        /** The values of total, focal, size, offset and box, 0 for a term the loss does not have. */
+        public double[] values() {
+            NDArray[] all = {total, focal, size, offset, box};
+            double[] v = new double[all.length];
+            for (int i = 0; i < all.length; i++) {
+                v[i] = all[i] == null ? 0 : all[i].getFloat();
+            }
+            return v;
+        }
     }
 
     /** The loss of one batch's outputs against its targets. */
@@ -48,7 +61,18 @@ public final class CenterNetLoss {
         NDArray total = sum.add(l1Off);
         weighted.close();
         sum.close();
-        return new Terms(total, focal, l1Size, l1Off);
+        return new Terms(total, focal, l1Size, l1Off, null);
+    }
+
+    /** The focal loss plus {@code boxWeight} times TTFNet's dense GIoU loss against {@code boxes}. */
+    public static Terms withGiou(NDManager m, NDArray heatmap, NDArray size, NDArray offset, Targets t,
+            BoxTargets boxes, float boxWeight) {
+        NDArray focal = focal(m, heatmap, t);
+        NDArray box = GiouLoss.compute(m, offset, size, boxes);
+        NDArray weighted = Scalars.mul(box, boxWeight);
+        NDArray total = focal.add(weighted);
+        weighted.close();
+        return new Terms(total, focal, null, null, box);
     }
 
     /** The penalty-reduced focal loss of the heatmap logits. */

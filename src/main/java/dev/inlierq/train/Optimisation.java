@@ -3,15 +3,17 @@ package dev.inlierq.train;
 import java.util.Objects;
 
 /**
- * How the parameters are optimised ({@link AdamW}).
+ * What is minimised and how ({@link AdamW}).
  *
  * @param schedule the learning rate of each step
  * @param weightDecay decoupled weight decay of convolution weights (0 for none)
  * @param clipNorm global gradient-norm clip (0 for none)
+ * @param loss the training loss
  */
-public record Optimisation(LearningRate schedule, double weightDecay, double clipNorm) {
+public record Optimisation(LearningRate schedule, double weightDecay, double clipNorm, LossOptions loss) {
     public Optimisation {
         Objects.requireNonNull(schedule, "schedule");
+        Objects.requireNonNull(loss, "loss");
         if (!(weightDecay >= 0) || !(clipNorm >= 0)) {
             throw new IllegalArgumentException("weight decay and clip norm must be >= 0");
         }

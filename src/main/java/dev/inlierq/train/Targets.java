@@ -12,16 +12,23 @@ import java.util.List;
  *   <li>at that cell: size = (w, h) / stride and offset = p - floor(p), with the cell marked in {@code mask}
  *       (a later object with the same centre cell replaces an earlier one).</li>
  * </ul>
- * Arrays are row-major [N, C, H, W], [N, 2, H, W], [N, 1, H, W]. {@code posMask} marks heatmap cells equal to 1
- * and {@code negWeight} holds {@code (1 - heatmap)^4} elsewhere (0 on peaks): the two masks the focal loss reads.
+ * With {@link LossOptions.Heatmap#TTF} the heatmap Gaussian is TTFNet's elliptical one instead
+ * ({@link EllipticalGaussian}, alpha 0.54). Arrays are row-major [N, C, H, W], [N, 2, H, W], [N, 1, H, W].
+ * {@code posMask} marks heatmap cells equal to 1 and {@code negWeight} holds {@code (1 - heatmap)^4} elsewhere
+ * (0 on peaks): the two masks the focal loss reads.
  */
 public record Targets(int batch, int classes, int side, float[] posMask, float[] negWeight, float[] size,
         float[] offset, float[] mask, int objects) {
     /** Least overlap CenterNet's radius keeps between a box and one shifted by the radius. */
     static final double MIN_OVERLAP = 0.7;
 
-    /** Targets of {@code boxes.get(n)} (input pixels) for each sample n. */
+    /** Targets of {@code boxes.get(n)} (input pixels) for each sample n, with CenterNet's heatmap Gaussians. */
     public static Targets of(List<List<TrainBox>> boxes, int classes, int inputSize) {
+        return of(boxes, classes, inputSize, LossOptions.Heatmap.CENTERNET);
+    }
+
+    /** Targets of {@code boxes.get(n)} (input pixels) for each sample n, heatmap Gaussians by {@code rule}. */
+    public static Targets of(List<List<TrainBox>> boxes, int classes, int inputSize, LossOptions.Heatmap rule) {
         int side = inputSize / Architecture.STRIDE;
         int n = boxes.size();
         int plane = side * side;
@@ -42,8 +49,13 @@ public record Targets(int batch, int classes, int side, float[] posMask, float[]
                 }
                 double w = box.w() / s;
                 double h = box.h() / s;
-                int r = Math.max(0, (int) radius(Math.ceil(h), Math.ceil(w)));
-                drawGaussian(heat, (b * classes + box.cls()) * plane, side, ix, iy, r);
+                int base = (b * classes + box.cls()) * plane;
+                if (rule == LossOptions.Heatmap.TTF) {
+                    EllipticalGaussian.of(w, h, EllipticalGaussian.TTF_FACTOR).drawMax(heat, base, side, ix, iy);
+                } else {
+                    int r = Math.max(0, (int) radius(Math.ceil(h), Math.ceil(w)));
+                    drawGaussian(heat, base, side, ix, iy, r);
+                }
                 int cell = iy * side + ix;
                 size[(b * 2) * plane + cell] = (float) w;
                 size[(b * 2 + 1) * plane + cell] = (float) h;

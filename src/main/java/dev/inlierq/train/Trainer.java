@@ -26,9 +26,9 @@ import java.util.function.Supplier;
 /**
  * Trains the detector of {@link TrainingOptions#architecture()} on the synthetic benchmark: the graph of
  * {@link CenterNetGraph} runs through the project's {@link GraphExecutor} with its convolution parameters fed as
- * constant overrides (fresh autograd leaves each step, so gradients start empty), the {@link CenterNetLoss} is
- * differentiated by DJL's {@link GradientCollector}, and {@link AdamW} updates the parameters on the
- * {@link LearningRate} schedule. Batches come from a {@link BatchPipeline} working ahead on other threads.
+ * constant overrides (fresh autograd leaves each step, so gradients start empty), the {@link CenterNetLoss} (with
+ * CenterNet's or TTFNet's box term, {@link LossOptions}) is differentiated by DJL's {@link GradientCollector}, and
+ * {@link AdamW} updates the parameters on the {@link LearningRate} schedule. Batches come from a {@link BatchPipeline} working ahead on other threads.
  * Deterministic: the same options give the same weights on the same machine and thread count.
  */
 public final class Trainer {
@@ -77,7 +77,7 @@ public final class Trainer {
         SampleSource source = new SampleSource(synthConfig(o.dataSeed(), a.numClasses()), pre, o.augmentation(),
                 o.seed());
         try (BatchPipeline data = new BatchPipeline(source, o.batch(), a.numClasses(), a.inputSize(),
-                o.dataWorkers(), 0)) {
+                o.dataWorkers(), 0, o.optimisation().loss())) {
             return run(o, data::next, progress);
         }
     }
@@ -121,7 +121,7 @@ public final class Trainer {
         private final Map<String, NDArray> params;
         private final Progress progress;
         private final List<TrainingLog> log = new ArrayList<>();
-        private final double[] sums = new double[4];
+        private final double[] sums = new double[5];
         private int inSums;
         private float lastLr;
         private double lastNorm;
@@ -151,10 +151,8 @@ public final class Trainer {
                     NDArray x = DjlRuntime.create(step, batch.images().data(), new Shape(batch.images().shape()));
                     ins.put(CenterNetGraph.INPUT, x);
                     Map<String, NDArray> outs = exec.forward(step, ins, ValueHook.NONE);
-                    CenterNetLoss.Terms l = CenterNetLoss.compute(step, outs.get(CenterNetGraph.HEATMAP),
-                            outs.get(CenterNetGraph.SIZE), outs.get(CenterNetGraph.OFFSET), batch.targets());
-                    terms = new double[] {l.total().getFloat(), l.focal().getFloat(), l.size().getFloat(),
-                        l.offset().getFloat()};
+                    CenterNetLoss.Terms l = loss(step, outs, batch);
+                    terms = l.values();
                     if (!Double.isFinite(terms[0])) {
                         throw new UserError(ExitCode.RUNTIME_FAILURE, "training diverged: the loss is " + terms[0]
                                 + " at step " + (t + 1) + " (lower --lr)");
@@ -169,7 +167,7 @@ public final class Trainer {
                 }
                 lastNorm = adam.step(params, grads, lr);
                 lastLr = lr;
-                for (int i = 0; i < 4; i++) {
+                for (int i = 0; i < sums.length; i++) {
                     sums[i] += terms[i];
                 }
                 inSums++;
@@ -182,12 +180,25 @@ public final class Trainer {
             progress.step(t + 1, o.steps(), recent, (t + 1) * (double) o.batch() / seconds);
         }
 
+        /** The loss {@link TrainingOptions#optimisation()} names, of one batch's outputs. */
+        private CenterNetLoss.Terms loss(NDManager step, Map<String, NDArray> outs, BatchPipeline.Batch batch) {
+            NDArray heat = outs.get(CenterNetGraph.HEATMAP);
+            NDArray size = outs.get(CenterNetGraph.SIZE);
+            NDArray offset = outs.get(CenterNetGraph.OFFSET);
+            LossOptions loss = o.optimisation().loss();
+            if (loss.box() == LossOptions.Box.GIOU) {
+                return CenterNetLoss.withGiou(step, heat, size, offset, batch.targets(), batch.boxes(),
+                        (float) loss.boxWeight());
+            }
+            return CenterNetLoss.compute(step, heat, size, offset, batch.targets());
+        }
+
         void flushLog(int done, long start) {
             if (inSums == 0) {
                 return;
             }
             log.add(new TrainingLog(done, sums[0] / inSums, sums[1] / inSums, sums[2] / inSums, sums[3] / inSums,
-                    lastLr, lastNorm, (System.nanoTime() - start) / 1e9));
+                    sums[4] / inSums, lastLr, lastNorm, (System.nanoTime() - start) / 1e9));
             Arrays.fill(sums, 0);
             inSums = 0;
         }

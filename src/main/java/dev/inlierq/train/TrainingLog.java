@@ -6,12 +6,13 @@ package dev.inlierq.train;
  * @param step steps done
  * @param loss total loss
  * @param focal heatmap focal loss
- * @param size size L1 (unweighted)
- * @param offset offset L1
+ * @param size size L1 (unweighted; 0 with the GIoU loss)
+ * @param offset offset L1 (0 with the GIoU loss)
+ * @param box GIoU loss (unweighted; 0 with CenterNet's loss)
  * @param lr learning rate of the last step
  * @param gradNorm gradient norm of the last step, before clipping
  * @param seconds wall time since training started
  */
-public record TrainingLog(int step, double loss, double focal, double size, double offset, double lr,
-        double gradNorm, double seconds) {
+public record TrainingLog(int step, double loss, double focal, double size, double offset, double box,
+        double lr, double gradNorm, double seconds) {
 }

@@ -44,6 +44,7 @@ public record TrainingOptions(Architecture architecture, long seed, int steps, i
         private double floor = 0.02;
         private double weightDecay = 1e-4;
         private double clipNorm = 10;
+        private LossOptions loss = LossOptions.CENTERNET;
         private Augmentation augmentation = Augmentation.DEFAULT;
         private long dataSeed;
         private int dataWorkers = 1;
@@ -98,6 +99,12 @@ public record TrainingOptions(Architecture architecture, long seed, int steps, i
             return this;
         }
 
+        /** The training loss (default CenterNet's). */
+        public Builder loss(LossOptions v) {
+            loss = v;
+            return this;
+        }
+
         public Builder augmentation(Augmentation v) {
             augmentation = v;
             return this;
@@ -126,7 +133,7 @@ public record TrainingOptions(Architecture architecture, long seed, int steps, i
         public TrainingOptions build() {
             LearningRate schedule = new LearningRate(lr, Math.min(warmup, steps / 3), Math.max(1, steps), floor);
             return new TrainingOptions(architecture, seed, steps, batch,
-                    new Optimisation(schedule, weightDecay, clipNorm), augmentation, dataSeed, dataWorkers, logEvery,
+                    new Optimisation(schedule, weightDecay, clipNorm, loss), augmentation, dataSeed, dataWorkers, logEvery,
                     maxSeconds);
         }
     }

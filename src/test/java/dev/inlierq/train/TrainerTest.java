@@ -39,12 +39,31 @@ class TrainerTest {
 
     @Test
     void lossFallsOnAFixedBatch() {
+        lossFalls(LossOptions.CENTERNET, 0.7);
+    }
+
+    @Test
+    void giouLossFallsOnAFixedBatch() {
+        Trainer.Result r = lossFalls(new LossOptions(LossOptions.Box.GIOU, 5, LossOptions.Heatmap.CENTERNET), 0.7);
+        TrainingLog first = r.log().get(0);
+        TrainingLog last = r.log().get(r.log().size() - 1);
+        assertTrue(last.box() < 0.8 * first.box(), "GIoU term " + first.box() + " -> " + last.box());
+        assertEquals(0, last.size());
+        assertEquals(first.focal() + 5 * first.box(), first.loss(), 1e-4 * first.loss());
+    }
+
+    @Test
+    void ttfHeatmapLossFallsOnAFixedBatch() {
+        lossFalls(new LossOptions(LossOptions.Box.GIOU, 5, LossOptions.Heatmap.TTF), 0.7);
+    }
+
+    private static Trainer.Result lossFalls(LossOptions loss, double factor) {
         TrainingOptions o = TrainingOptions.builder().architecture(tiny()).seed(1).steps(40).batch(4).lr(1e-2)
-                .warmup(2).floor(1).logEvery(1).build();
+                .warmup(2).floor(1).logEvery(1).loss(loss).build();
         SampleSource src = new SampleSource(Trainer.synthConfig(0, 2),
                 DetectorSpecText.spec(tiny(), NmsMode.NONE).preprocessor(), Augmentation.NONE, 1);
         BatchPipeline.Batch fixed;
-        try (BatchPipeline p = new BatchPipeline(src, 4, 2, 64, 1, 0)) {
+        try (BatchPipeline p = new BatchPipeline(src, 4, 2, 64, 1, 0, loss)) {
             fixed = p.build(0);
         }
         Trainer.Result r = Trainer.run(o, () -> fixed, Trainer.Progress.NONE);
@@ -52,7 +71,8 @@ class TrainerTest {
         double first = r.log().get(0).loss();
         double last = r.log().get(39).loss();
         assertTrue(Double.isFinite(first) && Double.isFinite(last));
-        assertTrue(last < 0.7 * first, "loss " + first + " -> " + last);
+        assertTrue(last < factor * first, loss + ": loss " + first + " -> " + last);
+        return r;
     }
 
     @Test
