@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,7 +82,7 @@ class BatchNormTrainingTest {
         Graph inference = inferenceMode(r.trained());
         Path unfolded = dir.resolve("bn.onnx");
         Files.write(unfolded, OnnxWriter.toModel(inference, 1).toByteArray());
-        FloatTensor x = randomInput(2);
+        FloatTensor x = TrainerTest.randomInput(2);
         Map<String, FloatTensor> ort;
         Map<String, FloatTensor> ortUnfolded;
         try (OrtRunner a = new OrtRunner(folded, 1); OrtRunner b = new OrtRunner(unfolded, 1)) {
@@ -129,14 +128,5 @@ class BatchNormTrainingTest {
         for (int i = 0; i < want.length; i++) {
             assertEquals(want[i], got[i], 1e-4 * Math.max(1, Math.abs(want[i])), what + " [" + i + "]");
         }
-    }
-
-    private static FloatTensor randomInput(int n) {
-        Random r = new Random(5);
-        float[] v = new float[n * 3 * 64 * 64];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) r.nextGaussian();
-        }
-        return new FloatTensor(new long[] {n, 3, 64, 64}, v);
     }
 }
