@@ -90,6 +90,11 @@ final class TrainCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE}.")
     String heatmap;
 
+    @Option(names = "--norm", defaultValue = "none", description = "Normalisation: none (Fixup-style "
+            + "initialisation) or bn (batch normalisation while training, folded into the convolutions in the "
+            + "written model). Default: ${DEFAULT-VALUE}.")
+    String norm;
+
     @Option(names = "--no-augment", description = "Train on the images as rendered (no flips, colour or JPEG).")
     boolean noAugment;
 
@@ -144,7 +149,12 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserError(ExitCode.USAGE, "--minutes must be positive, got " + minutes);
         }
         nmsMode();
-        Architecture.Builder a = Architecture.builder().inputSize(size).numClasses(classes);
+        Architecture.Builder a = Architecture.builder().inputSize(size).numClasses(classes).norm(switch (
+                norm.toLowerCase(Locale.ROOT)) {
+            case "none" -> Architecture.Norm.NONE;
+            case "bn" -> Architecture.Norm.BN;
+            default -> throw new UserError(ExitCode.USAGE, "--norm " + norm + ": expected none or bn");
+        });
         if (widths != null) {
             usage(widths.size() == 5 && widths.stream().allMatch(w -> w >= 1 && w <= 1024),
                     "--widths needs 5 values in 1..1024 (stem and four stages)");

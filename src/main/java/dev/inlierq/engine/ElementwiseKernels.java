@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.inlierq.error.UnsupportedModelException;
+import dev.inlierq.graph.BatchNormFold;
 import dev.inlierq.graph.ConstTensor;
 import dev.inlierq.graph.Graph;
 import dev.inlierq.graph.Node;
@@ -21,7 +22,8 @@ import static dev.inlierq.engine.Kernels.unary;
 
 /**
  * Element-wise kernels: activations, broadcasting arithmetic, unary math, Cast, Clip, comparison and
- * Where, and inference-mode BatchNormalization (a per-channel affine map).
+ * Where, and BatchNormalization: inference mode (a per-channel affine map, its parameters baked in) and training
+ * mode (batch statistics, its parameters read at run time).
  * The kernels of {@link dev.inlierq.graph.OpFamily#ELEMENTWISE}: exactly the operators that family declares.
  */
 final class ElementwiseKernels {
@@ -34,7 +36,8 @@ final class ElementwiseKernels {
     }
 
     private static void registerActivations(Map<OpType, Kernels.Compiler> registry) {
-        registry.put(OpType.BatchNormalization, ElementwiseKernels::batchNorm);
+        registry.put(OpType.BatchNormalization, (n, g, m) -> BatchNormFold.isTrainingMode(n)
+                ? trainingBatchNorm(n, m) : batchNorm(n, g, m));
         registry.put(OpType.Relu, (n, g, m) -> unary(x -> x.getNDArrayInternal().relu()));
         registry.put(OpType.LeakyRelu, (n, g, m) -> {
             float alpha = n.attrs().getFloat("alpha", 0.01f);
@@ -192,6 +195,51 @@ final class ElementwiseKernels {
                 return y.add(t);
             }
         });
+    }
+
+    /**
+     * Training-mode BatchNormalization (ONNX opset 15; Ioffe and Szegedy, "Batch Normalization", ICML 2015,
+     * Algorithm 1): with the mean {@code mu} and population variance {@code s2} of X over every axis but 1,
+     * <pre>
+     *   Y = gamma (X - mu) / sqrt(s2 + eps) + beta
+     *   running_mean = input_mean * momentum + mu (1 - momentum)     running_var likewise with s2
+     * </pre>
+     * gamma and beta are read from the inputs at each run (the trainer feeds them as autograd leaves). Y is
+     * libtorch's fused {@code batch_norm} in training mode (differentiable in X, gamma and beta). That call also
+     * updates the running statistics it is given in place, torch's way ({@code r <- (1 - m') r + m' stat} with
+     * {@code m' = 1 - momentum}, the variance unbiased: {@code s2 n / (n - 1)}, n values per channel): given zeros
+     * it leaves {@code (1 - momentum) mu} and {@code (1 - momentum) s2 n / (n - 1)}, from which the ONNX outputs
+     * follow without another pass over X. The running statistics are not differentiated.
+     */
+    private static Kernel trainingBatchNorm(Node n, NDManager m) {
+        float eps = n.attrs().getFloat("epsilon", 1e-5f);
+        float momentum = n.attrs().getFloat("momentum", 0.9f);
+        NDArray keep = Scalars.of(m, momentum);
+        boolean stats = n.outputs().size() > 1;
+        return (in, b) -> {
+            NDArray x = in[0];
+            long count = x.size() / x.getShape().get(1);
+            NDArray meanAcc = in[3].zerosLike();
+            NDArray varAcc = in[4].zerosLike();
+            NDArray y = x.getNDArrayInternal().batchNorm(x, meanAcc, varAcc, in[1], in[2], -1, momentum, eps, true)
+                    .singletonOrThrow();
+            if (!stats) {
+                meanAcc.close();
+                varAcc.close();
+                return out(y);
+            }
+            try (NDArray unbias = Scalars.of(x.getManager(), (float) ((count - 1) / (double) count));
+                    NDArray oldMean = in[3].stopGradient(); NDArray oldVar = in[4].stopGradient();
+                    NDArray keptMean = oldMean.mul(keep); NDArray keptVar = oldVar.mul(keep);
+                    NDArray newVar = varAcc.mul(unbias)) {
+                NDArray runningMean = keptMean.add(meanAcc);
+                NDArray runningVar = keptVar.add(newVar);
+                return new NDArray[] {y, runningMean, runningVar};
+            } finally {
+                meanAcc.close();
+                varAcc.close();
+            }
+        };
     }
 
     static DataType dataType(int onnx) {

@@ -19,7 +19,8 @@ final class ElementwiseOps {
 
     static List<OpRule> rules() {
         return new OpRule.Builder()
-                .notFoldable(ShapeInference::same, OpType.BatchNormalization, OpType.Relu, OpType.LeakyRelu,
+                .notFoldable(ElementwiseOps::batchNorm, OpType.BatchNormalization)
+                .notFoldable(ShapeInference::same, OpType.Relu, OpType.LeakyRelu,
                         OpType.PRelu, OpType.Sigmoid, OpType.Tanh, OpType.HardSigmoid, OpType.HardSwish, OpType.Clip,
                         OpType.Log)
                 .notFoldable(ElementwiseOps::broadcast, OpType.Pow)
@@ -33,6 +34,15 @@ final class ElementwiseOps {
                 .folding(ElementwiseOps::broadcast, ElementwiseOps::variadic, OpType.Max, OpType.Min)
                 .folding(ElementwiseOps::broadcast, ElementwiseOps::where, OpType.Where)
                 .build();
+    }
+
+    /** Y keeps X's shape; a training-mode node's running mean and variance have one value per channel. */
+    private static long[][] batchNorm(Node n, long[] x, ValueLookup v) {
+        if (n.outputs().size() == 1) {
+            return one(x);
+        }
+        long[] c = {x[1]};
+        return new long[][] {x, c, c.clone()};
     }
 
     /** Numpy-style broadcast of all inputs; null if one is unknown. */

@@ -16,8 +16,9 @@ import java.util.Set;
  *   <li>fixes the input shape (dynamic dimensions from the caller, batch 1);</li>
  *   <li>infers every static shape and folds constant sub-graphs (Constant nodes, shape arithmetic such
  *       as Shape, Gather, Unsqueeze, Cast, Concat on constants);</li>
- *   <li>folds BatchNormalization into the preceding Conv
- *       (W' = W * gamma / sqrt(var + eps), b' = (b - mean) * gamma / sqrt(var + eps) + beta);</li>
+ *   <li>folds inference-mode BatchNormalization into the preceding Conv ({@link BatchNormFold}:
+ *       W' = W * gamma / sqrt(var + eps), b' = (b - mean) * gamma / sqrt(var + eps) + beta); a training-mode
+ *       one (batch statistics) stays a node;</li>
  *   <li>removes Identity nodes and dead nodes and initializers;</li>
  *   <li>gives every layer reading a bias initializer that another node reads too (a head shared across
  *       levels) its own copy: a quantized bias is coded at its layer's input scale, so one float bias
@@ -156,7 +157,7 @@ public final class GraphPreparer {
         Map<String, Node> replaced = new HashMap<>();
         Set<Node> dropped = new HashSet<>();
         for (Node bn : g.nodes()) {
-            if (bn.op() != OpType.BatchNormalization || bn.outputs().size() != 1) {
+            if (bn.op() != OpType.BatchNormalization || bn.outputs().size() != 1 || BatchNormFold.isTrainingMode(bn)) {
                 continue;
             }
             Node conv = g.producer(bn.input(0));
@@ -180,15 +181,8 @@ public final class GraphPreparer {
             ConstTensor w = g.constant(conv.input(1));
             float[] wv = w.floats();
             int oc = (int) w.shape()[0];
-            int per = wv.length / oc;
             float[] bias = conv.input(2).isEmpty() ? new float[oc] : g.constant(conv.input(2)).floats();
-            for (int c = 0; c < oc; c++) {
-                double k = gamma[c] / Math.sqrt((double) var[c] + eps);
-                for (int j = 0; j < per; j++) {
-                    wv[c * per + j] = (float) (wv[c * per + j] * k);
-                }
-                bias[c] = (float) ((bias[c] - mean[c]) * k + beta[c]);
-            }
+            BatchNormFold.apply(wv, bias, gamma, beta, mean, var, eps);
             String wName = conv.name() + "__bn_weight";
             String bName = conv.name() + "__bn_bias";
             inits.put(wName, ConstTensor.ofFloats(w.shape(), wv));
@@ -316,7 +310,8 @@ public final class GraphPreparer {
                 }
             }
             if (outAxis != null) {
-                for (String o : n.outputs()) {
+                // a BatchNormalization's running statistics (training mode) are per channel: no batch axis
+                for (String o : n.op() == OpType.BatchNormalization ? List.of(n.output()) : n.outputs()) {
                     axis.put(o, outAxis);
                 }
             }

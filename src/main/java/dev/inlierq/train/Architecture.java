@@ -6,7 +6,8 @@ import java.util.Arrays;
  * The shape of the detector {@link CenterNetGraph} builds: input side, a stem, four backbone stages (strides 4, 8,
  * 16 and 32, each a strided depthwise-separable convolution followed by {@code depths[i]} residual blocks of
  * {@code widths[i]} channels), a top-down neck of {@code neckWidth} channels to stride 4, and two head trunks of
- * {@code headWidth} channels. Build one with {@link #builder()}.
+ * {@code headWidth} channels, with or without batch normalisation after its convolutions. Build one with
+ * {@link #builder()}.
  *
  * @param inputSize square input side in pixels, a multiple of 32 (64 to 1024)
  * @param numClasses heatmap channels (classes), at least 1
@@ -16,11 +17,23 @@ import java.util.Arrays;
  * @param expansion channel expansion inside a residual block (its pointwise layers)
  * @param neckWidth channels of the neck
  * @param headWidth channels of each head trunk
+ * @param norm normalisation after every convolution but the three output ones (trained only: folded at export)
  */
 public record Architecture(int inputSize, int numClasses, int stemWidth, int[] widths, int[] depths, int expansion,
-        int neckWidth, int headWidth) {
+        int neckWidth, int headWidth, Norm norm) {
     /** Output stride of the heads. */
     public static final int STRIDE = 4;
+
+    /** The normalisation layer the network trains with. */
+    public enum Norm {
+        /** None: Fixup-style initialisation only (the committed detector). */
+        NONE,
+        /**
+         * Batch normalisation (Ioffe and Szegedy, ICML 2015) in training mode, folded into the convolutions with
+         * its running statistics when the model is written ({@link CenterNetGraph}).
+         */
+        BN
+    }
 
     public Architecture {
         require(inputSize >= 64 && inputSize <= 1024 && inputSize % 32 == 0, "input size must be a multiple of 32 "
@@ -28,6 +41,7 @@ public record Architecture(int inputSize, int numClasses, int stemWidth, int[] w
         require(numClasses >= 1, "at least one class");
         require(widths != null && widths.length == 4 && depths != null && depths.length == 4,
                 "four stage widths and depths");
+        java.util.Objects.requireNonNull(norm, "norm");
         widths = widths.clone();
         depths = depths.clone();
         require(stemWidth >= 1 && neckWidth >= 1 && headWidth >= 1 && expansion >= 1, "widths must be positive");
@@ -59,7 +73,7 @@ public record Architecture(int inputSize, int numClasses, int stemWidth, int[] w
 
     public Builder toBuilder() {
         return new Builder().inputSize(inputSize).numClasses(numClasses).stemWidth(stemWidth).widths(widths)
-                .depths(depths).expansion(expansion).neckWidth(neckWidth).headWidth(headWidth);
+                .depths(depths).expansion(expansion).neckWidth(neckWidth).headWidth(headWidth).norm(norm);
     }
 
     public static Builder builder() {
@@ -70,20 +84,21 @@ public record Architecture(int inputSize, int numClasses, int stemWidth, int[] w
     public boolean equals(Object o) {
         return o instanceof Architecture a && inputSize == a.inputSize && numClasses == a.numClasses
                 && stemWidth == a.stemWidth && Arrays.equals(widths, a.widths) && Arrays.equals(depths, a.depths)
-                && expansion == a.expansion && neckWidth == a.neckWidth && headWidth == a.headWidth;
+                && expansion == a.expansion && neckWidth == a.neckWidth && headWidth == a.headWidth
+                && norm == a.norm;
     }
 
     @Override
     public int hashCode() {
         return Arrays.hashCode(new int[] {inputSize, numClasses, stemWidth, expansion, neckWidth, headWidth})
-                * 961 + Arrays.hashCode(widths) * 31 + Arrays.hashCode(depths);
+                * 961 + Arrays.hashCode(widths) * 31 + Arrays.hashCode(depths) + norm.ordinal() * 29791;
     }
 
     @Override
     public String toString() {
         return "Architecture[input " + inputSize + ", " + numClasses + " classes, stem " + stemWidth + ", widths "
                 + Arrays.toString(widths) + ", depths " + Arrays.toString(depths) + ", expansion " + expansion
-                + ", neck " + neckWidth + ", head " + headWidth + "]";
+                + ", neck " + neckWidth + ", head " + headWidth + (norm == Norm.NONE ? "" : ", norm bn") + "]";
     }
 
     /** Typed builder; the defaults are the committed demo detector's shape. */
@@ -96,6 +111,7 @@ public record Architecture(int inputSize, int numClasses, int stemWidth, int[] w
         private int expansion = 2;
         private int neckWidth = 32;
         private int headWidth = 32;
+        private Norm norm = Norm.NONE;
 
         public Builder inputSize(int v) {
             inputSize = v;
@@ -137,8 +153,15 @@ public record Architecture(int inputSize, int numClasses, int stemWidth, int[] w
             return this;
         }
 
+        /** Normalisation (default none: the committed detector, byte for byte). */
+        public Builder norm(Norm v) {
+            norm = v;
+            return this;
+        }
+
         public Architecture build() {
-            return new Architecture(inputSize, numClasses, stemWidth, widths, depths, expansion, neckWidth, headWidth);
+            return new Architecture(inputSize, numClasses, stemWidth, widths, depths, expansion, neckWidth, headWidth,
+                    norm);
         }
     }
 }

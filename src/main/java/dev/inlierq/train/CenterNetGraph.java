@@ -1,7 +1,10 @@
 package dev.inlierq.train;
 
+import dev.inlierq.graph.BatchNormFold;
 import dev.inlierq.graph.ConstTensor;
 import dev.inlierq.graph.Graph;
+import dev.inlierq.graph.Node;
+import dev.inlierq.graph.OpType;
 import dev.inlierq.train.GraphAssembler.Init;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,9 +23,14 @@ import java.util.Map;
  *   heads at stride 4: a trunk (dw 3x3, pw, SiLU) for the heatmap, one for size and offset; 1x1 outputs
  *   heatmap [N,C,S/4,S/4] logits, size [N,2,..] = exp(1x1 conv) (w, h in cells), offset [N,2,..] (sub-cell centre)
  * </pre>
- * There is no normalisation layer: a convolution's weights start Kaiming-normal (He et al., ICCV 2015), and each
- * residual branch's last projection at a tenth of that, so that every block starts near the identity (as in
- * Fixup, Zhang, Dauphin and Ma, ICLR 2019). The heatmap bias starts at -2.19 (a prior of 0.1, CenterNet's
+ * By default there is no normalisation layer: a convolution's weights start Kaiming-normal (He et al., ICCV 2015),
+ * and each residual branch's last projection at a tenth of that, so that every block starts near the identity (as
+ * in Fixup, Zhang, Dauphin and Ma, ICLR 2019). With {@link Architecture.Norm#BN} every convolution but the three
+ * output ones is followed, while training, by a training-mode BatchNormalization (batch statistics; Ioffe and
+ * Szegedy, ICML 2015) and has no bias; each residual branch's last BN starts with scale 0 instead, so that blocks
+ * start as the identity (Goyal et al., "Accurate, Large Minibatch SGD", 2017, sec. 5.1). The model written is
+ * {@link #deployed}: the same layers as without BN, each BN folded into its convolution with its running
+ * statistics. The heatmap bias starts at -2.19 (a prior of 0.1, CenterNet's
  * choice; Lin et al., "Focal Loss for Dense Object Detection", ICCV 2017, sec. 4.1), the offset bias at half a cell.
  * Sizes are predicted through an exponential (as FCOS does, Tian et al., ICCV 2019), so that a step changes them
  * by a ratio rather than by a number of cells; its bias starts at the log of a typical object side (30 pixels at
@@ -42,29 +50,36 @@ public final class CenterNetGraph {
     private CenterNetGraph() {
     }
 
-    /** The detector's graph, unprepared (as an ONNX file would hold it), weights drawn from {@code seed}. */
+    /**
+     * The detector's graph as trained, unprepared, weights drawn from {@code seed}: with BN, its training-mode
+     * BatchNormalization nodes (opset 15); without, the graph the ONNX file holds.
+     */
     public static Graph build(Architecture a, long seed) {
-        GraphAssembler g = new GraphAssembler(seed);
-        String x = g.silu(g.conv(INPUT, 3, a.stemWidth(), 3, 2, 1, Init.kaiming(1), null));
+        return build(a, seed, a.norm() == Architecture.Norm.BN);
+    }
+
+    private static Graph build(Architecture a, long seed, boolean batchNorm) {
+        GraphAssembler g = new GraphAssembler(seed, batchNorm);
+        String x = g.silu(g.convNorm(INPUT, 3, a.stemWidth(), 3, 2, 1, Init.kaiming(1), 1f));
         int c = a.stemWidth();
         List<String> features = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             int w = a.widths()[i];
-            x = g.silu(g.conv(x, c, c, 3, 2, c, Init.kaiming(1), null));
-            x = g.silu(g.conv(x, c, w, 1, 1, 1, Init.kaiming(1), null));
+            x = g.silu(g.convNorm(x, c, c, 3, 2, c, Init.kaiming(1), 1f));
+            x = g.silu(g.convNorm(x, c, w, 1, 1, 1, Init.kaiming(1), 1f));
             c = w;
             for (int d = 0; d < a.depths()[i]; d++) {
-                x = block(g, x, c, a.expansion());
+                x = block(g, x, c, a);
             }
             features.add(x);
         }
         int n = a.neckWidth();
-        String p = g.silu(g.conv(features.get(3), a.widths()[3], n, 1, 1, 1, Init.kaiming(1), null));
+        String p = g.silu(g.convNorm(features.get(3), a.widths()[3], n, 1, 1, 1, Init.kaiming(1), 1f));
         for (int i = 2; i >= 0; i--) {
-            String lateral = g.conv(features.get(i), a.widths()[i], n, 1, 1, 1, Init.kaiming(1), null);
+            String lateral = g.convNorm(features.get(i), a.widths()[i], n, 1, 1, 1, Init.kaiming(1), 1f);
             p = g.add(g.upsample2(p), lateral);
-            p = g.silu(g.conv(p, n, n, 3, 1, n, Init.kaiming(1), null));
-            p = g.silu(g.conv(p, n, n, 1, 1, 1, Init.kaiming(1), null));
+            p = g.silu(g.convNorm(p, n, n, 3, 1, n, Init.kaiming(1), 1f));
+            p = g.silu(g.convNorm(p, n, n, 1, 1, 1, Init.kaiming(1), 1f));
         }
         int h = a.headWidth();
         String cls = trunk(g, p, n, h);
@@ -79,18 +94,60 @@ public final class CenterNetGraph {
         return g.build(INPUT, a.inputSize(), List.of(HEATMAP, SIZE, OFFSET), meta);
     }
 
-    /** {@code x + pw(SiLU(dw(SiLU(pw(x)))))}, the last projection starting small. */
-    private static String block(GraphAssembler g, String x, int c, int expansion) {
-        int e = c * expansion;
-        String y = g.silu(g.conv(x, c, e, 1, 1, 1, Init.kaiming(1), null));
-        y = g.silu(g.conv(y, e, e, 3, 1, e, Init.kaiming(1), null));
-        y = g.conv(y, e, c, 1, 1, 1, Init.kaiming(RESIDUAL_GAIN), null);
+    /**
+     * {@code x + pw(SiLU(dw(SiLU(pw(x)))))}, the last projection starting small (without BN) or its BN's scale at
+     * zero (with).
+     */
+    private static String block(GraphAssembler g, String x, int c, Architecture a) {
+        int e = c * a.expansion();
+        boolean bn = a.norm() == Architecture.Norm.BN;
+        String y = g.silu(g.convNorm(x, c, e, 1, 1, 1, Init.kaiming(1), 1f));
+        y = g.silu(g.convNorm(y, e, e, 3, 1, e, Init.kaiming(1), 1f));
+        y = g.convNorm(y, e, c, 1, 1, 1, Init.kaiming(bn ? 1 : RESIDUAL_GAIN), 0f);
         return g.add(x, y);
     }
 
     private static String trunk(GraphAssembler g, String p, int n, int h) {
-        String t = g.silu(g.conv(p, n, n, 3, 1, n, Init.kaiming(1), null));
-        return g.silu(g.conv(t, n, h, 1, 1, 1, Init.kaiming(1), null));
+        String t = g.silu(g.convNorm(p, n, n, 3, 1, n, Init.kaiming(1), 1f));
+        return g.silu(g.convNorm(t, n, h, 1, 1, 1, Init.kaiming(1), 1f));
+    }
+
+    /**
+     * The model to write for a trained graph of {@link #build}: itself without BN; with BN, the graph of the same
+     * layers without BN nodes (as {@code a} without BN builds it, so opset 13, every convolution with a bias),
+     * each BN folded into its convolution with its running statistics ({@link BatchNormFold}).
+     */
+    public static Graph deployed(Graph trained, Architecture a, long seed) {
+        if (a.norm() == Architecture.Norm.NONE) {
+            return trained;
+        }
+        Graph deploy = build(a, seed, false);
+        Map<String, float[]> weights = new LinkedHashMap<>();
+        for (String name : parameters(deploy)) {
+            ConstTensor t = trained.initializers().get(name);
+            if (t != null) {
+                weights.put(name, t.floats());
+            }
+        }
+        for (Node bn : trained.nodes()) {
+            if (bn.op() != OpType.BatchNormalization) {
+                continue;
+            }
+            Node conv = trained.producer(bn.input(0));
+            float[] w = trained.constant(conv.input(1)).floats();
+            float[] bias = new float[(int) trained.constant(conv.input(1)).shape()[0]];
+            float[][] p = new float[4][];
+            for (int i = 0; i < 4; i++) {
+                p[i] = trained.constant(bn.input(i + 1)).floats();
+            }
+            BatchNormFold.apply(w, bias, p[0], p[1], p[2], p[3], bn.attrs().getFloat("epsilon", 1e-5f));
+            weights.put(conv.input(1), w);
+            weights.put(conv.name() + ".bias", bias);
+        }
+        if (!weights.keySet().containsAll(parameters(deploy))) {
+            throw new IllegalStateException("the trained graph does not give every deployed weight");
+        }
+        return withWeights(deploy, weights);
     }
 
     /** The same graph with these floating initializers replaced (trained weights), every other one kept. */
@@ -106,8 +163,24 @@ public final class CenterNetGraph {
         return g.withNodes(g.nodes(), inits, g.shapes());
     }
 
-    /** The names of the trainable initializers (convolution weights and biases), in creation order. */
+    /** The names of the trainable initializers (convolution weights and biases, BN scales and shifts), in order. */
     public static List<String> parameters(Graph g) {
-        return g.initializers().keySet().stream().filter(k -> k.endsWith(".weight") || k.endsWith(".bias")).toList();
+        return g.initializers().keySet().stream().filter(k -> k.endsWith(".weight") || k.endsWith(".bias")
+                || k.endsWith(".gamma") || k.endsWith(".beta")).toList();
+    }
+
+    /**
+     * The running statistics of the training-mode BN nodes: each node's running-mean and running-variance output
+     * (keys) and the initializer it replaces after a step (values), in node order.
+     */
+    public static Map<String, String> runningStatistics(Graph g) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (Node n : g.nodes()) {
+            if (BatchNormFold.isTrainingMode(n)) {
+                m.put(n.outputs().get(1), n.input(3));
+                m.put(n.outputs().get(2), n.input(4));
+            }
+        }
+        return m;
     }
 }

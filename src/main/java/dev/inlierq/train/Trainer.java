@@ -29,6 +29,9 @@ import java.util.function.Supplier;
  * constant overrides (fresh autograd leaves each step, so gradients start empty), the {@link CenterNetLoss} (with
  * CenterNet's or TTFNet's box term, {@link LossOptions}) is differentiated by DJL's {@link GradientCollector}, and
  * {@link AdamW} updates the parameters on the {@link LearningRate} schedule. Batches come from a {@link BatchPipeline} working ahead on other threads.
+ * With batch normalisation, the BN scales and shifts are parameters too, and the running statistics are fed the
+ * same way and replaced after each step by the values the BN nodes give (read through a {@link ValueHook}); the
+ * written model has them folded in ({@link CenterNetGraph#deployed}).
  * Deterministic: the same options give the same weights on the same machine and thread count.
  */
 public final class Trainer {
@@ -49,12 +52,15 @@ public final class Trainer {
     /**
      * What a run gives.
      *
-     * @param graph the detector with its trained weights (unprepared, ready for the ONNX writer)
+     * @param graph the detector to write, with its trained weights (unprepared, ready for the ONNX writer; with
+     *              BN, the BN layers folded into the convolutions)
+     * @param trained the graph as trained, with its trained weights (with BN, the training-mode BN nodes and their
+     *                running statistics; without, {@code graph})
      * @param log the training log
      * @param steps steps done (fewer than planned only when {@code maxSeconds} stopped the run)
      * @param seconds wall time of the training loop
      */
-    public record Result(Graph graph, List<TrainingLog> log, int steps, double seconds) {
+    public record Result(Graph graph, Graph trained, List<TrainingLog> log, int steps, double seconds) {
     }
 
     private Trainer() {
@@ -95,7 +101,13 @@ public final class Trainer {
                 p.attach(root);
                 params.put(name, p);
             }
-            Loop loop = new Loop(o, exec, adam, params, progress);
+            Map<String, NDArray> stats = new LinkedHashMap<>();
+            for (String name : CenterNetGraph.runningStatistics(graph).values()) {
+                NDArray s = exec.constant(name).duplicate();
+                s.attach(root);
+                stats.put(name, s);
+            }
+            Loop loop = new Loop(o, exec, adam, params, stats, progress);
             long start = System.nanoTime();
             int done = 0;
             while (done < o.steps()) {
@@ -108,7 +120,9 @@ public final class Trainer {
             loop.flushLog(done, start);
             Map<String, float[]> trained = new LinkedHashMap<>();
             params.forEach((k, v) -> trained.put(k, v.toFloatArray()));
-            return new Result(CenterNetGraph.withWeights(graph, trained), loop.log, done,
+            stats.forEach((k, v) -> trained.put(k, v.toFloatArray()));
+            Graph result = CenterNetGraph.withWeights(graph, trained);
+            return new Result(CenterNetGraph.deployed(result, o.architecture(), o.seed()), result, loop.log, done,
                     (System.nanoTime() - start) / 1e9);
         }
     }
@@ -119,6 +133,8 @@ public final class Trainer {
         private final GraphExecutor exec;
         private final AdamW adam;
         private final Map<String, NDArray> params;
+        private final Map<String, NDArray> stats;
+        private final Map<String, String> statOutputs;
         private final Progress progress;
         private final List<TrainingLog> log = new ArrayList<>();
         private final double[] sums = new double[5];
@@ -126,11 +142,14 @@ public final class Trainer {
         private float lastLr;
         private double lastNorm;
 
-        Loop(TrainingOptions o, GraphExecutor exec, AdamW adam, Map<String, NDArray> params, Progress progress) {
+        Loop(TrainingOptions o, GraphExecutor exec, AdamW adam, Map<String, NDArray> params,
+                Map<String, NDArray> stats, Progress progress) {
             this.o = o;
             this.exec = exec;
             this.adam = adam;
             this.params = params;
+            this.stats = stats;
+            this.statOutputs = CenterNetGraph.runningStatistics(exec.graph());
             this.progress = progress;
         }
 
@@ -138,6 +157,7 @@ public final class Trainer {
             float lr = o.optimisation().schedule().at(t);
             try (NDManager step = params.values().iterator().next().getManager().newSubManager()) {
                 Map<String, NDArray> leaves = new LinkedHashMap<>();
+                Map<String, NDArray> updated = new HashMap<>();
                 double[] terms;
                 try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
                     Map<String, NDArray> ins = new HashMap<>();
@@ -148,9 +168,10 @@ public final class Trainer {
                         leaves.put(e.getKey(), leaf);
                         ins.put(e.getKey(), leaf);
                     }
+                    ins.putAll(stats);
                     NDArray x = DjlRuntime.create(step, batch.images().data(), new Shape(batch.images().shape()));
                     ins.put(CenterNetGraph.INPUT, x);
-                    Map<String, NDArray> outs = exec.forward(step, ins, ValueHook.NONE);
+                    Map<String, NDArray> outs = exec.forward(step, ins, statisticsHook(updated));
                     CenterNetLoss.Terms l = loss(step, outs, batch);
                     terms = l.values();
                     if (!Double.isFinite(terms[0])) {
@@ -166,6 +187,7 @@ public final class Trainer {
                     grads.put(e.getKey(), g);
                 }
                 lastNorm = adam.step(params, grads, lr);
+                replaceStatistics(updated);
                 lastLr = lr;
                 for (int i = 0; i < sums.length; i++) {
                     sums[i] += terms[i];
@@ -178,6 +200,34 @@ public final class Trainer {
             double seconds = (System.nanoTime() - start) / 1e9;
             double recent = log.isEmpty() ? sums[0] / Math.max(1, inSums) : log.get(log.size() - 1).loss();
             progress.step(t + 1, o.steps(), recent, (t + 1) * (double) o.batch() / seconds);
+        }
+
+        /** A hook that collects the BN nodes' running statistics, by the initializer each replaces, in {@code to}. */
+        private ValueHook statisticsHook(Map<String, NDArray> to) {
+            if (statOutputs.isEmpty()) {
+                return ValueHook.NONE;
+            }
+            return (name, v) -> {
+                String stat = statOutputs.get(name);
+                if (stat != null) {
+                    to.put(stat, v);
+                }
+                return v;
+            };
+        }
+
+        /** Keeps the running statistics the BN nodes gave (copies out of the step's scope), closing the old ones. */
+        private void replaceStatistics(Map<String, NDArray> updated) {
+            if (updated.size() != stats.size()) {
+                throw new IllegalStateException("the BN nodes gave " + updated.size() + " of " + stats.size()
+                        + " running statistics");
+            }
+            for (var e : stats.entrySet()) {
+                NDArray fresh = updated.get(e.getKey()).duplicate();
+                fresh.attach(e.getValue().getManager());
+                e.getValue().close();
+                e.setValue(fresh);
+            }
         }
 
         /** The loss {@link TrainingOptions#optimisation()} names, of one batch's outputs. */

@@ -54,6 +54,16 @@ class TrainCommandTest {
     }
 
     @Test
+    void batchNormIsRecordedInTheLogAndTheModel() throws IOException {
+        Path model = tmp.resolve("bn.onnx");
+        Run r = train(model.toString(), "--json", tmp.resolve("bn.json").toString(), "--norm", "bn");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.readString(tmp.resolve("bn.json")).contains("\"norm\" : \"BN\""));
+        assertTrue(dev.inlierq.onnx.OnnxReader.read(model).metadata().get("inlierq.architecture")
+                .endsWith(", norm bn]"));
+    }
+
+    @Test
     void badValuesAreOneUsageLineEach() {
         String out = tmp.resolve("x.onnx").toString();
         CliErrorsTest.assertOnlyLine(CliErrorsTest.run("train", "--out", out, "--size", "100"), ExitCode.USAGE,
@@ -67,6 +77,8 @@ class TrainCommandTest {
         CliErrorsTest.assertOnlyLine(CliErrorsTest.run("train", "--out", out, "--lr", "0"), ExitCode.USAGE, "--lr");
         CliErrorsTest.assertOnlyLine(CliErrorsTest.run("train", "--out", out, "--steps", "0"), ExitCode.USAGE,
                 "--steps");
+        CliErrorsTest.assertOnlyLine(CliErrorsTest.run("train", "--out", out, "--norm", "ln"), ExitCode.USAGE,
+                "--norm ln");
         CliErrorsTest.assertOnlyLine(CliErrorsTest.run("train"), ExitCode.USAGE, "--out");
         assertFalse(Files.exists(tmp.resolve("x.onnx")));
     }

@@ -125,7 +125,8 @@ class TrainerTest {
         assertTrue(Files.exists(t.log()));
     }
 
-    private static FloatTensor randomInput(int n) {
+    /** Gaussian 64 x 64 images, seed 5. */
+    static FloatTensor randomInput(int n) {
         Random r = new Random(5);
         float[] v = new float[n * 3 * 64 * 64];
         for (int i = 0; i < v.length; i++) {
