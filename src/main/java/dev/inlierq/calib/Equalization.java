@@ -39,6 +39,8 @@ import java.util.Set;
 public final class Equalization {
     /** Attribute marking the inserted Mul nodes (the planner leaves their input unquantized). */
     public static final String MARK = Planner.EQUALIZATION_ATTR;
+    /** Name suffix of the per-channel Mul nodes equalisation inserts (kept in the written file). */
+    public static final String MUL_SUFFIX = "__Equalize";
 
     private Equalization() {
     }
@@ -173,7 +175,7 @@ public final class Equalization {
             inits.put(invName, ConstTensor.ofFloats(new long[] {1, s.length, 1, 1}, inv));
             shapes.put(invName, new long[] {1, s.length, 1, 1});
             shapes.put(eq, g.shape(x));
-            mulAfter.put(x, new Node(x + "__Equalize", OpType.Mul, List.of(x, invName), List.of(eq),
+            mulAfter.put(x, new Node(x + MUL_SUFFIX, OpType.Mul, List.of(x, invName), List.of(eq),
                     new Attributes(Map.of(MARK, new Attr.Int(1)))));
             rename.put(x, eq);
         }

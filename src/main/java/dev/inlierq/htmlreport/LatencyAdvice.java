@@ -24,9 +24,10 @@ public final class LatencyAdvice {
      * @param floatLayers     weighted layers ONNX Runtime still runs in float in the quantized file
      * @param integerKernels  integer kernels it formed (QLinearConv and co.)
      * @param sizeRatio       float file size over quantized file size
+     * @param equalizationMuls per-channel Mul nodes that activation equalisation left in the file (run in float)
      */
     public record Facts(double floatMs, double quantMs, CpuFeatures cpu, boolean inputsPlacement, int floatLayers,
-            int integerKernels, double sizeRatio) {
+            int integerKernels, double sizeRatio, int equalizationMuls) {
     }
 
     /** The explanation, one sentence or short paragraph per item. */
@@ -50,7 +51,8 @@ public final class LatencyAdvice {
                     + "instructions where it has them.");
         } else if (cpu.fastInt8()) {
             out.add("This CPU (" + cpu.model() + ") has " + fastFlags(cpu) + ", which ONNX Runtime's int8 kernels "
-                    + "use: fused integer layers can beat float here.");
+                    + "use: fused integer layers can beat float here, though small depthwise and 1x1 convolutions "
+                    + "at batch 1 are bound by memory traffic rather than arithmetic and may not.");
         } else {
             out.add("This CPU (" + cpu.model() + ") has neither VNNI (avx512_vnni, avx_vnni) nor AMX (amx_int8). "
                     + "ONNX Runtime's int8 kernels need VNNI to beat float: without it they multiply with AVX2 "
@@ -63,6 +65,11 @@ public final class LatencyAdvice {
                     + "them in float, dequantizing their weights at every run. That makes it slower than the float "
                     + "model.", f.floatLayers()));
         }
+        if (!f.inputsPlacement() && f.equalizationMuls() > 0) {
+            out.add(fmt("Activation equalisation left %d per-channel Mul nodes in the file; ONNX Runtime runs each in "
+                    + "float with a dequantize before and a quantize after it, which breaks the integer chains.",
+                    f.equalizationMuls()));
+        }
         if (!faster) {
             out.add(alternative(f));
         }
@@ -72,10 +79,14 @@ public final class LatencyAdvice {
     private static String alternative(Facts f) {
         String smaller = fmt("The quantized file is %.1fx smaller than the float model.", f.sizeRatio());
         if (f.inputsPlacement() && f.floatLayers() > 0) {
-            return "Faster alternative: quantize with --placement all (every activation between layers), which ONNX "
-                    + "Runtime fuses into integer kernels (QLinearConv)"
+            return "Faster alternative: quantize with --placement all --no-equalize (every activation between layers, "
+                    + "no equalisation Muls), which ONNX Runtime fuses into integer kernels (QLinearConv)"
                     + (f.cpu().fastInt8() ? ". " : "; without VNNI, the float model stays the fastest on this CPU. ")
                     + smaller;
+        }
+        if (f.equalizationMuls() > 0 && f.cpu().fastInt8()) {
+            return "Faster alternative: quantize with --no-equalize, so that the integer kernels chain without the "
+                    + "float Muls (check the accuracy: equalisation matters most at 4 bit). " + smaller;
         }
         if (!f.cpu().fastInt8()) {
             return "Faster alternative: on this CPU, the float model; the fully fused int8 file (" + f.integerKernels()

@@ -3,7 +3,10 @@ package dev.inlierq.htmlreport;
 import dev.inlierq.api.Benchmark;
 import dev.inlierq.api.EngineKind;
 import dev.inlierq.api.Evaluation;
+import dev.inlierq.calib.Equalization;
 import dev.inlierq.detect.spec.DetectorSpec;
+import dev.inlierq.graph.OpType;
+import dev.inlierq.onnx.OnnxReader;
 import dev.inlierq.runtime.OrtFusion;
 import dev.inlierq.tensor.ModelRunner;
 import java.io.IOException;
@@ -38,8 +41,14 @@ public final class Measurements {
         int integer = fusion.integerKernels().values().stream().mapToInt(Integer::intValue).sum();
         double sizeRatio = (double) size(floatModel) / Math.max(1, size(quantized));
         var facts = new LatencyAdvice.Facts(floatMs, quantMs, CpuFeatures.host(), inputsPlacement, floatLayers, integer,
-                sizeRatio);
+                sizeRatio, equalizationMuls(quantized));
         return new ReportModel.Speed(floatMs, quantMs, threads, runs, fusion.summary(), LatencyAdvice.of(facts));
+    }
+
+    /** The per-channel Mul nodes activation equalisation inserted ({@link Equalization#MUL_SUFFIX}). */
+    static int equalizationMuls(Path model) {
+        return (int) OnnxReader.read(model).nodes().stream()
+                .filter(n -> n.op() == OpType.Mul && n.name().endsWith(Equalization.MUL_SUFFIX)).count();
     }
 
     /** Median ONNX Runtime latency of one model at batch 1, in milliseconds. */

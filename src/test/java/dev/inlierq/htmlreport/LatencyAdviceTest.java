@@ -40,7 +40,7 @@ class LatencyAdviceTest {
     @Test
     void slowerWithoutVnniAndInputsPlacementNamesBothCausesAndTheFusedAlternative() {
         List<String> a = LatencyAdvice.of(new LatencyAdvice.Facts(7.2, 27.1, CpuFeatures.parse(EPYC, true), true, 28,
-                43, 2.6));
+                43, 2.6, 0));
         String all = String.join("\n", a);
         assertTrue(a.get(0).contains("3.76x slower"), a.get(0));
         assertTrue(all.contains("neither VNNI") && all.contains("AMD EPYC 7B12"), all);
@@ -52,7 +52,7 @@ class LatencyAdviceTest {
     @Test
     void aboutAsFastWithoutVnniAndFullyFusedPointsToTheFloatModel() {
         String all = String.join("\n", LatencyAdvice.of(new LatencyAdvice.Facts(153.3, 160.8,
-                CpuFeatures.parse(EPYC, true), false, 9, 333, 3.06)));
+                CpuFeatures.parse(EPYC, true), false, 9, 333, 3.06, 0)));
         assertTrue(all.contains("about as fast"), all);
         assertFalse(all.contains("--placement inputs"), all);
         assertTrue(all.contains("the float model; the fully fused int8 file (333 integer kernels) runs faster on a "
@@ -62,9 +62,22 @@ class LatencyAdviceTest {
     @Test
     void fasterWithVnniSaysSoAndOffersNoAlternative() {
         List<String> a = LatencyAdvice.of(new LatencyAdvice.Facts(20, 8, CpuFeatures.parse(SAPPHIRE, true), false, 0,
-                100, 3.9));
+                100, 3.9, 0));
         assertTrue(a.get(0).contains("2.50x faster"), a.get(0));
         assertTrue(a.get(1).contains("avx512_vnni, avx_vnni, amx_int8"), a.get(1));
         assertEquals(2, a.size(), "no alternative when int8 wins: " + a);
+    }
+
+    @Test
+    void equalisationMulsOnAVnniCpuAreNamedWithTheNoEqualizeAlternative() {
+        List<String> a = LatencyAdvice.of(new LatencyAdvice.Facts(4.4, 5.2, CpuFeatures.parse(SAPPHIRE, true), false, 2,
+                70, 3.8, 17));
+        String all = String.join("\n", a);
+        assertTrue(a.get(0).contains("slower"), a.get(0));
+        assertTrue(all.contains("left 17 per-channel Mul nodes"), all);
+        assertTrue(all.contains("Faster alternative: quantize with --no-equalize"), all);
+        String none = String.join("\n", LatencyAdvice.of(new LatencyAdvice.Facts(4.4, 5.2,
+                CpuFeatures.parse(SAPPHIRE, true), false, 2, 70, 3.8, 0)));
+        assertFalse(none.contains("Mul nodes") || none.contains("--no-equalize"), none);
     }
 }
