@@ -55,22 +55,11 @@ final class Verification {
                     float[] rv = r.get(name).data();
                     add(simOrt.computeIfAbsent(name, k -> new double[2]), sv, rv);
                     add(floatSim.computeIfAbsent(name, k -> new double[2]), f.get(name).data(), sv);
-                    maxRel.merge(name, maxRelativeError(sv, rv), Math::max);
+                    maxRel.merge(name, FloatTensor.maxRelativeError(sv, rv), Math::max);
                 }
             }
         }
         return new Quantization.Agreement(toDb(simOrt), maxRel, toDb(floatSim), images.size());
-    }
-
-    /** The largest absolute difference relative to the largest magnitude of {@code ref}. */
-    private static double maxRelativeError(float[] ref, float[] other) {
-        double maxAbs = 0;
-        double maxDiff = 0;
-        for (int i = 0; i < ref.length; i++) {
-            maxAbs = Math.max(maxAbs, Math.abs(ref[i]));
-            maxDiff = Math.max(maxDiff, Math.abs(ref[i] - other[i]));
-        }
-        return maxDiff / (maxAbs + 1e-6);
     }
 
     private static void add(double[] acc, float[] ref, float[] other) {

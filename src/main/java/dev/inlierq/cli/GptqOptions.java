@@ -2,7 +2,6 @@ package dev.inlierq.cli;
 
 import dev.inlierq.api.QuantizationConfig;
 import dev.inlierq.rounding.HessianWeighting;
-import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
@@ -26,14 +25,9 @@ final class GptqOptions {
     }
 
     /** {@code --hessian}: plain or inlier. */
-    static final class HessianConverter implements CommandLine.ITypeConverter<HessianWeighting> {
-        @Override
-        public HessianWeighting convert(String value) {
-            try {
-                return HessianWeighting.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
-            }
+    static final class HessianConverter extends Cli.LowerCaseEnum<HessianWeighting> {
+        HessianConverter() {
+            super(HessianWeighting.class, "Hessian");
         }
     }
 }

@@ -2,11 +2,10 @@ package dev.inlierq.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.inlierq.api.OutputGuard;
 import dev.inlierq.error.ExitCode;
 import dev.inlierq.error.UserError;
-import dev.inlierq.report.OutputFile;
+import dev.inlierq.report.JsonFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +29,7 @@ final class DemoOutputs {
     /** The manifest's file name. */
     static final String MANIFEST = "inlierq-demo.json";
     private static final String GENERATOR = "inlierq demo";
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper MAPPER = JsonFiles.mapper();
 
     private final Path dir;
     private final Map<String, String> recorded;
@@ -73,12 +72,7 @@ final class DemoOutputs {
         Map<String, Object> files = new LinkedHashMap<>();
         recorded.forEach((n, sha) -> files.put(n, Map.of("sha256", sha)));
         root.put("files", files);
-        try {
-            OutputFile.write(dir.resolve(MANIFEST), MAPPER.writeValueAsBytes(root));
-        } catch (IOException e) {
-            throw new UserError(ExitCode.OUTPUT_CONFLICT, "cannot write " + dir.resolve(MANIFEST) + ": "
-                    + OutputFile.reason(e), e);
-        }
+        JsonFiles.write(dir.resolve(MANIFEST), root);
     }
 
     private static boolean unchanged(Path file, String sha) {

@@ -2,11 +2,8 @@ package dev.inlierq.engine;
 
 import ai.djl.ndarray.NDArray;
 import dev.inlierq.graph.Graph;
-import dev.inlierq.graph.ValueInfo;
 import dev.inlierq.quant.Encoding;
 import dev.inlierq.tensor.FloatTensor;
-import dev.inlierq.tensor.ModelRunner;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,17 +12,12 @@ import java.util.Map;
  * QuantizeLinear rounding and saturation) right after it is computed. What ONNX Runtime computes with
  * integer kernels on the exported QDQ model, up to accumulation order.
  */
-public final class SimulatedRunner implements ModelRunner {
-    private final GraphExecutor executor;
+public final class SimulatedRunner extends ExecutorRunner {
     private final Map<String, Encoding> activations;
 
     public SimulatedRunner(Graph quantizedWeights, Map<String, Encoding> activations) {
-        this.executor = new GraphExecutor(quantizedWeights);
+        super(new GraphExecutor(quantizedWeights));
         this.activations = Map.copyOf(activations);
-    }
-
-    public GraphExecutor executor() {
-        return executor;
     }
 
     /** The hook that fake-quantizes planned activations. */
@@ -42,26 +34,11 @@ public final class SimulatedRunner implements ModelRunner {
 
     @Override
     public Map<String, FloatTensor> run(FloatTensor input) {
-        return executor.runHooked(input, hook());
-    }
-
-    @Override
-    public long[] inputShape() {
-        return executor.graph().inputs().get(0).shape();
+        return executor().runHooked(input, hook());
     }
 
     @Override
     public String engineName() {
         return "sim";
-    }
-
-    @Override
-    public List<String> outputNames() {
-        return executor.graph().outputs().stream().map(ValueInfo::name).toList();
-    }
-
-    @Override
-    public void close() {
-        executor.close();
     }
 }

@@ -1,16 +1,14 @@
 package dev.inlierq.eval;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonLocation;
+import static dev.inlierq.eval.CocoFileReader.readInt;
+import static dev.inlierq.eval.CocoFileReader.readLong;
+
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.inlierq.error.ExitCode;
 import dev.inlierq.error.UserError;
+import dev.inlierq.eval.CocoFileReader.Invalid;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -151,26 +149,7 @@ public final class CocoDataset {
      *     {@link ExitCode#BAD_ANNOTATIONS} when it is malformed (see the class comment)
      */
     public static CocoDataset load(Path file) {
-        if (Files.isDirectory(file)) {
-            throw new UserError(ExitCode.MISSING_INPUT, "annotation file " + file + " is a directory");
-        }
-        if (!Files.exists(file)) {
-            throw new UserError(ExitCode.MISSING_INPUT, "annotation file " + file + " does not exist");
-        }
-        Parsed parsed;
-        try (InputStream in = Files.newInputStream(file);
-                JsonParser p = JSON.createParser(in)) {
-            parsed = parse(p);
-        } catch (JsonProcessingException e) {
-            throw new UserError(ExitCode.BAD_ANNOTATIONS,
-                    "annotation file " + file + " is not valid JSON: " + describe(e), e);
-        } catch (NoSuchFileException e) {
-            throw new UserError(ExitCode.MISSING_INPUT, "annotation file " + file + " does not exist", e);
-        } catch (IOException e) {
-            throw new UserError(ExitCode.MISSING_INPUT, "cannot read annotation file " + file + ": " + e, e);
-        } catch (Invalid e) {
-            throw new UserError(ExitCode.BAD_ANNOTATIONS, "annotation file " + file + ": " + e.getMessage());
-        }
+        Parsed parsed = CocoFileReader.read(file, "annotation file", CocoDataset::parse);
         try {
             return new CocoDataset(parsed.images, parsed.annotations, parsed.categories);
         } catch (Invalid e) {
@@ -220,37 +199,10 @@ public final class CocoDataset {
 
     // ---------------------------------------------------------------- parsing
 
-    private static final JsonFactory JSON = JsonFactory.builder().build();
-
-    /** A validation failure, turned into a {@link UserError} or {@link IllegalArgumentException}. */
-    private static final class Invalid extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        Invalid(String message) {
-            super(message, null, false, false);
-        }
-    }
-
     private static final class Parsed {
         List<Image> images;
         List<Annotation> annotations;
         List<Category> categories;
-    }
-
-    private static String describe(JsonProcessingException e) {
-        String msg = e.getOriginalMessage();
-        if (msg == null) {
-            msg = e.getClass().getSimpleName();
-        }
-        int nl = msg.indexOf('\n');
-        if (nl >= 0) {
-            msg = msg.substring(0, nl);
-        }
-        JsonLocation loc = e.getLocation();
-        if (loc != null && loc.getLineNr() > 0) {
-            msg += " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
-        }
-        return msg;
     }
 
     private static Parsed parse(JsonParser p) throws IOException {
@@ -409,25 +361,6 @@ public final class CocoDataset {
         if (value == null) {
             throw new Invalid(what + " has no \"" + field + "\"");
         }
-    }
-
-    private static long readLong(JsonParser p, JsonToken v, String what, String field) throws IOException {
-        if (v != JsonToken.VALUE_NUMBER_INT) {
-            throw new Invalid(what + ": \"" + field + "\" is not an integer");
-        }
-        try {
-            return p.getLongValue();
-        } catch (JsonProcessingException e) {
-            throw new Invalid(what + ": \"" + field + "\" is out of range");
-        }
-    }
-
-    private static int readInt(JsonParser p, JsonToken v, String what, String field) throws IOException {
-        long value = readLong(p, v, what, field);
-        if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
-            throw new Invalid(what + ": \"" + field + "\" is out of range");
-        }
-        return (int) value;
     }
 
     private static double readDouble(JsonParser p, JsonToken v, String what, String field) throws IOException {

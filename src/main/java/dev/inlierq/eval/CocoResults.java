@@ -1,22 +1,22 @@
 package dev.inlierq.eval;
 
+import static dev.inlierq.eval.CocoFileReader.JSON;
+import static dev.inlierq.eval.CocoFileReader.readLong;
+import static dev.inlierq.eval.CocoFileReader.toInt;
+
 import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.inlierq.detect.Detection;
 import dev.inlierq.error.ExitCode;
 import dev.inlierq.error.UserError;
+import dev.inlierq.eval.CocoFileReader.Invalid;
 import dev.inlierq.report.OutputFile;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -43,8 +43,6 @@ import java.util.List;
  * (for example {@code segmentation}) are skipped.
  */
 public final class CocoResults {
-    private static final JsonFactory JSON = JsonFactory.builder().build();
-
     private CocoResults() {
     }
 
@@ -84,41 +82,7 @@ public final class CocoResults {
 
     /** Reads a COCO results file into detections, in file order. */
     public static List<Detection> read(Path file) {
-        if (Files.isDirectory(file)) {
-            throw new UserError(ExitCode.MISSING_INPUT, "results file " + file + " is a directory");
-        }
-        if (!Files.exists(file)) {
-            throw new UserError(ExitCode.MISSING_INPUT, "results file " + file + " does not exist");
-        }
-        try (InputStream in = Files.newInputStream(file);
-                JsonParser p = JSON.createParser(in)) {
-            return parse(p);
-        } catch (JsonProcessingException e) {
-            String msg = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
-            int nl = msg.indexOf('\n');
-            if (nl >= 0) {
-                msg = msg.substring(0, nl);
-            }
-            JsonLocation loc = e.getLocation();
-            if (loc != null && loc.getLineNr() > 0) {
-                msg += " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
-            }
-            throw new UserError(ExitCode.BAD_ANNOTATIONS, "results file " + file + " is not valid JSON: " + msg, e);
-        } catch (NoSuchFileException e) {
-            throw new UserError(ExitCode.MISSING_INPUT, "results file " + file + " does not exist", e);
-        } catch (IOException e) {
-            throw new UserError(ExitCode.MISSING_INPUT, "cannot read results file " + file + ": " + e, e);
-        } catch (Invalid e) {
-            throw new UserError(ExitCode.BAD_ANNOTATIONS, "results file " + file + ": " + e.getMessage());
-        }
-    }
-
-    private static final class Invalid extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        Invalid(String message) {
-            super(message, null, false, false);
-        }
+        return CocoFileReader.read(file, "results file", CocoResults::parse);
     }
 
     private static List<Detection> parse(JsonParser p) throws IOException {
@@ -140,8 +104,8 @@ public final class CocoResults {
                 String name = p.currentName();
                 JsonToken v = p.nextToken();
                 switch (name) {
-                    case "image_id" -> imageId = integer(p, v, what, name);
-                    case "category_id" -> categoryId = integer(p, v, what, name);
+                    case "image_id" -> imageId = readLong(p, v, what, name);
+                    case "category_id" -> categoryId = readLong(p, v, what, name);
                     case "score" -> score = number(p, v, what, name);
                     case "bbox" -> {
                         if (v != JsonToken.START_ARRAY) {
@@ -169,26 +133,13 @@ public final class CocoResults {
                         : box == null ? "bbox" : "score";
                 throw new Invalid(what + " has no \"" + missing + "\"");
             }
-            if (categoryId < Integer.MIN_VALUE || categoryId > Integer.MAX_VALUE) {
-                throw new Invalid(what + ": \"category_id\" is out of range");
-            }
-            out.add(new Detection(imageId, (int) (long) categoryId, box[0], box[1], box[2], box[3], score));
+            int category = toInt(categoryId, what, "category_id");
+            out.add(new Detection(imageId, category, box[0], box[1], box[2], box[3], score));
         }
         if (p.nextToken() != null) {
             throw new Invalid("unexpected content after the top-level array");
         }
         return out;
-    }
-
-    private static long integer(JsonParser p, JsonToken v, String what, String field) throws IOException {
-        if (v != JsonToken.VALUE_NUMBER_INT) {
-            throw new Invalid(what + ": \"" + field + "\" is not an integer");
-        }
-        try {
-            return p.getLongValue();
-        } catch (JsonProcessingException e) {
-            throw new Invalid(what + ": \"" + field + "\" is out of range");
-        }
     }
 
     private static double number(JsonParser p, JsonToken v, String what, String field) throws IOException {

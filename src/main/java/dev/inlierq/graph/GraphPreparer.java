@@ -81,39 +81,8 @@ public final class GraphPreparer {
         return new Graph(g.nodes(), g.initializers(), ins, g.outputs(), shapes, g.opset(), g.metadata());
     }
 
-    /** Mutable view used while walking the graph. */
-    private static final class State implements ValueLookup {
-        final Map<String, long[]> shapes = new HashMap<>();
-        final Map<String, ConstTensor> consts = new LinkedHashMap<>();
-        final int opset;
-
-        State(Graph g) {
-            opset = g.opset();
-            shapes.putAll(g.shapes());
-            consts.putAll(g.initializers());
-            for (var e : g.initializers().entrySet()) {
-                shapes.put(e.getKey(), e.getValue().shape());
-            }
-        }
-
-        @Override
-        public long[] shape(String value) {
-            return shapes.get(value);
-        }
-
-        @Override
-        public ConstTensor constant(String value) {
-            return consts.get(value);
-        }
-
-        @Override
-        public int opset() {
-            return opset;
-        }
-    }
-
     private static Graph foldAndInfer(Graph g) {
-        State st = new State(g);
+        MapValueLookup st = MapValueLookup.of(g);
         List<Node> kept = new ArrayList<>();
         for (Node n : g.nodes()) {
             boolean allConst = true;
@@ -138,8 +107,7 @@ public final class GraphPreparer {
                     in[i] = n.input(i).isEmpty() ? null : st.consts.get(n.input(i));
                 }
                 ConstTensor out = ConstantFolder.fold(n, in, st.shape(n.input(0)), outShapes == null ? null : outShapes[0], st);
-                st.consts.put(n.output(), out);
-                st.shapes.put(n.output(), out.shape());
+                st.putConstant(n.output(), out);
                 continue;
             }
             if (outShapes != null) {

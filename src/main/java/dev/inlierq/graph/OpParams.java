@@ -385,18 +385,17 @@ public final class OpParams {
 
     /** A constant input as int64 values, {@code dflt} if the input is absent; throws if not constant. */
     public static long[] constLongs(Node n, int input, ValueLookup v, long[] dflt) {
-        String name = n.input(input);
-        if (name.isEmpty()) {
-            return dflt;
-        }
-        ConstTensor c = v.constant(name);
-        if (c == null) {
-            throw new UnsupportedModelException(n, "input " + input + " ('" + name + "') must be constant");
-        }
-        return c.longs();
+        ConstTensor c = constInput(n, input, v);
+        return c == null ? dflt : c.longs();
     }
 
     public static float[] constFloats(Node n, int input, ValueLookup v) {
+        ConstTensor c = constInput(n, input, v);
+        return c == null ? null : c.floats();
+    }
+
+    /** The constant behind input {@code input}, {@code null} if the input is absent; throws if not constant. */
+    private static ConstTensor constInput(Node n, int input, ValueLookup v) {
         String name = n.input(input);
         if (name.isEmpty()) {
             return null;
@@ -405,7 +404,7 @@ public final class OpParams {
         if (c == null) {
             throw new UnsupportedModelException(n, "input " + input + " ('" + name + "') must be constant");
         }
-        return c.floats();
+        return c;
     }
 
     static long[] ones(int n) {

@@ -8,35 +8,17 @@ import static dev.inlierq.quant.Checks.check;
  * finite data (OpenVINO NNCF's "mean min-max" and TensorFlow's averaged ranges). Keeps two sums per
  * parameter. Unlike {@link PooledObserver}, the result depends on the batching: use a fixed batch size.
  */
-public final class BatchMeanObserver implements Observer {
-    private final QuantSpec spec;
-    private final RangeEstimator estimator;
-    private final int bins;
+public final class BatchMeanObserver extends BatchCountingObserver {
     private double[] sumMin;
     private double[] sumMax;
     private long[] counted;
-    private long batches;
 
     BatchMeanObserver(QuantSpec spec, RangeEstimator estimator, int bins) {
-        check(!(spec.granularity() instanceof Granularity.PerGroup), "observer granularity",
-                "per-tensor or per-channel (per-group weights: WeightEncodings)", spec.granularity());
-        this.spec = spec;
-        this.estimator = estimator;
-        this.bins = bins;
+        super(spec, estimator, bins);
     }
 
     @Override
-    public QuantSpec spec() {
-        return spec;
-    }
-
-    @Override
-    public RangeEstimator estimator() {
-        return estimator;
-    }
-
-    @Override
-    public void observe(float[] values, long... shape) {
+    void record(float[] values, long[] shape) {
         PooledObserver one = new PooledObserver(spec, estimator, bins);
         one.observe(values, shape);
         Range[] r = one.ranges();
@@ -54,19 +36,10 @@ public final class BatchMeanObserver implements Observer {
             sumMax[c] += r[c].max();
             counted[c]++;
         }
-        batches++;
     }
 
     @Override
-    public long batches() {
-        return batches;
-    }
-
-    @Override
-    public Range[] ranges() {
-        if (sumMin == null) {
-            throw new IllegalStateException("observer for " + spec + " has seen no batch");
-        }
+    Range[] rangesOfBatches() {
         Range[] r = new Range[sumMin.length];
         for (int c = 0; c < r.length; c++) {
             r[c] = counted[c] == 0 ? Range.ZERO

@@ -6,7 +6,7 @@ package dev.inlierq.quant;
  * depend on how many values or batches were seen. Non-finite values (NaN, infinities) are not recorded but
  * counted in {@link #skipped()}. Not thread-safe.
  */
-public sealed interface ChannelState permits RunningMinMax, Histogram {
+public sealed interface ChannelState permits FiniteExtremes {
 
     /** Records {@code values[from..to)}. */
     void add(float[] values, int from, int to);

@@ -29,7 +29,7 @@ import java.util.Arrays;
  * Exact zeros are counted in {@link #zeros()} too (they sit at the lower edge of the cell {@code [0, w)}),
  * because a grid that contains 0 represents them without error. Non-finite values are skipped and counted.
  */
-public final class Histogram implements ChannelState {
+public final class Histogram extends FiniteExtremes {
     /** Default number of bins (as TensorRT's calibrator). */
     public static final int DEFAULT_BINS = 2048;
     /** Exponent of the narrowest bin width, {@code 2^-120}. */
@@ -39,11 +39,7 @@ public final class Histogram implements ChannelState {
     private final boolean magnitude;
     private int exponent = MIN_EXPONENT;
     private int start;
-    private double min = Double.POSITIVE_INFINITY;
-    private double max = Double.NEGATIVE_INFINITY;
-    private long total;
     private long zeros;
-    private long skipped;
 
     /**
      * @param bins number of bins, 16..2^24
@@ -67,29 +63,13 @@ public final class Histogram implements ChannelState {
 
     @Override
     public void add(float[] values, int from, int to) {
-        double bmin = Double.POSITIVE_INFINITY;
-        double bmax = Double.NEGATIVE_INFINITY;
-        long n = 0;
-        for (int i = from; i < to; i++) {
-            float x = values[i];
-            if (!Float.isFinite(x)) {
-                skipped++;
-                continue;
-            }
-            double v = magnitude ? Math.abs(x) : x;
-            n++;
-            if (v < bmin) {
-                bmin = v;
-            }
-            if (v > bmax) {
-                bmax = v;
-            }
-        }
+        Batch b = scan(values, from, to, magnitude);
+        long n = b.count();
         if (n == 0) {
             return;
         }
-        double nmin = Math.min(min, bmin);
-        double nmax = Math.max(max, bmax);
+        double nmin = Math.min(min, b.min());
+        double nmax = Math.max(max, b.max());
         double lo = Math.min(nmin, 0);
         double hi = Math.max(nmax, 0);
         int e = total == 0 ? MIN_EXPONENT : exponent;
@@ -208,26 +188,6 @@ public final class Histogram implements ChannelState {
         double a = Math.max(binLower(j), min);
         double b = Math.min(binUpper(j), max);
         return new double[] {Math.min(a, b), b};
-    }
-
-    @Override
-    public long total() {
-        return total;
-    }
-
-    @Override
-    public double min() {
-        return total == 0 ? 0 : min;
-    }
-
-    @Override
-    public double max() {
-        return total == 0 ? 0 : max;
-    }
-
-    @Override
-    public long skipped() {
-        return skipped;
     }
 
     /**

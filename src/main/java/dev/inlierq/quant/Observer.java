@@ -12,7 +12,7 @@ package dev.inlierq.quant;
  *       ({@link RangeEstimation.Aggregation#BATCH_MEAN}); depends on the batching by construction.
  * </ul>
  */
-public sealed interface Observer permits PooledObserver, BatchMeanObserver {
+public sealed interface Observer permits BatchCountingObserver {
 
     QuantSpec spec();
 

@@ -11,19 +11,11 @@ import java.util.List;
  * with a fixed number of bins. Memory is constant in the number of batches; the ranges do not depend on the
  * batching (the histogram is exactly batch-independent, see {@link Histogram}).
  */
-public final class PooledObserver implements Observer {
-    private final QuantSpec spec;
-    private final RangeEstimator estimator;
-    private final int bins;
+public final class PooledObserver extends BatchCountingObserver {
     private ChannelState[] states;
-    private long batches;
 
     PooledObserver(QuantSpec spec, RangeEstimator estimator, int bins) {
-        check(!(spec.granularity() instanceof Granularity.PerGroup), "observer granularity",
-                "per-tensor or per-channel (per-group weights: WeightEncodings)", spec.granularity());
-        this.spec = spec;
-        this.estimator = estimator;
-        this.bins = bins;
+        super(spec, estimator, bins);
         if (spec.granularity() instanceof Granularity.PerTensor) {
             states = new ChannelState[] {newState()};
         }
@@ -34,17 +26,7 @@ public final class PooledObserver implements Observer {
     }
 
     @Override
-    public QuantSpec spec() {
-        return spec;
-    }
-
-    @Override
-    public RangeEstimator estimator() {
-        return estimator;
-    }
-
-    @Override
-    public void observe(float[] values, long... shape) {
+    void record(float[] values, long[] shape) {
         long[] s = shape.length == 0 ? new long[] {values.length} : shape;
         long numel = ParamLayout.numel(s);
         check(numel == values.length, "observe", numel + " values for shape " + Arrays.toString(s), values.length);
@@ -53,7 +35,6 @@ public final class PooledObserver implements Observer {
         } else {
             states[0].add(values);
         }
-        batches++;
     }
 
     private void observeChannels(float[] values, long[] s, int axis) {
@@ -84,15 +65,7 @@ public final class PooledObserver implements Observer {
     }
 
     @Override
-    public long batches() {
-        return batches;
-    }
-
-    @Override
-    public Range[] ranges() {
-        if (states == null || batches == 0) {
-            throw new IllegalStateException("observer for " + spec + " has seen no batch");
-        }
+    Range[] rangesOfBatches() {
         Range[] r = new Range[states.length];
         for (int c = 0; c < r.length; c++) {
             r[c] = estimator.estimate(states[c], spec);

@@ -1,54 +1,18 @@
 package dev.inlierq.quant;
 
-/** Running minimum and maximum of the finite values seen: two floats, whatever the amount of data. */
-public final class RunningMinMax implements ChannelState {
-    private float min = Float.POSITIVE_INFINITY;
-    private float max = Float.NEGATIVE_INFINITY;
-    private long total;
-    private long skipped;
+/** Running minimum and maximum of the finite values seen: two numbers, whatever the amount of data. */
+public final class RunningMinMax extends FiniteExtremes {
 
     @Override
     public void add(float[] values, int from, int to) {
-        float lo = min;
-        float hi = max;
-        long n = 0;
-        for (int i = from; i < to; i++) {
-            float x = values[i];
-            if (!Float.isFinite(x)) {
-                skipped++;
-                continue;
-            }
-            n++;
-            if (x < lo) {
-                lo = x;
-            }
-            if (x > hi) {
-                hi = x;
-            }
+        Batch b = scan(values, from, to, false);
+        if (b.min() < min) {
+            min = b.min();
         }
-        min = lo;
-        max = hi;
-        total += n;
-    }
-
-    @Override
-    public long total() {
-        return total;
-    }
-
-    @Override
-    public double min() {
-        return total == 0 ? 0 : min;
-    }
-
-    @Override
-    public double max() {
-        return total == 0 ? 0 : max;
-    }
-
-    @Override
-    public long skipped() {
-        return skipped;
+        if (b.max() > max) {
+            max = b.max();
+        }
+        total += b.count();
     }
 
     @Override

@@ -41,16 +41,6 @@ public enum WeightStorage {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Parses a command-line spelling ({@code int8}, {@code int4} or {@code auto}, any case). */
-    public static WeightStorage parse(String s) {
-        for (WeightStorage w : values()) {
-            if (w.cliName().equals(s.toLowerCase(Locale.ROOT))) {
-                return w;
-            }
-        }
-        throw new IllegalArgumentException("unknown weight storage '" + s + "' (expected int8, int4 or auto)");
-    }
-
     /**
      * Whether a weight of this spec is written as an INT4/UINT4 tensor: the one place that decides. Only
      * weights of at most 4 bits can be.

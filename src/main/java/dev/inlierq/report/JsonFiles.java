@@ -18,11 +18,12 @@ public final class JsonFiles {
         return MAPPER;
     }
 
+    /** Writes {@code value} as pretty JSON to {@code file} atomically. */
     public static void write(Path file, Object value) {
         try {
             writeAtomically(file, MAPPER.writeValueAsBytes(value));
         } catch (IOException e) {
-            throw new UserError(ExitCode.OUTPUT_CONFLICT, "cannot write " + file + ": " + e.getMessage());
+            throw new UserError(ExitCode.OUTPUT_CONFLICT, "cannot write " + file + ": " + OutputFile.reason(e), e);
         }
     }
 

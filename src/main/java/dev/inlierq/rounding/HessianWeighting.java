@@ -36,14 +36,4 @@ public enum HessianWeighting {
     public String cliName() {
         return name().toLowerCase(Locale.ROOT);
     }
-
-    /** The constant of a command-line name ({@code plain} or {@code inlier}). */
-    public static HessianWeighting parse(String name) {
-        for (HessianWeighting h : values()) {
-            if (h.cliName().equals(name.toLowerCase(Locale.ROOT))) {
-                return h;
-            }
-        }
-        throw new IllegalArgumentException("unknown Hessian '" + name + "' (expected plain or inlier)");
-    }
 }

@@ -16,14 +16,4 @@ public enum Variant {
     public String cliName() {
         return name().toLowerCase(Locale.ROOT);
     }
-
-    /** The variant of a command-line name. */
-    public static Variant parse(String name) {
-        for (Variant v : values()) {
-            if (v.cliName().equals(name.trim().toLowerCase(Locale.ROOT))) {
-                return v;
-            }
-        }
-        throw new IllegalArgumentException("unknown variant '" + name + "' (expected weights or activations)");
-    }
 }

@@ -2,9 +2,9 @@ package dev.inlierq.synth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.inlierq.error.ExitCode;
 import dev.inlierq.error.UserError;
+import dev.inlierq.report.JsonFiles;
 import dev.inlierq.report.OutputFile;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  */
 final class SynthFolder {
     static final String MANIFEST = "synth.json";
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper MAPPER = JsonFiles.mapper();
 
     private SynthFolder() {
     }
@@ -88,12 +88,7 @@ final class SynthFolder {
             bySplit.put(s.split().folderName(), m);
         }
         root.put("splits", bySplit);
-        try {
-            OutputFile.write(folder.resolve(MANIFEST), MAPPER.writeValueAsBytes(root));
-        } catch (IOException e) {
-            throw new UserError(ExitCode.OUTPUT_CONFLICT, "cannot write " + folder.resolve(MANIFEST) + ": "
-                    + OutputFile.reason(e), e);
-        }
+        JsonFiles.write(folder.resolve(MANIFEST), root);
     }
 
     /** The split summaries a complete manifest records. */

@@ -60,6 +60,20 @@ public record FloatTensor(long[] shape, float[] data) {
     }
 
     /**
+     * The largest absolute difference of {@code other} from {@code ref}, relative to the largest magnitude of
+     * {@code ref} (plus 1e-6, so an all-zero reference gives the absolute difference in millionths).
+     */
+    public static double maxRelativeError(float[] ref, float[] other) {
+        double maxAbs = 0;
+        double maxDiff = 0;
+        for (int i = 0; i < ref.length; i++) {
+            maxAbs = Math.max(maxAbs, Math.abs(ref[i]));
+            maxDiff = Math.max(maxDiff, Math.abs(ref[i] - other[i]));
+        }
+        return maxDiff / (maxAbs + 1e-6);
+    }
+
+    /**
      * Returns this tensor if every value is finite; otherwise throws {@link InvalidModelException} (exit 4)
      * naming {@code what}, the first bad value and its index.
      */

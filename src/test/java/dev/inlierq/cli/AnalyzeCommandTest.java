@@ -89,8 +89,7 @@ class AnalyzeCommandTest {
     @Test
     void weightRoundingGptqScoresWithGptqsCodesAndSaysSo() throws Exception {
         Path model = OutlierChain.model(tmp);
-        Path spec = tmp.resolve("tiny.yaml");
-        Files.writeString(spec, OutlierChain.SPEC);
+        Path spec = OutlierChain.specFile(tmp);
         Path images = OutlierChain.images(tmp, 4);
         Map<String, JsonNode> json = new LinkedHashMap<>();
         for (String rounding : List.of("nearest", "gptq")) {

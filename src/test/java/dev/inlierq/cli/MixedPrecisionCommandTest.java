@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.inlierq.error.ExitCode;
 import dev.inlierq.onnx.OnnxReader;
 import dev.inlierq.testing.OutlierChain;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -38,8 +37,7 @@ class MixedPrecisionCommandTest {
     @Test
     void halfTheBudgetPromotesTheOutlierLayer() throws Exception {
         Path model = OutlierChain.model(tmp);
-        Path spec = tmp.resolve("tiny.yaml");
-        Files.writeString(spec, OutlierChain.SPEC);
+        Path spec = OutlierChain.specFile(tmp);
         Path images = OutlierChain.images(tmp, 4);
         Path json = tmp.resolve("q.json");
         CliErrorsTest.Run r = CliErrorsTest.run(args(model, spec, images, "--w-bits", "4", "--mixed-precision", "0.5",
@@ -70,8 +68,7 @@ class MixedPrecisionCommandTest {
     @Test
     void aGptqMethodScoresWithGptqRounding() throws Exception {
         Path model = OutlierChain.model(tmp);
-        Path spec = tmp.resolve("tiny.yaml");
-        Files.writeString(spec, OutlierChain.SPEC);
+        Path spec = OutlierChain.specFile(tmp);
         Path images = OutlierChain.images(tmp, 4);
         Path json = tmp.resolve("q.json");
         String[] a = args(model, spec, images, "--w-bits", "4", "--mixed-precision", "0.5", "--json", json.toString());
@@ -87,8 +84,7 @@ class MixedPrecisionCommandTest {
     @Test
     void badValuesAreOneLine() throws Exception {
         Path model = OutlierChain.model(tmp);
-        Path spec = tmp.resolve("tiny.yaml");
-        Files.writeString(spec, OutlierChain.SPEC);
+        Path spec = OutlierChain.specFile(tmp);
         Path images = tmp.resolve("none");
         for (List<String> more : List.of(List.of("--w-bits", "4", "--mixed-precision", "1.5"),
                 List.of("--w-bits", "4", "--mixed-precision", "-1"), List.of("--mixed-precision", "0.5"))) {

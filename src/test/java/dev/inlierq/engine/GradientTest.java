@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -131,44 +132,14 @@ class GradientTest {
                 c0 = probe.leaf.toFloatArray();
             }
             assertEquals(3 * 5 * 5, grad.length);
-            double[] fd = new double[grad.length];
-            for (int k = 0; k < c0.length; k++) {
-                float[] plus = c0.clone();
-                float[] minus = c0.clone();
-                plus[k] += (float) EPS;
-                minus[k] -= (float) EPS;
-                double lp = loss(ex, scope, x, substitute("c", plus));
-                double lm = loss(ex, scope, x, substitute("c", minus));
-                fd[k] = (lp - lm) / (plus[k] - minus[k]);
-            }
+            double[] fd = centralDifferences(c0, c -> loss(ex, scope, x, substitute("c", c)));
             assertClose("dL/dc", grad, fd);
         }
     }
 
     @Test
     void inputGradientThroughConvMatchesFiniteDifferences() {
-        Graph g = model();
-        float[] x = input();
-        try (GraphExecutor ex = new GraphExecutor(g); NDManager scope = DjlRuntime.newManager()) {
-            float[] grad;
-            try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
-                NDArray in = scope.create(x, new Shape(1, 2, 5, 5));
-                in.setRequiresGradient(true);
-                NDArray y = ex.forward(scope, Map.of("x", in), ValueHook.NONE).get("y");
-                gc.backward(y.sum());
-                grad = in.getGradient().toFloatArray();
-            }
-            double[] fd = new double[x.length];
-            for (int k = 0; k < x.length; k++) {
-                float[] plus = x.clone();
-                float[] minus = x.clone();
-                plus[k] += (float) EPS;
-                minus[k] -= (float) EPS;
-                fd[k] = (loss(ex, scope, plus, ValueHook.NONE) - loss(ex, scope, minus, ValueHook.NONE))
-                        / (plus[k] - minus[k]);
-            }
-            assertClose("dL/dx", grad, fd);
-        }
+        assertInputGradientMatchesFiniteDifferences(model(), "dL/dx");
     }
 
     /** The gradient also flows through the kernels built from several libtorch calls. */
@@ -192,7 +163,12 @@ class GradientTest {
                 .node("Resize", "a", "", "sc").out("rs").s("mode", "linear").end()
                 .node("Tanh", "rs").out("y").end()
                 .output("y").write(tmp);
-        Graph g = GraphPreparer.prepare(OnnxReader.read(file));
+        assertInputGradientMatchesFiniteDifferences(GraphPreparer.prepare(OnnxReader.read(file)),
+                "dL/dx through ConvTranspose, Pad, AveragePool, Resize");
+    }
+
+    /** On {@link #input()}: autograd's dL/dx against {@link #centralDifferences} of {@link #loss}. */
+    private static void assertInputGradientMatchesFiniteDifferences(Graph g, String what) {
         float[] x = input();
         try (GraphExecutor ex = new GraphExecutor(g); NDManager scope = DjlRuntime.newManager()) {
             float[] grad;
@@ -203,17 +179,27 @@ class GradientTest {
                 gc.backward(y.sum());
                 grad = in.getGradient().toFloatArray();
             }
-            double[] fd = new double[x.length];
-            for (int k = 0; k < x.length; k++) {
-                float[] plus = x.clone();
-                float[] minus = x.clone();
-                plus[k] += (float) EPS;
-                minus[k] -= (float) EPS;
-                fd[k] = (loss(ex, scope, plus, ValueHook.NONE) - loss(ex, scope, minus, ValueHook.NONE))
-                        / (plus[k] - minus[k]);
-            }
-            assertClose("dL/dx through ConvTranspose, Pad, AveragePool, Resize", grad, fd);
+            double[] fd = centralDifferences(x, xk -> loss(ex, scope, xk, ValueHook.NONE));
+            assertClose(what, grad, fd);
         }
+    }
+
+    /**
+     * Per element k of {@code at}: (L(at + EPS e_k) - L(at - EPS e_k)) / (the float step actually taken), the
+     * plus side evaluated first.
+     */
+    static double[] centralDifferences(float[] at, ToDoubleFunction<float[]> loss) {
+        double[] fd = new double[at.length];
+        for (int k = 0; k < at.length; k++) {
+            float[] plus = at.clone();
+            float[] minus = at.clone();
+            plus[k] += (float) EPS;
+            minus[k] -= (float) EPS;
+            double lp = loss.applyAsDouble(plus);
+            double lm = loss.applyAsDouble(minus);
+            fd[k] = (lp - lm) / (plus[k] - minus[k]);
+        }
+        return fd;
     }
 
     /**

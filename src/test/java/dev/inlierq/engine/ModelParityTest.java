@@ -49,20 +49,10 @@ public class ModelParityTest {
                 for (var e : ort.entrySet()) {
                     FloatTensor d = djl.get(e.getKey()).sample(b);
                     assertArrayEquals(e.getValue().shape(), d.shape(), e.getKey());
-                    double err = relativeError(d.data(), e.getValue().data());
+                    double err = FloatTensor.maxRelativeError(e.getValue().data(), d.data());
                     assertTrue(err <= 1e-4, model + " output " + e.getKey() + " batch " + batch + " relative error " + err);
                 }
             }
         }
-    }
-
-    public static double relativeError(float[] got, float[] want) {
-        double maxAbs = 0;
-        double maxDiff = 0;
-        for (int i = 0; i < want.length; i++) {
-            maxAbs = Math.max(maxAbs, Math.abs(want[i]));
-            maxDiff = Math.max(maxDiff, Math.abs(got[i] - want[i]));
-        }
-        return maxDiff / (maxAbs + 1e-6);
     }
 }

@@ -2,15 +2,14 @@ package dev.inlierq.graph;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Hand-built nodes and value lookups for the graph unit tests: {@code Nodes.op(OpType.Conv, "x", "w").ints("pads",
- * 1, 1, 1, 1).build()} makes one node (output "y" unless {@link Spec#out} names others), and {@link Values} is a
- * {@link ValueLookup} from shapes and constants given by the test, at a chosen opset.
+ * 1, 1, 1, 1).build()} makes one node (output "y" unless {@link Spec#out} names others), and {@link Values} is the
+ * {@link MapValueLookup} of graph preparation, filled with shapes and constants given by the test, at a chosen opset.
  */
 final class Nodes {
     private static int counter;
@@ -87,13 +86,9 @@ final class Nodes {
     }
 
     /** Shapes and constants known to a test, at one opset; a constant's shape is known too. */
-    static final class Values implements ValueLookup {
-        private final int opset;
-        private final Map<String, long[]> shapes = new HashMap<>();
-        private final Map<String, ConstTensor> consts = new HashMap<>();
-
+    static final class Values extends MapValueLookup {
         Values(int opset) {
-            this.opset = opset;
+            super(opset);
         }
 
         Values dims(String name, long... dims) {
@@ -102,8 +97,7 @@ final class Nodes {
         }
 
         Values constant(String name, ConstTensor t) {
-            consts.put(name, t);
-            shapes.put(name, t.shape());
+            putConstant(name, t);
             return this;
         }
 
@@ -113,21 +107,6 @@ final class Nodes {
 
         Values floats(String name, float... v) {
             return constant(name, ConstTensor.ofFloats(new long[] {v.length}, v));
-        }
-
-        @Override
-        public long[] shape(String value) {
-            return shapes.get(value);
-        }
-
-        @Override
-        public ConstTensor constant(String value) {
-            return consts.get(value);
-        }
-
-        @Override
-        public int opset() {
-            return opset;
         }
 
         /**

@@ -17,7 +17,6 @@ import dev.inlierq.rounding.GptqRounding;
 import dev.inlierq.testing.OnnxModelBuilder;
 import dev.inlierq.testing.OutlierChain;
 import dev.inlierq.testing.RandomData;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -52,8 +51,7 @@ class GptqScoringTest {
 
     @BeforeAll
     static void model() throws Exception {
-        Path spec = tmp.resolve("tiny.yaml");
-        Files.writeString(spec, OutlierChain.SPEC);
+        Path spec = OutlierChain.specFile(tmp);
         config = QuantizationConfig.builder(duplicateChannels(tmp), DetectorSpecs.load(spec),
                 OutlierChain.images(tmp, 6)).weightBits(4).activationBits(8).equalize(false).calibImages(6).batch(3)
                 .build();

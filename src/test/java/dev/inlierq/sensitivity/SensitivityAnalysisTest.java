@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.inlierq.api.QuantizationConfig;
 import dev.inlierq.detect.spec.DetectorSpecs;
 import dev.inlierq.testing.OutlierChain;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
@@ -33,8 +32,7 @@ class SensitivityAnalysisTest {
     @BeforeAll
     static void analyse() throws Exception {
         Path model = OutlierChain.model(tmp);
-        Path spec = tmp.resolve("tiny.yaml");
-        Files.writeString(spec, OutlierChain.SPEC);
+        Path spec = OutlierChain.specFile(tmp);
         config = QuantizationConfig.builder(model, DetectorSpecs.load(spec), OutlierChain.images(tmp, 6))
                 .weightBits(4).activationBits(8).equalize(false).calibImages(6).batch(3).build();
         report = SensitivityAnalysis.run(config, SensitivityOptions.builder().scoreImages(4).build(),

@@ -66,6 +66,15 @@ public final class OutlierChain {
         return m.write(dir);
     }
 
+    /** {@link #SPEC} written to {@code tiny.yaml} in {@code dir}. */
+    public static Path specFile(Path dir) {
+        try {
+            return Files.writeString(dir.resolve("tiny.yaml"), SPEC);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** {@code count} random 64 x 64 PNG images (blocks of random colours) in a new folder under {@code dir}. */
     public static Path images(Path dir, int count) {
         Random r = new Random(9);
