@@ -95,7 +95,7 @@ final class BenchCommand implements Callable<Integer> {
                     row.put("iterations", r.iterations());
                     if (!r.opProfile().isEmpty()) {
                         Map<String, Object> perOp = new LinkedHashMap<>();
-                        r.opProfile().forEach((k, v) -> perOp.put(k, Map.of("calls", v[0], "ms", v[1])));
+                        r.opProfile().forEach((k, v) -> perOp.put(k, callsAndMs(v)));
                         row.put("op_profile_ms_per_run", perOp);
                         if (profile) {
                             r.opProfile().forEach((k, v) -> out.printf("    %-20s %5.0f calls %9.2f ms/run%n", k, v[0], v[1]));
@@ -113,5 +113,13 @@ final class BenchCommand implements Callable<Integer> {
             JsonFiles.write(json, rows.size() == 1 ? rows.get(0) : rows);
         }
         return 0;
+    }
+
+    /** One op type's profile entry, keys in a fixed order (so the JSON is the same bytes run after run). */
+    private static Map<String, Object> callsAndMs(double[] v) {
+        Map<String, Object> e = new java.util.LinkedHashMap<>();
+        e.put("calls", v[0]);
+        e.put("ms", v[1]);
+        return e;
     }
 }

@@ -19,10 +19,12 @@ final class QuantizeSummary {
         s.put("peak_rss_bytes", r.peakRssBytes());
         s.put("calibration_files", r.calibration().files().stream().map(p -> p.getFileName().toString()).toList());
         s.put("provenance", r.provenance());
-        s.put("agreement", Map.of("images", r.agreement().images(),
-                "sim_vs_ort_sqnr_db", r.agreement().simVsOrtSqnrDb(),
-                "sim_vs_ort_max_rel_error", r.agreement().simVsOrtMaxRelError(),
-                "float_vs_sim_sqnr_db", r.agreement().floatVsSimSqnrDb()));
+        Map<String, Object> agreement = new LinkedHashMap<>();
+        agreement.put("images", r.agreement().images());
+        agreement.put("sim_vs_ort_sqnr_db", r.agreement().simVsOrtSqnrDb());
+        agreement.put("sim_vs_ort_max_rel_error", r.agreement().simVsOrtMaxRelError());
+        agreement.put("float_vs_sim_sqnr_db", r.agreement().floatVsSimSqnrDb());
+        s.put("agreement", agreement);
         List<Map<String, Object>> tensors = new ArrayList<>();
         for (Quantization.TensorReport t : r.tensors()) {
             Map<String, Object> e = new LinkedHashMap<>();
@@ -101,9 +103,11 @@ final class QuantizeSummary {
             }
             units.add(e);
         }
-        return Map.of("settings", r.provenance().getOrDefault("inlierq.reconstruction", ""),
-                "units", units, "units_kept_initial", units.stream().filter(e -> Boolean.TRUE.equals(
-                        e.get("kept_initial"))).count());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("settings", r.provenance().getOrDefault("inlierq.reconstruction", ""));
+        out.put("units", units);
+        out.put("units_kept_initial", units.stream().filter(e -> Boolean.TRUE.equals(e.get("kept_initial"))).count());
+        return out;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.inlierq.runtime;
 
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -24,7 +25,7 @@ public record OrtFusion(Map<String, Integer> integerKernels, Map<String, Integer
                 floats.merge(op, n, Integer::sum);
             }
         });
-        return new OrtFusion(Map.copyOf(integer), Map.copyOf(floats));
+        return new OrtFusion(Collections.unmodifiableMap(integer), Collections.unmodifiableMap(floats));
     }
 
     /** Reads a model's fusion with ONNX Runtime's full optimisation. */
