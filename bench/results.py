@@ -100,6 +100,12 @@ ABOUT["fused.jsonl"] = (
 ABOUT["simcheck.jsonl"] = (
     "ONNX Runtime against the engine's exact QDQ simulation on written files (`bench/simcheck.sh "
     "MODEL=FILE.onnx`): the AP of both on the 206 val2017 images and their difference.")
+ABOUT["seeds.jsonl"] = (
+    "The default 4-bit recipe (AdaRound from GPTQ's start, 200 steps per layer, 32-pixel windows) at W4A8 with "
+    "seeds 0, 1 and 2, all on one VM in one session (stop 20, AMD EPYC with AVX-512 VNNI, nothing else on the "
+    "cores): the seed spread that any difference between recipes must exceed. Made with `for s in 0 1 2; do "
+    "METHODS=adaround BITS=4,8 SIM=0 TABLE=seeds LABEL=s$s EXTRA=\"--start gptq --iters 200 --window 32 --seed "
+    "$s\" bench/calibrators.sh MODEL; done`.")
 ABOUT["sensitivity.jsonl"] = (
     "How well the label-free per-layer sensitivity of `inlierq analyze` ranks layers as their AP change does: "
     "Spearman's rho over the largest layers, each quantized alone (weights, then input activation) at W4A8, AP "
