@@ -117,7 +117,7 @@ final class BenchCommand implements Callable<Integer> {
 
     /** One op type's profile entry, keys in a fixed order (so the JSON is the same bytes run after run). */
     private static Map<String, Object> callsAndMs(double[] v) {
-        Map<String, Object> e = new java.util.LinkedHashMap<>();
+        Map<String, Object> e = new LinkedHashMap<>();
         e.put("calls", v[0]);
         e.put("ms", v[1]);
         return e;

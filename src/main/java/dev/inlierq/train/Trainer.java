@@ -28,7 +28,8 @@ import java.util.function.Supplier;
  * {@link CenterNetGraph} runs through the project's {@link GraphExecutor} with its convolution parameters fed as
  * constant overrides (fresh autograd leaves each step, so gradients start empty), the {@link CenterNetLoss} (with
  * CenterNet's or TTFNet's box term, {@link LossOptions}) is differentiated by DJL's {@link GradientCollector}, and
- * {@link AdamW} updates the parameters on the {@link LearningRate} schedule. Batches come from a {@link BatchPipeline} working ahead on other threads.
+ * {@link AdamW} updates the parameters on the {@link LearningRate} schedule. Batches come from a
+ * {@link BatchPipeline} working ahead on other threads.
  * With batch normalisation, the BN scales and shifts are parameters too, and the running statistics are fed the
  * same way and replaced after each step by the values the BN nodes give (read through a {@link ValueHook}); the
  * written model has them folded in ({@link CenterNetGraph#deployed}).
