@@ -8,6 +8,7 @@ import dev.inlierq.engine.GraphExecutor;
 import dev.inlierq.error.ExitCode;
 import dev.inlierq.error.UserError;
 import dev.inlierq.graph.Graph;
+import dev.inlierq.plan.Placement;
 import dev.inlierq.plan.Planner;
 import dev.inlierq.plan.QuantPlan;
 import dev.inlierq.quant.Encoding;
@@ -70,11 +71,16 @@ public final class CalibrationStage {
         return new Prepared(g, plan, calib, equalized);
     }
 
-    /** Equalisation with one float pass for the per-channel ranges. */
+    /**
+     * Equalisation with one float pass for the per-channel ranges. With {@code --placement all} only where the
+     * factors fold into convolutions ({@link Equalization.Mode#FOLDED}), so the file keeps its integer chains.
+     */
     private static Equalization.Result equalize(Graph g, QuantizationConfig c, CalibrationSet calib) {
+        Equalization.Mode mode = c.plan().placement() == Placement.ALL_ACTIVATIONS
+                ? Equalization.Mode.FOLDED : Equalization.Mode.MULS;
         try (GraphExecutor floatEngine = new GraphExecutor(g)) {
             return Equalization.apply(floatEngine, g, c.spec().preprocessor(), calib.files(), c.calibration().batch(),
-                    c.equalization().effectiveAlpha());
+                    c.equalization().effectiveAlpha(), mode);
         }
     }
 

@@ -49,8 +49,8 @@ public final class Calibrator {
     /** Activation encodings per planned tensor (members of a group share the group's encoding). */
     public static Map<String, Encoding> activations(GraphExecutor floatEngine, QuantPlan plan, Preprocessor pre,
             List<Path> images, int batch, RangeEstimation estimation, IntConsumer progress) {
-        return activations(plan, estimation, (observed, sink) ->
-                observe(floatEngine, pre, images, batch, observed, sink, progress));
+        return activations(plan, estimation, floors(floatEngine, plan),
+                (observed, sink) -> observe(floatEngine, pre, images, batch, observed, sink, progress));
     }
 
     /** Activation encodings from already prepared input batches (e.g. synthetic or cached data). */
@@ -69,7 +69,8 @@ public final class Calibrator {
     /** Activation encodings from prepared input batches, observing only the values {@code selection} keeps. */
     public static Map<String, Encoding> activations(GraphExecutor floatEngine, QuantPlan plan, List<FloatTensor> batches,
             RangeEstimation estimation, Selection selection) {
-        return activations(plan, estimation, (observed, sink) -> {
+        return activations(plan, estimation, floors(floatEngine, plan),
+                (observed, sink) -> {
             int first = 0;
             for (FloatTensor b : batches) {
                 int offset = first;
@@ -79,12 +80,21 @@ public final class Calibrator {
         });
     }
 
+    private static Map<String, float[]> floors(GraphExecutor floatEngine, QuantPlan plan) {
+        return SaturationFloor.of(floatEngine.graph(), plan.activations().stream().map(QuantPoint::tensor).toList());
+    }
+
     /** A source of activation values: streams each observed value to the sink. */
     private interface Feed {
         void run(Set<String> observed, java.util.function.BiConsumer<String, FloatTensor> sink);
     }
 
-    private static Map<String, Encoding> activations(QuantPlan plan, RangeEstimation estimation, Feed feed) {
+    /**
+     * The encodings from the values {@code feed} streams; a tensor with a {@link SaturationFloor} is observed
+     * with its values raised to the floor.
+     */
+    private static Map<String, Encoding> activations(QuantPlan plan, RangeEstimation estimation,
+            Map<String, float[]> floors, Feed feed) {
         Map<String, List<QuantPoint>> groups = plan.activationGroups();
         Map<String, String> groupOf = new HashMap<>();
         Map<String, Observer> observers = new LinkedHashMap<>();
@@ -96,8 +106,12 @@ public final class Calibrator {
             }
         }
         feed.run(new HashSet<>(groupOf.keySet()),
-                (name, t) -> observers.get(groupOf.get(name)).observe(
-                        t.requireFinite("activation '" + name + "' on a calibration image").data(), t.shape()));
+                (name, t) -> {
+                    float[] v = t.requireFinite("activation '" + name + "' on a calibration image").data();
+                    float[] floor = floors.get(name);
+                    observers.get(groupOf.get(name)).observe(floor == null ? v
+                            : SaturationFloor.apply(v, t.shape(), floor), t.shape());
+                });
         Map<String, Encoding> out = new LinkedHashMap<>();
         for (var e : groups.entrySet()) {
             Observer o = observers.get(e.getKey());

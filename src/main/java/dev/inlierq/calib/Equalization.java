@@ -30,8 +30,9 @@ import java.util.Set;
  * so that W' x' = W x. When x is a convolution's output, or that output through a Relu/LeakyRelu (which
  * commute with a positive scale), 1/s goes into that convolution's output channels (weights and bias), as
  * in cross-layer equalisation ({@link #foldTarget}); otherwise (SiLU, hard-swish, the graph input) a Mul
- * is inserted, which ONNX Runtime runs in float. The quantizer then sees x', whose channels have comparable
- * ranges. Following SmoothQuant (Xiao et al., ICML 2023), s_c = r_c^alpha / w_c^(1 - alpha) with w_c = max |W[:, c]| over
+ * is inserted, which ONNX Runtime runs in float ({@link Mode#MULS}). For fused files ({@link Mode#FOLDED}) no Mul
+ * is inserted: a hard-swish takes the factor through a rescaled gate ({@link HardSwishFold}), and what cannot take
+ * it is not equalised. The quantizer then sees x', whose channels have comparable ranges. Following SmoothQuant (Xiao et al., ICML 2023), s_c = r_c^alpha / w_c^(1 - alpha) with w_c = max |W[:, c]| over
  * the reading layers, alpha = 0.5 by default; for depthwise layers (one input channel per output channel)
  * the per-output-channel weight quantizer absorbs any scaling, so s_c = r_c (alpha = 1) equalises fully.
  * Factors are normalised by their geometric mean and bounded to [1e-2, 1e2] times it.
@@ -41,6 +42,23 @@ public final class Equalization {
     public static final String MARK = Planner.EQUALIZATION_ATTR;
     /** Name suffix of the per-channel Mul nodes equalisation inserts (kept in the written file). */
     public static final String MUL_SUFFIX = "__Equalize";
+    /** Name suffix of the gate convolutions written when folding through a hard-swish ({@link HardSwishFold}). */
+    public static final String GATE_SUFFIX = "__gate";
+
+    /** Where the 1/s of an activation may go. */
+    public enum Mode {
+        /**
+         * Into the producing convolution where it commutes (Relu), else an inserted Mul that runs in float: for
+         * files whose layers take quantized inputs only ({@code --placement inputs}).
+         */
+        MULS,
+        /**
+         * Only where it leaves integer kernels: the producing convolution through a Relu, or through a hard-swish
+         * with its gate rescaled by a 1x1 depthwise convolution ({@link HardSwishFold}); other activations are
+         * not equalised. For fused files ({@code --placement all}), where a float Mul would break the chain.
+         */
+        FOLDED
+    }
 
     private Equalization() {
     }
@@ -77,9 +95,15 @@ public final class Equalization {
      */
     public static Result apply(GraphExecutor floatEngine, Graph g, Preprocessor pre, List<Path> images, int batch,
             double alpha) {
+        return apply(floatEngine, g, pre, images, batch, alpha, Mode.MULS);
+    }
+
+    /** {@link #apply(GraphExecutor, Graph, Preprocessor, List, int, double)} with the given {@link Mode}. */
+    public static Result apply(GraphExecutor floatEngine, Graph g, Preprocessor pre, List<Path> images, int batch,
+            double alpha, Mode mode) {
         Map<String, List<Node>> cands = candidates(g);
         Map<String, double[]> range = measureRanges(floatEngine, pre, images, batch, cands.keySet());
-        Rewrite rw = new Rewrite(g);
+        Rewrite rw = new Rewrite(g, mode);
         int equalized = rw.chooseFactors(cands, range, alpha);
         List<Node> nodes = rw.rewriteNodes();
         Graph out = g.withNodes(nodes, rw.inits, rw.shapes);
@@ -119,17 +143,21 @@ public final class Equalization {
     /** The graph rewrite under construction: new initializers, the inserted Muls and the per-layer factors. */
     private static final class Rewrite {
         final Graph g;
+        final Mode mode;
         final Map<String, ConstTensor> inits;
         final Map<String, long[]> shapes;
         final Map<String, String> rename = new HashMap<>();
         final Map<String, Node> mulAfter = new HashMap<>();
+        // nodes replaced by name (a hard-swish's Add by its gate convolution)
+        final Map<String, Node> replace = new HashMap<>();
         // per convolution: factors on its input channels (it reads an equalised value) and on its output
         // channels (the 1/s of the value it produces, folded in)
         final Map<String, double[]> inFactors = new HashMap<>();
         final Map<String, double[]> outDivisors = new HashMap<>();
 
-        Rewrite(Graph g) {
+        Rewrite(Graph g, Mode mode) {
             this.g = g;
+            this.mode = mode;
             inits = new LinkedHashMap<>(g.initializers());
             shapes = new HashMap<>(g.shapes());
         }
@@ -147,21 +175,35 @@ public final class Equalization {
                     continue;
                 }
                 double[] s = factors(r, e.getValue(), g, alpha);
-                if (s == null) {
+                if (s == null || !placeDivisor(x, s)) {
                     continue;
                 }
                 equalized++;
                 for (Node layer : e.getValue()) {
                     inFactors.put(layer.name(), s);
                 }
-                Node producer = foldTarget(g, x);
-                if (producer != null) {
-                    outDivisors.put(producer.name(), s);
-                    continue;
-                }
-                insertMul(x, s);
             }
             return equalized;
+        }
+
+        /** Puts x's 1/s where the mode allows; false when it has nowhere to go (x is then not equalised). */
+        private boolean placeDivisor(String x, double[] s) {
+            Node producer = foldTarget(g, x);
+            if (producer != null) {
+                outDivisors.put(producer.name(), s);
+                return true;
+            }
+            if (mode == Mode.MULS) {
+                insertMul(x, s);
+                return true;
+            }
+            HardSwishFold hs = HardSwishFold.match(g, x);
+            if (hs == null) {
+                return false;
+            }
+            outDivisors.put(hs.conv().name(), s);
+            replace.put(hs.add().name(), hs.gate(g, s, inits, shapes));
+            return true;
         }
 
         /** x' = x * (1/s) by an inserted Mul; the reading layers are renamed to x' by {@link #rewriteNodes}. */
@@ -183,7 +225,8 @@ public final class Equalization {
         /** The nodes with rescaled weights and biases, renamed inputs and the inserted Muls. */
         List<Node> rewriteNodes() {
             List<Node> nodes = new ArrayList<>();
-            for (Node n : g.nodes()) {
+            for (Node original : g.nodes()) {
+                Node n = replace.getOrDefault(original.name(), original);
                 List<String> ins = new ArrayList<>(n.inputs());
                 double[] in = inFactors.get(n.name());
                 double[] out = outDivisors.get(n.name());

@@ -1,6 +1,7 @@
 package dev.inlierq.compare;
 
 import ai.onnx.proto.OnnxMl;
+import dev.inlierq.calib.Equalization;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -141,6 +142,9 @@ public final class TensorMatch {
      */
     static boolean rescaled(String t, Nodes nodes) {
         OnnxMl.NodeProto p = nodes.producer().get(t);
+        if (gatedInput(t, nodes) || hardSwishOfGatedInput(p, nodes)) {
+            return true;
+        }
         if (isEqualisedConv(p)) {
             List<OnnxMl.NodeProto> readers = nodes.readersOf(t);
             if (readers.size() == 1 && isRelu(readers.get(0))) {
@@ -154,6 +158,30 @@ public final class TensorMatch {
                     && allConv(nodes.readersOf(t));
         }
         return false;
+    }
+
+    /**
+     * The input z' = z / s of a hard-swish whose 1/s went into its convolution (the gate convolution that
+     * {@code HardSwishFold} writes reads it): an equalised convolution's output read by a {@code Equalization.GATE_SUFFIX} node.
+     */
+    private static boolean gatedInput(String t, Nodes nodes) {
+        return isEqualisedConv(nodes.producer().get(t))
+                && nodes.readersOf(t).stream().anyMatch(r -> r.getName().endsWith(Equalization.GATE_SUFFIX));
+    }
+
+    /** The hard-swish product z' * gate, or that product divided (or multiplied) by its constant. */
+    private static boolean hardSwishOfGatedInput(OnnxMl.NodeProto p, Nodes nodes) {
+        return readsGatedInput(p, nodes) || isMulOrDiv(p) && p.getInputList().stream()
+                .anyMatch(in -> readsGatedInput(nodes.producer().get(nodes.sourceOf(in)), nodes));
+    }
+
+    private static boolean readsGatedInput(OnnxMl.NodeProto p, Nodes nodes) {
+        return p != null && p.getOpType().equals("Mul")
+                && p.getInputList().stream().anyMatch(in -> gatedInput(nodes.sourceOf(in), nodes));
+    }
+
+    private static boolean isMulOrDiv(OnnxMl.NodeProto p) {
+        return p != null && (p.getOpType().equals("Mul") || p.getOpType().equals("Div"));
     }
 
     private static boolean isEqualisedConv(OnnxMl.NodeProto p) {

@@ -46,6 +46,7 @@ class LatencyAdviceTest {
         assertTrue(all.contains("neither VNNI") && all.contains("AMD EPYC 7B12"), all);
         assertTrue(all.contains("--placement inputs") && all.contains("28 layers"), all);
         assertTrue(all.contains("quantize with --placement all"), all);
+        assertFalse(all.contains("--no-equalize"), "equalisation folds into fused files: " + all);
         assertTrue(all.contains("2.6x smaller"), all);
     }
 
