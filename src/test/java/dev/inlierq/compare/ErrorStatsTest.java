@@ -87,6 +87,36 @@ class ErrorStatsTest {
         assertFalse(TensorMatch.rescaled("cat", nodes));
     }
 
+    @Test
+    void aHardSwishFoldedThroughItsGateIsRescaledUpToItsOutput() {
+        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder();
+        // z' = conv / s, gate = clip(s z' + 3, 0, 6) by the gate convolution, h = z' * gate / 6 read by a conv
+        node(g, "Conv", "z", "x", "w__eq_conv1_dequantized");
+        node(g, "QuantizeLinear", "z_quantized", "z", "s");
+        node(g, "DequantizeLinear", "z_dequantized", "z_quantized", "s");
+        g.addNode(OnnxMl.NodeProto.newBuilder().setName("Add_0__gate").setOpType("Conv")
+                .addAllInput(List.of("z_dequantized", "gw", "gb")).addOutput("a"));
+        node(g, "Clip", "c", "a", "zero", "six");
+        node(g, "Mul", "m", "z_dequantized", "c");
+        node(g, "Div", "h", "m", "six");
+        node(g, "Conv", "y", "h", "w2__eq_conv2");
+        // the same chain without a gate convolution: nothing there is rescaled
+        node(g, "Conv", "p", "x", "w3");
+        node(g, "Add", "pa", "p", "three");
+        node(g, "Clip", "pc", "pa", "zero", "six");
+        node(g, "Mul", "pm", "p", "pc");
+        node(g, "Div", "ph", "pm", "six");
+        TensorMatch.Nodes nodes = TensorMatch.Nodes.of(g.build());
+        assertTrue(TensorMatch.rescaled("z", nodes), "z' = z / s");
+        assertTrue(TensorMatch.rescaled("m", nodes), "z' * gate");
+        assertTrue(TensorMatch.rescaled("h", nodes), "h(z) / s");
+        assertFalse(TensorMatch.rescaled("a", nodes), "the gate computes s z' + 3 = z + 3");
+        assertFalse(TensorMatch.rescaled("c", nodes));
+        for (String t : List.of("p", "pa", "pc", "pm", "ph")) {
+            assertFalse(TensorMatch.rescaled(t, nodes), t);
+        }
+    }
+
     private static void node(OnnxMl.GraphProto.Builder g, String op, String out, String... in) {
         g.addNode(OnnxMl.NodeProto.newBuilder().setOpType(op).addAllInput(List.of(in)).addOutput(out));
     }
