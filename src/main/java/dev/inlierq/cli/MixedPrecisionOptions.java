@@ -5,6 +5,7 @@ import dev.inlierq.error.ExitCode;
 import dev.inlierq.error.UserError;
 import dev.inlierq.mixed.MixedPrecision;
 import dev.inlierq.sensitivity.SensitivityAnalysis;
+import dev.inlierq.sensitivity.WeightScoring;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,15 +30,25 @@ final class MixedPrecisionOptions {
                     + "(the default at 4 bits, --start gptq, --method gptq), else to nearest.")
     Double fraction;
 
+    @Option(names = "--mixed-scoring", paramLabel = "alone|marginal", converter = ScoringConverter.class,
+            description = "With --mixed-precision: how each weight's gain is measured. alone (default): the heatmap "
+                    + "shift of quantizing it with the rest of the model float; marginal: with every weight "
+                    + "quantized, how much the shift falls when it alone is restored to float (leave-one-out; one "
+                    + "pass more than alone).")
+    WeightScoring scoring;
+
     private MixedPrecision.Assignment assignment;
 
     /**
      * The config with per-layer weight bits chosen by a sensitivity pass; {@code c} itself without the option.
      *
-     * @throws UserError USAGE for a fraction outside [0, 1] or 8-bit weights
+     * @throws UserError USAGE for a fraction outside [0, 1], 8-bit weights, or --mixed-scoring alone
      */
     QuantizationConfig apply(QuantizationConfig c) {
         if (fraction == null) {
+            if (scoring != null) {
+                throw new UserError(ExitCode.USAGE, "--mixed-scoring needs --mixed-precision");
+            }
             return c;
         }
         if (!(fraction >= 0 && fraction <= 1)) {
@@ -48,7 +59,7 @@ final class MixedPrecisionOptions {
                     + c.plan().weightBits());
         }
         try (ProgressBar bar = Cli.progressBar("sensitivity", -1)) {
-            assignment = MixedPrecision.analyse(c, fraction, new SensitivityAnalysis.Listener() {
+            assignment = MixedPrecision.analyse(c, fraction, scoring == null ? WeightScoring.ALONE : scoring, new SensitivityAnalysis.Listener() {
                 @Override
                 public void phase(String name) {
                     bar.setExtraMessage(name);
@@ -69,10 +80,11 @@ final class MixedPrecisionOptions {
         if (assignment != null) {
             List<String> promoted = assignment.promotedLayers();
             out.printf(Locale.ROOT, "mixed precision: %d of %d weights at 8 bit (%.1f%% of %d parameters, budget "
-                    + "%.1f%%, scored with %s rounding): %s%n", assignment.choices().stream()
+                    + "%.1f%%, scored %s with %s rounding in %.1f s): %s%n", assignment.choices().stream()
                     .filter(c -> c.bits() == MixedPrecision.HIGH_BITS).count(), assignment.choices().size(),
                     100.0 * assignment.promotedParameters() / Math.max(1, assignment.candidateParameters()),
-                    assignment.candidateParameters(), 100 * assignment.fraction(), assignment.rounding().cliName(),
+                    assignment.candidateParameters(), 100 * assignment.fraction(), assignment.scoring().cliName(),
+                    assignment.rounding().cliName(), assignment.seconds(),
                     promoted.isEmpty() ? "none" : String.join(", ", promoted));
         }
     }
@@ -96,6 +108,8 @@ final class MixedPrecisionOptions {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("fraction", assignment.fraction());
         m.put("rounding", assignment.rounding().cliName());
+        m.put("scoring", assignment.scoring().cliName());
+        m.put("scoring_seconds", assignment.seconds());
         m.put("candidate_parameters", assignment.candidateParameters());
         m.put("promoted_parameters", assignment.promotedParameters());
         List<Map<String, Object>> choices = new ArrayList<>();
@@ -111,5 +125,12 @@ final class MixedPrecisionOptions {
         m.put("choices", choices);
         m.put("layer_bits", assignment.layerBits());
         json.put("mixed_precision", m);
+    }
+
+    /** {@code --mixed-scoring}: alone or marginal. */
+    static final class ScoringConverter extends Cli.LowerCaseEnum<WeightScoring> {
+        ScoringConverter() {
+            super(WeightScoring.class, "mixed-precision scoring");
+        }
     }
 }

@@ -20,6 +20,7 @@ final class RoundedWeights {
     private final QuantPlan plan;
     private final Map<String, Encoding> encodings;
     private final GptqRounding.Result gptq;
+    private Map<String, ConstTensor> all;
 
     private RoundedWeights(Graph graph, QuantPlan plan, Map<String, Encoding> encodings, GptqRounding.Result gptq) {
         this.graph = graph;
@@ -44,6 +45,21 @@ final class RoundedWeights {
     /** Which rounding this is. */
     WeightRounding rounding() {
         return gptq == null ? WeightRounding.NEAREST : WeightRounding.GPTQ;
+    }
+
+    /**
+     * The constants replaced when every planned weight is quantized at its plan bits: {@link #of} of each, in plan
+     * order (computed once).
+     */
+    Map<String, ConstTensor> all() {
+        if (all == null) {
+            Map<String, ConstTensor> m = new LinkedHashMap<>();
+            for (String layer : plan.layers()) {
+                m.putAll(of(plan.weightOf(layer).tensor()));
+            }
+            all = java.util.Collections.unmodifiableMap(m);
+        }
+        return all;
     }
 
     /** The constants replaced when {@code weight} alone is quantized, by name: the weight, maybe biases. */

@@ -31,7 +31,8 @@ import java.util.Set;
  * ({@link FloatReference}); then for every planned layer, with the rest of the model float, one pass with only its
  * weights quantized at the plan's bits (rounded as {@link SensitivityOptions#rounding()} says: to nearest, or with
  * GPTQ's codes from one GPTQ run over the whole plan, {@link WeightRounding}) and one with only its input activation
- * quantized. Each
+ * quantized; or, with {@link WeightScoring#MARGINAL}, each weight scored by what restoring it to float gains in the
+ * model with every planned weight quantized (one extra pass for that model). Each
  * pass is scored by the change of InlierQ's top-K heatmap loss ({@link TopKHeatmapLoss}, Kim et al., ICLR 2026,
  * Eq. 7) term by term on the float model's top-K entries ({@link TopKHeatmapLoss#shift}: the whole loss's change,
  * {@code |L(quantized) - L(float)|}, lets terms that move apart cancel, and on a model built to test it ranked a
@@ -89,7 +90,7 @@ public final class SensitivityAnalysis {
                 }
             }
             listener.phase("layers");
-            LayerScorer scorer = new LayerScorer(engine, rounded, enc, ref, labelled, floatAp);
+            LayerScorer scorer = new LayerScorer(engine, rounded, enc, ref, labelled, floatAp, o.scoring());
             List<LayerSensitivity> rows = new ArrayList<>();
             for (String layer : layers) {
                 rows.add(row(g, p.plan(), layer, o.variants(), scorer));
@@ -98,7 +99,7 @@ public final class SensitivityAnalysis {
             rows.sort(Comparator.comparingDouble(LayerSensitivity::worstLossChange).reversed());
             SensitivityReport.Accuracy accuracy = labelled == null ? null
                     : new SensitivityReport.Accuracy(floatAp, labelled.images(), spearman(rows, o.variants()));
-            return new SensitivityReport(rows, files.size(), ref.images(), o.rounding(), accuracy,
+            return new SensitivityReport(rows, files.size(), ref.images(), o.rounding(), o.scoring(), accuracy,
                     (System.nanoTime() - t0) / 1e9);
         }
     }
