@@ -37,19 +37,33 @@ final class MixedPrecisionOptions {
                     + "pass more than alone).")
     WeightScoring scoring;
 
+    @Option(names = "--mixed-rounds", paramLabel = "N",
+            description = "With --mixed-scoring marginal: choose in N greedy rounds (default 1); round k spends up to "
+                    + "k/N of the budget, and the weights promoted so far stay float while the others are scored "
+                    + "again (one more scoring pass per round).")
+    Integer rounds;
+
     private MixedPrecision.Assignment assignment;
 
     /**
      * The config with per-layer weight bits chosen by a sensitivity pass; {@code c} itself without the option.
      *
-     * @throws UserError USAGE for a fraction outside [0, 1], 8-bit weights, or --mixed-scoring alone
+     * @throws UserError USAGE for a fraction outside [0, 1], 8-bit weights, rounds that do not fit, or
+     *                   --mixed-scoring or --mixed-rounds without --mixed-precision
      */
     QuantizationConfig apply(QuantizationConfig c) {
         if (fraction == null) {
-            if (scoring != null) {
-                throw new UserError(ExitCode.USAGE, "--mixed-scoring needs --mixed-precision");
+            if (scoring != null || rounds != null) {
+                throw new UserError(ExitCode.USAGE, (scoring != null ? "--mixed-scoring" : "--mixed-rounds")
+                        + " needs --mixed-precision");
             }
             return c;
+        }
+        WeightScoring how = scoring == null ? WeightScoring.ALONE : scoring;
+        int n = rounds == null ? 1 : rounds;
+        if (n < 1 || n > 1 && how != WeightScoring.MARGINAL) {
+            throw new UserError(ExitCode.USAGE, "--mixed-rounds must be 1, or more with --mixed-scoring marginal, got "
+                    + n);
         }
         if (!(fraction >= 0 && fraction <= 1)) {
             throw new UserError(ExitCode.USAGE, "--mixed-precision must be in [0, 1], got " + fraction);
@@ -59,7 +73,7 @@ final class MixedPrecisionOptions {
                     + c.plan().weightBits());
         }
         try (ProgressBar bar = Cli.progressBar("sensitivity", -1)) {
-            assignment = MixedPrecision.analyse(c, fraction, scoring == null ? WeightScoring.ALONE : scoring, new SensitivityAnalysis.Listener() {
+            assignment = MixedPrecision.analyse(c, fraction, how, n, new SensitivityAnalysis.Listener() {
                 @Override
                 public void phase(String name) {
                     bar.setExtraMessage(name);
@@ -80,10 +94,11 @@ final class MixedPrecisionOptions {
         if (assignment != null) {
             List<String> promoted = assignment.promotedLayers();
             out.printf(Locale.ROOT, "mixed precision: %d of %d weights at 8 bit (%.1f%% of %d parameters, budget "
-                    + "%.1f%%, scored %s with %s rounding in %.1f s): %s%n", assignment.choices().stream()
+                    + "%.1f%%, scored %s%s with %s rounding in %.1f s): %s%n", assignment.choices().stream()
                     .filter(c -> c.bits() == MixedPrecision.HIGH_BITS).count(), assignment.choices().size(),
                     100.0 * assignment.promotedParameters() / Math.max(1, assignment.candidateParameters()),
                     assignment.candidateParameters(), 100 * assignment.fraction(), assignment.scoring().cliName(),
+                    assignment.rounds() > 1 ? " in " + assignment.rounds() + " rounds" : "",
                     assignment.rounding().cliName(), assignment.seconds(),
                     promoted.isEmpty() ? "none" : String.join(", ", promoted));
         }
@@ -109,6 +124,7 @@ final class MixedPrecisionOptions {
         m.put("fraction", assignment.fraction());
         m.put("rounding", assignment.rounding().cliName());
         m.put("scoring", assignment.scoring().cliName());
+        m.put("rounds", assignment.rounds());
         m.put("scoring_seconds", assignment.seconds());
         m.put("candidate_parameters", assignment.candidateParameters());
         m.put("promoted_parameters", assignment.promotedParameters());

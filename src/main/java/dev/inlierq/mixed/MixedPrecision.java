@@ -6,6 +6,7 @@ import dev.inlierq.sensitivity.LayerSensitivity;
 import dev.inlierq.sensitivity.SensitivityAnalysis;
 import dev.inlierq.sensitivity.SensitivityOptions;
 import dev.inlierq.sensitivity.SensitivityReport;
+import dev.inlierq.sensitivity.SensitivitySession;
 import dev.inlierq.sensitivity.Variant;
 import dev.inlierq.sensitivity.WeightRounding;
 import dev.inlierq.sensitivity.WeightScoring;
@@ -67,13 +68,15 @@ public final class MixedPrecision {
      * @param fraction            the budget: fraction of the candidates' parameters allowed at {@link #HIGH_BITS}
      * @param candidateParameters parameters of all candidates
      * @param promotedParameters  parameters promoted ({@code <= fraction * candidateParameters})
-     * @param choices             every candidate with its bits, by decreasing sensitivity per parameter
+     * @param choices             every candidate with its bits: those promoted in earlier rounds first, then by
+     *                            decreasing gain per parameter in the last round
      * @param rounding            how the weights were rounded when scored
      * @param scoring             at which operating point they were scored
+     * @param rounds              greedy rounds, the weights promoted in one float when the next is scored
      * @param seconds             wall time of the scoring (NaN when not measured here)
      */
     public record Assignment(double fraction, long candidateParameters, long promotedParameters,
-            List<Choice> choices, WeightRounding rounding, WeightScoring scoring, double seconds) {
+            List<Choice> choices, WeightRounding rounding, WeightScoring scoring, int rounds, double seconds) {
         public Assignment {
             choices = List.copyOf(choices);
             Objects.requireNonNull(rounding, "rounding");
@@ -102,7 +105,8 @@ public final class MixedPrecision {
      * @throws IllegalArgumentException for a fraction outside [0, 1] or a candidate without a weight score
      */
     public static Assignment choose(List<LayerSensitivity> layers, double fraction) {
-        return choose(layers, fraction, WeightRounding.NEAREST, WeightScoring.ALONE, Double.NaN);
+        return choose(new SensitivityReport(layers, 0, 0, WeightRounding.NEAREST, WeightScoring.ALONE, null,
+                Double.NaN), fraction);
     }
 
     /**
@@ -112,14 +116,19 @@ public final class MixedPrecision {
      * @throws IllegalArgumentException for a fraction outside [0, 1] or a candidate without a weight score
      */
     public static Assignment choose(SensitivityReport r, double fraction) {
-        return choose(r.layers(), fraction, r.rounding(), r.scoring(), r.seconds());
+        checkFraction(fraction);
+        return choose(r, fraction, 1, Map.of(), 1);
     }
 
-    private static Assignment choose(List<LayerSensitivity> layers, double fraction, WeightRounding rounding,
-            WeightScoring scoring, double seconds) {
-        checkFraction(fraction);
+    /**
+     * The greedy choice of one round: the weights {@code fixed} (promoted in earlier rounds, with their gains there)
+     * first, then the others by gain per parameter in {@code r}, until {@code spend * fraction} of the candidates'
+     * parameters are promoted.
+     */
+    private static Assignment choose(SensitivityReport r, double fraction, double spend, Map<String, Choice> fixed,
+            int rounds) {
         Map<String, LayerSensitivity.Weight> candidates = new LinkedHashMap<>();
-        for (LayerSensitivity l : layers) {
+        for (LayerSensitivity l : r.layers()) {
             LayerSensitivity.Weight w = l.weight();
             if (w.bits() < HIGH_BITS) {
                 if (w.score() == null) {
@@ -129,19 +138,20 @@ public final class MixedPrecision {
             }
         }
         List<LayerSensitivity.Weight> order = new ArrayList<>(candidates.values());
-        order.sort(Comparator.comparingDouble((LayerSensitivity.Weight w) -> -perParameter(w))
-                .thenComparing(LayerSensitivity.Weight::tensor));
+        order.sort(Comparator.comparing((LayerSensitivity.Weight w) -> !fixed.containsKey(w.tensor()))
+                .thenComparingDouble(w -> -perParameter(w)).thenComparing(LayerSensitivity.Weight::tensor));
         long total = order.stream().mapToLong(LayerSensitivity.Weight::parameters).sum();
-        long budget = (long) Math.floor(fraction * total);
+        long budget = (long) Math.floor(spend * fraction * total);
         long promoted = 0;
         List<Choice> choices = new ArrayList<>();
         for (LayerSensitivity.Weight w : order) {
-            boolean fits = promoted + w.parameters() <= budget && w.score().lossChange() > 0;
+            Choice earlier = fixed.get(w.tensor());
+            double gain = earlier != null ? earlier.sensitivity() : w.score().lossChange();
+            boolean fits = earlier != null || promoted + w.parameters() <= budget && gain > 0;
             promoted += fits ? w.parameters() : 0;
-            choices.add(new Choice(w.tensor(), w.readers(), w.parameters(), w.score().lossChange(),
-                    fits ? HIGH_BITS : w.bits()));
+            choices.add(new Choice(w.tensor(), w.readers(), w.parameters(), gain, fits ? HIGH_BITS : w.bits()));
         }
-        return new Assignment(fraction, total, promoted, choices, rounding, scoring, seconds);
+        return new Assignment(fraction, total, promoted, choices, r.rounding(), r.scoring(), rounds, r.seconds());
     }
 
     private static void checkFraction(double fraction) {
@@ -167,15 +177,35 @@ public final class MixedPrecision {
 
     /**
      * Analyses the weights of {@code c}'s plan ({@link SensitivityAnalysis}, weights variant, default scoring images,
-     * rounded as {@link #roundingFor} says, scored at {@code scoring}'s operating point) and chooses their bits.
+     * rounded as {@link #roundingFor} says, scored at {@code scoring}'s operating point) and chooses their bits in
+     * {@code rounds} greedy rounds: round {@code k} spends up to {@code k / rounds} of the budget, and the weights
+     * promoted so far are float in the quantized model the next round's marginal gains are measured in (the
+     * others are re-scored; one pass more per round).
      *
-     * @throws IllegalArgumentException for a fraction outside [0, 1] (before any work)
+     * @param rounds 1, or more with {@link WeightScoring#MARGINAL} (alone scores do not depend on the others)
+     * @throws IllegalArgumentException for a fraction outside [0, 1] or rounds that do not fit (before any work)
      */
-    public static Assignment analyse(QuantizationConfig c, double fraction, WeightScoring scoring,
+    public static Assignment analyse(QuantizationConfig c, double fraction, WeightScoring scoring, int rounds,
             SensitivityAnalysis.Listener listener) {
         checkFraction(fraction);
-        SensitivityReport r = SensitivityAnalysis.run(c, SensitivityOptions.builder()
-                .variants(EnumSet.of(Variant.WEIGHTS)).rounding(roundingFor(c)).scoring(scoring).build(), listener);
-        return choose(r, fraction);
+        if (rounds < 1 || rounds > 1 && scoring != WeightScoring.MARGINAL) {
+            throw new IllegalArgumentException("mixed-precision rounds must be 1, or more with marginal scoring, got "
+                    + rounds + " with " + scoring.cliName() + " scoring");
+        }
+        try (SensitivitySession s = SensitivityAnalysis.open(c, SensitivityOptions.builder()
+                .variants(EnumSet.of(Variant.WEIGHTS)).rounding(roundingFor(c)).scoring(scoring).build(), listener)) {
+            Map<String, Choice> fixed = Map.of();
+            Assignment a = null;
+            for (int k = 1; k <= rounds; k++) {
+                a = choose(s.score(fixed.keySet()), fraction, k / (double) rounds, fixed, rounds);
+                fixed = new LinkedHashMap<>();
+                for (Choice ch : a.choices()) {
+                    if (ch.bits() == HIGH_BITS) {
+                        fixed.put(ch.weight(), ch);
+                    }
+                }
+            }
+            return a;
+        }
     }
 }

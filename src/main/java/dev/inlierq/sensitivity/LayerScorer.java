@@ -67,13 +67,17 @@ final class LayerScorer {
 
     /**
      * The fully quantized model's loss change minus that of the model with {@code tensor} (and the biases its
-     * rounding changed) float; the SQNR of the latter; the AP it gains.
+     * rounding changed) float; the SQNR of the latter; the AP it gains. The quantized model leaves the weights
+     * {@link RoundedWeights#restoring} names float; their gain is 0.
      */
     private LayerSensitivity.Score marginal(String tensor) {
         if (quantized == null) {
             try (Perturbation p = Perturbation.constants(rounded.all())) {
                 quantized = score(p);
             }
+        }
+        if (rounded.restored(tensor)) { // float already: restoring it changes nothing
+            return new LayerSensitivity.Score(0, quantized.sqnrDb(), labelled == null ? null : 0.0);
         }
         Map<String, ConstTensor> rest = new LinkedHashMap<>(rounded.all());
         rounded.of(tensor).keySet().forEach(rest::remove);

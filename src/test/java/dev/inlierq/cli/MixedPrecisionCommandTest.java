@@ -82,6 +82,7 @@ class MixedPrecisionCommandTest {
         JsonNode mp = new ObjectMapper().readTree(json.toFile()).get("mixed_precision");
         assertEquals("gptq", mp.get("rounding").asText());
         assertEquals("marginal", mp.get("scoring").asText());
+        assertEquals(1, mp.get("rounds").asInt());
         assertEquals(2, mp.get("choices").size());
     }
 
@@ -92,7 +93,10 @@ class MixedPrecisionCommandTest {
         Path images = tmp.resolve("none");
         for (List<String> more : List.of(List.of("--w-bits", "4", "--mixed-precision", "1.5"),
                 List.of("--w-bits", "4", "--mixed-precision", "-1"), List.of("--mixed-precision", "0.5"),
-                List.of("--w-bits", "4", "--mixed-scoring", "marginal"))) {
+                List.of("--w-bits", "4", "--mixed-scoring", "marginal"), List.of("--w-bits", "4", "--mixed-rounds", "2"),
+                List.of("--w-bits", "4", "--mixed-precision", "0.5", "--mixed-rounds", "2"),
+                List.of("--w-bits", "4", "--mixed-precision", "0.5", "--mixed-scoring", "marginal", "--mixed-rounds",
+                        "0"))) {
             CliErrorsTest.assertOnlyLine(CliErrorsTest.run(args(model, spec, images, more.toArray(String[]::new))),
                     ExitCode.USAGE, "--mixed-");
         }

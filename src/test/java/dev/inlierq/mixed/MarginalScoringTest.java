@@ -1,21 +1,28 @@
 package dev.inlierq.mixed;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.inlierq.api.Method;
 import dev.inlierq.api.QuantizationConfig;
 import dev.inlierq.detect.spec.DetectorSpecs;
 import dev.inlierq.sensitivity.SensitivityAnalysis;
+import dev.inlierq.sensitivity.SensitivityOptions;
+import dev.inlierq.sensitivity.SensitivityReport;
+import dev.inlierq.sensitivity.SensitivitySession;
+import dev.inlierq.sensitivity.Variant;
 import dev.inlierq.sensitivity.WeightRounding;
 import dev.inlierq.sensitivity.WeightScoring;
 import dev.inlierq.testing.OnnxModelBuilder;
 import dev.inlierq.testing.OutlierChain;
 import dev.inlierq.testing.RandomData;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MarginalScoringTest {
     private static final int C = 16;
+    private static final SensitivityAnalysis.Listener LISTENER = new SensitivityAnalysis.Listener() { };
 
     @TempDir
     static Path tmp;
@@ -85,8 +93,7 @@ class MarginalScoringTest {
     }
 
     private static MixedPrecision.Assignment assign(WeightScoring scoring) {
-        MixedPrecision.Assignment a = MixedPrecision.analyse(config, 0.34, scoring, new SensitivityAnalysis.Listener() {
-        });
+        MixedPrecision.Assignment a = MixedPrecision.analyse(config, 0.34, scoring, 1, LISTENER);
         assertEquals(WeightRounding.NEAREST, a.rounding(), "--method minmax rounds to nearest");
         assertEquals(scoring, a.scoring());
         assertEquals(3 * C * C * 9, a.candidateParameters(), "pos, neg and small; first and last at 8 bit");
@@ -116,5 +123,46 @@ class MarginalScoringTest {
         assertTrue(g.get("pos_w") < 0 && g.get("neg_w") < 0, "restoring one of the pair uncovers the other: " + g);
         assertEquals(List.of("small"), a.promotedLayers());
         assertEquals(Map.of("pos", 4, "neg", 4, "small", 8), a.layerBits());
+    }
+
+    /**
+     * A later round measures gains with the weights promoted so far float: with {@code pos} float, {@code neg}'s
+     * rounding error no longer cancels, so restoring {@code neg} gains (its gain turns positive, and dwarfs
+     * {@code small}'s, as alone), and {@code pos} itself gains nothing.
+     */
+    @Test
+    void aLaterRoundScoresFromTheStateWithThePromotedWeightsFloat() {
+        SensitivityOptions o = SensitivityOptions.builder().variants(EnumSet.of(Variant.WEIGHTS))
+                .scoring(WeightScoring.MARGINAL).build();
+        try (SensitivitySession s = SensitivityAnalysis.open(config, o, LISTENER)) {
+            Map<String, Double> first = weightGains(s.score(Set.of()));
+            Map<String, Double> second = weightGains(s.score(Set.of("pos_w")));
+            assertTrue(first.get("neg_w") < 0, first.toString());
+            assertTrue(second.get("neg_w") > 0 && second.get("neg_w") > 10 * Math.abs(second.get("small_w")),
+                    second.toString());
+            assertEquals(0, second.get("pos_w"), "float already: " + second);
+            assertEquals(first.get("small_w"), weightGains(s.score(Set.of())).get("small_w"),
+                    "the session's state is unchanged by a round: " + first);
+        }
+        try (SensitivitySession s = SensitivityAnalysis.open(config, SensitivityOptions.builder().build(), LISTENER)) {
+            assertThrows(IllegalArgumentException.class, () -> s.score(Set.of("pos_w")), "alone has no state");
+        }
+        assertThrows(IllegalArgumentException.class, () -> MixedPrecision.analyse(config, 0.5, WeightScoring.ALONE, 2,
+                LISTENER));
+    }
+
+    /** Two rounds on this model: {@code small} in the first; {@code pos} and {@code neg} still lose in the second. */
+    @Test
+    void twoRoundsKeepTheBudgetAndTheFirstRoundsChoice() {
+        MixedPrecision.Assignment a = MixedPrecision.analyse(config, 0.67, WeightScoring.MARGINAL, 2, LISTENER);
+        assertEquals(2, a.rounds());
+        assertEquals(List.of("small"), a.promotedLayers());
+        assertEquals("small_w", a.choices().get(0).weight(), "promoted in round 1, listed first");
+        assertTrue(a.promotedParameters() <= 0.67 * a.candidateParameters());
+    }
+
+    private static Map<String, Double> weightGains(SensitivityReport r) {
+        return r.layers().stream().collect(Collectors.toMap(l -> l.weight().tensor(),
+                l -> l.weight().score().lossChange()));
     }
 }
