@@ -4,7 +4,9 @@ import dev.inlierq.api.QuantizationConfig;
 import dev.inlierq.error.ExitCode;
 import dev.inlierq.error.UserError;
 import dev.inlierq.mixed.MixedPrecision;
+import dev.inlierq.mixed.MixedRequest;
 import dev.inlierq.sensitivity.SensitivityAnalysis;
+import dev.inlierq.sensitivity.SensitivityOptions;
 import dev.inlierq.sensitivity.WeightScoring;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -43,12 +45,17 @@ final class MixedPrecisionOptions {
                     + "again (one more scoring pass per round).")
     Integer rounds;
 
+    @Option(names = "--mixed-images", paramLabel = "N", defaultValue = "" + SensitivityOptions.DEFAULT_SCORE_IMAGES,
+            description = "With --mixed-precision: the first N calibration images score the weights (each scoring "
+                    + "pass costs N images). Default: ${DEFAULT-VALUE}.")
+    int images;
+
     private MixedPrecision.Assignment assignment;
 
     /**
      * The config with per-layer weight bits chosen by a sensitivity pass; {@code c} itself without the option.
      *
-     * @throws UserError USAGE for a fraction outside [0, 1], 8-bit weights, rounds that do not fit, or
+     * @throws UserError USAGE for a fraction outside [0, 1], 8-bit weights, rounds or images that do not fit, or
      *                   --mixed-scoring or --mixed-rounds without --mixed-precision
      */
     QuantizationConfig apply(QuantizationConfig c) {
@@ -65,6 +72,7 @@ final class MixedPrecisionOptions {
             throw new UserError(ExitCode.USAGE, "--mixed-rounds must be 1, or more with --mixed-scoring marginal, got "
                     + n);
         }
+        Cli.atLeast("--mixed-images", images, 1);
         if (!(fraction >= 0 && fraction <= 1)) {
             throw new UserError(ExitCode.USAGE, "--mixed-precision must be in [0, 1], got " + fraction);
         }
@@ -72,8 +80,9 @@ final class MixedPrecisionOptions {
             throw new UserError(ExitCode.USAGE, "--mixed-precision needs --w-bits below 8, got "
                     + c.plan().weightBits());
         }
+        MixedRequest request = MixedRequest.builder(fraction).scoring(how).rounds(n).scoreImages(images).build();
         try (ProgressBar bar = Cli.progressBar("sensitivity", -1)) {
-            assignment = MixedPrecision.analyse(c, fraction, how, n, new SensitivityAnalysis.Listener() {
+            assignment = MixedPrecision.analyse(c, request, new SensitivityAnalysis.Listener() {
                 @Override
                 public void phase(String name) {
                     bar.setExtraMessage(name);
@@ -125,6 +134,7 @@ final class MixedPrecisionOptions {
         m.put("rounding", assignment.rounding().cliName());
         m.put("scoring", assignment.scoring().cliName());
         m.put("rounds", assignment.rounds());
+        m.put("score_images", assignment.scoreImages());
         m.put("scoring_seconds", assignment.seconds());
         m.put("candidate_parameters", assignment.candidateParameters());
         m.put("promoted_parameters", assignment.promotedParameters());

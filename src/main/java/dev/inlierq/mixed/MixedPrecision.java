@@ -73,10 +73,12 @@ public final class MixedPrecision {
      * @param rounding            how the weights were rounded when scored
      * @param scoring             at which operating point they were scored
      * @param rounds              greedy rounds, the weights promoted in one float when the next is scored
+     * @param scoreImages         calibration images that scored the weights (0 when not measured here)
      * @param seconds             wall time of the scoring (NaN when not measured here)
      */
     public record Assignment(double fraction, long candidateParameters, long promotedParameters,
-            List<Choice> choices, WeightRounding rounding, WeightScoring scoring, int rounds, double seconds) {
+            List<Choice> choices, WeightRounding rounding, WeightScoring scoring, int rounds, int scoreImages,
+            double seconds) {
         public Assignment {
             choices = List.copyOf(choices);
             Objects.requireNonNull(rounding, "rounding");
@@ -151,7 +153,8 @@ public final class MixedPrecision {
             promoted += fits ? w.parameters() : 0;
             choices.add(new Choice(w.tensor(), w.readers(), w.parameters(), gain, fits ? HIGH_BITS : w.bits()));
         }
-        return new Assignment(fraction, total, promoted, choices, r.rounding(), r.scoring(), rounds, r.seconds());
+        return new Assignment(fraction, total, promoted, choices, r.rounding(), r.scoring(), rounds, r.scoreImages(),
+                r.seconds());
     }
 
     private static void checkFraction(double fraction) {
@@ -176,28 +179,21 @@ public final class MixedPrecision {
     }
 
     /**
-     * Analyses the weights of {@code c}'s plan ({@link SensitivityAnalysis}, weights variant, default scoring images,
-     * rounded as {@link #roundingFor} says, scored at {@code scoring}'s operating point) and chooses their bits in
-     * {@code rounds} greedy rounds: round {@code k} spends up to {@code k / rounds} of the budget, and the weights
-     * promoted so far are float in the quantized model the next round's marginal gains are measured in (the
-     * others are re-scored; one pass more per round).
-     *
-     * @param rounds 1, or more with {@link WeightScoring#MARGINAL} (alone scores do not depend on the others)
-     * @throws IllegalArgumentException for a fraction outside [0, 1] or rounds that do not fit (before any work)
+     * Analyses the weights of {@code c}'s plan ({@link SensitivityAnalysis}, weights variant, on the request's scoring
+     * images, rounded as {@link #roundingFor} says, scored at the request's operating point) and chooses their bits
+     * in the request's greedy rounds: round {@code k} of {@code n} spends up to {@code k / n} of the budget, and the
+     * weights promoted so far are float in the quantized model the next round's marginal gains are measured in
+     * (the others are scored again; one scoring pass per round).
      */
-    public static Assignment analyse(QuantizationConfig c, double fraction, WeightScoring scoring, int rounds,
-            SensitivityAnalysis.Listener listener) {
-        checkFraction(fraction);
-        if (rounds < 1 || rounds > 1 && scoring != WeightScoring.MARGINAL) {
-            throw new IllegalArgumentException("mixed-precision rounds must be 1, or more with marginal scoring, got "
-                    + rounds + " with " + scoring.cliName() + " scoring");
-        }
-        try (SensitivitySession s = SensitivityAnalysis.open(c, SensitivityOptions.builder()
-                .variants(EnumSet.of(Variant.WEIGHTS)).rounding(roundingFor(c)).scoring(scoring).build(), listener)) {
+    public static Assignment analyse(QuantizationConfig c, MixedRequest request, SensitivityAnalysis.Listener listener) {
+        SensitivityOptions o = SensitivityOptions.builder().variants(EnumSet.of(Variant.WEIGHTS))
+                .scoreImages(request.scoreImages()).rounding(roundingFor(c)).scoring(request.scoring()).build();
+        try (SensitivitySession s = SensitivityAnalysis.open(c, o, listener)) {
             Map<String, Choice> fixed = Map.of();
             Assignment a = null;
-            for (int k = 1; k <= rounds; k++) {
-                a = choose(s.score(fixed.keySet()), fraction, k / (double) rounds, fixed, rounds);
+            for (int k = 1; k <= request.rounds(); k++) {
+                a = choose(s.score(fixed.keySet()), request.fraction(), k / (double) request.rounds(), fixed,
+                        request.rounds());
                 fixed = new LinkedHashMap<>();
                 for (Choice ch : a.choices()) {
                     if (ch.bits() == HIGH_BITS) {

@@ -83,6 +83,7 @@ class MixedPrecisionCommandTest {
         assertEquals("gptq", mp.get("rounding").asText());
         assertEquals("marginal", mp.get("scoring").asText());
         assertEquals(1, mp.get("rounds").asInt());
+        assertEquals(4, mp.get("score_images").asInt(), "16 by default, 4 calibration images");
         assertEquals(2, mp.get("choices").size());
     }
 
@@ -96,7 +97,7 @@ class MixedPrecisionCommandTest {
                 List.of("--w-bits", "4", "--mixed-scoring", "marginal"), List.of("--w-bits", "4", "--mixed-rounds", "2"),
                 List.of("--w-bits", "4", "--mixed-precision", "0.5", "--mixed-rounds", "2"),
                 List.of("--w-bits", "4", "--mixed-precision", "0.5", "--mixed-scoring", "marginal", "--mixed-rounds",
-                        "0"))) {
+                        "0"), List.of("--w-bits", "4", "--mixed-precision", "0.5", "--mixed-images", "0"))) {
             CliErrorsTest.assertOnlyLine(CliErrorsTest.run(args(model, spec, images, more.toArray(String[]::new))),
                     ExitCode.USAGE, "--mixed-");
         }

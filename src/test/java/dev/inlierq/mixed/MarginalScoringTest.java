@@ -93,11 +93,13 @@ class MarginalScoringTest {
     }
 
     private static MixedPrecision.Assignment assign(WeightScoring scoring) {
-        MixedPrecision.Assignment a = MixedPrecision.analyse(config, 0.34, scoring, 1, LISTENER);
+        MixedPrecision.Assignment a = MixedPrecision.analyse(config, MixedRequest.builder(0.34).scoring(scoring).build(),
+                LISTENER);
         assertEquals(WeightRounding.NEAREST, a.rounding(), "--method minmax rounds to nearest");
         assertEquals(scoring, a.scoring());
         assertEquals(3 * C * C * 9, a.candidateParameters(), "pos, neg and small; first and last at 8 bit");
         assertTrue(a.seconds() > 0);
+        assertEquals(6, a.scoreImages(), "16 asked, 6 calibration images");
         return a;
     }
 
@@ -147,14 +149,15 @@ class MarginalScoringTest {
         try (SensitivitySession s = SensitivityAnalysis.open(config, SensitivityOptions.builder().build(), LISTENER)) {
             assertThrows(IllegalArgumentException.class, () -> s.score(Set.of("pos_w")), "alone has no state");
         }
-        assertThrows(IllegalArgumentException.class, () -> MixedPrecision.analyse(config, 0.5, WeightScoring.ALONE, 2,
-                LISTENER));
+        assertThrows(IllegalArgumentException.class, () -> MixedRequest.builder(0.5).rounds(2).build(),
+                "alone scores do not depend on the rounds");
     }
 
     /** Two rounds on this model: {@code small} in the first; {@code pos} and {@code neg} still lose in the second. */
     @Test
     void twoRoundsKeepTheBudgetAndTheFirstRoundsChoice() {
-        MixedPrecision.Assignment a = MixedPrecision.analyse(config, 0.67, WeightScoring.MARGINAL, 2, LISTENER);
+        MixedPrecision.Assignment a = MixedPrecision.analyse(config, MixedRequest.builder(0.67)
+                .scoring(WeightScoring.MARGINAL).rounds(2).build(), LISTENER);
         assertEquals(2, a.rounds());
         assertEquals(List.of("small"), a.promotedLayers());
         assertEquals("small_w", a.choices().get(0).weight(), "promoted in round 1, listed first");
