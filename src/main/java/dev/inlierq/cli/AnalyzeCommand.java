@@ -16,6 +16,7 @@ import dev.inlierq.sensitivity.SensitivityOptions;
 import dev.inlierq.sensitivity.SensitivityReport;
 import dev.inlierq.sensitivity.Variant;
 import dev.inlierq.sensitivity.WeightRounding;
+import dev.inlierq.sensitivity.WeightScoring;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -136,6 +137,12 @@ final class AnalyzeCommand implements Callable<Integer> {
                         + "the calibration images first). Default: ${DEFAULT-VALUE}.")
         WeightRounding weightRounding;
 
+        @Option(names = "--weight-scoring", defaultValue = "alone", converter = WeightScoringConverter.class,
+                description = "Where each layer's weights are scored: alone (the rest float), or marginal (every "
+                        + "planned weight quantized; the score is how much the loss change falls when this one is "
+                        + "restored to float, as quantize --mixed-scoring marginal). Default: ${DEFAULT-VALUE}.")
+        WeightScoring weightScoring;
+
         @Option(names = "--layers", defaultValue = "0",
                 description = "Analyse only the N layers with the most weights (0 = all). Default: ${DEFAULT-VALUE}.")
         int layers;
@@ -175,7 +182,8 @@ final class AnalyzeCommand implements Callable<Integer> {
         DetectorSpec ds = DetectorSpecs.resolve(detectorSpec);
         QuantizationConfig config = config(ds);
         SensitivityOptions options = SensitivityOptions.builder().variants(measured).scoreImages(scoring.scoreImages)
-                .maxLayers(scoring.layers).labelled(labelled).rounding(scoring.weightRounding).build();
+                .maxLayers(scoring.layers).labelled(labelled).rounding(scoring.weightRounding)
+                .scoring(scoring.weightScoring).build();
         SensitivityReport r;
         try (Bars bars = new Bars(calibration.numCalib)) {
             r = SensitivityAnalysis.run(config, options, bars);
@@ -255,6 +263,13 @@ final class AnalyzeCommand implements Callable<Integer> {
     static final class WeightRoundingConverter extends Cli.LowerCaseEnum<WeightRounding> {
         WeightRoundingConverter() {
             super(WeightRounding.class, "weight rounding");
+        }
+    }
+
+    /** {@code --weight-scoring}: alone or marginal. */
+    static final class WeightScoringConverter extends Cli.LowerCaseEnum<WeightScoring> {
+        WeightScoringConverter() {
+            super(WeightScoring.class, "weight scoring");
         }
     }
 

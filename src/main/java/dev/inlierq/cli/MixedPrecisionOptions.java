@@ -4,7 +4,10 @@ import dev.inlierq.api.QuantizationConfig;
 import dev.inlierq.error.ExitCode;
 import dev.inlierq.error.UserError;
 import dev.inlierq.mixed.MixedPrecision;
+import dev.inlierq.mixed.MixedRequest;
 import dev.inlierq.sensitivity.SensitivityAnalysis;
+import dev.inlierq.sensitivity.SensitivityOptions;
+import dev.inlierq.sensitivity.WeightScoring;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,17 +32,47 @@ final class MixedPrecisionOptions {
                     + "(the default at 4 bits, --start gptq, --method gptq), else to nearest.")
     Double fraction;
 
+    @Option(names = "--mixed-scoring", paramLabel = "alone|marginal", converter = ScoringConverter.class,
+            description = "With --mixed-precision: how each weight's gain is measured. alone (default): the heatmap "
+                    + "shift of quantizing it with the rest of the model float; marginal: with every weight "
+                    + "quantized, how much the shift falls when it alone is restored to float (leave-one-out; one "
+                    + "pass more than alone).")
+    WeightScoring scoring;
+
+    @Option(names = "--mixed-rounds", paramLabel = "N",
+            description = "With --mixed-scoring marginal: choose in N greedy rounds (default 1); round k spends up to "
+                    + "k/N of the budget, and the weights promoted so far stay float while the others are scored "
+                    + "again (one more scoring pass per round).")
+    Integer rounds;
+
+    @Option(names = "--mixed-images", paramLabel = "N", defaultValue = "" + SensitivityOptions.DEFAULT_SCORE_IMAGES,
+            description = "With --mixed-precision: the first N calibration images score the weights (each scoring "
+                    + "pass costs N images). Default: ${DEFAULT-VALUE}.")
+    int images;
+
     private MixedPrecision.Assignment assignment;
 
     /**
      * The config with per-layer weight bits chosen by a sensitivity pass; {@code c} itself without the option.
      *
-     * @throws UserError USAGE for a fraction outside [0, 1] or 8-bit weights
+     * @throws UserError USAGE for a fraction outside [0, 1], 8-bit weights, rounds or images that do not fit, or
+     *                   --mixed-scoring or --mixed-rounds without --mixed-precision
      */
     QuantizationConfig apply(QuantizationConfig c) {
         if (fraction == null) {
+            if (scoring != null || rounds != null) {
+                throw new UserError(ExitCode.USAGE, (scoring != null ? "--mixed-scoring" : "--mixed-rounds")
+                        + " needs --mixed-precision");
+            }
             return c;
         }
+        WeightScoring how = scoring == null ? WeightScoring.ALONE : scoring;
+        int n = rounds == null ? 1 : rounds;
+        if (n < 1 || n > 1 && how != WeightScoring.MARGINAL) {
+            throw new UserError(ExitCode.USAGE, "--mixed-rounds must be 1, or more with --mixed-scoring marginal, got "
+                    + n);
+        }
+        Cli.atLeast("--mixed-images", images, 1);
         if (!(fraction >= 0 && fraction <= 1)) {
             throw new UserError(ExitCode.USAGE, "--mixed-precision must be in [0, 1], got " + fraction);
         }
@@ -47,8 +80,9 @@ final class MixedPrecisionOptions {
             throw new UserError(ExitCode.USAGE, "--mixed-precision needs --w-bits below 8, got "
                     + c.plan().weightBits());
         }
+        MixedRequest request = MixedRequest.builder(fraction).scoring(how).rounds(n).scoreImages(images).build();
         try (ProgressBar bar = Cli.progressBar("sensitivity", -1)) {
-            assignment = MixedPrecision.analyse(c, fraction, new SensitivityAnalysis.Listener() {
+            assignment = MixedPrecision.analyse(c, request, new SensitivityAnalysis.Listener() {
                 @Override
                 public void phase(String name) {
                     bar.setExtraMessage(name);
@@ -69,10 +103,12 @@ final class MixedPrecisionOptions {
         if (assignment != null) {
             List<String> promoted = assignment.promotedLayers();
             out.printf(Locale.ROOT, "mixed precision: %d of %d weights at 8 bit (%.1f%% of %d parameters, budget "
-                    + "%.1f%%, scored with %s rounding): %s%n", assignment.choices().stream()
+                    + "%.1f%%, scored %s%s with %s rounding in %.1f s): %s%n", assignment.choices().stream()
                     .filter(c -> c.bits() == MixedPrecision.HIGH_BITS).count(), assignment.choices().size(),
                     100.0 * assignment.promotedParameters() / Math.max(1, assignment.candidateParameters()),
-                    assignment.candidateParameters(), 100 * assignment.fraction(), assignment.rounding().cliName(),
+                    assignment.candidateParameters(), 100 * assignment.fraction(), assignment.scoring().cliName(),
+                    assignment.rounds() > 1 ? " in " + assignment.rounds() + " rounds" : "",
+                    assignment.rounding().cliName(), assignment.seconds(),
                     promoted.isEmpty() ? "none" : String.join(", ", promoted));
         }
     }
@@ -96,6 +132,10 @@ final class MixedPrecisionOptions {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("fraction", assignment.fraction());
         m.put("rounding", assignment.rounding().cliName());
+        m.put("scoring", assignment.scoring().cliName());
+        m.put("rounds", assignment.rounds());
+        m.put("score_images", assignment.scoreImages());
+        m.put("scoring_seconds", assignment.seconds());
         m.put("candidate_parameters", assignment.candidateParameters());
         m.put("promoted_parameters", assignment.promotedParameters());
         List<Map<String, Object>> choices = new ArrayList<>();
@@ -111,5 +151,12 @@ final class MixedPrecisionOptions {
         m.put("choices", choices);
         m.put("layer_bits", assignment.layerBits());
         json.put("mixed_precision", m);
+    }
+
+    /** {@code --mixed-scoring}: alone or marginal. */
+    static final class ScoringConverter extends Cli.LowerCaseEnum<WeightScoring> {
+        ScoringConverter() {
+            super(WeightScoring.class, "mixed-precision scoring");
+        }
     }
 }

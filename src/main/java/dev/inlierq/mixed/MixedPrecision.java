@@ -6,8 +6,10 @@ import dev.inlierq.sensitivity.LayerSensitivity;
 import dev.inlierq.sensitivity.SensitivityAnalysis;
 import dev.inlierq.sensitivity.SensitivityOptions;
 import dev.inlierq.sensitivity.SensitivityReport;
+import dev.inlierq.sensitivity.SensitivitySession;
 import dev.inlierq.sensitivity.Variant;
 import dev.inlierq.sensitivity.WeightRounding;
+import dev.inlierq.sensitivity.WeightScoring;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -19,11 +21,19 @@ import java.util.Objects;
 /**
  * Per-layer weight bits from label-free sensitivity. Every weight tensor the plan puts below 8 bits is a candidate
  * (the first and last layers, at 8 bit by the plan's rule, are not); its cost is its parameter count (its bytes at
- * 8 bit) and its gain the loss change of quantizing its weights alone ({@link LayerSensitivity.Score#lossChange()},
- * weights variant). Candidates are taken greedily by gain per parameter, each one that still fits, until the
- * promoted parameters would exceed {@code fraction} of all candidates' parameters: the greedy approximation of the
- * 0/1 knapsack (Dantzig, "Discrete-variable extremum problems", Oper. Res. 5, 1957), the allocation HAWQ-style
- * mixed precision makes with its sensitivities. A weight shared by several layers is one candidate.
+ * 8 bit) and its gain its weights score ({@link LayerSensitivity.Score#lossChange()}, weights variant). Candidates
+ * are taken greedily by gain per parameter, each one that still fits and gains something, until the promoted
+ * parameters would exceed {@code fraction} of all candidates' parameters: the greedy approximation of the 0/1
+ * knapsack (Dantzig, "Discrete-variable extremum problems", Oper. Res. 5, 1957), the allocation HAWQ-style mixed
+ * precision makes with its sensitivities. A weight shared by several layers is one candidate.
+ *
+ * <p>The gain is measured at one of two operating points ({@link WeightScoring}). Alone: the loss change of
+ * quantizing that weight with the rest of the model float. Marginal (leave-one-out): with every planned weight
+ * quantized, how much the loss change falls when that one weight is restored to float. The knapsack adds up the
+ * gains of the promoted weights as if they were independent; the marginal gain is the one measured where that
+ * sum is taken (most of the model stays at the low bits), so it counts the error a weight adds on top of the
+ * others' (errors grow through depth, and those of different layers can add up or cancel), which the alone score,
+ * measured next to a float model, cannot see.
  *
  * <p>Each weight is scored as the method will round it ({@link #roundingFor}): with GPTQ's codes when the method
  * starts from (or is) GPTQ's rounding, the default 4-bit recipe, else to nearest. Layers GPTQ rounds well (many
@@ -42,7 +52,8 @@ public final class MixedPrecision {
      * @param weight      the weight tensor
      * @param layers      the layers that read it
      * @param parameters  its parameter count
-     * @param sensitivity its loss change when quantized alone at the low bits
+     * @param sensitivity its gain at the low bits: its loss change when quantized alone, or (marginal) how much
+     *                    the quantized model's loss change falls when it is restored to float
      * @param bits        the bits chosen for it
      */
     public record Choice(String weight, List<String> layers, long parameters, double sensitivity, int bits) {
@@ -57,14 +68,21 @@ public final class MixedPrecision {
      * @param fraction            the budget: fraction of the candidates' parameters allowed at {@link #HIGH_BITS}
      * @param candidateParameters parameters of all candidates
      * @param promotedParameters  parameters promoted ({@code <= fraction * candidateParameters})
-     * @param choices             every candidate with its bits, by decreasing sensitivity per parameter
+     * @param choices             every candidate with its bits: those promoted in earlier rounds first, then by
+     *                            decreasing gain per parameter in the last round
      * @param rounding            how the weights were rounded when scored
+     * @param scoring             at which operating point they were scored
+     * @param rounds              greedy rounds, the weights promoted in one float when the next is scored
+     * @param scoreImages         calibration images that scored the weights (0 when not measured here)
+     * @param seconds             wall time of the scoring (NaN when not measured here)
      */
     public record Assignment(double fraction, long candidateParameters, long promotedParameters,
-            List<Choice> choices, WeightRounding rounding) {
+            List<Choice> choices, WeightRounding rounding, WeightScoring scoring, int rounds, int scoreImages,
+            double seconds) {
         public Assignment {
             choices = List.copyOf(choices);
             Objects.requireNonNull(rounding, "rounding");
+            Objects.requireNonNull(scoring, "scoring");
         }
 
         /** The weight bits of every candidate layer, by layer name (for {@link dev.inlierq.plan.PlanOptions}). */
@@ -83,25 +101,36 @@ public final class MixedPrecision {
     }
 
     /**
-     * Chooses from layers analysed with nearest rounding (the weights variant measured).
+     * Chooses from layers whose weights were scored alone with nearest rounding.
      *
      * @param fraction in [0, 1]
      * @throws IllegalArgumentException for a fraction outside [0, 1] or a candidate without a weight score
      */
     public static Assignment choose(List<LayerSensitivity> layers, double fraction) {
-        return choose(layers, fraction, WeightRounding.NEAREST);
+        return choose(new SensitivityReport(layers, 0, 0, WeightRounding.NEAREST, WeightScoring.ALONE, null,
+                Double.NaN), fraction);
     }
 
     /**
-     * Chooses from analysed layers (the weights variant measured, their weights rounded as {@code rounding} says).
+     * Chooses from an analysis (the weights variant measured); the assignment records how it scored them.
      *
      * @param fraction in [0, 1]
      * @throws IllegalArgumentException for a fraction outside [0, 1] or a candidate without a weight score
      */
-    public static Assignment choose(List<LayerSensitivity> layers, double fraction, WeightRounding rounding) {
+    public static Assignment choose(SensitivityReport r, double fraction) {
         checkFraction(fraction);
+        return choose(r, fraction, 1, Map.of(), 1);
+    }
+
+    /**
+     * The greedy choice of one round: the weights {@code fixed} (promoted in earlier rounds, with their gains there)
+     * first, then the others by gain per parameter in {@code r}, until {@code spend * fraction} of the candidates'
+     * parameters are promoted.
+     */
+    private static Assignment choose(SensitivityReport r, double fraction, double spend, Map<String, Choice> fixed,
+            int rounds) {
         Map<String, LayerSensitivity.Weight> candidates = new LinkedHashMap<>();
-        for (LayerSensitivity l : layers) {
+        for (LayerSensitivity l : r.layers()) {
             LayerSensitivity.Weight w = l.weight();
             if (w.bits() < HIGH_BITS) {
                 if (w.score() == null) {
@@ -111,19 +140,21 @@ public final class MixedPrecision {
             }
         }
         List<LayerSensitivity.Weight> order = new ArrayList<>(candidates.values());
-        order.sort(Comparator.comparingDouble((LayerSensitivity.Weight w) -> -perParameter(w))
-                .thenComparing(LayerSensitivity.Weight::tensor));
+        order.sort(Comparator.comparing((LayerSensitivity.Weight w) -> !fixed.containsKey(w.tensor()))
+                .thenComparingDouble(w -> -perParameter(w)).thenComparing(LayerSensitivity.Weight::tensor));
         long total = order.stream().mapToLong(LayerSensitivity.Weight::parameters).sum();
-        long budget = (long) Math.floor(fraction * total);
+        long budget = (long) Math.floor(spend * fraction * total);
         long promoted = 0;
         List<Choice> choices = new ArrayList<>();
         for (LayerSensitivity.Weight w : order) {
-            boolean fits = promoted + w.parameters() <= budget && w.score().lossChange() > 0;
+            Choice earlier = fixed.get(w.tensor());
+            double gain = earlier != null ? earlier.sensitivity() : w.score().lossChange();
+            boolean fits = earlier != null || promoted + w.parameters() <= budget && gain > 0;
             promoted += fits ? w.parameters() : 0;
-            choices.add(new Choice(w.tensor(), w.readers(), w.parameters(), w.score().lossChange(),
-                    fits ? HIGH_BITS : w.bits()));
+            choices.add(new Choice(w.tensor(), w.readers(), w.parameters(), gain, fits ? HIGH_BITS : w.bits()));
         }
-        return new Assignment(fraction, total, promoted, choices, rounding);
+        return new Assignment(fraction, total, promoted, choices, r.rounding(), r.scoring(), rounds, r.scoreImages(),
+                r.seconds());
     }
 
     private static void checkFraction(double fraction) {
@@ -148,16 +179,29 @@ public final class MixedPrecision {
     }
 
     /**
-     * Analyses the weights of {@code c}'s plan ({@link SensitivityAnalysis}, weights variant, default scoring images,
-     * rounded as {@link #roundingFor} says) and chooses their bits.
-     *
-     * @throws IllegalArgumentException for a fraction outside [0, 1] (before any work)
+     * Analyses the weights of {@code c}'s plan ({@link SensitivityAnalysis}, weights variant, on the request's scoring
+     * images, rounded as {@link #roundingFor} says, scored at the request's operating point) and chooses their bits
+     * in the request's greedy rounds: round {@code k} of {@code n} spends up to {@code k / n} of the budget, and the
+     * weights promoted so far are float in the quantized model the next round's marginal gains are measured in
+     * (the others are scored again; one scoring pass per round).
      */
-    public static Assignment analyse(QuantizationConfig c, double fraction, SensitivityAnalysis.Listener listener) {
-        checkFraction(fraction);
-        WeightRounding rounding = roundingFor(c);
-        SensitivityReport r = SensitivityAnalysis.run(c, SensitivityOptions.builder()
-                .variants(EnumSet.of(Variant.WEIGHTS)).rounding(rounding).build(), listener);
-        return choose(r.layers(), fraction, rounding);
+    public static Assignment analyse(QuantizationConfig c, MixedRequest request, SensitivityAnalysis.Listener listener) {
+        SensitivityOptions o = SensitivityOptions.builder().variants(EnumSet.of(Variant.WEIGHTS))
+                .scoreImages(request.scoreImages()).rounding(roundingFor(c)).scoring(request.scoring()).build();
+        try (SensitivitySession s = SensitivityAnalysis.open(c, o, listener)) {
+            Map<String, Choice> fixed = Map.of();
+            Assignment a = null;
+            for (int k = 1; k <= request.rounds(); k++) {
+                a = choose(s.score(fixed.keySet()), request.fraction(), k / (double) request.rounds(), fixed,
+                        request.rounds());
+                fixed = new LinkedHashMap<>();
+                for (Choice ch : a.choices()) {
+                    if (ch.bits() == HIGH_BITS) {
+                        fixed.put(ch.weight(), ch);
+                    }
+                }
+            }
+            return a;
+        }
     }
 }

@@ -12,7 +12,6 @@ import dev.inlierq.plan.QuantPoint;
 import dev.inlierq.plan.Role;
 import dev.inlierq.quant.Encoding;
 import dev.inlierq.tensor.FloatTensor;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -31,7 +30,8 @@ import java.util.Set;
  * ({@link FloatReference}); then for every planned layer, with the rest of the model float, one pass with only its
  * weights quantized at the plan's bits (rounded as {@link SensitivityOptions#rounding()} says: to nearest, or with
  * GPTQ's codes from one GPTQ run over the whole plan, {@link WeightRounding}) and one with only its input activation
- * quantized. Each
+ * quantized; or, with {@link WeightScoring#MARGINAL}, each weight scored by what restoring it to float gains in the
+ * model with every planned weight quantized (one extra pass for that model). Each
  * pass is scored by the change of InlierQ's top-K heatmap loss ({@link TopKHeatmapLoss}, Kim et al., ICLR 2026,
  * Eq. 7) term by term on the float model's top-K entries ({@link TopKHeatmapLoss#shift}: the whole loss's change,
  * {@code |L(quantized) - L(float)|}, lets terms that move apart cancel, and on a model built to test it ranked a
@@ -65,49 +65,26 @@ public final class SensitivityAnalysis {
      * @throws dev.inlierq.error.UserError for a model, spec, image folder or annotation file that does not fit
      */
     public static SensitivityReport run(QuantizationConfig c, SensitivityOptions o, Listener listener) {
-        long t0 = System.nanoTime();
-        CalibrationStage.Prepared p = CalibrationStage.prepare(c);
-        Graph g = p.graph();
-        List<String> layers = selectLayers(p.plan(), g, o.maxLayers());
-        int batch = c.calibration().batch();
-        // the annotations are read and the images matched before any pass, so a bad file fails at once
-        LabelledSubset labelled = o.labelled() == null ? null : LabelledSubset.load(c.spec(), o.labelled(), batch);
-        try (GraphExecutor engine = new GraphExecutor(g)) {
-            CalibrationStage.checkScores(engine, p, c);
-            Map<String, Encoding> enc = encodings(engine, p, c, o, listener);
-            RoundedWeights rounded = rounded(engine, p, c, o, enc, listener);
-            List<Path> files = p.calibration().files();
-            List<Path> scoring = files.subList(0, Math.min(o.scoreImages(), files.size()));
-            TopKHeatmapLoss loss = new TopKHeatmapLoss(c.spec().heatmapRecipe(), c.loss().topK(), c.loss().scope());
-            listener.phase("float reference");
-            FloatReference ref = FloatReference.of(engine, c.spec().preprocessor(), scoring, batch, loss);
-            double floatAp = Double.NaN;
-            if (labelled != null) {
-                listener.phase("float AP");
-                try (Perturbation none = Perturbation.none()) {
-                    floatAp = labelled.ap(engine, none);
-                }
-            }
-            listener.phase("layers");
-            LayerScorer scorer = new LayerScorer(engine, rounded, enc, ref, labelled, floatAp);
-            List<LayerSensitivity> rows = new ArrayList<>();
-            for (String layer : layers) {
-                rows.add(row(g, p.plan(), layer, o.variants(), scorer));
-                listener.layers(rows.size(), layers.size());
-            }
-            rows.sort(Comparator.comparingDouble(LayerSensitivity::worstLossChange).reversed());
-            SensitivityReport.Accuracy accuracy = labelled == null ? null
-                    : new SensitivityReport.Accuracy(floatAp, labelled.images(), spearman(rows, o.variants()));
-            return new SensitivityReport(rows, files.size(), ref.images(), o.rounding(), accuracy,
-                    (System.nanoTime() - t0) / 1e9);
+        try (SensitivitySession s = open(c, o, listener)) {
+            return s.score(Set.of());
         }
+    }
+
+    /**
+     * Prepares an analysis that can score the layers more than once ({@link SensitivitySession#score}): the model,
+     * the encodings, the rounded weights and the float reference are made once. Close it.
+     *
+     * @throws dev.inlierq.error.UserError for a model, spec, image folder or annotation file that does not fit
+     */
+    public static SensitivitySession open(QuantizationConfig c, SensitivityOptions o, Listener listener) {
+        return new SensitivitySession(c, o, listener);
     }
 
     /**
      * The encodings scoring needs: every weight's, and the activations' when they are scored or GPTQ rounds the
      * weights (its Hessians take each layer input through its activation quantizer, as {@code quantize}'s do).
      */
-    private static Map<String, Encoding> encodings(GraphExecutor engine, CalibrationStage.Prepared p,
+    static Map<String, Encoding> encodings(GraphExecutor engine, CalibrationStage.Prepared p,
             QuantizationConfig c, SensitivityOptions o, Listener listener) {
         Map<String, Encoding> enc = new HashMap<>(CalibrationStage.weights(p, c));
         if (o.variants().contains(Variant.ACTIVATIONS) || gptq(o)) {
@@ -121,7 +98,7 @@ public final class SensitivityAnalysis {
     }
 
     /** Each weight as scored alone: nearest rounding, or GPTQ's run once for the whole plan ({@link GptqPreview}). */
-    private static RoundedWeights rounded(GraphExecutor engine, CalibrationStage.Prepared p, QuantizationConfig c,
+    static RoundedWeights rounded(GraphExecutor engine, CalibrationStage.Prepared p, QuantizationConfig c,
             SensitivityOptions o, Map<String, Encoding> enc, Listener listener) {
         if (!gptq(o)) {
             return RoundedWeights.nearest(p.graph(), p.plan(), enc);
@@ -149,7 +126,7 @@ public final class SensitivityAnalysis {
     }
 
     /** One layer's row: its weight quantizer, its input quantizer when the plan has one, their scores. */
-    private static LayerSensitivity row(Graph g, QuantPlan plan, String layer, Set<Variant> variants,
+    static LayerSensitivity row(Graph g, QuantPlan plan, String layer, Set<Variant> variants,
             LayerScorer scorer) {
         Node n = node(g, layer);
         QuantPoint w = plan.weightOf(layer);

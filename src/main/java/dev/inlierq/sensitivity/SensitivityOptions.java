@@ -15,9 +15,11 @@ import java.util.Set;
  * @param maxLayers   analyse only the layers with the most weights, this many (0: every planned layer)
  * @param labelled    the labelled subset for the AP change per layer ({@code null}: no AP)
  * @param rounding    how each weight tensor is rounded when scored ({@link Variant#WEIGHTS})
+ * @param scoring     at which operating point each weight tensor is scored: alone, or left out of the quantized
+ *                    model ({@link WeightScoring})
  */
 public record SensitivityOptions(Set<Variant> variants, int scoreImages, int maxLayers, Labelled labelled,
-        WeightRounding rounding) {
+        WeightRounding rounding, WeightScoring scoring) {
     /** Default number of calibration images that score each variant. */
     public static final int DEFAULT_SCORE_IMAGES = 16;
     /** Default number of labelled images for the AP change. */
@@ -35,6 +37,7 @@ public record SensitivityOptions(Set<Variant> variants, int scoreImages, int max
             throw new IllegalArgumentException("layers must be 0 (all) or more, got " + maxLayers);
         }
         Objects.requireNonNull(rounding, "rounding");
+        Objects.requireNonNull(scoring, "scoring");
     }
 
     /**
@@ -57,7 +60,7 @@ public record SensitivityOptions(Set<Variant> variants, int scoreImages, int max
 
     /**
      * Builder with the defaults: both variants, {@value #DEFAULT_SCORE_IMAGES} scoring images, all layers, no AP,
-     * nearest rounding.
+     * nearest rounding, each weight scored alone.
      */
     public static final class Builder {
         private Set<Variant> variants = EnumSet.allOf(Variant.class);
@@ -65,6 +68,7 @@ public record SensitivityOptions(Set<Variant> variants, int scoreImages, int max
         private int maxLayers;
         private Labelled labelled;
         private WeightRounding rounding = WeightRounding.NEAREST;
+        private WeightScoring scoring = WeightScoring.ALONE;
 
         public Builder variants(Set<Variant> v) {
             variants = v;
@@ -93,8 +97,14 @@ public record SensitivityOptions(Set<Variant> variants, int scoreImages, int max
             return this;
         }
 
+        /** At which operating point weights are scored (default {@link WeightScoring#ALONE}). */
+        public Builder scoring(WeightScoring s) {
+            scoring = s;
+            return this;
+        }
+
         public SensitivityOptions build() {
-            return new SensitivityOptions(variants, scoreImages, maxLayers, labelled, rounding);
+            return new SensitivityOptions(variants, scoreImages, maxLayers, labelled, rounding, scoring);
         }
     }
 }

@@ -13,15 +13,17 @@ import java.util.Map;
  * @param layers            the layers, by decreasing {@link LayerSensitivity#worstLossChange()}
  * @param calibrationImages images of the calibration set (activation ranges)
  * @param scoreImages       calibration images that scored every variant
- * @param rounding          how each weight was rounded when scored alone
+ * @param rounding          how each weight was rounded when scored
+ * @param scoring           at which operating point each weight was scored
  * @param accuracy          the AP baseline and the rank correlations, {@code null} without a labelled subset
  * @param seconds           wall time
  */
 public record SensitivityReport(List<LayerSensitivity> layers, int calibrationImages, int scoreImages,
-        WeightRounding rounding, Accuracy accuracy, double seconds) {
+        WeightRounding rounding, WeightScoring scoring, Accuracy accuracy, double seconds) {
     public SensitivityReport {
         layers = List.copyOf(layers);
         java.util.Objects.requireNonNull(rounding, "rounding");
+        java.util.Objects.requireNonNull(scoring, "scoring");
     }
 
     /**
@@ -81,7 +83,8 @@ public record SensitivityReport(List<LayerSensitivity> layers, int calibrationIm
                     layers.size() - n));
         }
         sb.append(String.format(Locale.ROOT, "%d layers scored on %d calibration images (ranges from %d), weights "
-                + "rounded %s, %.1f s%n", layers.size(), scoreImages, calibrationImages, rounding.cliName(), seconds));
+                + "rounded %s, scored %s, %.1f s%n", layers.size(), scoreImages, calibrationImages, rounding.cliName(),
+                scoring.cliName(), seconds));
         if (ap) {
             sb.append(String.format(Locale.ROOT, "float AP %.2f on %d labelled images; dAP in AP points%n",
                     accuracy.floatAp() * 100, accuracy.images()));
@@ -117,6 +120,7 @@ public record SensitivityReport(List<LayerSensitivity> layers, int calibrationIm
         m.put("calibration_images", calibrationImages);
         m.put("score_images", scoreImages);
         m.put("weight_rounding", rounding.cliName());
+        m.put("weight_scoring", scoring.cliName());
         m.put("seconds", seconds);
         if (accuracy != null) {
             Map<String, Object> a = new LinkedHashMap<>();

@@ -109,6 +109,29 @@ class AnalyzeCommandTest {
                 "GPTQ's codes differ from nearest rounding: " + nearest + " " + gptq);
     }
 
+    /** {@code --weight-scoring marginal} says so and scores from the quantized model (other numbers than alone). */
+    @Test
+    void weightScoringMarginalSaysSo() throws Exception {
+        Path model = OutlierChain.model(tmp);
+        Path spec = OutlierChain.specFile(tmp);
+        Path images = OutlierChain.images(tmp, 4);
+        Map<String, Map<String, Double>> loss = new LinkedHashMap<>();
+        for (String scoring : List.of("alone", "marginal")) {
+            Path out = tmp.resolve(scoring + ".json");
+            CliErrorsTest.Run r = CliErrorsTest.run(args(model, spec.toString(), images, "--num-calib", "4",
+                    "--score-images", "2", "--batch", "2", "--variants", "weights", "--weight-scoring", scoring,
+                    "--no-equalize", "--json", out.toString()));
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().contains("weights rounded nearest, scored " + scoring), r.out());
+            JsonNode j = new ObjectMapper().readTree(out.toFile());
+            assertEquals(scoring, j.get("weight_scoring").asText());
+            loss.put(scoring, weightLoss(j));
+        }
+        assertEquals(loss.get("alone").keySet(), loss.get("marginal").keySet());
+        assertTrue(loss.get("alone").keySet().stream().noneMatch(l -> loss.get("alone").get(l).equals(
+                loss.get("marginal").get(l))), loss.toString());
+    }
+
     private static Map<String, Double> weightLoss(JsonNode j) {
         Map<String, Double> m = new LinkedHashMap<>();
         j.get("layers").forEach(row -> m.put(row.get("layer").asText(), row.get("weights").get("loss_change")

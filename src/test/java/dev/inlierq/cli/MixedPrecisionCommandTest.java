@@ -43,8 +43,8 @@ class MixedPrecisionCommandTest {
         CliErrorsTest.Run r = CliErrorsTest.run(args(model, spec, images, "--w-bits", "4", "--mixed-precision", "0.5",
                 "--json", json.toString()));
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("mixed precision: 1 of 2 weights at 8 bit (50.0% of 4608 parameters, budget "
-                + "50.0%, scored with nearest rounding): mid_outliers"), r.out());
+        assertTrue(r.out().matches("(?s).*mixed precision: 1 of 2 weights at 8 bit \\(50\\.0% of 4608 parameters, "
+                + "budget 50\\.0%, scored alone with nearest rounding in [0-9.]+ s\\): mid_outliers.*"), r.out());
         Map<String, String> bits = Arrays.stream(OnnxReader.read(tmp.resolve("q.onnx")).metadata()
                 .get("inlierq.layer_bits").split(",")).map(e -> e.split(":"))
                 .collect(Collectors.toMap(e -> e[0], e -> e[1]));
@@ -52,6 +52,8 @@ class MixedPrecisionCommandTest {
         JsonNode mp = new ObjectMapper().readTree(json.toFile()).get("mixed_precision");
         assertEquals(4608, mp.get("candidate_parameters").asLong());
         assertEquals("nearest", mp.get("rounding").asText(), "--method minmax rounds to nearest");
+        assertEquals("alone", mp.get("scoring").asText(), "the default scoring");
+        assertTrue(mp.get("scoring_seconds").asDouble() > 0);
         assertTrue(mp.get("promoted_parameters").asLong() <= 0.5 * 4608);
         assertEquals(8, mp.get("layer_bits").get("mid_outliers").asInt());
         assertEquals(4, mp.get("layer_bits").get("mid_plain").asInt());
@@ -66,18 +68,22 @@ class MixedPrecisionCommandTest {
     }
 
     @Test
-    void aGptqMethodScoresWithGptqRounding() throws Exception {
+    void aGptqMethodScoresWithGptqRoundingAndMarginalScoringIsChosen() throws Exception {
         Path model = OutlierChain.model(tmp);
         Path spec = OutlierChain.specFile(tmp);
         Path images = OutlierChain.images(tmp, 4);
         Path json = tmp.resolve("q.json");
-        String[] a = args(model, spec, images, "--w-bits", "4", "--mixed-precision", "0.5", "--json", json.toString());
+        String[] a = args(model, spec, images, "--w-bits", "4", "--mixed-precision", "0.5", "--mixed-scoring",
+                "Marginal", "--json", json.toString());
         a[Arrays.asList(a).indexOf("minmax")] = "gptq";
         CliErrorsTest.Run r = CliErrorsTest.run(a);
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("scored with gptq rounding"), r.out());
+        assertTrue(r.out().contains("scored marginal with gptq rounding"), r.out());
         JsonNode mp = new ObjectMapper().readTree(json.toFile()).get("mixed_precision");
         assertEquals("gptq", mp.get("rounding").asText());
+        assertEquals("marginal", mp.get("scoring").asText());
+        assertEquals(1, mp.get("rounds").asInt());
+        assertEquals(4, mp.get("score_images").asInt(), "16 by default, 4 calibration images");
         assertEquals(2, mp.get("choices").size());
     }
 
@@ -87,9 +93,15 @@ class MixedPrecisionCommandTest {
         Path spec = OutlierChain.specFile(tmp);
         Path images = tmp.resolve("none");
         for (List<String> more : List.of(List.of("--w-bits", "4", "--mixed-precision", "1.5"),
-                List.of("--w-bits", "4", "--mixed-precision", "-1"), List.of("--mixed-precision", "0.5"))) {
+                List.of("--w-bits", "4", "--mixed-precision", "-1"), List.of("--mixed-precision", "0.5"),
+                List.of("--w-bits", "4", "--mixed-scoring", "marginal"), List.of("--w-bits", "4", "--mixed-rounds", "2"),
+                List.of("--w-bits", "4", "--mixed-precision", "0.5", "--mixed-rounds", "2"),
+                List.of("--w-bits", "4", "--mixed-precision", "0.5", "--mixed-scoring", "marginal", "--mixed-rounds",
+                        "0"), List.of("--w-bits", "4", "--mixed-precision", "0.5", "--mixed-images", "0"))) {
             CliErrorsTest.assertOnlyLine(CliErrorsTest.run(args(model, spec, images, more.toArray(String[]::new))),
-                    ExitCode.USAGE, "--mixed-precision");
+                    ExitCode.USAGE, "--mixed-");
         }
+        CliErrorsTest.assertOnlyLine(CliErrorsTest.run(args(model, spec, images, "--w-bits", "4", "--mixed-precision",
+                "0.5", "--mixed-scoring", "loo")), ExitCode.USAGE, "expected alone or marginal");
     }
 }

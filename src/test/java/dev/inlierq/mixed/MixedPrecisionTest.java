@@ -10,7 +10,9 @@ import dev.inlierq.detect.spec.DetectorSpecs;
 import dev.inlierq.recon.ReconstructionOptions;
 import dev.inlierq.recon.Units;
 import dev.inlierq.sensitivity.LayerSensitivity;
+import dev.inlierq.sensitivity.SensitivityReport;
 import dev.inlierq.sensitivity.WeightRounding;
+import dev.inlierq.sensitivity.WeightScoring;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,7 +93,12 @@ class MixedPrecisionTest {
         QuantizationConfig.Builder minmax = QuantizationConfig.builder(Path.of("m.onnx"),
                 DetectorSpecs.resolve("yolox"), Path.of("calib")).weightBits(4).method(Method.MINMAX);
         assertEquals(WeightRounding.NEAREST, MixedPrecision.roundingFor(minmax.build()));
-        assertEquals(WeightRounding.GPTQ, MixedPrecision.choose(layers(), 0.3, WeightRounding.GPTQ).rounding());
+        MixedPrecision.Assignment marginal = MixedPrecision.choose(new SensitivityReport(layers(), 6, 4,
+                WeightRounding.GPTQ, WeightScoring.MARGINAL, null, 1.5), 0.3);
+        assertEquals(WeightRounding.GPTQ, marginal.rounding());
+        assertEquals(WeightScoring.MARGINAL, marginal.scoring(), "the report's scoring is recorded");
+        assertEquals(1.5, marginal.seconds());
+        assertEquals(WeightScoring.ALONE, MixedPrecision.choose(layers(), 0.3).scoring());
         assertEquals(WeightRounding.NEAREST, MixedPrecision.choose(layers(), 0.3).rounding());
     }
 

@@ -134,7 +134,7 @@ class GptqScoringTest {
             try (Perturbation none = Perturbation.none()) {
                 floatBefore = ref.measure(engine, none);
             }
-            LayerScorer scorer = new LayerScorer(engine, gptq, enc, ref, null, Double.NaN);
+            LayerScorer scorer = new LayerScorer(engine, gptq, enc, ref, null, Double.NaN, WeightScoring.ALONE);
             for (String w : List.of("first_w", "dup_w", "last_w")) {
                 assertTrue(scorer.weight(w).lossChange() > 1e-4, w + ": " + scorer.weight(w));
             }

@@ -1,0 +1,66 @@
+package dev.inlierq.mixed;
+
+import dev.inlierq.sensitivity.SensitivityOptions;
+import dev.inlierq.sensitivity.WeightScoring;
+import java.util.Objects;
+
+/**
+ * What {@link MixedPrecision#analyse} is asked for. Build with {@link #builder(double)}; every value is checked.
+ *
+ * @param fraction    the budget: at most this fraction of the candidates' parameters at {@link MixedPrecision#HIGH_BITS}
+ * @param scoring     at which operating point each candidate's gain is measured
+ * @param rounds      greedy rounds: 1, or more with {@link WeightScoring#MARGINAL} (alone gains do not depend on
+ *                    which weights were promoted)
+ * @param scoreImages the first this many calibration images score the candidates
+ */
+public record MixedRequest(double fraction, WeightScoring scoring, int rounds, int scoreImages) {
+    public MixedRequest {
+        if (!(fraction >= 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("mixed-precision fraction must be in [0, 1], got " + fraction);
+        }
+        Objects.requireNonNull(scoring, "scoring");
+        if (rounds < 1 || rounds > 1 && scoring != WeightScoring.MARGINAL) {
+            throw new IllegalArgumentException("mixed-precision rounds must be 1, or more with marginal scoring, got "
+                    + rounds + " with " + scoring.cliName() + " scoring");
+        }
+        if (scoreImages < 1) {
+            throw new IllegalArgumentException("mixed-precision scoring images must be at least 1, got " + scoreImages);
+        }
+    }
+
+    /** A builder with the defaults: alone scoring, one round, {@value SensitivityOptions#DEFAULT_SCORE_IMAGES} images. */
+    public static Builder builder(double fraction) {
+        return new Builder(fraction);
+    }
+
+    /** Builder of a {@link MixedRequest}. */
+    public static final class Builder {
+        private final double fraction;
+        private WeightScoring scoring = WeightScoring.ALONE;
+        private int rounds = 1;
+        private int scoreImages = SensitivityOptions.DEFAULT_SCORE_IMAGES;
+
+        private Builder(double fraction) {
+            this.fraction = fraction;
+        }
+
+        public Builder scoring(WeightScoring s) {
+            scoring = s;
+            return this;
+        }
+
+        public Builder rounds(int n) {
+            rounds = n;
+            return this;
+        }
+
+        public Builder scoreImages(int n) {
+            scoreImages = n;
+            return this;
+        }
+
+        public MixedRequest build() {
+            return new MixedRequest(fraction, scoring, rounds, scoreImages);
+        }
+    }
+}
