@@ -150,6 +150,8 @@ public final class Equalization {
         final Map<String, Node> mulAfter = new HashMap<>();
         // nodes replaced by name (a hard-swish's Add by its gate convolution)
         final Map<String, Node> replace = new HashMap<>();
+        // nodes removed by name (a hard-swish's division, folded into its gate)
+        final Set<String> removed = new HashSet<>();
         // per convolution: factors on its input channels (it reads an equalised value) and on its output
         // channels (the 1/s of the value it produces, folded in)
         final Map<String, double[]> inFactors = new HashMap<>();
@@ -202,7 +204,10 @@ public final class Equalization {
                 return false;
             }
             outDivisors.put(hs.conv().name(), s);
-            replace.put(hs.add().name(), hs.gate(g, s, inits, shapes));
+            replace.putAll(hs.rewrite(g, s, inits, shapes));
+            if (hs.dropped() != null) {
+                removed.add(hs.dropped().name());
+            }
             return true;
         }
 
@@ -226,6 +231,9 @@ public final class Equalization {
         List<Node> rewriteNodes() {
             List<Node> nodes = new ArrayList<>();
             for (Node original : g.nodes()) {
+                if (removed.contains(original.name())) {
+                    continue;
+                }
                 Node n = replace.getOrDefault(original.name(), original);
                 List<String> ins = new ArrayList<>(n.inputs());
                 double[] in = inFactors.get(n.name());

@@ -27,8 +27,16 @@ import java.util.Map;
  * layers reading h(z) take s on their input channels, as in {@link Equalization}. After the rewrite every tensor
  * of the chain (z', the gate, h(z) / s) has channels of comparable range, which a per-tensor scale (the only
  * kind a fused QLinearConv output has) can hold; before it, one BN-folded outlier channel sets the step of all.
+ * The final division by d goes into the gate as well, {@code h(z) / s = z' * clip((s z' + b) / d, 0, u / d)}, so
+ * the product is the hard-swish's output and ONNX Runtime runs one QLinearMul per hard-swish instead of two.
+ *
+ * @param conv      the convolution in front, which takes 1/s on its output channels
+ * @param add       the gate's {@code Add(z, b)}, replaced by the gate convolution
+ * @param offset    b
+ * @param scaleNode the division by d (a Div, or a Mul by 1/d) after the product, or null
+ * @param divisor   d (1 without a division)
  */
-record HardSwishFold(Node conv, Node add, float offset) {
+record HardSwishFold(Node conv, Node add, float offset, Node scaleNode, float divisor) {
     /** Name suffix of the gate convolutions this fold writes. */
     static final String GATE_SUFFIX = Equalization.GATE_SUFFIX;
 
@@ -44,11 +52,16 @@ record HardSwishFold(Node conv, Node add, float offset) {
             return null;
         }
         Node mul = last;
-        if ((last.op() == OpType.Div || last.op() == OpType.Mul) && scalar(g, last.input(1)) != null) {
+        Node scaleNode = null;
+        float divisor = 1f;
+        Float k = last.op() == OpType.Div || last.op() == OpType.Mul ? scalar(g, last.input(1)) : null;
+        if (k != null && k != 0f) {
             mul = g.producer(last.input(0));
             if (mul == null || g.consumers(mul.output()).size() != 1 || g.isGraphOutput(mul.output())) {
                 return null;
             }
+            scaleNode = last;
+            divisor = last.op() == OpType.Div ? k : 1f / k;
         }
         if (mul.op() != OpType.Mul || mul.inputs().size() != 2) {
             return null;
@@ -58,7 +71,10 @@ record HardSwishFold(Node conv, Node add, float offset) {
             boolean exported = gate != null && gate.mul() == mul && gate.affine().op() == OpType.Add;
             Node conv = exported ? Equalization.foldTarget(g, z) : null;
             if (conv != null) {
-                return new HardSwishFold(conv, gate.affine(), -gate.floor()[0]);
+                Node clip = g.consumers(gate.affine().output()).get(0);
+                boolean boundsAsInputs = g.opset() >= 11 && clip.inputs().size() == 3 && !clip.input(2).isEmpty();
+                return boundsAsInputs ? new HardSwishFold(conv, gate.affine(), -gate.floor()[0], scaleNode, divisor)
+                        : new HardSwishFold(conv, gate.affine(), -gate.floor()[0], null, 1f);
             }
         }
         return null;
@@ -155,16 +171,46 @@ record HardSwishFold(Node conv, Node add, float offset) {
     }
 
     /**
-     * The 1x1 depthwise convolution {@code s z' + b} that replaces the Add; its weight and bias are put into
+     * The nodes that replace the hard-swish's Add, Clip and final division: the 1x1 depthwise convolution
+     * {@code (s z' + b) / d}, the Clip at {@code [0, u / d]} and the product {@code z' * gate} written under the
+     * division's output name (the division is dropped, see {@link #dropped}). Without a division (d = 1) the
+     * Clip and the product stay as they are. Their constants are put into {@code inits} and {@code shapes}.
+     *
+     * @return the new nodes by the name of the node each replaces
+     */
+    Map<String, Node> rewrite(Graph g, double[] s, Map<String, ConstTensor> inits, Map<String, long[]> shapes) {
+        Map<String, Node> out = new java.util.LinkedHashMap<>();
+        out.put(add.name(), gate(g, s, inits, shapes));
+        if (scaleNode == null) {
+            return out;
+        }
+        Node clip = g.consumers(add.output()).get(0);
+        Node mul = g.producer(scaleNode.input(0));
+        float upper = dev.inlierq.graph.OpParams.clipBounds(clip, g)[1] / divisor;
+        String upperName = clip.name() + GATE_SUFFIX + "_max";
+        inits.put(upperName, ConstTensor.scalar(upper));
+        shapes.put(upperName, new long[0]);
+        out.put(clip.name(), clip.withInputs(List.of(clip.input(0), clip.input(1), upperName)));
+        out.put(mul.name(), new Node(mul.name(), mul.op(), mul.inputs(), scaleNode.outputs(), mul.attrs()));
+        return out;
+    }
+
+    /** The division by d that {@link #rewrite} folds into the gate, to be removed; null when there is none. */
+    Node dropped() {
+        return scaleNode;
+    }
+
+    /**
+     * The 1x1 depthwise convolution {@code (s z' + b) / d} that replaces the Add; its weight and bias are put into
      * {@code inits} and {@code shapes}.
      */
-    Node gate(Graph g, double[] s, Map<String, ConstTensor> inits, Map<String, long[]> shapes) {
+    private Node gate(Graph g, double[] s, Map<String, ConstTensor> inits, Map<String, long[]> shapes) {
         int c = s.length;
         float[] w = new float[c];
         float[] bias = new float[c];
         for (int i = 0; i < c; i++) {
-            w[i] = (float) s[i];
-            bias[i] = offset;
+            w[i] = (float) (s[i] / divisor);
+            bias[i] = offset / divisor;
         }
         String z = g.isConstant(add.input(1)) ? add.input(0) : add.input(1);
         String wName = add.name() + GATE_SUFFIX + "_weight";
