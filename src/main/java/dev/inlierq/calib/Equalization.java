@@ -63,11 +63,15 @@ public final class Equalization {
     private Equalization() {
     }
 
-    /** Activations that can be equalised: rank-4 values read only as the input of weighted layers. */
-    static Map<String, List<Node>> candidates(Graph g) {
+    /**
+     * Activations that can be equalised, with the layers that take s on their input channels: rank-4 values read
+     * only as the input of weighted layers. With {@link Mode#FOLDED} a value may also be read through ops that
+     * commute with a per-channel scale and whose output only weighted layers read: a GlobalAveragePool, or a Mul
+     * by a per-channel [N, C, 1, 1] tensor (the squeeze-excitation pattern: the pooled value's layers take s, so
+     * the excitation is unchanged, and the product's layers take s too).
+     */
+    static Map<String, List<Node>> candidates(Graph g, Mode mode) {
         Map<String, List<Node>> out = new LinkedHashMap<>();
-        Set<String> inputs = new HashSet<>();
-        g.inputs().forEach(v -> inputs.add(v.name()));
         for (Node n : g.nodes()) {
             for (String v : n.outputs()) {
                 List<Node> readers = g.consumers(v);
@@ -75,17 +79,49 @@ public final class Equalization {
                 if (readers.isEmpty() || shape == null || shape.length != 4 || g.isGraphOutput(v)) {
                     continue;
                 }
+                List<Node> layers = new ArrayList<>();
                 boolean ok = true;
                 for (Node r : readers) {
-                    ok &= r.op() == OpType.Conv && Planner.isWeighted(r, g) && r.input(0).equals(v)
-                            && !r.input(1).equals(v);
+                    if (readsAsLayerInput(r, v, g)) {
+                        layers.add(r);
+                        continue;
+                    }
+                    List<Node> behind = mode == Mode.FOLDED ? layersBehind(r, v, shape, g) : null;
+                    ok &= behind != null;
+                    if (behind != null) {
+                        layers.addAll(behind);
+                    }
                 }
                 if (ok) {
-                    out.put(v, readers);
+                    out.put(v, layers);
                 }
             }
         }
         return out;
+    }
+
+    private static boolean readsAsLayerInput(Node r, String v, Graph g) {
+        return r.op() == OpType.Conv && Planner.isWeighted(r, g) && r.input(0).equals(v) && !r.input(1).equals(v);
+    }
+
+    /**
+     * The weighted layers behind r when r commutes with a per-channel scale of v (a GlobalAveragePool, or a Mul
+     * of v by a [N, C, 1, 1] tensor) and only such layers read its output; else null.
+     */
+    private static List<Node> layersBehind(Node r, String v, long[] shape, Graph g) {
+        boolean pool = r.op() == OpType.GlobalAveragePool;
+        boolean channelMul = false;
+        if (r.op() == OpType.Mul && r.inputs().size() == 2 && !r.input(0).equals(r.input(1))) {
+            long[] other = g.shape(r.input(r.input(0).equals(v) ? 1 : 0));
+            channelMul = other != null && other.length == 4 && other[1] == shape[1] && other[2] == 1 && other[3] == 1;
+        }
+        String y = r.output();
+        List<Node> readers = g.consumers(y);
+        if (!(pool || channelMul) || readers.isEmpty() || g.isGraphOutput(y)
+                || !readers.stream().allMatch(c -> readsAsLayerInput(c, y, g))) {
+            return null;
+        }
+        return readers;
     }
 
     /**
@@ -101,7 +137,7 @@ public final class Equalization {
     /** {@link #apply(GraphExecutor, Graph, Preprocessor, List, int, double)} with the given {@link Mode}. */
     public static Result apply(GraphExecutor floatEngine, Graph g, Preprocessor pre, List<Path> images, int batch,
             double alpha, Mode mode) {
-        Map<String, List<Node>> cands = candidates(g);
+        Map<String, List<Node>> cands = candidates(g, mode);
         Map<String, double[]> range = measureRanges(floatEngine, pre, images, batch, cands.keySet());
         Rewrite rw = new Rewrite(g, mode);
         int equalized = rw.chooseFactors(cands, range, alpha);

@@ -98,6 +98,13 @@ class EqualizationTest {
         assertEquals(r.equalized(), r.folded());
         List<Node> gates = eq.nodes().stream().filter(n -> n.name().endsWith(HardSwishFold.GATE_SUFFIX)).toList();
         assertTrue(gates.size() > 50, "hard-swish gates rescaled: " + gates.size());
+        // squeeze-excitation inputs: the pooled value's layer and the product's layer take the factors
+        List<Node> pools = eq.nodes().stream().filter(n -> n.op() == OpType.GlobalAveragePool).toList();
+        assertEquals(6, pools.size());
+        for (Node pool : pools) {
+            Node squeeze = eq.consumers(pool.output()).get(0);
+            assertTrue(squeeze.input(1).contains("__eq_"), "equalised through " + pool.name() + ": " + squeeze);
+        }
         QuantPlan plan = Planner.plan(eq, PlanOptions.builder().placement(Placement.ALL_ACTIVATIONS).build());
         for (Node gate : gates) {
             assertEquals(OpType.Conv, gate.op());
