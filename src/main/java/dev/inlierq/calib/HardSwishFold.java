@@ -5,8 +5,10 @@ import dev.inlierq.graph.Attributes;
 import dev.inlierq.graph.ConstTensor;
 import dev.inlierq.graph.Graph;
 import dev.inlierq.graph.Node;
+import dev.inlierq.graph.OpParams;
 import dev.inlierq.graph.OpType;
 import dev.inlierq.plan.Planner;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -37,9 +39,6 @@ import java.util.Map;
  * @param divisor   d (1 without a division)
  */
 record HardSwishFold(Node conv, Node add, float offset, Node scaleNode, float divisor) {
-    /** Name suffix of the gate convolutions this fold writes. */
-    static final String GATE_SUFFIX = Equalization.GATE_SUFFIX;
-
     /**
      * The fold for hard-swish output x, or null when x is not such a hard-swish of a foldable convolution
      * output: {@code Mul(z, Clip(Add(z, b), 0, u))}, optionally divided (Div) or multiplied (Mul) by a
@@ -179,15 +178,15 @@ record HardSwishFold(Node conv, Node add, float offset, Node scaleNode, float di
      * @return the new nodes by the name of the node each replaces
      */
     Map<String, Node> rewrite(Graph g, double[] s, Map<String, ConstTensor> inits, Map<String, long[]> shapes) {
-        Map<String, Node> out = new java.util.LinkedHashMap<>();
+        Map<String, Node> out = new LinkedHashMap<>();
         out.put(add.name(), gate(g, s, inits, shapes));
         if (scaleNode == null) {
             return out;
         }
         Node clip = g.consumers(add.output()).get(0);
         Node mul = g.producer(scaleNode.input(0));
-        float upper = dev.inlierq.graph.OpParams.clipBounds(clip, g)[1] / divisor;
-        String upperName = clip.name() + GATE_SUFFIX + "_max";
+        float upper = OpParams.clipBounds(clip, g)[1] / divisor;
+        String upperName = clip.name() + Equalization.GATE_SUFFIX + "_max";
         inits.put(upperName, ConstTensor.scalar(upper));
         shapes.put(upperName, new long[0]);
         out.put(clip.name(), clip.withInputs(List.of(clip.input(0), clip.input(1), upperName)));
@@ -213,14 +212,14 @@ record HardSwishFold(Node conv, Node add, float offset, Node scaleNode, float di
             bias[i] = offset / divisor;
         }
         String z = g.isConstant(add.input(1)) ? add.input(0) : add.input(1);
-        String wName = add.name() + GATE_SUFFIX + "_weight";
-        String bName = add.name() + GATE_SUFFIX + "_bias";
+        String wName = add.name() + Equalization.GATE_SUFFIX + "_weight";
+        String bName = add.name() + Equalization.GATE_SUFFIX + "_bias";
         inits.put(wName, ConstTensor.ofFloats(new long[] {c, 1, 1, 1}, w));
         shapes.put(wName, new long[] {c, 1, 1, 1});
         inits.put(bName, ConstTensor.ofFloats(new long[] {c}, bias));
         shapes.put(bName, new long[] {c});
         Attributes attrs = new Attributes(Map.of("group", new Attr.Int(c),
                 "kernel_shape", new Attr.Ints(new long[] {1, 1})));
-        return new Node(add.name() + GATE_SUFFIX, OpType.Conv, List.of(z, wName, bName), add.outputs(), attrs);
+        return new Node(add.name() + Equalization.GATE_SUFFIX, OpType.Conv, List.of(z, wName, bName), add.outputs(), attrs);
     }
 }

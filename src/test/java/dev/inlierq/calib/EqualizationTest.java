@@ -96,7 +96,7 @@ class EqualizationTest {
         Graph eq = r.graph();
         assertEquals(0, equalizationMuls(eq), "no float Mul in a fused file");
         assertEquals(r.equalized(), r.folded());
-        List<Node> gates = eq.nodes().stream().filter(n -> n.name().endsWith(HardSwishFold.GATE_SUFFIX)).toList();
+        List<Node> gates = eq.nodes().stream().filter(n -> n.name().endsWith(Equalization.GATE_SUFFIX)).toList();
         assertTrue(gates.size() > 50, "hard-swish gates rescaled: " + gates.size());
         // squeeze-excitation inputs: the pooled value's layer and the product's layer take the factors
         List<Node> pools = eq.nodes().stream().filter(n -> n.op() == OpType.GlobalAveragePool).toList();
