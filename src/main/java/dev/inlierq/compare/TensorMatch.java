@@ -23,7 +23,10 @@ import java.util.Set;
  * convolution that produces a tensor, so the quantized model computes x / s where the float model computes x.
  * Such tensors ({@link #rescaled}: read by convolutions only, and computed by a convolution whose weight
  * equalisation rewrote, its name holding {@value #EQUALIZED_WEIGHT_MARK}, directly or through a Relu/LeakyRelu)
- * are marked {@code rescaled}: they are compared after a per-channel gain ({@link ErrorStats}).
+ * are marked {@code rescaled}: they are compared after a per-channel gain ({@link ErrorStats}). So are the
+ * tensors of a hard-swish folded through its gate ({@code HardSwishFold}): the gate convolution's output and its
+ * clamp (the float gate divided by d) and whatever a Mul, Div or GlobalAveragePool computes from a rescaled tensor
+ * (the hard-swish product, a squeeze-excitation's pooled vector and gated output).
  */
 public final class TensorMatch {
     /** What equalisation puts in the name of a weight it rescaled ({@code w + "__eq_" + layer}). */
@@ -142,7 +145,7 @@ public final class TensorMatch {
      */
     static boolean rescaled(String t, Nodes nodes) {
         OnnxMl.NodeProto p = nodes.producer().get(t);
-        if (gatedInput(t, nodes) || hardSwishOfGatedInput(p, nodes)) {
+        if (gatedInput(t, nodes) || gateOutput(p, nodes) || carriesRescaled(p, nodes)) {
             return true;
         }
         if (isEqualisedConv(p)) {
@@ -169,19 +172,26 @@ public final class TensorMatch {
                 && nodes.readersOf(t).stream().anyMatch(r -> r.getName().endsWith(Equalization.GATE_SUFFIX));
     }
 
-    /** The hard-swish product z' * gate, or that product divided (or multiplied) by its constant. */
-    private static boolean hardSwishOfGatedInput(OnnxMl.NodeProto p, Nodes nodes) {
-        return readsGatedInput(p, nodes) || isMulOrDiv(p) && p.getInputList().stream()
-                .anyMatch(in -> readsGatedInput(nodes.producer().get(nodes.sourceOf(in)), nodes));
+    /** The gate convolution's output, or the clamp reading it: the float gate divided by the hard-swish's d. */
+    private static boolean gateOutput(OnnxMl.NodeProto p, Nodes nodes) {
+        if (p != null && p.getOpType().equals("Clip")) {
+            return gateOutput(nodes.producer().get(nodes.sourceOf(p.getInput(0))), nodes);
+        }
+        return p != null && p.getName().endsWith(Equalization.GATE_SUFFIX);
     }
 
-    private static boolean readsGatedInput(OnnxMl.NodeProto p, Nodes nodes) {
-        return p != null && p.getOpType().equals("Mul")
-                && p.getInputList().stream().anyMatch(in -> gatedInput(nodes.sourceOf(in), nodes));
-    }
-
-    private static boolean isMulOrDiv(OnnxMl.NodeProto p) {
-        return p != null && (p.getOpType().equals("Mul") || p.getOpType().equals("Div"));
+    /**
+     * A Mul, Div or GlobalAveragePool with a rescaled input: per-channel gains pass through each of them (the
+     * hard-swish product z' * gate, its division by a constant, a squeeze-excitation's pool and product).
+     */
+    private static boolean carriesRescaled(OnnxMl.NodeProto p, Nodes nodes) {
+        if (p == null || !List.of("Mul", "Div", "GlobalAveragePool").contains(p.getOpType())) {
+            return false;
+        }
+        return p.getInputList().stream().anyMatch(in -> {
+            String src = nodes.sourceOf(in);
+            return nodes.producer().containsKey(src) && rescaled(src, nodes);
+        });
     }
 
     private static boolean isEqualisedConv(OnnxMl.NodeProto p) {

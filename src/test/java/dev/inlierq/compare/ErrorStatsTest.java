@@ -90,29 +90,39 @@ class ErrorStatsTest {
     @Test
     void aHardSwishFoldedThroughItsGateIsRescaledUpToItsOutput() {
         OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder();
-        // z' = conv / s, gate = clip(s z' + 3, 0, 6) by the gate convolution, h = z' * gate / 6 read by a conv
+        // z' = conv / s; the gate convolution computes (s z' + 3) / 6 = (z + 3) / 6 under the Add's name, the clamp
+        // clip(., 0, 1) under the Clip's name (both the float value / 6); h = z' * gate under the Div's name
         node(g, "Conv", "z", "x", "w__eq_conv1_dequantized");
         node(g, "QuantizeLinear", "z_quantized", "z", "s");
         node(g, "DequantizeLinear", "z_dequantized", "z_quantized", "s");
         g.addNode(OnnxMl.NodeProto.newBuilder().setName("Add_0__gate").setOpType("Conv")
                 .addAllInput(List.of("z_dequantized", "gw", "gb")).addOutput("a"));
-        node(g, "Clip", "c", "a", "zero", "six");
-        node(g, "Mul", "m", "z_dequantized", "c");
-        node(g, "Div", "h", "m", "six");
-        node(g, "Conv", "y", "h", "w2__eq_conv2");
+        node(g, "Clip", "c", "a", "zero", "one");
+        node(g, "Mul", "h", "z_dequantized", "c");
+        // a squeeze-excitation block on h: pool, two convolutions, a hard-sigmoid gate, the per-channel product
+        node(g, "GlobalAveragePool", "pool", "h");
+        node(g, "Conv", "q", "pool", "w4__eq_conv4");
+        node(g, "HardSigmoid", "sig", "q");
+        node(g, "Mul", "se", "h", "sig");
+        node(g, "Conv", "y", "se", "w2__eq_conv2");
         // the same chain without a gate convolution: nothing there is rescaled
         node(g, "Conv", "p", "x", "w3");
         node(g, "Add", "pa", "p", "three");
         node(g, "Clip", "pc", "pa", "zero", "six");
         node(g, "Mul", "pm", "p", "pc");
         node(g, "Div", "ph", "pm", "six");
+        node(g, "GlobalAveragePool", "ppool", "ph");
         TensorMatch.Nodes nodes = TensorMatch.Nodes.of(g.build());
         assertTrue(TensorMatch.rescaled("z", nodes), "z' = z / s");
-        assertTrue(TensorMatch.rescaled("m", nodes), "z' * gate");
+        assertTrue(TensorMatch.rescaled("a", nodes), "the gate: (z + 3) / 6");
+        assertTrue(TensorMatch.rescaled("c", nodes), "its clamp: clip(z + 3, 0, 6) / 6");
         assertTrue(TensorMatch.rescaled("h", nodes), "h(z) / s");
-        assertFalse(TensorMatch.rescaled("a", nodes), "the gate computes s z' + 3 = z + 3");
-        assertFalse(TensorMatch.rescaled("c", nodes));
-        for (String t : List.of("p", "pa", "pc", "pm", "ph")) {
+        assertTrue(TensorMatch.rescaled("pool", nodes), "the pooled h(z) / s");
+        assertTrue(TensorMatch.rescaled("se", nodes), "the squeeze-excitation product");
+        assertFalse(TensorMatch.rescaled("q", nodes), "the squeeze convolution takes s back");
+        assertFalse(TensorMatch.rescaled("sig", nodes));
+        assertFalse(TensorMatch.rescaled("y", nodes));
+        for (String t : List.of("p", "pa", "pc", "pm", "ph", "ppool")) {
             assertFalse(TensorMatch.rescaled(t, nodes), t);
         }
     }
