@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -37,6 +38,8 @@ final class UnitState {
      */
     final Map<String, NDArray> scales = new LinkedHashMap<>();
     final Map<String, Float> initialScales = new HashMap<>();
+    /** group name to the largest step size that keeps a clamp in front of it redundant ({@link ClampLimits}). */
+    final Map<String, Float> maxScales = new HashMap<>();
     /**
      * group name to its learnable zero point (shape [1], in integer units, rounded with a straight-through
      * estimator wherever it is used, so every step sees a deployable encoding): LSQ+'s learned offset
@@ -131,7 +134,14 @@ final class UnitState {
                 if (e.size() == 1) {
                     scales.put(group, logScale(e.scale(0)));
                     initialScales.put(group, e.scale(0));
-                    if (learnZeroPoints && e.spec().symmetry() == QuantSpec.Symmetry.ASYMMETRIC) {
+                    List<String> members = groupOf.entrySet().stream()
+                            .filter(m -> m.getValue().equals(group)).map(Map.Entry::getKey).toList();
+                    Float cap = ClampLimits.maxScale(exec.graph(), members, e);
+                    if (cap != null) {
+                        maxScales.put(group, cap);
+                    }
+                    if (learnZeroPoints && e.spec().symmetry() == QuantSpec.Symmetry.ASYMMETRIC
+                            && !ClampLimits.clamped(exec.graph(), members)) {
                         zeroPoints.put(group, zeroPoint(e.zeroPoint(0)));
                         zeroPointEncodings.put(group, e);
                     }
@@ -341,11 +351,12 @@ final class UnitState {
         }
         for (var e : new ArrayList<>(scales.entrySet())) {
             update(opt.scales(), "s:" + e.getKey(), e.getValue(), leaves.get("s:" + e.getKey()), encodingRate);
-            // a step size stays within a factor of 100 of where it started
+            // a step size stays within a factor of 100 of where it started, and inside a clamp's bound
             double start = initialScales.get(e.getKey());
+            double hi = Math.min(100 * start, maxScales.getOrDefault(e.getKey(), Float.MAX_VALUE));
             double now = Math.exp(e.getValue().getFloat(0));
-            if (!(now >= 0.01 * start && now <= 100 * start)) {
-                NDArray fixed = logScale(now > start ? 100 * start : 0.01 * start);
+            if (!(now >= 0.01 * start && now <= hi)) {
+                NDArray fixed = logScale(now > hi ? hi : 0.01 * start);
                 e.getValue().close();
                 scales.put(e.getKey(), fixed);
             }
@@ -426,6 +437,7 @@ final class UnitState {
             float logNow = e.getValue().getFloat(0);
             float initial = initialScales.get(e.getKey());
             float s = logNow == (float) Math.log(initial) ? initial : Math.max((float) Math.exp(logNow), 1e-30f);
+            s = Math.min(s, maxScales.getOrDefault(e.getKey(), Float.MAX_VALUE));
             NDArray z = zeroPoints.get(e.getKey());
             for (var m : groupOf.entrySet()) {
                 if (m.getValue().equals(e.getKey())) {
