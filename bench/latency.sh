@@ -10,7 +10,9 @@
 # the commit, the CPU, the threads and runs per round, and "command": the line that reruns this model's rows.
 # docs/results.md is generated from these rows: python3 bench/results.py.
 # ALL_EXTRA: more quantize flags for the `all` file only (e.g. "--no-equalize": equalisation's Muls stay float).
-# Usage: [METHOD=entropy] [ROUNDS=5] [ITER=50] [THREADS=2] [ALL_EXTRA=...] [OUT=bench/results] bench/latency.sh [model ...]
+# INPUTS=0: skip the `inputs` file (float against the fused file only).
+# Usage: [METHOD=entropy] [ROUNDS=5] [ITER=50] [THREADS=2] [ALL_EXTRA=...] [INPUTS=1] [OUT=bench/results]
+#        bench/latency.sh [model ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/shared.sh
@@ -27,8 +29,11 @@ for m in ${models[@]}; do
   f="$S/models/${FILE[$m]}"
   rm -f "$W/$m"_*.onnx "$W/$m"_*.json
   quant "$m" "$f" "$W/${m}_all.onnx" --placement all ${ALL_EXTRA:-}
-  quant "$m" "$f" "$W/${m}_inputs.onnx" --placement inputs --equalize
-  pairs=("float:$f" "all:$W/${m}_all.onnx" "inputs:$W/${m}_inputs.onnx")
+  pairs=("float:$f" "all:$W/${m}_all.onnx")
+  if [ "${INPUTS:-1}" != 0 ]; then
+    quant "$m" "$f" "$W/${m}_inputs.onnx" --placement inputs --equalize
+    pairs+=("inputs:$W/${m}_inputs.onnx")
+  fi
   if [ "$m" = yolox ]; then
     java -cp target/inlierq.jar bench/tools/SiluToRelu.java "$f" "$W/${m}_relu_float.onnx" > /dev/null
     quant "$m" "$W/${m}_relu_float.onnx" "$W/${m}_relu_all.onnx" --placement all
@@ -44,7 +49,7 @@ for m in ${models[@]}; do
     ./inlierq bench --model "${p#*:}" --engine ort --iterations 1 --warmup 0 --fused 2>/dev/null \
       | grep "after ONNX Runtime optimisation" > "$W/${m}_${p%%:*}.fused.txt" || true
   done
-  cmd="${ALL_EXTRA:+ALL_EXTRA=\"$ALL_EXTRA\" }METHOD=${METHOD:-entropy} ROUNDS=${ROUNDS:-5} ITER=${ITER:-50} THREADS=${THREADS:-2} bench/latency.sh $m"
+  cmd="${ALL_EXTRA:+ALL_EXTRA=\"$ALL_EXTRA\" }${INPUTS:+INPUTS=$INPUTS }METHOD=${METHOD:-entropy} ROUNDS=${ROUNDS:-5} ITER=${ITER:-50} THREADS=${THREADS:-2} bench/latency.sh $m"
   cpu="$(cpu)"
   python3 - "$W" "$m" "$(git rev-parse --short HEAD)" "${METHOD:-entropy}" "$cpu" "$cmd" "${THREADS:-2}" "${ITER:-50}" \
     "${pairs[@]}" >> "$OUT/latency.jsonl" <<'PY'
