@@ -58,6 +58,12 @@ ABOUT = {
         "medians, its speed-up the median of the per-round ratios to the float model of the same round). The "
         "VM's speed drifts between minutes, so compare rows of one run (one commit) only.",
 }
+ABOUT["kernels.jsonl"] = (
+    "Where ONNX Runtime spends FastestDet's time, per kernel class (op after ONNX Runtime's optimisation, "
+    "depthwise or not, kernel, stride), from its profiler (`bench/tools/ort_kernels.py`, median of 3 rounds of "
+    "300 runs, batch 1, 2 threads), with the wall latency of 9 alternating rounds of `./inlierq bench`. The "
+    "`proxy` file is the fused file with each channel shuffle replaced by one Split (`bench/tools/shuffle_proxy.py`):"
+    " its values are wrong, its speed bounds what folding the shuffles into the convolutions could reach.")
 ABOUT["start_gptq.jsonl"] = (
     "Learned rounding started from GPTQ's (`--start gptq`, see [methods.md](methods.md)), W4A8, whole feature "
     "maps. Made with `METHODS=\"adaround brecq\" BITS=4,8 SIM=0 TABLE=start_gptq EXTRA=\"--start gptq "

@@ -45,7 +45,7 @@ class LatencyAdviceTest {
         assertTrue(a.get(0).contains("3.76x slower"), a.get(0));
         assertTrue(all.contains("neither VNNI") && all.contains("AMD EPYC 7B12"), all);
         assertTrue(all.contains("--placement inputs") && all.contains("28 layers"), all);
-        assertTrue(all.contains("quantize with --placement all"), all);
+        assertTrue(all.contains("quantize with --placement all --alpha 0.8 --method qdrop"), all);
         assertFalse(all.contains("--no-equalize"), "equalisation folds into fused files: " + all);
         assertTrue(all.contains("2.6x smaller"), all);
     }
