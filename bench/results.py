@@ -93,6 +93,18 @@ ABOUT["mixed.jsonl"] = (
     "`METHODS=adaround BITS=4,8 SIM=0 TABLE=mixed EXTRA=\"--start gptq --iters 200 --window 32 "
     "--mixed-precision 0.15\" bench/calibrators.sh MODEL`. Rows before b7b4d1a score each weight with nearest "
     "rounding; from b7b4d1a on, with the codes GPTQ gives it (the 4-bit recipe starts from GPTQ).")
+ABOUT["rate.jsonl"] = (
+    "The Adam rate of AdaRound's rounding variables (`--lr-round`) in the 4-bit recipe (GPTQ's start, 200 steps "
+    "per layer, 32-pixel windows), W4A8, stop 23. At the old default 0.01 a variable moves at most about 2 over "
+    "200 steps, less than the 2.4 the rectified sigmoid needs to reach 0 or 1 from 1/2. Made with "
+    "`METHODS=adaround BITS=4,8 SIM=0 TABLE=rate LABEL=L EXTRA=\"--start gptq --iters 200 --window 32 --lr-round R "
+    "[--seed S]\" bench/calibrators.sh MODEL`; seed 0 unless the options name one.")
+ABOUT["network.jsonl"] = (
+    "Network-wise reconstruction (one unit over every quantized layer, `--unit block --block-size 1000`, whole "
+    "images) from GPTQ's start, W4A8, stop 23. Made with `METHODS=\"adaround brecq\" BITS=4,8 SIM=0 "
+    "TABLE=network EXTRA=\"--unit block --block-size 1000 --start gptq --iters 200 [--lr-round 0.05 "
+    "--lambda-round 0.1]\" bench/calibrators.sh yolox`. In every row the unit's hardened rounding lost to GPTQ's "
+    "on the calibration loss, so the unit kept GPTQ's start and the file is GPTQ's.")
 ABOUT["train.jsonl"] = (
     "Training runs of the demo detector (`inlierq train`, docs/training.md), evaluated on the 300 synthetic val "
     "images (`inlierq synth --out /tmp/synth --train 0 --val 300`, then `inlierq eval`); AP in 0..1.")

@@ -9,7 +9,7 @@ final class MethodOptions {
     @Option(names = "--method", converter = MethodConverter.class,
             description = "minmax, percentile, entropy, mse (classic calibrators), gptq (second-order weight "
                     + "rounding), adaround, brecq, qdrop (reconstruction baselines) or inlierq. Default: gptq above "
-                    + "4-bit weights; at 4 bits or fewer adaround --start gptq --iters 200 --window 32 (docs/results.md).")
+                    + "4-bit weights; at 4 bits or fewer adaround --start gptq --iters 200 --window 32 --lr-round 0.3 (docs/results.md).")
     Method method;
 
     @Option(names = "--w-bits", defaultValue = "8", description = "Weight bits (2-8). Default: ${DEFAULT-VALUE}.")

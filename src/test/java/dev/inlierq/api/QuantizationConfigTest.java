@@ -59,10 +59,12 @@ class QuantizationConfigTest {
         assertEquals(ReconstructionOptions.Start.GPTQ, four.reconstruction().start());
         assertEquals(Method.DEFAULT_4BIT_ITERATIONS, four.reconstruction().iterations());
         assertEquals(Method.DEFAULT_4BIT_WINDOW, four.reconstruction().window());
+        assertEquals(Method.DEFAULT_4BIT_LR_ROUNDING, four.reconstruction().lrRounding());
         assertEquals(7, four.reconstruction().seed());
         QuantizationConfig paper = builder().weightBits(4).method(Method.ADAROUND).build();
         assertEquals(ReconstructionOptions.Start.NEAREST, paper.reconstruction().start());
         assertEquals(0, paper.reconstruction().window());
+        assertEquals(ReconstructionOptions.DEFAULT_LR_ROUNDING, paper.reconstruction().lrRounding());
         assertEquals(Units.Kind.LAYER, Method.ADAROUND.unit());
         assertEquals(Units.Kind.BLOCK, Method.BRECQ.unit());
         assertEquals(0.5f, Method.QDROP.dropProb());
