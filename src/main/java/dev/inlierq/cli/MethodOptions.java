@@ -9,7 +9,9 @@ final class MethodOptions {
     @Option(names = "--method", converter = MethodConverter.class,
             description = "minmax, percentile, entropy, mse (classic calibrators), gptq (second-order weight "
                     + "rounding), adaround, brecq, qdrop (reconstruction baselines) or inlierq. Default: gptq above "
-                    + "4-bit weights; at 4 bits or fewer adaround --start gptq --iters 200 --window 32 --lr-round 0.3 (docs/results.md).")
+                    + "4-bit weights; at 4 bits or fewer adaround --start gptq --iters " + Method.DEFAULT_4BIT_ITERATIONS
+                    + " --window " + Method.DEFAULT_4BIT_WINDOW + " --lr-round " + Method.DEFAULT_4BIT_LR_ROUNDING
+                    + " (docs/results.md).")
     Method method;
 
     @Option(names = "--w-bits", defaultValue = "8", description = "Weight bits (2-8). Default: ${DEFAULT-VALUE}.")
