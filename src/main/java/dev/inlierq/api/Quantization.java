@@ -216,6 +216,7 @@ public final class Quantization {
             listener.phase("rounding with GPTQ");
             gptq = gptq(floatEngine, g, plan, enc, c, batches, null);
             g = gptq.graph();
+            enc.putAll(gptq.encodings());
         }
         List<Reconstruction.UnitReport> units = List.of();
         List<InlierReport> inliers = List.of();
@@ -237,6 +238,7 @@ public final class Quantization {
                     }
                     throw e;
                 }
+                enc.putAll(gptq.encodings());
                 start = GptqStage.start(g, plan, enc, gptq);
             }
             listener.phase("reconstructing");

@@ -39,7 +39,8 @@ public final class Gptq {
      * weight as it stood when its column was rounded (the float weight plus the error compensation it received
      * from the columns rounded before it), so {@code weights = nearest(updated)} element by element.
      */
-    public record Result(float[] weights, float[] updated, double nearestError, double error, double damp) {
+    public record Result(float[] weights, float[] updated, double nearestError, double error, double damp,
+            QuantGrid[] grids) {
     }
 
     /**
@@ -49,65 +50,119 @@ public final class Gptq {
      * @return the dequantized rounded weights (each on its row's grid)
      */
     public static Result quantize(float[] w, int rows, int d, double[] h, QuantGrid[] grids, double damp) {
-        if (w.length != rows * d || h.length != d * d || grids.length != rows) {
+        QuantGrid[][] one = new QuantGrid[grids.length][];
+        for (int r = 0; r < grids.length; r++) {
+            one[r] = new QuantGrid[] {grids[r]};
+        }
+        return quantize(w, rows, d, h, one, damp);
+    }
+
+    /**
+     * As {@link #quantize(float[], int, int, double[], QuantGrid[], double)}, each row rounded on each of its
+     * candidate grids and kept on the one of least output error: the per-channel scale chosen for the error GPTQ
+     * leaves, {@code sum_i (u_i - q_i)^2 / [H^-1]_ii} over the row's columns (OBQ's loss of each rounding step,
+     * whose sum is the row's share of {@code tr((W - Q) H (W - Q)^T)} with the damped {@code H}), rather than for
+     * the weights' own squared error. The rows share {@code H}, so one factorisation serves every candidate.
+     *
+     * @param candidates per row, one or more grids; ties keep the first
+     */
+    public static Result quantize(float[] w, int rows, int d, double[] h, QuantGrid[][] candidates, double damp) {
+        if (w.length != rows * d || h.length != d * d || candidates.length != rows) {
             throw new IllegalArgumentException("shapes: w " + w.length + " for " + rows + "x" + d + ", h " + h.length
-                    + ", grids " + grids.length);
+                    + ", grids " + candidates.length);
+        }
+        QuantGrid[] first = new QuantGrid[rows];
+        for (int r = 0; r < rows; r++) {
+            first[r] = candidates[r][0];
         }
         Integer[] order = actOrder(h, d);
-        double[] hp = permuted(h, d, order);
+        Factor f = factor(permuted(h, d, order), d, damp);
+        if (f == null) {
+            return nearest(w, rows, d, h, first);
+        }
+        float[] q = new float[w.length];
+        float[] updated = new float[w.length];
+        QuantGrid[] chosen = new QuantGrid[rows];
+        double[] row = new double[d];
+        float[] rq = new float[d];
+        float[] ru = new float[d];
+        for (int r = 0; r < rows; r++) {
+            double best = Double.POSITIVE_INFINITY;
+            for (QuantGrid grid : candidates[r]) {
+                for (int j = 0; j < d; j++) {
+                    row[j] = w[r * d + order[j]]; // a dead column has no coupling in H: its error stays put
+                }
+                double loss = roundRow(row, grid, f.u, d, rq, ru);
+                if (loss < best) {
+                    best = loss;
+                    chosen[r] = grid;
+                    for (int i = 0; i < d; i++) {
+                        q[r * d + order[i]] = rq[i];
+                        updated[r * d + order[i]] = ru[i];
+                    }
+                }
+            }
+        }
+        double before = outputError(w, nearestWeights(w, rows, d, first), rows, d, h);
+        return new Result(q, updated, before, outputError(w, q, rows, d, h), f.damp, chosen);
+    }
+
+    /** The upper Cholesky factor of the damped inverse Hessian and the damping that made it exist. */
+    private record Factor(double[] u, double damp) {
+    }
+
+    /** {@code null} when {@code H} carries no signal or cannot be factored even with the largest damping. */
+    private static Factor factor(double[] hp, int d, double damp) {
         double mean = 0;
         for (int i = 0; i < d; i++) {
             mean += hp[i * d + i];
         }
         mean /= d;
         if (!(mean > 0)) {
-            return nearest(w, rows, d, h, grids); // no signal at all: nothing to weigh the error with
+            return null; // no signal at all: nothing to weigh the error with
         }
-        boolean[] dead = new boolean[d];
         for (int i = 0; i < d; i++) {
             if (hp[i * d + i] == 0) {
-                dead[i] = true;
                 hp[i * d + i] = 1;
             }
         }
         double used = damp;
-        double[] u = null;
-        for (int attempt = 0; attempt < 5 && u == null; attempt++, used *= 10) {
+        for (int attempt = 0; attempt < 5; attempt++, used *= 10) {
             double[] hd = hp.clone();
             for (int i = 0; i < d; i++) {
                 hd[i * d + i] += used * mean;
             }
-            u = Cholesky.upperOfInverse(hd, d);
-        }
-        if (u == null) {
-            return nearest(w, rows, d, h, grids);
-        }
-        float[] q = new float[w.length];
-        float[] updated = new float[w.length];
-        double[] row = new double[d];
-        for (int r = 0; r < rows; r++) {
-            QuantGrid grid = grids[r];
-            for (int j = 0; j < d; j++) {
-                row[j] = w[r * d + order[j]]; // a dead column has no coupling in H: its error stays put
-            }
-            for (int i = 0; i < d; i++) {
-                float qi = grid.fakeQuantize((float) row[i]);
-                q[r * d + order[i]] = qi;
-                updated[r * d + order[i]] = (float) row[i];
-                double err = (row[i] - qi) / u[i * d + i];
-                for (int j = i + 1; j < d; j++) {
-                    row[j] -= err * u[i * d + j];
-                }
+            double[] u = Cholesky.upperOfInverse(hd, d);
+            if (u != null) {
+                return new Factor(u, used);
             }
         }
-        double before = outputError(w, nearestWeights(w, rows, d, grids), rows, d, h);
-        return new Result(q, updated, before, outputError(w, q, rows, d, h), used / 10);
+        return null;
+    }
+
+    /**
+     * One row in column order, rounded column by column with the error spread over the later columns; writes
+     * the rounded values and each value as it stood when rounded, and returns OBQ's summed loss.
+     */
+    private static double roundRow(double[] row, QuantGrid grid, double[] u, int d, float[] q, float[] updated) {
+        double loss = 0;
+        for (int i = 0; i < d; i++) {
+            float qi = grid.fakeQuantize((float) row[i]);
+            q[i] = qi;
+            updated[i] = (float) row[i];
+            double err = (row[i] - qi) / u[i * d + i];
+            loss += err * err;
+            for (int j = i + 1; j < d; j++) {
+                row[j] -= err * u[i * d + j];
+            }
+        }
+        return loss;
     }
 
     private static Result nearest(float[] w, int rows, int d, double[] h, QuantGrid[] grids) {
         float[] q = nearestWeights(w, rows, d, grids);
         double e = outputError(w, q, rows, d, h);
-        return new Result(q, w.clone(), e, e, Double.NaN);
+        return new Result(q, w.clone(), e, e, Double.NaN, grids);
     }
 
     static float[] nearestWeights(float[] w, int rows, int d, QuantGrid[] grids) {

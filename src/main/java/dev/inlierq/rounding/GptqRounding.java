@@ -45,7 +45,7 @@ public final class GptqRounding {
      * @param biases  the corrected biases, by tensor name
      */
     public record Result(Graph graph, List<LayerReport> layers, Map<String, float[]> updated,
-            Map<String, float[]> biases) {
+            Map<String, float[]> biases, Map<String, Encoding> encodings) {
     }
 
     /**
@@ -115,6 +115,8 @@ public final class GptqRounding {
         List<LayerReport> reports = new ArrayList<>();
         Map<String, float[]> updated = new LinkedHashMap<>();
         Map<String, float[]> biases = new LinkedHashMap<>();
+        Map<String, Encoding> encodings = new LinkedHashMap<>();
+        boolean search = Boolean.getBoolean("inlierq.gptq.search");
         for (LayerHessians.Layer l : layers.values()) {
             QuantPoint wp = weightOf.get(l.node().name());
             Encoding e = enc.get(wp.tensor());
@@ -127,17 +129,27 @@ public final class GptqRounding {
             float[] upd = new float[wf.length];
             int rowsPerGroup = (int) (w.shape()[0] / l.groups());
             int d = l.columns();
+            float[] scales = e.scale();
+            int[] zeros = e.zeroPoint();
             double before = 0;
             double after = 0;
             double damp = 0;
             for (int gi = 0; gi < l.groups(); gi++) {
                 float[] wg = new float[rowsPerGroup * d];
                 System.arraycopy(wf, gi * rowsPerGroup * d, wg, 0, wg.length);
-                QuantGrid[] grids = new QuantGrid[rowsPerGroup];
+                QuantGrid[][] grids = new QuantGrid[rowsPerGroup][];
                 for (int r = 0; r < rowsPerGroup; r++) {
-                    grids[r] = e.grid(e.size() == 1 ? 0 : gi * rowsPerGroup + r);
+                    QuantGrid current = e.grid(e.size() == 1 ? 0 : gi * rowsPerGroup + r);
+                    grids[r] = search && e.size() > 1 ? candidates(e.spec(), current, wg, r, d)
+                            : new QuantGrid[] {current};
                 }
                 Gptq.Result r = Gptq.quantize(wg, rowsPerGroup, d, l.hessian(gi), grids, Gptq.DEFAULT_DAMP);
+                if (e.size() > 1) {
+                    for (int k = 0; k < rowsPerGroup; k++) {
+                        scales[gi * rowsPerGroup + k] = r.grids()[k].scale();
+                        zeros[gi * rowsPerGroup + k] = r.grids()[k].zeroPoint();
+                    }
+                }
                 System.arraycopy(r.weights(), 0, out, gi * rowsPerGroup * d, wg.length);
                 System.arraycopy(r.updated(), 0, upd, gi * rowsPerGroup * d, wg.length);
                 before += r.nearestError();
@@ -147,8 +159,37 @@ public final class GptqRounding {
             inits.put(wp.tensor(), ConstTensor.ofFloats(w.shape(), out));
             correctBias(g, l, wf, out, rowsPerGroup, d, inits, biases);
             updated.put(wp.tensor(), upd);
+            encodings.put(wp.tensor(), new Encoding(e.spec(), scales, zeros));
             reports.add(new LayerReport(l.node().name(), l.groups(), d, l.samples(), before, after, damp));
         }
-        return new Result(g.withNodes(g.nodes(), inits, g.shapes()), reports, updated, biases);
+        return new Result(g.withNodes(g.nodes(), inits, g.shapes()), reports, updated, biases, encodings);
+    }
+
+    /** Clipping factors of the searched scales: {@code a = k / 50} of the row's range, 0.30 to 1.08. */
+    static final int SEARCH_FROM = 15;
+    static final int SEARCH_TO = 54;
+
+    /**
+     * The grids a row's scale is searched over: its calibrated grid first, then the grids of the row's range
+     * {@code [min(w, 0), max(w, 0)]} shrunk by each factor (beyond 1 too: a signed grid such as {@code [-8, 7]}
+     * reaches a positive maximum only at a factor of 16/15).
+     */
+    static QuantGrid[] candidates(dev.inlierq.quant.QuantSpec spec, QuantGrid current, float[] wg, int r, int d) {
+        float lo = 0;
+        float hi = 0;
+        for (int j = 0; j < d; j++) {
+            lo = Math.min(lo, wg[r * d + j]);
+            hi = Math.max(hi, wg[r * d + j]);
+        }
+        if (hi - lo == 0) {
+            return new QuantGrid[] {current};
+        }
+        QuantGrid[] out = new QuantGrid[SEARCH_TO - SEARCH_FROM + 2];
+        out[0] = current;
+        for (int k = SEARCH_FROM; k <= SEARCH_TO; k++) {
+            double a = k / 50.0;
+            out[k - SEARCH_FROM + 1] = QuantGrid.fromRange(spec, (float) (a * lo), (float) (a * hi));
+        }
+        return out;
     }
 }

@@ -70,6 +70,47 @@ class GptqTest {
     }
 
     @Test
+    void searchedGridsKeepEachRowOnItsLeastErrorCandidate() {
+        int rows = 5;
+        int d = 120;
+        float[] w = weights(rows, d, 3);
+        w[7] = 1.5f; // an outlier (5 sd): the row's range-covering grid wastes most levels on it
+        double[] h = hessian(400, d, 4);
+        QuantGrid[][] candidates = new QuantGrid[rows][];
+        QuantGrid[] covering = new QuantGrid[rows];
+        for (int r = 0; r < rows; r++) {
+            float max = 0;
+            for (int j = 0; j < d; j++) {
+                max = Math.max(max, Math.abs(w[r * d + j]));
+            }
+            covering[r] = new QuantGrid(max / 7, 0, -8, 7);
+            candidates[r] = new QuantGrid[] {covering[r], new QuantGrid(max / 8, 0, -8, 7),
+                new QuantGrid(max / 10, 0, -8, 7)};
+        }
+        Gptq.Result searched = Gptq.quantize(w, rows, d, h, candidates, Gptq.DEFAULT_DAMP);
+        Gptq.Result fixed = Gptq.quantize(w, rows, d, h, covering, Gptq.DEFAULT_DAMP);
+        assertTrue(searched.error() < fixed.error(), searched.error() + " vs " + fixed.error());
+        for (int r = 0; r < rows; r++) {
+            QuantGrid chosen = searched.grids()[r];
+            assertTrue(Arrays.asList(candidates[r]).contains(chosen), "row " + r + " is on one of its candidates");
+            double best = Double.POSITIVE_INFINITY;
+            double chosenError = 0;
+            for (QuantGrid g : candidates[r]) {
+                // each candidate alone, the row alone: the chosen one has the least error of GPTQ's rounding
+                float[] row = Arrays.copyOfRange(w, r * d, (r + 1) * d);
+                Gptq.Result one = Gptq.quantize(row, 1, d, h, new QuantGrid[] {g}, Gptq.DEFAULT_DAMP);
+                best = Math.min(best, one.error());
+                if (g == chosen) {
+                    chosenError = one.error();
+                    assertArrayEquals(one.weights(), Arrays.copyOfRange(searched.weights(), r * d, (r + 1) * d));
+                }
+            }
+            assertEquals(best, chosenError, 1e-6 * best, "row " + r);
+        }
+        assertTrue(searched.grids()[0] != covering[0], "the outlier's row takes a clipping grid");
+    }
+
+    @Test
     void uncorrelatedInputsGiveNearestRounding() {
         // a diagonal Hessian couples no columns: the optimal rounding of each weight is the nearest one
         int rows = 3;
