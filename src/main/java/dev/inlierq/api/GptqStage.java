@@ -13,6 +13,7 @@ import dev.inlierq.quant.Encoding;
 import dev.inlierq.recon.StartingRounding;
 import dev.inlierq.recon.TaskGradients;
 import dev.inlierq.rounding.GptqRounding;
+import dev.inlierq.rounding.GptqScales;
 import dev.inlierq.rounding.LayerHessians;
 import dev.inlierq.tensor.FloatTensor;
 import java.util.LinkedHashMap;
@@ -42,17 +43,19 @@ final class GptqStage {
      * again from the network quantized by that first rounding and rounds the float weights anew.
      *
      * @param weights per layer, the weight of each output position ({@link #positionWeights}); empty: plain
+     * @param scales  the calibrated per-channel scales, or each searched for GPTQ's error
      */
     static GptqRounding.Result round(GraphExecutor floatEngine, Graph g, QuantPlan plan, Map<String, Encoding> enc,
-            List<FloatTensor> batches, long seed, Map<String, float[]> weights) {
+            List<FloatTensor> batches, long seed, Map<String, float[]> weights, GptqScales scales) {
         GptqRounding.Result first = GptqRounding.apply(LayerHessians.floatNetwork(floatEngine, enc, plan), g, plan, enc,
-                batches, seed, weights);
+                batches, seed, weights, scales);
         if (!System.getProperty("inlierq.gptq.inputs", "float").equals("quantized")) {
             return first;
         }
         try (SimulatedRunner sim = new SimulatedRunner(Calibrator.withQuantizedWeights(first.graph(), plan, enc),
                 Quantization.activationEncodings(plan, enc))) {
-            return GptqRounding.apply(LayerHessians.quantizedNetwork(sim), g, plan, enc, batches, seed, weights);
+            return GptqRounding.apply(LayerHessians.quantizedNetwork(sim), g, plan, enc, batches, seed, weights,
+                    scales);
         }
     }
 

@@ -33,7 +33,7 @@ final class Provenance {
         return m;
     }
 
-    /** The settings: method, reconstruction, GPTQ's Hessian when inlier-weighted, bits, placement, weights, equalisation, seed. */
+    /** The settings: method, reconstruction, GPTQ's Hessian when inlier-weighted and its scales, bits, placement, weights, equalisation, seed. */
     private static Map<String, String> settings(QuantizationConfig c) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("inlierq.version", Quantization.TOOL_VERSION);
@@ -44,6 +44,10 @@ final class Provenance {
         }
         if (c.hessian() == HessianWeighting.INLIER) { // only then: plain GPTQ's files keep their bytes
             m.put("inlierq.gptq_hessian", c.hessian().cliName());
+        }
+        if (c.method().gptqRounding() || c.reconstruction() != null
+                && c.reconstruction().start() == dev.inlierq.recon.ReconstructionOptions.Start.GPTQ) {
+            m.put("inlierq.gptq_scales", c.gptqScales().cliName());
         }
         m.put("inlierq.weight_bits", Integer.toString(c.plan().weightBits()));
         m.put("inlierq.activation_bits", Integer.toString(c.plan().activationBits()));

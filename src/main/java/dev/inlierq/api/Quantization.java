@@ -267,7 +267,7 @@ public final class Quantization {
                     : GptqStage.positionWeights(g, plan, GptqStage.inlierSplits(floatEngine, g, plan, c, batches),
                             InlierQ.Options.defaults());
         }
-        return GptqStage.round(floatEngine, g, plan, enc, batches, c.calibration().seed(), weights);
+        return GptqStage.round(floatEngine, g, plan, enc, batches, c.calibration().seed(), weights, c.gptqScales());
     }
 
     /** The verification's results. */

@@ -9,6 +9,7 @@ import dev.inlierq.plan.PlanOptions;
 import dev.inlierq.quant.WeightStorage;
 import dev.inlierq.quant.WeightType;
 import dev.inlierq.recon.ReconstructionOptions;
+import dev.inlierq.rounding.GptqScales;
 import dev.inlierq.rounding.HessianWeighting;
 import java.nio.file.Path;
 import java.util.List;
@@ -108,21 +109,6 @@ public final class QuantizationConfig {
         }
     }
 
-    /**
-     * PNG overlays of InlierQ's inlier posterior: for each tensor in {@code tensors} (empty: the first, middle
-     * and last quantized activation whose split did not fall back), on the first {@code images} calibration
-     * images, written to {@code dir} as {@code <tensor>_<image>.png}; {@code dir} {@code null}: written nowhere,
-     * only kept as thumbnails in the result ({@link Quantization.Result#overlays()}, for the HTML report).
-     */
-    public record SaliencyOutput(Path dir, List<String> tensors, int images) {
-        public SaliencyOutput {
-            tensors = List.copyOf(tensors);
-            if (images < 1) {
-                throw new IllegalArgumentException("saliency images must be at least 1, got " + images);
-            }
-        }
-    }
-
     private final Builder given;
     private final Method method;
     private final CalibrationOptions calibration;
@@ -134,6 +120,7 @@ public final class QuantizationConfig {
     private final LossOptions loss;
     private final InlierQ.Options inlier;
     private final HessianWeighting hessian;
+    private final GptqScales gptqScales;
     private final VerificationOptions verification;
 
     private QuantizationConfig(Builder b) {
@@ -156,6 +143,7 @@ public final class QuantizationConfig {
                 : b.inlier != null ? b.inlier : method.inlierCentric() ? InlierQ.Options.defaults() : null;
         hessian = HessianWeighting.resolve(b.hessian, method.gptqRounding()
                 || reconstruction != null && reconstruction.start() == ReconstructionOptions.Start.GPTQ, inlier != null);
+        gptqScales = b.gptqScales != null ? b.gptqScales : GptqScales.defaultFor(b.weightBits);
     }
 
     private static void checkCounts(int images, int batch, int threads, int checkImages, int statsImages) {
@@ -242,6 +230,11 @@ public final class QuantizationConfig {
         return hessian;
     }
 
+    /** The per-channel weight scales GPTQ rounds onto (whenever GPTQ runs). */
+    public GptqScales gptqScales() {
+        return gptqScales;
+    }
+
     public VerificationOptions verification() {
         return verification;
     }
@@ -256,7 +249,7 @@ public final class QuantizationConfig {
         return "QuantizationConfig[model=" + model() + ", spec=" + spec().name() + ", calib=" + calib() + ", method="
                 + method + ", " + calibration + ", threads=" + threads + ", " + equalization + ", " + plan + ", "
                 + weights + ", reconstruction=" + reconstruction + ", " + loss + ", inlier=" + inlier + ", hessian="
-                + hessian + ", " + verification + ", saliency=" + saliency() + "]";
+                + hessian + ", gptqScales=" + gptqScales + ", " + verification + ", saliency=" + saliency() + "]";
     }
 
     /** Builder of {@link QuantizationConfig}; each setter documents its default. */
@@ -288,9 +281,10 @@ public final class QuantizationConfig {
         private Boolean fisherLoss;
         private InlierQ.Options inlier;
         private HessianWeighting hessian;
+        private GptqScales gptqScales;
         private int checkImages = 4;
         private int statsImages = 8;
-        private QuantizationConfig.SaliencyOutput saliency;
+        private SaliencyOutput saliency;
 
         private Builder(Path model, DetectorSpec spec, Path calib) {
             this.model = Objects.requireNonNull(model, "model");
@@ -461,6 +455,12 @@ public final class QuantizationConfig {
             return this;
         }
 
+        /** GPTQ's per-channel weight scales; default ({@code null}): {@link GptqScales#defaultFor} the weight bits. */
+        public Builder gptqScales(GptqScales g) {
+            gptqScales = g;
+            return this;
+        }
+
         /** Calibration images on which simulation and ONNX Runtime are compared; default 4. */
         public Builder checkImages(int n) {
             checkImages = n;
@@ -474,7 +474,7 @@ public final class QuantizationConfig {
         }
 
         /** InlierQ's posterior overlays; default {@code null} (none). */
-        public Builder saliency(QuantizationConfig.SaliencyOutput s) {
+        public Builder saliency(SaliencyOutput s) {
             saliency = s;
             return this;
         }

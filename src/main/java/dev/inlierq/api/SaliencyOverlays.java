@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Draws the overlays of InlierQ's inlier posterior that {@link QuantizationConfig.SaliencyOutput} asks for: PNG files
+ * Draws the overlays of InlierQ's inlier posterior that {@link SaliencyOutput} asks for: PNG files
  * in its folder (when it has one) and thumbnails for the result.
  */
 final class SaliencyOverlays {
@@ -33,7 +33,7 @@ final class SaliencyOverlays {
      * Writes the overlays of the chosen tensors on the first calibration images ({@code samples}, stacked) and
      * returns their thumbnails.
      */
-    static List<Quantization.Overlay> write(QuantizationConfig.SaliencyOutput out, Map<String, InlierQ.Split> splits,
+    static List<Quantization.Overlay> write(SaliencyOutput out, Map<String, InlierQ.Split> splits,
             QuantPlan plan, FloatTensor samples, CalibrationSet calib, DetectorSpec spec) {
         List<String> tensors = tensors(out, splits, plan);
         if (out.dir() != null) {
@@ -69,7 +69,7 @@ final class SaliencyOverlays {
      * The tensors asked for, each checked to be a split 2-D feature map; none asked for: the first, middle and
      * last quantized activation whose split did not fall back.
      */
-    private static List<String> tensors(QuantizationConfig.SaliencyOutput out, Map<String, InlierQ.Split> splits,
+    private static List<String> tensors(SaliencyOutput out, Map<String, InlierQ.Split> splits,
             QuantPlan plan) {
         List<String> tensors = new ArrayList<>(out.tensors());
         for (String t : tensors) {

@@ -1,6 +1,7 @@
 package dev.inlierq.cli;
 
 import dev.inlierq.api.QuantizationConfig;
+import dev.inlierq.rounding.GptqScales;
 import dev.inlierq.rounding.HessianWeighting;
 import picocli.CommandLine.Option;
 
@@ -17,10 +18,26 @@ final class GptqOptions {
                     + "--method inlierq). Default: plain; inlier for --method inlierq --start gptq.")
     HessianWeighting hessian;
 
+    @Option(names = "--gptq-scales", converter = ScalesConverter.class,
+            description = "GPTQ (--method gptq or --start gptq): the per-channel weight scales it rounds onto: mse "
+                    + "(least squared error of the weights) or searched (each channel's clipping searched for the "
+                    + "least output error GPTQ leaves under its Hessian). Default: searched for weights of 4 bits or fewer, else mse.")
+    GptqScales scales;
+
     /** Sets the settings given on the command line. */
     void apply(QuantizationConfig.Builder b) {
         if (hessian != null) {
             b.hessian(hessian);
+        }
+        if (scales != null) {
+            b.gptqScales(scales);
+        }
+    }
+
+    /** {@code --gptq-scales}: mse or searched. */
+    static final class ScalesConverter extends Cli.LowerCaseEnum<GptqScales> {
+        ScalesConverter() {
+            super(GptqScales.class, "GPTQ scales");
         }
     }
 

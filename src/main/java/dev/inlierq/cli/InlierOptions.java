@@ -2,6 +2,7 @@ package dev.inlierq.cli;
 
 import dev.inlierq.api.Method;
 import dev.inlierq.api.QuantizationConfig;
+import dev.inlierq.api.SaliencyOutput;
 import dev.inlierq.inlier.InlierMixture;
 import dev.inlierq.inlier.InlierQ;
 import dev.inlierq.loss.TopKHeatmapLoss;
@@ -62,7 +63,7 @@ final class InlierOptions {
     void apply(QuantizationConfig.Builder b, Method m, CommandLine cl) {
         b.topK(topK).topKScope(topKScope).inlier(inlier(m, cl));
         if (saliencyDir != null) {
-            b.saliency(new QuantizationConfig.SaliencyOutput(saliencyDir, saliencyTensors, saliencyImages));
+            b.saliency(new SaliencyOutput(saliencyDir, saliencyTensors, saliencyImages));
         }
     }
 

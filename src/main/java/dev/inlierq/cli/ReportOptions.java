@@ -5,6 +5,7 @@ import dev.inlierq.api.Method;
 import dev.inlierq.api.OutputGuard;
 import dev.inlierq.api.Quantization;
 import dev.inlierq.api.QuantizationConfig;
+import dev.inlierq.api.SaliencyOutput;
 import dev.inlierq.error.ExitCode;
 import dev.inlierq.error.UserError;
 import dev.inlierq.eval.CocoDataset;
@@ -84,7 +85,7 @@ final class ReportOptions {
     /** With InlierQ, thumbnails of its posterior overlays for the report (unless --saliency-dir draws them). */
     void apply(QuantizationConfig.Builder b, Method m, boolean saliencyDirGiven) {
         if (report != null && m.inlierCentric() && !saliencyDirGiven) {
-            b.saliency(new QuantizationConfig.SaliencyOutput(null, List.of(), REPORT_OVERLAY_IMAGES));
+            b.saliency(new SaliencyOutput(null, List.of(), REPORT_OVERLAY_IMAGES));
         }
     }
 

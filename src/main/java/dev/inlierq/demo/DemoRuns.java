@@ -6,6 +6,7 @@ import dev.inlierq.api.Evaluation;
 import dev.inlierq.api.Method;
 import dev.inlierq.api.Quantization;
 import dev.inlierq.api.QuantizationConfig;
+import dev.inlierq.api.SaliencyOutput;
 import dev.inlierq.htmlreport.HtmlReport;
 import dev.inlierq.htmlreport.Measurements;
 import dev.inlierq.htmlreport.ReportModel;
@@ -120,7 +121,7 @@ final class DemoRuns {
                         .iterations(config.iterations()).build());
             }
             if (config.reports() && p.method().inlierCentric()) {
-                b.saliency(new QuantizationConfig.SaliencyOutput(null, List.of(), REPORT_OVERLAY_IMAGES));
+                b.saliency(new SaliencyOutput(null, List.of(), REPORT_OVERLAY_IMAGES));
             }
         }
         return b.build();

@@ -43,6 +43,7 @@ public final class GptqRounding {
      * @param updated per rounded weight tensor, GPTQ's compensated weights before rounding
      *                ({@link Gptq.Result#updated()}), in the tensor's layout
      * @param biases  the corrected biases, by tensor name
+     * @param encodings the grid of each rounded weight tensor (its calibrated one unless scales were searched)
      */
     public record Result(Graph graph, List<LayerReport> layers, Map<String, float[]> updated,
             Map<String, float[]> biases, Map<String, Encoding> encodings) {
@@ -55,7 +56,7 @@ public final class GptqRounding {
      */
     public static Result apply(LayerHessians.Source inputs, Graph g, QuantPlan plan, Map<String, Encoding> enc,
             List<FloatTensor> batches, long seed) {
-        return apply(inputs, g, plan, enc, batches, seed, Map.of());
+        return apply(inputs, g, plan, enc, batches, seed, Map.of(), GptqScales.MSE);
     }
 
     /**
@@ -65,12 +66,14 @@ public final class GptqRounding {
      *
      * @param weights per layer (node name), {@code [N, outH, outW]} weights over the calibration set; a layer
      *                absent is unweighted
+     * @param scales  the grids: the per-channel scales of {@code enc}, or each searched for GPTQ's error
+     *                ({@link GptqScales}; the result's {@link Result#encodings()} hold the grids used)
      */
     public static Result apply(LayerHessians.Source inputs, Graph g, QuantPlan plan, Map<String, Encoding> enc,
-            List<FloatTensor> batches, long seed, Map<String, float[]> weights) {
+            List<FloatTensor> batches, long seed, Map<String, float[]> weights, GptqScales scales) {
         Map<String, LayerHessians.Layer> layers = LayerHessians.layers(g, plan);
         LayerHessians.collect(inputs, layers, batches, DEFAULT_POSITIONS, seed, weights);
-        return round(layers, g, plan, enc);
+        return round(layers, g, plan, enc, scales == GptqScales.SEARCHED);
     }
 
     /**
@@ -106,7 +109,7 @@ public final class GptqRounding {
     }
 
     private static Result round(Map<String, LayerHessians.Layer> layers, Graph g, QuantPlan plan,
-            Map<String, Encoding> enc) {
+            Map<String, Encoding> enc, boolean search) {
         Map<String, QuantPoint> weightOf = new LinkedHashMap<>();
         for (QuantPoint p : plan.weights()) {
             weightOf.put(p.layer(), p);
@@ -116,7 +119,6 @@ public final class GptqRounding {
         Map<String, float[]> updated = new LinkedHashMap<>();
         Map<String, float[]> biases = new LinkedHashMap<>();
         Map<String, Encoding> encodings = new LinkedHashMap<>();
-        boolean search = Boolean.getBoolean("inlierq.gptq.search");
         for (LayerHessians.Layer l : layers.values()) {
             QuantPoint wp = weightOf.get(l.node().name());
             Encoding e = enc.get(wp.tensor());

@@ -43,6 +43,15 @@ class GptqQuantizationTest {
         assertTrue(gptq.get("output_error_gptq").asDouble() < 0.8 * gptq.get("output_error_nearest").asDouble(),
                 gptq.get("output_error_gptq") + " vs nearest " + gptq.get("output_error_nearest"));
         assertTrue(OnnxReader.read(a).metadata().get("inlierq.method").startsWith("gptq"));
+        assertEquals("searched", OnnxReader.read(a).metadata().get("inlierq.gptq_scales"), "4-bit default");
+        // the calibrated MSE scales are one of the searched candidates: searching can only lower GPTQ's error
+        Path m = tmp.resolve("m.onnx");
+        assertEquals(0, QuantizationTest.quantize(m, tmp.resolve("m.json"), "--method", "gptq", "--w-bits", "4",
+                "--a-bits", "8", "--gptq-scales", "mse"));
+        JsonNode mse = new ObjectMapper().readTree(tmp.resolve("m.json").toFile()).get("gptq");
+        assertTrue(gptq.get("output_error_gptq").asDouble() < 0.95 * mse.get("output_error_gptq").asDouble(),
+                "searched " + gptq.get("output_error_gptq") + " vs mse scales " + mse.get("output_error_gptq"));
+        assertEquals("mse", OnnxReader.read(m).metadata().get("inlierq.gptq_scales"));
         // no --method at 8-bit weights: GPTQ with its defaults (layer inputs, equalisation); same seed, same bytes
         Path g8 = tmp.resolve("g8.onnx");
         assertEquals(0, QuantizationTest.quantize(g8, tmp.resolve("g8.json"), "--method", "gptq"));

@@ -61,6 +61,11 @@ class QuantizationConfigTest {
         assertEquals(Method.DEFAULT_4BIT_WINDOW, four.reconstruction().window());
         assertEquals(Method.DEFAULT_4BIT_LR_ROUNDING, four.reconstruction().lrRounding());
         assertEquals(7, four.reconstruction().seed());
+        // GPTQ's scales: searched for GPTQ's error at 4 bits, the calibrated MSE ones at 8; a choice given stays
+        assertEquals(dev.inlierq.rounding.GptqScales.SEARCHED, four.gptqScales());
+        assertEquals(dev.inlierq.rounding.GptqScales.MSE, builder().build().gptqScales());
+        assertEquals(dev.inlierq.rounding.GptqScales.MSE, builder().weightBits(4)
+                .gptqScales(dev.inlierq.rounding.GptqScales.MSE).build().gptqScales());
         QuantizationConfig paper = builder().weightBits(4).method(Method.ADAROUND).build();
         assertEquals(ReconstructionOptions.Start.NEAREST, paper.reconstruction().start());
         assertEquals(0, paper.reconstruction().window());
@@ -140,7 +145,7 @@ class QuantizationConfigTest {
                 .equalize(true).alpha(-0.1));
         assertThrows(NullPointerException.class, () -> builder().weightType(null).build());
         assertThrows(NullPointerException.class, () -> builder().topKScope(null).build());
-        assertThrows(IllegalArgumentException.class, () -> new QuantizationConfig.SaliencyOutput(Path.of("o"), List.of(), 0));
+        assertThrows(IllegalArgumentException.class, () -> new SaliencyOutput(Path.of("o"), List.of(), 0));
         assertThrows(NullPointerException.class, () -> QuantizationConfig.builder(null, SPEC, Path.of("c")));
     }
 
