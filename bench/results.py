@@ -128,6 +128,19 @@ ABOUT["sensitivity.jsonl"] = (
     "How well the label-free per-layer sensitivity of `inlierq analyze` ranks layers as their AP change does: "
     "Spearman's rho over the largest layers, each quantized alone (weights, then input activation) at W4A8, AP "
     "on the first labelled val2017 images. Made with `LAYERS=24 IMAGES=50 bench/sensitivity.sh yolox`.")
+ABOUT["methods.jsonl"] = (
+    "BRECQ, QDrop and InlierQ (block units) on the 4-bit recipe's settings (GPTQ's start, 200 steps per unit, "
+    "32-pixel windows, rounding rate 0.3), W4A8, stop 24, before GPTQ's scale search. Made with "
+    "`METHODS=\"brecq qdrop inlierq\" BITS=4,8 SIM=0 TABLE=methods LABEL=r03 EXTRA=\"--start gptq --iters 200 "
+    "--window 32 --lr-round 0.3\" bench/calibrators.sh yolox`.")
+ABOUT["scales.jsonl"] = (
+    "GPTQ's per-channel weight scales searched for the output error GPTQ leaves (`--gptq-scales searched`, the "
+    "default at 4-bit weights from 8004db7) against the calibrated MSE scales, stop 24: `--method gptq` and the "
+    "default 4-bit recipe (AdaRound from GPTQ's start, 200 steps, 32-pixel windows, rounding rate 0.3), W4A8. "
+    "Rows from e57cb6c switch the search with `-Dinlierq.gptq.search=true` (its first form); rows from 8004db7 "
+    "search by default. Made with `METHODS=gptq BITS=4,8 SIM=0 TABLE=scales [EXTRA=\"--seed S\"] "
+    "bench/calibrators.sh MODEL` and `METHODS=adaround BITS=4,8 SIM=0 TABLE=scales EXTRA=\"--start gptq --iters "
+    "200 --window 32 --lr-round 0.3 --seed S\" bench/calibrators.sh MODEL`.")
 LATENCY_FILES = {
     "float": "float model",
     "all": "W8A8, `--placement all`",

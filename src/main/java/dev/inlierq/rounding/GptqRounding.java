@@ -22,6 +22,11 @@ import java.util.Map;
  * position ({@link HessianWeighting#INLIER}): the error GPTQ minimises is counted on inlier volumes only (or
  * weighted by the posterior), and the bias correction's mean input is taken over the same weights.
  *
+ * <p>With {@link GptqScales#SEARCHED} each output channel is rounded on several grids (its calibrated one and
+ * shrunk or widened copies of its range, {@link #candidates}) and keeps the one of least GPTQ error
+ * ({@link Gptq#quantize(float[], int, int, double[], QuantGrid[][], double)}); {@link Result#encodings()} hold the
+ * grids used, which the written file and learned rounding started from GPTQ take over.
+ *
  * <p>Each rounded layer's bias then absorbs the mean output shift of its rounding ({@code correctBias}). Measured
  * at W4A8 (ONNX Runtime AP, seed 0, layer inputs with equalisation; bench/measured/gptq.jsonl): PicoDet-XS 12.33
  * without, 16.69 with; FastestDet 11.70 / 12.37; YOLOX-Nano 22.43 / 22.73.
