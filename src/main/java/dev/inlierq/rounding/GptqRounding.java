@@ -32,6 +32,13 @@ import java.util.Map;
  * without, 16.69 with; FastestDet 11.70 / 12.37; YOLOX-Nano 22.43 / 22.73.
  */
 public final class GptqRounding {
+    /**
+     * GPTQ's relative damping: {@link Gptq#DEFAULT_DAMP}, or the system property {@code inlierq.gptq.damp} (an
+     * experiment switch, as {@code inlierq.gptq.positions} for {@link #DEFAULT_POSITIONS}; docs/methods.md).
+     */
+    static final double DAMP = Double.parseDouble(System.getProperty("inlierq.gptq.damp",
+            Double.toString(Gptq.DEFAULT_DAMP)));
+
     /** Output positions sampled per image and layer for the Hessians. */
     public static final int DEFAULT_POSITIONS = 512;
 
@@ -77,7 +84,8 @@ public final class GptqRounding {
     public static Result apply(LayerHessians.Source inputs, Graph g, QuantPlan plan, Map<String, Encoding> enc,
             List<FloatTensor> batches, long seed, Map<String, float[]> weights, GptqScales scales) {
         Map<String, LayerHessians.Layer> layers = LayerHessians.layers(g, plan);
-        LayerHessians.collect(inputs, layers, batches, DEFAULT_POSITIONS, seed, weights);
+        LayerHessians.collect(inputs, layers, batches, Integer.getInteger("inlierq.gptq.positions", DEFAULT_POSITIONS),
+                seed, weights);
         return round(layers, g, plan, enc, scales == GptqScales.SEARCHED);
     }
 
@@ -150,7 +158,7 @@ public final class GptqRounding {
                     grids[r] = search && e.size() > 1 ? candidates(e.spec(), current, wg, r, d)
                             : new QuantGrid[] {current};
                 }
-                Gptq.Result r = Gptq.quantize(wg, rowsPerGroup, d, l.hessian(gi), grids, Gptq.DEFAULT_DAMP);
+                Gptq.Result r = Gptq.quantize(wg, rowsPerGroup, d, l.hessian(gi), grids, DAMP);
                 if (e.size() > 1) {
                     for (int k = 0; k < rowsPerGroup; k++) {
                         scales[gi * rowsPerGroup + k] = r.grids()[k].scale();
