@@ -141,6 +141,13 @@ ABOUT["scales.jsonl"] = (
     "search by default. Made with `METHODS=gptq BITS=4,8 SIM=0 TABLE=scales [EXTRA=\"--seed S\"] "
     "bench/calibrators.sh MODEL` and `METHODS=adaround BITS=4,8 SIM=0 TABLE=scales EXTRA=\"--start gptq --iters "
     "200 --window 32 --lr-round 0.3 --seed S\" bench/calibrators.sh MODEL`.")
+ABOUT["gptq_options.jsonl"] = (
+    "`--method gptq` W4A8 with searched scales (stop 24), seed 0, one setting changed per row: the damping and "
+    "the positions sampled per image (system properties `inlierq.gptq.damp`, `inlierq.gptq.positions`; these rows "
+    "ran commit 8004db7 with the switches of f65199d applied, the same code), no equalisation, and every "
+    "activation quantized without equalisation. Made with `INLIERQ_JAVA_OPTS=\"-Xmx8g -Dinlierq.gptq.damp=D\" "
+    "METHODS=gptq BITS=4,8 SIM=0 TABLE=gptq_options bench/calibrators.sh MODEL` and `METHODS=gptq BITS=4,8 SIM=0 "
+    "TABLE=gptq_options EXTRA=\"[--placement all] --no-equalize\" bench/calibrators.sh MODEL`.")
 LATENCY_FILES = {
     "float": "float model",
     "all": "W8A8, `--placement all`",
