@@ -33,7 +33,10 @@ public enum Method {
     ENTROPY(recipe().ranges(p -> RangeEstimation.ENTROPY)),
     /** Least squared error, for activation ranges and weight scales. */
     MSE(recipe().mse()),
-    /** MSE ranges and scales, GPTQ's rounding of the weights (with bias correction). */
+    /**
+     * MSE ranges and scales, GPTQ's rounding of the weights (with bias correction); at 4-bit weights each
+     * channel's scale searched for GPTQ's output error ({@link dev.inlierq.rounding.GptqScales}).
+     */
     GPTQ(recipe().mse().gptq().layerInputs().equalized()),
     /** AdaRound: layer by layer with plain MSE. */
     ADAROUND(recipe().reconstruction(Units.Kind.LAYER)),

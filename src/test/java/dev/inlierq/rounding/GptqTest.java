@@ -111,6 +111,27 @@ class GptqTest {
     }
 
     @Test
+    void candidateGridsShrinkAndWidenTheRowsRange() {
+        dev.inlierq.quant.QuantSpec spec = dev.inlierq.quant.QuantSpec.weight(4);
+        float[] w = {0.7f, -0.2f, 0.1f, 0.35f, // row 0: positive maximum 0.7
+            0f, 0f, 0f, 0f};                   // row 1: all zero
+        QuantGrid current = new QuantGrid(0.09f, 0, -8, 7);
+        QuantGrid[] c = GptqRounding.candidates(spec, current, w, 0, 4);
+        assertEquals(GptqRounding.SEARCH_TO - GptqRounding.SEARCH_FROM + 2, c.length);
+        assertTrue(c[0] == current, "the calibrated grid is searched first");
+        for (int k = 1; k < c.length; k++) {
+            double a = (GptqRounding.SEARCH_FROM + k - 1) / 50.0;
+            assertEquals(2 * a * 0.7 / 15, c[k].scale(), 1e-6, "factor " + a); // [-8, 7] spans 15 steps
+            assertEquals(0, c[k].zeroPoint());
+        }
+        // the widest candidate reaches the positive maximum with its top level 7, which 1.0 cannot
+        int one = 50 - GptqRounding.SEARCH_FROM + 1;
+        assertTrue(7 * c[one].scale() < 0.7f && 7 * c[c.length - 1].scale() >= 0.7f);
+        assertArrayEquals(new QuantGrid[] {current}, GptqRounding.candidates(spec, current, w, 1, 4),
+                "a zero row has nothing to search");
+    }
+
+    @Test
     void uncorrelatedInputsGiveNearestRounding() {
         // a diagonal Hessian couples no columns: the optimal rounding of each weight is the nearest one
         int rows = 3;
