@@ -55,7 +55,8 @@ final class Provenance {
         m.put("inlierq.placement", c.plan().placement().name());
         m.put("inlierq.weight_type", c.resolvedWeightType().name());
         m.put("inlierq.weight_storage", c.weights().storage().cliName());
-        m.put("inlierq.equalize_alpha", Double.toString(c.equalization().effectiveAlpha()));
+        m.put("inlierq.equalize_alpha", c.equalization().searched() && c.equalization().effectiveAlpha() > 0
+                ? "searched" : Double.toString(c.equalization().effectiveAlpha()));
         m.put("inlierq.seed", Long.toString(c.calibration().seed()));
         return m;
     }

@@ -57,24 +57,6 @@ public final class QuantizationConfig {
     }
 
     /**
-     * Equalisation of activation channels into the next layers' weights ({@code alpha}: strength for dense
-     * layers, depthwise layers always 1).
-     */
-    public record EqualizationOptions(boolean enabled, double alpha) {
-        public EqualizationOptions {
-            double applied = enabled ? alpha : 0;
-            if (!(applied >= 0 && applied <= 1)) {
-                throw new IllegalArgumentException("equalisation alpha must be in [0, 1] (0 = off), got " + alpha);
-            }
-        }
-
-        /** The strength applied: {@code alpha} when enabled, else 0 (off). */
-        public double effectiveAlpha() {
-            return enabled ? alpha : 0;
-        }
-    }
-
-    /**
      * The written weights: their type ({@link WeightType#AUTO} is resolved for the host and placement) and how
      * weights of 4 bits or fewer are stored (INT8/UINT8 containers or INT4/UINT4 tensors, see
      * {@link WeightStorage}).
@@ -128,7 +110,8 @@ public final class QuantizationConfig {
         method = b.method != null ? b.method : Method.defaultFor(b.weightBits);
         loss = new LossOptions(b.topK, b.topKScope, b.fisherLoss != null ? b.fisherLoss : method.fisherLoss());
         checkCounts(b.calibImages, b.batch, b.threads, b.checkImages, b.statsImages);
-        equalization = new EqualizationOptions(b.equalize != null ? b.equalize : method.equalizes(), b.alpha);
+        equalization = new EqualizationOptions(b.equalize != null ? b.equalize : method.equalizes(), b.alpha,
+                b.searchAlpha);
         calibration = new CalibrationOptions(b.calibImages, b.batch, b.seed, b.percentile);
         threads = b.threads;
         verification = new VerificationOptions(b.checkImages, b.statsImages);
@@ -265,6 +248,7 @@ public final class QuantizationConfig {
         private int threads = 2;
         private Boolean equalize;
         private double alpha = 0.5;
+        private boolean searchAlpha;
         private int weightBits = 8;
         private int activationBits = 8;
         private boolean firstLastAt8Bit = true;
@@ -339,6 +323,15 @@ public final class QuantizationConfig {
         /** Equalisation strength for dense layers, in [0, 1] (0 = off); default 0.5. */
         public Builder alpha(double a) {
             alpha = a;
+            return this;
+        }
+
+        /**
+         * Each activation's equalisation strength searched at the run's bits instead of {@link #alpha}
+         * ({@code --search-alpha}, {@link EqualizationOptions}); default false.
+         */
+        public Builder searchAlpha(boolean on) {
+            searchAlpha = on;
             return this;
         }
 

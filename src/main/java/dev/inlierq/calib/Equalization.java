@@ -137,10 +137,23 @@ public final class Equalization {
     /** {@link #apply(GraphExecutor, Graph, Preprocessor, List, int, double)} with the given {@link Mode}. */
     public static Result apply(GraphExecutor floatEngine, Graph g, Preprocessor pre, List<Path> images, int batch,
             double alpha, Mode mode) {
+        return apply(floatEngine, g, pre, images, batch, alpha, mode, 0, 0);
+    }
+
+    /**
+     * As {@link #apply(GraphExecutor, Graph, Preprocessor, List, int, double, Mode)}; with {@code weightBits} and
+     * {@code activationBits} positive, each activation's strength is searched ({@link EqualizationSearch}) instead
+     * of {@code alpha}, and an activation may stay as it is.
+     */
+    public static Result apply(GraphExecutor floatEngine, Graph g, Preprocessor pre, List<Path> images, int batch,
+            double alpha, Mode mode, int weightBits, int activationBits) {
         Map<String, List<Node>> cands = candidates(g, mode);
-        Map<String, double[]> range = measureRanges(floatEngine, pre, images, batch, cands.keySet());
+        Map<String, double[]> meanSquare = new HashMap<>();
+        Map<String, double[]> range = measureRanges(floatEngine, pre, images, batch, cands.keySet(), meanSquare);
         Rewrite rw = new Rewrite(g, mode);
-        int equalized = rw.chooseFactors(cands, range, alpha);
+        EqualizationSearch.Bits search = weightBits > 0 && activationBits > 0
+                ? new EqualizationSearch.Bits(weightBits, activationBits) : null;
+        int equalized = rw.chooseFactors(cands, range, alpha, meanSquare, search);
         List<Node> nodes = rw.rewriteNodes();
         Graph out = g.withNodes(nodes, rw.inits, rw.shapes);
         // drop weights no longer read
@@ -155,24 +168,37 @@ public final class Equalization {
         return new Result(out.withNodes(out.nodes(), kept, out.shapes()), equalized, equalized - rw.mulAfter.size());
     }
 
-    /** Per-channel max |x| of each named activation over the calibration images. */
+    /**
+     * Per-channel max |x| of each named activation over the calibration images; {@code meanSquare} receives the
+     * per-channel mean of x^2.
+     */
     private static Map<String, double[]> measureRanges(GraphExecutor floatEngine, Preprocessor pre, List<Path> images,
-            int batch, Set<String> names) {
+            int batch, Set<String> names, Map<String, double[]> meanSquare) {
         Map<String, double[]> range = new HashMap<>();
+        Map<String, long[]> counts = new HashMap<>();
         Calibrator.observe(floatEngine, pre, images, batch, names, (name, t) -> {
             long[] s = t.shape();
             int c = (int) s[1];
             int hw = (int) (s[2] * s[3]);
             double[] r = range.computeIfAbsent(name, k -> new double[c]);
+            double[] sq = meanSquare.computeIfAbsent(name, k -> new double[c]);
+            long[] n = counts.computeIfAbsent(name, k -> new long[1]);
             float[] d = t.data();
             for (int i = 0; i < d.length; i++) {
                 int ch = (i / hw) % c;
                 double a = Math.abs(d[i]);
+                sq[ch] += a * a;
                 if (a > r[ch]) {
                     r[ch] = a;
                 }
             }
+            n[0] += d.length / c;
         }, done -> { });
+        meanSquare.forEach((name, sq) -> {
+            for (int ch = 0; ch < sq.length; ch++) {
+                sq[ch] /= Math.max(1, counts.get(name)[0]);
+            }
+        });
         return range;
     }
 
@@ -201,10 +227,12 @@ public final class Equalization {
         }
 
         /**
-         * Chooses the factors of every measured candidate, and where its 1/s goes (the producing convolution,
-         * or an inserted Mul). Returns the number of equalised activations.
+         * Chooses the factors of every measured candidate (at {@code alpha}, or searched when {@code search} is
+         * given), and where its 1/s goes (the producing convolution, or an inserted Mul). Returns the number of
+         * equalised activations.
          */
-        int chooseFactors(Map<String, List<Node>> cands, Map<String, double[]> range, double alpha) {
+        int chooseFactors(Map<String, List<Node>> cands, Map<String, double[]> range, double alpha,
+                Map<String, double[]> meanSquare, EqualizationSearch.Bits search) {
             int equalized = 0;
             for (var e : cands.entrySet()) {
                 String x = e.getKey();
@@ -212,7 +240,8 @@ public final class Equalization {
                 if (r == null) {
                     continue;
                 }
-                double[] s = factors(r, e.getValue(), g, alpha);
+                double[] s = search == null ? factors(r, e.getValue(), g, alpha)
+                        : EqualizationSearch.choose(r, meanSquare.get(x), e.getValue(), g, search);
                 if (s == null || !placeDivisor(x, s)) {
                     continue;
                 }

@@ -16,9 +16,16 @@ final class EqualisationOptions {
             description = "Equalisation strength for dense layers (0..1; depthwise layers always 1). Default: ${DEFAULT-VALUE}.")
     double alpha;
 
+    @Option(names = "--search-alpha",
+            description = "Equalisation: choose each activation's strength (none, 0.25, 0.5, 0.75; depthwise 1) "
+                    + "for the least estimated output error of the layers reading it at the run's bits, instead of "
+                    + "--alpha.")
+    boolean searchAlpha;
+
     /** Sets the strength, and equalisation on or off when given (else the method's default). */
     void apply(QuantizationConfig.Builder b) {
         b.alpha(alpha);
+        b.searchAlpha(searchAlpha);
         if (equalize != null) {
             b.equalize(equalize);
         }

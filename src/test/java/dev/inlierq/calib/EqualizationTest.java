@@ -35,6 +35,10 @@ class EqualizationTest {
     }
 
     private static Equalization.Result equaliseExactly(String model, Equalization.Mode mode) {
+        return equaliseExactly(model, mode, 0, 0);
+    }
+
+    private static Equalization.Result equaliseExactly(String model, Equalization.Mode mode, int wBits, int aBits) {
         Graph g = GraphPreparer.prepare(OnnxReader.read(Shared.model(model)));
         Preprocessor pre = DetectorSpecs.builtIn(model).preprocessor();
         List<Path> images = CalibrationSet.choose(Shared.trainImages(), 4, 0).files();
@@ -42,7 +46,7 @@ class EqualizationTest {
         FloatTensor x = pre.prepare(Shared.valImages().resolve("000000000139.jpg")).tensor();
         Map<String, FloatTensor> before;
         try (GraphExecutor e = new GraphExecutor(g)) {
-            r = Equalization.apply(e, g, pre, images, 4, 0.5, mode);
+            r = Equalization.apply(e, g, pre, images, 4, 0.5, mode, wBits, aBits);
             before = e.run(x);
         }
         try (GraphExecutor e = new GraphExecutor(r.graph())) {
@@ -88,6 +92,14 @@ class EqualizationTest {
         Equalization.Result r = equaliseExactly("fastestdet");
         assertTrue(r.folded() > 30, "folded into the convolution before the Relu: " + r.folded() + " of " + r.equalized());
         assertEquals(r.equalized() - r.folded(), equalizationMuls(r.graph()), "a Mul only where nothing can take 1/s");
+    }
+
+    @Test
+    void searchedStrengthsRewriteExactlyAndMayLeaveActivationsAsTheyAre() {
+        Equalization.Result fixed = equaliseExactly("fastestdet");
+        Equalization.Result searched = equaliseExactly("fastestdet", Equalization.Mode.MULS, 4, 8);
+        assertTrue(searched.equalized() > 0 && searched.equalized() <= fixed.equalized(),
+                searched.equalized() + " searched, " + fixed.equalized() + " at alpha 0.5");
     }
 
     @Test

@@ -1,0 +1,106 @@
+package dev.inlierq.calib;
+
+import dev.inlierq.graph.ConstTensor;
+import dev.inlierq.graph.Graph;
+import dev.inlierq.graph.Node;
+import dev.inlierq.quant.Encoding;
+import dev.inlierq.quant.QuantSpec;
+import dev.inlierq.quant.WeightEncodings;
+import java.util.List;
+
+/**
+ * Equalisation strength chosen per activation ({@code --search-alpha}): the factors of {@link Equalization} for
+ * each strength in {@link #STRENGTHS}, or none, whichever leaves the least estimated output error in the layers
+ * that read the activation, at the bits of the run. The idea is AWQ's (Lin et al., "AWQ: Activation-aware Weight
+ * Quantization", MLSys 2024, section 3.2: a grid search, per layer, over the exponent of the activation scale
+ * moved into the weights); the error is estimated in closed form instead of by running the layer:
+ *
+ * <pre>
+ *   E(s) = sum over readers l, weights W'[o, c, j] = W[o, c, j] s_c of
+ *          (W' - Q_w(W'))^2 m_c / s_c^2   +   W'^2 D^2 / 12
+ * </pre>
+ * with {@code m_c = E[x_c^2]} over the calibration images (a weight's error costs as much as its input is large;
+ * the input of W' is {@code x / s}), {@code Q_w} the per-output-channel MSE grid at the weight bits, and
+ * {@code D = max_c (r_c / s_c) / (2^b - 1)} the step of the activation's per-tensor grid at the activation bits
+ * ({@code r_c = max |x_c|}), whose rounding noise of variance {@code D^2 / 12} each weight carries to the output.
+ * Cross terms are dropped: rounding errors of different elements are nearly uncorrelated. At W4A8 this keeps the
+ * weights from taking range their 16 levels cannot hold where the 8-bit activation did not need it; where a
+ * channel's outliers would cost the whole activation its grid (the SiLU stem of YOLOX-Nano, PicoDet's
+ * hard-swish outliers) it still equalises.
+ */
+final class EqualizationSearch {
+    /** The strengths tried besides no equalisation (depthwise readers always take 1, {@link Equalization#factors}). */
+    static final double[] STRENGTHS = {0.25, 0.5, 0.75};
+
+    /** The bits the error is estimated at. */
+    record Bits(int weights, int activations) {
+    }
+
+    private EqualizationSearch() {
+    }
+
+    /**
+     * The factors of least estimated error for one activation, or {@code null} when no equalisation is best.
+     *
+     * @param maxAbs     per channel, {@code max |x_c|}
+     * @param meanSquare per channel, {@code E[x_c^2]}
+     */
+    static double[] choose(double[] maxAbs, double[] meanSquare, List<Node> readers, Graph g, Bits bits) {
+        double[] none = new double[maxAbs.length];
+        java.util.Arrays.fill(none, 1.0);
+        double best = error(none, maxAbs, meanSquare, readers, g, bits);
+        double[] chosen = null;
+        for (double alpha : STRENGTHS) {
+            double[] s = Equalization.factors(maxAbs, readers, g, alpha);
+            if (s == null) {
+                continue;
+            }
+            double e = error(s, maxAbs, meanSquare, readers, g, bits);
+            if (e < best) {
+                best = e;
+                chosen = s;
+            }
+        }
+        return chosen;
+    }
+
+    /** {@code E(s)} of the class comment. */
+    static double error(double[] s, double[] maxAbs, double[] meanSquare, List<Node> readers, Graph g, Bits bits) {
+        double top = 0;
+        for (int c = 0; c < s.length; c++) {
+            top = Math.max(top, maxAbs[c] / s[c]);
+        }
+        double step = top / ((1 << bits.activations()) - 1);
+        double noise = step * step / 12;
+        QuantSpec spec = QuantSpec.weight(bits.weights());
+        double total = 0;
+        for (Node layer : readers) {
+            ConstTensor wt = g.constant(layer.input(1));
+            long[] ws = wt.shape();
+            int groups = (int) layer.attrs().getInt("group", 1);
+            int cinPerGroup = (int) ws[1];
+            int coutPerGroup = (int) (ws[0] / groups);
+            int k = (int) (wt.size() / (ws[0] * ws[1]));
+            float[] w = wt.floats();
+            float[] scaled = new float[w.length];
+            for (int i = 0; i < w.length; i++) {
+                scaled[i] = (float) (w[i] * s[channel(i, k, cinPerGroup, coutPerGroup)]);
+            }
+            Encoding e = WeightEncodings.mse(scaled, ws, spec);
+            float[] q = e.fakeQuantize(scaled, ws);
+            for (int i = 0; i < w.length; i++) {
+                int ch = channel(i, k, cinPerGroup, coutPerGroup);
+                double d = scaled[i] - q[i];
+                total += d * d * meanSquare[ch] / (s[ch] * s[ch]) + (double) scaled[i] * scaled[i] * noise;
+            }
+        }
+        return total;
+    }
+
+    /** The input channel of weight element {@code i} ({@code [cout, cin / groups, k...]}, row-major). */
+    private static int channel(int i, int k, int cinPerGroup, int coutPerGroup) {
+        int o = i / (cinPerGroup * k);
+        int ci = (i / k) % cinPerGroup;
+        return (o / coutPerGroup) * cinPerGroup + ci;
+    }
+}
