@@ -156,8 +156,9 @@ public enum Method {
      *       in 1-2 minutes each;
      *   <li>at 4 bits or fewer, AdaRound started from GPTQ's rounding ({@code --start gptq}) with
      *       {@value #DEFAULT_4BIT_ITERATIONS} steps per layer on {@value #DEFAULT_4BIT_WINDOW}-pixel windows at a
-     *       rounding rate of {@value #DEFAULT_4BIT_LR_ROUNDING}: W4A8 over seeds 0-2, YOLOX-Nano 25.75 AP against
-     *       GPTQ's 22.73, PicoDet-XS 21.44, FastestDet 13.96, in 2-6 minutes each on 2 cores.
+     *       rounding rate of {@value #DEFAULT_4BIT_LR_ROUNDING}, GPTQ's scales searched for its error: W4A8 over seeds
+     *       0-2, YOLOX-Nano 26.04 AP against GPTQ's 24.25, PicoDet-XS 21.41 (19.62), FastestDet 14.95 (13.65), in
+     *       2.5-8 minutes each on 2 cores.
      * </ul>
      */
     public static DefaultRecipe defaultRecipe(int weightBits, long seed) {
