@@ -93,6 +93,9 @@ ABOUT["mixed.jsonl"] = (
     "`METHODS=adaround BITS=4,8 SIM=0 TABLE=mixed EXTRA=\"--start gptq --iters 200 --window 32 "
     "--mixed-precision 0.15\" bench/calibrators.sh MODEL`. Rows before b7b4d1a score each weight with nearest "
     "rounding; from b7b4d1a on, with the codes GPTQ gives it (the 4-bit recipe starts from GPTQ).")
+ABOUT["mixed.jsonl"] += (
+    " Rows at 8004db7 and later (stop 24) run with GPTQ's scales searched for its error (`--gptq-scales "
+    "searched`, the 4-bit default from then on), which the sensitivity scoring with GPTQ's codes uses too.")
 ABOUT["rate.jsonl"] = (
     "The Adam rate of AdaRound's rounding variables (`--lr-round`) in the 4-bit recipe (GPTQ's start, 200 steps "
     "per layer, 32-pixel windows), W4A8, stop 23. At the old default 0.01 a variable moves at most about 2 over "
@@ -148,6 +151,12 @@ ABOUT["gptq_options.jsonl"] = (
     "activation quantized without equalisation. Made with `INLIERQ_JAVA_OPTS=\"-Xmx8g -Dinlierq.gptq.damp=D\" "
     "METHODS=gptq BITS=4,8 SIM=0 TABLE=gptq_options bench/calibrators.sh MODEL` and `METHODS=gptq BITS=4,8 SIM=0 "
     "TABLE=gptq_options EXTRA=\"[--placement all] --no-equalize\" bench/calibrators.sh MODEL`.")
+ABOUT["alpha.jsonl"] = (
+    "`--search-alpha` (each activation's equalisation strength chosen by the estimated output error of its readers "
+    "at the run's bits, stop 24), W4A8, seed 0, with GPTQ's searched scales. Made with `METHODS=gptq BITS=4,8 "
+    "SIM=0 TABLE=alpha EXTRA=\"--search-alpha\" bench/calibrators.sh MODEL` and, for the default 4-bit recipe, "
+    "`METHODS=adaround BITS=4,8 SIM=0 TABLE=alpha EXTRA=\"--start gptq --iters 200 --window 32 --lr-round 0.3 "
+    "--search-alpha\" bench/calibrators.sh MODEL`.")
 LATENCY_FILES = {
     "float": "float model",
     "all": "W8A8, `--placement all`",
