@@ -45,8 +45,7 @@ final class Provenance {
         if (c.hessian() == HessianWeighting.INLIER) { // only then: plain GPTQ's files keep their bytes
             m.put("inlierq.gptq_hessian", c.hessian().cliName());
         }
-        if (c.method().gptqRounding() || c.reconstruction() != null
-                && c.reconstruction().start() == dev.inlierq.recon.ReconstructionOptions.Start.GPTQ) {
+        if (c.runsGptq()) {
             m.put("inlierq.gptq_scales", c.gptqScales().cliName());
         }
         m.put("inlierq.weight_bits", Integer.toString(c.plan().weightBits()));

@@ -124,8 +124,7 @@ public final class QuantizationConfig {
                 : method.reconstructionDefaults(b.seed);
         inlier = !method.reconstructs() ? null
                 : b.inlier != null ? b.inlier : method.inlierCentric() ? InlierQ.Options.defaults() : null;
-        hessian = HessianWeighting.resolve(b.hessian, method.gptqRounding()
-                || reconstruction != null && reconstruction.start() == ReconstructionOptions.Start.GPTQ, inlier != null);
+        hessian = HessianWeighting.resolve(b.hessian, runsGptq(), inlier != null);
         gptqScales = b.gptqScales != null ? b.gptqScales : GptqScales.defaultFor(b.weightBits);
     }
 
@@ -211,6 +210,12 @@ public final class QuantizationConfig {
     /** How GPTQ's layer Hessians weigh the input patches (plain when GPTQ does not run). */
     public HessianWeighting hessian() {
         return hessian;
+    }
+
+    /** Whether GPTQ runs: as the method's rounding or as the start of reconstruction. */
+    public boolean runsGptq() {
+        return method.gptqRounding()
+                || reconstruction != null && reconstruction.start() == ReconstructionOptions.Start.GPTQ;
     }
 
     /** The per-channel weight scales GPTQ rounds onto (whenever GPTQ runs). */

@@ -379,7 +379,7 @@ public final class Equalization {
     }
 
     /** W'[o, c, ...] = W[o, c, ...] * in[c] / out[o] (either may be null = all ones). */
-    private static float[] rescaledWeight(ConstTensor wt, Node layer, double[] in, double[] out) {
+    static float[] rescaledWeight(ConstTensor wt, Node layer, double[] in, double[] out) {
         float[] wv = wt.floats().clone();
         long[] ws = wt.shape();
         int groups = (int) layer.attrs().getInt("group", 1);

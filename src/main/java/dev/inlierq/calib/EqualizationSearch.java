@@ -81,14 +81,10 @@ final class EqualizationSearch {
             int cinPerGroup = (int) ws[1];
             int coutPerGroup = (int) (ws[0] / groups);
             int k = (int) (wt.size() / (ws[0] * ws[1]));
-            float[] w = wt.floats();
-            float[] scaled = new float[w.length];
-            for (int i = 0; i < w.length; i++) {
-                scaled[i] = (float) (w[i] * s[channel(i, k, cinPerGroup, coutPerGroup)]);
-            }
+            float[] scaled = Equalization.rescaledWeight(wt, layer, s, null);
             Encoding e = WeightEncodings.mse(scaled, ws, spec);
             float[] q = e.fakeQuantize(scaled, ws);
-            for (int i = 0; i < w.length; i++) {
+            for (int i = 0; i < scaled.length; i++) {
                 int ch = channel(i, k, cinPerGroup, coutPerGroup);
                 double d = scaled[i] - q[i];
                 total += d * d * meanSquare[ch] / (s[ch] * s[ch]) + (double) scaled[i] * scaled[i] * noise;
