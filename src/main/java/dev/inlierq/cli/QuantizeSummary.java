@@ -95,6 +95,10 @@ final class QuantizeSummary {
             e.put("loss_learned", Double.isNaN(u.check().lossLearned()) ? null : u.check().lossLearned());
             e.put("kept_initial", u.check().keptInitial());
             e.put("kept", u.check().kept().jsonName());
+            if (!Double.isNaN(u.check().lossBiasCorrected())) {
+                e.put("loss_bias_corrected", finite(u.check().lossBiasCorrected()));
+                e.put("bias_corrected", u.check().biasCorrected());
+            }
             if (u.window() != null) {
                 e.put("window", u.window());
             }

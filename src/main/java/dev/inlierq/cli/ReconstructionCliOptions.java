@@ -56,6 +56,12 @@ final class ReconstructionCliOptions {
     @Option(names = "--lambda-round", description = "Reconstruction: weight of AdaRound's rounding regulariser. Default: 0.01.")
     Float lambdaRound;
 
+    @Option(names = "--bias-correction", negatable = true, description = "Reconstruction: after each unit, set "
+            + "the biases of its convolutions so that their mean output on the calibration images, fed by the "
+            + "quantized network, equals the float network's (sequential empirical bias correction); kept where the "
+            + "unit's loss does not rise. Default: off.")
+    Boolean biasCorrection;
+
     @Option(names = "--loss", converter = LossConverter.class, description = "Reconstruction loss: mse or fisher "
             + "(Fisher-weighted with the top-K heatmap loss). Default: fisher for brecq and inlierq, mse otherwise.")
     Loss loss;
@@ -110,6 +116,9 @@ final class ReconstructionCliOptions {
             }
             if (start != null) {
                 b.start(start);
+            }
+            if (biasCorrection != null) {
+                b.biasCorrection(biasCorrection);
             }
             windows.apply(b);
             activationLearning.apply(b);

@@ -101,6 +101,18 @@ public final class Graph implements ValueLookup {
         return consumers.getOrDefault(value, List.of());
     }
 
+    /**
+     * The bias of a layer (its third input) when it is a constant that no other node reads, else null: a bias
+     * that bias correction may change for this layer alone.
+     */
+    public String ownBias(Node layer) {
+        if (layer.inputs().size() < 3) {
+            return null;
+        }
+        String bias = layer.input(2);
+        return isConstant(bias) && consumers(bias).stream().distinct().count() == 1 ? bias : null;
+    }
+
     public boolean isGraphOutput(String value) {
         return outputs.stream().anyMatch(o -> o.name().equals(value));
     }

@@ -104,9 +104,22 @@ public final class Reconstruction {
     /**
      * The unit's reconstruction loss over all its calibration samples, with the quantizers as deployed (hard
      * rounding, no drop): before optimisation, with the learned state, and with the state kept (the lowest of
-     * the candidates {@link Kept} names).
+     * the candidates {@link Kept} names). With {@link ReconstructionOptions#biasCorrection()}: the loss with the
+     * corrected biases ({@link OutputBias}; NaN when not tried) and whether the unit keeps them (then
+     * {@code lossAfter} is that loss).
      */
-    public record UnitCheck(double lossBefore, double lossLearned, double lossAfter, Kept kept) {
+    public record UnitCheck(double lossBefore, double lossLearned, double lossAfter, Kept kept,
+            double lossBiasCorrected, boolean biasCorrected) {
+        /** Without bias correction. */
+        public UnitCheck(double lossBefore, double lossLearned, double lossAfter, Kept kept) {
+            this(lossBefore, lossLearned, lossAfter, kept, Double.NaN, false);
+        }
+
+        /** With the loss of the corrected biases; {@code kept}: whether the unit keeps them. */
+        UnitCheck withBias(double loss, boolean kept) {
+            return new UnitCheck(lossBefore, lossLearned, kept ? loss : lossAfter, this.kept, loss, kept);
+        }
+
         /** Whether the unit went back to its starting rounding and initial step sizes. */
         public boolean keptInitial() {
             return kept == Kept.INITIAL;
@@ -205,9 +218,12 @@ public final class Reconstruction {
                     Map<String, NDArray> targets = runAll(exec, env.fp, u, n, o.batch(), ValueHook.NONE, Map.of(), store);
                     Outcome r = learnOrKeep(st, env, targets, loss, o, n, win, store, (i, it) -> progress.update(i,
                             units.size(), it));
-                    Map<String, NDArray> hard = r.hard();
                     double flipped = st.flippedFraction();
                     st.commit(enc, learnedGroups);
+                    if (o.biasCorrection()) {
+                        r = correctBiases(g, st, env, targets, loss, r, o, n, store);
+                    }
+                    Map<String, NDArray> hard = r.hard();
                     Map<String, NDArray> quantOut = r.outputs();
                     for (var e : hard.entrySet()) {
                         ConstTensor w = g.constant(e.getKey());
@@ -337,6 +353,32 @@ public final class Reconstruction {
         st.restoreInitial();
         return new Outcome(before, initialHard, losses,
                 new UnitCheck(lossBefore, lossAfter, lossBefore, Kept.INITIAL), stop);
+    }
+
+    /**
+     * {@link OutputBias}: the unit's biases corrected for the mean output error its kept state leaves on the
+     * quantized network's inputs, kept if the unit's loss over all samples does not rise; the check records the
+     * corrected loss either way.
+     */
+    private static Outcome correctBiases(Graph g, UnitState st, Env env, Map<String, NDArray> targets,
+            ReconstructionLoss loss, Outcome r, ReconstructionOptions o, int n, NDManager store) {
+        List<OutputBias.Target> t = OutputBias.targets(g, st.unit);
+        if (t.isEmpty()) {
+            return r;
+        }
+        ValueHook deployed = st.fixedHook(st.enc);
+        Map<String, NDArray> corrected = OutputBias.correct(st.exec, st.unit, t, env.fp, env.q, r.hard(), deployed,
+                n, o.batch(), st.scope);
+        Map<String, NDArray> outs = runAll(st.exec, env.q, st.unit, n, o.batch(), deployed, corrected, store);
+        double lossCorrected = unitLoss(loss, st.unit, outs, targets, n, o.batch(), store);
+        boolean better = lossCorrected <= r.check().lossAfter();
+        UnitCheck check = r.check().withBias(lossCorrected, better);
+        if (!better) {
+            outs.values().forEach(NDArray::close);
+            return new Outcome(r.outputs(), r.hard(), r.losses(), check, r.stop());
+        }
+        r.outputs().values().forEach(NDArray::close);
+        return new Outcome(outs, corrected, r.losses(), check, r.stop());
     }
 
     /** The unit's loss over all samples: batch losses weighted by batch size. */

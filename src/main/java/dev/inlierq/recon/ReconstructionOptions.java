@@ -100,6 +100,7 @@ public final class ReconstructionOptions {
     private final int holdout;
     private final int patience;
     private final int checkEvery;
+    private final boolean biasCorrection;
 
     private ReconstructionOptions(Builder b) {
         this.unit = Objects.requireNonNull(b.unit, "unit");
@@ -123,6 +124,7 @@ public final class ReconstructionOptions {
         this.holdout = b.holdout;
         this.patience = b.patience;
         this.checkEvery = b.checkEvery;
+        this.biasCorrection = b.biasCorrection;
         if (holdout < 0 || checkEvery < 0) {
             throw new IllegalArgumentException("holdout and check interval must be non-negative");
         }
@@ -174,6 +176,7 @@ public final class ReconstructionOptions {
         b.holdout = holdout;
         b.patience = patience;
         b.checkEvery = checkEvery;
+        b.biasCorrection = biasCorrection;
         return b;
     }
 
@@ -253,6 +256,15 @@ public final class ReconstructionOptions {
     }
 
     /**
+     * Sequential empirical bias correction after each unit ({@link OutputBias}): the biases of its convolutions
+     * set to cancel the mean output error on the quantized network's inputs, kept when the unit's loss does not
+     * rise.
+     */
+    public boolean biasCorrection() {
+        return biasCorrection;
+    }
+
+    /**
      * Early stopping ({@link EarlyStopping}): calibration images, chosen by the seed, that no unit's step samples;
      * each unit's deployed state is checked on them and the best checked state kept. 0: off.
      */
@@ -310,6 +322,9 @@ public final class ReconstructionOptions {
         if (activationDecay != Decay.CONSTANT) {
             s += " activation_decay=" + activationDecay.cliName();
         }
+        if (biasCorrection) {
+            s += " bias_correction=true";
+        }
         if (holdout > 0) {
             s += " holdout=" + holdout + " patience=" + patience + " check_every=" + checkEvery();
         }
@@ -344,6 +359,7 @@ public final class ReconstructionOptions {
         private int holdout = DEFAULT_HOLDOUT;
         private int patience = DEFAULT_PATIENCE;
         private int checkEvery;
+        private boolean biasCorrection;
 
         private Builder(Units.Kind unit) {
             this.unit = Objects.requireNonNull(unit, "unit");
@@ -449,10 +465,13 @@ public final class ReconstructionOptions {
             return this;
         }
 
-        /**
-         * Calibration images held out of the steps for early stopping; default
-         * {@value ReconstructionOptions#DEFAULT_HOLDOUT} (off). See {@link ReconstructionOptions#holdout()}.
-         */
+        /** Default off. See {@link ReconstructionOptions#biasCorrection()}. */
+        public Builder biasCorrection(boolean on) {
+            biasCorrection = on;
+            return this;
+        }
+
+        /** Held-out images for early stopping; default {@value ReconstructionOptions#DEFAULT_HOLDOUT} (off). */
         public Builder holdout(int images) {
             holdout = images;
             return this;

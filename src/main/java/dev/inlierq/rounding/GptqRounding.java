@@ -97,14 +97,11 @@ public final class GptqRounding {
      */
     private static void correctBias(Graph g, LayerHessians.Layer l, float[] w, float[] q, int rowsPerGroup, int d,
             Map<String, ConstTensor> inits, Map<String, float[]> biases) {
-        if (l.node().inputs().size() < 3) {
+        String bias = g.ownBias(l.node());
+        if (bias == null) {
             return;
         }
-        String bias = l.node().input(2);
         ConstTensor b = g.constant(bias);
-        if (b == null || g.nodes().stream().filter(n -> n.inputs().contains(bias)).count() != 1) {
-            return;
-        }
         float[] nb = b.floats().clone();
         for (int gi = 0; gi < l.groups(); gi++) {
             double[] mu = l.mean(gi);

@@ -233,6 +233,62 @@ class ReconstructionTest {
     }
 
     @Test
+    void biasCorrectionZeroesTheMeanOutputErrorAndLowersTheUnitLosses() {
+        QuantPlan w4a8 = Planner.plan(g, PlanOptions.builder().weightBits(4).activationBits(8).firstLastAt8Bit(false).build());
+        ReconstructionOptions off = ReconstructionOptions.builder(Units.Kind.LAYER).seed(0).iterations(0).build();
+        ReconstructionOptions on = off.toBuilder().biasCorrection(true).build();
+        assertTrue(on.describe().endsWith("bias_correction=true"), on.describe());
+        List<Units.Unit> units = Units.find(g, w4a8, Units.Kind.LAYER, 2);
+        Reconstruction.Result plain = Reconstruction.run(g, w4a8, initial(w4a8), units, data, ReconstructionLoss.mse(),
+                off, (u, n, i) -> { });
+        Reconstruction.Result corrected = Reconstruction.run(g, w4a8, initial(w4a8), units, data,
+                ReconstructionLoss.mse(), on, (u, n, i) -> { });
+        for (int i = 0; i < units.size(); i++) {
+            Reconstruction.UnitCheck c = corrected.units().get(i).check();
+            assertTrue(Double.isNaN(plain.units().get(i).check().lossBiasCorrected()), "off: not tried");
+            assertTrue(Double.isFinite(c.lossBiasCorrected()), units.get(i).name() + ": every layer has its own bias");
+            assertTrue(c.lossAfter() <= c.lossBefore(), units.get(i).name() + ": kept only if not worse " + c);
+        }
+        // the last layer's output is a unit output and the network output: its mean error per channel is zero, up
+        // to the deployed bias's int32 rounding (step s_in * s_w)
+        Reconstruction.UnitCheck last = corrected.units().get(units.size() - 1).check();
+        assertTrue(last.biasCorrected(), "a unit whose output is the convolution's always gains: " + last);
+        double[] mean = channelMeanError(w4a8, corrected);
+        double[] before = channelMeanError(w4a8, plain);
+        for (int c = 0; c < mean.length; c++) {
+            double step = corrected.encodings().get("a2").scale(0) * corrected.encodings().get("c6_w").scale(c);
+            assertEquals(0, mean[c], step / 2 + 1e-5, "channel " + c + " (uncorrected " + before[c] + ")");
+        }
+        assertTrue(java.util.Arrays.stream(before).map(Math::abs).max().orElse(0) > 1e-3, "there was a shift");
+        assertTrue(outputError(w4a8, corrected) < outputError(w4a8, plain), "output MSE falls");
+        ConstTensor b6 = corrected.graph().constant("c6_b");
+        assertTrue(!java.util.Arrays.equals(b6.floats(), g.constant("c6_b").floats()), "the bias changed");
+    }
+
+    /** Mean per output channel of the quantized model's output minus the float one, over the data. */
+    static double[] channelMeanError(QuantPlan plan, Reconstruction.Result r) {
+        Graph qg = Calibrator.withQuantizedWeights(r.graph(), plan, r.encodings());
+        Map<String, Encoding> acts = new HashMap<>();
+        for (QuantPoint p : plan.activations()) {
+            acts.put(p.tensor(), r.encodings().get(p.tensor()));
+        }
+        try (GraphExecutor f = new GraphExecutor(g); SimulatedRunner sim = new SimulatedRunner(qg, acts)) {
+            FloatTensor want = f.run(data).get("c6");
+            float[] got = sim.run(data).get("c6").data();
+            int channels = (int) want.shape()[1];
+            int plane = (int) (want.shape()[2] * want.shape()[3]);
+            double[] m = new double[channels];
+            for (int i = 0; i < got.length; i++) {
+                m[(i / plane) % channels] += got[i] - (double) want.data()[i];
+            }
+            for (int c = 0; c < channels; c++) {
+                m[c] /= got.length / channels;
+            }
+            return m;
+        }
+    }
+
+    @Test
     void learnedWeightStepSizesMoveAndTheWeightsStayOnTheirGrid() {
         QuantPlan w4a8 = Planner.plan(g, PlanOptions.builder().weightBits(4).activationBits(8).firstLastAt8Bit(false).build());
         ReconstructionOptions fixed = ReconstructionOptions.builder(Units.Kind.LAYER).seed(0).iterations(100).build();
