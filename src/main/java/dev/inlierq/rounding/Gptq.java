@@ -107,6 +107,76 @@ public final class Gptq {
         return new Result(q, updated, before, outputError(w, q, rows, d, h), f.damp, chosen);
     }
 
+    /**
+     * The target of asymmetric calibration (GPTAQ: Li, Yin, Lee, Xiao and Panda, "GPTAQ: Efficient
+     * Finetuning-Free Quantization for Asymmetric Calibration", ICML 2025): the quantized layer reads {@code x_q},
+     * the quantized network's input, but should give the float network's output {@code W x_f}. Over the
+     * calibration positions {@code sum |W x_f - Q x_q|^2 = tr((W* - Q) H (W* - Q)^T) + const} with
+     * {@code H = sum x_q x_q^T} and {@code W* = W C H^-1}, {@code C = sum x_f x_q^T}: GPTQ on {@code W*} with
+     * {@code H} solves the asymmetric problem (our least-squares form of GPTAQ's closed-form update). Damped as
+     * {@link #quantize} damps {@code H}, towards {@code W} (a ridge term {@code lambda |W* - W|^2}):
+     * {@code W* = (W C + lambda W)(H + lambda I)^-1}, which is {@code W} when the two inputs agree; {@code w}
+     * itself when {@code H} cannot be factored.
+     *
+     * @param cross {@code C} ({@code d x d}, row-major)
+     */
+    public static float[] asymmetricTarget(float[] w, int rows, int d, double[] h, double[] cross, double damp) {
+        double[] hd = h.clone();
+        double mean = 0;
+        for (int i = 0; i < d; i++) {
+            mean += hd[i * d + i];
+            if (hd[i * d + i] == 0) {
+                hd[i * d + i] = 1;
+            }
+        }
+        mean /= d;
+        double[] l = null;
+        double lambda = 0;
+        for (int attempt = 0; attempt < 5 && l == null && mean > 0; attempt++) {
+            double[] a = hd.clone();
+            lambda = damp * Math.pow(10, attempt) * mean;
+            for (int i = 0; i < d; i++) {
+                a[i * d + i] += lambda;
+            }
+            l = Cholesky.lower(a, d);
+        }
+        if (l == null) {
+            return w.clone();
+        }
+        float[] out = new float[w.length];
+        double[] y = new double[d];
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < d; i++) {
+                y[i] = lambda * w[r * d + i];
+            }
+            for (int i = 0; i < d; i++) {
+                double wi = w[r * d + i];
+                for (int j = 0; j < d && wi != 0; j++) {
+                    y[j] += wi * cross[i * d + j];
+                }
+            }
+            // H z = y (H symmetric, so z^T = y^T H^-1): L a = y, then L^T z = a
+            for (int i = 0; i < d; i++) {
+                double t = y[i];
+                for (int k = 0; k < i; k++) {
+                    t -= l[i * d + k] * y[k];
+                }
+                y[i] = t / l[i * d + i];
+            }
+            for (int i = d - 1; i >= 0; i--) {
+                double t = y[i];
+                for (int k = i + 1; k < d; k++) {
+                    t -= l[k * d + i] * y[k];
+                }
+                y[i] = t / l[i * d + i];
+            }
+            for (int j = 0; j < d; j++) {
+                out[r * d + j] = (float) y[j];
+            }
+        }
+        return out;
+    }
+
     /** The upper Cholesky factor of the damped inverse Hessian and the damping that made it exist. */
     private record Factor(double[] u, double damp) {
     }

@@ -93,7 +93,8 @@ public final class GptqRounding {
      * Bias correction (Nagel et al., "Data-Free Quantization Through Weight Equalization and Bias Correction",
      * ICCV 2019, empirical form): the rounding shifts the layer's mean output by {@code (W - Q) E[x]}; adding it
      * to the bias removes the shift, with {@code E[x]} the mean input patch of the calibration positions. Only
-     * for a bias this layer alone reads.
+     * for a bias this layer alone reads. Asymmetric ({@link LayerHessians#asymmetric}): the shift from the float
+     * layer's mean output, {@code W E[x_f] - Q E[x_q]}, so the bias also absorbs the mean drift of the input.
      */
     private static void correctBias(Graph g, LayerHessians.Layer l, float[] w, float[] q, int rowsPerGroup, int d,
             Map<String, ConstTensor> inits, Map<String, float[]> biases) {
@@ -105,11 +106,13 @@ public final class GptqRounding {
         float[] nb = b.floats().clone();
         for (int gi = 0; gi < l.groups(); gi++) {
             double[] mu = l.mean(gi);
+            double[] muFloat = l.asymmetric() ? l.floatMean(gi) : null;
             for (int r = 0; r < rowsPerGroup; r++) {
                 int row = gi * rowsPerGroup + r;
                 double shift = 0;
                 for (int j = 0; j < d; j++) {
-                    shift += ((double) w[row * d + j] - q[row * d + j]) * mu[j];
+                    shift += muFloat == null ? ((double) w[row * d + j] - q[row * d + j]) * mu[j]
+                            : (double) w[row * d + j] * muFloat[j] - (double) q[row * d + j] * mu[j];
                 }
                 nb[row] += (float) shift;
             }
@@ -149,6 +152,10 @@ public final class GptqRounding {
             for (int gi = 0; gi < l.groups(); gi++) {
                 float[] wg = new float[rowsPerGroup * d];
                 System.arraycopy(wf, gi * rowsPerGroup * d, wg, 0, wg.length);
+                double[] cross = l.cross(gi);
+                if (cross != null) {
+                    wg = Gptq.asymmetricTarget(wg, rowsPerGroup, d, l.hessian(gi), cross, DAMP);
+                }
                 QuantGrid[][] grids = new QuantGrid[rowsPerGroup][];
                 for (int r = 0; r < rowsPerGroup; r++) {
                     QuantGrid current = e.grid(e.size() == 1 ? 0 : gi * rowsPerGroup + r);

@@ -62,6 +62,13 @@ public final class LayerHessians {
         long samples;
         /** Sum of the sampled positions' weights (the number of samples when unweighted). */
         double weightSum;
+        /**
+         * With {@link #asymmetric}: {@code sum_p x_f x_q^T} per group ({@code groups x d x d}), the float
+         * network's patch against the quantized network's at the same position; null otherwise.
+         */
+        double[] cross;
+        /** With {@link #asymmetric}: the weighted sum of the float network's patches per group; null otherwise. */
+        double[] floatSum;
 
         Layer(Node node, OpParams.Window window, long[] inShape, long[] wShape) {
             this.node = node;
@@ -100,6 +107,33 @@ public final class LayerHessians {
             for (int j = 0; j < d; j++) {
                 out[j] = weightSum == 0 ? 0 : sum[gi * d + j] / weightSum;
             }
+            return out;
+        }
+
+        /** The (weighted) mean float-network input patch of group {@code gi}: {@link #mean} unless asymmetric. */
+        public double[] floatMean(int gi) {
+            if (floatSum == null) {
+                return mean(gi);
+            }
+            double[] out = new double[d];
+            for (int j = 0; j < d; j++) {
+                out[j] = weightSum == 0 ? 0 : floatSum[gi * d + j] / weightSum;
+            }
+            return out;
+        }
+
+        /** Whether the layer's sums are asymmetric ({@link #asymmetric}: cross and float sums exist). */
+        public boolean asymmetric() {
+            return cross != null;
+        }
+
+        /** {@code sum_p x_f x_q^T} of group {@code gi} ({@code d x d}, row-major), a copy; null unless asymmetric. */
+        public double[] cross(int gi) {
+            if (cross == null) {
+                return null;
+            }
+            double[] out = new double[d * d];
+            System.arraycopy(cross, gi * d * d, out, 0, d * d);
             return out;
         }
 
@@ -165,6 +199,24 @@ public final class LayerHessians {
         };
     }
 
+    /**
+     * Inputs for asymmetric GPTQ: the quantized network's values as {@code quantized} gives them (the Hessian's
+     * {@code x_q}), paired at each sampled position with the float network's own values ({@code x_f}, no
+     * quantizer anywhere: what the float layer reads). {@link #collect} then also accumulates
+     * {@code sum x_f x_q^T} and the float patch sums ({@link Layer#cross}, {@link Layer#floatMean}).
+     */
+    public static Source asymmetric(GraphExecutor floatEngine, Source quantized) {
+        return new Paired(floatEngine, quantized);
+    }
+
+    /** {@link #asymmetric}'s source. */
+    private record Paired(GraphExecutor floatEngine, Source quantized) implements Source {
+        @Override
+        public void run(FloatTensor batch, Set<String> names, BiConsumer<String, FloatTensor> sink) {
+            quantized.run(batch, names, sink);
+        }
+    }
+
     /** Accumulates the Hessians of {@code layers} over {@code batches}, with inputs from {@code source}. */
     public static void collect(Source source, Map<String, Layer> layers, List<FloatTensor> batches, int positions,
             long seed) {
@@ -187,11 +239,26 @@ public final class LayerHessians {
             Map<Layer, Integer> calls = new java.util.HashMap<>();
             long batchSeed = seed * 1_000_003L + b;
             int first = firstImage;
+            // asymmetric: the float network's reports of each value, in order (one per sample when the graph
+            // cannot run a batch at once), paired with the quantized network's reports in the same order
+            Map<String, List<FloatTensor>> floats = new java.util.HashMap<>();
+            Map<String, Integer> reports = new java.util.HashMap<>();
+            if (source instanceof Paired p) {
+                p.floatEngine().runObserving(batches.get(b), byInput.keySet(),
+                        (name, x) -> floats.computeIfAbsent(name, k -> new ArrayList<>()).add(x));
+            }
             source.run(batches.get(b), byInput.keySet(), (name, x) -> {
+                int report = reports.merge(name, 1, Integer::sum) - 1;
+                FloatTensor xf = floats.containsKey(name) ? floats.get(name).get(report) : null;
                 for (Layer l : byInput.get(name)) {
-                    Sampled s = patches(l, x, random(batchSeed, l, calls), positions, weights.get(l.node.name()),
-                            first);
+                    int call = calls.merge(l, 1, Integer::sum);
+                    Sampled s = patches(l, x, random(batchSeed, l, call), positions, weights.get(l.node.name()), first);
                     accumulate(l, s.patches(), s.weights());
+                    if (xf != null) {
+                        Sampled f = patches(l, xf, random(batchSeed, l, call), positions, weights.get(l.node.name()),
+                                first);
+                        accumulateCross(l, s, f);
+                    }
                 }
             });
             firstImage += (int) batches.get(b).shape()[0];
@@ -208,8 +275,7 @@ public final class LayerHessians {
     }
 
     /** The position sampler of the {@code n}-th report of layer {@code l}'s input in one batch. */
-    private static Random random(long batchSeed, Layer l, Map<Layer, Integer> calls) {
-        int n = calls.merge(l, 1, Integer::sum);
+    private static Random random(long batchSeed, Layer l, int n) {
         return new Random(batchSeed ^ l.node.name().hashCode() ^ (n * 0x9E3779B97F4A7C15L));
     }
 
@@ -322,6 +388,34 @@ public final class LayerHessians {
             for (float w : weights) {
                 l.weightSum += w;
             }
+        }
+    }
+
+    /**
+     * Adds {@code P_f^T P_q} (each row scaled by its weight, when weighted) to the cross sums of an asymmetric
+     * layer, and the float patches to its float sums; {@code q} and {@code f} are the same positions.
+     */
+    private static void accumulateCross(Layer l, Sampled q, Sampled f) {
+        int rows = q.patches().length / (l.groups * l.d);
+        if (l.cross == null) {
+            l.cross = new double[l.groups * l.d * l.d];
+            l.floatSum = new double[l.groups * l.d];
+        }
+        float[] fw = f.patches().clone();
+        for (int gi = 0; gi < l.groups; gi++) {
+            for (int r = 0; r < rows; r++) {
+                float w = q.weights() == null ? 1f : q.weights()[r];
+                int base = (gi * rows + r) * l.d;
+                for (int j = 0; j < l.d; j++) {
+                    l.floatSum[gi * l.d + j] += (double) w * fw[base + j];
+                    fw[base + j] *= w;
+                }
+            }
+        }
+        try (NDManager m = DjlRuntime.newManager()) {
+            NDArray pf = DjlRuntime.create(m, fw, new Shape(l.groups, rows, l.d));
+            NDArray pq = DjlRuntime.create(m, q.patches(), new Shape(l.groups, rows, l.d));
+            add(l.cross, pf.transpose(0, 2, 1).matMul(pq).toFloatArray());
         }
     }
 

@@ -132,6 +132,69 @@ class GptqTest {
     }
 
     @Test
+    void asymmetricTargetSolvesTheNormalEquationsAndIsTheWeightWhenInputsAgree() {
+        int n = 400;
+        int d = 6;
+        int rows = 3;
+        Random r = new Random(5);
+        double[][] xf = new double[n][d];
+        double[][] xq = new double[n][d];
+        for (int s = 0; s < n; s++) {
+            double common = r.nextGaussian();
+            for (int j = 0; j < d; j++) {
+                xf[s][j] = 0.8 * common + 0.6 * r.nextGaussian();
+                xq[s][j] = 0.9 * xf[s][j] + 0.05 * r.nextGaussian() + 0.1; // the quantized network's drift
+            }
+        }
+        double[] h = new double[d * d];
+        double[] c = new double[d * d];
+        double[] hf = new double[d * d];
+        for (int s = 0; s < n; s++) {
+            for (int i = 0; i < d; i++) {
+                for (int j = 0; j < d; j++) {
+                    h[i * d + j] += xq[s][i] * xq[s][j];
+                    c[i * d + j] += xf[s][i] * xq[s][j];
+                    hf[i * d + j] += xf[s][i] * xf[s][j];
+                }
+            }
+        }
+        float[] w = weights(rows, d, 9);
+        float[] target = Gptq.asymmetricTarget(w, rows, d, h, c, 0);
+        for (int row = 0; row < rows; row++) {
+            for (int j = 0; j < d; j++) {
+                // d/dQ sum |W x_f - Q x_q|^2 = 0:  (Q H)_j = (W C)_j
+                double qh = 0;
+                double wc = 0;
+                for (int i = 0; i < d; i++) {
+                    qh += target[row * d + i] * h[i * d + j];
+                    wc += w[row * d + i] * c[i * d + j];
+                }
+                assertEquals(wc, qh, 1e-3 * Math.max(1, Math.abs(wc)), "normal equation, row " + row + " col " + j);
+            }
+        }
+        double keep = 0;
+        double moved = 0;
+        for (int s = 0; s < n; s++) {
+            for (int row = 0; row < rows; row++) {
+                double yf = 0;
+                double yw = 0;
+                double yt = 0;
+                for (int j = 0; j < d; j++) {
+                    yf += w[row * d + j] * xf[s][j];
+                    yw += w[row * d + j] * xq[s][j];
+                    yt += target[row * d + j] * xq[s][j];
+                }
+                keep += (yf - yw) * (yf - yw);
+                moved += (yf - yt) * (yf - yt);
+            }
+        }
+        assertTrue(moved < keep, "the target reads x_q closer to the float output: " + moved + " vs " + keep);
+        // inputs that agree: the damped target is the weight itself (the ridge term pulls towards W)
+        float[] same = Gptq.asymmetricTarget(w, rows, d, hf, hf, 0.01);
+        assertArrayEquals(w, same, 1e-5f);
+    }
+
+    @Test
     void uncorrelatedInputsGiveNearestRounding() {
         // a diagonal Hessian couples no columns: the optimal rounding of each weight is the nearest one
         int rows = 3;
