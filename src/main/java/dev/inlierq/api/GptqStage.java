@@ -40,8 +40,7 @@ final class GptqStage {
     /**
      * GPTQ rounding with the Hessians of the layer inputs from the float network, each input through its own
      * quantizer. The system property {@code inlierq.gptq.inputs=quantized} (an experiment, docs/methods.md) takes
-     * them again from the network quantized by that first rounding and rounds the float weights anew;
-     * {@code asymmetric} does so towards the float network's outputs ({@link LayerHessians#asymmetric}, GPTAQ).
+     * them again from the network quantized by that first rounding and rounds the float weights anew.
      *
      * @param weights per layer, the weight of each output position ({@link #positionWeights}); empty: plain
      * @param scales  the calibrated per-channel scales, or each searched for GPTQ's error
@@ -50,17 +49,15 @@ final class GptqStage {
             List<FloatTensor> batches, long seed, Map<String, float[]> weights, GptqScales scales) {
         GptqRounding.Result first = GptqRounding.apply(LayerHessians.floatNetwork(floatEngine, enc, plan), g, plan, enc,
                 batches, seed, weights, scales);
-        String inputs = System.getProperty("inlierq.gptq.inputs", "float");
-        if (!inputs.equals("quantized") && !inputs.equals("asymmetric")) {
+        if (!System.getProperty("inlierq.gptq.inputs", "float").equals("quantized")) {
             return first;
         }
         Map<String, Encoding> grids = new LinkedHashMap<>(enc);
         grids.putAll(first.encodings()); // the first rounding's grids (searched scales differ from enc's)
         try (SimulatedRunner sim = new SimulatedRunner(Calibrator.withQuantizedWeights(first.graph(), plan, grids),
                 Quantization.activationEncodings(plan, enc))) {
-            LayerHessians.Source quantized = LayerHessians.quantizedNetwork(sim);
-            return GptqRounding.apply(inputs.equals("asymmetric") ? LayerHessians.asymmetric(floatEngine, quantized)
-                    : quantized, g, plan, enc, batches, seed, weights, scales);
+            return GptqRounding.apply(LayerHessians.quantizedNetwork(sim), g, plan, enc, batches, seed, weights,
+                    scales);
         }
     }
 

@@ -20,7 +20,6 @@ import dev.inlierq.plan.Role;
 import dev.inlierq.quant.Encoding;
 import dev.inlierq.quant.Histogram;
 import dev.inlierq.recon.Reconstruction;
-import dev.inlierq.recon.ReconstructionOptions;
 import dev.inlierq.recon.StartingRounding;
 import dev.inlierq.report.OutputFile;
 import dev.inlierq.rounding.GptqRounding;
@@ -224,7 +223,7 @@ public final class Quantization {
         if (m.reconstructs()) {
             StartingRounding.Start start = StartingRounding.Start.NEAREST;
             ReconstructionStage.TaskPass pass = null;
-            if (c.reconstruction().start() == ReconstructionOptions.Start.GPTQ) {
+            if (c.reconstruction().start().fromGptq()) {
                 listener.phase("rounding with GPTQ (reconstruction's start)");
                 if (c.hessian() == HessianWeighting.INLIER && c.inlier() != null) { // InlierQ's pass, run once
                     pass = ReconstructionStage.taskPass(floatEngine, g, plan, c, batches,

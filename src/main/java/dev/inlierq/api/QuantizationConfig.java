@@ -215,7 +215,7 @@ public final class QuantizationConfig {
     /** Whether GPTQ runs: as the method's rounding or as the start of reconstruction. */
     public boolean runsGptq() {
         return method.gptqRounding()
-                || reconstruction != null && reconstruction.start() == ReconstructionOptions.Start.GPTQ;
+                || reconstruction != null && reconstruction.start().fromGptq();
     }
 
     /** The per-channel weight scales GPTQ rounds onto (whenever GPTQ runs). */

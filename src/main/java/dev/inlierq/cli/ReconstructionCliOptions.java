@@ -43,7 +43,8 @@ final class ReconstructionCliOptions {
     Float dropProb;
 
     @Option(names = "--start", description = "Reconstruction: the rounding the learned rounding starts from: nearest "
-            + "(the float weights, AdaRound's start) or gptq (GPTQ's second-order rounding). Default: nearest.",
+            + "(the float weights, AdaRound's start), gptq (GPTQ's second-order rounding) or gptaq (GPTQ again at "
+            + "each unit, on the quantized network's inputs towards the float outputs). Default: nearest.",
             converter = StartConverter.class)
     ReconstructionOptions.Start start;
 

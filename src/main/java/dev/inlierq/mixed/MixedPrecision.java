@@ -1,7 +1,6 @@
 package dev.inlierq.mixed;
 
 import dev.inlierq.api.QuantizationConfig;
-import dev.inlierq.recon.ReconstructionOptions;
 import dev.inlierq.sensitivity.LayerSensitivity;
 import dev.inlierq.sensitivity.SensitivityAnalysis;
 import dev.inlierq.sensitivity.SensitivityOptions;
@@ -174,7 +173,7 @@ public final class MixedPrecision {
      */
     public static WeightRounding roundingFor(QuantizationConfig c) {
         boolean gptq = c.method().gptqRounding() || c.reconstruction() != null
-                && c.reconstruction().start() == ReconstructionOptions.Start.GPTQ;
+                && c.reconstruction().start().fromGptq();
         return gptq ? WeightRounding.GPTQ : WeightRounding.NEAREST;
     }
 

@@ -212,8 +212,10 @@ public final class Reconstruction {
                 Windows.Choice windows = Windows.choose(g, u, o);
                 try (GraphExecutor exec = new GraphExecutor(sub); NDManager unitScope = store.newSubManager();
                         Windows win = windows.windows()) {
+                    StartingRounding.Start unitStart = o.start() != ReconstructionOptions.Start.GPTAQ ? start
+                            : SequentialGptq.start(g, plan, enc, u, env.fp, env.q, n, o.batch(), o.seed(), start);
                     UnitState st = new UnitState(u, exec, unitScope, enc, weightOfLayer, groupOf, learnedGroups,
-                            newWeights, start, o);
+                            newWeights, unitStart, o);
                     // float targets of this unit
                     Map<String, NDArray> targets = runAll(exec, env.fp, u, n, o.batch(), ValueHook.NONE, Map.of(), store);
                     Outcome r = learnOrKeep(st, env, targets, loss, o, n, win, store, (i, it) -> progress.update(i,

@@ -72,10 +72,17 @@ public final class ReconstructionOptions {
         /** The float weights: soft start at W, hard start at nearest rounding (AdaRound's). */
         NEAREST,
         /** GPTQ's second-order rounding ({@link StartingRounding}). */
-        GPTQ;
+        GPTQ,
+        /** GPTQ again per unit, on the quantized network's inputs for the float outputs ({@link SequentialGptq}). */
+        GPTAQ;
 
         public String cliName() {
             return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** Whether the start is a GPTQ rounding (of the whole network first, in both forms). */
+        public boolean fromGptq() {
+            return this != NEAREST;
         }
     }
 
@@ -255,11 +262,7 @@ public final class ReconstructionOptions {
         return activationDecay;
     }
 
-    /**
-     * Sequential empirical bias correction after each unit ({@link OutputBias}): the biases of its convolutions
-     * set to cancel the mean output error on the quantized network's inputs, kept when the unit's loss does not
-     * rise.
-     */
+    /** Sequential empirical bias correction after each unit ({@link OutputBias}). */
     public boolean biasCorrection() {
         return biasCorrection;
     }
@@ -322,9 +325,7 @@ public final class ReconstructionOptions {
         if (activationDecay != Decay.CONSTANT) {
             s += " activation_decay=" + activationDecay.cliName();
         }
-        if (biasCorrection) {
-            s += " bias_correction=true";
-        }
+        s += biasCorrection ? " bias_correction=true" : "";
         if (holdout > 0) {
             s += " holdout=" + holdout + " patience=" + patience + " check_every=" + checkEvery();
         }

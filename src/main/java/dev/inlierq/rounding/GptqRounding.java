@@ -121,7 +121,12 @@ public final class GptqRounding {
         biases.put(bias, nb);
     }
 
-    private static Result round(Map<String, LayerHessians.Layer> layers, Graph g, QuantPlan plan,
+    /**
+     * Rounds the weights of {@code layers}, whose sums {@link LayerHessians#collect} has accumulated, on the grids
+     * of {@code enc} (each row's searched among {@link #candidates} when {@code search}); asymmetric layers are
+     * rounded towards their target ({@link Gptq#asymmetricTarget}).
+     */
+    public static Result round(Map<String, LayerHessians.Layer> layers, Graph g, QuantPlan plan,
             Map<String, Encoding> enc, boolean search) {
         Map<String, QuantPoint> weightOf = new LinkedHashMap<>();
         for (QuantPoint p : plan.weights()) {

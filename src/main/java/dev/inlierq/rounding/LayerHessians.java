@@ -150,11 +150,17 @@ public final class LayerHessians {
 
     /** The planned convolutions whose rounding GPTQ can choose: 2-D Conv layers with a quantized weight. */
     public static Map<String, Layer> layers(Graph g, QuantPlan plan) {
+        return layers(g, plan, plan.layers());
+    }
+
+    /** {@link #layers(Graph, QuantPlan)}, only those among {@code names}. */
+    public static Map<String, Layer> layers(Graph g, QuantPlan plan, java.util.Collection<String> names) {
         Set<String> weighted = new HashSet<>();
         plan.weights().forEach(p -> weighted.add(p.layer()));
         Map<String, Layer> out = new LinkedHashMap<>();
         for (Node n : g.nodes()) {
-            if (n.op() != OpType.Conv || !plan.layers().contains(n.name()) || !weighted.contains(n.name())) {
+            if (n.op() != OpType.Conv || !plan.layers().contains(n.name()) || !weighted.contains(n.name())
+                    || !names.contains(n.name())) {
                 continue;
             }
             long[] in = g.shape(n.input(0));
@@ -201,16 +207,16 @@ public final class LayerHessians {
 
     /**
      * Inputs for asymmetric GPTQ: the quantized network's values as {@code quantized} gives them (the Hessian's
-     * {@code x_q}), paired at each sampled position with the float network's own values ({@code x_f}, no
-     * quantizer anywhere: what the float layer reads). {@link #collect} then also accumulates
-     * {@code sum x_f x_q^T} and the float patch sums ({@link Layer#cross}, {@link Layer#floatMean}).
+     * {@code x_q}), paired at each sampled position with the float network's values as {@code reference} gives
+     * them ({@code x_f}). {@link #collect} then also accumulates {@code sum x_f x_q^T} and the float patch sums
+     * ({@link Layer#cross}, {@link Layer#floatMean}).
      */
-    public static Source asymmetric(GraphExecutor floatEngine, Source quantized) {
-        return new Paired(floatEngine, quantized);
+    public static Source asymmetric(Source reference, Source quantized) {
+        return new Paired(reference, quantized);
     }
 
     /** {@link #asymmetric}'s source. */
-    private record Paired(GraphExecutor floatEngine, Source quantized) implements Source {
+    private record Paired(Source reference, Source quantized) implements Source {
         @Override
         public void run(FloatTensor batch, Set<String> names, BiConsumer<String, FloatTensor> sink) {
             quantized.run(batch, names, sink);
@@ -244,7 +250,7 @@ public final class LayerHessians {
             Map<String, List<FloatTensor>> floats = new java.util.HashMap<>();
             Map<String, Integer> reports = new java.util.HashMap<>();
             if (source instanceof Paired p) {
-                p.floatEngine().runObserving(batches.get(b), byInput.keySet(),
+                p.reference().run(batches.get(b), byInput.keySet(),
                         (name, x) -> floats.computeIfAbsent(name, k -> new ArrayList<>()).add(x));
             }
             source.run(batches.get(b), byInput.keySet(), (name, x) -> {
