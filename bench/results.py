@@ -157,6 +157,30 @@ ABOUT["alpha.jsonl"] = (
     "SIM=0 TABLE=alpha EXTRA=\"--search-alpha\" bench/calibrators.sh MODEL` and, for the default 4-bit recipe, "
     "`METHODS=adaround BITS=4,8 SIM=0 TABLE=alpha EXTRA=\"--start gptq --iters 200 --window 32 --lr-round 0.3 "
     "--search-alpha\" bench/calibrators.sh MODEL`.")
+ABOUT["alpha.jsonl"] += (
+    " Rows at 4fec991 (stop 25) add seeds 1 and 2 of `--method gptq --search-alpha` (`EXTRA=\"--search-alpha "
+    "--seed S\"`).")
+ABOUT["start_gptq.jsonl"] += (
+    " Rows at 4fec991 (stop 25) learn the weight step sizes on the default 4-bit recipe of stop 24 (rounding rate "
+    "0.3, searched GPTQ scales): `EXTRA=\"--start gptq --iters 200 --window 32 --lr-round 0.3 --lr-weight-scale "
+    "0.001\"`.")
+ABOUT["bias.jsonl"] = (
+    "Sequential empirical bias correction after each reconstruction unit (`--bias-correction`, stop 25), W4A8, "
+    "seed 0: on GPTQ's start with no learning steps (`--start gptq --iters 0`, which writes GPTQ's rounding; the "
+    "rows without the flag are that baseline) and on the default 4-bit recipe. Made with `METHODS=adaround "
+    "BITS=4,8 SIM=0 TABLE=bias EXTRA=\"--start gptq --iters 0 [--bias-correction]\" bench/calibrators.sh MODEL` "
+    "and `EXTRA=\"--start gptq --iters 200 --window 32 --lr-round 0.3 --bias-correction\"`.")
+ABOUT["asym.jsonl"] = (
+    "Two-pass asymmetric GPTQ (`-Dinlierq.gptq.inputs=asymmetric` at 4b3865b, stop 25; removed after these "
+    "rows): Hessians and cross terms from the network quantized by a first plain GPTQ, every layer rounded again "
+    "at once towards the float outputs. Made with `INLIERQ_JAVA_OPTS=\"-Xmx12g -Dinlierq.gptq.inputs=asymmetric\" "
+    "METHODS=gptq BITS=4,8 SIM=0 TABLE=asym bench/calibrators.sh MODEL`. The sequential form is `gptaq.jsonl`.")
+ABOUT["gptaq.jsonl"] = (
+    "GPTQ with asymmetric calibration run unit by unit inside reconstruction (`--start gptaq`, GPTAQ, stop 25), "
+    "W4A8: alone (`--iters 0`: the file is that rounding) and as the default 4-bit recipe's start. Made with "
+    "`METHODS=adaround BITS=4,8 SIM=0 TABLE=gptaq EXTRA=\"--start gptaq --iters 0 [--seed S]\" "
+    "bench/calibrators.sh MODEL` and `EXTRA=\"--start gptaq --iters 200 --window 32 --lr-round 0.3 [--seed "
+    "S]\"`.")
 LATENCY_FILES = {
     "float": "float model",
     "all": "W8A8, `--placement all`",
