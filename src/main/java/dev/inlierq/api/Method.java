@@ -38,6 +38,12 @@ public enum Method {
      * channel's scale searched for GPTQ's output error ({@link dev.inlierq.rounding.GptqScales}).
      */
     GPTQ(recipe().mse().gptq().layerInputs().equalized()),
+    /**
+     * GPTQ with asymmetric calibration (GPTAQ, Li et al., ICML 2025): GPTQ's rounding of the whole network first,
+     * then each layer rounded again, in order, on the quantized network's inputs towards the float outputs; run by
+     * the reconstruction pass with no learning step ({@code --start gptaq --iters 0}, recon.SequentialGptq).
+     */
+    GPTAQ(recipe().reconstruction(Units.Kind.LAYER)),
     /** AdaRound: layer by layer with plain MSE. */
     ADAROUND(recipe().reconstruction(Units.Kind.LAYER)),
     /** BRECQ: block by block with the Fisher-weighted loss. */
@@ -144,7 +150,8 @@ public enum Method {
         if (!reconstructs()) {
             throw new IllegalStateException(this + " does not reconstruct");
         }
-        return ReconstructionOptions.builder(unit).dropProb(dropProb).seed(seed).build();
+        ReconstructionOptions.Builder b = ReconstructionOptions.builder(unit).dropProb(dropProb).seed(seed);
+        return this != GPTAQ ? b.build() : b.start(ReconstructionOptions.Start.GPTAQ).iterations(0).build();
     }
 
     /**
