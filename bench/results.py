@@ -96,6 +96,9 @@ ABOUT["mixed.jsonl"] = (
 ABOUT["mixed.jsonl"] += (
     " Rows at 8004db7 and later (stop 24) run with GPTQ's scales searched for its error (`--gptq-scales "
     "searched`, the 4-bit default from then on), which the sensitivity scoring with GPTQ's codes uses too.")
+ABOUT["mixed.jsonl"] += (
+    " Rows with `--start gptaq` (stop 25) start the learned rounding from GPTQ with asymmetric calibration "
+    "(docs/methods.md); the weights are scored with the whole-network GPTQ's codes.")
 ABOUT["rate.jsonl"] = (
     "The Adam rate of AdaRound's rounding variables (`--lr-round`) in the 4-bit recipe (GPTQ's start, 200 steps "
     "per layer, 32-pixel windows), W4A8, stop 23. At the old default 0.01 a variable moves at most about 2 over "
