@@ -70,6 +70,10 @@ import java.util.Set;
  * unit is checked on them as deployed, stops when its held-out loss no longer improves and keeps its best checked
  * state ({@link EarlyStopping}, issue 12 "a budget that means convergence").
  *
+ * <p>With {@link ReconstructionOptions.Start#GPTAQ} each unit's start is GPTQ again on the quantized network's
+ * inputs towards the float outputs ({@link SequentialGptq}); with {@link ReconstructionOptions#biasCorrection()}
+ * each kept unit's biases cancel its mean output error ({@link OutputBias}).
+ *
  * <p>Deterministic for a seed: batch sampling and windows use seeded {@link Random}s, the drop masks libtorch's
  * seeded generator.
  */
