@@ -107,15 +107,6 @@ final class GptqStage {
 
     /** The start of reconstruction at GPTQ's rounding (and its corrected biases), from {@link #round}'s result. */
     static StartingRounding.Start start(Graph g, QuantPlan plan, Map<String, Encoding> enc, GptqRounding.Result r) {
-        return new StartingRounding.Start(StartingRounding.anchors(g, plan, enc, weights(r), r.updated()), r.biases());
-    }
-
-    /** The rounded weights GPTQ wrote into its graph, by tensor name. */
-    private static Map<String, float[]> weights(GptqRounding.Result r) {
-        Map<String, float[]> m = new LinkedHashMap<>();
-        for (String t : r.updated().keySet()) {
-            m.put(t, r.graph().constant(t).floats());
-        }
-        return m;
+        return StartingRounding.fromGptq(g, plan, enc, r);
     }
 }

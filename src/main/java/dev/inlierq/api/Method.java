@@ -43,7 +43,7 @@ public enum Method {
      * then each layer rounded again, in order, on the quantized network's inputs towards the float outputs; run by
      * the reconstruction pass with no learning step ({@code --start gptaq --iters 0}, recon.SequentialGptq).
      */
-    GPTAQ(recipe().reconstruction(Units.Kind.LAYER)),
+    GPTAQ(recipe().reconstruction(Units.Kind.LAYER).startingAt(ReconstructionOptions.Start.GPTAQ, 0)),
     /** AdaRound: layer by layer with plain MSE. */
     ADAROUND(recipe().reconstruction(Units.Kind.LAYER)),
     /** BRECQ: block by block with the Fisher-weighted loss. */
@@ -63,6 +63,8 @@ public enum Method {
     private final boolean inlierCentric;
     private final Placement placement;
     private final boolean equalizes;
+    private final ReconstructionOptions.Start start;
+    private final Integer iterations;
 
     Method(Recipe r) {
         ranges = r.ranges;
@@ -75,6 +77,8 @@ public enum Method {
         inlierCentric = r.inlierCentric;
         placement = r.layerInputs ? Placement.LAYER_INPUTS : Placement.ALL_ACTIVATIONS;
         equalizes = r.equalizes;
+        start = r.start;
+        iterations = r.iterations;
     }
 
     /** The name on the command line ({@code --method}). */
@@ -150,8 +154,8 @@ public enum Method {
         if (!reconstructs()) {
             throw new IllegalStateException(this + " does not reconstruct");
         }
-        ReconstructionOptions.Builder b = ReconstructionOptions.builder(unit).dropProb(dropProb).seed(seed);
-        return this != GPTAQ ? b.build() : b.start(ReconstructionOptions.Start.GPTAQ).iterations(0).build();
+        ReconstructionOptions.Builder b = ReconstructionOptions.builder(unit).dropProb(dropProb).seed(seed).start(start);
+        return iterations == null ? b.build() : b.iterations(iterations).build();
     }
 
     /**
@@ -218,6 +222,8 @@ public enum Method {
         private boolean inlierCentric;
         private boolean layerInputs;
         private boolean equalizes;
+        private ReconstructionOptions.Start start = ReconstructionOptions.Start.NEAREST;
+        private Integer iterations;
 
         Recipe ranges(DoubleFunction<RangeEstimation> r) {
             ranges = r;
@@ -254,6 +260,13 @@ public enum Method {
         Recipe reconstruction(Units.Kind kind) {
             unit = kind;
             return mse().layerInputs().equalized();
+        }
+
+        /** Reconstruction from {@code s} with {@code steps} steps per unit instead of the builder's defaults. */
+        Recipe startingAt(ReconstructionOptions.Start s, int steps) {
+            start = s;
+            iterations = steps;
+            return this;
         }
 
         Recipe dropProb(float p) {

@@ -172,9 +172,7 @@ public final class MixedPrecision {
      * recipe), else {@link WeightRounding#NEAREST}.
      */
     public static WeightRounding roundingFor(QuantizationConfig c) {
-        boolean gptq = c.method().gptqRounding() || c.reconstruction() != null
-                && c.reconstruction().start().fromGptq();
-        return gptq ? WeightRounding.GPTQ : WeightRounding.NEAREST;
+        return c.runsGptq() ? WeightRounding.GPTQ : WeightRounding.NEAREST;
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.inlierq.recon;
 import ai.djl.ndarray.NDArray;
 import dev.inlierq.engine.GraphExecutor;
 import dev.inlierq.graph.Graph;
+import dev.inlierq.graph.Node;
 import dev.inlierq.plan.QuantPlan;
 import dev.inlierq.quant.Encoding;
 import dev.inlierq.rounding.GptqRounding;
@@ -54,7 +55,7 @@ final class SequentialGptq {
             StartingRounding.Start global) {
         List<String> names = new ArrayList<>();
         for (String layer : u.layers()) {
-            dev.inlierq.graph.Node node = u.nodes().stream().filter(x -> x.name().equals(layer)).findFirst()
+            Node node = u.nodes().stream().filter(x -> x.name().equals(layer)).findFirst()
                     .orElse(null);
             if (node != null && u.inputs().contains(node.input(0)) && fp.containsKey(node.input(0))) {
                 names.add(layer);
@@ -75,15 +76,12 @@ final class SequentialGptq {
         }
         LayerHessians.collect(LayerHessians.asymmetric(values(fp), values(q)), layers, batches,
                 GptqRounding.DEFAULT_POSITIONS, seed);
-        GptqRounding.Result r = GptqRounding.round(layers, g, plan, enc, false);
-        Map<String, float[]> rounded = new LinkedHashMap<>();
-        for (String t : r.updated().keySet()) {
-            rounded.put(t, r.graph().constant(t).floats());
-        }
+        StartingRounding.Start local = StartingRounding.fromGptq(g, plan, enc,
+                GptqRounding.round(layers, g, plan, enc, false));
         Map<String, float[]> anchors = new LinkedHashMap<>(global.anchors());
-        anchors.putAll(StartingRounding.anchors(g, plan, enc, rounded, r.updated()));
+        anchors.putAll(local.anchors());
         Map<String, float[]> constants = new LinkedHashMap<>(global.constants());
-        constants.putAll(r.biases());
+        constants.putAll(local.constants());
         return new StartingRounding.Start(anchors, constants);
     }
 

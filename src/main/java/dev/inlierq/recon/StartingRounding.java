@@ -5,6 +5,7 @@ import dev.inlierq.graph.Graph;
 import dev.inlierq.plan.QuantPlan;
 import dev.inlierq.plan.QuantPoint;
 import dev.inlierq.quant.Encoding;
+import dev.inlierq.rounding.GptqRounding;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -65,6 +66,20 @@ public final class StartingRounding {
             out.put(p.tensor(), anchor(w.floats(), q, updated.get(p.tensor()), w.shape(), enc.get(p.tensor())));
         }
         return out;
+    }
+
+    /**
+     * The start at GPTQ's rounding and its corrected biases, from {@code r}'s rounded weights (read from its graph)
+     * and compensated weights.
+     *
+     * @param g the graph with the float weights
+     */
+    public static Start fromGptq(Graph g, QuantPlan plan, Map<String, Encoding> enc, GptqRounding.Result r) {
+        Map<String, float[]> rounded = new LinkedHashMap<>();
+        for (String t : r.updated().keySet()) {
+            rounded.put(t, r.graph().constant(t).floats());
+        }
+        return new Start(anchors(g, plan, enc, rounded, r.updated()), r.biases());
     }
 
     /** The anchor of one tensor, each element on the grid of its channel. */

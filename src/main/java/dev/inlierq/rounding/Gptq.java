@@ -2,6 +2,7 @@ package dev.inlierq.rounding;
 
 import dev.inlierq.quant.QuantGrid;
 import java.util.Arrays;
+import java.util.function.UnaryOperator;
 
 /**
  * Second-order rounding of one weight matrix onto a fixed grid, column by column: GPTQ (Frantar, Ashkboos,
@@ -76,7 +77,7 @@ public final class Gptq {
             first[r] = candidates[r][0];
         }
         Integer[] order = actOrder(h, d);
-        Factor f = factor(permuted(h, d, order), d, damp);
+        Damped f = damped(permuted(h, d, order), d, damp, a -> Cholesky.upperOfInverse(a, d));
         if (f == null) {
             return nearest(w, rows, d, h, first);
         }
@@ -92,7 +93,7 @@ public final class Gptq {
                 for (int j = 0; j < d; j++) {
                     row[j] = w[r * d + order[j]]; // a dead column has no coupling in H: its error stays put
                 }
-                double loss = roundRow(row, grid, f.u, d, rq, ru);
+                double loss = roundRow(row, grid, f.factor(), d, rq, ru);
                 if (loss < best) {
                     best = loss;
                     chosen[r] = grid;
@@ -104,7 +105,7 @@ public final class Gptq {
             }
         }
         double before = outputError(w, nearestWeights(w, rows, d, first), rows, d, h);
-        return new Result(q, updated, before, outputError(w, q, rows, d, h), f.damp, chosen);
+        return new Result(q, updated, before, outputError(w, q, rows, d, h), f.relative(), chosen);
     }
 
     /**
@@ -121,28 +122,12 @@ public final class Gptq {
      * @param cross {@code C} ({@code d x d}, row-major)
      */
     public static float[] asymmetricTarget(float[] w, int rows, int d, double[] h, double[] cross, double damp) {
-        double[] hd = h.clone();
-        double mean = 0;
-        for (int i = 0; i < d; i++) {
-            mean += hd[i * d + i];
-            if (hd[i * d + i] == 0) {
-                hd[i * d + i] = 1;
-            }
-        }
-        mean /= d;
-        double[] l = null;
-        double lambda = 0;
-        for (int attempt = 0; attempt < 5 && l == null && mean > 0; attempt++) {
-            double[] a = hd.clone();
-            lambda = damp * Math.pow(10, attempt) * mean;
-            for (int i = 0; i < d; i++) {
-                a[i * d + i] += lambda;
-            }
-            l = Cholesky.lower(a, d);
-        }
-        if (l == null) {
+        Damped f = damped(h, d, damp, a -> Cholesky.lower(a, d));
+        if (f == null) {
             return w.clone();
         }
+        double[] l = f.factor();
+        double lambda = f.lambda();
         float[] out = new float[w.length];
         double[] y = new double[d];
         for (int r = 0; r < rows; r++) {
@@ -177,20 +162,28 @@ public final class Gptq {
         return out;
     }
 
-    /** The upper Cholesky factor of the damped inverse Hessian and the damping that made it exist. */
-    private record Factor(double[] u, double damp) {
+    /**
+     * A factorisation of the damped Hessian {@code H + lambda I}, with the relative damping that made it exist and
+     * {@code lambda} itself.
+     */
+    private record Damped(double[] factor, double relative, double lambda) {
     }
 
-    /** {@code null} when {@code H} carries no signal or cannot be factored even with the largest damping. */
-    private static Factor factor(double[] hp, int d, double damp) {
+    /**
+     * {@code factorise(H + lambda I)} with {@code lambda = damp * mean(diag H)}, ten times more (up to four times)
+     * while {@code factorise} fails (returns null); a dead column's zero diagonal is set to 1 first. {@code null}
+     * when {@code H} carries no signal or cannot be factored even with the largest damping.
+     */
+    private static Damped damped(double[] h, int d, double damp, UnaryOperator<double[]> factorise) {
         double mean = 0;
         for (int i = 0; i < d; i++) {
-            mean += hp[i * d + i];
+            mean += h[i * d + i];
         }
         mean /= d;
         if (!(mean > 0)) {
             return null; // no signal at all: nothing to weigh the error with
         }
+        double[] hp = h.clone();
         for (int i = 0; i < d; i++) {
             if (hp[i * d + i] == 0) {
                 hp[i * d + i] = 1;
@@ -202,9 +195,9 @@ public final class Gptq {
             for (int i = 0; i < d; i++) {
                 hd[i * d + i] += used * mean;
             }
-            double[] u = Cholesky.upperOfInverse(hd, d);
-            if (u != null) {
-                return new Factor(u, used);
+            double[] f = factorise.apply(hd);
+            if (f != null) {
+                return new Damped(f, used, used * mean);
             }
         }
         return null;

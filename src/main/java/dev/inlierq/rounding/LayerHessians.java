@@ -407,7 +407,7 @@ public final class LayerHessians {
             l.cross = new double[l.groups * l.d * l.d];
             l.floatSum = new double[l.groups * l.d];
         }
-        float[] fw = f.patches().clone();
+        float[] fw = f.patches(); // this call's own array: scaled in place
         for (int gi = 0; gi < l.groups; gi++) {
             for (int r = 0; r < rows; r++) {
                 float w = q.weights() == null ? 1f : q.weights()[r];
