@@ -55,6 +55,11 @@ final class SynthCommand implements Callable<Integer> {
             + "(0 = clean, up to 2). Default: ${DEFAULT-VALUE}.")
     double noise;
 
+    @Option(names = "--object-size", split = ",", paramLabel = "MIN,MAX", description = "Shortest and longest "
+            + "long side of an object in pixels of a 320-pixel image (scaled with --size), log-uniform between them, "
+            + "4 <= MIN <= MAX <= 320. Default: 12,120.")
+    List<Double> objectSize;
+
     @Option(names = "--format", defaultValue = "jpg", description = "Image format: jpg or png. Default: "
             + "${DEFAULT-VALUE}.")
     String format;
@@ -101,8 +106,9 @@ final class SynthCommand implements Callable<Integer> {
         if (threads != null) {
             Cli.atLeast("--threads", threads, 1);
         }
+        double[] lengths = objectLengths();
         SynthConfig.Builder b = SynthConfig.builder().seed(seed).trainImages(train).valImages(val).imageSize(size)
-                .distractors(!noDistractors).noiseLevel(noise).format(format());
+                .distractors(!noDistractors).noiseLevel(noise).objectLengths(lengths[0], lengths[1]).format(format());
         if (classes != null) {
             List<SynthClass> chosen = classes.stream().map(c -> {
                 try {
@@ -130,6 +136,22 @@ final class SynthCommand implements Callable<Integer> {
             default -> throw new UserError(ExitCode.USAGE, "--format " + format + " is not supported: expected jpg "
                     + "or png");
         };
+    }
+
+    private double[] objectLengths() {
+        if (objectSize == null) {
+            return new double[] {SynthConfig.DEFAULT_MIN_LENGTH, SynthConfig.DEFAULT_MAX_LENGTH};
+        }
+        if (objectSize.size() != 2) {
+            throw new UserError(ExitCode.USAGE, "--object-size takes two numbers, MIN,MAX; got " + objectSize);
+        }
+        double min = objectSize.get(0);
+        double max = objectSize.get(1);
+        if (!(min >= 4 && min <= max && max <= 320)) {
+            throw new UserError(ExitCode.USAGE, "--object-size " + min + "," + max
+                    + " is out of range: expected 4 <= MIN <= MAX <= 320");
+        }
+        return new double[] {min, max};
     }
 
     private static void atMost(String option, int value, int max) {

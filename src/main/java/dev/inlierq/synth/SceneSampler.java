@@ -11,7 +11,8 @@ import java.util.SplittableRandom;
  * Draws a random {@link Scene} for a {@link SynthConfig} from an image's random stream.
  *
  * <p>Per image: {@code minObjects..maxObjects} labelled objects of uniformly drawn classes and, with distractors
- * on, 1 to 4 distractors. An object's long side is log-uniform in {@code [12, 120] * size / 320} pixels, its
+ * on, 1 to 4 distractors. An object's long side is log-uniform in {@code [min, max] * size / 320} pixels
+ * ({@link SynthConfig#minLength()}, {@link SynthConfig#maxLength()}), its
  * aspect in its class's range, its rotation uniform. Its centre is uniform in the middle 90% of the image, except
  * that 35% of the objects are placed next to an earlier one (centres {@code 0.3..0.8} of their summed half-sizes
  * apart) so that objects overlap often. The drawing order (z-order) is then shuffled. The degradations scale with
@@ -20,8 +21,6 @@ import java.util.SplittableRandom;
  * All random numbers are drawn whatever the noise level, so the geometry of a scene does not depend on it.
  */
 final class SceneSampler {
-    private static final double MIN_LENGTH = 12.0 / 320;
-    private static final double MAX_LENGTH = 120.0 / 320;
     private static final double NEIGHBOUR_PROBABILITY = 0.35;
 
     private final SynthConfig config;
@@ -43,9 +42,11 @@ final class SceneSampler {
         int labelled = config.minObjects() + rng.nextInt(config.maxObjects() - config.minObjects() + 1);
         int distractors = config.distractors() ? 1 + rng.nextInt(4) : 0;
         List<SceneObject> objects = new ArrayList<>(labelled + distractors);
+        double minLength = config.minLength() / 320; // fractions of the side, as the defaults always were
+        double maxLength = config.maxLength() / 320;
         Distractor[] kinds = Distractor.values();
         for (int i = 0; i < labelled + distractors; i++) {
-            double length = size * MIN_LENGTH * Math.exp(Math.log(MAX_LENGTH / MIN_LENGTH) * rng.nextDouble());
+            double length = size * minLength * Math.exp(Math.log(maxLength / minLength) * rng.nextDouble());
             double[] centre = centre(objects, length, rng);
             if (i < labelled) {
                 int category = rng.nextInt(config.classes().size());

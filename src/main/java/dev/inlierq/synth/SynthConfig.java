@@ -21,6 +21,10 @@ public final class SynthConfig {
     public static final int GENERATOR_VERSION = 1;
     /** Largest image count of a split (file names have six digits). */
     public static final int MAX_IMAGES = 999_999;
+    /** Default shortest long side of an object, in pixels of a 320-pixel image. */
+    public static final double DEFAULT_MIN_LENGTH = 12;
+    /** Default longest long side of an object, in pixels of a 320-pixel image. */
+    public static final double DEFAULT_MAX_LENGTH = 120;
 
     private final long seed;
     private final int imageSize;
@@ -32,6 +36,8 @@ public final class SynthConfig {
     private final int minObjects;
     private final int maxObjects;
     private final double minVisible;
+    private final double minLength;
+    private final double maxLength;
     private final ImageFormat format;
     private final int threads;
 
@@ -46,6 +52,8 @@ public final class SynthConfig {
         this.minObjects = b.minObjects;
         this.maxObjects = b.maxObjects;
         this.minVisible = b.minVisible;
+        this.minLength = b.minLength;
+        this.maxLength = b.maxLength;
         this.format = b.format;
         this.threads = b.threads;
     }
@@ -58,7 +66,7 @@ public final class SynthConfig {
     public Builder toBuilder() {
         return new Builder().seed(seed).imageSize(imageSize).trainImages(trainImages).valImages(valImages)
                 .classes(classes).distractors(distractors).noiseLevel(noiseLevel).objects(minObjects, maxObjects)
-                .minVisible(minVisible).format(format).threads(threads);
+                .minVisible(minVisible).objectLengths(minLength, maxLength).format(format).threads(threads);
     }
 
     public long seed() {
@@ -116,6 +124,16 @@ public final class SynthConfig {
         return minVisible;
     }
 
+    /** Shortest long side of an object, in pixels of a 320-pixel image (scaled with {@link #imageSize()}). */
+    public double minLength() {
+        return minLength;
+    }
+
+    /** Longest long side of an object, in pixels of a 320-pixel image (scaled with {@link #imageSize()}). */
+    public double maxLength() {
+        return maxLength;
+    }
+
     public ImageFormat format() {
         return format;
     }
@@ -139,6 +157,7 @@ public final class SynthConfig {
         m.put("min_objects", minObjects);
         m.put("max_objects", maxObjects);
         m.put("min_visible", minVisible);
+        m.put("object_lengths", List.of(minLength, maxLength));
         m.put("format", format.extension());
         return m;
     }
@@ -160,6 +179,8 @@ public final class SynthConfig {
         private int minObjects = 3;
         private int maxObjects = 10;
         private double minVisible = 0.4;
+        private double minLength = DEFAULT_MIN_LENGTH;
+        private double maxLength = DEFAULT_MAX_LENGTH;
         private ImageFormat format = ImageFormat.JPEG;
         private int threads = Runtime.getRuntime().availableProcessors();
 
@@ -171,7 +192,7 @@ public final class SynthConfig {
             return this;
         }
 
-        /** Square images of {@code size} pixels, 64 to 2048. Object sizes scale with it (12 to 120 px at 320). */
+        /** Square images of {@code size} pixels, 64 to 2048. Object sizes scale with it (see {@link #objectLengths}). */
         public Builder imageSize(int size) {
             this.imageSize = size;
             return this;
@@ -217,6 +238,16 @@ public final class SynthConfig {
             return this;
         }
 
+        /**
+         * Objects' long sides are log-uniform between {@code min} and {@code max} pixels of a 320-pixel image
+         * (scaled with the image size): {@code 4 <= min <= max <= 320}.
+         */
+        public Builder objectLengths(double min, double max) {
+            this.minLength = min;
+            this.maxLength = max;
+            return this;
+        }
+
         public Builder format(ImageFormat format) {
             this.format = Objects.requireNonNull(format);
             return this;
@@ -241,6 +272,9 @@ public final class SynthConfig {
             check(minObjects >= 1 && minObjects <= maxObjects && maxObjects <= 40,
                     "objects per image must satisfy 1 <= min <= max <= 40, got " + minObjects + " to " + maxObjects);
             check(minVisible > 0 && minVisible <= 1, "visible fraction must be in (0, 1], got " + minVisible);
+            check(minLength >= 4 && minLength <= maxLength && maxLength <= 320,
+                    "object lengths must satisfy 4 <= min <= max <= 320 pixels (at 320), got " + minLength + " to "
+                            + maxLength);
             check(threads >= 1, "threads must be at least 1, got " + threads);
             return new SynthConfig(this);
         }

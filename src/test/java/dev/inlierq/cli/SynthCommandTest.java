@@ -47,6 +47,10 @@ class SynthCommandTest {
                 ExitCode.USAGE, "nothing to generate");
         CliErrorsTest.assertOnlyLine(CliErrorsTest.run("synth", "--out", out, "--noise", "3"), ExitCode.USAGE,
                 "--noise 3");
+        CliErrorsTest.assertOnlyLine(CliErrorsTest.run("synth", "--out", out, "--object-size", "40,20"),
+                ExitCode.USAGE, "--object-size 40.0,20.0", "MIN <= MAX");
+        CliErrorsTest.assertOnlyLine(CliErrorsTest.run("synth", "--out", out, "--object-size", "40"),
+                ExitCode.USAGE, "--object-size takes two numbers");
         CliErrorsTest.assertOnlyLine(CliErrorsTest.run("synth", "--out", out, "--classes", "circle,hexagon"),
                 ExitCode.USAGE, "--classes", "hexagon", "striped_ellipse");
         CliErrorsTest.assertOnlyLine(CliErrorsTest.run("synth", "--out", out, "--classes", "ring,ring"),

@@ -25,6 +25,9 @@ class SynthConfigTest {
         assertTrue(refused(SynthConfig.builder().objects(5, 4)).contains("objects"));
         assertTrue(refused(SynthConfig.builder().minVisible(0)).contains("visible"));
         assertTrue(refused(SynthConfig.builder().threads(0)).contains("threads"));
+        assertTrue(refused(SynthConfig.builder().objectLengths(3, 100)).contains("object lengths"));
+        assertTrue(refused(SynthConfig.builder().objectLengths(50, 40)).contains("object lengths"));
+        assertTrue(refused(SynthConfig.builder().objectLengths(12, 321)).contains("object lengths"));
     }
 
     @Test
@@ -34,5 +37,7 @@ class SynthConfigTest {
         assertEquals(a.settings(), b.settings());
         assertEquals(List.of(SynthClass.values()), a.classes());
         assertTrue(!a.settings().equals(a.toBuilder().seed(1).build().settings()));
+        assertTrue(!a.settings().equals(a.toBuilder().objectLengths(24, 160).build().settings()));
+        assertEquals(List.of(12.0, 120.0), a.settings().get("object_lengths"));
     }
 }

@@ -114,6 +114,27 @@ class SynthDatasetTest {
     }
 
     @Test
+    void objectLengthsSetTheSizeOfTheBoxes() {
+        SynthConfig small = SynthConfig.builder().objectLengths(12, 16).noiseLevel(0).build();
+        SynthConfig large = small.toBuilder().objectLengths(80, 100).build();
+        int smallBoxes = 0;
+        int largeBoxes = 0;
+        for (int i = 0; i < 6; i++) {
+            for (SynthBox b : SynthDataset.render(small, Split.VAL, i).boxes()) {
+                assertTrue(Math.max(b.w(), b.h()) <= 16 * 1.5 + 2, b.toString()); // rotation widens the box
+                smallBoxes++;
+            }
+            for (SynthBox b : SynthDataset.render(large, Split.VAL, i).boxes()) {
+                // hidden parts and the image border shrink a box, never below 40% of the object
+                assertTrue(Math.max(b.w(), b.h()) <= 100 * 1.5 + 2 && b.area() >= 0.4 * 0.3 * 80 * 80 * 0.25,
+                        b.toString());
+                largeBoxes++;
+            }
+        }
+        assertTrue(smallBoxes > 10 && largeBoxes > 10, smallBoxes + " and " + largeBoxes + " boxes");
+    }
+
+    @Test
     void groundTruthAsDetectionsHasApOneWithTheProjectsEvaluator() {
         CocoDataset ds = CocoDataset.load(val20.annotations(Split.VAL));
         List<Detection> dets = ds.annotations().stream()
