@@ -216,12 +216,16 @@ public final class Reconstruction {
                 Windows.Choice windows = Windows.choose(g, u, o);
                 try (GraphExecutor exec = new GraphExecutor(sub); NDManager unitScope = store.newSubManager();
                         Windows win = windows.windows()) {
-                    StartingRounding.Start unitStart = o.start() != ReconstructionOptions.Start.GPTAQ ? start
-                            : SequentialGptq.start(g, plan, enc, u, env.fp, env.q, n, o.batch(), o.seed(), start);
+                    boolean gptaq = o.start() == ReconstructionOptions.Start.GPTAQ;
+                    ActivationSlopes slopes = gptaq && Boolean.getBoolean("inlierq.gptaq.slopes")
+                            ? new ActivationSlopes(g, u.nodes(), SequentialGptq.layers(u, env.fp)) : null;
+                    // float targets of this unit (and, with slopes, the activations' slopes on the way)
+                    Map<String, NDArray> targets = runAll(exec, env.fp, u, n, o.batch(),
+                            slopes == null ? ValueHook.NONE : slopes, Map.of(), store);
+                    StartingRounding.Start unitStart = !gptaq ? start : SequentialGptq.start(g, plan, enc, u, env.fp,
+                            env.q, n, o.batch(), o.seed(), start, slopes == null ? Map.of() : slopes.weights());
                     UnitState st = new UnitState(u, exec, unitScope, enc, weightOfLayer, groupOf, learnedGroups,
                             newWeights, unitStart, o);
-                    // float targets of this unit
-                    Map<String, NDArray> targets = runAll(exec, env.fp, u, n, o.batch(), ValueHook.NONE, Map.of(), store);
                     Outcome r = learnOrKeep(st, env, targets, loss, o, n, win, store, (i, it) -> progress.update(i,
                             units.size(), it));
                     double flipped = st.flippedFraction();

@@ -49,19 +49,12 @@ final class SequentialGptq {
      *
      * @param fp the float network's values on all calibration images, by name
      * @param q  the quantized network's values on all calibration images, by name
+     * @param weights per layer, position weights of its Hessian ({@link ActivationSlopes}); empty: unweighted
      */
     static StartingRounding.Start start(Graph g, QuantPlan plan, Map<String, Encoding> enc, Units.Unit u,
             Map<String, NDArray> fp, Map<String, NDArray> q, int n, int batch, long seed,
-            StartingRounding.Start global) {
-        List<String> names = new ArrayList<>();
-        for (String layer : u.layers()) {
-            Node node = u.nodes().stream().filter(x -> x.name().equals(layer)).findFirst()
-                    .orElse(null);
-            if (node != null && u.inputs().contains(node.input(0)) && fp.containsKey(node.input(0))) {
-                names.add(layer);
-            }
-        }
-        Map<String, LayerHessians.Layer> layers = LayerHessians.layers(g, plan, names);
+            StartingRounding.Start global, Map<String, float[]> weights) {
+        Map<String, LayerHessians.Layer> layers = LayerHessians.layers(g, plan, layers(u, fp));
         if (layers.isEmpty()) {
             return global;
         }
@@ -75,7 +68,7 @@ final class SequentialGptq {
             batches.add(new FloatTensor(new long[] {idx.length}, idx)); // a "batch" of image indices
         }
         LayerHessians.collect(LayerHessians.asymmetric(values(fp), values(q)), layers, batches,
-                GptqRounding.DEFAULT_POSITIONS, seed);
+                GptqRounding.DEFAULT_POSITIONS, seed, weights);
         StartingRounding.Start local = StartingRounding.fromGptq(g, plan, enc,
                 GptqRounding.round(layers, g, plan, enc, false));
         Map<String, float[]> anchors = new LinkedHashMap<>(global.anchors());
@@ -83,6 +76,19 @@ final class SequentialGptq {
         Map<String, float[]> constants = new LinkedHashMap<>(global.constants());
         constants.putAll(local.constants());
         return new StartingRounding.Start(anchors, constants);
+    }
+
+    /** The unit's convolutions that read a unit input (held in {@code fp}): the ones rounded here. */
+    static List<String> layers(Units.Unit u, Map<String, NDArray> fp) {
+        List<String> names = new ArrayList<>();
+        for (String layer : u.layers()) {
+            Node node = u.nodes().stream().filter(x -> x.name().equals(layer)).findFirst()
+                    .orElse(null);
+            if (node != null && u.inputs().contains(node.input(0)) && fp.containsKey(node.input(0))) {
+                names.add(layer);
+            }
+        }
+        return names;
     }
 
     /** The values of {@code env} for a "batch" of image indices (as {@link #start} makes them), as heap copies. */
