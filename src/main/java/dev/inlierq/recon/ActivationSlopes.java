@@ -24,7 +24,7 @@ import java.util.Map;
  * same value) are left unweighted.
  */
 final class ActivationSlopes implements ValueHook {
-    private enum Kind {
+    enum Kind {
         RELU, SILU
     }
 
