@@ -19,7 +19,6 @@ import java.util.Set;
  *   <li>folds inference-mode BatchNormalization into the preceding Conv ({@link BatchNormFold}:
  *       W' = W * gamma / sqrt(var + eps), b' = (b - mean) * gamma / sqrt(var + eps) + beta); a training-mode
  *       one (batch statistics) stays a node;</li>
- *   <li>rewrites channel shuffles that end in Gathers into strided channel Slices ({@link ChannelShuffles});</li>
  *   <li>removes Identity nodes and dead nodes and initializers;</li>
  *   <li>gives every layer reading a bias initializer that another node reads too (a head shared across
  *       levels) its own copy: a quantized bias is coded at its layer's input scale, so one float bias
@@ -54,7 +53,7 @@ public final class GraphPreparer {
         Graph fixed = fixInputs(g, inputShapes);
         Graph folded = foldAndInfer(fixed);
         Graph bnFolded = foldBatchNorm(folded);
-        Graph clean = ResizeScales.apply(unshareBiases(removeDead(removeIdentities(ChannelShuffles.apply(bnFolded)))));
+        Graph clean = ResizeScales.apply(unshareBiases(removeDead(removeIdentities(bnFolded))));
         return trackBatch(clean);
     }
 
