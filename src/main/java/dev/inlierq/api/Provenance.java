@@ -33,7 +33,7 @@ final class Provenance {
         return m;
     }
 
-    /** The settings: method, reconstruction, GPTQ's Hessian when inlier-weighted and its scales, bits, placement, weights, equalisation, seed. */
+    /** The settings: method, reconstruction, GPTQ's Hessian when weighted and its scales, bits, placement, weights, equalisation, seed. */
     private static Map<String, String> settings(QuantizationConfig c) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("inlierq.version", Quantization.TOOL_VERSION);
@@ -42,7 +42,7 @@ final class Provenance {
             m.put("inlierq.reconstruction", c.reconstruction().describe() + " top_k=" + c.loss().topK()
                     + " top_k_scope=" + c.loss().scope().name().toLowerCase(Locale.ROOT));
         }
-        if (c.hessian() == HessianWeighting.INLIER) { // only then: plain GPTQ's files keep their bytes
+        if (c.hessian() != HessianWeighting.PLAIN) { // only then: plain GPTQ's files keep their bytes
             m.put("inlierq.gptq_hessian", c.hessian().cliName());
         }
         if (c.runsGptq()) {

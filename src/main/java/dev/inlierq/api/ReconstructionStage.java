@@ -20,6 +20,7 @@ import dev.inlierq.recon.ReconstructionOptions;
 import dev.inlierq.recon.StartingRounding;
 import dev.inlierq.recon.TaskGradients;
 import dev.inlierq.recon.Units;
+import dev.inlierq.rounding.HessianWeighting;
 import dev.inlierq.tensor.FloatTensor;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -80,7 +81,8 @@ final class ReconstructionStage {
     static Result run(GraphExecutor floatEngine, Graph g, QuantPlan plan, Map<String, Encoding> enc,
             QuantizationConfig c, CalibrationSet calib, FloatTensor samples, List<FloatTensor> batches,
             StartingRounding.Start start, TaskPass pass, Reconstruction.Progress progress) {
-        ReconstructionOptions ro = c.reconstruction();
+        ReconstructionOptions ro = c.reconstruction().toBuilder()
+                .hessianSlopes(c.hessian() == HessianWeighting.SLOPES).build();
         List<Units.Unit> units = Units.find(g, plan, ro.unit(), ro.blockSize());
         Inputs in = new Inputs(floatEngine, g, plan, enc, c, calib, samples, batches);
         List<Quantization.InlierReport> inliers = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.inlierq.cli;
 
+import dev.inlierq.recon.Decay;
 import dev.inlierq.recon.ReconstructionOptions;
 import picocli.CommandLine.Option;
 
@@ -22,7 +23,7 @@ final class ActivationLearningOptions {
     @Option(names = "--activation-decay", converter = DecayConverter.class,
             description = "Reconstruction: schedule of the step-size and zero-point learning rates: constant or "
             + "cosine (annealed to 0 over each unit's steps). Default: constant.")
-    ReconstructionOptions.Decay decay;
+    Decay decay;
 
     /** Sets the settings given on the command line. */
     void apply(ReconstructionOptions.Builder b) {
@@ -37,9 +38,9 @@ final class ActivationLearningOptions {
         }
     }
 
-    static final class DecayConverter extends Cli.LowerCaseEnum<ReconstructionOptions.Decay> {
+    static final class DecayConverter extends Cli.LowerCaseEnum<Decay> {
         DecayConverter() {
-            super(ReconstructionOptions.Decay.class, "decay");
+            super(Decay.class, "decay");
         }
     }
 }

@@ -12,10 +12,11 @@ import picocli.CommandLine.Option;
 @Stage.Of(Stage.GPTQ)
 final class GptqOptions {
     @Option(names = "--hessian", converter = HessianConverter.class,
-            description = "GPTQ (--method gptq or --start gptq): plain (H = sum x x^T over sampled input patches) or "
-                    + "inlier (each patch weighted by InlierQ's inlier weight of the output volume it produces, "
-                    + "H = sum w x x^T; one extra saliency pass with InlierQ's defaults, or InlierQ's own with "
-                    + "--method inlierq). Default: plain; inlier for --method inlierq --start gptq.")
+            description = "GPTQ (--method gptq or --start gptq|gptaq): plain (H = sum x x^T over sampled input "
+                    + "patches), inlier (each patch weighted by InlierQ's inlier weight of the output volume it "
+                    + "produces, H = sum w x x^T; one extra saliency pass with InlierQ's defaults, or InlierQ's own "
+                    + "with --method inlierq) or slopes (weighted by the mean squared slope of the activation after "
+                    + "the layer, on the float network). Default: plain; inlier for --method inlierq --start gptq.")
     HessianWeighting hessian;
 
     @Option(names = "--gptq-scales", converter = ScalesConverter.class,
@@ -41,7 +42,7 @@ final class GptqOptions {
         }
     }
 
-    /** {@code --hessian}: plain or inlier. */
+    /** {@code --hessian}: plain, inlier or slopes. */
     static final class HessianConverter extends Cli.LowerCaseEnum<HessianWeighting> {
         HessianConverter() {
             super(HessianWeighting.class, "Hessian");

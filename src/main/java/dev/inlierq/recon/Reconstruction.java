@@ -12,6 +12,7 @@ import dev.inlierq.graph.Graph;
 import dev.inlierq.plan.QuantPlan;
 import dev.inlierq.plan.QuantPoint;
 import dev.inlierq.quant.Encoding;
+import dev.inlierq.rounding.ActivationSlopes;
 import dev.inlierq.tensor.FloatTensor;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -217,7 +218,7 @@ public final class Reconstruction {
                 try (GraphExecutor exec = new GraphExecutor(sub); NDManager unitScope = store.newSubManager();
                         Windows win = windows.windows()) {
                     boolean gptaq = o.start() == ReconstructionOptions.Start.GPTAQ;
-                    ActivationSlopes slopes = gptaq && Boolean.getBoolean("inlierq.gptaq.slopes")
+                    ActivationSlopes slopes = gptaq && o.hessianSlopes()
                             ? new ActivationSlopes(g, u.nodes(), SequentialGptq.layers(u, env.fp)) : null;
                     // float targets of this unit (and, with slopes, the activations' slopes on the way)
                     Map<String, NDArray> targets = runAll(exec, env.fp, u, n, o.batch(),

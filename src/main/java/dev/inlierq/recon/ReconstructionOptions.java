@@ -4,9 +4,8 @@ import java.util.Objects;
 
 /**
  * Settings of {@link Reconstruction}, built with {@link #builder(Units.Kind)}: the unit is required, everything
- * else has the default documented on its setter (the papers' hyper-parameters with this tool's budget). A
- * method's recipe starts from {@code builder(...)}; the command line changes one setting with
- * {@link #toBuilder()}.
+ * else has the default documented on its setter (the papers' hyper-parameters with this tool's budget). A method's
+ * recipe starts from {@code builder(...)}; the command line changes one setting with {@link #toBuilder()}.
  *
  * <pre>{@code
  * ReconstructionOptions o = ReconstructionOptions.builder(Units.Kind.BLOCK).iterations(200).seed(3).build();
@@ -34,7 +33,6 @@ public final class ReconstructionOptions {
      * feature maps (BRECQ). Off until AP measurements choose a size (issue 12, "cheaper steps").
      */
     public static final int DEFAULT_WINDOW = 0;
-
     /**
      * Adam learning rate of learned zero points (LSQ+), in integer steps of the grid; 0 keeps the calibrated
      * zero points (the default until AP measurements choose otherwise).
@@ -54,18 +52,6 @@ public final class ReconstructionOptions {
     public static final int DEFAULT_PATIENCE = 3;
     /** A check improves on the best held-out loss when it is lower by more than this fraction of it. */
     public static final double EARLY_STOP_TOLERANCE = 1e-3;
-
-    /** How the learning rates of activation step sizes and zero points change over a unit's steps. */
-    public enum Decay {
-        /** The same rate at every step. */
-        CONSTANT,
-        /** Cosine annealing to 0 over the unit's steps (BRECQ's and QDrop's schedule for step sizes). */
-        COSINE;
-
-        public String cliName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
-        }
-    }
 
     /** The rounding the rounding variables start from. */
     public enum Start {
@@ -108,6 +94,7 @@ public final class ReconstructionOptions {
     private final int patience;
     private final int checkEvery;
     private final boolean biasCorrection;
+    private final boolean hessianSlopes;
 
     private ReconstructionOptions(Builder b) {
         this.unit = Objects.requireNonNull(b.unit, "unit");
@@ -132,6 +119,7 @@ public final class ReconstructionOptions {
         this.patience = b.patience;
         this.checkEvery = b.checkEvery;
         this.biasCorrection = b.biasCorrection;
+        this.hessianSlopes = b.hessianSlopes;
         if (holdout < 0 || checkEvery < 0) {
             throw new IllegalArgumentException("holdout and check interval must be non-negative");
         }
@@ -184,6 +172,7 @@ public final class ReconstructionOptions {
         b.patience = patience;
         b.checkEvery = checkEvery;
         b.biasCorrection = biasCorrection;
+        b.hessianSlopes = hessianSlopes;
         return b;
     }
 
@@ -267,6 +256,11 @@ public final class ReconstructionOptions {
         return biasCorrection;
     }
 
+    /** Whether GPTAQ's per-unit Hessians weigh positions by activation slopes (rounding.ActivationSlopes). */
+    public boolean hessianSlopes() {
+        return hessianSlopes;
+    }
+
     /**
      * Early stopping ({@link EarlyStopping}): calibration images, chosen by the seed, that no unit's step samples;
      * each unit's deployed state is checked on them and the best checked state kept. 0: off.
@@ -326,6 +320,7 @@ public final class ReconstructionOptions {
             s += " activation_decay=" + activationDecay.cliName();
         }
         s += biasCorrection ? " bias_correction=true" : "";
+        s += hessianSlopes ? " hessian=slopes" : "";
         if (holdout > 0) {
             s += " holdout=" + holdout + " patience=" + patience + " check_every=" + checkEvery();
         }
@@ -361,6 +356,7 @@ public final class ReconstructionOptions {
         private int patience = DEFAULT_PATIENCE;
         private int checkEvery;
         private boolean biasCorrection;
+        private boolean hessianSlopes;
 
         private Builder(Units.Kind unit) {
             this.unit = Objects.requireNonNull(unit, "unit");
@@ -463,6 +459,12 @@ public final class ReconstructionOptions {
         /** Default {@link Decay#CONSTANT}. */
         public Builder activationDecay(Decay d) {
             activationDecay = d;
+            return this;
+        }
+
+        /** Default off; set from the run's {@code --hessian slopes}. See {@link ReconstructionOptions#hessianSlopes()}. */
+        public Builder hessianSlopes(boolean on) {
+            hessianSlopes = on;
             return this;
         }
 

@@ -147,13 +147,13 @@ final class UnitOptimiser {
     /**
      * The factor of the learning rates of step sizes (of activations and weights) and zero points at iteration
      * {@code it}: 1 throughout, or with
-     * {@link ReconstructionOptions.Decay#COSINE} the cosine annealing BRECQ and QDrop apply to their activation
+     * {@link Decay#COSINE} the cosine annealing BRECQ and QDrop apply to their activation
      * step sizes (Loshchilov and Hutter, ICLR 2017, without restarts): {@code (1 + cos(pi t / T)) / 2}, from 1 at
      * the first step to 0 after the last. The rounding variables keep a constant rate, as in AdaRound, whose
      * regulariser's annealed exponent hardens them instead.
      */
     private float encodingRate(int it) {
-        if (o.activationDecay() == ReconstructionOptions.Decay.CONSTANT) {
+        if (o.activationDecay() == Decay.CONSTANT) {
             return 1f;
         }
         return (float) (0.5 * (1 + Math.cos(Math.PI * it / o.iterations())));

@@ -13,7 +13,13 @@ public enum HessianWeighting {
      * layer (Kim et al., ICLR 2026: the inlier-centric objective in second order; {@link LayerHessians}): 1 for
      * inliers and lambda_A for anomalies (hard weighting) or the inlier posterior itself (soft).
      */
-    INLIER;
+    INLIER,
+    /**
+     * {@code H = sum_p w_p x_p x_p^T} with {@code w_p} the mean over output channels of the squared slope of the
+     * activation after the layer at output position p, on the float network ({@link ActivationSlopes}): the
+     * layer's output error counted as the next layer receives it, to first order.
+     */
+    SLOPES;
 
     /**
      * The weighting of a run: {@code given}, or by default inlier where an inlier-centric method starts from GPTQ
@@ -25,9 +31,9 @@ public enum HessianWeighting {
      */
     public static HessianWeighting resolve(HessianWeighting given, boolean gptq, boolean inlierCentric) {
         HessianWeighting h = given != null ? given : gptq && inlierCentric ? INLIER : PLAIN;
-        if (h == INLIER && !gptq) {
-            throw new IllegalArgumentException("the inlier-weighted Hessian is GPTQ's: it needs --method gptq or "
-                    + "--start gptq");
+        if (h != PLAIN && !gptq) {
+            throw new IllegalArgumentException("the " + h.cliName() + "-weighted Hessian is GPTQ's: it needs "
+                    + "--method gptq or --start gptq");
         }
         return h;
     }

@@ -18,6 +18,7 @@ import dev.inlierq.loss.TopKHeatmapLoss;
 import dev.inlierq.plan.Placement;
 import dev.inlierq.quant.WeightStorage;
 import dev.inlierq.quant.WeightType;
+import dev.inlierq.recon.Decay;
 import dev.inlierq.recon.ReconstructionOptions;
 import dev.inlierq.recon.Units;
 import dev.inlierq.sensitivity.Variant;
@@ -133,7 +134,7 @@ class StageHelpTest {
         assertEquals(TopKHeatmapLoss.Scope.JOINT, q.inlierOptions.topKScope);
         assertEquals(InlierQ.Weighting.SOFT, q.inlierOptions.weighting);
         assertEquals(InlierMixture.Scale.RAW, q.inlierOptions.saliencyScale);
-        assertEquals(ReconstructionOptions.Decay.COSINE, q.reconstruction.activationLearning.decay);
+        assertEquals(Decay.COSINE, q.reconstruction.activationLearning.decay);
 
         QuantizeCommand d = new QuantizeCommand();
         new CommandLine(d).parseArgs("--model", "m.onnx", "--spec", "yolox");

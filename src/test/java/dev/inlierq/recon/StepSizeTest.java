@@ -125,7 +125,7 @@ class StepSizeTest {
         ReconstructionOptions fixedZ = ReconstructionOptions.builder(Units.Kind.LAYER).seed(3).iterations(60)
                 .lrRounding(0f).build();
         ReconstructionOptions learnZ = fixedZ.toBuilder().lrZeroPoint(0.1f)
-                .activationDecay(ReconstructionOptions.Decay.COSINE).build();
+                .activationDecay(Decay.COSINE).build();
         Reconstruction.Result a = n.run(fixedZ);
         Reconstruction.Result b = n.run(learnZ);
         assertEquals(initial.zeroPoint(0), a.encodings().get("c1").zeroPoint(0), "rate 0 keeps the zero point");

@@ -1,4 +1,4 @@
-package dev.inlierq.recon;
+package dev.inlierq.rounding;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 

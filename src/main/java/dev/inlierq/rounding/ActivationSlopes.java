@@ -1,20 +1,23 @@
-package dev.inlierq.recon;
+package dev.inlierq.rounding;
 
 import ai.djl.ndarray.NDArray;
+import dev.inlierq.engine.GraphExecutor;
 import dev.inlierq.engine.ValueHook;
 import dev.inlierq.graph.Graph;
 import dev.inlierq.graph.Node;
 import dev.inlierq.graph.OpType;
+import dev.inlierq.tensor.FloatTensor;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Per-position weights for GPTAQ's Hessians from the slope of the activation after each convolution
- * ({@code -Dinlierq.gptaq.slopes=true}, an experiment).
+ * Per-position weights for GPTQ's Hessians from the slope of the activation after each convolution
+ * ({@code --hessian slopes}, {@link HessianWeighting#SLOPES}).
  *
- * <p>GPTAQ ({@link SequentialGptq}) minimises a convolution's output error {@code sum_p |e x_p|^2}, but the next
+ * <p>GPTQ (and its asymmetric form, GPTAQ) minimises a convolution's output error {@code sum_p |e x_p|^2}, but the next
  * layer reads {@code f(z)} for an activation {@code f}. To first order the error after it is
  * {@code sum_p sum_o f'(z_op)^2 (e_o x_p)^2}: positions where the activation is flat (a ReLU's dead side, SiLU's far
  * negative side) do not pass the error on. A Hessian per output channel would follow that exactly; GPTQ shares one
@@ -23,7 +26,8 @@ import java.util.Map;
  * cross sums {@code C}). Convolutions followed by neither a ReLU nor a SiLU ({@code Sigmoid} and {@code Mul} of the
  * same value) are left unweighted.
  */
-final class ActivationSlopes implements ValueHook {
+public final class ActivationSlopes implements ValueHook {
+    /** The activations whose slope is known. */
     enum Kind {
         RELU, SILU
     }
@@ -32,9 +36,12 @@ final class ActivationSlopes implements ValueHook {
     private final Map<String, Map.Entry<String, Kind>> tracked = new LinkedHashMap<>();
     private final Map<String, List<float[]>> parts = new LinkedHashMap<>();
 
-    /** Tracks the convolutions {@code layers} (node names) of {@code unitNodes} whose activation is known. */
-    ActivationSlopes(Graph g, List<Node> unitNodes, List<String> layers) {
-        for (Node n : unitNodes) {
+    /**
+     * A hook that tracks the convolutions {@code layers} (node names) among {@code nodes} whose activation (in
+     * {@code g}) is known; run the float network, or a unit of it, through it, then read {@link #weights()}.
+     */
+    public ActivationSlopes(Graph g, Collection<Node> nodes, Collection<String> layers) {
+        for (Node n : nodes) {
             if (!layers.contains(n.name())) {
                 continue;
             }
@@ -96,8 +103,22 @@ final class ActivationSlopes implements ValueHook {
         return s * (1 + z * (1 - s));
     }
 
+    /**
+     * The weights of {@code layers} of the float network {@code exec} over the calibration {@code batches}, in
+     * order ({@code [N, outH, outW]} each, by layer name; a layer whose activation is not known is absent).
+     */
+    public static Map<String, float[]> ofFloatNetwork(GraphExecutor exec, Collection<String> layers,
+            List<FloatTensor> batches) {
+        Graph g = exec.graph();
+        ActivationSlopes hook = new ActivationSlopes(g, g.nodes(), layers);
+        for (FloatTensor b : batches) {
+            exec.runHooked(b, hook);
+        }
+        return hook.weights();
+    }
+
     /** The weights of every tracked layer over all images run so far, in order, by layer name. */
-    Map<String, float[]> weights() {
+    public Map<String, float[]> weights() {
         Map<String, float[]> out = new LinkedHashMap<>();
         for (var e : parts.entrySet()) {
             int len = e.getValue().stream().mapToInt(a -> a.length).sum();
