@@ -23,7 +23,8 @@ import java.util.Map;
  * negative side) do not pass the error on. A Hessian per output channel would follow that exactly; GPTQ shares one
  * Hessian across the rows, so each sampled position {@code p} is weighted by the mean over output channels
  * {@code w_p = mean_o f'(z_op)^2}, with {@code z} the float network's pre-activation (the same weights enter the
- * cross sums {@code C}). Convolutions followed by neither a ReLU nor a SiLU ({@code Sigmoid} and {@code Mul} of the
+ * cross sums {@code C}). A grouped layer has a Hessian per group, so there the mean runs over the group's channels:
+ * for a depthwise layer the weight is each channel's own. Convolutions followed by neither a ReLU nor a SiLU ({@code Sigmoid} and {@code Mul} of the
  * same value) are left unweighted.
  */
 public final class ActivationSlopes implements ValueHook {
@@ -32,8 +33,12 @@ public final class ActivationSlopes implements ValueHook {
         RELU, SILU
     }
 
-    /** Convolution output value to the layer (node) name and the activation after it. */
-    private final Map<String, Map.Entry<String, Kind>> tracked = new LinkedHashMap<>();
+    /** A tracked convolution: its node name, the activation after it, its groups. */
+    private record Tracked(String layer, Kind kind, int groups) {
+    }
+
+    /** Convolution output value to the tracked layer. */
+    private final Map<String, Tracked> tracked = new LinkedHashMap<>();
     private final Map<String, List<float[]>> parts = new LinkedHashMap<>();
 
     /**
@@ -47,7 +52,7 @@ public final class ActivationSlopes implements ValueHook {
             }
             Kind k = kind(g, n.output());
             if (k != null) {
-                tracked.put(n.output(), Map.entry(n.name(), k));
+                tracked.put(n.output(), new Tracked(n.name(), k, (int) n.attrs().getInt("group", 1)));
             }
         }
     }
@@ -69,26 +74,32 @@ public final class ActivationSlopes implements ValueHook {
 
     @Override
     public NDArray apply(String valueName, NDArray value) {
-        Map.Entry<String, Kind> t = tracked.get(valueName);
+        Tracked t = tracked.get(valueName);
         if (t != null) {
-            parts.computeIfAbsent(t.getKey(), k -> new ArrayList<>()).add(weights(value.toFloatArray(),
-                    value.getShape().getShape(), t.getValue()));
+            parts.computeIfAbsent(t.layer(), k -> new ArrayList<>()).add(weights(value.toFloatArray(),
+                    value.getShape().getShape(), t.kind(), t.groups()));
         }
         return value;
     }
 
-    /** {@code [n, h, w]} flat: the mean over channels of the squared slope at each position. */
-    static float[] weights(float[] z, long[] shape, Kind kind) {
+    /**
+     * {@code [n, h, w]} flat: the mean over channels of the squared slope at each position; for a grouped layer
+     * ({@code groups > 1}) {@code [n, groups, h, w]}, the mean over each group's own channels (a depthwise layer's
+     * group is one channel: its weight is exact, not a mean).
+     */
+    static float[] weights(float[] z, long[] shape, Kind kind, int groups) {
         int n = (int) shape[0];
         int c = (int) shape[1];
         int hw = (int) (shape[2] * shape[3]);
-        float[] w = new float[n * hw];
+        int perGroup = c / groups;
+        float[] w = new float[n * groups * hw];
         for (int i = 0; i < n; i++) {
             for (int ch = 0; ch < c; ch++) {
                 int base = (i * c + ch) * hw;
+                int out = (i * groups + ch / perGroup) * hw;
                 for (int p = 0; p < hw; p++) {
                     double slope = slope(z[base + p], kind);
-                    w[i * hw + p] += (float) (slope * slope / c);
+                    w[out + p] += (float) (slope * slope / perGroup);
                 }
             }
         }
