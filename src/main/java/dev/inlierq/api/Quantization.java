@@ -22,10 +22,8 @@ import dev.inlierq.quant.Histogram;
 import dev.inlierq.recon.Reconstruction;
 import dev.inlierq.recon.StartingRounding;
 import dev.inlierq.report.OutputFile;
-import dev.inlierq.rounding.ActivationSlopes;
 import dev.inlierq.rounding.GptqRounding;
 import dev.inlierq.rounding.HessianWeighting;
-import dev.inlierq.rounding.LayerHessians;
 import dev.inlierq.tensor.FloatTensor;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -257,8 +255,8 @@ public final class Quantization {
 
     /**
      * GPTQ's rounding; with the inlier-weighted Hessian ({@link QuantizationConfig#hessian()}), weighted by the
-     * splits of InlierQ's {@code pass} when given, else of a saliency pass of GPTQ's own; with the slope-weighted
-     * one, by the activation slopes of one float pass ({@link ActivationSlopes}).
+     * splits of InlierQ's {@code pass} when given, else of a saliency pass of GPTQ's own. (The slope-weighted
+     * Hessian is GPTAQ's per unit: this pass stays plain.)
      */
     static GptqRounding.Result gptq(GraphExecutor floatEngine, Graph g, QuantPlan plan,
             Map<String, Encoding> enc, QuantizationConfig c, List<FloatTensor> batches,
@@ -268,9 +266,6 @@ public final class Quantization {
             weights = pass != null ? GptqStage.positionWeights(g, plan, pass.splits(), c.inlier())
                     : GptqStage.positionWeights(g, plan, GptqStage.inlierSplits(floatEngine, g, plan, c, batches),
                             InlierQ.Options.defaults());
-        }
-        if (c.hessian() == HessianWeighting.SLOPES) {
-            weights = ActivationSlopes.ofFloatNetwork(floatEngine, LayerHessians.layers(g, plan).keySet(), batches);
         }
         return GptqStage.round(floatEngine, g, plan, enc, batches, c.calibration().seed(), weights, c.gptqScales());
     }

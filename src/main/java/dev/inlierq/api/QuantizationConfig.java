@@ -124,7 +124,8 @@ public final class QuantizationConfig {
                 : method.reconstructionDefaults(b.seed);
         inlier = !method.reconstructs() ? null
                 : b.inlier != null ? b.inlier : method.inlierCentric() ? InlierQ.Options.defaults() : null;
-        hessian = HessianWeighting.resolve(b.hessian, runsGptq(), inlier != null);
+        hessian = HessianWeighting.resolve(b.hessian, runsGptq(), inlier != null,
+                reconstruction != null && reconstruction.start() == ReconstructionOptions.Start.GPTAQ);
         gptqScales = b.gptqScales != null ? b.gptqScales : GptqScales.defaultFor(b.weightBits);
     }
 

@@ -15,8 +15,9 @@ final class GptqOptions {
             description = "GPTQ (--method gptq or --start gptq|gptaq): plain (H = sum x x^T over sampled input "
                     + "patches), inlier (each patch weighted by InlierQ's inlier weight of the output volume it "
                     + "produces, H = sum w x x^T; one extra saliency pass with InlierQ's defaults, or InlierQ's own "
-                    + "with --method inlierq) or slopes (weighted by the mean squared slope of the activation after "
-                    + "the layer, on the float network). Default: plain; inlier for --method inlierq --start gptq.")
+                    + "with --method inlierq) or slopes (GPTAQ's per-unit Hessians, --method gptaq or --start gptaq: "
+                    + "weighted by the mean squared slope of the activation after the layer, on the float network). "
+                    + "Default: plain; inlier for --method inlierq --start gptq.")
     HessianWeighting hessian;
 
     @Option(names = "--gptq-scales", converter = ScalesConverter.class,

@@ -1,12 +1,10 @@
 package dev.inlierq.rounding;
 
 import ai.djl.ndarray.NDArray;
-import dev.inlierq.engine.GraphExecutor;
 import dev.inlierq.engine.ValueHook;
 import dev.inlierq.graph.Graph;
 import dev.inlierq.graph.Node;
 import dev.inlierq.graph.OpType;
-import dev.inlierq.tensor.FloatTensor;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -43,7 +41,8 @@ public final class ActivationSlopes implements ValueHook {
 
     /**
      * A hook that tracks the convolutions {@code layers} (node names) among {@code nodes} whose activation (in
-     * {@code g}) is known; run the float network, or a unit of it, through it, then read {@link #weights()}.
+     * {@code g}) is known; run the float network, or a unit of it (as GPTAQ does), through it, then read
+     * {@link #weights()}.
      */
     public ActivationSlopes(Graph g, Collection<Node> nodes, Collection<String> layers) {
         for (Node n : nodes) {
@@ -112,20 +111,6 @@ public final class ActivationSlopes implements ValueHook {
         }
         double s = 1 / (1 + Math.exp(-z));
         return s * (1 + z * (1 - s));
-    }
-
-    /**
-     * The weights of {@code layers} of the float network {@code exec} over the calibration {@code batches}, in
-     * order ({@code [N, outH, outW]} each, by layer name; a layer whose activation is not known is absent).
-     */
-    public static Map<String, float[]> ofFloatNetwork(GraphExecutor exec, Collection<String> layers,
-            List<FloatTensor> batches) {
-        Graph g = exec.graph();
-        ActivationSlopes hook = new ActivationSlopes(g, g.nodes(), layers);
-        for (FloatTensor b : batches) {
-            exec.runHooked(b, hook);
-        }
-        return hook.weights();
     }
 
     /** The weights of every tracked layer over all images run so far, in order, by layer name. */

@@ -15,9 +15,11 @@ public enum HessianWeighting {
      */
     INLIER,
     /**
-     * {@code H = sum_p w_p x_p x_p^T} with {@code w_p} the mean over output channels of the squared slope of the
-     * activation after the layer at output position p, on the float network ({@link ActivationSlopes}): the
-     * layer's output error counted as the next layer receives it, to first order.
+     * GPTAQ's per-unit Hessians {@code H = sum_p w_p x_p x_p^T} with {@code w_p} the mean over output channels (of a
+     * group, in a grouped layer) of the squared slope of the activation after the layer at output position p, on
+     * the float network ({@link ActivationSlopes}): the layer's output error counted as the next layer receives
+     * it, to first order. The whole-network GPTQ pass before it stays plain: weighted there, it cost 0.1 to 0.8 AP
+     * at W4A8 (docs/experiments.md, stop 26).
      */
     SLOPES;
 
@@ -27,13 +29,19 @@ public enum HessianWeighting {
      *
      * @param gptq          whether GPTQ runs (the method's rounding or the start of reconstruction)
      * @param inlierCentric whether the run splits volumes into inliers and anomalies (InlierQ's loss)
-     * @throws IllegalArgumentException for {@link #INLIER} without GPTQ
+     * @param gptaq         whether GPTAQ runs per unit ({@code --start gptaq}, {@code --method gptaq})
+     * @throws IllegalArgumentException for {@link #INLIER} without GPTQ, {@link #SLOPES} without GPTAQ
      */
-    public static HessianWeighting resolve(HessianWeighting given, boolean gptq, boolean inlierCentric) {
+    public static HessianWeighting resolve(HessianWeighting given, boolean gptq, boolean inlierCentric,
+            boolean gptaq) {
         HessianWeighting h = given != null ? given : gptq && inlierCentric ? INLIER : PLAIN;
-        if (h != PLAIN && !gptq) {
-            throw new IllegalArgumentException("the " + h.cliName() + "-weighted Hessian is GPTQ's: it needs "
-                    + "--method gptq or --start gptq");
+        if (h == INLIER && !gptq) {
+            throw new IllegalArgumentException("the inlier-weighted Hessian is GPTQ's: it needs --method gptq or "
+                    + "--start gptq");
+        }
+        if (h == SLOPES && !gptaq) {
+            throw new IllegalArgumentException("the slope-weighted Hessian is GPTAQ's: it needs --method gptaq or "
+                    + "--start gptaq");
         }
         return h;
     }
