@@ -95,5 +95,10 @@ class InlierHessianQuantizationTest {
         assertEquals(HessianWeighting.PLAIN, inlierq.toBuilder().hessian(HessianWeighting.PLAIN).build().hessian());
         assertThrows(IllegalArgumentException.class, () -> b.reconstruction(null).method(Method.MSE)
                 .hessian(HessianWeighting.INLIER).build());
+        // the slope-weighted Hessian is GPTAQ's per-unit one: refused for whole-network GPTQ
+        String gptq = assertThrows(IllegalArgumentException.class, () -> b.reconstruction(null).method(Method.GPTQ)
+                .hessian(HessianWeighting.SLOPES).build()).getMessage();
+        assertTrue(gptq.contains("--method gptaq or --start gptaq"), gptq);
+        assertEquals(HessianWeighting.SLOPES, b.method(Method.GPTAQ).hessian(HessianWeighting.SLOPES).build().hessian());
     }
 }
