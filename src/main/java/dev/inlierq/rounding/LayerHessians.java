@@ -55,13 +55,13 @@ public final class LayerHessians {
         final int d;
         final double[] h;
         /**
-         * Weighted sum of the sampled patches per group ({@code groups x d}): the input mean once divided by the
-         * group's weight sum.
+         * Weighted sum of the sampled patches per group ({@code groups x d}): the input mean once divided by
+         * {@link #weightSum}.
          */
         final double[] sum;
         long samples;
-        /** Per group, the sum of the sampled positions' weights (the number of samples when unweighted). */
-        final double[] weightSums;
+        /** Sum of the sampled positions' weights (the number of samples when unweighted). */
+        double weightSum;
         /**
          * With {@link #asymmetric}: {@code sum_p x_f x_q^T} per group ({@code groups x d x d}), the float
          * network's patch against the quantized network's at the same position; null otherwise.
@@ -78,7 +78,6 @@ public final class LayerHessians {
             this.d = (int) (wShape[1] * wShape[2] * wShape[3]);
             this.h = new double[groups * d * d];
             this.sum = new double[groups * d];
-            this.weightSums = new double[groups];
         }
 
         public Node node() {
@@ -97,16 +96,16 @@ public final class LayerHessians {
             return samples;
         }
 
-        /** The sum of the sampled positions' weights ({@link #samples()} when unweighted), of group 0. */
+        /** The sum of the sampled positions' weights ({@link #samples()} when unweighted). */
         public double weightSum() {
-            return weightSums[0];
+            return weightSum;
         }
 
         /** The (weighted) mean input patch of group {@code gi} over the sampled positions ({@code d}). */
         public double[] mean(int gi) {
             double[] out = new double[d];
             for (int j = 0; j < d; j++) {
-                out[j] = weightSums[gi] == 0 ? 0 : sum[gi * d + j] / weightSums[gi];
+                out[j] = weightSum == 0 ? 0 : sum[gi * d + j] / weightSum;
             }
             return out;
         }
@@ -118,7 +117,7 @@ public final class LayerHessians {
             }
             double[] out = new double[d];
             for (int j = 0; j < d; j++) {
-                out[j] = weightSums[gi] == 0 ? 0 : floatSum[gi * d + j] / weightSums[gi];
+                out[j] = weightSum == 0 ? 0 : floatSum[gi * d + j] / weightSum;
             }
             return out;
         }
@@ -234,16 +233,14 @@ public final class LayerHessians {
      * Accumulates the weighted Hessians {@code H = sum_p w_p x_p x_p^T} of {@code layers} (see the class comment).
      *
      * @param weights per layer (by node name), the weight of every output position of every calibration image,
-     *                {@code [N, outH, outW]} flat with N the images of all {@code batches} in order, or for a
-     *                grouped layer one per group, {@code [N, groups, outH, outW]}; a layer not in the map is
-     *                unweighted
+     *                {@code [N, outH, outW]} flat with N the images of all {@code batches} in order; a layer not
+     *                in the map is unweighted
      */
     public static void collect(Source source, Map<String, Layer> layers, List<FloatTensor> batches, int positions,
             long seed, Map<String, float[]> weights) {
         Map<String, List<Layer>> byInput = new LinkedHashMap<>();
         layers.values().forEach(l -> byInput.computeIfAbsent(l.node.input(0), k -> new ArrayList<>()).add(l));
         int firstImage = 0;
-        int totalImages = batches.stream().mapToInt(t -> (int) t.shape()[0]).sum();
         for (int b = 0; b < batches.size(); b++) {
             Map<Layer, Integer> calls = new java.util.HashMap<>();
             long batchSeed = seed * 1_000_003L + b;
@@ -261,12 +258,11 @@ public final class LayerHessians {
                 FloatTensor xf = floats.containsKey(name) ? floats.get(name).get(report) : null;
                 for (Layer l : byInput.get(name)) {
                     int call = calls.merge(l, 1, Integer::sum);
-                    Sampled s = patches(l, x, random(batchSeed, l, call), positions, weights.get(l.node.name()), first,
-                            totalImages);
+                    Sampled s = patches(l, x, random(batchSeed, l, call), positions, weights.get(l.node.name()), first);
                     accumulate(l, s.patches(), s.weights());
                     if (xf != null) {
                         Sampled f = patches(l, xf, random(batchSeed, l, call), positions, weights.get(l.node.name()),
-                                first, totalImages);
+                                first);
                         accumulateCross(l, s, f);
                     }
                 }
@@ -289,10 +285,7 @@ public final class LayerHessians {
         return new Random(batchSeed ^ l.node.name().hashCode() ^ (n * 0x9E3779B97F4A7C15L));
     }
 
-    /**
-     * Sampled patches {@code [groups, rows, d]} flat, and the weight of each row ({@code rows}), or of each group's
-     * row ({@code [groups, rows]}); {@code null}: unweighted.
-     */
+    /** Sampled patches {@code [groups, rows, d]} flat, and the weight of each row ({@code null}: unweighted). */
     private record Sampled(float[] patches, float[] weights) {
     }
 
@@ -302,7 +295,7 @@ public final class LayerHessians {
      * {@code firstImage}).
      */
     private static Sampled patches(Layer l, FloatTensor x, Random rnd, int positions, float[] weights,
-            int firstImage, int totalImages) {
+            int firstImage) {
         long[] s = x.shape();
         int n = (int) s[0];
         int c = (int) s[1];
@@ -323,20 +316,14 @@ public final class LayerHessians {
         if (weights == null) {
             return new Sampled(patches, null);
         }
-        if ((long) (firstImage + n) * oh * ow > weights.length || weights.length % totalImages != 0) {
+        if ((long) (firstImage + n) * oh * ow > weights.length) {
             throw new IllegalStateException(l.node.name() + ": " + weights.length + " position weights do not cover "
                     + "images " + firstImage + ".." + (firstImage + n - 1) + " of " + oh + " x " + ow + " outputs");
         }
-        // one weight per position ([N, outH, outW]) or, for a grouped layer, per group and position ([N, G, ...])
-        int perImage = weights.length / totalImages;
-        int wGroups = perImage == l.groups * oh * ow && l.groups > 1 ? l.groups : 1;
-        float[] w = new float[wGroups * rows];
-        for (int gi = 0; gi < wGroups; gi++) {
-            for (int img = 0; img < n; img++) {
-                for (int pi = 0; pi < picks.length; pi++) {
-                    w[gi * rows + img * picks.length + pi] =
-                            weights[((firstImage + img) * wGroups + gi) * oh * ow + picks[pi]];
-                }
+        float[] w = new float[rows];
+        for (int img = 0; img < n; img++) {
+            for (int pi = 0; pi < picks.length; pi++) {
+                w[img * picks.length + pi] = weights[(firstImage + img) * oh * ow + picks[pi]];
             }
         }
         return new Sampled(patches, w);
@@ -374,7 +361,7 @@ public final class LayerHessians {
             scaled = new float[patches.length];
             for (int gi = 0; gi < l.groups; gi++) {
                 for (int r = 0; r < rows; r++) {
-                    float root = (float) Math.sqrt(weights[weightIndex(weights, rows, gi, r)]);
+                    float root = (float) Math.sqrt(weights[r]);
                     int base = (gi * rows + r) * l.d;
                     for (int j = 0; j < l.d; j++) {
                         scaled[base + j] = patches[base + j] * root;
@@ -395,19 +382,17 @@ public final class LayerHessians {
                     }
                 } else {
                     for (int j = 0; j < l.d; j++) {
-                        l.sum[gi * l.d + j] += (double) weights[weightIndex(weights, rows, gi, r)] * patches[base + j];
+                        l.sum[gi * l.d + j] += (double) weights[r] * patches[base + j];
                     }
                 }
             }
         }
         l.samples += rows;
-        for (int gi = 0; gi < l.groups; gi++) {
-            if (weights == null) {
-                l.weightSums[gi] += rows;
-            } else {
-                for (int r = 0; r < rows; r++) {
-                    l.weightSums[gi] += weights[weightIndex(weights, rows, gi, r)];
-                }
+        if (weights == null) {
+            l.weightSum += rows;
+        } else {
+            for (float w : weights) {
+                l.weightSum += w;
             }
         }
     }
@@ -425,7 +410,7 @@ public final class LayerHessians {
         float[] fw = f.patches(); // this call's own array: scaled in place
         for (int gi = 0; gi < l.groups; gi++) {
             for (int r = 0; r < rows; r++) {
-                float w = q.weights() == null ? 1f : q.weights()[weightIndex(q.weights(), rows, gi, r)];
+                float w = q.weights() == null ? 1f : q.weights()[r];
                 int base = (gi * rows + r) * l.d;
                 for (int j = 0; j < l.d; j++) {
                     l.floatSum[gi * l.d + j] += (double) w * fw[base + j];
@@ -438,11 +423,6 @@ public final class LayerHessians {
             NDArray pq = DjlRuntime.create(m, q.patches(), new Shape(l.groups, rows, l.d));
             add(l.cross, pf.transpose(0, 2, 1).matMul(pq).toFloatArray());
         }
-    }
-
-    /** The index of row {@code r}'s weight for group {@code gi}: weights per row, or per group and row. */
-    private static int weightIndex(float[] weights, int rows, int gi, int r) {
-        return weights.length == rows ? r : gi * rows + r;
     }
 
     private static void add(double[] acc, float[] v) {

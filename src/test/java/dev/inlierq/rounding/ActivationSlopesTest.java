@@ -46,8 +46,7 @@ class ActivationSlopesTest {
                 if (beforeRelu) {
                     long[] out = g.shape(n.output());
                     float[] v = w.get(n.name());
-                    long groups = n.attrs().getInt("group", 1);
-                    assertEquals(4 * groups * out[2] * out[3], v.length, n.name() + ": two batches of two images");
+                    assertEquals(4 * out[2] * out[3], v.length, n.name() + ": two batches of two images");
                     double sum = 0;
                     for (float f : v) {
                         assertTrue(f >= 0 && f <= 1 + 1e-5, n.name() + " " + f); // 1/c summed c times in float
@@ -65,15 +64,7 @@ class ActivationSlopesTest {
         // [1 image, 2 channels, 1 x 2]: position 0 open in both channels, position 1 in one of two
         float[] z = {1f, -1f, 2f, 3f};
         assertArrayEquals(new float[] {1f, 0.5f},
-                ActivationSlopes.weights(z, new long[] {1, 2, 1, 2}, ActivationSlopes.Kind.RELU, 1), 0f);
-    }
-
-    @Test
-    void aGroupedLayerAveragesEachGroupsOwnChannels() {
-        // [1 image, 2 channels, 1 x 2], depthwise: each channel is its own group
-        float[] z = {1f, -1f, 2f, 3f};
-        assertArrayEquals(new float[] {1f, 0f, 1f, 1f},
-                ActivationSlopes.weights(z, new long[] {1, 2, 1, 2}, ActivationSlopes.Kind.RELU, 2), 0f);
+                ActivationSlopes.weights(z, new long[] {1, 2, 1, 2}, ActivationSlopes.Kind.RELU), 0f);
     }
 
     @Test
@@ -84,11 +75,11 @@ class ActivationSlopesTest {
         double d2 = s2 + 2 * s2 * (1 - s2);
         double dm2 = (1 - s2) - 2 * (1 - s2) * s2;
         assertArrayEquals(new float[] {0.25f, (float) (d2 * d2), (float) (dm2 * dm2)},
-                ActivationSlopes.weights(z, new long[] {1, 1, 1, 3}, ActivationSlopes.Kind.SILU, 1), 1e-6f);
+                ActivationSlopes.weights(z, new long[] {1, 1, 1, 3}, ActivationSlopes.Kind.SILU), 1e-6f);
         // two images, two channels: each image's positions average its own channels
         float[] two = {0f, 0f, 2f, 2f, -2f, -2f, 0f, 0f};
         assertArrayEquals(new float[] {(float) ((0.25 + d2 * d2) / 2), (float) ((0.25 + d2 * d2) / 2),
                 (float) ((dm2 * dm2 + 0.25) / 2), (float) ((dm2 * dm2 + 0.25) / 2)},
-                ActivationSlopes.weights(two, new long[] {2, 2, 1, 2}, ActivationSlopes.Kind.SILU, 1), 1e-6f);
+                ActivationSlopes.weights(two, new long[] {2, 2, 1, 2}, ActivationSlopes.Kind.SILU), 1e-6f);
     }
 }

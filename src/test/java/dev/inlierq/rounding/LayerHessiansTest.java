@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.inlierq.graph.Attr;
 import dev.inlierq.graph.Attributes;
 import dev.inlierq.graph.Node;
 import dev.inlierq.graph.OpParams;
@@ -138,28 +137,5 @@ class LayerHessiansTest {
         // weights that do not cover the images are refused
         assertThrows(IllegalStateException.class,
                 () -> collect(layer(2, 2, 4, 4), batches, 100, Map.of("conv", new float[9])));
-    }
-
-    @Test
-    void aGroupedLayerTakesOneWeightPerGroupAndPosition() {
-        // depthwise 2 -> 2, kernel 2 x 2 on 3 x 3 (2 x 2 outputs); group 0 weighted 1, group 1 weighted 0
-        Node n = new Node("conv", OpType.Conv, List.of("x", "w"), List.of("y"),
-                new Attributes(Map.of("group", new Attr.Int(2))));
-        long[] in = {1, 2, 3, 3};
-        long[] ws = {2, 1, 2, 2};
-        List<FloatTensor> batches = List.of(random(8, 2, 2, 3, 3)); // 2 images
-        float[] w = new float[2 * 2 * 4]; // [N, groups, outH, outW]
-        for (int img = 0; img < 2; img++) {
-            Arrays.fill(w, img * 8, img * 8 + 4, 1f);
-        }
-        LayerHessians.Layer plain = new LayerHessians.Layer(n, OpParams.window(n, in, ws), in, ws);
-        LayerHessians.Layer weighted = new LayerHessians.Layer(n, OpParams.window(n, in, ws), in, ws);
-        collect(plain, batches, 100, Map.of());
-        collect(weighted, batches, 100, Map.of("conv", w));
-        assertArrayEquals(plain.hessian(0), weighted.hessian(0), 0, "group 0: every weight 1");
-        assertArrayEquals(new double[16], weighted.hessian(1), 0, "group 1: every weight 0");
-        assertArrayEquals(plain.mean(0), weighted.mean(0), 0);
-        assertArrayEquals(new double[4], weighted.mean(1), 0, "no weight: mean 0");
-        assertEquals(8, weighted.weightSum(), 0);
     }
 }
