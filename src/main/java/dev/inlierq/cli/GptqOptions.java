@@ -17,7 +17,8 @@ final class GptqOptions {
                     + "produces, H = sum w x x^T; one extra saliency pass with InlierQ's defaults, or InlierQ's own "
                     + "with --method inlierq) or slopes (GPTAQ's per-unit Hessians, --method gptaq or --start gptaq: "
                     + "weighted by the mean squared slope of the activation after the layer, on the float network). "
-                    + "Default: plain; inlier for --method inlierq --start gptq.")
+                    + "Default: plain; slopes for --method gptaq and --start gptaq; inlier for --method inlierq "
+                    + "--start gptq.")
     HessianWeighting hessian;
 
     @Option(names = "--gptq-scales", converter = ScalesConverter.class,

@@ -99,6 +99,7 @@ class InlierHessianQuantizationTest {
         String gptq = assertThrows(IllegalArgumentException.class, () -> b.reconstruction(null).method(Method.GPTQ)
                 .hessian(HessianWeighting.SLOPES).build()).getMessage();
         assertTrue(gptq.contains("--method gptaq or --start gptaq"), gptq);
-        assertEquals(HessianWeighting.SLOPES, b.method(Method.GPTAQ).hessian(HessianWeighting.SLOPES).build().hessian());
+        assertEquals(HessianWeighting.SLOPES, b.method(Method.GPTAQ).hessian(null).build().hessian(), "GPTAQ's default");
+        assertEquals(HessianWeighting.PLAIN, b.hessian(HessianWeighting.PLAIN).build().hessian());
     }
 }
