@@ -184,6 +184,30 @@ ABOUT["gptaq.jsonl"] = (
     "`METHODS=adaround BITS=4,8 SIM=0 TABLE=gptaq EXTRA=\"--start gptaq --iters 0 [--seed S]\" "
     "bench/calibrators.sh MODEL` and `EXTRA=\"--start gptaq --iters 200 --window 32 --lr-round 0.3 [--seed "
     "S]\"`.")
+ABOUT["gptaq.jsonl"] += (
+    " Stop 26: rows with `-Dinlierq.gptq.damp=0.001` (653eb37) lower GPTQ's damping; rows with "
+    "`-Dinlierq.gptaq.slopes=true` (480b932) weight GPTAQ's per-unit Hessians by the activation slopes, the "
+    "experiment switch that `--hessian slopes` (GPTAQ's default from 343dd14 on) replaced with the same bytes "
+    "(FastestDet seed 0: 14.46 AP both ways); `--method gptaq` rows run GPTAQ as its own method (the same file as "
+    "`--method adaround --start gptaq --iters 0`). The row at 7e8b5de also weighted the whole-network GPTQ pass "
+    "before GPTAQ, and the rows at 852c4b7 weighted each depthwise channel by its own slope: both variants were "
+    "dropped. Rows with `--lr-round 0.1` and `--start gptaq --hessian slopes` try the default recipe's learned "
+    "rounding from GPTAQ's start at a third of its rate.")
+ABOUT["gptq.jsonl"] += (
+    " Rows at 7e8b5de with `--hessian slopes` weighted the whole-network GPTQ's Hessians by the activation slopes "
+    "(refused from 852c4b7 on: it lowered AP on all three models).")
+ABOUT["w4a4.jsonl"] += (
+    " Rows at 653eb37 with `--start gptaq --iters 0` are GPTAQ alone at W4A4.")
+ABOUT["mixed.jsonl"] += (
+    " The row at 653eb37 starts from GPTAQ's rounding (seed 0).")
+ABOUT["w8a8.jsonl"] += (
+    " The row at 14d35b4 (`METHODS=gptq BITS=8,8`) ran with FastestDet's channel shuffles rewritten as strided "
+    "Slices, a change reverted in 432739c (docs/experiments.md, stop 26).")
+ABOUT["fused.jsonl"] += (
+    " The row at 14d35b4 ran with FastestDet's channel shuffles rewritten as strided Slices (reverted).")
+ABOUT["latency.jsonl"] += (
+    " The FastestDet rows at 14d35b4 time the fused file with its channel shuffles rewritten as strided Slices "
+    "(0.79x float), the reason that rewrite was reverted.")
 LATENCY_FILES = {
     "float": "float model",
     "all": "W8A8, `--placement all`",
