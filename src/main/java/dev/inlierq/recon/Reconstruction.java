@@ -72,7 +72,8 @@ import java.util.Set;
  * state ({@link EarlyStopping}, issue 12 "a budget that means convergence").
  *
  * <p>With {@link ReconstructionOptions.Start#GPTAQ} each unit's start is GPTQ again on the quantized network's
- * inputs towards the float outputs ({@link SequentialGptq}); with {@link ReconstructionOptions#biasCorrection()}
+ * inputs towards the float outputs ({@link SequentialGptq}), its Hessians weighted by the activation slopes that the
+ * unit's float run gives ({@link ReconstructionOptions#hessianSlopes()}); with {@link ReconstructionOptions#biasCorrection()}
  * each kept unit's biases cancel its mean output error ({@link OutputBias}).
  *
  * <p>Deterministic for a seed: batch sampling and windows use seeded {@link Random}s, the drop masks libtorch's

@@ -37,7 +37,9 @@ import java.util.Map;
  * predecessors, rounded again, no longer make) and collapsed the detectors (docs/experiments.md, stop 25).
  *
  * <p>The grids are those of the whole-network GPTQ that runs first (searched or calibrated); layers the unit does
- * not read from a unit input keep that first rounding.
+ * not read from a unit input keep that first rounding. Each sampled position may carry a weight
+ * ({@link dev.inlierq.rounding.ActivationSlopes}: the squared slope of the activation after the layer), in
+ * {@code H}, {@code C} and the means alike.
  */
 final class SequentialGptq {
     private SequentialGptq() {
