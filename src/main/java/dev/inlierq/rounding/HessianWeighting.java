@@ -18,15 +18,15 @@ public enum HessianWeighting {
      * GPTAQ's per-unit Hessians {@code H = sum_p w_p x_p x_p^T} with {@code w_p} the mean over output channels (of a
      * group, in a grouped layer) of the squared slope of the activation after the layer at output position p, on
      * the float network ({@link ActivationSlopes}): the layer's output error counted as the next layer receives
-     * it, to first order. The whole-network GPTQ pass before it stays plain: weighted there, it cost 0.1 to 0.8 AP
+     * it, to first order. The whole-network GPTQ pass before it stays plain: weighted there, it cost 0.5 to 0.6 AP
      * at W4A8 (docs/experiments.md, stop 26).
      */
     SLOPES;
 
     /**
      * The weighting of a run: {@code given}, or by default inlier where an inlier-centric method starts from GPTQ
-     * (its splits are computed anyway), slopes where GPTAQ runs (it gained 0.4 to 1.1 AP on every model and seed
-     * measured, docs/experiments.md, stop 26) and plain otherwise.
+     * (its splits are computed anyway), slopes where GPTAQ runs (over three seeds it gained 0.7, 0.4 and 0.35 AP on
+     * average on the three shared models, docs/experiments.md, stop 26) and plain otherwise.
      *
      * @param gptq          whether GPTQ runs (the method's rounding or the start of reconstruction)
      * @param inlierCentric whether the run splits volumes into inliers and anomalies (InlierQ's loss)
