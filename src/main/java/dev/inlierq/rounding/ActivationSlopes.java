@@ -21,14 +21,13 @@ import java.util.Map;
  * negative side) do not pass the error on. A Hessian per output channel would follow that exactly; GPTQ shares one
  * Hessian across the rows, so each sampled position {@code p} is weighted by the mean over output channels
  * {@code w_p = mean_o f'(z_op)^2}, with {@code z} the float network's pre-activation (the same weights enter the
- * cross sums {@code C}), also in a grouped layer, whose groups have Hessians of their own. The activations
- * recognised: ReLU, SiLU ({@code Sigmoid} and {@code Mul} of the same value) and hard-swish as exported in
- * elementary ops ({@code z * Clip(z + 3, 0, 6) / 6}); a convolution followed by anything else is left unweighted.
+ * cross sums {@code C}), also in a grouped layer, whose groups have Hessians of their own. Convolutions followed
+ * by neither a ReLU nor a SiLU ({@code Sigmoid} and {@code Mul} of the same value) are left unweighted.
  */
 public final class ActivationSlopes implements ValueHook {
     /** The activations whose slope is known. */
     enum Kind {
-        RELU, SILU, HARD_SWISH
+        RELU, SILU
     }
 
     /** A tracked convolution: its node name and the activation after it. */
@@ -67,34 +66,8 @@ public final class ActivationSlopes implements ValueHook {
             if (sig != null && mul != null && mul.inputs().contains(sig.output())) {
                 return Kind.SILU;
             }
-            Node add = readers.stream().filter(r -> r.op() == OpType.Add).findFirst().orElse(null);
-            if (add != null && mul != null && isHardSwishGate(g, add, mul)) {
-                return Kind.HARD_SWISH;
-            }
         }
         return null;
-    }
-
-    /**
-     * Whether {@code add} and {@code mul} read the same value as hard-swish's {@code z * Clip(z + 3, 0, 6)} (a
-     * division by 6 after it scales every weight of the layer alike, which GPTQ does not see).
-     */
-    private static boolean isHardSwishGate(Graph g, Node add, Node mul) {
-        String three = add.input(0).equals(mul.input(0)) || add.input(0).equals(mul.input(1)) ? add.input(1)
-                : add.input(0);
-        if (!g.isConstant(three) || g.constant(three).size() != 1 || g.constant(three).get(0) != 3) {
-            return false;
-        }
-        List<Node> clips = g.consumers(add.output());
-        if (clips.size() != 1 || clips.get(0).op() != OpType.Clip || !mul.inputs().contains(clips.get(0).output())) {
-            return false;
-        }
-        Node clip = clips.get(0);
-        double lo = clip.inputs().size() > 1 && g.isConstant(clip.input(1)) ? g.constant(clip.input(1)).get(0)
-                : clip.attrs().getFloat("min", Float.NaN);
-        double hi = clip.inputs().size() > 2 && g.isConstant(clip.input(2)) ? g.constant(clip.input(2)).get(0)
-                : clip.attrs().getFloat("max", Float.NaN);
-        return lo == 0 && hi == 6;
     }
 
     @Override
@@ -132,9 +105,6 @@ public final class ActivationSlopes implements ValueHook {
     private static double slope(float z, Kind kind) {
         if (kind == Kind.RELU) {
             return z > 0 ? 1 : 0;
-        }
-        if (kind == Kind.HARD_SWISH) { // z * clip(z + 3, 0, 6) / 6
-            return z <= -3 ? 0 : z >= 3 ? 1 : (2 * z + 3) / 6.0;
         }
         double s = 1 / (1 + Math.exp(-z));
         return s * (1 + z * (1 - s));

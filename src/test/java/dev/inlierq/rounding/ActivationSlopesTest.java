@@ -68,31 +68,6 @@ class ActivationSlopesTest {
     }
 
     @Test
-    void picoDetsHardSwishLayersAreRecognised() {
-        Shared.require();
-        Graph g = GraphPreparer.prepare(OnnxReader.read(Shared.model("picodet")));
-        List<String> convs = g.nodes().stream().filter(n -> n.op() == OpType.Conv).map(Node::name).toList();
-        long[] shape = g.inputs().get(0).shape();
-        FloatTensor x = new FloatTensor(shape, new float[(int) (shape[1] * shape[2] * shape[3])]);
-        ActivationSlopes hook = new ActivationSlopes(g, g.nodes(), convs);
-        try (GraphExecutor exec = new GraphExecutor(g)) {
-            exec.runHooked(x, hook);
-        }
-        long hardSwish = g.nodes().stream().filter(n -> n.op() == OpType.Clip).count();
-        assertTrue(hook.weights().size() >= hardSwish - 2, hook.weights().size() + " convolutions weighted, "
-                + hardSwish + " Clips");
-    }
-
-    @Test
-    void hardSwishSlopeIsFlatBelowMinusThreeAndOneAboveThree() {
-        // (2z + 3) / 6 between: 0.5 at 0, 0 at -1.5, 5/6 at 1
-        float[] z = {-4f, -1.5f, 0f, 1f, 5f};
-        float[] want = {0f, 0f, 0.25f, (float) (25.0 / 36), 1f};
-        assertArrayEquals(want, ActivationSlopes.weights(z, new long[] {1, 1, 1, 5}, ActivationSlopes.Kind.HARD_SWISH),
-                1e-6f);
-    }
-
-    @Test
     void siluSlopeIsSigmoidPlusItsCorrection() {
         // SiLU'(z) = s + z s (1 - s), s = sigmoid(z): 0.5 at 0, about 1.0908 at 2, about -0.0908 at -2
         float[] z = {0f, 2f, -2f};
