@@ -192,7 +192,12 @@ ABOUT["gptaq.jsonl"] += (
     "`--method adaround --start gptaq --iters 0`). The row at 7e8b5de also weighted the whole-network GPTQ pass "
     "before GPTAQ, and the rows at 852c4b7 weighted each depthwise channel by its own slope: both variants were "
     "dropped. Rows with `--lr-round 0.1` and `--start gptaq --hessian slopes` try the default recipe's learned "
-    "rounding from GPTAQ's start at a third of its rate.")
+    "rounding from GPTAQ's start at a third of its rate. Rows at d3af8e6 also weighted hard-swish layers "
+    "(reverted: PicoDet-XS 21.84 over three seeds against 22.20).")
+ABOUT["budget.jsonl"] += (
+    " Rows at 7d0398a (stop 26) measure the default 4-bit recipe of stop 24 (`--start gptq --window 32 "
+    "--lr-round 0.3`, searched scales) at 400 and 800 steps per unit, seed 0; its 200-step seed-0 row is in "
+    "`scales.jsonl` (26.02 AP).")
 ABOUT["gptq.jsonl"] += (
     " Rows at 7e8b5de with `--hessian slopes` weighted the whole-network GPTQ's Hessians by the activation slopes "
     "(refused from 852c4b7 on: it lowered AP on all three models).")
