@@ -12,11 +12,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Per-position weights for GPTQ's Hessians from the slope of the activation after each convolution
- * ({@code --hessian slopes}, {@link HessianWeighting#SLOPES}).
+ * Per-position weights for GPTAQ's per-unit Hessians from the slope of the activation after each convolution
+ * ({@code --hessian slopes}, {@link HessianWeighting#SLOPES}, GPTAQ's default).
  *
- * <p>GPTQ (and its asymmetric form, GPTAQ) minimises a convolution's output error {@code sum_p |e x_p|^2}, but the next
- * layer reads {@code f(z)} for an activation {@code f}. To first order the error after it is
+ * <p>GPTQ and its asymmetric form GPTAQ minimise a convolution's output error {@code sum_p |e x_p|^2}, but the
+ * next layer reads {@code f(z)} for an activation {@code f}. To first order the error after it is
  * {@code sum_p sum_o f'(z_op)^2 (e_o x_p)^2}: positions where the activation is flat (a ReLU's dead side, SiLU's far
  * negative side) do not pass the error on. A Hessian per output channel would follow that exactly; GPTQ shares one
  * Hessian across the rows, so each sampled position {@code p} is weighted by the mean over output channels
