@@ -70,7 +70,7 @@ final class SequentialGptq {
             batches.add(new FloatTensor(new long[] {idx.length}, idx)); // a "batch" of image indices
         }
         LayerHessians.collect(LayerHessians.asymmetric(values(fp), values(q)), layers, batches,
-                GptqRounding.DEFAULT_POSITIONS, seed, weights);
+                Integer.getInteger("inlierq.gptq.positions", GptqRounding.DEFAULT_POSITIONS), seed, weights);
         StartingRounding.Start local = StartingRounding.fromGptq(g, plan, enc,
                 GptqRounding.round(layers, g, plan, enc, false));
         Map<String, float[]> anchors = new LinkedHashMap<>(global.anchors());
