@@ -193,7 +193,9 @@ ABOUT["gptaq.jsonl"] += (
     "before GPTAQ, and the rows at 852c4b7 weighted each depthwise channel by its own slope: both variants were "
     "dropped. Rows with `--lr-round 0.1` and `--start gptaq --hessian slopes` try the default recipe's learned "
     "rounding from GPTAQ's start at a third of its rate. Rows at d3af8e6 also weighted hard-swish layers "
-    "(reverted: PicoDet-XS 21.84 over three seeds against 22.20).")
+    "(reverted: PicoDet-XS 21.84 over three seeds against 22.20). Rows at a043c79 with "
+    "`-Dinlierq.gptq.positions=2048` sample four times the positions per image for GPTAQ's (and the first "
+    "pass's) Hessians.")
 ABOUT["budget.jsonl"] += (
     " Rows at 7d0398a (stop 26) measure the default 4-bit recipe of stop 24 (`--start gptq --window 32 "
     "--lr-round 0.3`, searched scales) at 400 and 800 steps per unit, seed 0; its 200-step seed-0 row is in "
