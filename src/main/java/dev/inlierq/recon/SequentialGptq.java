@@ -49,14 +49,15 @@ final class SequentialGptq {
      * The unit's start: {@code global} with the rounding, anchors and corrected biases of the unit's convolutions
      * that read a unit input replaced by their asymmetric GPTQ rounding.
      *
+     * @param names the unit's convolutions that read a unit input ({@link #layers})
      * @param fp the float network's values on all calibration images, by name
      * @param q  the quantized network's values on all calibration images, by name
      * @param weights per layer, position weights of its Hessian ({@link ActivationSlopes}); empty: unweighted
      */
-    static StartingRounding.Start start(Graph g, QuantPlan plan, Map<String, Encoding> enc, Units.Unit u,
+    static StartingRounding.Start start(Graph g, QuantPlan plan, Map<String, Encoding> enc, List<String> names,
             Map<String, NDArray> fp, Map<String, NDArray> q, int n, int batch, long seed,
             StartingRounding.Start global, Map<String, float[]> weights) {
-        Map<String, LayerHessians.Layer> layers = LayerHessians.layers(g, plan, layers(u, fp));
+        Map<String, LayerHessians.Layer> layers = LayerHessians.layers(g, plan, names);
         if (layers.isEmpty()) {
             return global;
         }
@@ -70,7 +71,7 @@ final class SequentialGptq {
             batches.add(new FloatTensor(new long[] {idx.length}, idx)); // a "batch" of image indices
         }
         LayerHessians.collect(LayerHessians.asymmetric(values(fp), values(q)), layers, batches,
-                Integer.getInteger("inlierq.gptq.positions", GptqRounding.DEFAULT_POSITIONS), seed, weights);
+                GptqRounding.POSITIONS, seed, weights);
         StartingRounding.Start local = StartingRounding.fromGptq(g, plan, enc,
                 GptqRounding.round(layers, g, plan, enc, false));
         Map<String, float[]> anchors = new LinkedHashMap<>(global.anchors());

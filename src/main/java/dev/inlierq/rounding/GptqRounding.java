@@ -41,6 +41,8 @@ public final class GptqRounding {
 
     /** Output positions sampled per image and layer for the Hessians. */
     public static final int DEFAULT_POSITIONS = 512;
+    /** The positions sampled per image: {@link #DEFAULT_POSITIONS}, or the system property {@code inlierq.gptq.positions}. */
+    public static final int POSITIONS = Integer.getInteger("inlierq.gptq.positions", DEFAULT_POSITIONS);
 
     private GptqRounding() {
     }
@@ -84,7 +86,7 @@ public final class GptqRounding {
     public static Result apply(LayerHessians.Source inputs, Graph g, QuantPlan plan, Map<String, Encoding> enc,
             List<FloatTensor> batches, long seed, Map<String, float[]> weights, GptqScales scales) {
         Map<String, LayerHessians.Layer> layers = LayerHessians.layers(g, plan);
-        LayerHessians.collect(inputs, layers, batches, Integer.getInteger("inlierq.gptq.positions", DEFAULT_POSITIONS),
+        LayerHessians.collect(inputs, layers, batches, POSITIONS,
                 seed, weights);
         return round(layers, g, plan, enc, scales == GptqScales.SEARCHED);
     }

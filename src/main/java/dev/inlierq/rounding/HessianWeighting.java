@@ -15,8 +15,8 @@ public enum HessianWeighting {
      */
     INLIER,
     /**
-     * GPTAQ's per-unit Hessians {@code H = sum_p w_p x_p x_p^T} with {@code w_p} the mean over output channels (of a
-     * group, in a grouped layer) of the squared slope of the activation after the layer at output position p, on
+     * GPTAQ's per-unit Hessians {@code H = sum_p w_p x_p x_p^T} with {@code w_p} the mean over all output channels
+     * (also in a grouped layer) of the squared slope of the activation after the layer at output position p, on
      * the float network ({@link ActivationSlopes}): the layer's output error counted as the next layer receives
      * it, to first order. The whole-network GPTQ pass before it stays plain: weighted there, it cost 0.46 to 0.65 AP
      * at W4A8 (docs/experiments.md, stop 26).
