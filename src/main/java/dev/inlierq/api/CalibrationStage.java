@@ -112,8 +112,12 @@ public final class CalibrationStage {
                 c.calibration().batch(), c.method().rangeEstimation(c.calibration().percentile()), progress);
     }
 
-    /** The encodings of the plan's weights, by tensor: per output channel, MSE or min/max as the method says. */
+    /**
+     * The encodings of the plan's weights, by tensor: per output channel, MSE or min/max as the method says, on
+     * the configured grid ({@link dev.inlierq.quant.WeightGrid}).
+     */
     public static Map<String, Encoding> weights(Prepared p, QuantizationConfig c) {
-        return Calibrator.weights(p.graph(), p.plan(), c.method().mseWeightScales(), c.resolvedWeightType());
+        return Calibrator.weights(p.graph(), p.plan(), c.method().mseWeightScales(), c.resolvedWeightType(),
+                c.weights().grid());
     }
 }

@@ -54,6 +54,9 @@ final class Provenance {
         m.put("inlierq.placement", c.plan().placement().name());
         m.put("inlierq.weight_type", c.resolvedWeightType().name());
         m.put("inlierq.weight_storage", c.weights().storage().cliName());
+        if (c.weights().grid().affine(c.plan().weightBits())) { // only then: symmetric files keep their bytes
+            m.put("inlierq.weight_grid", c.weights().grid().cliName());
+        }
         m.put("inlierq.equalize_alpha", c.equalization().searched() && c.equalization().effectiveAlpha() > 0
                 ? "searched" : Double.toString(c.equalization().effectiveAlpha()));
         m.put("inlierq.seed", Long.toString(c.calibration().seed()));

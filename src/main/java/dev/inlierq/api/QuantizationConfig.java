@@ -7,6 +7,7 @@ import dev.inlierq.loss.TopKHeatmapLoss;
 import dev.inlierq.plan.Placement;
 import dev.inlierq.plan.PlanOptions;
 import dev.inlierq.quant.WeightStorage;
+import dev.inlierq.quant.WeightGrid;
 import dev.inlierq.quant.WeightType;
 import dev.inlierq.recon.ReconstructionOptions;
 import dev.inlierq.rounding.GptqScales;
@@ -57,14 +58,19 @@ public final class QuantizationConfig {
     }
 
     /**
-     * The written weights: their type ({@link WeightType#AUTO} is resolved for the host and placement) and how
+     * The written weights: their type ({@link WeightType#AUTO} is resolved for the host and placement), how
      * weights of 4 bits or fewer are stored (INT8/UINT8 containers or INT4/UINT4 tensors, see
-     * {@link WeightStorage}).
+     * {@link WeightStorage}) and each channel's grid, symmetric or affine ({@link WeightGrid}).
      */
-    public record WeightOptions(WeightType type, WeightStorage storage) {
+    public record WeightOptions(WeightType type, WeightStorage storage, WeightGrid grid) {
+        /** Type {@link WeightType#AUTO}, INT8 containers, grid {@link WeightGrid#AUTO}. */
+        public static final WeightOptions DEFAULTS = new WeightOptions(WeightType.AUTO, WeightStorage.INT8,
+                WeightGrid.AUTO);
+
         public WeightOptions {
             Objects.requireNonNull(type, "weightType");
             Objects.requireNonNull(storage, "weightStorage");
+            Objects.requireNonNull(grid, "weightGrid");
         }
     }
 
@@ -117,7 +123,7 @@ public final class QuantizationConfig {
         verification = new VerificationOptions(b.checkImages, b.statsImages);
         plan = new PlanOptions(b.weightBits, b.activationBits, b.firstLastAt8Bit, b.placement != null ? b.placement
                 : method.placement(), b.excludeNodes, b.excludePatterns, b.excludeOps, b.layerWeightBits);
-        weights = new WeightOptions(b.weightType, b.weightStorage);
+        weights = b.weights;
         reconstruction = !method.reconstructs() ? null
                 : b.reconstruction != null ? b.reconstruction
                 : b.method == null ? Method.defaultRecipe(b.weightBits, b.seed).reconstruction()
@@ -263,8 +269,7 @@ public final class QuantizationConfig {
         private List<Pattern> excludePatterns = List.of();
         private Set<OpType> excludeOps = Set.of();
         private java.util.Map<String, Integer> layerWeightBits = java.util.Map.of();
-        private WeightType weightType = WeightType.AUTO;
-        private WeightStorage weightStorage = WeightStorage.INT8;
+        private WeightOptions weights = WeightOptions.DEFAULTS;
         private ReconstructionOptions reconstruction;
         private int topK = 100;
         private TopKHeatmapLoss.Scope topKScope = TopKHeatmapLoss.Scope.PER_CLASS;
@@ -394,15 +399,9 @@ public final class QuantizationConfig {
                     .excludeOps(p.excludeOps());
         }
 
-        /** Weight type; default {@link WeightType#AUTO}. */
-        public Builder weightType(WeightType t) {
-            weightType = t;
-            return this;
-        }
-
-        /** Storage of weights of 4 bits or fewer; default {@link WeightStorage#INT8}. */
-        public Builder weightStorage(WeightStorage s) {
-            weightStorage = s;
+        /** The written weights' type, storage and grid; default {@link WeightOptions#DEFAULTS}. */
+        public Builder weights(WeightOptions w) {
+            weights = Objects.requireNonNull(w, "weights");
             return this;
         }
 

@@ -14,6 +14,7 @@ import dev.inlierq.quant.Observer;
 import dev.inlierq.quant.QuantSpec;
 import dev.inlierq.quant.RangeEstimation;
 import dev.inlierq.quant.WeightEncodings;
+import dev.inlierq.quant.WeightGrid;
 import dev.inlierq.quant.WeightType;
 import dev.inlierq.tensor.FloatTensor;
 import java.nio.file.Path;
@@ -39,8 +40,14 @@ public final class Calibrator {
 
     /** The quantizer spec of a planned point ({@code weights}: a resolved weight type). */
     public static QuantSpec specOf(QuantPoint p, WeightType weights) {
+        return specOf(p, weights, WeightGrid.SYMMETRIC);
+    }
+
+    /** As {@link #specOf(QuantPoint, WeightType)}, weights on the grid {@code grid} gives their bits. */
+    public static QuantSpec specOf(QuantPoint p, WeightType weights, WeightGrid grid) {
         return switch (p.role()) {
-            case WEIGHT -> weights.weightSpec(p.bits()).withGranularity(new Granularity.PerChannel(p.channelAxis()));
+            case WEIGHT -> weights.weightSpec(p.bits(), grid).withGranularity(
+                    new Granularity.PerChannel(p.channelAxis()));
             case ACTIVATION -> QuantSpec.activation(p.bits());
             case BIAS -> throw new IllegalArgumentException("biases are encoded from their layer's scales");
         };
@@ -140,15 +147,21 @@ public final class Calibrator {
         }
     }
 
-    /** Weight encodings per planned weight tensor. */
+    /** Weight encodings per planned weight tensor, on symmetric grids. */
     public static Map<String, Encoding> weights(Graph g, QuantPlan plan, boolean mse, WeightType type) {
+        return weights(g, plan, mse, type, WeightGrid.SYMMETRIC);
+    }
+
+    /** Weight encodings per planned weight tensor, each on the grid {@code grid} gives its bits. */
+    public static Map<String, Encoding> weights(Graph g, QuantPlan plan, boolean mse, WeightType type,
+            WeightGrid grid) {
         Map<String, Encoding> out = new LinkedHashMap<>();
         for (QuantPoint p : plan.points()) {
             if (p.role() != Role.WEIGHT) {
                 continue;
             }
             ConstTensor w = g.constant(p.tensor());
-            QuantSpec spec = specOf(p, type);
+            QuantSpec spec = specOf(p, type, grid);
             out.put(p.tensor(), mse ? WeightEncodings.mse(w.floats(), w.shape(), spec)
                     : WeightEncodings.minMax(w.floats(), w.shape(), spec));
         }

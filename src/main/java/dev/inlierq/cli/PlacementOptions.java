@@ -1,8 +1,10 @@
 package dev.inlierq.cli;
 
+import dev.inlierq.api.QuantizationConfig;
 import dev.inlierq.graph.OpType;
 import dev.inlierq.plan.Placement;
 import dev.inlierq.plan.PlanOptions;
+import dev.inlierq.quant.WeightGrid;
 import dev.inlierq.quant.WeightStorage;
 import dev.inlierq.quant.WeightType;
 import java.util.ArrayList;
@@ -40,6 +42,11 @@ final class PlacementOptions {
                     + "but run unfused) or auto (int4 where ONNX Runtime runs it). Default: ${DEFAULT-VALUE}.")
     WeightStorage weightStorage;
 
+    @Option(names = "--weight-grid", defaultValue = "auto", converter = WeightGridConverter.class,
+            description = "Each output channel's weight grid: symmetric, asymmetric (a zero point per channel, for "
+                    + "layers of 6 bits or fewer) or auto (asymmetric at 4 bits or fewer). Default: ${DEFAULT-VALUE}.")
+    WeightGrid weightGrid;
+
     @Option(names = "--exclude-node", split = ",", description = "Node names to keep in float.")
     List<String> excludeNodes = new ArrayList<>();
 
@@ -70,6 +77,18 @@ final class PlacementOptions {
                     .excludePatterns(patterns).excludeOps(ops).build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
+        }
+    }
+
+    /** The written weights' settings: {@code --weight-type}, {@code --weight-storage}, {@code --weight-grid}. */
+    QuantizationConfig.WeightOptions weightOptions() {
+        return new QuantizationConfig.WeightOptions(weightType, weightStorage, weightGrid);
+    }
+
+    /** {@code --weight-grid}: symmetric, asymmetric or auto. */
+    static final class WeightGridConverter extends Cli.LowerCaseEnum<WeightGrid> {
+        WeightGridConverter() {
+            super("weight grid", List.of(WeightGrid.values()));
         }
     }
 

@@ -155,7 +155,7 @@ final class QuantizeCommand implements Callable<Integer> {
     private QuantizationConfig config(Method m, DetectorSpec ds, PlanOptions planOptions) {
         CommandLine cl = spec.commandLine();
         QuantizationConfig.Builder b = QuantizationConfig.builder(model, ds, calib).method(m).plan(planOptions)
-                .weightType(placement.weightType).weightStorage(placement.weightStorage).seed(seed).threads(threads)
+                .weights(placement.weightOptions()).seed(seed).threads(threads)
                 .reconstruction(reconstruction.options(m, recipe.method != null, recipe.wBits, seed, cl));
         calibration.apply(b);
         equalisation.apply(b);

@@ -208,9 +208,11 @@ public final class QdqWriter {
             weightCodes = bytesTensor(wq, type, wshape, Int4Packing.pack(we.quantize(wt.floats(), wshape), signed));
             zeroPoint = bytesTensor(wz, type, pshape, Int4Packing.pack(we.zeroPoint(), signed));
         } else {
-            int type = we.spec().container().onnxDataType();
-            weightCodes = bytesTensor(wq, type, wshape, we.quantizeToBytes(wt.floats(), wshape));
-            zeroPoint = zeroPoints(wz, type, pshape, we.zeroPoint());
+            // an affine grid's codes re-centred on one zero point: QLinearConv takes a single one per weight
+            Encoding stored = we.recentred();
+            int type = stored.spec().container().onnxDataType();
+            weightCodes = bytesTensor(wq, type, wshape, we.recentredBytes(wt.floats(), wshape));
+            zeroPoint = zeroPoints(wz, type, pshape, stored.zeroPoint());
         }
         newInits.add(weightCodes);
         newInits.add(OnnxWriter.tensor(ws, ConstTensor.ofFloats(pshape, we.scale())));

@@ -199,6 +199,40 @@ public record Encoding(QuantSpec spec, float[] scale, int[] zeroPoint) {
         return b;
     }
 
+    /**
+     * The encoding an affine weight is written with where the runtime takes one zero point per tensor (ONNX
+     * Runtime's QLinearConv): the same scales in the container's narrow 8-bit symmetric spec (zero point 0 for
+     * int8, 127 for uint8, {@link QuantSpec#weight}), whose codes {@code q - z + Z} stand for the same reals. A
+     * symmetric encoding is returned as it is. Write codes with {@link #recentredBytes}.
+     */
+    public Encoding recentred() {
+        if (spec.isSymmetric()) {
+            return this;
+        }
+        check(spec.role() == QuantSpec.Role.WEIGHT && spec.bits() <= WeightGrid.MAX_AFFINE_BITS, "recentred",
+                "an affine weight encoding of at most " + WeightGrid.MAX_AFFINE_BITS + " bits", spec);
+        QuantSpec common = QuantSpec.weight(8).withSignedness(spec.signedness()).withGranularity(spec.granularity());
+        int[] z = new int[scale.length];
+        Arrays.fill(z, common.symmetricZeroPoint());
+        return new Encoding(common, scale, z);
+    }
+
+    /**
+     * The codes of {@code x} on this encoding's grids (clamped there), stored for {@link #recentred()}:
+     * {@code q - z + Z} in its INT8 or UINT8 container.
+     */
+    public byte[] recentredBytes(float[] x, long... shape) {
+        checkByteContainer();
+        int[] q = quantize(x, shape);
+        int[] p = parameterIndices(q.length, shape);
+        int common = recentred().zeroPoint(0);
+        byte[] b = new byte[q.length];
+        for (int i = 0; i < q.length; i++) {
+            b[i] = (byte) (q[i] - zeroPoint[p[i]] + common);
+        }
+        return b;
+    }
+
     /** Inverse of {@link #quantizeToBytes}: dequantizes codes stored in an INT8 or UINT8 container. */
     public float[] dequantizeBytes(byte[] codes, long... shape) {
         checkByteContainer();

@@ -70,8 +70,19 @@ public enum WeightType {
      * narrow symmetric grid of 8-bit weights, [-63, 63].
      */
     public QuantSpec weightSpec(int planned) {
+        return weightSpec(planned, WeightGrid.SYMMETRIC);
+    }
+
+    /**
+     * As {@link #weightSpec(int)}, affine (a zero point per channel, full range) where {@code grid} says so for
+     * the layer's bits ({@link WeightGrid#affine}).
+     */
+    public QuantSpec weightSpec(int planned, WeightGrid grid) {
         int b = bits(planned);
         QuantSpec s = QuantSpec.weight(b).withSignedness(signedness());
+        if (grid.affine(b)) {
+            return s.withSymmetry(QuantSpec.Symmetry.ASYMMETRIC);
+        }
         return b < planned && planned == 8 ? s.withRange(QuantSpec.IntRange.NARROW) : s;
     }
 

@@ -143,7 +143,7 @@ class QuantizationConfigTest {
         assertMessage("percentile must be in (0, 100], got 100.5", builder().percentile(100.5));
         assertMessage("equalisation alpha must be in [0, 1] (0 = off), got -0.1", builder().method(Method.MSE)
                 .equalize(true).alpha(-0.1));
-        assertThrows(NullPointerException.class, () -> builder().weightType(null).build());
+        assertThrows(NullPointerException.class, () -> builder().weights(null).build());
         assertThrows(NullPointerException.class, () -> builder().topKScope(null).build());
         assertThrows(IllegalArgumentException.class, () -> new SaliencyOutput(Path.of("o"), List.of(), 0));
         assertThrows(NullPointerException.class, () -> QuantizationConfig.builder(null, SPEC, Path.of("c")));

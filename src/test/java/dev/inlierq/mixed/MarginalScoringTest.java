@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.inlierq.api.Method;
 import dev.inlierq.api.QuantizationConfig;
 import dev.inlierq.detect.spec.DetectorSpecs;
+import dev.inlierq.quant.WeightGrid;
+import dev.inlierq.quant.WeightStorage;
+import dev.inlierq.quant.WeightType;
 import dev.inlierq.sensitivity.SensitivityAnalysis;
 import dev.inlierq.sensitivity.SensitivityOptions;
 import dev.inlierq.sensitivity.SensitivityReport;
@@ -32,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Alone and marginal ({@link WeightScoring}) scoring on a tiny model built so that the two rank its layers in
  * opposite orders, for a reason known in advance: two 3x3 convolutions read the same input with weights {@code W}
  * and {@code -W} and are summed, so they cancel in float; rounded to nearest on per-channel symmetric grids
- * {@code q(-W) = -q(W)}, so they cancel when both are quantized too. A third convolution on the same input, with
+ * {@code q(-W) = -q(W)}, so they cancel when both are quantized too (hence {@code WeightGrid.SYMMETRIC}: affine
+ * grids fit {@code W} and {@code -W} differently). A third convolution on the same input, with
  * the same shape and weights a third as large, is added to them. Alone, each of {@code pos} and {@code neg} puts
  * its whole rounding error on the output (three times that of {@code small}); in the quantized model restoring one
  * of them to float uncovers the other's error, a loss, while restoring {@code small} removes the only weight error
@@ -52,6 +56,7 @@ class MarginalScoringTest {
         Path spec = OutlierChain.specFile(tmp);
         config = QuantizationConfig.builder(cancelling(tmp), DetectorSpecs.load(spec), OutlierChain.images(tmp, 6))
                 .method(Method.MINMAX).weightBits(4).activationBits(8).equalize(false).calibImages(6).batch(3)
+                .weights(new QuantizationConfig.WeightOptions(WeightType.AUTO, WeightStorage.INT8, WeightGrid.SYMMETRIC))
                 .build();
     }
 
