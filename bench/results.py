@@ -215,6 +215,15 @@ ABOUT["fused.jsonl"] += (
 ABOUT["latency.jsonl"] += (
     " The FastestDet rows at 14d35b4 time the fused file with its channel shuffles rewritten as strided Slices "
     "(0.79x float), the reason that rewrite was reverted.")
+ABOUT["grid.jsonl"] = (
+    "Affine 4-bit weight grids (stop 27, a2a0fd5: `--weight-grid auto`, the default, gives every layer of 4 bits "
+    "or fewer a zero point per output channel; `--weight-grid symmetric` is the grid of every earlier row). "
+    "Made on a 2-core AMD EPYC without VNNI with `METHODS=M BITS=4,8 SIM=0 TABLE=grid EXTRA=\"[...] --seed S\" "
+    "bench/calibrators.sh MODEL`: `gptaq` alone, `gptq` alone, and the default 4-bit recipe (`adaround` with "
+    "`--start gptq --iters 200 --window 32 --lr-round 0.3`). The rows at 5c8075d are the symmetric grid of the "
+    "build before (same code path as `--weight-grid symmetric`), measured on the same machine the same day.")
+ABOUT["mixed.jsonl"] += (
+    " Rows at a2a0fd5 (stop 27) run the mixed-precision recipe with affine 4-bit weight grids, the new default.")
 LATENCY_FILES = {
     "float": "float model",
     "all": "W8A8, `--placement all`",

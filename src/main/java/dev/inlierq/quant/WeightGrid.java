@@ -11,9 +11,9 @@ import java.util.Locale;
  * per-channel zero point, which is what GPTQ's reference quantizer uses by default (Frantar et al., "GPTQ:
  * Accurate Post-Training Quantization for Generative Pre-trained Transformers", ICLR 2023; its {@code sym=False}
  * min-max quantizer). On the three shared models at 4 bits, each channel's clipping chosen for least squared
- * error, the affine grid leaves 25-35% less weight error than the symmetric one (YOLOX-Nano 0.0062 against
- * 0.0082 of the weights' energy, PicoDet-XS 0.0084 against 0.0131, FastestDet 0.0087 against 0.0128;
- * docs/methods.md).
+ * error, the affine grid leaves 30-39% less weight error than the symmetric one (YOLOX-Nano 0.62% of the weights'
+ * energy against 0.89%, PicoDet-XS 0.84% against 1.37%, FastestDet 0.87% against 1.34%;
+ * {@code bench/tools/WeightGridError.java}, docs/methods.md).
  *
  * <p>Deployment: ONNX Runtime's QLinearConv takes one zero point for all channels of a weight, so the writer
  * stores an affine channel's codes re-centred on the container's symmetric zero point: {@code q - z} (int8) or

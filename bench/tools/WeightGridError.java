@@ -1,0 +1,50 @@
+import dev.inlierq.graph.ConstTensor;
+import dev.inlierq.graph.Graph;
+import dev.inlierq.graph.Node;
+import dev.inlierq.onnx.OnnxReader;
+import dev.inlierq.quant.Granularity;
+import dev.inlierq.quant.QuantSpec;
+import dev.inlierq.quant.WeightEncodings;
+import dev.inlierq.quant.WeightGrid;
+import dev.inlierq.quant.WeightType;
+import java.nio.file.Path;
+
+/**
+ * The 4-bit weight error of a model's convolutions on symmetric and on affine per-channel grids (docs/methods.md,
+ * "Weight grid"): every Conv with a constant weight, each channel's clipping chosen for least squared error
+ * (the project's MseEstimator, as the calibrated grids are), nearest rounding; prints the error as a fraction of
+ * the weights' energy, summed over all layers, and the ratio of the two.
+ * Usage: java -cp target/inlierq.jar bench/tools/WeightGridError.java MODEL.onnx [BITS]
+ */
+public class WeightGridError {
+    public static void main(String[] args) {
+        Graph g = OnnxReader.read(Path.of(args[0]));
+        int bits = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+        double energy = 0;
+        double symmetric = 0;
+        double affine = 0;
+        int layers = 0;
+        for (Node n : g.nodes()) {
+            if (n.op() != dev.inlierq.graph.OpType.Conv || n.inputs().size() < 2 || !g.isConstant(n.input(1))) {
+                continue;
+            }
+            ConstTensor t = g.constant(n.input(1));
+            float[] w = t.floats();
+            QuantSpec sym = WeightType.INT8.weightSpec(bits, WeightGrid.SYMMETRIC)
+                    .withGranularity(new Granularity.PerChannel(0));
+            QuantSpec aff = WeightType.INT8.weightSpec(bits, WeightGrid.ASYMMETRIC)
+                    .withGranularity(new Granularity.PerChannel(0));
+            float[] qs = WeightEncodings.mse(w, t.shape(), sym).fakeQuantize(w, t.shape());
+            float[] qa = WeightEncodings.mse(w, t.shape(), aff).fakeQuantize(w, t.shape());
+            for (int i = 0; i < w.length; i++) {
+                energy += (double) w[i] * w[i];
+                symmetric += (w[i] - qs[i]) * (double) (w[i] - qs[i]);
+                affine += (w[i] - qa[i]) * (double) (w[i] - qa[i]);
+            }
+            layers++;
+        }
+        System.out.printf("%s: %d convolutions, %d-bit weight error / energy: symmetric %.5f, affine %.5f, "
+                + "ratio %.3f%n", Path.of(args[0]).getFileName(), layers, bits, symmetric / energy, affine / energy,
+                affine / symmetric);
+    }
+}
