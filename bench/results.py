@@ -219,7 +219,7 @@ ABOUT["grid.jsonl"] = (
     "Affine 4-bit weight grids (stop 27, a2a0fd5: `--weight-grid auto`, the default, gives every layer of 4 bits "
     "or fewer a zero point per output channel; `--weight-grid symmetric` is the grid of every earlier row). "
     "Made on a 2-core AMD EPYC without VNNI with `METHODS=M BITS=4,8 SIM=0 TABLE=grid EXTRA=\"[...] --seed S\" "
-    "bench/calibrators.sh MODEL`: `gptaq` alone, `gptq` alone, and the default 4-bit recipe (`adaround` with "
+    "bench/calibrators.sh MODEL`: `gptaq` alone and the default 4-bit recipe (`adaround` with "
     "`--start gptq --iters 200 --window 32 --lr-round 0.3`). The rows at 5c8075d are the symmetric grid of the "
     "build before (same code path as `--weight-grid symmetric`), measured on the same machine the same day.")
 ABOUT["mixed.jsonl"] += (
