@@ -1,6 +1,7 @@
 import dev.inlierq.graph.ConstTensor;
 import dev.inlierq.graph.Graph;
 import dev.inlierq.graph.Node;
+import dev.inlierq.graph.OpType;
 import dev.inlierq.onnx.OnnxReader;
 import dev.inlierq.quant.Granularity;
 import dev.inlierq.quant.QuantSpec;
@@ -24,16 +25,16 @@ public class WeightGridError {
         double symmetric = 0;
         double affine = 0;
         int layers = 0;
+        QuantSpec sym = WeightType.INT8.weightSpec(bits, WeightGrid.SYMMETRIC)
+                .withGranularity(new Granularity.PerChannel(0));
+        QuantSpec aff = WeightType.INT8.weightSpec(bits, WeightGrid.ASYMMETRIC)
+                .withGranularity(new Granularity.PerChannel(0));
         for (Node n : g.nodes()) {
-            if (n.op() != dev.inlierq.graph.OpType.Conv || n.inputs().size() < 2 || !g.isConstant(n.input(1))) {
+            if (n.op() != OpType.Conv || n.inputs().size() < 2 || !g.isConstant(n.input(1))) {
                 continue;
             }
             ConstTensor t = g.constant(n.input(1));
             float[] w = t.floats();
-            QuantSpec sym = WeightType.INT8.weightSpec(bits, WeightGrid.SYMMETRIC)
-                    .withGranularity(new Granularity.PerChannel(0));
-            QuantSpec aff = WeightType.INT8.weightSpec(bits, WeightGrid.ASYMMETRIC)
-                    .withGranularity(new Granularity.PerChannel(0));
             float[] qs = WeightEncodings.mse(w, t.shape(), sym).fakeQuantize(w, t.shape());
             float[] qa = WeightEncodings.mse(w, t.shape(), aff).fakeQuantize(w, t.shape());
             for (int i = 0; i < w.length; i++) {

@@ -191,12 +191,7 @@ public record Encoding(QuantSpec spec, float[] scale, int[] zeroPoint) {
      */
     public byte[] quantizeToBytes(float[] x, long... shape) {
         checkByteContainer();
-        int[] q = quantize(x, shape);
-        byte[] b = new byte[q.length];
-        for (int i = 0; i < q.length; i++) {
-            b[i] = (byte) q[i];
-        }
-        return b;
+        return toBytes(quantize(x, shape));
     }
 
     /**
@@ -226,9 +221,17 @@ public record Encoding(QuantSpec spec, float[] scale, int[] zeroPoint) {
         int[] q = quantize(x, shape);
         int[] p = parameterIndices(q.length, shape);
         int common = recentred().zeroPoint(0);
+        for (int i = 0; i < q.length; i++) {
+            q[i] += common - zeroPoint[p[i]];
+        }
+        return toBytes(q);
+    }
+
+    /** Codes as the bytes of their INT8 or UINT8 container (two's complement, or the low 8 bits). */
+    private static byte[] toBytes(int[] q) {
         byte[] b = new byte[q.length];
         for (int i = 0; i < q.length; i++) {
-            b[i] = (byte) (q[i] - zeroPoint[p[i]] + common);
+            b[i] = (byte) q[i];
         }
         return b;
     }
