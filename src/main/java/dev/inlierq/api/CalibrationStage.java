@@ -83,7 +83,7 @@ public final class CalibrationStage {
             boolean search = c.equalization().searched();
             return Equalization.apply(floatEngine, g, c.spec().preprocessor(), calib.files(), c.calibration().batch(),
                     c.equalization().effectiveAlpha(), mode, search ? c.plan().weightBits() : 0,
-                    search ? c.plan().activationBits() : 0);
+                    search ? c.plan().activationBits() : 0, c.weights().grid());
         }
     }
 

@@ -9,6 +9,7 @@ import dev.inlierq.graph.Graph;
 import dev.inlierq.graph.Node;
 import dev.inlierq.graph.OpType;
 import dev.inlierq.plan.Planner;
+import dev.inlierq.quant.WeightGrid;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -137,22 +138,28 @@ public final class Equalization {
     /** {@link #apply(GraphExecutor, Graph, Preprocessor, List, int, double)} with the given {@link Mode}. */
     public static Result apply(GraphExecutor floatEngine, Graph g, Preprocessor pre, List<Path> images, int batch,
             double alpha, Mode mode) {
-        return apply(floatEngine, g, pre, images, batch, alpha, mode, 0, 0);
+        return apply(floatEngine, g, pre, images, batch, alpha, mode, new EqualizationSearch.Bits(0, 0));
     }
 
     /**
      * As {@link #apply(GraphExecutor, Graph, Preprocessor, List, int, double, Mode)}; with {@code weightBits} and
      * {@code activationBits} positive, each activation's strength is searched ({@link EqualizationSearch}) instead
-     * of {@code alpha}, and an activation may stay as it is.
+     * of {@code alpha}, and an activation may stay as it is; the weight error is estimated on the run's weight grid
+     * ({@code --weight-grid}: affine at the bits where it makes layers affine).
      */
     public static Result apply(GraphExecutor floatEngine, Graph g, Preprocessor pre, List<Path> images, int batch,
-            double alpha, Mode mode, int weightBits, int activationBits) {
+            double alpha, Mode mode, int weightBits, int activationBits, WeightGrid grid) {
+        return apply(floatEngine, g, pre, images, batch, alpha, mode,
+                new EqualizationSearch.Bits(weightBits, activationBits, grid));
+    }
+
+    private static Result apply(GraphExecutor floatEngine, Graph g, Preprocessor pre, List<Path> images, int batch,
+            double alpha, Mode mode, EqualizationSearch.Bits bits) {
         Map<String, List<Node>> cands = candidates(g, mode);
         Map<String, double[]> meanSquare = new HashMap<>();
         Map<String, double[]> range = measureRanges(floatEngine, pre, images, batch, cands.keySet(), meanSquare);
         Rewrite rw = new Rewrite(g, mode);
-        EqualizationSearch.Bits search = weightBits > 0 && activationBits > 0
-                ? new EqualizationSearch.Bits(weightBits, activationBits) : null;
+        EqualizationSearch.Bits search = bits.weights() > 0 && bits.activations() > 0 ? bits : null;
         int equalized = rw.chooseFactors(cands, range, alpha, meanSquare, search);
         List<Node> nodes = rw.rewriteNodes();
         Graph out = g.withNodes(nodes, rw.inits, rw.shapes);

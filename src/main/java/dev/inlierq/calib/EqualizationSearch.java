@@ -6,6 +6,7 @@ import dev.inlierq.graph.Node;
 import dev.inlierq.quant.Encoding;
 import dev.inlierq.quant.QuantSpec;
 import dev.inlierq.quant.WeightEncodings;
+import dev.inlierq.quant.WeightGrid;
 import java.util.List;
 
 /**
@@ -20,7 +21,7 @@ import java.util.List;
  *          (W' - Q_w(W'))^2 m_c / s_c^2   +   W'^2 D^2 / 12
  * </pre>
  * with {@code m_c = E[x_c^2]} over the calibration images (a weight's error costs as much as its input is large;
- * the input of W' is {@code x / s}), {@code Q_w} the per-output-channel MSE grid at the weight bits, and
+ * the input of W' is {@code x / s}), {@code Q_w} the per-output-channel MSE grid at the weight bits (affine where the run's weight grid is), and
  * {@code D = max_c (r_c / s_c) / (2^b - 1)} the step of the activation's per-tensor grid at the activation bits
  * ({@code r_c = max |x_c|}), whose rounding noise of variance {@code D^2 / 12} each weight carries to the output.
  * Cross terms are dropped: rounding errors of different elements are nearly uncorrelated. At W4A8 this keeps the
@@ -32,8 +33,18 @@ final class EqualizationSearch {
     /** The strengths tried besides no equalisation (depthwise readers always take 1, {@link Equalization#factors}). */
     static final double[] STRENGTHS = {0.25, 0.5, 0.75};
 
-    /** The bits the error is estimated at. */
-    record Bits(int weights, int activations) {
+    /** The bits the error is estimated at, and the weights' grid ({@code --weight-grid}) at those bits. */
+    record Bits(int weights, int activations, WeightGrid grid) {
+        /** With symmetric weight grids. */
+        Bits(int weights, int activations) {
+            this(weights, activations, WeightGrid.SYMMETRIC);
+        }
+
+        /** The per-output-channel weight grid the error is estimated on: affine where the run's grid says so. */
+        QuantSpec weightSpec() {
+            QuantSpec s = QuantSpec.weight(weights);
+            return grid.affine(weights) ? s.withSymmetry(QuantSpec.Symmetry.ASYMMETRIC) : s;
+        }
     }
 
     private EqualizationSearch() {
@@ -72,7 +83,7 @@ final class EqualizationSearch {
         }
         double step = top / ((1 << bits.activations()) - 1);
         double noise = step * step / 12;
-        QuantSpec spec = QuantSpec.weight(bits.weights());
+        QuantSpec spec = bits.weightSpec();
         double total = 0;
         for (Node layer : readers) {
             ConstTensor wt = g.constant(layer.input(1));

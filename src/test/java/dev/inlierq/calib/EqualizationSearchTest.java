@@ -14,6 +14,7 @@ import dev.inlierq.graph.Graph;
 import dev.inlierq.graph.Node;
 import dev.inlierq.graph.OpType;
 import dev.inlierq.graph.ValueInfo;
+import dev.inlierq.quant.WeightGrid;
 import dev.inlierq.testing.RandomData;
 import java.util.Arrays;
 import java.util.List;
@@ -27,7 +28,11 @@ class EqualizationSearchTest {
 
     /** x [1, C, 4, 4] read by one 1x1 convolution of 16 output channels with Gaussian weights. */
     private static Graph reader(long seed) {
-        float[] w = RandomData.gaussian(new Random(seed), 16 * C, 0.3);
+        return reader(RandomData.gaussian(new Random(seed), 16 * C, 0.3));
+    }
+
+    /** As {@link #reader(long)} with the given weights. */
+    private static Graph reader(float[] w) {
         Node conv = new Node("conv", OpType.Conv, List.of("x", "w"), List.of("y"),
                 new Attributes(Map.of("kernel_shape", new Attr.Ints(new long[] {1, 1}))));
         long[] in = {1, C, 4, 4};
@@ -94,5 +99,28 @@ class EqualizationSearchTest {
         assertTrue(e44 > e48 && e48 > e88, e44 + " > " + e48 + " > " + e88);
         assertEquals(0, EqualizationSearch.error(none, new double[C], new double[C], readers, g,
                 new EqualizationSearch.Bits(8, 8)), 1e-3 * e88, "no input: only the weights' error, weighted by 0");
+    }
+
+    @Test
+    void theWeightErrorIsEstimatedOnTheRunsGrid() {
+        // weights that lean to one side: an affine grid spends its 16 levels on [min w, max w] only
+        float[] w = RandomData.gaussian(new Random(3), 16 * C, 0.3);
+        for (int i = 0; i < w.length; i++) {
+            w[i] = Math.abs(w[i]) + 0.2f;
+        }
+        Graph lopsided = reader(w);
+        List<Node> readers = lopsided.consumers("x");
+        double[][] st = stats(1.0);
+        double[] none = new double[C];
+        Arrays.fill(none, 1.0);
+        double symmetric = EqualizationSearch.error(none, st[0], st[1], readers, lopsided,
+                new EqualizationSearch.Bits(4, 8, WeightGrid.SYMMETRIC));
+        double affine = EqualizationSearch.error(none, st[0], st[1], readers, lopsided,
+                new EqualizationSearch.Bits(4, 8, WeightGrid.AUTO));
+        assertTrue(affine < 0.8 * symmetric, affine + " < 0.8 * " + symmetric);
+        // 8-bit weights keep the symmetric grid under auto, so the estimate does not change
+        assertEquals(EqualizationSearch.error(none, st[0], st[1], readers, lopsided,
+                new EqualizationSearch.Bits(8, 8, WeightGrid.SYMMETRIC)), EqualizationSearch.error(none, st[0], st[1],
+                readers, lopsided, new EqualizationSearch.Bits(8, 8, WeightGrid.AUTO)));
     }
 }

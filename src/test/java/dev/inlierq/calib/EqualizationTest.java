@@ -17,6 +17,7 @@ import dev.inlierq.plan.Placement;
 import dev.inlierq.plan.PlanOptions;
 import dev.inlierq.plan.Planner;
 import dev.inlierq.plan.QuantPlan;
+import dev.inlierq.quant.WeightGrid;
 import dev.inlierq.tensor.FloatTensor;
 import dev.inlierq.testing.Shared;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ class EqualizationTest {
         FloatTensor x = pre.prepare(Shared.valImages().resolve("000000000139.jpg")).tensor();
         Map<String, FloatTensor> before;
         try (GraphExecutor e = new GraphExecutor(g)) {
-            r = Equalization.apply(e, g, pre, images, 4, 0.5, mode, wBits, aBits);
+            r = Equalization.apply(e, g, pre, images, 4, 0.5, mode, wBits, aBits, WeightGrid.AUTO);
             before = e.run(x);
         }
         try (GraphExecutor e = new GraphExecutor(r.graph())) {

@@ -49,7 +49,10 @@ class MixedPrecisionCommandTest {
                 .get("inlierq.layer_bits").split(",")).map(e -> e.split(":"))
                 .collect(Collectors.toMap(e -> e[0], e -> e[1]));
         assertEquals(Map.of("first", "w8a8", "mid_plain", "w4a8", "mid_outliers", "w8a8", "last", "w8a8"), bits);
-        JsonNode mp = new ObjectMapper().readTree(json.toFile()).get("mixed_precision");
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        JsonNode mp = root.get("mixed_precision");
+        assertTrue(root.get("seconds").asDouble() > mp.get("scoring_seconds").asDouble(),
+                "seconds counts the whole job, the mixed-precision scoring included");
         assertEquals(4608, mp.get("candidate_parameters").asLong());
         assertEquals("nearest", mp.get("rounding").asText(), "--method minmax rounds to nearest");
         assertEquals("alone", mp.get("scoring").asText(), "the default scoring");
