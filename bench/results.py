@@ -224,6 +224,15 @@ ABOUT["grid.jsonl"] = (
     "build before (same code path as `--weight-grid symmetric`), measured on the same machine the same day.")
 ABOUT["mixed.jsonl"] += (
     " Rows at a2a0fd5 (stop 27) run the mixed-precision recipe with affine 4-bit weight grids, the new default.")
+ABOUT["grid.jsonl"] += (
+    " Rows at e04d57d and 00b9e6c (stop 28, same machine type): the default recipe's YOLOX-Nano seeds 1-2, "
+    "`--method gptq` with affine grids, and the default recipe with `--search-alpha` (each activation's "
+    "equalisation strength searched on the run's weight grid, 00b9e6c) or `--lr-weight-scale 0.001`. Rows whose "
+    "`note` field says so ran while a second benchmark queue shared the cores: their AP stands (a run's bytes do "
+    "not depend on timing), their seconds are inflated.")
+ABOUT["budget.jsonl"] += (
+    " The row at e04d57d (stop 28) is the default 4-bit recipe with affine grids at 600 steps per unit (FastestDet, "
+    "seed 0; a second benchmark shared the cores).")
 LATENCY_FILES = {
     "float": "float model",
     "all": "W8A8, `--placement all`",
