@@ -167,18 +167,20 @@ public enum Method {
      *       in 1-2 minutes each;
      *   <li>at 4 bits or fewer, AdaRound started from GPTQ's rounding ({@code --start gptq}) with
      *       {@value #DEFAULT_4BIT_ITERATIONS} steps per layer on {@value #DEFAULT_4BIT_WINDOW}-pixel windows at a
-     *       rounding rate of {@value #DEFAULT_4BIT_LR_ROUNDING}, GPTQ's scales searched for its error: W4A8 over seeds
-     *       0-2, YOLOX-Nano 26.04 AP against GPTQ's 24.25, PicoDet-XS 21.41 (19.62), FastestDet 14.95 (13.65), in
-     *       2.5-8 minutes each on 2 cores.
+     *       rounding rate of {@value #DEFAULT_4BIT_LR_ROUNDING}, GPTQ's scales searched for its error, each
+     *       activation's equalisation strength searched on the run's weight grid ({@code --search-alpha}) and
+     *       affine 4-bit weight grids. W4A8, seed 0, on a 2-core EPYC with AVX2 (docs/experiments.md, stop 28): the
+     *       search moves FastestDet from 15.09 to 15.68 AP (seeds 0-2), PicoDet-XS from 22.99 to 23.25 and
+     *       YOLOX-Nano from 26.44 to 26.45, in 5-14 minutes each.
      * </ul>
      */
     public static DefaultRecipe defaultRecipe(int weightBits, long seed) {
         if (weightBits > 4) {
-            return new DefaultRecipe(GPTQ, null);
+            return new DefaultRecipe(GPTQ, null, false);
         }
         return new DefaultRecipe(ADAROUND, ReconstructionOptions.builder(Units.Kind.LAYER)
                 .start(ReconstructionOptions.Start.GPTQ).iterations(DEFAULT_4BIT_ITERATIONS)
-                .window(DEFAULT_4BIT_WINDOW).lrRounding(DEFAULT_4BIT_LR_ROUNDING).seed(seed).build());
+                .window(DEFAULT_4BIT_WINDOW).lrRounding(DEFAULT_4BIT_LR_ROUNDING).seed(seed).build(), true);
     }
 
     /** Steps per unit of the default 4-bit recipe. */
@@ -198,7 +200,7 @@ public enum Method {
      * A default recipe: the method and, for a reconstruction method, its settings (they differ from the
      * method's paper defaults, which {@code --method} alone gives).
      */
-    public record DefaultRecipe(Method method, ReconstructionOptions reconstruction) {
+    public record DefaultRecipe(Method method, ReconstructionOptions reconstruction, boolean searchAlpha) {
     }
 
     /** The method of {@link #defaultRecipe(int, long)}. */

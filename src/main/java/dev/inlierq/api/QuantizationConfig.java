@@ -117,7 +117,8 @@ public final class QuantizationConfig {
         loss = new LossOptions(b.topK, b.topKScope, b.fisherLoss != null ? b.fisherLoss : method.fisherLoss());
         checkCounts(b.calibImages, b.batch, b.threads, b.checkImages, b.statsImages);
         equalization = new EqualizationOptions(b.equalize != null ? b.equalize : method.equalizes(), b.alpha,
-                b.searchAlpha);
+                b.searchAlpha != null ? b.searchAlpha
+                : b.method == null && Method.defaultRecipe(b.weightBits, b.seed).searchAlpha());
         calibration = new CalibrationOptions(b.calibImages, b.batch, b.seed, b.percentile);
         threads = b.threads;
         verification = new VerificationOptions(b.checkImages, b.statsImages);
@@ -260,7 +261,7 @@ public final class QuantizationConfig {
         private int threads = 2;
         private Boolean equalize;
         private double alpha = 0.5;
-        private boolean searchAlpha;
+        private Boolean searchAlpha;
         private int weightBits = 8;
         private int activationBits = 8;
         private boolean firstLastAt8Bit = true;
@@ -339,7 +340,8 @@ public final class QuantizationConfig {
 
         /**
          * Each activation's equalisation strength searched at the run's bits instead of {@link #alpha}
-         * ({@code --search-alpha}, {@link EqualizationOptions}); default false.
+         * ({@code --search-alpha}, {@link EqualizationOptions}); default: the default recipe's when no method is
+         * set ({@link Method#defaultRecipe}: on at 4 bits), else off.
          */
         public Builder searchAlpha(boolean on) {
             searchAlpha = on;

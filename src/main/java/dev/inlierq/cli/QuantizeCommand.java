@@ -162,7 +162,7 @@ final class QuantizeCommand implements Callable<Integer> {
                 .weights(placement.weightOptions()).seed(seed).threads(threads)
                 .reconstruction(reconstruction.options(m, recipe.method != null, recipe.wBits, seed, cl));
         calibration.apply(b);
-        equalisation.apply(b);
+        equalisation.apply(b, recipe.method == null ? Method.defaultRecipe(recipe.wBits, seed) : null);
         verification.apply(b);
         reconstruction.apply(b);
         inlierOptions.apply(b, m, cl);

@@ -66,7 +66,13 @@ class QuantizationConfigTest {
         assertEquals(dev.inlierq.rounding.GptqScales.MSE, builder().build().gptqScales());
         assertEquals(dev.inlierq.rounding.GptqScales.MSE, builder().weightBits(4)
                 .gptqScales(dev.inlierq.rounding.GptqScales.MSE).build().gptqScales());
+        // each activation's equalisation strength searched in the default 4-bit recipe only; a choice given stays
+        assertTrue(four.equalization().searched());
+        assertFalse(builder().build().equalization().searched(), "not in the 8-bit default");
+        assertFalse(builder().weightBits(4).searchAlpha(false).build().equalization().searched());
+        assertTrue(builder().weightBits(4).method(Method.BRECQ).searchAlpha(true).build().equalization().searched());
         QuantizationConfig paper = builder().weightBits(4).method(Method.ADAROUND).build();
+        assertFalse(paper.equalization().searched(), "--method adaround: the papers' single strength");
         assertEquals(ReconstructionOptions.Start.NEAREST, paper.reconstruction().start());
         assertEquals(0, paper.reconstruction().window());
         assertEquals(ReconstructionOptions.DEFAULT_LR_ROUNDING, paper.reconstruction().lrRounding());
