@@ -12,7 +12,7 @@ final class MethodOptions {
                     + "brecq, qdrop (reconstruction baselines) or inlierq. Default: gptq above "
                     + "4-bit weights; at 4 bits or fewer adaround --start gptq --iters " + Method.DEFAULT_4BIT_ITERATIONS
                     + " --window " + Method.DEFAULT_4BIT_WINDOW + " --lr-round " + Method.DEFAULT_4BIT_LR_ROUNDING
-                    + " (docs/results.md).")
+                    + " --search-alpha (docs/results.md).")
     Method method;
 
     @Option(names = "--w-bits", defaultValue = "8", description = "Weight bits (2-8). Default: ${DEFAULT-VALUE}.")
