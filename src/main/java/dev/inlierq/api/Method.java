@@ -169,9 +169,9 @@ public enum Method {
      *       {@value #DEFAULT_4BIT_ITERATIONS} steps per layer on {@value #DEFAULT_4BIT_WINDOW}-pixel windows at a
      *       rounding rate of {@value #DEFAULT_4BIT_LR_ROUNDING}, GPTQ's scales searched for its error, each
      *       activation's equalisation strength searched on the run's weight grid ({@code --search-alpha}) and
-     *       affine 4-bit weight grids. W4A8, seed 0, on a 2-core EPYC with AVX2 (docs/experiments.md, stop 28): the
-     *       search moves FastestDet from 15.09 to 15.68 AP (seeds 0-2), PicoDet-XS from 22.99 to 23.25 and
-     *       YOLOX-Nano from 26.44 to 26.45, in 5-14 minutes each.
+     *       affine 4-bit weight grids. W4A8, means over seeds 0-2 on a 2-core EPYC with AVX2 (docs/experiments.md,
+     *       stop 28): the search moves FastestDet from 15.09 to 15.68 AP, PicoDet-XS from 23.31 to 23.18 and
+     *       YOLOX-Nano from 26.32 to 26.05 (both within their seed spread), in 5-14 minutes each.
      * </ul>
      */
     public static DefaultRecipe defaultRecipe(int weightBits, long seed) {

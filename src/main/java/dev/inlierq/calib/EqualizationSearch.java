@@ -21,7 +21,8 @@ import java.util.List;
  *          (W' - Q_w(W'))^2 m_c / s_c^2   +   W'^2 D^2 / 12
  * </pre>
  * with {@code m_c = E[x_c^2]} over the calibration images (a weight's error costs as much as its input is large;
- * the input of W' is {@code x / s}), {@code Q_w} the per-output-channel MSE grid at the weight bits (affine where the run's weight grid is), and
+ * the input of W' is {@code x / s}), {@code Q_w} the per-output-channel MSE grid at the weight bits (affine
+ * where the run's weight grid is), and
  * {@code D = max_c (r_c / s_c) / (2^b - 1)} the step of the activation's per-tensor grid at the activation bits
  * ({@code r_c = max |x_c|}), whose rounding noise of variance {@code D^2 / 12} each weight carries to the output.
  * Cross terms are dropped: rounding errors of different elements are nearly uncorrelated. At W4A8 this keeps the
