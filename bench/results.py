@@ -233,6 +233,10 @@ ABOUT["grid.jsonl"] += (
 ABOUT["budget.jsonl"] += (
     " The row at e04d57d (stop 28) is the default 4-bit recipe with affine grids at 600 steps per unit (FastestDet, "
     "seed 0; a second benchmark shared the cores).")
+ABOUT["mixed.jsonl"] += (
+    " Rows at b0f4ae8 (stop 28) add `--search-alpha` (each activation's equalisation strength searched on the "
+    "run's weight grid, part of the default 4-bit recipe from b0f4ae8); from that commit `seconds` counts the "
+    "mixed-precision scoring too.")
 LATENCY_FILES = {
     "float": "float model",
     "all": "W8A8, `--placement all`",
