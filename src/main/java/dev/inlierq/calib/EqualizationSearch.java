@@ -7,6 +7,7 @@ import dev.inlierq.quant.Encoding;
 import dev.inlierq.quant.QuantSpec;
 import dev.inlierq.quant.WeightEncodings;
 import dev.inlierq.quant.WeightGrid;
+import dev.inlierq.quant.WeightType;
 import java.util.List;
 
 /**
@@ -41,10 +42,13 @@ final class EqualizationSearch {
             this(weights, activations, WeightGrid.SYMMETRIC);
         }
 
-        /** The per-output-channel weight grid the error is estimated on: affine where the run's grid says so. */
+        /**
+         * The per-output-channel weight grid the error is estimated on: signed codes at the planned bits, affine
+         * where the run's grid says so ({@link WeightType#weightSpec(int, WeightGrid)} decides, as for the
+         * written weights).
+         */
         QuantSpec weightSpec() {
-            QuantSpec s = QuantSpec.weight(weights);
-            return grid.affine(weights) ? s.withSymmetry(QuantSpec.Symmetry.ASYMMETRIC) : s;
+            return WeightType.INT8.weightSpec(weights, grid);
         }
     }
 
