@@ -8,6 +8,7 @@ import dev.inlierq.train.Architecture;
 import dev.inlierq.train.Augmentation;
 import dev.inlierq.train.LossOptions;
 import dev.inlierq.train.ModelFiles;
+import dev.inlierq.train.Scenes;
 import dev.inlierq.train.Trainer;
 import dev.inlierq.train.TrainingOptions;
 import java.io.PrintWriter;
@@ -102,6 +103,10 @@ final class TrainCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE}.")
     int workers;
 
+    @Option(names = "--objects", split = ",", description = "Labelled objects per training scene, MIN,MAX (1-40): "
+            + "denser scenes supervise more objects per step. Default: the benchmark's 3,10.")
+    List<Integer> objects;
+
     @Option(names = "--minutes", description = "Stop after this many minutes (exploring only: the schedule "
             + "still assumes --steps, so the result is not the documented model).")
     Double minutes;
@@ -149,6 +154,12 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserError(ExitCode.USAGE, "--minutes must be positive, got " + minutes);
         }
         nmsMode();
+        Scenes scenes = Scenes.DEFAULT;
+        if (objects != null) {
+            usage(objects.size() == 2 && objects.get(0) >= 1 && objects.get(0) <= objects.get(1)
+                    && objects.get(1) <= 40, "--objects needs MIN,MAX with 1 <= MIN <= MAX <= 40");
+            scenes = new Scenes(scenes.seed(), objects.get(0), objects.get(1));
+        }
         Architecture.Builder a = Architecture.builder().inputSize(size).numClasses(classes).norm(switch (
                 norm.toLowerCase(Locale.ROOT)) {
             case "none" -> Architecture.Norm.NONE;
@@ -177,7 +188,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         return TrainingOptions.builder().architecture(arch).seed(seed).steps(steps).batch(batch).lr(lr)
                 .warmup(warmup).loss(loss()).augmentation(noAugment ? Augmentation.NONE : Augmentation.DEFAULT)
-                .dataWorkers(workers).maxSeconds(minutes == null ? 0 : minutes * 60).build();
+                .dataWorkers(workers).scenes(scenes).maxSeconds(minutes == null ? 0 : minutes * 60)
+                .build();
     }
 
     private LossOptions loss() {

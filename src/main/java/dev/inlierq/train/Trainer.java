@@ -69,8 +69,7 @@ public final class Trainer {
 
     /** The synthetic benchmark a detector of {@code classes} classes trains on: its first classes, default size. */
     public static SynthConfig synthConfig(long dataSeed, int classes) {
-        return SynthConfig.builder().seed(dataSeed).classes(Arrays.asList(SynthClass.values()).subList(0, classes))
-                .build();
+        return new Scenes(dataSeed, Scenes.DEFAULT.minObjects(), Scenes.DEFAULT.maxObjects()).config(classes);
     }
 
     /** Runs the training. */
@@ -81,7 +80,7 @@ public final class Trainer {
                     + " classes, asked " + a.numClasses());
         }
         Preprocessor pre = DetectorSpecText.spec(a, NmsMode.NONE).preprocessor();
-        SampleSource source = new SampleSource(synthConfig(o.dataSeed(), a.numClasses()), pre, o.augmentation(),
+        SampleSource source = new SampleSource(o.scenes().config(a.numClasses()), pre, o.augmentation(),
                 o.seed());
         try (BatchPipeline data = new BatchPipeline(source, o.batch(), a.numClasses(), a.inputSize(),
                 o.dataWorkers(), 0, o.optimisation().loss())) {

@@ -11,17 +11,18 @@ import java.util.Objects;
  * @param batch images per step
  * @param optimisation learning-rate schedule, weight decay and gradient clipping
  * @param augmentation what is done to each training image
- * @param dataSeed seed of the synthetic benchmark whose training split is drawn from (its val split is the test)
+ * @param scenes the synthetic scenes drawn for training (benchmark seed and objects per scene)
  * @param dataWorkers threads rendering batches ahead of the optimiser
  * @param logEvery steps between two entries of the training log
  * @param maxSeconds stop after this much wall time (0: run every step); for exploring, not for reproducible runs
  */
 public record TrainingOptions(Architecture architecture, long seed, int steps, int batch, Optimisation optimisation,
-        Augmentation augmentation, long dataSeed, int dataWorkers, int logEvery, double maxSeconds) {
+        Augmentation augmentation, Scenes scenes, int dataWorkers, int logEvery, double maxSeconds) {
     public TrainingOptions {
         Objects.requireNonNull(architecture, "architecture");
         Objects.requireNonNull(optimisation, "optimisation");
         Objects.requireNonNull(augmentation, "augmentation");
+        Objects.requireNonNull(scenes, "scenes");
         if (steps < 1 || batch < 1 || dataWorkers < 1 || logEvery < 1 || !(maxSeconds >= 0)
                 || optimisation.schedule().steps() != steps) {
             throw new IllegalArgumentException("bad training options: steps " + steps + ", batch " + batch
@@ -46,7 +47,7 @@ public record TrainingOptions(Architecture architecture, long seed, int steps, i
         private double clipNorm = 10;
         private LossOptions loss = LossOptions.CENTERNET;
         private Augmentation augmentation = Augmentation.DEFAULT;
-        private long dataSeed;
+        private Scenes scenes = Scenes.DEFAULT;
         private int dataWorkers = 1;
         private int logEvery = 50;
         private double maxSeconds;
@@ -110,8 +111,9 @@ public record TrainingOptions(Architecture architecture, long seed, int steps, i
             return this;
         }
 
-        public Builder dataSeed(long v) {
-            dataSeed = v;
+        /** The training scenes (default: the benchmark's seed 0 at its own 3 to 10 objects per scene). */
+        public Builder scenes(Scenes v) {
+            scenes = v;
             return this;
         }
 
@@ -133,7 +135,7 @@ public record TrainingOptions(Architecture architecture, long seed, int steps, i
         public TrainingOptions build() {
             LearningRate schedule = new LearningRate(lr, Math.min(warmup, steps / 3), Math.max(1, steps), floor);
             return new TrainingOptions(architecture, seed, steps, batch,
-                    new Optimisation(schedule, weightDecay, clipNorm, loss), augmentation, dataSeed, dataWorkers, logEvery,
+                    new Optimisation(schedule, weightDecay, clipNorm, loss), augmentation, scenes, dataWorkers, logEvery,
                     maxSeconds);
         }
     }

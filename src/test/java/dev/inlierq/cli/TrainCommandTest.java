@@ -64,6 +64,19 @@ class TrainCommandTest {
     }
 
     @Test
+    void denserScenesAreRecordedAndTrainOnOtherImages() throws IOException {
+        Path dense = tmp.resolve("dense.onnx");
+        Run r = train(dense.toString(), "--json", tmp.resolve("dense.json").toString(), "--objects", "12,20");
+        assertEquals(0, r.code(), r.err());
+        String log = Files.readString(tmp.resolve("dense.json"));
+        assertTrue(log.contains("\"minObjects\" : 12") && log.contains("\"maxObjects\" : 20"), log);
+        Path plain = tmp.resolve("plain.onnx");
+        assertEquals(0, train(plain.toString()).code());
+        assertFalse(java.util.Arrays.equals(Files.readAllBytes(dense), Files.readAllBytes(plain)),
+                "other scenes, other weights");
+    }
+
+    @Test
     void badValuesAreOneUsageLineEach() {
         String out = tmp.resolve("x.onnx").toString();
         CliErrorsTest.assertOnlyLine(CliErrorsTest.run("train", "--out", out, "--size", "100"), ExitCode.USAGE,
@@ -79,6 +92,12 @@ class TrainCommandTest {
                 "--steps");
         CliErrorsTest.assertOnlyLine(CliErrorsTest.run("train", "--out", out, "--norm", "ln"), ExitCode.USAGE,
                 "--norm ln");
+        CliErrorsTest.assertOnlyLine(CliErrorsTest.run("train", "--out", out, "--objects", "5,4"), ExitCode.USAGE,
+                "--objects");
+        CliErrorsTest.assertOnlyLine(CliErrorsTest.run("train", "--out", out, "--objects", "0,4"), ExitCode.USAGE,
+                "--objects");
+        CliErrorsTest.assertOnlyLine(CliErrorsTest.run("train", "--out", out, "--objects", "3,41"), ExitCode.USAGE,
+                "--objects");
         CliErrorsTest.assertOnlyLine(CliErrorsTest.run("train"), ExitCode.USAGE, "--out");
         assertFalse(Files.exists(tmp.resolve("x.onnx")));
     }
