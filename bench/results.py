@@ -237,6 +237,9 @@ ABOUT["mixed.jsonl"] += (
     " Rows at b0f4ae8 (stop 28) add `--search-alpha` (each activation's equalisation strength searched on the "
     "run's weight grid, part of the default 4-bit recipe from b0f4ae8); from that commit `seconds` counts the "
     "mixed-precision scoring too.")
+ABOUT["mixed.jsonl"] += (
+    " Rows at 2aad462 (stop 29): the same recipe, PicoDet-XS seed 2 and YOLOX-Nano seeds 0-2 (a training run "
+    "shared the cores, so their seconds are inflated).")
 LATENCY_FILES = {
     "float": "float model",
     "all": "W8A8, `--placement all`",
