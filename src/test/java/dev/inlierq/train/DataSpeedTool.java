@@ -30,6 +30,18 @@ class DataSpeedTool {
             SynthDataset.render(cfg, Split.TRAIN, i);
         }
         System.out.printf("render only: %.1f ms CPU%n", (mx.getCurrentThreadCpuTime() - c0) / 1e6 / 60);
+        for (Scenes sc : new Scenes[] {Scenes.DEFAULT, new Scenes(0, 10, 20), new Scenes(0, 20, 30)}) {
+            SampleSource src = new SampleSource(sc.config(8), DetectorSpecText.spec(a, NmsMode.NONE).preprocessor(),
+                    Augmentation.DEFAULT, 0);
+            for (int i = 0; i < 20; i++) {
+                src.sample(1000 + i);
+            }
+            long t0 = mx.getCurrentThreadCpuTime();
+            for (int i = 0; i < 60; i++) {
+                src.sample(i);
+            }
+            System.out.printf("%s: %.1f ms CPU/sample%n", sc, (mx.getCurrentThreadCpuTime() - t0) / 1e6 / 60);
+        }
         ByteImage im = ImageLoader.toByteImage(SynthDataset.render(cfg, Split.TRAIN, 0).image(), ChannelOrder.RGB);
         c0 = mx.getCurrentThreadCpuTime();
         for (int i = 0; i < 60; i++) {
