@@ -243,6 +243,9 @@ ABOUT["mixed.jsonl"] += (
 ABOUT["grid.jsonl"] += (
     " Rows at 2aad462 (stop 29) repeat the default recipe's seed 0 with the simulation scored too (`SIM=1`): "
     "each file is byte-identical to its stop-28 row, and the simulation's AP is within 0.22 of ONNX Runtime's.")
+ABOUT["train.jsonl"] += (
+    " Rows at 2aa60f2 (stop 29) vary `--objects` (labelled objects per training scene); the last two are the "
+    "committed detector's command, beside a benchmark and alone, with byte-identical files.")
 LATENCY_FILES = {
     "float": "float model",
     "all": "W8A8, `--placement all`",
