@@ -79,25 +79,15 @@ class TrainCommandTest {
     @Test
     void badValuesAreOneUsageLineEach() {
         String out = tmp.resolve("x.onnx").toString();
-        CliErrorsTest.assertOnlyLine(CliErrorsTest.run("train", "--out", out, "--size", "100"), ExitCode.USAGE,
-                "multiple of 32");
-        CliErrorsTest.assertOnlyLine(CliErrorsTest.run("train", "--out", out, "--classes", "9"), ExitCode.USAGE,
-                "--classes");
-        CliErrorsTest.assertOnlyLine(CliErrorsTest.run("train", "--out", out, "--widths", "8,8"), ExitCode.USAGE,
-                "--widths");
-        CliErrorsTest.assertOnlyLine(CliErrorsTest.run("train", "--out", out, "--nms", "soft"), ExitCode.USAGE,
-                "--nms soft");
-        CliErrorsTest.assertOnlyLine(CliErrorsTest.run("train", "--out", out, "--lr", "0"), ExitCode.USAGE, "--lr");
-        CliErrorsTest.assertOnlyLine(CliErrorsTest.run("train", "--out", out, "--steps", "0"), ExitCode.USAGE,
-                "--steps");
-        CliErrorsTest.assertOnlyLine(CliErrorsTest.run("train", "--out", out, "--norm", "ln"), ExitCode.USAGE,
-                "--norm ln");
-        CliErrorsTest.assertOnlyLine(CliErrorsTest.run("train", "--out", out, "--objects", "5,4"), ExitCode.USAGE,
-                "--objects");
-        CliErrorsTest.assertOnlyLine(CliErrorsTest.run("train", "--out", out, "--objects", "0,4"), ExitCode.USAGE,
-                "--objects");
-        CliErrorsTest.assertOnlyLine(CliErrorsTest.run("train", "--out", out, "--objects", "3,41"), ExitCode.USAGE,
-                "--objects");
+        String[][] cases = {
+            {"--size", "100", "multiple of 32"}, {"--classes", "9", "--classes"}, {"--widths", "8,8", "--widths"},
+            {"--nms", "soft", "--nms soft"}, {"--lr", "0", "--lr"}, {"--steps", "0", "--steps"},
+            {"--norm", "ln", "--norm ln"}, {"--objects", "5,4", "--objects"}, {"--objects", "0,4", "--objects"},
+            {"--objects", "3,41", "--objects"},
+        };
+        for (String[] c : cases) {
+            CliErrorsTest.assertOnlyLine(CliErrorsTest.run("train", "--out", out, c[0], c[1]), ExitCode.USAGE, c[2]);
+        }
         CliErrorsTest.assertOnlyLine(CliErrorsTest.run("train"), ExitCode.USAGE, "--out");
         assertFalse(Files.exists(tmp.resolve("x.onnx")));
     }
