@@ -239,7 +239,8 @@ ABOUT["mixed.jsonl"] += (
     "mixed-precision scoring too.")
 ABOUT["mixed.jsonl"] += (
     " Rows at 2aad462 (stop 29): the same recipe, PicoDet-XS seed 2 and YOLOX-Nano seeds 0-2 (a training run "
-    "shared the cores, so their seconds are inflated).")
+    "shared the cores, so their seconds are inflated), and YOLOX-Nano with `--weight-grid symmetric` with and "
+    "without the search.")
 ABOUT["grid.jsonl"] += (
     " Rows at 2aad462 (stop 29) repeat the default recipe's seed 0 with the simulation scored too (`SIM=1`): "
     "each file is byte-identical to its stop-28 row, and the simulation's AP is within 0.22 of ONNX Runtime's.")
