@@ -156,9 +156,12 @@ final class TrainCommand implements Callable<Integer> {
         nmsMode();
         Scenes scenes = Scenes.DEFAULT;
         if (objects != null) {
-            usage(objects.size() == 2 && objects.get(0) >= 1 && objects.get(0) <= objects.get(1)
-                    && objects.get(1) <= 40, "--objects needs MIN,MAX with 1 <= MIN <= MAX <= 40");
-            scenes = new Scenes(scenes.seed(), objects.get(0), objects.get(1));
+            usage(objects.size() == 2, "--objects needs MIN,MAX, got " + objects.size() + " values");
+            try {
+                scenes = new Scenes(scenes.seed(), objects.get(0), objects.get(1));
+            } catch (IllegalArgumentException e) {
+                throw new UserError(ExitCode.USAGE, "--objects: " + e.getMessage());
+            }
         }
         Architecture.Builder a = Architecture.builder().inputSize(size).numClasses(classes).norm(switch (
                 norm.toLowerCase(Locale.ROOT)) {

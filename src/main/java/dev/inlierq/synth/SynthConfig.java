@@ -269,14 +269,23 @@ public final class SynthConfig {
             check(!classes.isEmpty(), "no labelled class");
             check(EnumSet.copyOf(classes).size() == classes.size(), "a class is listed twice: " + classes);
             check(noiseLevel >= 0 && noiseLevel <= 2, "noise level must be 0 to 2, got " + noiseLevel);
-            check(minObjects >= 1 && minObjects <= maxObjects && maxObjects <= 40,
-                    "objects per image must satisfy 1 <= min <= max <= 40, got " + minObjects + " to " + maxObjects);
+            checkObjects(minObjects, maxObjects);
             check(minVisible > 0 && minVisible <= 1, "visible fraction must be in (0, 1], got " + minVisible);
             check(minLength >= 4 && minLength <= maxLength && maxLength <= 320,
                     "object lengths must satisfy 4 <= min <= max <= 320 pixels (at 320), got " + minLength + " to "
                             + maxLength);
             check(threads >= 1, "threads must be at least 1, got " + threads);
             return new SynthConfig(this);
+        }
+
+        /**
+         * Refuses a range of labelled objects per image outside {@code 1 <= min <= max <= 40}.
+         *
+         * @throws IllegalArgumentException saying so
+         */
+        public static void checkObjects(int min, int max) {
+            check(min >= 1 && min <= max && max <= 40,
+                    "objects per image must satisfy 1 <= min <= max <= 40, got " + min + " to " + max);
         }
 
         private static void check(boolean ok, String message) {

@@ -19,10 +19,7 @@ public record Scenes(long seed, int minObjects, int maxObjects) {
     public static final Scenes DEFAULT = new Scenes(0, 3, 10);
 
     public Scenes {
-        if (minObjects < 1 || maxObjects < minObjects || maxObjects > 40) {
-            throw new IllegalArgumentException("objects per scene must satisfy 1 <= min <= max <= 40, got "
-                    + minObjects + " to " + maxObjects);
-        }
+        SynthConfig.Builder.checkObjects(minObjects, maxObjects);
     }
 
     /** The generator's settings for a detector of {@code classes} classes: the benchmark's first classes. */

@@ -14,7 +14,6 @@ import dev.inlierq.error.UserError;
 import dev.inlierq.graph.Graph;
 import dev.inlierq.graph.GraphPreparer;
 import dev.inlierq.synth.SynthClass;
-import dev.inlierq.synth.SynthConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -65,11 +64,6 @@ public final class Trainer {
     }
 
     private Trainer() {
-    }
-
-    /** The synthetic benchmark a detector of {@code classes} classes trains on: its first classes, default size. */
-    public static SynthConfig synthConfig(long dataSeed, int classes) {
-        return new Scenes(dataSeed, Scenes.DEFAULT.minObjects(), Scenes.DEFAULT.maxObjects()).config(classes);
     }
 
     /** Runs the training. */

@@ -41,7 +41,7 @@ class BatchNormTrainingTest {
     void lossFallsOnAFixedBatch() {
         TrainingOptions o = TrainingOptions.builder().architecture(tiny()).seed(1).steps(40).batch(4).lr(1e-2)
                 .warmup(2).floor(1).logEvery(1).build();
-        SampleSource src = new SampleSource(Trainer.synthConfig(0, 2),
+        SampleSource src = new SampleSource(Scenes.DEFAULT.config(2),
                 DetectorSpecText.spec(tiny(), NmsMode.NONE).preprocessor(), Augmentation.NONE, 1);
         BatchPipeline.Batch fixed;
         try (BatchPipeline p = new BatchPipeline(src, 4, 2, 64, 1, 0, LossOptions.CENTERNET)) {

@@ -16,14 +16,10 @@ class DataSpeedTool {
     void time() {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         Architecture a = Architecture.builder().build();
-        var cfg = Trainer.synthConfig(0, 8);
+        var cfg = Scenes.DEFAULT.config(8);
         for (Augmentation aug : new Augmentation[] {Augmentation.NONE, Augmentation.DEFAULT, Augmentation.NONE}) {
-            SampleSource src = new SampleSource(cfg, DetectorSpecText.spec(a, NmsMode.NONE).preprocessor(), aug, 0);
-            long c0 = mx.getCurrentThreadCpuTime();
-            for (int i = 0; i < 60; i++) {
-                src.sample(i);
-            }
-            System.out.printf("%s: %.1f ms CPU/sample%n", aug, (mx.getCurrentThreadCpuTime() - c0) / 1e6 / 60);
+            System.out.printf("%s: %.1f ms CPU/sample%n", aug, msPerSample(mx, new SampleSource(cfg,
+                    DetectorSpecText.spec(a, NmsMode.NONE).preprocessor(), aug, 0)));
         }
         long c0 = mx.getCurrentThreadCpuTime();
         for (int i = 0; i < 60; i++) {
@@ -36,11 +32,7 @@ class DataSpeedTool {
             for (int i = 0; i < 20; i++) {
                 src.sample(1000 + i);
             }
-            long t0 = mx.getCurrentThreadCpuTime();
-            for (int i = 0; i < 60; i++) {
-                src.sample(i);
-            }
-            System.out.printf("%s: %.1f ms CPU/sample%n", sc, (mx.getCurrentThreadCpuTime() - t0) / 1e6 / 60);
+            System.out.printf("%s: %.1f ms CPU/sample%n", sc, msPerSample(mx, src));
         }
         ByteImage im = ImageLoader.toByteImage(SynthDataset.render(cfg, Split.TRAIN, 0).image(), ChannelOrder.RGB);
         c0 = mx.getCurrentThreadCpuTime();
@@ -48,5 +40,14 @@ class DataSpeedTool {
             Augmenter.jpegRoundTrip(im);
         }
         System.out.printf("jpeg: %.1f ms CPU%n", (mx.getCurrentThreadCpuTime() - c0) / 1e6 / 60);
+    }
+
+    /** CPU of this thread per sample, over samples 0-59. */
+    private static double msPerSample(ThreadMXBean mx, SampleSource src) {
+        long c0 = mx.getCurrentThreadCpuTime();
+        for (int i = 0; i < 60; i++) {
+            src.sample(i);
+        }
+        return (mx.getCurrentThreadCpuTime() - c0) / 1e6 / 60;
     }
 }

@@ -15,7 +15,7 @@ class ScenesTest {
         SynthConfig c = Scenes.DEFAULT.config(8);
         assertEquals(3, c.minObjects());
         assertEquals(10, c.maxObjects());
-        assertEquals(Trainer.synthConfig(0, 8).settings(), c.settings());
+        assertEquals(SynthConfig.builder().build().settings(), c.settings(), "the generator's own defaults");
     }
 
     @Test

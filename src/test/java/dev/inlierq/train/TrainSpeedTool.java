@@ -34,7 +34,7 @@ class TrainSpeedTool {
         Architecture a = ab.build();
         System.out.println(a);
         Graph g = CenterNetGraph.build(a, 0);
-        SampleSource src = new SampleSource(Trainer.synthConfig(0, 8), DetectorSpecText.spec(a, NmsMode.NONE)
+        SampleSource src = new SampleSource(Scenes.DEFAULT.config(8), DetectorSpecText.spec(a, NmsMode.NONE)
                 .preprocessor(), Augmentation.DEFAULT, 0);
         BatchPipeline bp = new BatchPipeline(src, batch, 8, size, 1, 0);
         long t0 = System.nanoTime();
