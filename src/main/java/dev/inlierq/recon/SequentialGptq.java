@@ -70,7 +70,9 @@ final class SequentialGptq {
             }
             batches.add(new FloatTensor(new long[] {idx.length}, idx)); // a "batch" of image indices
         }
-        LayerHessians.collect(LayerHessians.asymmetric(values(fp), values(q)), layers, batches,
+        // experiment switch: -Dinlierq.gptaq.target=quantized rounds towards W on x_q (GPTQ's own sequential form)
+        boolean symmetric = "quantized".equals(System.getProperty("inlierq.gptaq.target"));
+        LayerHessians.collect(LayerHessians.asymmetric(values(symmetric ? q : fp), values(q)), layers, batches,
                 GptqRounding.POSITIONS, seed, weights);
         StartingRounding.Start local = StartingRounding.fromGptq(g, plan, enc,
                 GptqRounding.round(layers, g, plan, enc, false));
