@@ -53,7 +53,7 @@ public final class CalibrationStage {
         Graph g = Quantization.prepare(c.model());
         ModelCheck.check(g, c.model(), c.spec());
         CalibrationSet calib = CalibrationSet.choose(c.calib(), c.calibration().images(), c.calibration().seed());
-        if (c.method().reconstructs() && c.reconstruction().holdout() >= calib.files().size()) {
+        if (c.reconstruction() != null && c.reconstruction().holdout() >= calib.files().size()) {
             throw new UserError(ExitCode.USAGE, "--holdout " + c.reconstruction().holdout() + ": must be less than "
                     + "the number of calibration images (" + calib.files().size() + ")");
         }

@@ -35,7 +35,8 @@ public enum Method {
     MSE(recipe().mse()),
     /**
      * MSE ranges and scales, GPTQ's rounding of the weights (with bias correction); at 4-bit weights each
-     * channel's scale searched for GPTQ's output error ({@link dev.inlierq.rounding.GptqScales}).
+     * channel's scale searched for GPTQ's output error ({@link dev.inlierq.rounding.GptqScales}) and each layer
+     * rounded for the inputs of the network quantized up to it ({@link dev.inlierq.rounding.GptqInputs}).
      */
     GPTQ(recipe().mse().gptq().layerInputs().equalized()),
     /**
@@ -181,6 +182,16 @@ public enum Method {
         return new DefaultRecipe(ADAROUND, ReconstructionOptions.builder(Units.Kind.LAYER)
                 .start(ReconstructionOptions.Start.GPTQ).iterations(DEFAULT_4BIT_ITERATIONS)
                 .window(DEFAULT_4BIT_WINDOW).lrRounding(DEFAULT_4BIT_LR_ROUNDING).seed(seed).build(), true);
+    }
+
+    /**
+     * {@link #GPTQ} on the quantized network's inputs ({@link dev.inlierq.rounding.GptqInputs#QUANTIZED}): the
+     * reconstruction pass over layer units with no learning step, each unit started from GPTQ again on its
+     * quantized inputs towards its own weights ({@link ReconstructionOptions.Start#SEQUENTIAL}).
+     */
+    static ReconstructionOptions sequentialGptq(long seed) {
+        return ReconstructionOptions.builder(Units.Kind.LAYER).start(ReconstructionOptions.Start.SEQUENTIAL)
+                .iterations(0).seed(seed).build();
     }
 
     /** Steps per unit of the default 4-bit recipe. */

@@ -211,7 +211,7 @@ public final class Quantization {
         FloatTensor samples = m.gptqRounding() || m.reconstructs() ? Samples.of(c.spec(), calib) : null;
         List<FloatTensor> batches = samples == null ? List.of() : Samples.batches(samples, batch);
         GptqRounding.Result gptq = null;
-        if (m.gptqRounding()) {
+        if (m.gptqRounding() && c.reconstruction() == null) {
             listener.phase("rounding with GPTQ");
             gptq = gptq(floatEngine, g, plan, enc, c, batches, null);
             g = gptq.graph();
@@ -220,7 +220,7 @@ public final class Quantization {
         List<Reconstruction.UnitReport> units = List.of();
         List<InlierReport> inliers = List.of();
         List<Overlay> overlays = List.of();
-        if (m.reconstructs()) {
+        if (c.reconstruction() != null) { // a reconstruction method, or GPTQ on quantized inputs
             StartingRounding.Start start = StartingRounding.Start.NEAREST;
             ReconstructionStage.TaskPass pass = null;
             if (c.reconstruction().start().fromGptq()) {

@@ -10,6 +10,7 @@ import dev.inlierq.quant.WeightStorage;
 import dev.inlierq.quant.WeightGrid;
 import dev.inlierq.quant.WeightType;
 import dev.inlierq.recon.ReconstructionOptions;
+import dev.inlierq.rounding.GptqInputs;
 import dev.inlierq.rounding.GptqScales;
 import dev.inlierq.rounding.HessianWeighting;
 import java.nio.file.Path;
@@ -109,6 +110,7 @@ public final class QuantizationConfig {
     private final InlierQ.Options inlier;
     private final HessianWeighting hessian;
     private final GptqScales gptqScales;
+    private final GptqInputs gptqInputs;
     private final VerificationOptions verification;
 
     private QuantizationConfig(Builder b) {
@@ -125,13 +127,15 @@ public final class QuantizationConfig {
         plan = new PlanOptions(b.weightBits, b.activationBits, b.firstLastAt8Bit, b.placement != null ? b.placement
                 : method.placement(), b.excludeNodes, b.excludePatterns, b.excludeOps, b.layerWeightBits);
         weights = b.weights;
-        reconstruction = !method.reconstructs() ? null
-                : b.reconstruction != null ? b.reconstruction
+        gptqInputs = GptqInputs.resolve(b.gptqInputs, method == Method.GPTQ, b.weightBits);
+        reconstruction = gptqInputs == GptqInputs.QUANTIZED ? Method.sequentialGptq(b.seed)
+                : !method.reconstructs() ? null : b.reconstruction != null ? b.reconstruction
                 : b.method == null ? Method.defaultRecipe(b.weightBits, b.seed).reconstruction()
                 : method.reconstructionDefaults(b.seed);
         inlier = !method.reconstructs() ? null
                 : b.inlier != null ? b.inlier : method.inlierCentric() ? InlierQ.Options.defaults() : null;
         hessian = HessianWeighting.resolve(b.hessian, runsGptq(), inlier != null,
+                reconstruction != null && reconstruction.start().perUnit(),
                 reconstruction != null && reconstruction.start() == ReconstructionOptions.Start.GPTAQ);
         gptqScales = b.gptqScales != null ? b.gptqScales : GptqScales.defaultFor(b.weightBits);
     }
@@ -231,6 +235,11 @@ public final class QuantizationConfig {
         return gptqScales;
     }
 
+    /** Where {@link Method#GPTQ} takes its layers' inputs ({@code null} for the other methods). */
+    public GptqInputs gptqInputs() {
+        return gptqInputs;
+    }
+
     public VerificationOptions verification() {
         return verification;
     }
@@ -245,7 +254,8 @@ public final class QuantizationConfig {
         return "QuantizationConfig[model=" + model() + ", spec=" + spec().name() + ", calib=" + calib() + ", method="
                 + method + ", " + calibration + ", threads=" + threads + ", " + equalization + ", " + plan + ", "
                 + weights + ", reconstruction=" + reconstruction + ", " + loss + ", inlier=" + inlier + ", hessian="
-                + hessian + ", gptqScales=" + gptqScales + ", " + verification + ", saliency=" + saliency() + "]";
+                + hessian + ", gptqScales=" + gptqScales + ", gptqInputs=" + gptqInputs + ", " + verification
+                + ", saliency=" + saliency() + "]";
     }
 
     /** Builder of {@link QuantizationConfig}; each setter documents its default. */
@@ -278,6 +288,7 @@ public final class QuantizationConfig {
         private InlierQ.Options inlier;
         private HessianWeighting hessian;
         private GptqScales gptqScales;
+        private GptqInputs gptqInputs;
         private int checkImages = 4;
         private int statsImages = 8;
         private SaliencyOutput saliency;
@@ -338,11 +349,7 @@ public final class QuantizationConfig {
             return this;
         }
 
-        /**
-         * Each activation's equalisation strength searched at the run's bits instead of {@link #alpha}
-         * ({@code --search-alpha}, {@link EqualizationOptions}); default: the default recipe's when no method is
-         * set ({@link Method#defaultRecipe}: on at 4 bits), else off.
-         */
+        /** Equalisation strengths searched ({@link EqualizationOptions}); default: {@link Method#defaultRecipe}'s, else off. */
         public Builder searchAlpha(boolean on) {
             searchAlpha = on;
             return this;
@@ -407,10 +414,7 @@ public final class QuantizationConfig {
             return this;
         }
 
-        /**
-         * Reconstruction settings, for a method that reconstructs (ignored otherwise); default ({@code null}): the
-         * method's recipe ({@link Method#reconstructionDefaults(long)}) with the seed.
-         */
+        /** For a method that reconstructs (ignored otherwise); default: {@link Method#reconstructionDefaults(long)}. */
         public Builder reconstruction(ReconstructionOptions o) {
             reconstruction = o;
             return this;
@@ -428,28 +432,19 @@ public final class QuantizationConfig {
             return this;
         }
 
-        /**
-         * Reconstruction loss weighted by the diagonal Fisher of the top-K heatmap loss, or plain MSE; default:
-         * the method's ({@link Method#fisherLoss()}: on for BRECQ and InlierQ).
-         */
+        /** Reconstruction loss weighted by the top-K heatmap loss's diagonal Fisher; default {@link Method#fisherLoss()}. */
         public Builder fisherLoss(boolean on) {
             fisherLoss = on;
             return this;
         }
 
-        /**
-         * InlierQ's settings, for a method that reconstructs (ignored otherwise); default ({@code null}):
-         * {@link InlierQ.Options#defaults()} for {@link Method#INLIERQ}, none for the other methods.
-         */
+        /** InlierQ's settings (reconstruction only); default: {@link InlierQ.Options#defaults()} for INLIERQ, else none. */
         public Builder inlier(InlierQ.Options o) {
             inlier = o;
             return this;
         }
 
-        /**
-         * GPTQ's Hessians, {@link HessianWeighting#PLAIN} or {@link HessianWeighting#INLIER} (InlierQ's split, with
-         * its defaults for GPTQ alone); default ({@code null}): {@link HessianWeighting#resolve}, plain but for
-         * {@code --method inlierq --start gptq}. */
+        /** How GPTQ's Hessians weigh positions; default ({@code null}): {@link HessianWeighting#resolve}. */
         public Builder hessian(HessianWeighting h) {
             hessian = h;
             return this;
@@ -458,6 +453,12 @@ public final class QuantizationConfig {
         /** GPTQ's per-channel weight scales; default ({@code null}): {@link GptqScales#defaultFor} the weight bits. */
         public Builder gptqScales(GptqScales g) {
             gptqScales = g;
+            return this;
+        }
+
+        /** {@link Method#GPTQ}'s layer inputs; default ({@code null}): {@link GptqInputs#defaultFor} the weight bits. */
+        public Builder gptqInputs(GptqInputs g) {
+            gptqInputs = g;
             return this;
         }
 
@@ -479,11 +480,7 @@ public final class QuantizationConfig {
             return this;
         }
 
-        /**
-         * The config, with the method's defaults resolved for what was not set.
-         *
-         * @throws IllegalArgumentException for a value out of range (bits, counts, alpha, percentile, top-K)
-         */
+        /** The config, the method's defaults resolved; IllegalArgumentException for a value out of range. */
         public QuantizationConfig build() {
             return new QuantizationConfig(this);
         }

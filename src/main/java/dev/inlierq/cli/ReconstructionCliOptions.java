@@ -43,8 +43,9 @@ final class ReconstructionCliOptions {
     Float dropProb;
 
     @Option(names = "--start", description = "Reconstruction: the rounding the learned rounding starts from: nearest "
-            + "(the float weights, AdaRound's start), gptq (GPTQ's second-order rounding) or gptaq (GPTQ again at "
-            + "each unit, on the quantized network's inputs towards the float outputs). Default: nearest.",
+            + "(the float weights, AdaRound's start), gptq (GPTQ's second-order rounding), gptaq (GPTQ again at "
+            + "each unit, on the quantized network's inputs towards the float outputs) or sequential (the same "
+            + "towards the layer's own weights). Default: nearest.",
             converter = StartConverter.class)
     ReconstructionOptions.Start start;
 

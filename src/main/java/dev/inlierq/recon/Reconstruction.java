@@ -218,15 +218,16 @@ public final class Reconstruction {
                 Windows.Choice windows = Windows.choose(g, u, o);
                 try (GraphExecutor exec = new GraphExecutor(sub); NDManager unitScope = store.newSubManager();
                         Windows win = windows.windows()) {
-                    boolean gptaq = o.start() == ReconstructionOptions.Start.GPTAQ;
-                    List<String> rounded = gptaq ? SequentialGptq.layers(u, env.fp) : List.of();
-                    ActivationSlopes slopes = gptaq && o.hessianSlopes() ? new ActivationSlopes(g, u.nodes(), rounded)
+                    boolean perUnit = o.start().perUnit();
+                    List<String> rounded = perUnit ? SequentialGptq.layers(u, env.fp) : List.of();
+                    ActivationSlopes slopes = perUnit && o.hessianSlopes() ? new ActivationSlopes(g, u.nodes(), rounded)
                             : null;
                     // float targets of this unit (and, with slopes, the activations' slopes on the way)
                     Map<String, NDArray> targets = runAll(exec, env.fp, u, n, o.batch(),
                             slopes == null ? ValueHook.NONE : slopes, Map.of(), store);
-                    StartingRounding.Start unitStart = !gptaq ? start : SequentialGptq.start(g, plan, enc, rounded, env.fp,
-                            env.q, n, o.batch(), o.seed(), start, slopes == null ? Map.of() : slopes.weights());
+                    StartingRounding.Start unitStart = !perUnit ? start : SequentialGptq.start(g, plan, enc, rounded,
+                            o.start() == ReconstructionOptions.Start.GPTAQ ? env.fp : env.q, env.q, n, o.batch(),
+                            o.seed(), start, slopes == null ? Map.of() : slopes.weights());
                     UnitState st = new UnitState(u, exec, unitScope, enc, weightOfLayer, groupOf, learnedGroups,
                             newWeights, unitStart, o);
                     Outcome r = learnOrKeep(st, env, targets, loss, o, n, win, store, (i, it) -> progress.update(i,

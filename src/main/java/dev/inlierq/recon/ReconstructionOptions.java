@@ -60,15 +60,22 @@ public final class ReconstructionOptions {
         /** GPTQ's second-order rounding ({@link StartingRounding}). */
         GPTQ,
         /** GPTQ again per unit, on the quantized network's inputs for the float outputs ({@link SequentialGptq}). */
-        GPTAQ;
+        GPTAQ,
+        /** GPTQ again per unit, on the quantized network's inputs for the layer's own weights ({@link SequentialGptq}). */
+        SEQUENTIAL;
 
         public String cliName() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
 
-        /** Whether the start is a GPTQ rounding (of the whole network first, in both forms). */
+        /** Whether the start is a GPTQ rounding (of the whole network first, in every form but nearest). */
         public boolean fromGptq() {
             return this != NEAREST;
+        }
+
+        /** Whether each unit's layers are rounded again by GPTQ on the quantized network's inputs. */
+        public boolean perUnit() {
+            return this == GPTAQ || this == SEQUENTIAL;
         }
     }
 
@@ -256,7 +263,7 @@ public final class ReconstructionOptions {
         return biasCorrection;
     }
 
-    /** Whether GPTAQ's per-unit Hessians weigh positions by activation slopes (rounding.ActivationSlopes). */
+    /** Whether the per-unit GPTQ Hessians ({@link Start#perUnit()}) weigh positions by activation slopes (rounding.ActivationSlopes). */
     public boolean hessianSlopes() {
         return hessianSlopes;
     }
@@ -310,15 +317,9 @@ public final class ReconstructionOptions {
                 "unit=%s block_size=%d iterations=%d batch=%d lr_rounding=%g lr_scale=%g lambda=%g beta=%g..%g "
                 + "warmup=%g drop_prob=%g start=%s", unit.cliName(), blockSize, iterations, batch, lrRounding, lrScale,
                 lambda, betaStart, betaEnd, warmup, dropProb, start.cliName());
-        if (lrZeroPoint > 0) {
-            s += String.format(java.util.Locale.ROOT, " lr_zero_point=%g", lrZeroPoint);
-        }
-        if (lrWeightScale > 0) {
-            s += String.format(java.util.Locale.ROOT, " lr_weight_scale=%g", lrWeightScale);
-        }
-        if (activationDecay != Decay.CONSTANT) {
-            s += " activation_decay=" + activationDecay.cliName();
-        }
+        s += lrZeroPoint > 0 ? String.format(java.util.Locale.ROOT, " lr_zero_point=%g", lrZeroPoint) : "";
+        s += lrWeightScale > 0 ? String.format(java.util.Locale.ROOT, " lr_weight_scale=%g", lrWeightScale) : "";
+        s += activationDecay != Decay.CONSTANT ? " activation_decay=" + activationDecay.cliName() : "";
         s += biasCorrection ? " bias_correction=true" : "";
         s += hessianSlopes ? " hessian=slopes" : "";
         if (holdout > 0) {

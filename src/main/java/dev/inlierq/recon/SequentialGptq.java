@@ -15,9 +15,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * GPTQ with asymmetric calibration, unit by unit as reconstruction goes ({@code --start gptaq}, issue 12 item 2:
- * "the Hessian of each layer's input from the calibration set, inputs from the already-quantized network, as
- * asymmetric reconstruction does").
+ * GPTQ on the inputs of the already-quantized network, unit by unit as reconstruction goes, in two forms: towards
+ * the float outputs ({@code --start gptaq}) or towards the layer's own weights ({@code --start sequential}, and
+ * {@code --method gptq} at 4-bit weights). Issue 12 item 2: "the Hessian of each layer's input from the calibration
+ * set, inputs from the already-quantized network, as asymmetric reconstruction does".
  *
  * <p>Plain GPTQ rounds every layer for the inputs the float network gives it, so each layer ignores the error the
  * layers before it leave. GPTAQ (Li, Yin, Lee, Xiao and Panda, "GPTAQ: Efficient Finetuning-Free Quantization for
@@ -36,6 +37,13 @@ import java.util.Map;
  * by plain GPTQ and rounding every layer again at once, over-compensates (each layer undoes an error its
  * predecessors, rounded again, no longer make) and collapsed the detectors (docs/experiments.md, stop 25).
  *
+ * <p>The sequential form is GPTQ as its reference code runs it (Frantar, Ashkboos, Hoefler and Alistarh, "GPTQ:
+ * Accurate Post-Training Quantization for Generative Pre-trained Transformers", ICLR 2023, section 4: each layer's
+ * inputs come from the layers before it as already quantized): with {@code x_f} replaced by {@code x_q} above,
+ * {@code C = H} and {@code W* = W}, so it is GPTQ's own objective {@code sum_p |(W - Q) x_q,p|^2} on the inputs the
+ * deployed layer reads. It does not ask the layer to undo its predecessors' error, only to be rounded for the
+ * inputs it will see.
+ *
  * <p>The grids are those of the whole-network GPTQ that runs first (searched or calibrated); layers the unit does
  * not read from a unit input keep that first rounding. Each sampled position may carry a weight
  * ({@link dev.inlierq.rounding.ActivationSlopes}: the squared slope of the activation after the layer), in
@@ -47,15 +55,16 @@ final class SequentialGptq {
 
     /**
      * The unit's start: {@code global} with the rounding, anchors and corrected biases of the unit's convolutions
-     * that read a unit input replaced by their asymmetric GPTQ rounding.
+     * that read a unit input replaced by their GPTQ rounding on the quantized network's inputs.
      *
      * @param names the unit's convolutions that read a unit input ({@link #layers})
-     * @param fp the float network's values on all calibration images, by name
-     * @param q  the quantized network's values on all calibration images, by name
+     * @param target the values the layers' float outputs are taken on, by name, on all calibration images: the float
+     *               network's (GPTAQ) or {@code q} itself (the sequential form)
+     * @param q      the quantized network's values on all calibration images, by name
      * @param weights per layer, position weights of its Hessian ({@link ActivationSlopes}); empty: unweighted
      */
     static StartingRounding.Start start(Graph g, QuantPlan plan, Map<String, Encoding> enc, List<String> names,
-            Map<String, NDArray> fp, Map<String, NDArray> q, int n, int batch, long seed,
+            Map<String, NDArray> target, Map<String, NDArray> q, int n, int batch, long seed,
             StartingRounding.Start global, Map<String, float[]> weights) {
         Map<String, LayerHessians.Layer> layers = LayerHessians.layers(g, plan, names);
         if (layers.isEmpty()) {
@@ -70,9 +79,7 @@ final class SequentialGptq {
             }
             batches.add(new FloatTensor(new long[] {idx.length}, idx)); // a "batch" of image indices
         }
-        // experiment switch: -Dinlierq.gptaq.target=quantized rounds towards W on x_q (GPTQ's own sequential form)
-        boolean symmetric = "quantized".equals(System.getProperty("inlierq.gptaq.target"));
-        LayerHessians.collect(LayerHessians.asymmetric(values(symmetric ? q : fp), values(q)), layers, batches,
+        LayerHessians.collect(LayerHessians.asymmetric(values(target), values(q)), layers, batches,
                 GptqRounding.POSITIONS, seed, weights);
         StartingRounding.Start local = StartingRounding.fromGptq(g, plan, enc,
                 GptqRounding.round(layers, g, plan, enc, false));

@@ -15,7 +15,7 @@ public enum HessianWeighting {
      */
     INLIER,
     /**
-     * GPTAQ's per-unit Hessians {@code H = sum_p w_p x_p x_p^T} with {@code w_p} the mean over all output channels
+     * The per-unit Hessians (GPTAQ's, or the sequential form's) {@code H = sum_p w_p x_p x_p^T} with {@code w_p} the mean over all output channels
      * (also in a grouped layer) of the squared slope of the activation after the layer at output position p, on
      * the float network ({@link ActivationSlopes}): the layer's output error counted as the next layer receives
      * it, to first order. The whole-network GPTQ pass before it stays plain: weighted there, it cost 0.46 to 0.65 AP
@@ -30,19 +30,21 @@ public enum HessianWeighting {
      *
      * @param gptq          whether GPTQ runs (the method's rounding or the start of reconstruction)
      * @param inlierCentric whether the run splits volumes into inliers and anomalies (InlierQ's loss)
-     * @param gptaq         whether GPTAQ runs per unit ({@code --start gptaq}, {@code --method gptaq})
-     * @throws IllegalArgumentException for {@link #INLIER} without GPTQ, {@link #SLOPES} without GPTAQ
+     * @param perUnit       whether GPTQ runs again per unit on the quantized network's inputs ({@code --start gptaq}
+     *                      or {@code sequential}, {@code --method gptaq}, {@code --method gptq} at 4 bits)
+     * @param gptaq         whether that per-unit form is GPTAQ's (towards the float outputs)
+     * @throws IllegalArgumentException for {@link #INLIER} without GPTQ, {@link #SLOPES} without a per-unit form
      */
     public static HessianWeighting resolve(HessianWeighting given, boolean gptq, boolean inlierCentric,
-            boolean gptaq) {
+            boolean perUnit, boolean gptaq) {
         HessianWeighting h = given != null ? given : gptq && inlierCentric ? INLIER : gptaq ? SLOPES : PLAIN;
         if (h == INLIER && !gptq) {
             throw new IllegalArgumentException("the inlier-weighted Hessian is GPTQ's: it needs --method gptq or "
                     + "--start gptq");
         }
-        if (h == SLOPES && !gptaq) {
-            throw new IllegalArgumentException("the slope-weighted Hessian is GPTAQ's: it needs --method gptaq or "
-                    + "--start gptaq");
+        if (h == SLOPES && !perUnit) {
+            throw new IllegalArgumentException("the slope-weighted Hessian is per unit: it needs --method gptaq, "
+                    + "--start gptaq or sequential, or --method gptq at 4 bits");
         }
         return h;
     }

@@ -98,7 +98,7 @@ class InlierHessianQuantizationTest {
         // the slope-weighted Hessian is GPTAQ's per-unit one: refused for whole-network GPTQ
         String gptq = assertThrows(IllegalArgumentException.class, () -> b.reconstruction(null).method(Method.GPTQ)
                 .hessian(HessianWeighting.SLOPES).build()).getMessage();
-        assertTrue(gptq.contains("--method gptaq or --start gptaq"), gptq);
+        assertTrue(gptq.contains("--start gptaq or sequential"), gptq);
         assertEquals(HessianWeighting.SLOPES, b.method(Method.GPTAQ).hessian(null).build().hessian(), "GPTAQ's default");
         assertEquals(HessianWeighting.PLAIN, b.hessian(HessianWeighting.PLAIN).build().hessian());
     }

@@ -133,7 +133,7 @@ class CliErrorsTest {
         };
         String[] expect = {"unknown unit 'stage'", "drop probability", "tau", "unknown weighting 'fuzzy'",
             "unknown saliency scale 'sqrt'", "unknown loss 'l1'", "unknown top-K scope 'image'", "iterations", "unknown method 'bogus'",
-            "slope-weighted Hessian is GPTAQ's"};
+            "slope-weighted Hessian is per unit"};
         for (int i = 0; i < cases.length; i++) {
             String[] args = java.util.Arrays.copyOf(base, base.length + cases[i].length);
             System.arraycopy(cases[i], 0, args, base.length, cases[i].length);

@@ -168,7 +168,7 @@ class StageHelpTest {
         assertEquals("unknown weight type 'int3' (expected int8, int7, uint8 or auto)", e.getMessage());
         e = assertThrows(CommandLine.TypeConversionException.class,
                 () -> new ReconstructionCliOptions.StartConverter().convert("best"));
-        assertEquals("unknown start 'best' (expected nearest, gptq or gptaq)", e.getMessage());
+        assertEquals("unknown start 'best' (expected nearest, gptq, gptaq or sequential)", e.getMessage());
         e = assertThrows(CommandLine.TypeConversionException.class,
                 () -> new Cli.TopKScopeConverter().convert("per_class"));
         assertEquals("unknown top-K scope 'per_class' (expected class or joint)", e.getMessage());
