@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.inlierq.cli.Main;
 import dev.inlierq.detect.spec.DetectorSpecs;
 import dev.inlierq.onnx.OnnxReader;
@@ -24,8 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code --method gptq} on the quantized network's inputs ({@link GptqInputs#QUANTIZED}, recon.SequentialGptq's
  * sequential form): how the config resolves it, and end to end on the real FastestDet at W4A8 with 8 calibration
- * images against the one-pass form on the float network's inputs: a different rounding, deterministic, said in
- * the provenance, and the network output on the calibration images closer to the float model's.
+ * images: a rounding other than the one-pass form's and GPTAQ's (whose per-unit target is the float output),
+ * deterministic, and said in the provenance. (Its network output on those 8 images is not closer to the float
+ * model's than the one-pass form's, 8.22 against 8.40 dB: it does not aim at the float output; its AP is measured in
+ * docs/experiments.md, stop 31.) That the target is the layer's own weights when both sources agree is GptqTest's.
  */
 class SequentialGptqQuantizationTest {
     @TempDir
@@ -51,40 +52,34 @@ class SequentialGptqQuantizationTest {
                 "--gptq-inputs is GPTQ's");
     }
 
-    private static int quantize(Path out, String... more) {
+    private static int quantize(Path out, String method, String... more) {
         String[] args = {"quantize", "--model", Shared.model("fastestdet").toString(), "--spec", "fastestdet",
-            "--calib", Shared.trainImages().toString(), "--num-calib", "8", "--check-images", "8",
-            "--stats-images", "1", "--method", "gptq", "--w-bits", "4", "--out", out.toString(), "--json",
-            out + ".json"};
+            "--calib", Shared.trainImages().toString(), "--num-calib", "8", "--check-images", "1",
+            "--stats-images", "1", "--method", method, "--w-bits", "4", "--out", out.toString()};
         String[] all = Arrays.copyOf(args, args.length + more.length);
         System.arraycopy(more, 0, all, args.length, more.length);
         return Main.execute(all);
     }
 
-    private static double outputSqnr(Path out) throws Exception {
-        return new ObjectMapper().readTree(Path.of(out + ".json").toFile()).get("agreement")
-                .get("float_vs_sim_sqnr_db").elements().next().asDouble();
-    }
-
     @Test
-    void quantizedInputsBringTheOutputCloserToFloat() throws Exception {
+    void roundsEachLayerAgainForItsQuantizedInputsTowardsItsOwnWeights() throws Exception {
         Shared.require();
         Path onePass = tmp.resolve("float.onnx");
         Path seq = tmp.resolve("seq.onnx");
         Path again = tmp.resolve("seq2.onnx");
-        assertEquals(0, quantize(onePass, "--gptq-inputs", "float"));
-        assertEquals(0, quantize(seq));
-        assertEquals(0, quantize(again, "--gptq-inputs", "quantized"));
-        assertArrayEquals(Files.readAllBytes(seq), Files.readAllBytes(again), "the default, and deterministic");
-        assertFalse(Arrays.equals(Files.readAllBytes(onePass), Files.readAllBytes(seq)), "a different rounding");
+        Path gptaq = tmp.resolve("gptaq.onnx");
+        assertEquals(0, quantize(onePass, "gptq", "--gptq-inputs", "float"));
+        assertEquals(0, quantize(seq, "gptq"));
+        assertEquals(0, quantize(again, "gptq", "--gptq-inputs", "quantized"));
+        assertEquals(0, quantize(gptaq, "gptaq", "--hessian", "plain"));
+        byte[] bytes = Files.readAllBytes(seq);
+        assertArrayEquals(bytes, Files.readAllBytes(again), "the default at 4 bits, and deterministic");
+        assertFalse(Arrays.equals(Files.readAllBytes(onePass), bytes), "not the one-pass rounding");
+        assertFalse(Arrays.equals(Files.readAllBytes(gptaq), bytes), "not GPTAQ's (towards the float outputs)");
         Map<String, String> meta = OnnxReader.read(seq).metadata();
         assertEquals("gptq", meta.get("inlierq.method"), meta.toString());
         assertTrue(meta.get("inlierq.reconstruction").contains("iterations=0 ")
                 && meta.get("inlierq.reconstruction").contains("start=sequential"), meta.toString());
         assertFalse(OnnxReader.read(onePass).metadata().containsKey("inlierq.reconstruction"));
-        double one = outputSqnr(onePass);
-        double sequential = outputSqnr(seq);
-        assertTrue(sequential > one + 0.5, "float vs simulation SQNR on the calibration images: float inputs " + one
-                + " dB, quantized inputs " + sequential + " dB");
     }
 }
