@@ -247,6 +247,23 @@ ABOUT["grid.jsonl"] += (
 ABOUT["train.jsonl"] += (
     " Rows at 2aa60f2 (stop 29) vary `--objects` (labelled objects per training scene); the last two are the "
     "committed detector's command, beside a benchmark and alone, with byte-identical files.")
+ABOUT["recipe.jsonl"] = (
+    "Variations of the default 4-bit recipe (stop 30, b5a8ac6), W4A8, YOLOX-Nano, seed 0: the reconstruction loss "
+    "of its layer units weighted by the diagonal Fisher of the top-K heatmap loss (`--loss fisher`), and InlierQ on "
+    "layer units from GPTQ's start (`--method inlierq --unit layer`). Made with `METHODS=M BITS=4,8 SIM=0 "
+    "TABLE=recipe EXTRA=\"--start gptq --iters 200 --window 32 --lr-round 0.3 --search-alpha [...] --seed 0\" "
+    "bench/calibrators.sh yolox`.")
+ABOUT["seqgptq.jsonl"] = (
+    "GPTQ on the quantized network's inputs (`--method gptq` at 4-bit weights from 4a1df4a, `--gptq-inputs "
+    "quantized`: each layer rounded again, in order, for the inputs of the network quantized up to it, towards its "
+    "own weights), W4A8. Made with `METHODS=gptq BITS=4,8 SIM=0 TABLE=seqgptq EXTRA=\"[--search-alpha] [--hessian "
+    "slopes] --seed S\" bench/calibrators.sh MODEL`. The stop-30 rows at 454d137 ran the same rounding as `--method "
+    "gptaq --hessian plain` with the experiment switch `-Dinlierq.gptaq.target=quantized` (the sequential form; "
+    "FastestDet and YOLOX-Nano seed 0 give the same AP as the rows at 4a1df4a), and without it (GPTAQ, plain "
+    "Hessian) for comparison.")
+ABOUT["w4a4.jsonl"] += (
+    " Rows of stops 30-31 (454d137) run FastestDet with the default 4-bit recipe as of stop 28 "
+    "(`--search-alpha`, affine grids), without equalisation (`--no-equalize`), and QDrop with the same settings.")
 LATENCY_FILES = {
     "float": "float model",
     "all": "W8A8, `--placement all`",
