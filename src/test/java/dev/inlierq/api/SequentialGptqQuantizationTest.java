@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.inlierq.cli.Main;
 import dev.inlierq.detect.spec.DetectorSpecs;
 import dev.inlierq.onnx.OnnxReader;
 import dev.inlierq.recon.ReconstructionOptions;
@@ -52,13 +51,15 @@ class SequentialGptqQuantizationTest {
                 "--gptq-inputs is GPTQ's");
     }
 
-    private static int quantize(Path out, String method, String... more) {
-        String[] args = {"quantize", "--model", Shared.model("fastestdet").toString(), "--spec", "fastestdet",
-            "--calib", Shared.trainImages().toString(), "--num-calib", "8", "--check-images", "1",
-            "--stats-images", "1", "--method", method, "--w-bits", "4", "--out", out.toString()};
-        String[] all = Arrays.copyOf(args, args.length + more.length);
-        System.arraycopy(more, 0, all, args.length, more.length);
-        return Main.execute(all);
+    /** FastestDet W4A8 with 8 calibration images ({@link QuantizationTest#quantize}). */
+    private int quantize(Path out, String method, String... more) {
+        String[] args = new String[more.length + 4];
+        args[0] = "--method";
+        args[1] = method;
+        args[2] = "--w-bits";
+        args[3] = "4";
+        System.arraycopy(more, 0, args, 4, more.length);
+        return QuantizationTest.quantize(out, tmp.resolve(out.getFileName() + ".json"), args);
     }
 
     @Test
