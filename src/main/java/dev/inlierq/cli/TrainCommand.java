@@ -96,6 +96,11 @@ final class TrainCommand implements Callable<Integer> {
             + "written model). Default: ${DEFAULT-VALUE}.")
     String norm;
 
+    @Option(names = "--ema", defaultValue = "0", description = "Write the exponential moving average of the "
+            + "weights with this decay (e.g. 0.995) instead of the last step's; 0 for none. Default: "
+            + "${DEFAULT-VALUE}.")
+    double ema;
+
     @Option(names = "--no-augment", description = "Train on the images as rendered (no flips, colour or JPEG).")
     boolean noAugment;
 
@@ -147,6 +152,9 @@ final class TrainCommand implements Callable<Integer> {
         if (classes < 1 || classes > 8) {
             throw new UserError(ExitCode.USAGE, "--classes must be 1 to 8, got " + classes);
         }
+        if (!(ema >= 0 && ema < 1)) {
+            throw new UserError(ExitCode.USAGE, "--ema must be in [0, 1), got " + ema);
+        }
         if (!(lr > 0 && lr < 1)) {
             throw new UserError(ExitCode.USAGE, "--lr must be in (0, 1), got " + lr);
         }
@@ -190,7 +198,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserError(ExitCode.USAGE, "--size: " + e.getMessage());
         }
         return TrainingOptions.builder().architecture(arch).seed(seed).steps(steps).batch(batch).lr(lr)
-                .warmup(warmup).loss(loss()).augmentation(noAugment ? Augmentation.NONE : Augmentation.DEFAULT)
+                .warmup(warmup).emaDecay(ema).loss(loss()).augmentation(noAugment ? Augmentation.NONE : Augmentation.DEFAULT)
                 .dataWorkers(workers).scenes(scenes).maxSeconds(minutes == null ? 0 : minutes * 60)
                 .build();
     }

@@ -31,7 +31,8 @@ import java.util.function.Supplier;
  * {@link BatchPipeline} working ahead on other threads.
  * With batch normalisation, the BN scales and shifts are parameters too, and the running statistics are fed the
  * same way and replaced after each step by the values the BN nodes give (read through a {@link ValueHook}); the
- * written model has them folded in ({@link CenterNetGraph#deployed}).
+ * written model has them folded in ({@link CenterNetGraph#deployed}). With an EMA decay, the written weights are
+ * the {@link WeightAverage} of every step's.
  * Deterministic: the same options give the same weights on the same machine and thread count.
  */
 public final class Trainer {
@@ -102,11 +103,16 @@ public final class Trainer {
                 stats.put(name, s);
             }
             Loop loop = new Loop(o, exec, adam, params, stats, progress);
+            WeightAverage ema = o.optimisation().emaDecay() > 0
+                    ? new WeightAverage(root, o.optimisation().emaDecay()) : null;
             long start = System.nanoTime();
             int done = 0;
             while (done < o.steps()) {
                 loop.step(done, batches.get(), start);
                 done++;
+                if (ema != null) {
+                    ema.update(params, stats);
+                }
                 if (o.maxSeconds() > 0 && (System.nanoTime() - start) / 1e9 >= o.maxSeconds()) {
                     break;
                 }
@@ -115,6 +121,10 @@ public final class Trainer {
             Map<String, float[]> trained = new LinkedHashMap<>();
             params.forEach((k, v) -> trained.put(k, v.toFloatArray()));
             stats.forEach((k, v) -> trained.put(k, v.toFloatArray()));
+            if (ema != null) {
+                trained.putAll(ema.values());
+                ema.close();
+            }
             Graph result = CenterNetGraph.withWeights(graph, trained);
             return new Result(CenterNetGraph.deployed(result, o.architecture(), o.seed()), result, loop.log, done,
                     (System.nanoTime() - start) / 1e9);

@@ -45,6 +45,7 @@ public record TrainingOptions(Architecture architecture, long seed, int steps, i
         private double floor = 0.02;
         private double weightDecay = 1e-4;
         private double clipNorm = 10;
+        private double emaDecay;
         private LossOptions loss = LossOptions.CENTERNET;
         private Augmentation augmentation = Augmentation.DEFAULT;
         private Scenes scenes = Scenes.DEFAULT;
@@ -100,6 +101,12 @@ public record TrainingOptions(Architecture architecture, long seed, int steps, i
             return this;
         }
 
+        /** Decay of the weight average written instead of the last weights (0, the default: none). */
+        public Builder emaDecay(double v) {
+            emaDecay = v;
+            return this;
+        }
+
         /** The training loss (default CenterNet's). */
         public Builder loss(LossOptions v) {
             loss = v;
@@ -135,8 +142,8 @@ public record TrainingOptions(Architecture architecture, long seed, int steps, i
         public TrainingOptions build() {
             LearningRate schedule = new LearningRate(lr, Math.min(warmup, steps / 3), Math.max(1, steps), floor);
             return new TrainingOptions(architecture, seed, steps, batch,
-                    new Optimisation(schedule, weightDecay, clipNorm, loss), augmentation, scenes, dataWorkers, logEvery,
-                    maxSeconds);
+                    new Optimisation(schedule, weightDecay, clipNorm, loss, emaDecay), augmentation, scenes,
+                    dataWorkers, logEvery, maxSeconds);
         }
     }
 }
