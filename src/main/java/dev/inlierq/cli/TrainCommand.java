@@ -198,7 +198,8 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserError(ExitCode.USAGE, "--size: " + e.getMessage());
         }
         return TrainingOptions.builder().architecture(arch).seed(seed).steps(steps).batch(batch).lr(lr)
-                .warmup(warmup).emaDecay(ema).loss(loss()).augmentation(noAugment ? Augmentation.NONE : Augmentation.DEFAULT)
+                .warmup(warmup).emaDecay(ema).loss(loss())
+                .augmentation(noAugment ? Augmentation.NONE : Augmentation.DEFAULT)
                 .dataWorkers(workers).scenes(scenes).maxSeconds(minutes == null ? 0 : minutes * 60)
                 .build();
     }

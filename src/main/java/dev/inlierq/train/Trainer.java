@@ -119,11 +119,11 @@ public final class Trainer {
             }
             loop.flushLog(done, start);
             Map<String, float[]> trained = new LinkedHashMap<>();
-            params.forEach((k, v) -> trained.put(k, v.toFloatArray()));
-            stats.forEach((k, v) -> trained.put(k, v.toFloatArray()));
             if (ema != null) {
                 trained.putAll(ema.values());
-                ema.close();
+            } else {
+                params.forEach((k, v) -> trained.put(k, v.toFloatArray()));
+                stats.forEach((k, v) -> trained.put(k, v.toFloatArray()));
             }
             Graph result = CenterNetGraph.withWeights(graph, trained);
             return new Result(CenterNetGraph.deployed(result, o.architecture(), o.seed()), result, loop.log, done,
