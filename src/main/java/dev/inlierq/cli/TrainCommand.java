@@ -101,6 +101,12 @@ final class TrainCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE}.")
     double ema;
 
+    @Option(names = "--crop", defaultValue = "0", description = "Train on square windows of this side cut at random "
+            + "places of the input (a multiple of 32 below --size): a step costs about (crop / size)^2 of the "
+            + "compute, the objects keep their scale, the model is written at --size. 0 for the whole input. "
+            + "Default: ${DEFAULT-VALUE}.")
+    int crop;
+
     @Option(names = "--no-augment", description = "Train on the images as rendered (no flips, colour or JPEG).")
     boolean noAugment;
 
@@ -191,6 +197,8 @@ final class TrainCommand implements Callable<Integer> {
             usage(neck >= 1 && neck <= 1024, "--neck must be 1 to 1024");
             a.neckWidth(neck).headWidth(neck);
         }
+        usage(crop == 0 || crop >= 64 && crop < size && crop % 32 == 0,
+                "--crop must be 0 or a multiple of 32 from 64 to below --size (" + size + "), got " + crop);
         Architecture arch;
         try {
             arch = a.build();
@@ -199,7 +207,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         return TrainingOptions.builder().architecture(arch).seed(seed).steps(steps).batch(batch).lr(lr)
                 .warmup(warmup).emaDecay(ema).loss(loss())
-                .augmentation(noAugment ? Augmentation.NONE : Augmentation.DEFAULT)
+                .augmentation((noAugment ? Augmentation.NONE : Augmentation.DEFAULT).withCrop(crop))
                 .dataWorkers(workers).scenes(scenes).maxSeconds(minutes == null ? 0 : minutes * 60)
                 .build();
     }

@@ -5,8 +5,11 @@ import dev.inlierq.graph.ConstTensor;
 import dev.inlierq.graph.Graph;
 import dev.inlierq.graph.Node;
 import dev.inlierq.graph.OpType;
+import dev.inlierq.graph.ValueInfo;
 import dev.inlierq.train.GraphAssembler.Init;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -148,6 +151,19 @@ public final class CenterNetGraph {
             throw new IllegalStateException("the trained graph does not give every deployed weight");
         }
         return withWeights(deploy, weights);
+    }
+
+    /** The same graph with an input of {@code [1, 3, side, side]} (itself when that is its input already). */
+    public static Graph withInputSide(Graph g, int side) {
+        ValueInfo in = g.inputs().get(0);
+        long[] shape = {1, 3, side, side};
+        if (Arrays.equals(in.shape(), shape)) {
+            return g;
+        }
+        Map<String, long[]> shapes = new HashMap<>();
+        shapes.put(in.name(), shape);
+        return new Graph(g.nodes(), g.initializers(), List.of(new ValueInfo(in.name(), in.type(), shape)),
+                g.outputs(), shapes, g.opset(), g.metadata());
     }
 
     /** The same graph with these floating initializers replaced (trained weights), every other one kept. */

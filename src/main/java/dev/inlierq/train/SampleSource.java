@@ -13,6 +13,7 @@ import dev.inlierq.synth.SynthDataset;
 import dev.inlierq.synth.SynthImage;
 import dev.inlierq.tensor.FloatTensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -20,18 +21,22 @@ import java.util.SplittableRandom;
  * Training samples drawn from the synthetic benchmark's training split. Sample {@code j} is a pure function of the
  * seed and j: its random stream (SplitMix64 seeded with a mix of both) picks the image index, rendered in memory
  * ({@link SynthDataset#render}), and every augmentation choice; the image then goes through the {@link Preprocessor}
- * of the detector's spec, as evaluation does, and its boxes through the same placement. Thread-safe.
+ * of the detector's spec, as evaluation does, and its boxes through the same placement; with a crop
+ * ({@link Augmentation#crop()}), a window of the input is cut last, its place drawn from the same stream.
+ * Thread-safe.
  */
 final class SampleSource {
     private final SynthConfig synth;
     private final Preprocessor pre;
     private final Augmenter augmenter;
+    private final int crop;
     private final long seed;
 
     SampleSource(SynthConfig synth, Preprocessor pre, Augmentation augmentation, long seed) {
         this.synth = synth;
         this.pre = pre;
         this.augmenter = new Augmenter(augmentation);
+        this.crop = augmentation.crop();
         this.seed = seed;
     }
 
@@ -56,7 +61,42 @@ final class SampleSource {
             placed.add(new TrainBox(b.cls(), b.x() * t.scaleX() + t.padX(), b.y() * t.scaleY() + t.padY(),
                     b.w() * t.scaleX(), b.h() * t.scaleY()));
         }
-        return new Sample(p.tensor(), placed);
+        return crop == 0 ? new Sample(p.tensor(), placed) : window(p.tensor(), placed, rng);
+    }
+
+    /**
+     * A {@code crop x crop} window of {@code input} [1, 3, S, S] at a uniformly drawn place, with the boxes moved
+     * into it, clipped, and dropped when less than the generator's minimum visible fraction of their area (or
+     * under 2 px on a side) remains.
+     */
+    private Sample window(FloatTensor input, List<TrainBox> boxes, SplittableRandom rng) {
+        int side = (int) input.dim(2);
+        if (input.dim(3) != side || crop > side) {
+            throw new IllegalArgumentException("cannot cut a " + crop + " window from an input of "
+                    + Arrays.toString(input.shape()));
+        }
+        int ox = rng.nextInt(side - crop + 1);
+        int oy = rng.nextInt(side - crop + 1);
+        float[] src = input.data();
+        float[] dst = new float[3 * crop * crop];
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < crop; y++) {
+                System.arraycopy(src, (c * side + oy + y) * side + ox, dst, (c * crop + y) * crop, crop);
+            }
+        }
+        List<TrainBox> kept = new ArrayList<>(boxes.size());
+        for (TrainBox b : boxes) {
+            double x0 = Math.max(0, b.x() - ox);
+            double y0 = Math.max(0, b.y() - oy);
+            double x1 = Math.min(crop, b.x() + b.w() - ox);
+            double y1 = Math.min(crop, b.y() + b.h() - oy);
+            double w = x1 - x0;
+            double h = y1 - y0;
+            if (w >= 2 && h >= 2 && w * h >= synth.minVisible() * b.w() * b.h()) {
+                kept.add(new TrainBox(b.cls(), x0, y0, w, h));
+            }
+        }
+        return new Sample(new FloatTensor(new long[] {1, 3, crop, crop}, dst), kept);
     }
 
     /** The SplitMix64 finaliser. */

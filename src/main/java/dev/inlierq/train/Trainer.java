@@ -28,7 +28,8 @@ import java.util.function.Supplier;
  * constant overrides (fresh autograd leaves each step, so gradients start empty), the {@link CenterNetLoss} (with
  * CenterNet's or TTFNet's box term, {@link LossOptions}) is differentiated by DJL's {@link GradientCollector}, and
  * {@link AdamW} updates the parameters on the {@link LearningRate} schedule. Batches come from a
- * {@link BatchPipeline} working ahead on other threads.
+ * {@link BatchPipeline} working ahead on other threads; with a crop ({@link Augmentation#crop()}) the graph trains
+ * on windows of that side (the same weights: every layer is convolutional) and is written at the full input side.
  * With batch normalisation, the BN scales and shifts are parameters too, and the running statistics are fed the
  * same way and replaced after each step by the values the BN nodes give (read through a {@link ValueHook}); the
  * written model has them folded in ({@link CenterNetGraph#deployed}). With an EMA decay, the written weights are
@@ -77,7 +78,8 @@ public final class Trainer {
         Preprocessor pre = DetectorSpecText.spec(a, NmsMode.NONE).preprocessor();
         SampleSource source = new SampleSource(o.scenes().config(a.numClasses()), pre, o.augmentation(),
                 o.seed());
-        try (BatchPipeline data = new BatchPipeline(source, o.batch(), a.numClasses(), a.inputSize(),
+        int side = o.augmentation().trainingSide(a.inputSize());
+        try (BatchPipeline data = new BatchPipeline(source, o.batch(), a.numClasses(), side,
                 o.dataWorkers(), 0, o.optimisation().loss())) {
             return run(o, data::next, progress);
         }
@@ -86,7 +88,8 @@ public final class Trainer {
     /** Trains the seeded initial detector on the batches {@code batches} gives, one per step. */
     static Result run(TrainingOptions o, Supplier<BatchPipeline.Batch> batches, Progress progress) {
         Graph graph = CenterNetGraph.build(o.architecture(), o.seed());
-        try (GraphExecutor exec = new GraphExecutor(GraphPreparer.prepare(graph));
+        int side = o.augmentation().trainingSide(o.architecture().inputSize());
+        try (GraphExecutor exec = new GraphExecutor(GraphPreparer.prepare(CenterNetGraph.withInputSide(graph, side)));
                 NDManager root = DjlRuntime.newManager();
                 AdamW adam = new AdamW(root, (float) o.optimisation().weightDecay(),
                         (float) o.optimisation().clipNorm())) {

@@ -83,7 +83,7 @@ class TrainCommandTest {
             {"--size", "100", "multiple of 32"}, {"--classes", "9", "--classes"}, {"--widths", "8,8", "--widths"},
             {"--nms", "soft", "--nms soft"}, {"--lr", "0", "--lr"}, {"--steps", "0", "--steps"},
             {"--norm", "ln", "--norm ln"}, {"--objects", "5,4", "--objects"}, {"--objects", "0,4", "--objects"},
-            {"--objects", "3,41", "--objects"},
+            {"--objects", "3,41", "--objects"}, {"--crop", "100", "--crop"}, {"--crop", "320", "--crop"},
         };
         for (String[] c : cases) {
             CliErrorsTest.assertOnlyLine(CliErrorsTest.run("train", "--out", out, c[0], c[1]), ExitCode.USAGE, c[2]);
