@@ -74,16 +74,19 @@ public final class CalibrationStage {
     /**
      * Equalisation with one float pass for the per-channel ranges. With {@code --placement all} only where the
      * factors fold into convolutions ({@link Equalization.Mode#FOLDED}), so the file keeps its integer chains; with
-     * {@code --search-alpha} each activation's strength is searched at the plan's bits.
+     * {@code --search-alpha} each activation's strength is searched at the bits a plan of the unequalised graph
+     * gives its readers and itself (per layer: first and last layers, mixed precision).
      */
     private static Equalization.Result equalize(Graph g, QuantizationConfig c, CalibrationSet calib) {
         Equalization.Mode mode = c.plan().placement() == Placement.ALL_ACTIVATIONS
                 ? Equalization.Mode.FOLDED : Equalization.Mode.MULS;
         try (GraphExecutor floatEngine = new GraphExecutor(g)) {
-            boolean search = c.equalization().searched();
+            if (c.equalization().searched()) {
+                return Equalization.apply(floatEngine, g, c.spec().preprocessor(), calib.files(),
+                        c.calibration().batch(), mode, Planner.plan(g, c.plan()), c.plan(), c.weights().grid());
+            }
             return Equalization.apply(floatEngine, g, c.spec().preprocessor(), calib.files(), c.calibration().batch(),
-                    c.equalization().effectiveAlpha(), mode, search ? c.plan().weightBits() : 0,
-                    search ? c.plan().activationBits() : 0, c.weights().grid());
+                    c.equalization().effectiveAlpha(), mode);
         }
     }
 

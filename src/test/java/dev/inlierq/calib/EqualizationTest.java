@@ -47,7 +47,13 @@ class EqualizationTest {
         FloatTensor x = pre.prepare(Shared.valImages().resolve("000000000139.jpg")).tensor();
         Map<String, FloatTensor> before;
         try (GraphExecutor e = new GraphExecutor(g)) {
-            r = Equalization.apply(e, g, pre, images, 4, 0.5, mode, wBits, aBits, WeightGrid.AUTO);
+            if (wBits > 0) {
+                PlanOptions bits = PlanOptions.builder().weightBits(wBits).activationBits(aBits)
+                        .placement(Placement.LAYER_INPUTS).build();
+                r = Equalization.apply(e, g, pre, images, 4, mode, Planner.plan(g, bits), bits, WeightGrid.AUTO);
+            } else {
+                r = Equalization.apply(e, g, pre, images, 4, 0.5, mode);
+            }
             before = e.run(x);
         }
         try (GraphExecutor e = new GraphExecutor(r.graph())) {
