@@ -74,19 +74,16 @@ public final class CalibrationStage {
     /**
      * Equalisation with one float pass for the per-channel ranges. With {@code --placement all} only where the
      * factors fold into convolutions ({@link Equalization.Mode#FOLDED}), so the file keeps its integer chains; with
-     * {@code --search-alpha} each activation's strength is searched at the bits a plan of the unequalised graph
-     * gives its readers and itself (per layer: first and last layers, mixed precision).
+     * {@code --search-alpha} each activation's strength is searched at the plan's bits.
      */
     private static Equalization.Result equalize(Graph g, QuantizationConfig c, CalibrationSet calib) {
         Equalization.Mode mode = c.plan().placement() == Placement.ALL_ACTIVATIONS
                 ? Equalization.Mode.FOLDED : Equalization.Mode.MULS;
         try (GraphExecutor floatEngine = new GraphExecutor(g)) {
-            if (c.equalization().searched()) {
-                return Equalization.apply(floatEngine, g, c.spec().preprocessor(), calib.files(),
-                        c.calibration().batch(), mode, Planner.plan(g, c.plan()), c.plan(), c.weights().grid());
-            }
+            boolean search = c.equalization().searched();
             return Equalization.apply(floatEngine, g, c.spec().preprocessor(), calib.files(), c.calibration().batch(),
-                    c.equalization().effectiveAlpha(), mode);
+                    c.equalization().effectiveAlpha(), mode, search ? c.plan().weightBits() : 0,
+                    search ? c.plan().activationBits() : 0, c.weights().grid());
         }
     }
 

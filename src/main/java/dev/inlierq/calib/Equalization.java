@@ -8,9 +8,7 @@ import dev.inlierq.graph.ConstTensor;
 import dev.inlierq.graph.Graph;
 import dev.inlierq.graph.Node;
 import dev.inlierq.graph.OpType;
-import dev.inlierq.plan.PlanOptions;
 import dev.inlierq.plan.Planner;
-import dev.inlierq.plan.QuantPlan;
 import dev.inlierq.quant.WeightGrid;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -144,16 +142,15 @@ public final class Equalization {
     }
 
     /**
-     * As {@link #apply(GraphExecutor, Graph, Preprocessor, List, int, double, Mode)}, each activation's strength
-     * searched ({@link EqualizationSearch}) instead of {@code alpha}, and an activation may stay as it is: the error
-     * is estimated at the bits {@code planned} (a plan of {@code g}) gives each reader's weights and the activation
-     * (the run's bits; 8 for the first and last layers; mixed precision's per-layer bits), on the run's weight grid
+     * As {@link #apply(GraphExecutor, Graph, Preprocessor, List, int, double, Mode)}; with {@code weightBits} and
+     * {@code activationBits} positive, each activation's strength is searched ({@link EqualizationSearch}) instead
+     * of {@code alpha}, and an activation may stay as it is; the weight error is estimated on the run's weight grid
      * ({@code --weight-grid}: affine at the bits where it makes layers affine).
      */
     public static Result apply(GraphExecutor floatEngine, Graph g, Preprocessor pre, List<Path> images, int batch,
-            Mode mode, QuantPlan planned, PlanOptions bits, WeightGrid grid) {
-        return apply(floatEngine, g, pre, images, batch, 0, mode,
-                EqualizationSearch.Bits.of(planned, grid, bits.weightBits(), bits.activationBits()));
+            double alpha, Mode mode, int weightBits, int activationBits, WeightGrid grid) {
+        return apply(floatEngine, g, pre, images, batch, alpha, mode,
+                new EqualizationSearch.Bits(weightBits, activationBits, grid));
     }
 
     private static Result apply(GraphExecutor floatEngine, Graph g, Preprocessor pre, List<Path> images, int batch,

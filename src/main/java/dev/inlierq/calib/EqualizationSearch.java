@@ -3,16 +3,12 @@ package dev.inlierq.calib;
 import dev.inlierq.graph.ConstTensor;
 import dev.inlierq.graph.Graph;
 import dev.inlierq.graph.Node;
-import dev.inlierq.plan.QuantPlan;
-import dev.inlierq.plan.QuantPoint;
 import dev.inlierq.quant.Encoding;
 import dev.inlierq.quant.QuantSpec;
 import dev.inlierq.quant.WeightEncodings;
 import dev.inlierq.quant.WeightGrid;
 import dev.inlierq.quant.WeightType;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Equalisation strength chosen per activation ({@code --search-alpha}): the factors of {@link Equalization} for
@@ -30,9 +26,7 @@ import java.util.Map;
  * where the run's weight grid is), and
  * {@code D = max_c (r_c / s_c) / (2^b - 1)} the step of the activation's per-tensor grid at the activation bits
  * ({@code r_c = max |x_c|}), whose rounding noise of variance {@code D^2 / 12} each weight carries to the output.
- * Cross terms are dropped: rounding errors of different elements are nearly uncorrelated. Each reader's weights
- * and the activation are taken at the bits the run's plan gives them ({@link Bits#of}): the first and last layers
- * at 8 bits, and mixed precision's 8-bit layers as such. At W4A8 this keeps the
+ * Cross terms are dropped: rounding errors of different elements are nearly uncorrelated. At W4A8 this keeps the
  * weights from taking range their 16 levels cannot hold where the 8-bit activation did not need it; where a
  * channel's outliers would cost the whole activation its grid (the SiLU stem of YOLOX-Nano, PicoDet's
  * hard-swish outliers) it still equalises.
@@ -41,63 +35,20 @@ final class EqualizationSearch {
     /** The strengths tried besides no equalisation (depthwise readers always take 1, {@link Equalization#factors}). */
     static final double[] STRENGTHS = {0.25, 0.5, 0.75};
 
-    /**
-     * The bits the error is estimated at, and the weights' grid ({@code --weight-grid}) at those bits.
-     *
-     * @param weights     weight bits of a reader not in {@code layerWeights}
-     * @param activations bits of an activation not in {@code inputs}
-     * @param grid        the run's weight grid
-     * @param layerWeights weight bits by layer name where the plan sets them apart (first and last layers at 8
-     *                     bits, mixed precision's per-layer bits)
-     * @param inputs      bits by activation tensor where the plan sets them apart (inputs of first and last layers)
-     */
-    record Bits(int weights, int activations, WeightGrid grid, Map<String, Integer> layerWeights,
-            Map<String, Integer> inputs) {
-        Bits {
-            layerWeights = Map.copyOf(layerWeights);
-            inputs = Map.copyOf(inputs);
-        }
-
-        /** The same bits for every layer and activation. */
-        Bits(int weights, int activations, WeightGrid grid) {
-            this(weights, activations, grid, Map.of(), Map.of());
-        }
-
+    /** The bits the error is estimated at, and the weights' grid ({@code --weight-grid}) at those bits. */
+    record Bits(int weights, int activations, WeightGrid grid) {
         /** With symmetric weight grids. */
         Bits(int weights, int activations) {
             this(weights, activations, WeightGrid.SYMMETRIC);
         }
 
-        /** The bits {@code plan} gives each layer's weights and each activation (of the graph it planned). */
-        static Bits of(QuantPlan plan, WeightGrid grid, int weights, int activations) {
-            Map<String, Integer> layers = new HashMap<>();
-            for (String l : plan.layers()) {
-                QuantPoint w = plan.weightOf(l);
-                if (w != null && w.bits() != weights) {
-                    layers.put(l, w.bits());
-                }
-            }
-            Map<String, Integer> acts = new HashMap<>();
-            for (QuantPoint a : plan.activations()) {
-                if (a.bits() != activations) {
-                    acts.put(a.tensor(), a.bits());
-                }
-            }
-            return new Bits(weights, activations, grid, layers, acts);
-        }
-
         /**
-         * The per-output-channel weight grid the error of {@code layer} is estimated on: signed codes at its
-         * planned bits, affine where the run's grid says so ({@link WeightType#weightSpec(int, WeightGrid)}
-         * decides, as for the written weights).
+         * The per-output-channel weight grid the error is estimated on: signed codes at the planned bits, affine
+         * where the run's grid says so ({@link WeightType#weightSpec(int, WeightGrid)} decides, as for the
+         * written weights).
          */
-        QuantSpec weightSpec(String layer) {
-            return WeightType.INT8.weightSpec(layerWeights.getOrDefault(layer, weights), grid);
-        }
-
-        /** The planned bits of activation {@code tensor}. */
-        int activationBits(String tensor) {
-            return inputs.getOrDefault(tensor, activations);
+        QuantSpec weightSpec() {
+            return WeightType.INT8.weightSpec(weights, grid);
         }
     }
 
@@ -135,11 +86,11 @@ final class EqualizationSearch {
         for (int c = 0; c < s.length; c++) {
             top = Math.max(top, maxAbs[c] / s[c]);
         }
-        double step = top / ((1 << bits.activationBits(readers.get(0).input(0))) - 1);
+        double step = top / ((1 << bits.activations()) - 1);
         double noise = step * step / 12;
+        QuantSpec spec = bits.weightSpec();
         double total = 0;
         for (Node layer : readers) {
-            QuantSpec spec = bits.weightSpec(layer.name());
             ConstTensor wt = g.constant(layer.input(1));
             long[] ws = wt.shape();
             int groups = (int) layer.attrs().getInt("group", 1);

@@ -14,8 +14,6 @@ import dev.inlierq.graph.Graph;
 import dev.inlierq.graph.Node;
 import dev.inlierq.graph.OpType;
 import dev.inlierq.graph.ValueInfo;
-import dev.inlierq.plan.PlanOptions;
-import dev.inlierq.plan.Planner;
 import dev.inlierq.quant.WeightGrid;
 import dev.inlierq.testing.RandomData;
 import java.util.Arrays;
@@ -124,31 +122,5 @@ class EqualizationSearchTest {
         assertEquals(EqualizationSearch.error(none, st[0], st[1], readers, lopsided,
                 new EqualizationSearch.Bits(8, 8, WeightGrid.SYMMETRIC)), EqualizationSearch.error(none, st[0], st[1],
                 readers, lopsided, new EqualizationSearch.Bits(8, 8, WeightGrid.AUTO)));
-    }
-
-    @Test
-    void eachReaderAndTheActivationAreEstimatedAtTheirPlannedBits() {
-        Graph g = reader(1);
-        List<Node> readers = g.consumers("x");
-        double[][] st = stats(30.0);
-        double[] none = new double[C];
-        Arrays.fill(none, 1.0);
-        double w4 = EqualizationSearch.error(none, st[0], st[1], readers, g, new EqualizationSearch.Bits(4, 8));
-        double w8 = EqualizationSearch.error(none, st[0], st[1], readers, g, new EqualizationSearch.Bits(8, 8));
-        double a4 = EqualizationSearch.error(none, st[0], st[1], readers, g, new EqualizationSearch.Bits(4, 4));
-        assertTrue(w8 < w4 && w4 < a4, w8 + " < " + w4 + " < " + a4);
-        assertEquals(w8, EqualizationSearch.error(none, st[0], st[1], readers, g, new EqualizationSearch.Bits(4, 8,
-                WeightGrid.SYMMETRIC, Map.of("conv", 8), Map.of())), "a layer kept at 8 bits");
-        assertEquals(a4, EqualizationSearch.error(none, st[0], st[1], readers, g, new EqualizationSearch.Bits(4, 8,
-                WeightGrid.SYMMETRIC, Map.of(), Map.of("x", 4))), "an activation planned at 4 bits");
-        // the only layer is the first and the last: a W4A4 plan keeps it, and its input, at 8 bits
-        PlanOptions w4a4 = PlanOptions.builder().weightBits(4).activationBits(4).build();
-        EqualizationSearch.Bits planned = EqualizationSearch.Bits.of(Planner.plan(g, w4a4), WeightGrid.SYMMETRIC, 4, 4);
-        assertEquals(Map.of("conv", 8), planned.layerWeights());
-        assertEquals(Map.of("x", 8), planned.inputs());
-        assertEquals(w8, EqualizationSearch.error(none, st[0], st[1], readers, g, planned));
-        PlanOptions uniform = PlanOptions.builder().weightBits(4).activationBits(4).firstLastAt8Bit(false).build();
-        assertEquals(a4, EqualizationSearch.error(none, st[0], st[1], readers, g,
-                EqualizationSearch.Bits.of(Planner.plan(g, uniform), WeightGrid.SYMMETRIC, 4, 4)));
     }
 }

@@ -47,13 +47,7 @@ class EqualizationTest {
         FloatTensor x = pre.prepare(Shared.valImages().resolve("000000000139.jpg")).tensor();
         Map<String, FloatTensor> before;
         try (GraphExecutor e = new GraphExecutor(g)) {
-            if (wBits > 0) {
-                PlanOptions bits = PlanOptions.builder().weightBits(wBits).activationBits(aBits)
-                        .placement(Placement.LAYER_INPUTS).build();
-                r = Equalization.apply(e, g, pre, images, 4, mode, Planner.plan(g, bits), bits, WeightGrid.AUTO);
-            } else {
-                r = Equalization.apply(e, g, pre, images, 4, 0.5, mode);
-            }
+            r = Equalization.apply(e, g, pre, images, 4, 0.5, mode, wBits, aBits, WeightGrid.AUTO);
             before = e.run(x);
         }
         try (GraphExecutor e = new GraphExecutor(r.graph())) {
