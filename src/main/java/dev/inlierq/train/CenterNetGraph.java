@@ -9,7 +9,6 @@ import dev.inlierq.graph.ValueInfo;
 import dev.inlierq.train.GraphAssembler.Init;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -160,10 +159,8 @@ public final class CenterNetGraph {
         if (Arrays.equals(in.shape(), shape)) {
             return g;
         }
-        Map<String, long[]> shapes = new HashMap<>();
-        shapes.put(in.name(), shape);
-        return new Graph(g.nodes(), g.initializers(), List.of(new ValueInfo(in.name(), in.type(), shape)),
-                g.outputs(), shapes, g.opset(), g.metadata());
+        return g.withInputs(List.of(new ValueInfo(in.name(), in.type(), shape)))
+                .withNodes(g.nodes(), g.initializers(), Map.of(in.name(), shape));
     }
 
     /** The same graph with these floating initializers replaced (trained weights), every other one kept. */

@@ -78,8 +78,7 @@ public final class Trainer {
         Preprocessor pre = DetectorSpecText.spec(a, NmsMode.NONE).preprocessor();
         SampleSource source = new SampleSource(o.scenes().config(a.numClasses()), pre, o.augmentation(),
                 o.seed());
-        int side = o.augmentation().trainingSide(a.inputSize());
-        try (BatchPipeline data = new BatchPipeline(source, o.batch(), a.numClasses(), side,
+        try (BatchPipeline data = new BatchPipeline(source, o.batch(), a.numClasses(), o.trainingSide(),
                 o.dataWorkers(), 0, o.optimisation().loss())) {
             return run(o, data::next, progress);
         }
@@ -88,8 +87,8 @@ public final class Trainer {
     /** Trains the seeded initial detector on the batches {@code batches} gives, one per step. */
     static Result run(TrainingOptions o, Supplier<BatchPipeline.Batch> batches, Progress progress) {
         Graph graph = CenterNetGraph.build(o.architecture(), o.seed());
-        int side = o.augmentation().trainingSide(o.architecture().inputSize());
-        try (GraphExecutor exec = new GraphExecutor(GraphPreparer.prepare(CenterNetGraph.withInputSide(graph, side)));
+        Graph training = CenterNetGraph.withInputSide(graph, o.trainingSide());
+        try (GraphExecutor exec = new GraphExecutor(GraphPreparer.prepare(training));
                 NDManager root = DjlRuntime.newManager();
                 AdamW adam = new AdamW(root, (float) o.optimisation().weightDecay(),
                         (float) o.optimisation().clipNorm())) {

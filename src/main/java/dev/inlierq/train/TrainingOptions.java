@@ -30,6 +30,11 @@ public record TrainingOptions(Architecture architecture, long seed, int steps, i
         }
     }
 
+    /** The side of the training inputs: the architecture's, or the augmentation's crop when it sets one. */
+    public int trainingSide() {
+        return augmentation.trainingSide(architecture.inputSize());
+    }
+
     public static Builder builder() {
         return new Builder();
     }
