@@ -118,6 +118,17 @@ final class TrainCommand implements Callable<Integer> {
             + "denser scenes supervise more objects per step. Default: the benchmark's 3,10.")
     List<Integer> objects;
 
+    @Option(names = "--object-size", split = ",", paramLabel = "MIN,MAX", description = "Long sides of the training "
+            + "scenes' objects in pixels of a 320-pixel scene, log-uniform from MIN to MAX (4 <= MIN <= MAX <= 320): "
+            + "a wider range than the test's teaches the sizes a model run at a larger --export-size meets. "
+            + "Default: the benchmark's 12,120.")
+    List<Double> objectSize;
+
+    @Option(names = "--export-size", defaultValue = "0", description = "Input side of the written model and its "
+            + "spec (a multiple of 32): the trained weights run on inputs stretched to it, so small objects cover "
+            + "more cells. 0 (default) for --size.")
+    int exportSize;
+
     @Option(names = "--minutes", description = "Stop after this many minutes (exploring only: the schedule "
             + "still assumes --steps, so the result is not the documented model).")
     Double minutes;
@@ -142,7 +153,7 @@ final class TrainCommand implements Callable<Integer> {
             }
         });
         String command = "inlierq " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-        ModelFiles.write(r, o, nmsMode(), targets, command);
+        ModelFiles.write(r, o, export(), targets, command);
         double ips = r.steps() * (double) o.batch() / r.seconds();
         stdout.printf(Locale.ROOT, "wrote %s (%.2f MB), %s%s: %d steps in %.1f s (%.1f img/s), final loss %.4f%n",
                 out, fileSize(out) / 1e6, targets.spec(), json != null ? ", " + json : "", r.steps(), r.seconds(),
@@ -167,16 +178,8 @@ final class TrainCommand implements Callable<Integer> {
         if (minutes != null && !(minutes > 0)) {
             throw new UserError(ExitCode.USAGE, "--minutes must be positive, got " + minutes);
         }
-        nmsMode();
-        Scenes scenes = Scenes.DEFAULT;
-        if (objects != null) {
-            usage(objects.size() == 2, "--objects needs MIN,MAX, got " + objects.size() + " values");
-            try {
-                scenes = new Scenes(scenes.seed(), objects.get(0), objects.get(1));
-            } catch (IllegalArgumentException e) {
-                throw new UserError(ExitCode.USAGE, "--objects: " + e.getMessage());
-            }
-        }
+        export();
+        Scenes scenes = scenes();
         Architecture.Builder a = Architecture.builder().inputSize(size).numClasses(classes).norm(switch (
                 norm.toLowerCase(Locale.ROOT)) {
             case "none" -> Architecture.Norm.NONE;
@@ -210,6 +213,33 @@ final class TrainCommand implements Callable<Integer> {
                 .augmentation((noAugment ? Augmentation.NONE : Augmentation.DEFAULT).withCrop(crop))
                 .dataWorkers(workers).scenes(scenes).maxSeconds(minutes == null ? 0 : minutes * 60)
                 .build();
+    }
+
+    private ModelFiles.Export export() {
+        usage(exportSize == 0 || exportSize >= 64 && exportSize <= 1024 && exportSize % 32 == 0,
+                "--export-size must be 0 or a multiple of 32 from 64 to 1024, got " + exportSize);
+        return new ModelFiles.Export(nmsMode(), exportSize);
+    }
+
+    private Scenes scenes() {
+        Scenes scenes = Scenes.DEFAULT;
+        if (objects != null) {
+            usage(objects.size() == 2, "--objects needs MIN,MAX, got " + objects.size() + " values");
+            try {
+                scenes = new Scenes(scenes.seed(), objects.get(0), objects.get(1));
+            } catch (IllegalArgumentException e) {
+                throw new UserError(ExitCode.USAGE, "--objects: " + e.getMessage());
+            }
+        }
+        if (objectSize != null) {
+            usage(objectSize.size() == 2, "--object-size needs MIN,MAX, got " + objectSize.size() + " values");
+            try {
+                scenes = scenes.withLengths(objectSize.get(0), objectSize.get(1));
+            } catch (IllegalArgumentException e) {
+                throw new UserError(ExitCode.USAGE, "--object-size: " + e.getMessage());
+            }
+        }
+        return scenes;
     }
 
     private LossOptions loss() {

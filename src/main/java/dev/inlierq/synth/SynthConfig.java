@@ -271,9 +271,7 @@ public final class SynthConfig {
             check(noiseLevel >= 0 && noiseLevel <= 2, "noise level must be 0 to 2, got " + noiseLevel);
             checkObjects(minObjects, maxObjects);
             check(minVisible > 0 && minVisible <= 1, "visible fraction must be in (0, 1], got " + minVisible);
-            check(minLength >= 4 && minLength <= maxLength && maxLength <= 320,
-                    "object lengths must satisfy 4 <= min <= max <= 320 pixels (at 320), got " + minLength + " to "
-                            + maxLength);
+            checkLengths(minLength, maxLength);
             check(threads >= 1, "threads must be at least 1, got " + threads);
             return new SynthConfig(this);
         }
@@ -286,6 +284,16 @@ public final class SynthConfig {
         public static void checkObjects(int min, int max) {
             check(min >= 1 && min <= max && max <= 40,
                     "objects per image must satisfy 1 <= min <= max <= 40, got " + min + " to " + max);
+        }
+
+        /**
+         * Refuses a range of object long sides outside {@code 4 <= min <= max <= 320} pixels (at 320).
+         *
+         * @throws IllegalArgumentException saying so
+         */
+        public static void checkLengths(double min, double max) {
+            check(min >= 4 && min <= max && max <= 320,
+                    "object lengths must satisfy 4 <= min <= max <= 320 pixels (at 320), got " + min + " to " + max);
         }
 
         private static void check(boolean ok, String message) {

@@ -163,6 +163,23 @@ public final class CenterNetGraph {
                 .withNodes(g.nodes(), g.initializers(), Map.of(in.name(), shape));
     }
 
+    /**
+     * A written model of {@code a} re-declared with a {@code side x side} input (every layer is convolutional and
+     * the up-sampling goes by scales, so the same weights run at any multiple of 32): the model a user runs on
+     * inputs stretched to {@code side}. Its {@code inlierq.architecture} metadata names the new side and
+     * {@code inlierq.trained_input} the side it was trained at. The same graph when {@code side} is a's own.
+     */
+    public static Graph atInputSide(Graph deployed, Architecture a, int side) {
+        if (side == a.inputSize()) {
+            return deployed;
+        }
+        Graph g = withInputSide(deployed, side);
+        Map<String, String> meta = new LinkedHashMap<>(g.metadata());
+        meta.put("inlierq.architecture", a.toBuilder().inputSize(side).build().toString());
+        meta.put("inlierq.trained_input", Integer.toString(a.inputSize()));
+        return new Graph(g.nodes(), g.initializers(), g.inputs(), g.outputs(), g.shapes(), g.opset(), meta);
+    }
+
     /** The same graph with these floating initializers replaced (trained weights), every other one kept. */
     public static Graph withWeights(Graph g, Map<String, float[]> weights) {
         Map<String, ConstTensor> inits = new LinkedHashMap<>(g.initializers());

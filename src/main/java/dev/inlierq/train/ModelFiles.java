@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.inlierq.detect.NmsMode;
 import dev.inlierq.error.ExitCode;
 import dev.inlierq.error.UserError;
+import dev.inlierq.graph.Graph;
 import dev.inlierq.onnx.OnnxWriter;
 import dev.inlierq.report.JsonFiles;
 import dev.inlierq.report.OutputFile;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Writes a trained detector: the ONNX file (the project's {@link OnnxWriter}, batch 1), its spec YAML
@@ -43,6 +45,26 @@ public final class ModelFiles {
         }
     }
 
+    /**
+     * How the model is written.
+     *
+     * @param nms the spec's NMS
+     * @param side the input side of the written model and its spec, a multiple of 32 (0: the side it trained at)
+     */
+    public record Export(NmsMode nms, int side) {
+        public Export {
+            Objects.requireNonNull(nms, "nms");
+            if (side != 0) {
+                Architecture.builder().inputSize(side).build();
+            }
+        }
+
+        /** The architecture the written files declare. */
+        Architecture architecture(Architecture trained) {
+            return side == 0 ? trained : trained.toBuilder().inputSize(side).build();
+        }
+    }
+
     /** Refuses, before any work, an output that exists already or two outputs that are the same file. */
     public static void checkNew(Targets t) {
         List<Path> seen = new ArrayList<>();
@@ -65,14 +87,19 @@ public final class ModelFiles {
     }
 
     /** Writes the files; {@code command} is recorded in the spec's header and the log. */
-    public static void write(Trainer.Result r, TrainingOptions o, NmsMode nms, Targets t, String command) {
-        List<String> header = List.of(
+    public static void write(Trainer.Result r, TrainingOptions o, Export e, Targets t, String command) {
+        Architecture written = e.architecture(o.architecture());
+        List<String> header = new ArrayList<>(List.of(
                 "InlierQ synthetic-shapes detector (CenterNet-style, depthwise SiLU backbone), trained by:",
                 command,
-                o.architecture().toString());
-        byte[] spec = DetectorSpecText.yaml(o.architecture(), nms, header).getBytes(StandardCharsets.UTF_8);
+                o.architecture().toString()));
+        if (written.inputSize() != o.architecture().inputSize()) {
+            header.add("written with a " + written.inputSize() + " x " + written.inputSize() + " input");
+        }
+        byte[] spec = DetectorSpecText.yaml(written, e.nms(), header).getBytes(StandardCharsets.UTF_8);
+        Graph model = CenterNetGraph.atInputSide(r.graph(), o.architecture(), written.inputSize());
         Map<Path, byte[]> files = new LinkedHashMap<>();
-        files.put(t.onnx(), onnxBytes(r));
+        files.put(t.onnx(), OnnxWriter.toModel(model, 1).toByteArray());
         files.put(t.spec(), spec);
         if (t.log() != null) {
             files.put(t.log(), logJson(r, o, command));

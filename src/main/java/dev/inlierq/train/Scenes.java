@@ -5,26 +5,41 @@ import dev.inlierq.synth.SynthConfig;
 import java.util.Arrays;
 
 /**
- * The synthetic scenes a detector trains on: the benchmark's generator with seed {@code seed} and
+ * The synthetic scenes a detector trains on: the benchmark's generator with seed {@code seed},
  * {@code minObjects} to {@code maxObjects} labelled objects drawn per scene (the benchmark's own 3 to 10 by default;
  * denser scenes supervise more objects per step for the same compute, while the validation split, the test, keeps
- * the benchmark's density).
+ * the benchmark's density) and objects' long sides log-uniform from {@code minLength} to {@code maxLength} pixels
+ * of a 320-pixel scene (the benchmark's 12 to 120 by default; a wider range teaches sizes that a model run on
+ * up-scaled inputs meets).
  *
  * @param seed seed of the synthetic benchmark whose training split is drawn from (its val split is the test)
  * @param minObjects fewest labelled objects drawn in a scene
  * @param maxObjects most labelled objects drawn in a scene
+ * @param minLength shortest long side of an object, pixels at 320
+ * @param maxLength longest long side of an object, pixels at 320
  */
-public record Scenes(long seed, int minObjects, int maxObjects) {
+public record Scenes(long seed, int minObjects, int maxObjects, double minLength, double maxLength) {
     /** The benchmark's seed-0 scenes at its own density. */
     public static final Scenes DEFAULT = new Scenes(0, 3, 10);
 
     public Scenes {
         SynthConfig.Builder.checkObjects(minObjects, maxObjects);
+        SynthConfig.Builder.checkLengths(minLength, maxLength);
+    }
+
+    /** Scenes with the benchmark's object sizes. */
+    public Scenes(long seed, int minObjects, int maxObjects) {
+        this(seed, minObjects, maxObjects, SynthConfig.DEFAULT_MIN_LENGTH, SynthConfig.DEFAULT_MAX_LENGTH);
+    }
+
+    /** The same scenes with objects' long sides from {@code min} to {@code max} pixels (at 320). */
+    public Scenes withLengths(double min, double max) {
+        return new Scenes(seed, minObjects, maxObjects, min, max);
     }
 
     /** The generator's settings for a detector of {@code classes} classes: the benchmark's first classes. */
     public SynthConfig config(int classes) {
         return SynthConfig.builder().seed(seed).classes(Arrays.asList(SynthClass.values()).subList(0, classes))
-                .objects(minObjects, maxObjects).build();
+                .objects(minObjects, maxObjects).objectLengths(minLength, maxLength).build();
     }
 }

@@ -7,9 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.inlierq.cli.CliErrorsTest.Run;
 import dev.inlierq.error.ExitCode;
+import dev.inlierq.graph.Graph;
+import dev.inlierq.onnx.OnnxReader;
+import dev.inlierq.runtime.OrtRunner;
+import dev.inlierq.tensor.FloatTensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,6 +81,45 @@ class TrainCommandTest {
                 "other scenes, other weights");
     }
 
+    /** --export-size writes the same weights with a larger input, which ONNX Runtime runs; the spec says so. */
+    @Test
+    void exportSizeWritesTheSameWeightsAtAnotherSide() throws Exception {
+        Path plain = tmp.resolve("plain.onnx");
+        assertEquals(0, train(plain.toString()).code());
+        Path big = tmp.resolve("big.onnx");
+        Run r = train(big.toString(), "--export-size", "96");
+        assertEquals(0, r.code(), r.err());
+        Graph p = OnnxReader.read(plain);
+        Graph b = OnnxReader.read(big);
+        assertArrayEquals(new long[] {1, 3, 96, 96}, b.inputs().get(0).shape());
+        assertEquals(p.initializers().keySet(), b.initializers().keySet());
+        for (String k : p.initializers().keySet()) {
+            assertArrayEquals(p.initializers().get(k).floats(), b.initializers().get(k).floats(), k);
+        }
+        assertEquals("64", b.metadata().get("inlierq.trained_input"));
+        assertTrue(b.metadata().get("inlierq.architecture").startsWith("Architecture[input 96,"));
+        String spec = Files.readString(tmp.resolve("big.yaml"));
+        assertTrue(spec.contains("width: 96") && spec.contains("height: 96")
+                && spec.contains("# written with a 96 x 96 input"), spec);
+        try (OrtRunner ort = new OrtRunner(big, 1)) {
+            Map<String, FloatTensor> out = ort.run(new FloatTensor(new long[] {1, 3, 96, 96}, new float[3 * 96 * 96]));
+            assertArrayEquals(new long[] {1, 2, 24, 24}, out.get("heatmap").shape());
+        }
+    }
+
+    @Test
+    void widerObjectSizesAreRecordedAndTrainOnOtherImages() throws IOException {
+        Path wide = tmp.resolve("wide.onnx");
+        Run r = train(wide.toString(), "--json", tmp.resolve("wide.json").toString(), "--object-size", "8,200");
+        assertEquals(0, r.code(), r.err());
+        String log = Files.readString(tmp.resolve("wide.json"));
+        assertTrue(log.contains("\"minLength\" : 8.0") && log.contains("\"maxLength\" : 200.0"), log);
+        Path plain = tmp.resolve("plain.onnx");
+        assertEquals(0, train(plain.toString()).code());
+        assertFalse(java.util.Arrays.equals(Files.readAllBytes(wide), Files.readAllBytes(plain)),
+                "other scenes, other weights");
+    }
+
     @Test
     void badValuesAreOneUsageLineEach() {
         String out = tmp.resolve("x.onnx").toString();
@@ -84,6 +128,9 @@ class TrainCommandTest {
             {"--nms", "soft", "--nms soft"}, {"--lr", "0", "--lr"}, {"--steps", "0", "--steps"},
             {"--norm", "ln", "--norm ln"}, {"--objects", "5,4", "--objects"}, {"--objects", "0,4", "--objects"},
             {"--objects", "3,41", "--objects"}, {"--crop", "100", "--crop"}, {"--crop", "320", "--crop"},
+            {"--export-size", "100", "--export-size"}, {"--export-size", "2048", "--export-size"},
+            {"--object-size", "3,100", "--object-size"}, {"--object-size", "50,40", "--object-size"},
+            {"--object-size", "12", "--object-size"},
         };
         for (String[] c : cases) {
             CliErrorsTest.assertOnlyLine(CliErrorsTest.run("train", "--out", out, c[0], c[1]), ExitCode.USAGE, c[2]);

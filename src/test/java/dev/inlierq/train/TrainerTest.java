@@ -91,7 +91,7 @@ class TrainerTest {
         ModelFiles.Targets t = new ModelFiles.Targets(dir.resolve("m.onnx"), dir.resolve("m.yaml"),
                 dir.resolve("log.json"));
         ModelFiles.checkNew(t);
-        ModelFiles.write(r, o, NmsMode.NONE, t, "test");
+        ModelFiles.write(r, o, new ModelFiles.Export(NmsMode.NONE, 0), t, "test");
         assertThrows(UserError.class, () -> ModelFiles.checkNew(t), "never overwrites");
         FloatTensor x = randomInput(2);
         Map<String, FloatTensor> ort;
