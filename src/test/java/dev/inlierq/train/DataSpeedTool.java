@@ -26,7 +26,8 @@ class DataSpeedTool {
             SynthDataset.render(cfg, Split.TRAIN, i);
         }
         System.out.printf("render only: %.1f ms CPU%n", (mx.getCurrentThreadCpuTime() - c0) / 1e6 / 60);
-        for (Scenes sc : new Scenes[] {Scenes.DEFAULT, new Scenes(0, 10, 20), new Scenes(0, 20, 30)}) {
+        for (Scenes sc : new Scenes[] {Scenes.DEFAULT, new Scenes(0, 10, 20), new Scenes(0, 20, 30),
+            new Scenes(0, 20, 30).withLengths(12, 160)}) {
             SampleSource src = new SampleSource(sc.config(8), DetectorSpecText.spec(a, NmsMode.NONE).preprocessor(),
                     Augmentation.DEFAULT, 0);
             for (int i = 0; i < 20; i++) {
