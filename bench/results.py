@@ -244,6 +244,11 @@ ABOUT["mixed.jsonl"] += (
 ABOUT["grid.jsonl"] += (
     " Rows at 2aad462 (stop 29) repeat the default recipe's seed 0 with the simulation scored too (`SIM=1`): "
     "each file is byte-identical to its stop-28 row, and the simulation's AP is within 0.22 of ONNX Runtime's.")
+ABOUT["exportside.jsonl"] = (
+    "Trained demo detectors written at several input sides (`inlierq train --export-size S`) and scored on the "
+    "benchmark's val split (split_seed 0, the test) and on two tuning splits drawn with other seeds "
+    "(`inlierq synth --out sv --seed N --train 0 --val 300`), docs/training.md, \"A larger input than the "
+    "training side\"; AP in 0..1.")
 ABOUT["train.jsonl"] += (
     " Rows at 2aa60f2 (stop 29) vary `--objects` (labelled objects per training scene); the last two are the "
     "committed detector's command, beside a benchmark and alone, with byte-identical files.")
