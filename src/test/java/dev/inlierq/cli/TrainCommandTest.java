@@ -70,14 +70,29 @@ class TrainCommandTest {
 
     @Test
     void denserScenesAreRecordedAndTrainOnOtherImages() throws IOException {
-        Path dense = tmp.resolve("dense.onnx");
-        Run r = train(dense.toString(), "--json", tmp.resolve("dense.json").toString(), "--objects", "12,20");
+        assertSceneOption("dense", new String[] {"--objects", "12,20"}, "\"minObjects\" : 12", "\"maxObjects\" : 20");
+    }
+
+    @Test
+    void widerObjectSizesAreRecordedAndTrainOnOtherImages() throws IOException {
+        assertSceneOption("wide", new String[] {"--object-size", "8,200"}, "\"minLength\" : 8.0",
+                "\"maxLength\" : 200.0");
+    }
+
+    /** A scene option is recorded in the log and trains other weights than the default scenes. */
+    private void assertSceneOption(String name, String[] option, String... logHas) throws IOException {
+        Path model = tmp.resolve(name + ".onnx");
+        Path json = tmp.resolve(name + ".json");
+        String[] args = {"--json", json.toString(), option[0], option[1]};
+        Run r = train(model.toString(), args);
         assertEquals(0, r.code(), r.err());
-        String log = Files.readString(tmp.resolve("dense.json"));
-        assertTrue(log.contains("\"minObjects\" : 12") && log.contains("\"maxObjects\" : 20"), log);
-        Path plain = tmp.resolve("plain.onnx");
+        String log = Files.readString(json);
+        for (String s : logHas) {
+            assertTrue(log.contains(s), s + " in " + log);
+        }
+        Path plain = tmp.resolve("plain-" + name + ".onnx");
         assertEquals(0, train(plain.toString()).code());
-        assertFalse(java.util.Arrays.equals(Files.readAllBytes(dense), Files.readAllBytes(plain)),
+        assertFalse(java.util.Arrays.equals(Files.readAllBytes(model), Files.readAllBytes(plain)),
                 "other scenes, other weights");
     }
 
@@ -105,19 +120,6 @@ class TrainCommandTest {
             Map<String, FloatTensor> out = ort.run(new FloatTensor(new long[] {1, 3, 96, 96}, new float[3 * 96 * 96]));
             assertArrayEquals(new long[] {1, 2, 24, 24}, out.get("heatmap").shape());
         }
-    }
-
-    @Test
-    void widerObjectSizesAreRecordedAndTrainOnOtherImages() throws IOException {
-        Path wide = tmp.resolve("wide.onnx");
-        Run r = train(wide.toString(), "--json", tmp.resolve("wide.json").toString(), "--object-size", "8,200");
-        assertEquals(0, r.code(), r.err());
-        String log = Files.readString(tmp.resolve("wide.json"));
-        assertTrue(log.contains("\"minLength\" : 8.0") && log.contains("\"maxLength\" : 200.0"), log);
-        Path plain = tmp.resolve("plain.onnx");
-        assertEquals(0, train(plain.toString()).code());
-        assertFalse(java.util.Arrays.equals(Files.readAllBytes(wide), Files.readAllBytes(plain)),
-                "other scenes, other weights");
     }
 
     @Test
