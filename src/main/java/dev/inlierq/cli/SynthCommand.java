@@ -147,7 +147,9 @@ final class SynthCommand implements Callable<Integer> {
         }
         double min = objectSize.get(0);
         double max = objectSize.get(1);
-        if (!(min >= 4 && min <= max && max <= 320)) {
+        try {
+            SynthConfig.Builder.checkLengths(min, max);
+        } catch (IllegalArgumentException e) {
             throw new UserError(ExitCode.USAGE, "--object-size " + min + "," + max
                     + " is out of range: expected 4 <= MIN <= MAX <= 320");
         }

@@ -216,9 +216,11 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private ModelFiles.Export export() {
-        usage(exportSize == 0 || exportSize >= 64 && exportSize <= 1024 && exportSize % 32 == 0,
-                "--export-size must be 0 or a multiple of 32 from 64 to 1024, got " + exportSize);
-        return new ModelFiles.Export(nmsMode(), exportSize);
+        try {
+            return new ModelFiles.Export(nmsMode(), exportSize);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(ExitCode.USAGE, "--export-size: " + e.getMessage() + " (or 0 for --size)");
+        }
     }
 
     private Scenes scenes() {

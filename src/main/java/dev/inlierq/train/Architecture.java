@@ -36,8 +36,7 @@ public record Architecture(int inputSize, int numClasses, int stemWidth, int[] w
     }
 
     public Architecture {
-        require(inputSize >= 64 && inputSize <= 1024 && inputSize % 32 == 0, "input size must be a multiple of 32 "
-                + "in 64..1024, got " + inputSize);
+        checkInputSize(inputSize);
         require(numClasses >= 1, "at least one class");
         require(widths != null && widths.length == 4 && depths != null && depths.length == 4,
                 "four stage widths and depths");
@@ -48,6 +47,16 @@ public record Architecture(int inputSize, int numClasses, int stemWidth, int[] w
         for (int i = 0; i < 4; i++) {
             require(widths[i] >= 1 && depths[i] >= 0, "stage " + i + ": width >= 1 and depth >= 0");
         }
+    }
+
+    /**
+     * Refuses an input side that is not a multiple of 32 (the deepest stride) in 64..1024.
+     *
+     * @throws IllegalArgumentException saying so
+     */
+    public static void checkInputSize(int side) {
+        require(side >= 64 && side <= 1024 && side % 32 == 0, "input size must be a multiple of 32 in 64..1024, got "
+                + side);
     }
 
     private static void require(boolean ok, String message) {

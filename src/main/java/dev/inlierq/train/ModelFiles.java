@@ -52,10 +52,11 @@ public final class ModelFiles {
      * @param side the input side of the written model and its spec, a multiple of 32 (0: the side it trained at)
      */
     public record Export(NmsMode nms, int side) {
+        /** @throws IllegalArgumentException for a side that is neither 0 nor an {@link Architecture} input side */
         public Export {
             Objects.requireNonNull(nms, "nms");
             if (side != 0) {
-                Architecture.builder().inputSize(side).build();
+                Architecture.checkInputSize(side);
             }
         }
 
