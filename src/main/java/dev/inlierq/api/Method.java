@@ -36,7 +36,8 @@ public enum Method {
     /**
      * MSE ranges and scales, GPTQ's rounding of the weights (with bias correction); at 4-bit weights each
      * channel's scale searched for GPTQ's output error ({@link dev.inlierq.rounding.GptqScales}) and each layer
-     * rounded for the inputs of the network quantized up to it ({@link dev.inlierq.rounding.GptqInputs}).
+     * rounded on the inputs of the network quantized up to it towards the float outputs, as {@link #GPTAQ} does
+     * ({@link dev.inlierq.rounding.GptqInputs#ASYMMETRIC}).
      */
     GPTQ(recipe().mse().gptq().layerInputs().equalized()),
     /**

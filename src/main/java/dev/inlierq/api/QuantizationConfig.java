@@ -129,6 +129,7 @@ public final class QuantizationConfig {
         weights = b.weights;
         gptqInputs = GptqInputs.resolve(b.gptqInputs, method == Method.GPTQ, b.weightBits);
         reconstruction = gptqInputs == GptqInputs.QUANTIZED ? Method.sequentialGptq(b.seed)
+                : gptqInputs == GptqInputs.ASYMMETRIC ? Method.GPTAQ.reconstructionDefaults(b.seed)
                 : !method.reconstructs() ? null : b.reconstruction != null ? b.reconstruction
                 : b.method == null ? Method.defaultRecipe(b.weightBits, b.seed).reconstruction()
                 : method.reconstructionDefaults(b.seed);

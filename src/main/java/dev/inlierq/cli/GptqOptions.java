@@ -18,7 +18,7 @@ final class GptqOptions {
                     + "produces, H = sum w x x^T; one extra saliency pass with InlierQ's defaults, or InlierQ's own "
                     + "with --method inlierq) or slopes (the per-unit Hessians of --method gptaq, --start gptaq|sequential and --method gptq at 4 bits: "
                     + "weighted by the mean squared slope of the activation after the layer, on the float network). "
-                    + "Default: plain; slopes for --method gptaq and --start gptaq; inlier for --method inlierq "
+                    + "Default: plain; slopes for --method gptaq, --start gptaq and --gptq-inputs asymmetric; inlier for --method inlierq "
                     + "--start gptq.")
     HessianWeighting hessian;
 
@@ -31,8 +31,9 @@ final class GptqOptions {
     @Option(names = "--gptq-inputs", converter = InputsConverter.class,
             description = "--method gptq: the inputs of each layer's Hessian: float (the float network's, all layers "
                     + "in one pass) or quantized (the network's as quantized up to the layer: each layer rounded again "
-                    + "in order, --start sequential --iters 0). Default: quantized for weights of 4 bits or fewer, "
-                    + "else float.")
+                    + "in order, --start sequential --iters 0) or asymmetric (as quantized, each layer rounded "
+                    + "towards the float network's outputs: --method gptaq's rounding). Default: asymmetric for "
+                    + "weights of 4 bits or fewer, else float.")
     GptqInputs inputs;
 
     /** Sets the settings given on the command line. */
@@ -55,7 +56,7 @@ final class GptqOptions {
         }
     }
 
-    /** {@code --gptq-inputs}: float or quantized. */
+    /** {@code --gptq-inputs}: float, quantized or asymmetric. */
     static final class InputsConverter extends Cli.LowerCaseEnum<GptqInputs> {
         InputsConverter() {
             super(GptqInputs.class, "GPTQ inputs");

@@ -9,7 +9,11 @@ import java.util.Locale;
  * {@code H = sum_p x_p x_p^T}. Which inputs {@code x_p} is a choice: those the float network gives the layer
  * ({@link #FLOAT}: every layer at once, one pass) or those it reads once the layers before it are quantized
  * ({@link #QUANTIZED}: layer after layer, as GPTQ's reference code does it, recon.SequentialGptq), which rounds each
- * layer for the inputs the deployed file gives it.
+ * layer for the inputs the deployed file gives it. {@link #ASYMMETRIC} takes the quantized network's inputs too,
+ * and rounds each layer towards the float network's outputs instead of its own: it minimises
+ * {@code sum_p |W x_p - Q q_p|^2} over the float inputs {@code x_p} and the quantized ones {@code q_p}, the
+ * objective of asymmetric reconstruction (AdaRound's asymmetric form) in GPTQ's closed form (GPTAQ, Li et al.,
+ * ICML 2025), so each layer also takes back the error the layers before it left.
  */
 public enum GptqInputs {
     /** The float network's inputs, all layers in one pass. */
@@ -19,14 +23,25 @@ public enum GptqInputs {
      * layer rounded again in order by the reconstruction pass with no learning step ({@code --start sequential
      * --iters 0}). Measured at W4A8 (docs/experiments.md, stop 31).
      */
-    QUANTIZED;
+    QUANTIZED,
+    /**
+     * The inputs of the network quantized up to the layer, each layer rounded towards the float network's outputs
+     * (GPTAQ's target, {@code --start gptaq --iters 0}, the rounding of {@code --method gptaq}; its Hessians
+     * weighted by the activation's slopes unless {@code --hessian} says otherwise). Measured at W4A8
+     * (docs/experiments.md, stop 35).
+     */
+    ASYMMETRIC;
 
     /**
-     * {@link #QUANTIZED} for weights of 4 bits or fewer, where each layer's rounding error is large enough to
-     * change what the next layer reads, else {@link #FLOAT} (the default W8A8 recipe, measured in that form).
+     * {@link #ASYMMETRIC} for weights of 4 bits or fewer, where each layer's rounding error is large enough to
+     * change what the next layer reads, else {@link #FLOAT} (the default W8A8 recipe, measured in that form). W4A8,
+     * ONNX Runtime AP on the 206 val2017 images, seeds 0-2 (docs/experiments.md, stop 35): YOLOX-Nano 26.21 +- 0.12
+     * asymmetric against 25.49 +- 0.34 {@link #QUANTIZED} (float 28.71), FastestDet 14.42 +- 0.11 against 14.99 +-
+     * 0.36 (float 16.97): the asymmetric form is within 3 AP of float on both models and every seed, the
+     * sequential one is not on YOLOX-Nano.
      */
     public static GptqInputs defaultFor(int weightBits) {
-        return weightBits <= 4 ? QUANTIZED : FLOAT;
+        return weightBits <= 4 ? ASYMMETRIC : FLOAT;
     }
 
     /**
