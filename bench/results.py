@@ -265,7 +265,9 @@ ABOUT["seqgptq.jsonl"] = (
     "slopes] --seed S\" bench/calibrators.sh MODEL`. The stop-30 rows at 454d137 ran the same rounding as `--method "
     "gptaq --hessian plain` with the experiment switch `-Dinlierq.gptaq.target=quantized` (the sequential form; "
     "FastestDet and YOLOX-Nano seed 0 give the same AP as the rows at 4a1df4a), and without it (GPTAQ, plain "
-    "Hessian) for comparison.")
+    "Hessian) for comparison. Rows at fd1bd6c (stop 35) are `--method gptq` with its new 4-bit default, "
+    "`--gptq-inputs asymmetric` (each layer on the quantized network's inputs towards the float outputs, GPTAQ's "
+    "target with slope-weighted Hessians; the same AP as the `--method gptaq` rows of gptaq.jsonl).")
 ABOUT["w4a4.jsonl"] += (
     " Rows of stops 30-31 (454d137) run FastestDet with the default 4-bit recipe as of stop 28 "
     "(`--search-alpha`, affine grids), without equalisation (`--no-equalize`), and QDrop with the same settings.")
