@@ -271,6 +271,12 @@ ABOUT["seqgptq.jsonl"] = (
 ABOUT["w4a4.jsonl"] += (
     " Rows of stops 30-31 (454d137) run FastestDet with the default 4-bit recipe as of stop 28 "
     "(`--search-alpha`, affine grids), without equalisation (`--no-equalize`), and QDrop with the same settings.")
+ABOUT["mixed.jsonl"] += (
+    " Rows at fd1bd6c (stop 35): `--method gptq` (its 4-bit default, GPTAQ's target) with `--mixed-precision "
+    "0.15`, YOLOX-Nano seeds 0-2, no learning step.")
+ABOUT["start_gptq.jsonl"] += (
+    " The row at fd1bd6c (stop 35) starts the default 4-bit recipe from GPTAQ's slope-weighted rounding "
+    "(`--start gptaq`) instead of the one-pass GPTQ.")
 LATENCY_FILES = {
     "float": "float model",
     "all": "W8A8, `--placement all`",
