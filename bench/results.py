@@ -277,6 +277,14 @@ ABOUT["mixed.jsonl"] += (
 ABOUT["start_gptq.jsonl"] += (
     " The row at fd1bd6c (stop 35) starts the default 4-bit recipe from GPTAQ's slope-weighted rounding "
     "(`--start gptaq`) instead of the one-pass GPTQ.")
+ABOUT["w4a4.jsonl"] += (
+    " Rows at fd1bd6c (stop 35): `--method gptq` with its new 4-bit default (`--gptq-inputs asymmetric`), the three "
+    "models, seeds 0-2.")
+ABOUT["w8a4.jsonl"] = (
+    "8-bit weights with 4-bit activations (issue 12: which activations cost most at 4 bits). Made with "
+    "`METHODS=gptq BITS=8,4 SIM=0 TABLE=w8a4 EXTRA=\"[--gptq-inputs asymmetric] --seed S\" bench/calibrators.sh "
+    "MODEL` at fd1bd6c (stop 35): GPTQ's default at 8-bit weights (the one-pass form on the float network's inputs, "
+    "MSE activation ranges), and on seed 0 its asymmetric form, which rounds for the 4-bit activations' error.")
 LATENCY_FILES = {
     "float": "float model",
     "all": "W8A8, `--placement all`",

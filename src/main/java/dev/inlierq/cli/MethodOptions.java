@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 final class MethodOptions {
     @Option(names = "--method", converter = MethodConverter.class,
             description = "minmax, percentile, entropy, mse (classic calibrators), gptq (second-order weight "
-                    + "rounding), gptaq (GPTQ on the quantized network's inputs, layer after layer), adaround, "
+                    + "rounding; at 4-bit weights the rounding of gptaq, see --gptq-inputs), gptaq (GPTQ on the "
+                    + "quantized network's inputs towards the float outputs, layer after layer), adaround, "
                     + "brecq, qdrop (reconstruction baselines) or inlierq. Default: gptq above "
                     + "4-bit weights; at 4 bits or fewer adaround --start gptq --iters " + Method.DEFAULT_4BIT_ITERATIONS
                     + " --window " + Method.DEFAULT_4BIT_WINDOW + " --lr-round " + Method.DEFAULT_4BIT_LR_ROUNDING
