@@ -18,8 +18,8 @@ final class GptqOptions {
                     + "produces, H = sum w x x^T; one extra saliency pass with InlierQ's defaults, or InlierQ's own "
                     + "with --method inlierq) or slopes (the per-unit Hessians of --method gptaq, --start gptaq|sequential and --method gptq at 4 bits: "
                     + "weighted by the mean squared slope of the activation after the layer, on the float network). "
-                    + "Default: plain; slopes for --method gptaq, --start gptaq and --gptq-inputs asymmetric; inlier for --method inlierq "
-                    + "--start gptq.")
+                    + "Default: plain; slopes for --method gptaq, --start gptaq and --gptq-inputs asymmetric; "
+                    + "inlier for --method inlierq --start gptq.")
     HessianWeighting hessian;
 
     @Option(names = "--gptq-scales", converter = ScalesConverter.class,
