@@ -273,7 +273,8 @@ ABOUT["w4a4.jsonl"] += (
     "(`--search-alpha`, affine grids), without equalisation (`--no-equalize`), and QDrop with the same settings.")
 ABOUT["mixed.jsonl"] += (
     " Rows at fd1bd6c (stop 35): `--method gptq` (its 4-bit default, GPTAQ's target) with `--mixed-precision "
-    "0.15`, YOLOX-Nano seeds 0-2, no learning step.")
+    "0.15`, YOLOX-Nano seeds 0-2, no learning step; and the default recipe's mixed precision scored on 64 "
+    "images (`--mixed-images 64`), seed 0.")
 ABOUT["start_gptq.jsonl"] += (
     " The row at fd1bd6c (stop 35) starts the default 4-bit recipe from GPTAQ's slope-weighted rounding "
     "(`--start gptaq`) instead of the one-pass GPTQ.")
