@@ -286,6 +286,8 @@ ABOUT["w8a4.jsonl"] = (
     "`METHODS=gptq BITS=8,4 SIM=0 TABLE=w8a4 EXTRA=\"[--gptq-inputs asymmetric] --seed S\" bench/calibrators.sh "
     "MODEL` at fd1bd6c (stop 35): GPTQ's default at 8-bit weights (the one-pass form on the float network's inputs, "
     "MSE activation ranges), and on seed 0 its asymmetric form, which rounds for the 4-bit activations' error.")
+ABOUT["simcheck.jsonl"] += (
+    " Rows at fd1bd6c (stop 35): the seed-0 W4A8 files of `--method gptq`'s asymmetric 4-bit default.")
 LATENCY_FILES = {
     "float": "float model",
     "all": "W8A8, `--placement all`",
