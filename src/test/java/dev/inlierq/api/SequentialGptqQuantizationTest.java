@@ -1,5 +1,6 @@
 package dev.inlierq.api;
 
+import static dev.inlierq.testing.GraphAssertions.assertSameWeights;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.inlierq.detect.spec.DetectorSpecs;
-import dev.inlierq.graph.ConstTensor;
-import dev.inlierq.graph.Graph;
 import dev.inlierq.onnx.OnnxReader;
 import dev.inlierq.recon.ReconstructionOptions;
 import dev.inlierq.rounding.GptqInputs;
@@ -27,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * sequential form, and {@link GptqInputs#ASYMMETRIC}, the default at 4 bits): how the config resolves them, and end
  * to end on the real FastestDet at W4A8 with 8 calibration images: the sequential form a rounding other than the
  * one-pass form's and GPTAQ's (whose per-unit target is the float output), deterministic, and said in the
- * provenance; the asymmetric form GPTAQ's rounding, weight for weight. (Its network output on those 8 images is not closer to the float
+ * provenance; the asymmetric form GPTAQ's rounding, weight for weight. (Its network output on those 8 images is
+ * not closer to the float
  * model's than the one-pass form's, 8.22 against 8.40 dB: it does not aim at the float output; its AP is measured in
  * docs/experiments.md, stop 31.) That the target is the layer's own weights when both sources agree is GptqTest's.
  */
@@ -96,18 +96,5 @@ class SequentialGptqQuantizationTest {
         assertEquals("gptq", asymMeta.get("inlierq.method"), asymMeta.toString());
         assertTrue(asymMeta.get("inlierq.reconstruction").contains("start=gptaq"), asymMeta.toString());
         assertFalse(OnnxReader.read(onePass).metadata().containsKey("inlierq.reconstruction"));
-    }
-
-    /** The same initializers, value for value (the metadata may differ: it names the method). */
-    private static void assertSameWeights(Graph expected, Graph actual) {
-        assertEquals(expected.initializers().keySet(), actual.initializers().keySet());
-        expected.initializers().forEach((name, t) -> {
-            ConstTensor u = actual.initializers().get(name);
-            if (t.isFloating()) {
-                assertArrayEquals(t.floats(), u.floats(), name);
-            } else {
-                assertArrayEquals(t.longs(), u.longs(), name);
-            }
-        });
     }
 }

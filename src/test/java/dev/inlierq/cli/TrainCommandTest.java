@@ -11,6 +11,7 @@ import dev.inlierq.graph.Graph;
 import dev.inlierq.onnx.OnnxReader;
 import dev.inlierq.runtime.OrtRunner;
 import dev.inlierq.tensor.FloatTensor;
+import dev.inlierq.testing.GraphAssertions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,10 +108,7 @@ class TrainCommandTest {
         Graph p = OnnxReader.read(plain);
         Graph b = OnnxReader.read(big);
         assertArrayEquals(new long[] {1, 3, 96, 96}, b.inputs().get(0).shape());
-        assertEquals(p.initializers().keySet(), b.initializers().keySet());
-        for (String k : p.initializers().keySet()) {
-            assertArrayEquals(p.initializers().get(k).floats(), b.initializers().get(k).floats(), k);
-        }
+        GraphAssertions.assertSameWeights(p, b);
         assertEquals("64", b.metadata().get("inlierq.trained_input"));
         assertTrue(b.metadata().get("inlierq.architecture").startsWith("Architecture[input 96,"));
         String spec = Files.readString(tmp.resolve("big.yaml"));
