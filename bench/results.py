@@ -450,6 +450,19 @@ def latency_section(rows, out):
             out.append("- %s, %s: %s" % (r["file"], r.get("commit", "not recorded"), cell(r.get("fused", ""))))
 
 
+def steptime_section(rows, out):
+    """One line per timed unit: milliseconds per step on whole maps and on windows, their ratio, the phases."""
+    out += ["", "| model | unit | layers | window | full ms/step | windowed ms/step | ratio | windowed: forward / "
+            "backward / loss / other ms | steps | commit | CPU | note |", "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        b = r["window_breakdown_ms"]
+        other = sum(v for k, v in b.items() if k not in ("forward", "backward", "loss"))
+        out.append("| %s | %d (%s) | %d | %d px | %.1f | %.1f | **%.2fx** | %.1f / %.1f / %.1f / %.1f | %d | %s | %s | %s |" % (
+            table.NAMES.get(r["model"], r["model"]), r["unit"], r["name"], r["layers"], r["window"], r["full_ms"],
+            r["window_ms"], r["ratio"], b["forward"], b["backward"], b["loss"], other, r["steps"], r["commit"],
+            cell(r["cpu"]), cell(r.get("note", ""))))
+
+
 def other_section(rows, out):
     keys = []
     for r in rows:
@@ -529,7 +542,8 @@ def page():
         rows = table.read(path)
         quant = [r for r in rows if table.is_quantization_row(r)]
         latency = [r for r in rows if not table.is_quantization_row(r) and "latency_ms" in r and "file" in r]
-        rest = [r for r in rows if r not in quant and r not in latency]
+        steps = [r for r in rows if "window_breakdown_ms" in r]
+        rest = [r for r in rows if r not in quant and r not in latency and r not in steps]
         out += ["", "## %s" % name, "", ABOUT.get(name, "(No description in bench/results.py.)")]
         if quant:
             out.append("")
@@ -538,6 +552,8 @@ def page():
             out.append("")
             out.append("%d rows." % len(latency))
             latency_section(latency, out)
+        if steps:
+            steptime_section(steps, out)
         if rest:
             other_section(rest, out)
     return "\n".join(out) + "\n"
