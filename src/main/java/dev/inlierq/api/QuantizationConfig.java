@@ -132,7 +132,7 @@ public final class QuantizationConfig {
                 : gptqInputs == GptqInputs.ASYMMETRIC ? Method.GPTAQ.reconstructionDefaults(b.seed)
                 : !method.reconstructs() ? null : b.reconstruction != null ? b.reconstruction
                 : b.method == null ? Method.defaultRecipe(b.weightBits, b.seed).reconstruction()
-                : method.reconstructionDefaults(b.seed);
+                : method.reconstructionDefaults(b.seed, b.weightBits, b.activationBits);
         inlier = !method.reconstructs() ? null
                 : b.inlier != null ? b.inlier : method.inlierCentric() ? InlierQ.Options.defaults() : null;
         hessian = HessianWeighting.resolve(b.hessian, runsGptq(), inlier != null,
@@ -415,7 +415,7 @@ public final class QuantizationConfig {
             return this;
         }
 
-        /** For a method that reconstructs (ignored otherwise); default: {@link Method#reconstructionDefaults(long)}. */
+        /** For a method that reconstructs (ignored otherwise); default: {@link Method#reconstructionDefaults(long, int, int)}. */
         public Builder reconstruction(ReconstructionOptions o) {
             reconstruction = o;
             return this;

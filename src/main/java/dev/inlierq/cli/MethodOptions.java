@@ -10,7 +10,10 @@ final class MethodOptions {
             description = "minmax, percentile, entropy, mse (classic calibrators), gptq (second-order weight "
                     + "rounding; at 4-bit weights the rounding of gptaq, see --gptq-inputs), gptaq (GPTQ on the "
                     + "quantized network's inputs towards the float outputs, layer after layer), adaround, "
-                    + "brecq, qdrop (reconstruction baselines) or inlierq. Default: gptq above "
+                    + "brecq, qdrop (reconstruction baselines) or inlierq; at 4-bit weights or activations these "
+                    + "four start from GPTQ's rounding and take " + Method.DEFAULT_4BIT_ITERATIONS + " steps per unit "
+                    + "on " + Method.DEFAULT_4BIT_WINDOW + "-pixel windows at --lr-round "
+                    + Method.DEFAULT_4BIT_LR_ROUNDING + " (else 50 from nearest on whole maps). Default: gptq above "
                     + "4-bit weights; at 4 bits or fewer adaround --start gptq --iters " + Method.DEFAULT_4BIT_ITERATIONS
                     + " --window " + Method.DEFAULT_4BIT_WINDOW + " --lr-round " + Method.DEFAULT_4BIT_LR_ROUNDING
                     + " --search-alpha (docs/results.md).")

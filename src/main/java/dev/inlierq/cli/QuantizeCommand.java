@@ -160,7 +160,7 @@ final class QuantizeCommand implements Callable<Integer> {
         CommandLine cl = spec.commandLine();
         QuantizationConfig.Builder b = QuantizationConfig.builder(model, ds, calib).method(m).plan(planOptions)
                 .weights(placement.weightOptions()).seed(seed).threads(threads)
-                .reconstruction(reconstruction.options(m, recipe.method != null, recipe.wBits, seed, cl));
+                .reconstruction(reconstruction.options(m, recipe.method != null, recipe.wBits, recipe.aBits, seed, cl));
         calibration.apply(b);
         equalisation.apply(b, recipe.method == null ? Method.defaultRecipe(recipe.wBits, seed) : null);
         verification.apply(b);

@@ -81,20 +81,22 @@ final class ReconstructionCliOptions {
     }
 
     /**
-     * Reconstruction settings: the defaults of {@code m} (of the default recipe for {@code wBits} when no method
-     * was given) with the options given; {@code null} when {@code m} does not reconstruct. A bad value is a usage
-     * error of {@code cl}.
+     * Reconstruction settings: the defaults of {@code m} at these bits (of the default recipe for {@code wBits}
+     * when no method was given) with the options given; {@code null} when {@code m} does not reconstruct. Another
+     * {@code --unit} keeps the defaults' budget (start, steps, window, rounding rate) and drop probability. A bad
+     * value is a usage error of {@code cl}.
      */
-    ReconstructionOptions options(Method m, boolean methodGiven, int wBits, long seed, CommandLine cl) {
+    ReconstructionOptions options(Method m, boolean methodGiven, int wBits, int aBits, long seed, CommandLine cl) {
         if (!m.reconstructs()) {
             return null;
         }
-        ReconstructionOptions d = methodGiven ? m.reconstructionDefaults(seed)
+        ReconstructionOptions d = methodGiven ? m.reconstructionDefaults(seed, wBits, aBits)
                 : Method.defaultRecipe(wBits, seed).reconstruction();
         Units.Kind kind = unit == null ? d.unit() : unit;
         try {
             ReconstructionOptions.Builder b = kind == d.unit() ? d.toBuilder()
-                    : ReconstructionOptions.builder(kind).dropProb(d.dropProb()).seed(seed);
+                    : ReconstructionOptions.builder(kind).dropProb(d.dropProb()).seed(seed).start(d.start())
+                    .iterations(d.iterations()).window(d.window()).lrRounding(d.lrRounding());
             if (blockSize != null) {
                 b.blockSize(blockSize);
             }

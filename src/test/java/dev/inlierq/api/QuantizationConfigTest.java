@@ -71,11 +71,38 @@ class QuantizationConfigTest {
         assertFalse(builder().build().equalization().searched(), "not in the 8-bit default");
         assertFalse(builder().weightBits(4).searchAlpha(false).build().equalization().searched());
         assertTrue(builder().weightBits(4).method(Method.BRECQ).searchAlpha(true).build().equalization().searched());
-        QuantizationConfig paper = builder().weightBits(4).method(Method.ADAROUND).build();
-        assertFalse(paper.equalization().searched(), "--method adaround: the papers' single strength");
-        assertEquals(ReconstructionOptions.Start.NEAREST, paper.reconstruction().start());
+        QuantizationConfig paper = builder().method(Method.ADAROUND).build();
+        assertEquals(ReconstructionOptions.Start.NEAREST, paper.reconstruction().start(), "8 bits: the paper's");
+        assertEquals(ReconstructionOptions.DEFAULT_ITERATIONS, paper.reconstruction().iterations());
         assertEquals(0, paper.reconstruction().window());
         assertEquals(ReconstructionOptions.DEFAULT_LR_ROUNDING, paper.reconstruction().lrRounding());
+        QuantizationConfig ada4 = builder().weightBits(4).method(Method.ADAROUND).seed(7).build();
+        assertFalse(ada4.equalization().searched(), "--method adaround: the papers' single strength");
+        assertEquals(four.reconstruction().toString(), ada4.reconstruction().toString(), "the 4-bit budget");
+    }
+
+    @Test
+    void everyLearnedRoundingTakesTheFourBitBudgetAtFourBits() {
+        for (Method m : new Method[] {Method.ADAROUND, Method.BRECQ, Method.QDROP, Method.INLIERQ}) {
+            for (int[] bits : new int[][] {{4, 8}, {8, 4}, {4, 4}, {3, 6}}) {
+                ReconstructionOptions r = builder().method(m).weightBits(bits[0]).activationBits(bits[1]).seed(2)
+                        .build().reconstruction();
+                String what = m.cliName() + " W" + bits[0] + "A" + bits[1];
+                assertEquals(ReconstructionOptions.Start.GPTQ, r.start(), what);
+                assertEquals(Method.DEFAULT_4BIT_ITERATIONS, r.iterations(), what);
+                assertEquals(Method.DEFAULT_4BIT_WINDOW, r.window(), what);
+                assertEquals(Method.DEFAULT_4BIT_LR_ROUNDING, r.lrRounding(), what);
+                assertEquals(m.unit(), r.unit(), what);
+                assertEquals(m.dropProb(), r.dropProb(), what);
+                assertEquals(2, r.seed(), what);
+            }
+            ReconstructionOptions w6 = builder().method(m).weightBits(6).activationBits(6).build().reconstruction();
+            assertEquals(m.reconstructionDefaults(0).toString(), w6.toString(), m.cliName() + " above 4 bits");
+        }
+        ReconstructionOptions gptaq = builder().method(Method.GPTAQ).weightBits(4).activationBits(4).build()
+                .reconstruction();
+        assertEquals(ReconstructionOptions.Start.GPTAQ, gptaq.start(), "GPTAQ keeps its own settings");
+        assertEquals(0, gptaq.iterations());
         assertEquals(Units.Kind.LAYER, Method.ADAROUND.unit());
         assertEquals(Units.Kind.BLOCK, Method.BRECQ.unit());
         assertEquals(0.5f, Method.QDROP.dropProb());
