@@ -36,7 +36,7 @@ public enum GptqInputs {
      * {@link #ASYMMETRIC} for weights of 4 bits or fewer, where each layer's rounding error is large enough to
      * change what the next layer reads, else {@link #FLOAT} (the default W8A8 recipe, measured in that form). W4A8,
      * ONNX Runtime AP on the 206 val2017 images, seeds 0-2 (docs/experiments.md, stop 35): YOLOX-Nano 26.21 +- 0.12
-     * asymmetric against 25.49 +- 0.34 {@link #QUANTIZED} (float 28.71), FastestDet 14.43 +- 0.11 against 14.99 +-
+     * asymmetric against 25.49 +- 0.34 {@link #QUANTIZED} (float 28.71), FastestDet 14.42 +- 0.11 against 14.99 +-
      * 0.36 (float 16.97): the asymmetric form is within 3 AP of float on both models and every seed, the
      * sequential one is not on YOLOX-Nano.
      */

@@ -1,0 +1,97 @@
+"""The method table of issue 12 for docs/results.md: W4A8, W8A4 and W4A4 on the three models with gptq, adaround,
+brecq, qdrop and inlierq at today's low-bit defaults, pooled over seeds, from every bench/measured/*.jsonl.
+
+A row counts when its method and options (without `--seed`) are what `--method M` alone runs today at those bits
+and its commit is at or after the commit from which that spelling ran that code (DEFAULTS): `--method gptq` at
+4-bit weights is the asymmetric form from fd1bd6c on; the learned methods' 4-bit budget was spelled out as
+`BUDGET` before 3d3501a made it their default. Rows of older builds ran other code (weight grids, GPTQ's form,
+the 50-step budget) and stay in their own sections only. Cells not measured say so."""
+import statistics
+import subprocess
+
+import table
+
+BUDGET = "--start gptq --iters 200 --window 32 --lr-round 0.3"
+SINCE_GPTQ = "fd1bd6c"   # stop 35: --method gptq rounds as GPTAQ at 4-bit weights
+SINCE_DEFAULT = "3d3501a"  # stop 36: --method adaround/brecq/qdrop/inlierq take BUDGET at 4 bits by themselves
+METHODS = ["gptq", "adaround", "brecq", "qdrop", "inlierq"]
+DEFAULTS = {"gptq": [("", SINCE_GPTQ)]}
+DEFAULTS.update({m: [(BUDGET, SINCE_GPTQ), ("", SINCE_DEFAULT)] for m in METHODS[1:]})
+BITS = [(4, 8), (8, 4), (4, 4)]
+MODELS = ["yolox", "picodet", "fastestdet"]
+
+_since = {}
+
+
+def at_or_after(commit, since, root):
+    """Whether `since` is `commit` or one of its ancestors (False when git cannot tell)."""
+    key = (commit, since)
+    if key not in _since:
+        r = subprocess.run(["git", "-C", root, "merge-base", "--is-ancestor", since, commit], capture_output=True)
+        _since[key] = r.returncode == 0
+    return _since[key]
+
+
+def default_rows(rows, root):
+    """(model, w, a, method) -> {seed: row}, the latest row per seed among those at today's defaults."""
+    cells = {}
+    for r in rows:
+        if not table.is_quantization_row(r) or r.get("method") not in DEFAULTS:
+            continue
+        opts = table.base_options(r)
+        commit = r.get("commit", "")
+        if not any(opts == o and commit and at_or_after(commit, s, root) for o, s in DEFAULTS[r["method"]]):
+            continue
+        cells.setdefault((r["model"], r["w_bits"], r["a_bits"], r["method"]), {})[table.seed_of(r)] = r
+    return cells
+
+
+def describe(seeds):
+    rs = [seeds[s] for s in sorted(seeds)]
+    ap = [100 * r["ort_AP"] for r in rs]
+    walls = [table.wall(r) for r in rs]
+    text = "%s (seeds %s; %.0f-%.0f s; %.1f GB" % (table.stat(ap), ",".join(map(str, sorted(seeds))), min(walls),
+                                                  max(walls), max(r.get("peak_rss_mb", 0) for r in rs) / 1024)
+    sims = ["%.2f" % (100 * r["sim_AP"]) for r in rs if r.get("sim_AP") is not None]
+    return text + ("; sim %s)" % ", ".join(sims) if sims else ")")
+
+
+def comparison(cells, model, w, a):
+    """InlierQ against BRECQ and QDrop on one model and bits, in the seed spread's terms."""
+    got = {m: [100 * r["ort_AP"] for r in cells.get((model, w, a, m), {}).values()] for m in ("inlierq", "brecq", "qdrop")}
+    if len(got["inlierq"]) < 2:
+        return None
+    parts = []
+    for other in ("brecq", "qdrop"):
+        if len(got[other]) < 2:
+            continue
+        diff = statistics.fmean(got["inlierq"]) - statistics.fmean(got[other])
+        spread = max(statistics.stdev(got["inlierq"]), statistics.stdev(got[other]))
+        verdict = "within the larger seed sd (%.2f): not a difference these seeds can show" % spread \
+            if abs(diff) <= spread else "beyond the larger seed sd (%.2f)" % spread
+        parts.append("%+.2f AP against %s, %s" % (diff, other, verdict))
+    if not parts:
+        return None
+    return "- %s W%dA%d, InlierQ (n=%d): %s." % (table.NAMES[model], w, a, len(got["inlierq"]), "; ".join(parts))
+
+
+def section(rows, root, out):
+    cells = default_rows(rows, root)
+    out += ["", "## Methods at the low-bit defaults", "",
+            "Each method as `--method M --w-bits W --a-bits A` alone runs it today (the learned methods at 4 bits: "
+            "`%s`, their default since %s and spelled out by earlier rows; `gptq` at 4-bit weights in its "
+            "asymmetric form, since %s). Made with `METHODS=M BITS=W,A SIM=0 EXTRA=\"--seed S\" "
+            "bench/calibrators.sh MODEL`; each row's command is in its file's section below. A cell: ONNX Runtime "
+            "AP mean ± sd over the seeds, the range of `quantize` wall times and the peak memory; \"sim\" the "
+            "simulation's AP where measured." % (BUDGET, SINCE_DEFAULT, SINCE_GPTQ)]
+    for w, a in BITS:
+        out += ["", "### W%dA%d" % (w, a), "",
+                "| method | " + " | ".join("%s (float %.2f)" % (table.NAMES[m], table.FLOAT[m]) for m in MODELS) + " |",
+                "|---|" + "---|" * len(MODELS)]
+        for method in METHODS:
+            row = [describe(cells[(m, w, a, method)]) if (m, w, a, method) in cells else "not measured"
+                   for m in MODELS]
+            out.append("| %s | %s |" % (method, " | ".join(row)))
+    lines = [c for m in MODELS for w, a in BITS for c in [comparison(cells, m, w, a)] if c]
+    out += ["", "InlierQ against BRECQ and QDrop where each has two seeds or more:", ""]
+    out += lines or ["- not measured on two seeds of each yet."]
