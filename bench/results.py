@@ -15,6 +15,7 @@ import glob, json, os, re, statistics, subprocess, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import table  # noqa: E402  (bench/table.py: loading, seed pooling, statistics)
 import method_table  # noqa: E402  (bench/method_table.py: issue 12's table of methods at the low-bit defaults)
+import targets  # noqa: E402  (bench/targets.py: issue 12's accuracy targets, where each stands)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MEASURED = os.path.join(ROOT, "bench", "measured")
@@ -538,8 +539,9 @@ def page():
         "backward-pass fix (commit 1e2b974); to be re-run." % (MARK, RERUN_BEFORE),
     ]
     budget_section(out)
-    method_table.section([r for p in sorted(glob.glob(os.path.join(MEASURED, "*.jsonl"))) for r in table.read(p)],
-                         ROOT, out)
+    every_row = [r for p in sorted(glob.glob(os.path.join(MEASURED, "*.jsonl"))) for r in table.read(p)]
+    targets.section(every_row, marked, out)
+    method_table.section(every_row, ROOT, out)
     for path in sorted(glob.glob(os.path.join(MEASURED, "*.jsonl"))):
         name = os.path.basename(path)
         rows = table.read(path)

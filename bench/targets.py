@@ -1,0 +1,71 @@
+"""Issue 12's accuracy targets for docs/results.md: each target, the default recipe's measured mean, the best
+row measured on any recipe that keeps the bits as stated, and why the target is out of reach where it is.
+
+Numbers come from bench/measured/*.jsonl only. "Bits as stated": rows with mixed precision, exclusions or the
+first and last layers below 8 bits do not count, nor rows of learned methods measured before the backward-pass
+fix (results.py marks those)."""
+import statistics
+
+import table
+
+DEFAULT_4BIT = "--start gptq --iters 200 --window 32 --lr-round 0.3 --search-alpha"
+NOT_AS_STATED = ("--mixed-precision", "--no-first-last-8bit", "--exclude")
+FLOAT = table.FLOAT
+# (bits, model, the AP needed, why it is out of reach when it is)
+TARGETS = [
+    ((4, 8), "yolox", FLOAT["yolox"] - 1.5,
+     "the default recipe's curve in \"AP against budget\" above peaks by 400 steps per unit and falls at 800, and "
+     "GPTQ alone (no learned step) ends within the default recipe's seed spread: what the steps minimise, each "
+     "unit's output error against the float network, no longer follows AP (experiments.md, stops 24-35)"),
+    ((4, 8), "picodet", FLOAT["picodet"] - 2.5, ""),
+    ((4, 8), "fastestdet", FLOAT["fastestdet"] - 1.5, ""),
+    ((4, 4), "yolox", 17.0,
+     "with 8-bit weights, `--method gptq` at W8A4 (`w8a4.jsonl`) already loses most of the float AP: the 4-bit "
+     "activations cost most, their error spread over every tensor (per-tensor SQNR in experiments.md, stop 35), "
+     "not in a few layers a recipe could route around"),
+    ((4, 4), "picodet", 10.0, "as for YOLOX-Nano; PicoDet-XS's hard-swish outputs are its worst 4-bit tensors"),
+    ((4, 4), "fastestdet", 10.0, "as for YOLOX-Nano; only `--no-equalize` rows come near the target"),
+]
+
+
+def pooled(rows, keep):
+    """(method, options without --seed, commit) -> {seed: row} over the rows `keep` accepts."""
+    groups = {}
+    for r in rows:
+        if table.is_quantization_row(r) and keep(r):
+            key = (r["method"], table.base_options(r), r.get("commit", ""))
+            groups.setdefault(key, {})[table.seed_of(r)] = r
+    return groups
+
+
+def summary(key, seeds):
+    ap = [100 * seeds[s]["ort_AP"] for s in sorted(seeds)]
+    method, opts, commit = key
+    return "%s over seeds %s: `--method %s%s`, %s" % (table.stat(ap), ",".join(map(str, sorted(seeds))), method,
+                                                      " " + opts if opts else "", commit or "commit not recorded")
+
+
+def section(rows, marked, out):
+    out += ["", "## Issue 12's targets", "",
+            "ONNX Runtime AP. \"Default recipe\": `--method adaround %s` (the recipe `quantize` runs at 4-bit "
+            "weights without `--method`; W4A8 only). \"Best measured\": the highest mean of any recipe that keeps "
+            "the bits as stated (no mixed precision, no exclusions, first and last layers at 8 bits)." % DEFAULT_4BIT,
+            "", "| bits | model | needs | default recipe | best measured | met | why not |", "|---|---|---|---|---|---|---|"]
+    for (w, a), model, needs, why in TARGETS:
+        def as_stated(r):
+            return (r["model"], r["w_bits"], r["a_bits"]) == (model, w, a) and not marked(r) \
+                and not any(x in (r.get("options") or "") for x in NOT_AS_STATED)
+        groups = pooled(rows, as_stated)
+        best = max(groups.items(), key=lambda kv: statistics.fmean(100 * r["ort_AP"] for r in kv[1].values()),
+                   default=None)
+        default = [kv for kv in groups.items() if kv[0][:2] == ("adaround", DEFAULT_4BIT) and len(kv[1]) >= 3]
+        default_text = summary(*default[-1]) if default and a == 8 else "-"
+        best_mean = statistics.fmean(100 * r["ort_AP"] for r in best[1].values()) if best else 0
+        target_mean = statistics.fmean(100 * r["ort_AP"] for r in default[-1][1].values()) if default and a == 8 \
+            else best_mean
+        met = target_mean >= needs
+        out.append("| W%dA%d | %s | %.2f | %s | %s | %s | %s |" % (
+            w, a, table.NAMES[model], needs, default_text.replace("|", "\\|"),
+            summary(*best).replace("|", "\\|") if best else "not measured",
+            "**no**" if not met else "yes" if a == 8 else "yes, with the options shown",
+            "" if met else why))
