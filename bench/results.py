@@ -88,7 +88,10 @@ ABOUT["start_gptq.jsonl"] += (
     "decay of their rates (`--activation-decay cosine`); the commit of each row says which code ran.")
 ABOUT["w4a4.jsonl"] += (
     " Later rows try QDrop at the same budget, learned zero points with cosine decay, and no equalisation; "
-    "their options say which.")
+    "their options say which. Rows at fe6f50d (stop 36): AdaRound, BRECQ, QDrop and InlierQ at that budget "
+    "(`--start gptq --iters 200 --window 32 --lr-round 0.3`), seeds 0-2, `METHODS=M BITS=4,4 SIM=0 TABLE=w4a4 "
+    "EXTRA=\"--start gptq --iters 200 --window 32 --lr-round 0.3 --seed S\" bench/calibrators.sh yolox`; rows from "
+    "3d3501a on run `EXTRA=\"--seed S\"` alone, which is the same budget by default.")
 ABOUT["mixed.jsonl"] = (
     "Automatic mixed precision (`--mixed-precision F`: at most the fraction F of the weight parameters kept at 8 "
     "bit, chosen by the label-free sensitivity of `inlierq analyze`) on the default 4-bit recipe. Made with "
