@@ -85,8 +85,11 @@ class MixedPrecisionTest {
                 Path.of("calib")).weightBits(4);
         assertEquals(WeightRounding.GPTQ, MixedPrecision.roundingFor(b.build()), "default 4-bit recipe: --start gptq");
         assertEquals(WeightRounding.GPTQ, MixedPrecision.roundingFor(b.method(Method.GPTQ).build()));
-        assertEquals(WeightRounding.NEAREST, MixedPrecision.roundingFor(b.method(Method.ADAROUND).build()),
-                "AdaRound's own start is nearest");
+        assertEquals(WeightRounding.GPTQ, MixedPrecision.roundingFor(b.method(Method.ADAROUND).build()),
+                "AdaRound at 4 bits starts from GPTQ (the 4-bit budget)");
+        assertEquals(WeightRounding.NEAREST, MixedPrecision.roundingFor(b.method(Method.ADAROUND).reconstruction(
+                ReconstructionOptions.builder(Units.Kind.LAYER).start(ReconstructionOptions.Start.NEAREST).build())
+                .build()), "a nearest start given is scored with nearest rounding");
         assertEquals(WeightRounding.GPTQ, MixedPrecision.roundingFor(b.method(Method.INLIERQ).reconstruction(
                 ReconstructionOptions.builder(Units.Kind.BLOCK).start(ReconstructionOptions.Start.GPTQ).build())
                 .build()));
