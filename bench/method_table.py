@@ -7,7 +7,6 @@ and its commit is at or after the commit from which that spelling ran that code 
 `BUDGET` before 3d3501a made it their default. Rows of older builds ran other code (weight grids, GPTQ's form,
 the 50-step budget) and stay in their own sections only. Cells not measured say so."""
 import statistics
-import subprocess
 
 import table
 
@@ -20,27 +19,15 @@ DEFAULTS.update({m: [(BUDGET, SINCE_GPTQ), ("", SINCE_DEFAULT)] for m in METHODS
 BITS = [(4, 8), (8, 4), (4, 4)]
 MODELS = ["yolox", "picodet", "fastestdet"]
 
-_since = {}
 
-
-def at_or_after(commit, since, root):
-    """Whether `since` is `commit` or one of its ancestors (False when git cannot tell)."""
-    key = (commit, since)
-    if key not in _since:
-        r = subprocess.run(["git", "-C", root, "merge-base", "--is-ancestor", since, commit], capture_output=True)
-        _since[key] = r.returncode == 0
-    return _since[key]
-
-
-def default_rows(rows, root):
-    """(model, w, a, method) -> {seed: row}, the latest row per seed among those at today's defaults."""
+def default_rows(rows, is_ancestor):
+    """(model, w, a, method) -> {seed: row}, the latest row per seed among the quantization rows at today's
+    defaults; is_ancestor(a, b) says whether commit a is b or one of its ancestors."""
     cells = {}
     for r in rows:
-        if not table.is_quantization_row(r) or r.get("method") not in DEFAULTS:
-            continue
-        opts = table.base_options(r)
         commit = r.get("commit", "")
-        if not any(opts == o and commit and at_or_after(commit, s, root) for o, s in DEFAULTS[r["method"]]):
+        if r.get("method") not in DEFAULTS or not commit or not any(
+                table.base_options(r) == o and is_ancestor(s, commit) for o, s in DEFAULTS[r["method"]]):
             continue
         cells.setdefault((r["model"], r["w_bits"], r["a_bits"], r["method"]), {})[table.seed_of(r)] = r
     return cells
@@ -75,8 +62,9 @@ def comparison(cells, model, w, a):
     return "- %s W%dA%d, InlierQ (n=%d): %s." % (table.NAMES[model], w, a, len(got["inlierq"]), "; ".join(parts))
 
 
-def section(rows, root, out):
-    cells = default_rows(rows, root)
+def section(rows, is_ancestor, out):
+    """Appends the section to `out`, from quantization rows in file order."""
+    cells = default_rows(rows, is_ancestor)
     out += ["", "## Methods at the low-bit defaults", "",
             "Each method as `--method M --w-bits W --a-bits A` alone runs it today (the learned methods at 4 bits: "
             "`%s`, their default since %s and spelled out by earlier rows; `gptq` at 4-bit weights in its "

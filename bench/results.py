@@ -321,6 +321,14 @@ def git(*args):
 
 
 _before = {}
+_ancestry = {}
+
+
+def is_ancestor(ancestor, commit):
+    """Whether `ancestor` is `commit` or one of its ancestors (False when git cannot tell)."""
+    if (ancestor, commit) not in _ancestry:
+        _ancestry[ancestor, commit] = git("merge-base", "--is-ancestor", ancestor, commit)[0] == 0
+    return _ancestry[ancestor, commit]
 
 
 def before_cutoff(commit):
@@ -332,7 +340,7 @@ def before_cutoff(commit):
         if code != 0 or known != 0:
             _before[commit] = True
         else:
-            _before[commit] = full != cutoff and git("merge-base", "--is-ancestor", full, cutoff)[0] == 0
+            _before[commit] = full != cutoff and is_ancestor(full, cutoff)
     return _before[commit]
 
 
@@ -542,12 +550,12 @@ def page():
         "backward-pass fix (commit 1e2b974); to be re-run." % (MARK, RERUN_BEFORE),
     ]
     budget_section(out)
-    every_row = [r for p in sorted(glob.glob(os.path.join(MEASURED, "*.jsonl"))) for r in table.read(p)]
+    files = {path: table.read(path) for path in sorted(glob.glob(os.path.join(MEASURED, "*.jsonl")))}
+    every_row = [r for rows in files.values() for r in rows if table.is_quantization_row(r)]
     targets.section(every_row, marked, out)
-    method_table.section(every_row, ROOT, out)
-    for path in sorted(glob.glob(os.path.join(MEASURED, "*.jsonl"))):
+    method_table.section(every_row, is_ancestor, out)
+    for path, rows in files.items():
         name = os.path.basename(path)
-        rows = table.read(path)
         quant = [r for r in rows if table.is_quantization_row(r)]
         latency = [r for r in rows if not table.is_quantization_row(r) and "latency_ms" in r and "file" in r]
         steps = [r for r in rows if "window_breakdown_ms" in r]

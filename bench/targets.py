@@ -28,24 +28,20 @@ TARGETS = [
 ]
 
 
-def pooled(rows, keep):
-    """(method, options without --seed, commit) -> {seed: row} over the rows `keep` accepts."""
-    groups = {}
-    for r in rows:
-        if table.is_quantization_row(r) and keep(r):
-            key = (r["method"], table.base_options(r), r.get("commit", ""))
-            groups.setdefault(key, {})[table.seed_of(r)] = r
-    return groups
+def mean_ap(seeds):
+    return statistics.fmean(100 * r["ort_AP"] for r in seeds.values())
 
 
 def summary(key, seeds):
+    """A pooled group of table.pool as one line: AP mean (± sd), its seeds, method, options and commit."""
     ap = [100 * seeds[s]["ort_AP"] for s in sorted(seeds)]
-    method, opts, commit = key
+    method, opts, commit = key[3:]
     return "%s over seeds %s: `--method %s%s`, %s" % (table.stat(ap), ",".join(map(str, sorted(seeds))), method,
                                                       " " + opts if opts else "", commit or "commit not recorded")
 
 
 def section(rows, marked, out):
+    """Appends the section to `out`, from quantization rows in file order; marked(r) flags pre-fix rows."""
     out += ["", "## Issue 12's targets", "",
             "ONNX Runtime AP. \"Default recipe\": `--method adaround %s` (the recipe `quantize` runs at 4-bit "
             "weights without `--method`; W4A8 only). \"Best measured\": the highest mean of any recipe that keeps "
@@ -55,15 +51,12 @@ def section(rows, marked, out):
         def as_stated(r):
             return (r["model"], r["w_bits"], r["a_bits"]) == (model, w, a) and not marked(r) \
                 and not any(x in (r.get("options") or "") for x in NOT_AS_STATED)
-        groups = pooled(rows, as_stated)
-        best = max(groups.items(), key=lambda kv: statistics.fmean(100 * r["ort_AP"] for r in kv[1].values()),
-                   default=None)
-        default = [kv for kv in groups.items() if kv[0][:2] == ("adaround", DEFAULT_4BIT) and len(kv[1]) >= 3]
-        default_text = summary(*default[-1]) if default and a == 8 else "-"
-        best_mean = statistics.fmean(100 * r["ort_AP"] for r in best[1].values()) if best else 0
-        target_mean = statistics.fmean(100 * r["ort_AP"] for r in default[-1][1].values()) if default and a == 8 \
-            else best_mean
-        met = target_mean >= needs
+        groups = table.pool(dict(enumerate(r for r in rows if as_stated(r))))
+        best = max(groups.items(), key=lambda kv: mean_ap(kv[1]), default=None)
+        default = [kv for kv in groups.items() if kv[0][3:5] == ("adaround", DEFAULT_4BIT) and len(kv[1]) >= 3]
+        judged = default[-1] if default and a == 8 else best
+        default_text = summary(*judged) if default and a == 8 else "-"
+        met = judged is not None and mean_ap(judged[1]) >= needs
         out.append("| W%dA%d | %s | %.2f | %s | %s | %s | %s |" % (
             w, a, table.NAMES[model], needs, default_text.replace("|", "\\|"),
             summary(*best).replace("|", "\\|") if best else "not measured",

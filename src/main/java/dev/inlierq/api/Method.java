@@ -181,6 +181,17 @@ public enum Method {
     }
 
     /**
+     * The reconstruction settings a run takes unless told otherwise: {@code given}'s at these bits
+     * ({@link #reconstructionDefaults(long, int, int)}), or the default recipe's for the weight bits when no method
+     * was given ({@code null}; {@link #defaultRecipe(int, long)}, {@code null} above 4 bits).
+     */
+    public static ReconstructionOptions reconstructionFor(Method given, int weightBits, int activationBits,
+            long seed) {
+        return given == null ? defaultRecipe(weightBits, seed).reconstruction()
+                : given.reconstructionDefaults(seed, weightBits, activationBits);
+    }
+
+    /**
      * The recipe used when no method is given, for weights of {@code weightBits}: the most accurate measured
      * within the time a user waits for (docs/results.md).
      * <ul>

@@ -131,8 +131,7 @@ public final class QuantizationConfig {
         reconstruction = gptqInputs == GptqInputs.QUANTIZED ? Method.sequentialGptq(b.seed)
                 : gptqInputs == GptqInputs.ASYMMETRIC ? Method.GPTAQ.reconstructionDefaults(b.seed)
                 : !method.reconstructs() ? null : b.reconstruction != null ? b.reconstruction
-                : b.method == null ? Method.defaultRecipe(b.weightBits, b.seed).reconstruction()
-                : method.reconstructionDefaults(b.seed, b.weightBits, b.activationBits);
+                : Method.reconstructionFor(b.method, b.weightBits, b.activationBits, b.seed);
         inlier = !method.reconstructs() ? null
                 : b.inlier != null ? b.inlier : method.inlierCentric() ? InlierQ.Options.defaults() : null;
         hessian = HessianWeighting.resolve(b.hessian, runsGptq(), inlier != null,

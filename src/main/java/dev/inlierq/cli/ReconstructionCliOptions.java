@@ -90,8 +90,7 @@ final class ReconstructionCliOptions {
         if (!m.reconstructs()) {
             return null;
         }
-        ReconstructionOptions d = methodGiven ? m.reconstructionDefaults(seed, wBits, aBits)
-                : Method.defaultRecipe(wBits, seed).reconstruction();
+        ReconstructionOptions d = Method.reconstructionFor(methodGiven ? m : null, wBits, aBits, seed);
         Units.Kind kind = unit == null ? d.unit() : unit;
         try {
             ReconstructionOptions.Builder b = kind == d.unit() ? d.toBuilder()
