@@ -18,6 +18,29 @@ DEFAULTS = {"gptq": [("", SINCE_GPTQ)]}
 DEFAULTS.update({m: [(BUDGET, SINCE_GPTQ), ("", SINCE_DEFAULT)] for m in METHODS[1:]})
 BITS = [(4, 8), (8, 4), (4, 4)]
 MODELS = ["yolox", "picodet", "fastestdet"]
+LOW_BITS = 4  # at these bits or fewer (weights or activations) the learned methods take BUDGET by themselves
+
+
+def spelled_options(r, is_ancestor):
+    """The row's options with the 4-bit budget spelled out where the row ran it without saying so: a learned
+    method at LOW_BITS or fewer, measured at or after SINCE_DEFAULT; each BUDGET flag the row gave keeps its value,
+    in BUDGET's order, followed by the row's other options. Other rows' options are returned as they are."""
+    opts = r.get("options") or ""
+    commit = r.get("commit", "")
+    if r.get("method") not in METHODS[1:] or min(r["w_bits"], r["a_bits"]) > LOW_BITS or not commit \
+            or not is_ancestor(SINCE_DEFAULT, commit):
+        return opts
+    budget = BUDGET.split()
+    flags = dict(zip(budget[::2], budget[1::2]))
+    tokens, rest, i = opts.split(), [], 0
+    while i < len(tokens):
+        if tokens[i] in flags and i + 1 < len(tokens):
+            flags[tokens[i]] = tokens[i + 1]
+            i += 2
+        else:
+            rest.append(tokens[i])
+            i += 1
+    return " ".join([t for f, v in flags.items() for t in (f, v)] + rest)
 
 
 def default_rows(rows, is_ancestor):

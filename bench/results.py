@@ -499,7 +499,7 @@ def budget_section(out):
         for r in table.read(path):
             if not table.is_quantization_row(r) or r["method"] not in RERUN_METHODS or marked(r):
                 continue
-            opts = r.get("options") or ""
+            opts = method_table.spelled_options(r, is_ancestor)
             m = ITERS.search(opts)
             iters = int(m.group(1)) if m else 50
             rest = " ".join(ITERS.sub(" ", opts).split())
@@ -510,8 +510,9 @@ def budget_section(out):
         return
     out += ["", "## AP against budget", "",
             "Reconstruction recipes measured at two or more `--iters` (steps per unit; 50 when not given), from "
-            "every file below, seeds listed separately; rows measured before the backward-pass fix are left out. "
-            "\"s\" is the `quantize` wall time.", "",
+            "every file below; rows of a learned method at 4 bits from %s, which ran the 4-bit budget without "
+            "spelling it, show it spelled out (`%s`, any flag the row gave kept), seeds listed separately; rows measured before the backward-pass fix are left out. "
+            "\"s\" is the `quantize` wall time." % (method_table.SINCE_DEFAULT, method_table.BUDGET), "",
             "| model | W/A | method | options | steps: ORT AP (s) | commits |", "|---|---|---|---|---|---|"]
     for (model, w, a, method, opts), v in sorted(rows, key=lambda kv: (kv[0][0], -kv[0][1], -kv[0][2], kv[0][3], kv[0][4])):
         v.sort(key=lambda x: x[0])

@@ -26,8 +26,10 @@ import picocli.CommandLine.Option;
 final class MixedPrecisionOptions {
     @Option(names = "--mixed-precision", paramLabel = "FRACTION",
             description = "With --w-bits below 8: keep at 8 bit the weights most sensitive per byte (label-free, as "
-                    + "inlierq analyze measures them), at most FRACTION (0..1) of the weight bytes of the layers at "
-                    + "--w-bits (the first and last layers, at 8 bit already, not counted); the others at --w-bits. "
+                    + "inlierq analyze measures them), at most FRACTION (0..1) of the parameters of the layers at "
+                    + "--w-bits (their bytes at 8 bit; the first and last layers, at 8 bit already, not counted); the "
+                    + "others at --w-bits. The share of the stored bytes is printed too (15% of parameters: 26% of "
+                    + "the packed 4/8-bit bytes). "
                     + "Each weight is scored as the method rounds it: with GPTQ's codes when it starts from GPTQ "
                     + "(the default at 4 bits, --start gptq, --method gptq), else to nearest.")
     Double fraction;
@@ -103,10 +105,11 @@ final class MixedPrecisionOptions {
         if (assignment != null) {
             List<String> promoted = assignment.promotedLayers();
             out.printf(Locale.ROOT, "mixed precision: %d of %d weights at 8 bit (%.1f%% of %d parameters, budget "
-                    + "%.1f%%, scored %s%s with %s rounding in %.1f s): %s%n", assignment.choices().stream()
+                    + "%.1f%%; %.1f%% of their stored bytes; scored %s%s with %s rounding in %.1f s): %s%n", assignment.choices().stream()
                     .filter(c -> c.bits() == MixedPrecision.HIGH_BITS).count(), assignment.choices().size(),
                     100.0 * assignment.promotedParameters() / Math.max(1, assignment.candidateParameters()),
-                    assignment.candidateParameters(), 100 * assignment.fraction(), assignment.scoring().cliName(),
+                    assignment.candidateParameters(), 100 * assignment.fraction(),
+                    100 * assignment.promotedByteShare(), assignment.scoring().cliName(),
                     assignment.rounds() > 1 ? " in " + assignment.rounds() + " rounds" : "",
                     assignment.rounding().cliName(), assignment.seconds(),
                     promoted.isEmpty() ? "none" : String.join(", ", promoted));
@@ -138,6 +141,7 @@ final class MixedPrecisionOptions {
         m.put("scoring_seconds", assignment.seconds());
         m.put("candidate_parameters", assignment.candidateParameters());
         m.put("promoted_parameters", assignment.promotedParameters());
+        m.put("promoted_byte_share", assignment.promotedByteShare());
         List<Map<String, Object>> choices = new ArrayList<>();
         for (MixedPrecision.Choice c : assignment.choices()) {
             Map<String, Object> e = new LinkedHashMap<>();

@@ -44,7 +44,8 @@ class MixedPrecisionCommandTest {
                 "--json", json.toString()));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().matches("(?s).*mixed precision: 1 of 2 weights at 8 bit \\(50\\.0% of 4608 parameters, "
-                + "budget 50\\.0%, scored alone with nearest rounding in [0-9.]+ s\\): mid_outliers.*"), r.out());
+                + "budget 50\\.0%; 66\\.7% of their stored bytes; scored alone with nearest rounding in [0-9.]+ s\\): "
+                + "mid_outliers.*"), r.out());
         Map<String, String> bits = Arrays.stream(OnnxReader.read(tmp.resolve("q.onnx")).metadata()
                 .get("inlierq.layer_bits").split(",")).map(e -> e.split(":"))
                 .collect(Collectors.toMap(e -> e[0], e -> e[1]));
@@ -58,6 +59,8 @@ class MixedPrecisionCommandTest {
         assertEquals("alone", mp.get("scoring").asText(), "the default scoring");
         assertTrue(mp.get("scoring_seconds").asDouble() > 0);
         assertTrue(mp.get("promoted_parameters").asLong() <= 0.5 * 4608);
+        assertEquals(2304 * 8.0 / (2304 * 8 + 2304 * 4), mp.get("promoted_byte_share").asDouble(), 1e-12,
+                "half the parameters at 8 bit, the other half at 4: two thirds of the stored bits");
         assertEquals(8, mp.get("layer_bits").get("mid_outliers").asInt());
         assertEquals(4, mp.get("layer_bits").get("mid_plain").asInt());
 
