@@ -293,6 +293,21 @@ ABOUT["w8a4.jsonl"] = (
     "MSE activation ranges), and on seed 0 its asymmetric form, which rounds for the 4-bit activations' error.")
 ABOUT["simcheck.jsonl"] += (
     " Rows at fd1bd6c (stop 35): the seed-0 W4A8 files of `--method gptq`'s asymmetric 4-bit default.")
+ABOUT["w4a8.jsonl"] = (
+    "Issue 12's method table at W4A8 (stop 37): each learned method as `--method M --w-bits 4 --a-bits 8` alone "
+    "runs it since 3d3501a (from GPTQ's rounding, 200 steps per unit on 32-pixel windows, `--lr-round 0.3`; no "
+    "`--search-alpha`, which only the no-flag default adds). Made with `METHODS=M BITS=4,8 SIM=0 TABLE=w4a8 "
+    "EXTRA=\"--seed S\" bench/calibrators.sh MODEL` (`SIM=1` for one row per model, the simulation's AP) at 9bdc82c.")
+ABOUT["w8a4.jsonl"] += (
+    " Rows at 9bdc82c (stop 37): the learned methods at W8A4 as `--method M` alone runs them (the 4-bit budget, "
+    "as at W4A8), `METHODS=M BITS=8,4 SIM=0 TABLE=w8a4 EXTRA=\"--seed S\" bench/calibrators.sh MODEL`.")
+ABOUT["w4a4.jsonl"] += (
+    " Rows at 9bdc82c (stop 37): YOLOX-Nano `--method inlierq` at 50 and 800 steps per unit (`EXTRA=\"--iters N "
+    "--seed 0\"`), with its 200-step rows of stop 36 the W4A4 curve of \"AP against budget\".")
+ABOUT["mixed.jsonl"] += (
+    " Rows at 9bdc82c (stop 37): `--method qdrop --mixed-precision 0.15` (QDrop at the 4-bit budget, scored with "
+    "GPTQ's codes), `METHODS=qdrop BITS=4,8 SIM=0 TABLE=mixed EXTRA=\"--mixed-precision 0.15 --seed S\" "
+    "bench/calibrators.sh yolox`.")
 LATENCY_FILES = {
     "float": "float model",
     "all": "W8A8, `--placement all`",

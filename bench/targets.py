@@ -20,7 +20,9 @@ TARGETS = [
     ((4, 8), "picodet", FLOAT["picodet"] - 2.5, ""),
     ((4, 8), "fastestdet", FLOAT["fastestdet"] - 1.5, ""),
     ((4, 4), "yolox", 17.0,
-     "with 8-bit weights, `--method gptq` at W8A4 (`w8a4.jsonl`) already loses most of the float AP: the 4-bit "
+     "InlierQ's W4A4 curve in \"AP against budget\" above is flat from 200 to 800 steps per unit (stop 37), so "
+     "more steps do not close the gap; with 8-bit weights, `--method gptq` and the learned methods at W8A4 "
+     "(`w8a4.jsonl`) already lose most of the float AP: the 4-bit "
      "activations cost most, their error spread over every tensor (per-tensor SQNR in experiments.md, stop 35), "
      "not in a few layers a recipe could route around"),
     ((4, 4), "picodet", 10.0, "as for YOLOX-Nano; PicoDet-XS's hard-swish outputs are its worst 4-bit tensors"),
