@@ -1,10 +1,11 @@
 """The method table of issue 12 for docs/results.md: W4A8, W8A4 and W4A4 on the three models with gptq, adaround,
 brecq, qdrop and inlierq at today's low-bit defaults, pooled over seeds, from every bench/measured/*.jsonl.
 
-A row counts when its method and options (without `--seed`) are what `--method M` alone runs today at those bits
-and its commit is at or after the commit from which that spelling ran that code (DEFAULTS): `--method gptq` at
-4-bit weights is the asymmetric form from fd1bd6c on; the learned methods' 4-bit budget was spelled out as
-`BUDGET` before 3d3501a made it their default. Rows of older builds ran other code (weight grids, GPTQ's form,
+A row counts when its method and options (without `--seed`, and with the 4-bit budget spelled out where the row
+ran it by default: spelled_options) are what `--method M` alone runs today at those bits and its commit is at or
+after the commit from which that spelling ran that code (DEFAULTS): `--method gptq` at 4-bit weights is the
+asymmetric form from fd1bd6c on; the learned methods' 4-bit budget was spelled out as `BUDGET` before 3d3501a made
+it their default. Rows of older builds ran other code (weight grids, GPTQ's form,
 the 50-step budget) and stay in their own sections only. Cells not measured say so."""
 import statistics
 
@@ -14,8 +15,8 @@ BUDGET = "--start gptq --iters 200 --window 32 --lr-round 0.3"
 SINCE_GPTQ = "fd1bd6c"   # stop 35: --method gptq rounds as GPTAQ at 4-bit weights
 SINCE_DEFAULT = "3d3501a"  # stop 36: --method adaround/brecq/qdrop/inlierq take BUDGET at 4 bits by themselves
 METHODS = ["gptq", "adaround", "brecq", "qdrop", "inlierq"]
-DEFAULTS = {"gptq": [("", SINCE_GPTQ)]}
-DEFAULTS.update({m: [(BUDGET, SINCE_GPTQ), ("", SINCE_DEFAULT)] for m in METHODS[1:]})
+DEFAULTS = {"gptq": ("", SINCE_GPTQ)}
+DEFAULTS.update({m: (BUDGET, SINCE_GPTQ) for m in METHODS[1:]})
 BITS = [(4, 8), (8, 4), (4, 4)]
 MODELS = ["yolox", "picodet", "fastestdet"]
 LOW_BITS = 4  # at these bits or fewer (weights or activations) the learned methods take BUDGET by themselves
@@ -49,8 +50,10 @@ def default_rows(rows, is_ancestor):
     cells = {}
     for r in rows:
         commit = r.get("commit", "")
-        if r.get("method") not in DEFAULTS or not commit or not any(
-                table.base_options(r) == o and is_ancestor(s, commit) for o, s in DEFAULTS[r["method"]]):
+        if r.get("method") not in DEFAULTS or not commit:
+            continue
+        options, since = DEFAULTS[r["method"]]
+        if table.SEED.sub("", spelled_options(r, is_ancestor)).strip() != options or not is_ancestor(since, commit):
             continue
         cells.setdefault((r["model"], r["w_bits"], r["a_bits"], r["method"]), {})[table.seed_of(r)] = r
     return cells

@@ -507,27 +507,27 @@ def other_section(rows, out):
 ITERS = re.compile(r"\s*--iters\s+(\d+)")
 
 
-def budget_section(out):
-    """AP against --iters for every reconstruction recipe measured at two budgets or more, across all files."""
+def budget_section(rows, out):
+    """AP against --iters for every reconstruction recipe measured at two budgets or more, from the quantization
+    rows of all files (in file order)."""
     groups = {}
-    for path in sorted(glob.glob(os.path.join(MEASURED, "*.jsonl"))):
-        for r in table.read(path):
-            if not table.is_quantization_row(r) or r["method"] not in RERUN_METHODS or marked(r):
-                continue
-            opts = method_table.spelled_options(r, is_ancestor)
-            m = ITERS.search(opts)
-            iters = int(m.group(1)) if m else 50
-            rest = " ".join(ITERS.sub(" ", opts).split())
-            key = (r["model"], r["w_bits"], r["a_bits"], r["method"], rest)
-            groups.setdefault(key, []).append((iters, r))
+    for r in rows:
+        if r["method"] not in RERUN_METHODS or marked(r):
+            continue
+        opts = method_table.spelled_options(r, is_ancestor)
+        m = ITERS.search(opts)
+        iters = int(m.group(1)) if m else 50
+        rest = " ".join(ITERS.sub(" ", opts).split())
+        key = (r["model"], r["w_bits"], r["a_bits"], r["method"], rest)
+        groups.setdefault(key, []).append((iters, r))
     rows = [(k, v) for k, v in groups.items() if len({i for i, _ in v}) >= 2]
     if not rows:
         return
     out += ["", "## AP against budget", "",
             "Reconstruction recipes measured at two or more `--iters` (steps per unit; 50 when not given), from "
             "every file below; rows of a learned method at 4 bits from %s, which ran the 4-bit budget without "
-            "spelling it, show it spelled out (`%s`, any flag the row gave kept), seeds listed separately; rows measured before the backward-pass fix are left out. "
-            "\"s\" is the `quantize` wall time." % (method_table.SINCE_DEFAULT, method_table.BUDGET), "",
+            "spelling it, show it spelled out (`%s`, any flag the row gave kept), seeds listed separately; rows "
+            "measured before the backward-pass fix are left out. \"s\" is the `quantize` wall time." % (method_table.SINCE_DEFAULT, method_table.BUDGET), "",
             "| model | W/A | method | options | steps: ORT AP (s) | commits |", "|---|---|---|---|---|---|"]
     for (model, w, a, method, opts), v in sorted(rows, key=lambda kv: (kv[0][0], -kv[0][1], -kv[0][2], kv[0][3], kv[0][4])):
         v.sort(key=lambda x: x[0])
@@ -565,9 +565,9 @@ def page():
         "- %s marks rows of AdaRound, BRECQ, QDrop or InlierQ measured before commit %s: measured before the "
         "backward-pass fix (commit 1e2b974); to be re-run." % (MARK, RERUN_BEFORE),
     ]
-    budget_section(out)
     files = {path: table.read(path) for path in sorted(glob.glob(os.path.join(MEASURED, "*.jsonl")))}
     every_row = [r for rows in files.values() for r in rows if table.is_quantization_row(r)]
+    budget_section(every_row, out)
     targets.section(every_row, marked, out)
     method_table.section(every_row, is_ancestor, out)
     for path, rows in files.items():

@@ -105,8 +105,8 @@ final class MixedPrecisionOptions {
         if (assignment != null) {
             List<String> promoted = assignment.promotedLayers();
             out.printf(Locale.ROOT, "mixed precision: %d of %d weights at 8 bit (%.1f%% of %d parameters, budget "
-                    + "%.1f%%; %.1f%% of their stored bytes; scored %s%s with %s rounding in %.1f s): %s%n", assignment.choices().stream()
-                    .filter(c -> c.bits() == MixedPrecision.HIGH_BITS).count(), assignment.choices().size(),
+                    + "%.1f%%; %.1f%% of their stored bytes; scored %s%s with %s rounding in %.1f s): %s%n",
+                    assignment.choices().stream().filter(c -> c.bits() == MixedPrecision.HIGH_BITS).count(), assignment.choices().size(),
                     100.0 * assignment.promotedParameters() / Math.max(1, assignment.candidateParameters()),
                     assignment.candidateParameters(), 100 * assignment.fraction(),
                     100 * assignment.promotedByteShare(), assignment.scoring().cliName(),
