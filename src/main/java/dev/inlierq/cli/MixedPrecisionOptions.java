@@ -3,6 +3,7 @@ package dev.inlierq.cli;
 import dev.inlierq.api.QuantizationConfig;
 import dev.inlierq.error.ExitCode;
 import dev.inlierq.error.UserError;
+import dev.inlierq.mixed.BudgetUnit;
 import dev.inlierq.mixed.MixedPrecision;
 import dev.inlierq.mixed.MixedRequest;
 import dev.inlierq.sensitivity.SensitivityAnalysis;
@@ -28,11 +29,17 @@ final class MixedPrecisionOptions {
             description = "With --w-bits below 8: keep at 8 bit the weights most sensitive per byte (label-free, as "
                     + "inlierq analyze measures them), at most FRACTION (0..1) of the parameters of the layers at "
                     + "--w-bits (their bytes at 8 bit; the first and last layers, at 8 bit already, not counted); the "
-                    + "others at --w-bits. The share of the stored bytes is printed too (15% of parameters: 26% of "
-                    + "the packed 4/8-bit bytes). "
+                    + "others at --w-bits; with --mixed-budget bytes, at most FRACTION of their stored bytes. Both "
+                    + "shares are printed (15% of parameters: 26% of the packed 4/8-bit bytes). "
                     + "Each weight is scored as the method rounds it: with GPTQ's codes when it starts from GPTQ "
                     + "(the default at 4 bits, --start gptq, --method gptq), else to nearest.")
     Double fraction;
+
+    @Option(names = "--mixed-budget", paramLabel = "parameters|bytes", converter = BudgetConverter.class,
+            description = "With --mixed-precision: what FRACTION counts. parameters (default): the promoted weights' "
+                    + "parameters; bytes: their stored bytes against all candidates' stored bytes, each at its bits "
+                    + "(15% of the bytes is about 8% of the parameters at 4/8 bit).")
+    BudgetUnit unit;
 
     @Option(names = "--mixed-scoring", paramLabel = "alone|marginal", converter = ScoringConverter.class,
             description = "With --mixed-precision: how each weight's gain is measured. alone (default): the heatmap "
@@ -62,9 +69,10 @@ final class MixedPrecisionOptions {
      */
     QuantizationConfig apply(QuantizationConfig c) {
         if (fraction == null) {
-            if (scoring != null || rounds != null) {
-                throw new UserError(ExitCode.USAGE, (scoring != null ? "--mixed-scoring" : "--mixed-rounds")
-                        + " needs --mixed-precision");
+            String stray = scoring != null ? "--mixed-scoring" : rounds != null ? "--mixed-rounds"
+                    : unit != null ? "--mixed-budget" : null;
+            if (stray != null) {
+                throw new UserError(ExitCode.USAGE, stray + " needs --mixed-precision");
             }
             return c;
         }
@@ -82,7 +90,8 @@ final class MixedPrecisionOptions {
             throw new UserError(ExitCode.USAGE, "--mixed-precision needs --w-bits below 8, got "
                     + c.plan().weightBits());
         }
-        MixedRequest request = MixedRequest.builder(fraction).scoring(how).rounds(n).scoreImages(images).build();
+        MixedRequest request = MixedRequest.builder(fraction).unit(unit == null ? BudgetUnit.PARAMETERS : unit)
+                .scoring(how).rounds(n).scoreImages(images).build();
         try (ProgressBar bar = Cli.progressBar("sensitivity", -1)) {
             assignment = MixedPrecision.analyse(c, request, new SensitivityAnalysis.Listener() {
                 @Override
@@ -104,12 +113,14 @@ final class MixedPrecisionOptions {
     void print(PrintWriter out) {
         if (assignment != null) {
             List<String> promoted = assignment.promotedLayers();
-            out.printf(Locale.ROOT, "mixed precision: %d of %d weights at 8 bit (%.1f%% of %d parameters, budget "
-                    + "%.1f%%; %.1f%% of their stored bytes; scored %s%s with %s rounding in %.1f s): %s%n",
-                    assignment.choices().stream().filter(c -> c.bits() == MixedPrecision.HIGH_BITS).count(), assignment.choices().size(),
+            out.printf(Locale.ROOT, "mixed precision: %d of %d weights at 8 bit (%.1f%% of %d parameters, "
+                    + "%.1f%% of their stored bytes; budget %.1f%% of the %s; scored %s%s with %s rounding in %.1f s): "
+                    + "%s%n",
+                    assignment.choices().stream().filter(c -> c.bits() == MixedPrecision.HIGH_BITS).count(),
+                    assignment.choices().size(),
                     100.0 * assignment.promotedParameters() / Math.max(1, assignment.candidateParameters()),
-                    assignment.candidateParameters(), 100 * assignment.fraction(),
-                    100 * assignment.promotedByteShare(), assignment.scoring().cliName(),
+                    assignment.candidateParameters(), 100 * assignment.promotedByteShare(),
+                    100 * assignment.fraction(), assignment.unit().cliName(), assignment.scoring().cliName(),
                     assignment.rounds() > 1 ? " in " + assignment.rounds() + " rounds" : "",
                     assignment.rounding().cliName(), assignment.seconds(),
                     promoted.isEmpty() ? "none" : String.join(", ", promoted));
@@ -134,6 +145,7 @@ final class MixedPrecisionOptions {
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("fraction", assignment.fraction());
+        m.put("budget_unit", assignment.unit().cliName());
         m.put("rounding", assignment.rounding().cliName());
         m.put("scoring", assignment.scoring().cliName());
         m.put("rounds", assignment.rounds());
@@ -155,6 +167,13 @@ final class MixedPrecisionOptions {
         m.put("choices", choices);
         m.put("layer_bits", assignment.layerBits());
         json.put("mixed_precision", m);
+    }
+
+    /** {@code --mixed-budget}: parameters or bytes. */
+    static final class BudgetConverter extends Cli.LowerCaseEnum<BudgetUnit> {
+        BudgetConverter() {
+            super(BudgetUnit.class, "mixed-precision budget");
+        }
     }
 
     /** {@code --mixed-scoring}: alone or marginal. */

@@ -22,7 +22,8 @@ import java.util.Objects;
  * (the first and last layers, at 8 bit by the plan's rule, are not); its cost is its parameter count (its bytes at
  * 8 bit) and its gain its weights score ({@link LayerSensitivity.Score#lossChange()}, weights variant). Candidates
  * are taken greedily by gain per parameter, each one that still fits and gains something, until the promoted
- * parameters would exceed {@code fraction} of all candidates' parameters: the greedy approximation of the 0/1
+ * parameters would exceed {@code fraction} of all candidates' parameters (or, with {@link BudgetUnit#BYTES}, the
+ * promoted weights' stored bytes that fraction of all candidates' stored bytes): the greedy approximation of the 0/1
  * knapsack (Dantzig, "Discrete-variable extremum problems", Oper. Res. 5, 1957), the allocation HAWQ-style mixed
  * precision makes with its sensitivities. A weight shared by several layers is one candidate.
  *
@@ -64,9 +65,11 @@ public final class MixedPrecision {
     /**
      * The chosen bits.
      *
-     * @param fraction            the budget: fraction of the candidates' parameters allowed at {@link #HIGH_BITS}
+     * @param fraction            the budget: fraction of the candidates' parameters (or stored bytes) allowed at
+     *                            {@link #HIGH_BITS}
+     * @param unit                what the fraction counts
      * @param candidateParameters parameters of all candidates
-     * @param promotedParameters  parameters promoted ({@code <= fraction * candidateParameters})
+     * @param promotedParameters  parameters promoted ({@code <= fraction * candidateParameters} in parameters)
      * @param choices             every candidate with its bits: those promoted in earlier rounds first, then by
      *                            decreasing gain per parameter in the last round
      * @param rounding            how the weights were rounded when scored
@@ -75,11 +78,12 @@ public final class MixedPrecision {
      * @param scoreImages         calibration images that scored the weights (0 when not measured here)
      * @param seconds             wall time of the scoring (NaN when not measured here)
      */
-    public record Assignment(double fraction, long candidateParameters, long promotedParameters,
+    public record Assignment(double fraction, BudgetUnit unit, long candidateParameters, long promotedParameters,
             List<Choice> choices, WeightRounding rounding, WeightScoring scoring, int rounds, int scoreImages,
             double seconds) {
         public Assignment {
             choices = List.copyOf(choices);
+            Objects.requireNonNull(unit, "unit");
             Objects.requireNonNull(rounding, "rounding");
             Objects.requireNonNull(scoring, "scoring");
         }
@@ -133,17 +137,48 @@ public final class MixedPrecision {
      * @throws IllegalArgumentException for a fraction outside [0, 1] or a candidate without a weight score
      */
     public static Assignment choose(SensitivityReport r, double fraction) {
+        return choose(r, fraction, BudgetUnit.PARAMETERS);
+    }
+
+    /**
+     * Chooses from an analysis within a budget counted in {@code unit}.
+     *
+     * @param fraction in [0, 1]
+     * @throws IllegalArgumentException for a fraction outside [0, 1] or a candidate without a weight score
+     */
+    public static Assignment choose(SensitivityReport r, double fraction, BudgetUnit unit) {
         checkFraction(fraction);
-        return choose(r, fraction, 1, Map.of(), 1);
+        return choose(r, new Budget(fraction, unit, 1), Map.of(), 1);
+    }
+
+    /**
+     * A round's budget: {@code spend} of {@code fraction}, in {@code unit}.
+     *
+     * @param fraction the whole budget
+     * @param unit     what it counts
+     * @param spend    the share of it this round may use, in (0, 1]
+     */
+    private record Budget(double fraction, BudgetUnit unit, double spend) {
+        /**
+         * Whether {@code w} fits next to {@code promoted} parameters already at {@link #HIGH_BITS}, among candidates
+         * of {@code total} parameters storing {@code storedBits} bits (each at its current bits).
+         */
+        boolean fits(LayerSensitivity.Weight w, long promoted, long total, long storedBits) {
+            if (unit == BudgetUnit.PARAMETERS) {
+                return promoted + w.parameters() <= (long) Math.floor(spend * fraction * total);
+            }
+            long high = (promoted + w.parameters()) * (long) HIGH_BITS;
+            long stored = storedBits + w.parameters() * (long) (HIGH_BITS - w.bits());
+            return high <= spend * fraction * stored;
+        }
     }
 
     /**
      * The greedy choice of one round: the weights {@code fixed} (promoted in earlier rounds, with their gains there)
-     * first, then the others by gain per parameter in {@code r}, until {@code spend * fraction} of the candidates'
-     * parameters are promoted.
+     * first, then the others by gain per parameter in {@code r}, while the promoted weights stay within
+     * {@code budget}.
      */
-    private static Assignment choose(SensitivityReport r, double fraction, double spend, Map<String, Choice> fixed,
-            int rounds) {
+    private static Assignment choose(SensitivityReport r, Budget budget, Map<String, Choice> fixed, int rounds) {
         Map<String, LayerSensitivity.Weight> candidates = new LinkedHashMap<>();
         for (LayerSensitivity l : r.layers()) {
             LayerSensitivity.Weight w = l.weight();
@@ -158,18 +193,21 @@ public final class MixedPrecision {
         order.sort(Comparator.comparing((LayerSensitivity.Weight w) -> !fixed.containsKey(w.tensor()))
                 .thenComparingDouble(w -> -perParameter(w)).thenComparing(LayerSensitivity.Weight::tensor));
         long total = order.stream().mapToLong(LayerSensitivity.Weight::parameters).sum();
-        long budget = (long) Math.floor(spend * fraction * total);
+        long storedBits = order.stream().mapToLong(w -> w.parameters() * w.bits()).sum();
         long promoted = 0;
         List<Choice> choices = new ArrayList<>();
         for (LayerSensitivity.Weight w : order) {
             Choice earlier = fixed.get(w.tensor());
             double gain = earlier != null ? earlier.sensitivity() : w.score().lossChange();
-            boolean fits = earlier != null || promoted + w.parameters() <= budget && gain > 0;
-            promoted += fits ? w.parameters() : 0;
+            boolean fits = earlier != null || gain > 0 && budget.fits(w, promoted, total, storedBits);
+            if (fits) {
+                promoted += w.parameters();
+                storedBits += w.parameters() * (long) (HIGH_BITS - w.bits());
+            }
             choices.add(new Choice(w.tensor(), w.readers(), w.parameters(), gain, fits ? HIGH_BITS : w.bits()));
         }
-        return new Assignment(fraction, total, promoted, choices, r.rounding(), r.scoring(), rounds, r.scoreImages(),
-                r.seconds());
+        return new Assignment(budget.fraction(), budget.unit(), total, promoted, choices, r.rounding(), r.scoring(),
+                rounds, r.scoreImages(), r.seconds());
     }
 
     private static void checkFraction(double fraction) {
@@ -194,7 +232,7 @@ public final class MixedPrecision {
     /**
      * Analyses the weights of {@code c}'s plan ({@link SensitivityAnalysis}, weights variant, on the request's scoring
      * images, rounded as {@link #roundingFor} says, scored at the request's operating point) and chooses their bits
-     * in the request's greedy rounds: round {@code k} of {@code n} spends up to {@code k / n} of the budget, and the
+     * within the request's budget (in its unit) in the request's greedy rounds: round {@code k} of {@code n} spends up to {@code k / n} of the budget, and the
      * weights promoted so far are float in the quantized model the next round's marginal gains are measured in
      * (the others are scored again; one scoring pass per round).
      */
@@ -205,8 +243,8 @@ public final class MixedPrecision {
             Map<String, Choice> fixed = Map.of();
             Assignment a = null;
             for (int k = 1; k <= request.rounds(); k++) {
-                a = choose(s.score(fixed.keySet()), request.fraction(), k / (double) request.rounds(), fixed,
-                        request.rounds());
+                Budget budget = new Budget(request.fraction(), request.unit(), k / (double) request.rounds());
+                a = choose(s.score(fixed.keySet()), budget, fixed, request.rounds());
                 fixed = new LinkedHashMap<>();
                 for (Choice ch : a.choices()) {
                     if (ch.bits() == HIGH_BITS) {

@@ -7,17 +7,20 @@ import java.util.Objects;
 /**
  * What {@link MixedPrecision#analyse} is asked for. Build with {@link #builder(double)}; every value is checked.
  *
- * @param fraction    the budget: at most this fraction of the candidates' parameters at {@link MixedPrecision#HIGH_BITS}
+ * @param fraction    the budget: at most this fraction of the candidates' parameters (or stored bytes, as {@code unit}
+ *                    says) at {@link MixedPrecision#HIGH_BITS}
+ * @param unit        what the fraction counts
  * @param scoring     at which operating point each candidate's gain is measured
  * @param rounds      greedy rounds: 1, or more with {@link WeightScoring#MARGINAL} (alone gains do not depend on
  *                    which weights were promoted)
  * @param scoreImages the first this many calibration images score the candidates
  */
-public record MixedRequest(double fraction, WeightScoring scoring, int rounds, int scoreImages) {
+public record MixedRequest(double fraction, BudgetUnit unit, WeightScoring scoring, int rounds, int scoreImages) {
     public MixedRequest {
         if (!(fraction >= 0 && fraction <= 1)) {
             throw new IllegalArgumentException("mixed-precision fraction must be in [0, 1], got " + fraction);
         }
+        Objects.requireNonNull(unit, "unit");
         Objects.requireNonNull(scoring, "scoring");
         if (rounds < 1 || rounds > 1 && scoring != WeightScoring.MARGINAL) {
             throw new IllegalArgumentException("mixed-precision rounds must be 1, or more with marginal scoring, got "
@@ -28,7 +31,10 @@ public record MixedRequest(double fraction, WeightScoring scoring, int rounds, i
         }
     }
 
-    /** A builder with the defaults: alone scoring, one round, {@value SensitivityOptions#DEFAULT_SCORE_IMAGES} images. */
+    /**
+     * A builder with the defaults: a budget in parameters, alone scoring, one round,
+     * {@value SensitivityOptions#DEFAULT_SCORE_IMAGES} images.
+     */
     public static Builder builder(double fraction) {
         return new Builder(fraction);
     }
@@ -36,12 +42,18 @@ public record MixedRequest(double fraction, WeightScoring scoring, int rounds, i
     /** Builder of a {@link MixedRequest}. */
     public static final class Builder {
         private final double fraction;
+        private BudgetUnit unit = BudgetUnit.PARAMETERS;
         private WeightScoring scoring = WeightScoring.ALONE;
         private int rounds = 1;
         private int scoreImages = SensitivityOptions.DEFAULT_SCORE_IMAGES;
 
         private Builder(double fraction) {
             this.fraction = fraction;
+        }
+
+        public Builder unit(BudgetUnit u) {
+            unit = u;
+            return this;
         }
 
         public Builder scoring(WeightScoring s) {
@@ -60,7 +72,7 @@ public record MixedRequest(double fraction, WeightScoring scoring, int rounds, i
         }
 
         public MixedRequest build() {
-            return new MixedRequest(fraction, scoring, rounds, scoreImages);
+            return new MixedRequest(fraction, unit, scoring, rounds, scoreImages);
         }
     }
 }

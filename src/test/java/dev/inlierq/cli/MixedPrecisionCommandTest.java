@@ -44,8 +44,8 @@ class MixedPrecisionCommandTest {
                 "--json", json.toString()));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().matches("(?s).*mixed precision: 1 of 2 weights at 8 bit \\(50\\.0% of 4608 parameters, "
-                + "budget 50\\.0%; 66\\.7% of their stored bytes; scored alone with nearest rounding in [0-9.]+ s\\): "
-                + "mid_outliers.*"), r.out());
+                + "66\\.7% of their stored bytes; budget 50\\.0% of the parameters; scored alone with nearest "
+                + "rounding in [0-9.]+ s\\): mid_outliers.*"), r.out());
         Map<String, String> bits = Arrays.stream(OnnxReader.read(tmp.resolve("q.onnx")).metadata()
                 .get("inlierq.layer_bits").split(",")).map(e -> e.split(":"))
                 .collect(Collectors.toMap(e -> e[0], e -> e[1]));
@@ -63,6 +63,19 @@ class MixedPrecisionCommandTest {
                 "half the parameters at 8 bit, the other half at 4: two thirds of the stored bits");
         assertEquals(8, mp.get("layer_bits").get("mid_outliers").asInt());
         assertEquals(4, mp.get("layer_bits").get("mid_plain").asInt());
+        assertEquals("parameters", mp.get("budget_unit").asText(), "the default budget counts parameters");
+
+        CliErrorsTest.Run bytes = CliErrorsTest.run(args(model, spec, images, "--w-bits", "4", "--mixed-precision",
+                "0.5", "--mixed-budget", "bytes"));
+        assertEquals(0, bytes.code(), bytes.err());
+        assertTrue(bytes.out().contains("mixed precision: 0 of 2 weights at 8 bit"), "either layer at 8 bit stores "
+                + "two thirds of the bytes, over half: " + bytes.out());
+        CliErrorsTest.Run bytes70 = CliErrorsTest.run(args(model, spec, images, "--w-bits", "4", "--mixed-precision",
+                "0.7", "--mixed-budget", "Bytes"));
+        assertEquals(0, bytes70.code(), bytes70.err());
+        assertTrue(bytes70.out().contains("budget 70.0% of the bytes"), bytes70.out());
+        assertTrue(OnnxReader.read(tmp.resolve("q.onnx")).metadata().get("inlierq.layer_bits")
+                .contains("mid_outliers:w8a8"), "two thirds of the bytes fit in 70%");
 
         CliErrorsTest.Run none = CliErrorsTest.run(args(model, spec, images, "--w-bits", "4", "--mixed-precision",
                 "0.2"));
@@ -101,6 +114,7 @@ class MixedPrecisionCommandTest {
         for (List<String> more : List.of(List.of("--w-bits", "4", "--mixed-precision", "1.5"),
                 List.of("--w-bits", "4", "--mixed-precision", "-1"), List.of("--mixed-precision", "0.5"),
                 List.of("--w-bits", "4", "--mixed-scoring", "marginal"), List.of("--w-bits", "4", "--mixed-rounds", "2"),
+                List.of("--w-bits", "4", "--mixed-budget", "bytes"),
                 List.of("--w-bits", "4", "--mixed-precision", "0.5", "--mixed-rounds", "2"),
                 List.of("--w-bits", "4", "--mixed-precision", "0.5", "--mixed-scoring", "marginal", "--mixed-rounds",
                         "0"), List.of("--w-bits", "4", "--mixed-precision", "0.5", "--mixed-images", "0"))) {
@@ -109,5 +123,7 @@ class MixedPrecisionCommandTest {
         }
         CliErrorsTest.assertOnlyLine(CliErrorsTest.run(args(model, spec, images, "--w-bits", "4", "--mixed-precision",
                 "0.5", "--mixed-scoring", "loo")), ExitCode.USAGE, "expected alone or marginal");
+        CliErrorsTest.assertOnlyLine(CliErrorsTest.run(args(model, spec, images, "--w-bits", "4", "--mixed-precision",
+                "0.5", "--mixed-budget", "kilobytes")), ExitCode.USAGE, "expected parameters or bytes");
     }
 }

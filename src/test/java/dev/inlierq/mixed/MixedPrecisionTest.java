@@ -53,6 +53,35 @@ class MixedPrecisionTest {
     }
 
     @Test
+    void aByteBudgetCountsTheStoredBytesAtTheChosenBits() {
+        SensitivityReport r = new SensitivityReport(layers(), 0, 0, WeightRounding.NEAREST, WeightScoring.ALONE, null,
+                Double.NaN);
+        MixedPrecision.Assignment a = MixedPrecision.choose(r, 0.3, BudgetUnit.BYTES);
+        assertEquals(BudgetUnit.BYTES, a.unit());
+        // b: 100 x 8 bits of 1900 x 4 + 100 x 8 = 800 / 8400 <= 0.3; adding the shared weight: 4000 / 10000 > 0.3
+        assertEquals(List.of("b"), a.promotedLayers());
+        assertEquals(800.0 / 8400, a.promotedByteShare(), 1e-12);
+        assertEquals(BudgetUnit.PARAMETERS, MixedPrecision.choose(r, 0.3).unit());
+    }
+
+    @Test
+    void aByteBudgetHoldsForAnyFraction() {
+        Random r = new Random(3);
+        for (int trial = 0; trial < 50; trial++) {
+            List<LayerSensitivity> rows = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                rows.add(layer("l" + i, "w" + i, 4, 1 + r.nextInt(5000), r.nextDouble(), List.of("l" + i)));
+            }
+            double f = r.nextDouble();
+            MixedPrecision.Assignment a = MixedPrecision.choose(new SensitivityReport(rows, 0, 0,
+                    WeightRounding.NEAREST, WeightScoring.ALONE, null, Double.NaN), f, BudgetUnit.BYTES);
+            assertTrue(a.promotedByteShare() <= f, "budget " + f + ": " + a.promotedByteShare());
+            assertTrue(a.promotedParameters() <= f / (2 - f) * a.candidateParameters() + 1e-9,
+                    "a byte share f at 4/8 bit is at most f / (2 - f) of the parameters");
+        }
+    }
+
+    @Test
     void zeroKeepsAllLowAndOnePromotesEverySensitiveWeight() {
         assertTrue(MixedPrecision.choose(layers(), 0).promotedLayers().isEmpty());
         MixedPrecision.Assignment all = MixedPrecision.choose(layers(), 1);
