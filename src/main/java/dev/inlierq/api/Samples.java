@@ -22,7 +22,26 @@ final class Samples {
         for (Path p : calib.files()) {
             images.add(pre.prepare(p));
         }
-        return Preprocessor.stack(images);
+        FloatTensor all = Preprocessor.stack(images);
+        return Boolean.getBoolean("inlierq.calib.flip") ? withMirrors(all) : all;
+    }
+
+    /** {@code all} (N, C, H, W) followed by each image mirrored left to right: 2N samples. */
+    static FloatTensor withMirrors(FloatTensor all) {
+        long[] shape = all.shape();
+        int w = (int) shape[3];
+        float[] src = all.data();
+        float[] out = Arrays.copyOf(src, 2 * src.length);
+        for (int row = 0; row < src.length / w; row++) {
+            int from = row * w;
+            int to = src.length + from;
+            for (int x = 0; x < w; x++) {
+                out[to + x] = src[from + w - 1 - x];
+            }
+        }
+        long[] sh = shape.clone();
+        sh[0] = 2 * shape[0];
+        return new FloatTensor(sh, out);
     }
 
     /** Consecutive batches of a stacked tensor along axis 0. */
