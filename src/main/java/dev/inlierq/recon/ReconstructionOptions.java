@@ -45,9 +45,8 @@ public final class ReconstructionOptions {
     public static final float DEFAULT_LR_WEIGHT_SCALE = 0f;
     /**
      * Calibration images held out of every unit's steps for early stopping ({@link EarlyStopping}); 0 runs every
-     * unit for its full budget on all images, the default: at stop 38, 8 held-out images on YOLOX-Nano's W4A8 default
-     * recipe (seed 0) kept GPTQ's starting rounding in most units and gave 25.66 AP at 200 steps and 25.69 at 800
-     * against 26.45 without (docs/experiments.md).
+     * unit for its full budget on all images, the default: 8 held-out images lost YOLOX-Nano's W4A8 default recipe
+     * 0.8 AP (stop 38, docs/experiments.md).
      */
     public static final int DEFAULT_HOLDOUT = 0;
     /** Held-out checks without improvement after which a unit stops. */
