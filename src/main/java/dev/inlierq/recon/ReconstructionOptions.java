@@ -44,9 +44,8 @@ public final class ReconstructionOptions {
      */
     public static final float DEFAULT_LR_WEIGHT_SCALE = 0f;
     /**
-     * Calibration images held out of every unit's steps for early stopping ({@link EarlyStopping}); 0 runs every
-     * unit for its full budget on all images, the default: 8 held-out images lost YOLOX-Nano's W4A8 default recipe
-     * 0.8 AP (stop 38, docs/experiments.md).
+     * Images held out of the steps for early stopping ({@link EarlyStopping}); 0, the default, runs every unit for
+     * its full budget on all images (8 held out lost YOLOX-Nano W4A8 0.8 AP: stop 38, docs/experiments.md).
      */
     public static final int DEFAULT_HOLDOUT = 0;
     /** Held-out checks without improvement after which a unit stops. */
