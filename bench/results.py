@@ -308,6 +308,21 @@ ABOUT["mixed.jsonl"] += (
     " Rows at 9bdc82c (stop 37): `--method qdrop --mixed-precision 0.15` (QDrop at the 4-bit budget, scored with "
     "GPTQ's codes), `METHODS=qdrop BITS=4,8 SIM=0 TABLE=mixed EXTRA=\"--mixed-precision 0.15 --seed S\" "
     "bench/calibrators.sh yolox`.")
+ABOUT["w4a8.jsonl"] += (
+    " Rows at 67cc8f9 (stop 38): seeds 1 and 2 of the same commands (the quantization code of 9bdc82c), and "
+    "PicoDet-XS QDrop.")
+ABOUT["mixed.jsonl"] += (
+    " Rows at 6ad55e6 (stop 38): the default 4-bit recipe with `--mixed-budget bytes` (the fraction counts the "
+    "stored weight bytes, each weight at its bits: 15% of the bytes is about 8% of the parameters), "
+    "`EXTRA=\"--start gptq --iters 200 --window 32 --lr-round 0.3 --search-alpha --mixed-precision 0.15 "
+    "--mixed-budget bytes --seed S\"`.")
+ABOUT["budget.jsonl"] += (
+    " Rows at 6ad55e6 (stop 38): the default 4-bit recipe with early stopping on 8 held-out calibration images "
+    "(`--holdout 8`) at 200 and 800 steps per unit, YOLOX-Nano seed 0.")
+ABOUT["recipe.jsonl"] += (
+    " The row at c3fa800 (stop 38) runs the default 4-bit recipe with the experiment switch "
+    "`-Dinlierq.calib.flip=true` (GPTQ and the reconstruction steps see each calibration image and its mirror "
+    "image), YOLOX-Nano seed 0.")
 LATENCY_FILES = {
     "float": "float model",
     "all": "W8A8, `--placement all`",
