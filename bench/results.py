@@ -309,8 +309,8 @@ ABOUT["mixed.jsonl"] += (
     "GPTQ's codes), `METHODS=qdrop BITS=4,8 SIM=0 TABLE=mixed EXTRA=\"--mixed-precision 0.15 --seed S\" "
     "bench/calibrators.sh yolox`.")
 ABOUT["w4a8.jsonl"] += (
-    " Rows at 67cc8f9 (stop 38): seeds 1 and 2 of the same commands (the quantization code of 9bdc82c), and "
-    "PicoDet-XS QDrop.")
+    " Rows at 67cc8f9 (stop 38): seeds 1 and 2 of the same commands (the quantization code of 9bdc82c; PicoDet-XS "
+    "InlierQ seed 1 only, seed 2 not run for time), and PicoDet-XS QDrop seeds 0-2.")
 ABOUT["mixed.jsonl"] += (
     " Rows at 6ad55e6 (stop 38): the default 4-bit recipe with `--mixed-budget bytes` (the fraction counts the "
     "stored weight bytes, each weight at its bits: 15% of the bytes is about 8% of the parameters), "
