@@ -53,7 +53,7 @@ def default_rows(rows, is_ancestor):
         if r.get("method") not in DEFAULTS or not commit:
             continue
         options, since = DEFAULTS[r["method"]]
-        if table.SEED.sub("", spelled_options(r, is_ancestor)).strip() != options or not is_ancestor(since, commit):
+        if table.without_seed(spelled_options(r, is_ancestor)) != options or not is_ancestor(since, commit):
             continue
         cells.setdefault((r["model"], r["w_bits"], r["a_bits"], r["method"]), {})[table.seed_of(r)] = r
     return cells

@@ -535,16 +535,18 @@ def budget_section(rows, out):
         rest = " ".join(ITERS.sub(" ", opts).split())
         key = (r["model"], r["w_bits"], r["a_bits"], r["method"], rest)
         groups.setdefault(key, []).append((iters, r))
-    rows = [(k, v) for k, v in groups.items() if len({i for i, _ in v}) >= 2]
-    if not rows:
+    curves = [(k, v) for k, v in groups.items() if len({i for i, _ in v}) >= 2]
+    if not curves:
         return
     out += ["", "## AP against budget", "",
             "Reconstruction recipes measured at two or more `--iters` (steps per unit; 50 when not given), from "
             "every file below; rows of a learned method at 4 bits from %s, which ran the 4-bit budget without "
             "spelling it, show it spelled out (`%s`, any flag the row gave kept), seeds listed separately; rows "
-            "measured before the backward-pass fix are left out. \"s\" is the `quantize` wall time." % (method_table.SINCE_DEFAULT, method_table.BUDGET), "",
+            "measured before the backward-pass fix are left out. \"s\" is the `quantize` wall time."
+            % (method_table.SINCE_DEFAULT, method_table.BUDGET), "",
             "| model | W/A | method | options | steps: ORT AP (s) | commits |", "|---|---|---|---|---|---|"]
-    for (model, w, a, method, opts), v in sorted(rows, key=lambda kv: (kv[0][0], -kv[0][1], -kv[0][2], kv[0][3], kv[0][4])):
+    for (model, w, a, method, opts), v in sorted(curves, key=lambda kv: (kv[0][0], -kv[0][1], -kv[0][2], kv[0][3],
+                                                                        kv[0][4])):
         v.sort(key=lambda x: x[0])
         pts = "; ".join("%d: %.2f (%.0f)" % (i, 100 * r["ort_AP"], r.get("wall_seconds", r["quantize_seconds"]))
                         for i, r in v)

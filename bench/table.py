@@ -28,9 +28,14 @@ def seed_of(r):
     return int(m.group(1)) if m else 0
 
 
+def without_seed(options):
+    """Options without `--seed N`."""
+    return SEED.sub("", options or "").strip()
+
+
 def base_options(r):
     """The row's options without `--seed N`."""
-    return SEED.sub("", r.get("options") or "").strip()
+    return without_seed(r.get("options"))
 
 
 def row_key(r):

@@ -232,9 +232,9 @@ public final class MixedPrecision {
     /**
      * Analyses the weights of {@code c}'s plan ({@link SensitivityAnalysis}, weights variant, on the request's scoring
      * images, rounded as {@link #roundingFor} says, scored at the request's operating point) and chooses their bits
-     * within the request's budget (in its unit) in the request's greedy rounds: round {@code k} of {@code n} spends up to {@code k / n} of the budget, and the
-     * weights promoted so far are float in the quantized model the next round's marginal gains are measured in
-     * (the others are scored again; one scoring pass per round).
+     * within the request's budget (in its unit) in the request's greedy rounds: round {@code k} of {@code n} spends
+     * up to {@code k / n} of the budget, and the weights promoted so far are float in the quantized model the next
+     * round's marginal gains are measured in (the others are scored again; one scoring pass per round).
      */
     public static Assignment analyse(QuantizationConfig c, MixedRequest request, SensitivityAnalysis.Listener listener) {
         SensitivityOptions o = SensitivityOptions.builder().variants(EnumSet.of(Variant.WEIGHTS))
