@@ -19,6 +19,7 @@ import dev.inlierq.plan.QuantPoint;
 import dev.inlierq.plan.Role;
 import dev.inlierq.quant.Encoding;
 import dev.inlierq.quant.Histogram;
+import dev.inlierq.recon.NetworkTuning;
 import dev.inlierq.recon.Reconstruction;
 import dev.inlierq.recon.StartingRounding;
 import dev.inlierq.report.OutputFile;
@@ -243,9 +244,19 @@ public final class Quantization {
             listener.phase("reconstructing");
             ReconstructionStage.Result rr = ReconstructionStage.run(floatEngine, g, plan, enc, c, calib, samples,
                     batches, start, pass, listener);
+            Graph floatGraph = g;
             g = rr.result().graph();
             enc.putAll(rr.result().encodings());
             units = rr.result().units();
+            NetworkTuning.Settings tuning = NetworkTuning.Settings.fromProperties();
+            if (tuning.on()) { // experiment switch: step sizes tuned end to end after the units
+                listener.phase("tuning step sizes end to end");
+                Reconstruction.Result t = NetworkTuning.tune(floatGraph, g, plan, enc, samples, tuning,
+                        c.calibration().seed(), listener);
+                g = t.graph();
+                enc.putAll(t.encodings());
+                units = java.util.stream.Stream.concat(units.stream(), t.units().stream()).toList();
+            }
             inliers = rr.inliers();
             overlays = rr.overlays();
         }

@@ -82,8 +82,29 @@ public final class StartingRounding {
         return new Start(anchors(g, plan, enc, rounded, r.updated()), r.biases());
     }
 
+    /**
+     * Experiment switch {@code -Dinlierq.start.soft=D} (D in [0.01, 0.49]): the soft start at distance D from GPTQ's
+     * code ({@code u = 1 - D} or {@code D}) instead of at its compensated weight; NaN (the default) when not set.
+     */
+    static float softDistance() {
+        String v = System.getProperty("inlierq.start.soft");
+        if (v == null) {
+            return Float.NaN;
+        }
+        float d = Float.parseFloat(v);
+        if (!(d >= MARGIN && d <= 0.5f - MARGIN)) {
+            throw new IllegalArgumentException("inlierq.start.soft must lie in [0.01, 0.49], got " + v);
+        }
+        return d;
+    }
+
     /** The anchor of one tensor, each element on the grid of its channel. */
     static float[] anchor(float[] w, float[] q, float[] updated, long[] shape, Encoding e) {
+        return anchor(w, q, updated, shape, e, softDistance());
+    }
+
+    /** {@link #anchor(float[], float[], float[], long[], Encoding)} with the soft start at {@code soft} (NaN: U). */
+    static float[] anchor(float[] w, float[] q, float[] updated, long[] shape, Encoding e, float soft) {
         float[] a = new float[w.length];
         int[] channel = e.parameterIndices(w.length, shape);
         for (int i = 0; i < w.length; i++) {
@@ -91,7 +112,7 @@ public final class StartingRounding {
             long f = (long) Math.floor(w[i] / s);
             long k = Math.round(q[i] / s);
             long b = k == f || k == f + 1 ? f : k > f + 1 ? k - 1 : k;
-            double u = updated[i] / s - b;
+            double u = Float.isNaN(soft) ? updated[i] / s - b : k == b + 1 ? 1 - soft : soft;
             u = k == b + 1 ? Math.max(u, 0.5 + MARGIN) : Math.min(u, 0.5 - MARGIN);
             u = Math.min(1 - MARGIN, Math.max(MARGIN, u));
             a[i] = (float) (s * (b + u));
