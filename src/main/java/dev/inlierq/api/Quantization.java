@@ -251,8 +251,8 @@ public final class Quantization {
             NetworkTuning.Settings tuning = NetworkTuning.Settings.fromProperties();
             if (tuning.on()) { // experiment switch: step sizes tuned end to end after the units
                 listener.phase("tuning step sizes end to end");
-                Reconstruction.Result t = NetworkTuning.tune(floatGraph, g, plan, enc, samples, tuning,
-                        c.calibration().seed(), listener);
+                Reconstruction.Result t = ReconstructionStage.tune(floatEngine, floatGraph, g, plan, enc, c, samples,
+                        batches, tuning, listener);
                 g = t.graph();
                 enc.putAll(t.encodings());
                 units = java.util.stream.Stream.concat(units.stream(), t.units().stream()).toList();

@@ -14,6 +14,7 @@ import dev.inlierq.plan.QuantPlan;
 import dev.inlierq.quant.Encoding;
 import dev.inlierq.quant.RangeEstimation;
 import dev.inlierq.recon.FisherWeights;
+import dev.inlierq.recon.NetworkTuning;
 import dev.inlierq.recon.Reconstruction;
 import dev.inlierq.recon.ReconstructionLoss;
 import dev.inlierq.recon.ReconstructionOptions;
@@ -53,6 +54,36 @@ final class ReconstructionStage {
     /** What the loss wiring reads: the float network, the plan and encodings so far, the calibration samples. */
     private record Inputs(GraphExecutor floatEngine, Graph graph, QuantPlan plan, Map<String, Encoding> enc,
             QuantizationConfig config, CalibrationSet calib, FloatTensor samples, List<FloatTensor> batches) {
+    }
+
+    /**
+     * {@link NetworkTuning}: the step sizes of the reconstructed network {@code rounded} tuned end to end against
+     * {@code floatGraph}'s outputs, with plain MSE or with the Fisher weights of the top-K heatmap loss on them.
+     */
+    static Reconstruction.Result tune(GraphExecutor floatEngine, Graph floatGraph, Graph rounded, QuantPlan plan,
+            Map<String, Encoding> enc, QuantizationConfig c, FloatTensor samples, List<FloatTensor> batches,
+            NetworkTuning.Settings s, Reconstruction.Progress progress) {
+        List<Units.Unit> units = NetworkTuning.units(floatGraph, plan);
+        ReconstructionLoss loss = ReconstructionLoss.mse();
+        if (s.fisher()) {
+            Set<String> outputs = new LinkedHashSet<>();
+            units.forEach(u -> outputs.addAll(u.outputs()));
+            TopKHeatmapLoss task = new TopKHeatmapLoss(c.spec().heatmapRecipe(), c.loss().topK(), c.loss().scope());
+            NDManager keep = DjlRuntime.newManager();
+            try {
+                TaskGradients.Result grads = TaskGradients.compute(floatEngine, batches, outputs, Set.of(), task, keep,
+                        done -> { });
+                loss = new ClosingLoss(ReconstructionLoss.weighted("fisher", FisherWeights.fromGradients(grads.raw())),
+                        keep);
+            } catch (RuntimeException e) {
+                keep.close();
+                throw e;
+            }
+        }
+        try (ReconstructionLoss l = loss) {
+            return NetworkTuning.tune(floatGraph, rounded, plan, enc, units, samples, l, s, c.calibration().seed(),
+                    progress);
+        }
     }
 
     /**

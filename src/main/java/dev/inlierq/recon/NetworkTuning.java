@@ -41,12 +41,18 @@ public final class NetworkTuning {
      * @param iterations Adam steps (0: off)
      * @param batch      calibration images per step
      * @param lr         Adam learning rate of the log step sizes, activations' and weights'
+     * @param fisher     whether the loss weights the outputs' errors by Fisher weights (else plain MSE)
      */
-    public record Settings(int iterations, int batch, float lr) {
-        /** From the experiment switches {@code inlierq.tune.iters} (0), {@code .batch} (4), {@code .lr} (1e-3). */
+    public record Settings(int iterations, int batch, float lr, boolean fisher) {
+        /**
+         * From the experiment switches {@code inlierq.tune.iters} (0), {@code .batch} (4), {@code .lr} (1e-3) and
+         * {@code .loss} ({@code mse}, or {@code fisher}: BRECQ's Fisher weights of the top-K heatmap loss on the
+         * network's outputs, {@link FisherWeights}).
+         */
         public static Settings fromProperties() {
             return new Settings(Integer.getInteger("inlierq.tune.iters", 0), Integer.getInteger("inlierq.tune.batch", 4),
-                    Float.parseFloat(System.getProperty("inlierq.tune.lr", "1e-3")));
+                    Float.parseFloat(System.getProperty("inlierq.tune.lr", "1e-3")),
+                    "fisher".equals(System.getProperty("inlierq.tune.loss", "mse")));
         }
 
         public boolean on() {
@@ -57,25 +63,28 @@ public final class NetworkTuning {
     private NetworkTuning() {
     }
 
+    /** The one unit of the tuning: the whole quantized core. */
+    public static List<Units.Unit> units(Graph floatGraph, QuantPlan plan) {
+        return Units.find(floatGraph, plan, Units.Kind.BLOCK, Math.max(1, plan.weights().size()));
+    }
+
     /**
      * Tunes the step sizes of the reconstructed network.
      *
      * @param floatGraph the float graph reconstruction started from (its outputs are the targets)
      * @param rounded    reconstruction's graph: the quantized weights and the corrected biases
      * @param enc        reconstruction's encodings
+     * @param units      {@link #units}
      * @param samples    the calibration images, stacked
      */
     public static Reconstruction.Result tune(Graph floatGraph, Graph rounded, QuantPlan plan, Map<String, Encoding> enc,
-            FloatTensor samples, Settings s, long seed, Reconstruction.Progress progress) {
-        int layers = plan.weights().size();
-        List<Units.Unit> units = Units.find(floatGraph, plan, Units.Kind.BLOCK, Math.max(1, layers));
-        ReconstructionOptions o = ReconstructionOptions.builder(Units.Kind.BLOCK).blockSize(Math.max(1, layers))
-                .iterations(s.iterations()).batch(s.batch()).lrRounding(0).lambda(0).lrScale(s.lr())
-                .lrWeightScale(s.lr()).seed(seed).build();
-        try (ReconstructionLoss loss = ReconstructionLoss.mse()) {
-            return Reconstruction.run(floatGraph, plan, enc, units, samples, loss, o, pinned(floatGraph, rounded, plan,
-                    enc), progress);
-        }
+            List<Units.Unit> units, FloatTensor samples, ReconstructionLoss loss, Settings s, long seed,
+            Reconstruction.Progress progress) {
+        ReconstructionOptions o = ReconstructionOptions.builder(Units.Kind.BLOCK)
+                .blockSize(Math.max(1, plan.weights().size())).iterations(s.iterations()).batch(s.batch())
+                .lrRounding(0).lambda(0).lrScale(s.lr()).lrWeightScale(s.lr()).seed(seed).build();
+        return Reconstruction.run(floatGraph, plan, enc, units, samples, loss, o, pinned(floatGraph, rounded, plan, enc),
+                progress);
     }
 
     /** The start that pins every weight to its code in {@code rounded} and keeps its changed constants. */

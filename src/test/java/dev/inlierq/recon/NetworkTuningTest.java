@@ -15,6 +15,7 @@ import dev.inlierq.quant.RangeEstimation;
 import dev.inlierq.tensor.FloatTensor;
 import dev.inlierq.testing.OnnxModelBuilder;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,10 +51,13 @@ class NetworkTuningTest {
         TinyNet n = net();
         Reconstruction.Result units = n.run(ReconstructionOptions.builder(Units.Kind.LAYER).iterations(40).seed(0)
                 .build());
+        List<Units.Unit> whole = NetworkTuning.units(n.g(), n.plan());
         Reconstruction.Result same = TinyNet.oneThread(() -> NetworkTuning.tune(n.g(), units.graph(), n.plan(),
-                units.encodings(), n.data(), new NetworkTuning.Settings(0, 8, 1e-2f), 0, (u, k, i) -> { }));
+                units.encodings(), whole, n.data(), ReconstructionLoss.mse(), new NetworkTuning.Settings(0, 8, 1e-2f, false),
+                0, (u, k, i) -> { }));
         Reconstruction.Result tuned = TinyNet.oneThread(() -> NetworkTuning.tune(n.g(), units.graph(), n.plan(),
-                units.encodings(), n.data(), new NetworkTuning.Settings(60, 8, 1e-2f), 0, (u, k, i) -> { }));
+                units.encodings(), whole, n.data(), ReconstructionLoss.mse(), new NetworkTuning.Settings(60, 8, 1e-2f, false),
+                0, (u, k, i) -> { }));
         assertEquals(1, tuned.units().size(), "the whole network is one unit");
         Reconstruction.UnitCheck check = tuned.units().get(0).check();
         assertTrue(check.lossAfter() <= check.lossBefore(), "kept only when not worse: " + check);
