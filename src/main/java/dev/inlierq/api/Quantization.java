@@ -244,24 +244,35 @@ public final class Quantization {
             listener.phase("reconstructing");
             ReconstructionStage.Result rr = ReconstructionStage.run(floatEngine, g, plan, enc, c, calib, samples,
                     batches, start, pass, listener);
-            Graph floatGraph = g;
             g = rr.result().graph();
             enc.putAll(rr.result().encodings());
             units = rr.result().units();
-            NetworkTuning.Settings tuning = NetworkTuning.Settings.fromProperties();
-            if (tuning.on()) { // experiment switch: step sizes tuned end to end after the units
-                listener.phase("tuning step sizes end to end");
-                Reconstruction.Result t = ReconstructionStage.tune(floatEngine, floatGraph, g, plan, enc, c, samples,
-                        batches, tuning, listener);
-                g = t.graph();
-                enc.putAll(t.encodings());
-                units = java.util.stream.Stream.concat(units.stream(), t.units().stream()).toList();
-            }
             inliers = rr.inliers();
             overlays = rr.overlays();
         }
-        return new Quantized(g, enc, new StageReports(gptq == null ? List.of() : gptq.layers(), units, inliers,
-                overlays));
+        return tunedEndToEnd(floatEngine, p, c, samples, batches, new Quantized(g, enc, new StageReports(
+                gptq == null ? List.of() : gptq.layers(), units, inliers, overlays)), listener);
+    }
+
+    /**
+     * Experiment switch {@code -Dinlierq.tune.iters=N} ({@link NetworkTuning}): the step sizes of the rounded
+     * network {@code q} tuned end to end with every code pinned; {@code q} itself when off or nothing was rounded.
+     */
+    private static Quantized tunedEndToEnd(GraphExecutor floatEngine, CalibrationStage.Prepared p,
+            QuantizationConfig c, FloatTensor samples, List<FloatTensor> batches, Quantized q, Listener listener) {
+        NetworkTuning.Settings tuning = NetworkTuning.Settings.fromProperties();
+        if (!tuning.on() || q.graph() == p.graph() || samples == null) {
+            return q;
+        }
+        listener.phase("tuning step sizes end to end");
+        Map<String, Encoding> enc = new LinkedHashMap<>(q.enc());
+        Reconstruction.Result t = ReconstructionStage.tune(floatEngine, p.graph(), q.graph(), p.plan(), enc, c,
+                samples, batches, tuning, listener);
+        enc.putAll(t.encodings());
+        StageReports r = q.stages();
+        List<Reconstruction.UnitReport> units = new java.util.ArrayList<>(r.units());
+        units.addAll(t.units());
+        return new Quantized(t.graph(), enc, new StageReports(r.gptq(), units, r.inliers(), r.overlays()));
     }
 
     /**
