@@ -323,6 +323,24 @@ ABOUT["recipe.jsonl"] += (
     " The row at c3fa800 (stop 38) runs the default 4-bit recipe with the experiment switch "
     "`-Dinlierq.calib.flip=true` (GPTQ and the reconstruction steps see each calibration image and its mirror "
     "image), YOLOX-Nano seed 0.")
+ABOUT["w4a8.jsonl"] += (
+    " The row at e977b9f (stop 39) adds PicoDet-XS InlierQ seed 2.")
+ABOUT["w8a4.jsonl"] += (
+    " Rows at e977b9f (stop 39): seeds 1 and 2 of the learned methods on YOLOX-Nano and the learned methods on "
+    "FastestDet, the same commands.")
+ABOUT["w4a4.jsonl"] += (
+    " Rows at e977b9f (stop 39): seeds 1 and 2 of FastestDet AdaRound, BRECQ and InlierQ (and PicoDet-XS where "
+    "listed), `METHODS=M BITS=4,4 SIM=0 TABLE=w4a4 EXTRA=\"--seed S\" bench/calibrators.sh MODEL`.")
+ABOUT["tuning.jsonl"] = (
+    "Where learned rounding starts and step sizes tuned end to end (stop 39), W4A8, seed 0. Rows with "
+    "`-Dinlierq.start.soft=D` start the rounding D steps from GPTQ's code instead of at its compensated weight; rows "
+    "with `-Dinlierq.tune.iters=N` tune every step size of the whole network after reconstruction with the codes "
+    "pinned (`recon/NetworkTuning`, `-Dinlierq.tune.loss=fisher` with Fisher weights); rows with `--unit block "
+    "--block-size 1000 --window 0 --lr-round 0` make the whole network one unit from GPTQ's start and learn only "
+    "step sizes (the same tuning without a reconstruction before it; without the pinning switch its steps see "
+    "GPTQ's compensated weights, not its codes). Rows marked f767897 ran e977b9f with that commit's switches "
+    "applied (the same code). Made with `INLIERQ_JAVA_OPTS=\"-Xmx8g -D...\" METHODS=adaround BITS=4,8 SIM=0 "
+    "TABLE=tuning EXTRA=\"...\" bench/calibrators.sh MODEL`, the options of each row.")
 LATENCY_FILES = {
     "float": "float model",
     "all": "W8A8, `--placement all`",

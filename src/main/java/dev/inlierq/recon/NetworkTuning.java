@@ -12,19 +12,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * End-to-end tuning of the step sizes after reconstruction (experiment switch {@code -Dinlierq.tune.iters=N}):
- * the whole quantized core is one unit whose integer weight codes stay fixed, and only the step sizes are
- * learned, the activations' (LSQ) and the weights' per channel ({@link WeightScales}), against the float
- * network's outputs over the calibration images.
+ * End-to-end tuning of the step sizes after reconstruction or GPTQ (experiment switch
+ * {@code -Dinlierq.tune.iters=N}): the whole quantized core is one unit whose integer weight codes stay fixed, and
+ * only the step sizes are learned, the activations' (LSQ) and the weights' per channel ({@link WeightScales}),
+ * against the float network's outputs over the calibration images.
  *
  * <p>This is the second phase of EfficientQAT (Chen et al., "EfficientQAT: Efficient Quantization-Aware Training
- * for Large Language Models", 2024, Sec. 3.3, "E2E-QP": after block-wise training, the quantization parameters
+ * for Large Language Models", 2024, its "E2E-QP" phase: after block-wise training, the quantization parameters
  * alone are trained end to end with the integer weights frozen), here on the 64 calibration images and with the
  * reconstruction loss: {@code min over s of || f(x) - f_q(x; W_int, s) ||^2}, {@code W_int} the codes the units
  * chose and {@code s} every step size. Block-wise reconstruction fits each unit to the float network's output
  * given its own (already quantized) inputs; errors that the later layers amplify or cancel are invisible there.
- * The end-to-end pass sees them, and it learns some ten thousand step sizes instead of every weight's rounding,
- * few enough for 64 images.
+ * The end-to-end pass sees them, and it learns one step size per weight channel and per activation instead of
+ * every weight's rounding, few enough parameters for 64 images.
  *
  * <p>The codes are pinned by taking each weight's rounding around an anchor a hundredth of a step from its code
  * ({@link StartingRounding#anchor(float[], float[], float[], long[], Encoding, float)}) with no rounding rate,
@@ -50,7 +50,8 @@ public final class NetworkTuning {
          * network's outputs, {@link FisherWeights}).
          */
         public static Settings fromProperties() {
-            return new Settings(Integer.getInteger("inlierq.tune.iters", 0), Integer.getInteger("inlierq.tune.batch", 4),
+            return new Settings(Integer.getInteger("inlierq.tune.iters", 0),
+                    Integer.getInteger("inlierq.tune.batch", 4),
                     Float.parseFloat(System.getProperty("inlierq.tune.lr", "1e-3")),
                     "fisher".equals(System.getProperty("inlierq.tune.loss", "mse")));
         }
@@ -83,8 +84,8 @@ public final class NetworkTuning {
         ReconstructionOptions o = ReconstructionOptions.builder(Units.Kind.BLOCK)
                 .blockSize(Math.max(1, plan.weights().size())).iterations(s.iterations()).batch(s.batch())
                 .lrRounding(0).lambda(0).lrScale(s.lr()).lrWeightScale(s.lr()).seed(seed).build();
-        return Reconstruction.run(floatGraph, plan, enc, units, samples, loss, o, pinned(floatGraph, rounded, plan, enc),
-                progress);
+        StartingRounding.Start start = pinned(floatGraph, rounded, plan, enc);
+        return Reconstruction.run(floatGraph, plan, enc, units, samples, loss, o, start, progress);
     }
 
     /** The start that pins every weight to its code in {@code rounded} and keeps its changed constants. */
