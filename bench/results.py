@@ -326,11 +326,11 @@ ABOUT["recipe.jsonl"] += (
 ABOUT["w4a8.jsonl"] += (
     " The row at e977b9f (stop 39) adds PicoDet-XS InlierQ seed 2.")
 ABOUT["w8a4.jsonl"] += (
-    " Rows at e977b9f (stop 39): seeds 1 and 2 of the learned methods on YOLOX-Nano and the learned methods on "
-    "FastestDet, the same commands.")
+    " Rows at e977b9f (stop 39): seeds 1 and 2 of the learned methods on YOLOX-Nano and seeds 0-2 of AdaRound, "
+    "BRECQ and InlierQ on FastestDet, the same commands.")
 ABOUT["w4a4.jsonl"] += (
-    " Rows at e977b9f (stop 39): seeds 1 and 2 of FastestDet AdaRound, BRECQ and InlierQ (and PicoDet-XS where "
-    "listed), `METHODS=M BITS=4,4 SIM=0 TABLE=w4a4 EXTRA=\"--seed S\" bench/calibrators.sh MODEL`.")
+    " Rows at e977b9f (stop 39): seeds 1 and 2 of FastestDet AdaRound, BRECQ and InlierQ, "
+    "`METHODS=M BITS=4,4 SIM=0 TABLE=w4a4 EXTRA=\"--seed S\" bench/calibrators.sh fastestdet`.")
 ABOUT["tuning.jsonl"] = (
     "Where learned rounding starts and step sizes tuned end to end (stop 39), W4A8, seed 0. Rows with "
     "`-Dinlierq.start.soft=D` start the rounding D steps from GPTQ's code instead of at its compensated weight; rows "
