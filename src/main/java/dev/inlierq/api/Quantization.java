@@ -30,6 +30,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -270,7 +271,7 @@ public final class Quantization {
                 samples, batches, tuning, listener);
         enc.putAll(t.encodings());
         StageReports r = q.stages();
-        List<Reconstruction.UnitReport> units = new java.util.ArrayList<>(r.units());
+        List<Reconstruction.UnitReport> units = new ArrayList<>(r.units());
         units.addAll(t.units());
         return new Quantized(t.graph(), enc, new StageReports(r.gptq(), units, r.inliers(), r.overlays()));
     }

@@ -66,7 +66,12 @@ public final class NetworkTuning {
 
     /** The one unit of the tuning: the whole quantized core. */
     public static List<Units.Unit> units(Graph floatGraph, QuantPlan plan) {
-        return Units.find(floatGraph, plan, Units.Kind.BLOCK, Math.max(1, plan.weights().size()));
+        return Units.find(floatGraph, plan, Units.Kind.BLOCK, wholeCore(plan));
+    }
+
+    /** A block size no cut can beat: every planned weight's layer in one block. */
+    private static int wholeCore(QuantPlan plan) {
+        return Math.max(1, plan.weights().size());
     }
 
     /**
@@ -81,8 +86,8 @@ public final class NetworkTuning {
     public static Reconstruction.Result tune(Graph floatGraph, Graph rounded, QuantPlan plan, Map<String, Encoding> enc,
             List<Units.Unit> units, FloatTensor samples, ReconstructionLoss loss, Settings s, long seed,
             Reconstruction.Progress progress) {
-        ReconstructionOptions o = ReconstructionOptions.builder(Units.Kind.BLOCK)
-                .blockSize(Math.max(1, plan.weights().size())).iterations(s.iterations()).batch(s.batch())
+        ReconstructionOptions o = ReconstructionOptions.builder(Units.Kind.BLOCK).blockSize(wholeCore(plan))
+                .iterations(s.iterations()).batch(s.batch())
                 .lrRounding(0).lambda(0).lrScale(s.lr()).lrWeightScale(s.lr()).seed(seed).build();
         StartingRounding.Start start = pinned(floatGraph, rounded, plan, enc);
         return Reconstruction.run(floatGraph, plan, enc, units, samples, loss, o, start, progress);
