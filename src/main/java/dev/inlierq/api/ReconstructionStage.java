@@ -30,6 +30,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Reconstruction of every unit with the method's loss ({@link Method#reconstructs()}). With the Fisher loss, one
@@ -69,14 +70,12 @@ final class ReconstructionStage {
             Set<String> outputs = new LinkedHashSet<>();
             units.forEach(u -> outputs.addAll(u.outputs()));
             TopKHeatmapLoss task = new TopKHeatmapLoss(c.spec().heatmapRecipe(), c.loss().topK(), c.loss().scope());
-            NDManager keep = DjlRuntime.newManager();
+            TaskPass pass = gradientPass(floatEngine, batches, outputs, Set.of(), task, grads -> Map.of());
             try {
-                TaskGradients.Result grads = TaskGradients.compute(floatEngine, batches, outputs, Set.of(), task, keep,
-                        done -> { });
-                loss = new ClosingLoss(ReconstructionLoss.weighted("fisher", FisherWeights.fromGradients(grads.raw())),
-                        keep);
+                loss = new ClosingLoss(ReconstructionLoss.weighted("fisher",
+                        FisherWeights.fromGradients(pass.grads().raw())), pass.keep());
             } catch (RuntimeException e) {
-                keep.close();
+                pass.close();
                 throw e;
             }
         }
@@ -152,11 +151,23 @@ final class ReconstructionStage {
         if (inlier != null) {
             probed.addAll(alsoSplit);
         }
+        TaskPass pass = gradientPass(floatEngine, batches, c.loss().fisher() ? outputs : Set.of(), probed, task,
+                grads -> inlier != null ? InlierQ.split(grads, inlier) : Map.of());
+        return new TaskPass(pass.grads(), salient, pass.splits(), pass.keep());
+    }
+
+    /**
+     * One float pass of {@code task} ({@link TaskGradients}): the raw gradients at {@code fisherOutputs} and the
+     * saliency of {@code probed}, split by {@code splitter}; its arrays kept in the returned pass's manager.
+     */
+    private static TaskPass gradientPass(GraphExecutor floatEngine, List<FloatTensor> batches,
+            Set<String> fisherOutputs, Set<String> probed, TopKHeatmapLoss task,
+            Function<TaskGradients.Result, Map<String, InlierQ.Split>> splitter) {
         NDManager keep = DjlRuntime.newManager();
         try {
-            TaskGradients.Result grads = TaskGradients.compute(floatEngine, batches,
-                    c.loss().fisher() ? outputs : Set.of(), probed, task, keep, done -> { });
-            return new TaskPass(grads, salient, inlier != null ? InlierQ.split(grads, inlier) : Map.of(), keep);
+            TaskGradients.Result grads = TaskGradients.compute(floatEngine, batches, fisherOutputs, probed, task, keep,
+                    done -> { });
+            return new TaskPass(grads, Set.of(), splitter.apply(grads), keep);
         } catch (RuntimeException e) {
             keep.close();
             throw e;
