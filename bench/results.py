@@ -341,6 +341,16 @@ ABOUT["tuning.jsonl"] = (
     "GPTQ's compensated weights, not its codes). Rows marked f767897 ran e977b9f with that commit's switches "
     "applied (the same code). Made with `INLIERQ_JAVA_OPTS=\"-Xmx8g -D...\" METHODS=adaround BITS=4,8 SIM=0 "
     "TABLE=tuning EXTRA=\"...\" bench/calibrators.sh MODEL`, the options of each row.")
+ABOUT["w8a4.jsonl"] += (
+    " Rows at 8af9244 (stop 40): PicoDet-XS AdaRound, BRECQ, QDrop and InlierQ and FastestDet QDrop, seeds 0-2, "
+    "the same commands; the simulation's AP of FastestDet QDrop seeds 0 and 2 and PicoDet-XS QDrop seed 0 was "
+    "evaluated afterwards on the same files (`./inlierq eval ... --engine djl`).")
+ABOUT["inlierdrop.jsonl"] = (
+    "InlierQ with QDrop's dropping (stop 40): `--method inlierq --drop-prob 0.5` keeps each activation in float "
+    "with probability 0.5 while a unit learns, as `qdrop` does, with InlierQ's loss and ranges unchanged; at the "
+    "4-bit budget (what `--method inlierq` alone runs at these bits). Made with `METHODS=inlierq BITS=W,A SIM=1 TABLE=inlierdrop "
+    "EXTRA=\"--drop-prob 0.5 --seed S\" bench/calibrators.sh MODEL` at 8af9244; compare with the inlierq and qdrop "
+    "cells of \"Methods at the low-bit defaults\".")
 LATENCY_FILES = {
     "float": "float model",
     "all": "W8A8, `--placement all`",
