@@ -347,10 +347,10 @@ ABOUT["w8a4.jsonl"] += (
     "evaluated afterwards on the same files (`./inlierq eval ... --engine djl`).")
 ABOUT["inlierdrop.jsonl"] = (
     "InlierQ with QDrop's dropping (stop 40): `--method inlierq --drop-prob 0.5` keeps each activation in float "
-    "with probability 0.5 while a unit learns, as `qdrop` does, with InlierQ's loss and ranges unchanged; at the "
-    "4-bit budget (what `--method inlierq` alone runs at these bits). Made with `METHODS=inlierq BITS=W,A SIM=1 TABLE=inlierdrop "
-    "EXTRA=\"--drop-prob 0.5 --seed S\" bench/calibrators.sh MODEL` at 8af9244; compare with the inlierq and qdrop "
-    "cells of \"Methods at the low-bit defaults\".")
+    "with probability 0.5 while a unit learns, as `qdrop` does, with InlierQ's loss, ranges and 4-bit budget (what "
+    "`--method inlierq` alone runs at these bits) unchanged. Made with `METHODS=inlierq BITS=W,A SIM=1 "
+    "TABLE=inlierdrop EXTRA=\"--drop-prob 0.5 --seed S\" bench/calibrators.sh MODEL` at 8af9244; compare with the "
+    "inlierq and qdrop cells of \"Methods at the low-bit defaults\".")
 LATENCY_FILES = {
     "float": "float model",
     "all": "W8A8, `--placement all`",

@@ -67,10 +67,9 @@ final class ReconstructionStage {
         List<Units.Unit> units = NetworkTuning.units(floatGraph, plan);
         ReconstructionLoss loss = ReconstructionLoss.mse();
         if (s.fisher()) {
-            Set<String> outputs = new LinkedHashSet<>();
-            units.forEach(u -> outputs.addAll(u.outputs()));
             TopKHeatmapLoss task = new TopKHeatmapLoss(c.spec().heatmapRecipe(), c.loss().topK(), c.loss().scope());
-            TaskPass pass = gradientPass(floatEngine, batches, outputs, Set.of(), task, grads -> Map.of());
+            TaskPass pass = gradientPass(floatEngine, batches, outputs(units), Set.of(), task, Set.of(),
+                    grads -> Map.of());
             try {
                 loss = new ClosingLoss(ReconstructionLoss.weighted("fisher",
                         FisherWeights.fromGradients(pass.grads().raw())), pass.keep());
@@ -141,8 +140,7 @@ final class ReconstructionStage {
     static TaskPass taskPass(GraphExecutor floatEngine, Graph g, QuantPlan plan, QuantizationConfig c,
             List<FloatTensor> batches, Set<String> alsoSplit) {
         ReconstructionOptions ro = c.reconstruction();
-        Set<String> outputs = new LinkedHashSet<>();
-        Units.find(g, plan, ro.unit(), ro.blockSize()).forEach(u -> outputs.addAll(u.outputs()));
+        Set<String> outputs = outputs(Units.find(g, plan, ro.unit(), ro.blockSize()));
         InlierQ.Options inlier = c.inlier();
         int topK = inlier != null ? inlier.topK() : c.loss().topK();
         TopKHeatmapLoss task = new TopKHeatmapLoss(c.spec().heatmapRecipe(), topK, c.loss().scope());
@@ -151,23 +149,30 @@ final class ReconstructionStage {
         if (inlier != null) {
             probed.addAll(alsoSplit);
         }
-        TaskPass pass = gradientPass(floatEngine, batches, c.loss().fisher() ? outputs : Set.of(), probed, task,
+        return gradientPass(floatEngine, batches, c.loss().fisher() ? outputs : Set.of(), probed, task, salient,
                 grads -> inlier != null ? InlierQ.split(grads, inlier) : Map.of());
-        return new TaskPass(pass.grads(), salient, pass.splits(), pass.keep());
+    }
+
+    /** Every output of {@code units}, in order. */
+    private static Set<String> outputs(List<Units.Unit> units) {
+        Set<String> outputs = new LinkedHashSet<>();
+        units.forEach(u -> outputs.addAll(u.outputs()));
+        return outputs;
     }
 
     /**
      * One float pass of {@code task} ({@link TaskGradients}): the raw gradients at {@code fisherOutputs} and the
-     * saliency of {@code probed}, split by {@code splitter}; its arrays kept in the returned pass's manager.
+     * saliency of {@code probed}, split by {@code splitter} ({@code salient}: the tensors InlierQ's stage reports);
+     * its arrays kept in the returned pass's manager.
      */
     private static TaskPass gradientPass(GraphExecutor floatEngine, List<FloatTensor> batches,
-            Set<String> fisherOutputs, Set<String> probed, TopKHeatmapLoss task,
+            Set<String> fisherOutputs, Set<String> probed, TopKHeatmapLoss task, Set<String> salient,
             Function<TaskGradients.Result, Map<String, InlierQ.Split>> splitter) {
         NDManager keep = DjlRuntime.newManager();
         try {
             TaskGradients.Result grads = TaskGradients.compute(floatEngine, batches, fisherOutputs, probed, task, keep,
                     done -> { });
-            return new TaskPass(grads, Set.of(), splitter.apply(grads), keep);
+            return new TaskPass(grads, salient, splitter.apply(grads), keep);
         } catch (RuntimeException e) {
             keep.close();
             throw e;
@@ -183,8 +188,7 @@ final class ReconstructionStage {
         QuantizationConfig c = in.config();
         boolean fisher = c.loss().fisher();
         InlierQ.Options inlier = c.inlier();
-        Set<String> outputs = new LinkedHashSet<>();
-        units.forEach(u -> outputs.addAll(u.outputs()));
+        Set<String> outputs = outputs(units);
         NDManager keep = pass.keep();
         try {
             Map<String, NDArray> w = FisherWeights.fromGradients(pass.grads().raw());
