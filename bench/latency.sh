@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Latency of the W8A8 QDQ files against the float model in ONNX Runtime (batch 1, THREADS threads).
+# Latency of the W8A8 QDQ files against the float model in ONNX Runtime (batch BATCH, default 1; THREADS threads).
 # For each model it writes, with 64 train2017 calibration images (seed 0):
 #   all     --placement all           (every activation quantized: integer chains, QLinearConv & co)
 #   inputs  --placement inputs --equalize   (the accurate placement: layer inputs only)
@@ -11,7 +11,7 @@
 # docs/results.md is generated from these rows: python3 bench/results.py.
 # ALL_EXTRA: more quantize flags for the `all` file only (e.g. "--no-equalize": equalisation's Muls stay float).
 # INPUTS=0: skip the `inputs` file (float against the fused file only).
-# Usage: [METHOD=entropy] [ROUNDS=5] [ITER=50] [THREADS=2] [ALL_EXTRA=...] [INPUTS=1] [OUT=bench/results]
+# Usage: [METHOD=entropy] [ROUNDS=5] [ITER=50] [THREADS=2] [BATCH=1] [ALL_EXTRA=...] [INPUTS=1] [OUT=bench/results]
 #        bench/latency.sh [model ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,19 +42,19 @@ for m in ${models[@]}; do
   for r in $(seq 1 "${ROUNDS:-5}"); do
     for p in "${pairs[@]}"; do
       ./inlierq bench --model "${p#*:}" --engine ort --threads "${THREADS:-2}" --iterations "${ITER:-50}" \
-        --json "$W/${m}_${p%%:*}.round$r.json" > /dev/null
+        --batch "${BATCH:-1}" --json "$W/${m}_${p%%:*}.round$r.json" > /dev/null
     done
   done
   for p in "${pairs[@]}"; do
     ./inlierq bench --model "${p#*:}" --engine ort --iterations 1 --warmup 0 --fused 2>/dev/null \
       | grep "after ONNX Runtime optimisation" > "$W/${m}_${p%%:*}.fused.txt" || true
   done
-  cmd="${ALL_EXTRA:+ALL_EXTRA=\"$ALL_EXTRA\" }${INPUTS:+INPUTS=$INPUTS }METHOD=${METHOD:-entropy} ROUNDS=${ROUNDS:-5} ITER=${ITER:-50} THREADS=${THREADS:-2} bench/latency.sh $m"
+  cmd="${ALL_EXTRA:+ALL_EXTRA=\"$ALL_EXTRA\" }${INPUTS:+INPUTS=$INPUTS }METHOD=${METHOD:-entropy} ROUNDS=${ROUNDS:-5} ITER=${ITER:-50} THREADS=${THREADS:-2}${BATCH:+ BATCH=$BATCH} bench/latency.sh $m"
   cpu="$(cpu)"
   python3 - "$W" "$m" "$(git rev-parse --short HEAD)" "${METHOD:-entropy}" "$cpu" "$cmd" "${THREADS:-2}" "${ITER:-50}" \
-    "${pairs[@]}" >> "$OUT/latency.jsonl" <<'PY'
+    "${BATCH:-1}" "${pairs[@]}" >> "$OUT/latency.jsonl" <<'PY'
 import glob, json, statistics, sys
-w, m, commit, method, cpu, command, threads, iterations, *pairs = sys.argv[1:]
+w, m, commit, method, cpu, command, threads, iterations, batch, *pairs = sys.argv[1:]
 names = [p.split(":", 1)[0] for p in pairs]
 def rounds(name):
     out = {}
@@ -71,6 +71,7 @@ for n in names:
     print(json.dumps({"model": m, "file": n, "method": method, "latency_ms": statistics.median(lat[n].values()),
                       "speedup_vs_float": statistics.median(ratios), "rounds": len(lat[n]),
                       "round_ms": [lat[n][r] for r in sorted(lat[n])], "fused": fused, "commit": commit, "cpu": cpu,
-                      "threads": int(threads), "iterations": int(iterations), "command": command}))
+                      "threads": int(threads), "iterations": int(iterations), "batch": int(batch),
+                      "command": command}))
 PY
 done

@@ -55,7 +55,8 @@ ABOUT = {
         "layer, equalisation on) on all three models. The AdaRound rows were made with `OUT=/tmp/w8 TABLE=w8 "
         "SIM=0 BITS=8,8 METHODS=adaround bench/calibrators.sh yolox picodet fastestdet`.",
     "latency.jsonl":
-        "ONNX Runtime latency at batch 1, W8A8 files against the float model, measured in alternation by "
+        "ONNX Runtime latency per batch (batch 1 unless the heading says otherwise), W8A8 files against the "
+        "float model, measured in alternation by "
         "`bench/latency.sh` (rounds of runs; a row's latency is the median over rounds of the per-round "
         "medians, its speed-up the median of the per-round ratios to the float model of the same round). The "
         "VM's speed drifts between minutes, so compare rows of one run (one commit) only.",
@@ -498,11 +499,12 @@ def quantization_section(name, rows_in_file, out):
 def latency_section(rows, out):
     by_model = {}
     for r in rows:
-        by_model.setdefault(r["model"], []).append(r)
-    for m in sorted(by_model, key=lambda m: list(table.NAMES).index(m) if m in table.NAMES else len(table.NAMES)):
-        rs = by_model[m]
+        by_model.setdefault((r["model"], r.get("batch", 1)), []).append(r)
+    order = list(table.NAMES)
+    for m, batch in sorted(by_model, key=lambda k: (order.index(k[0]) if k[0] in order else len(order), k[1])):
+        rs = by_model[(m, batch)]
         out.append("")
-        out.append("### %s, ONNX Runtime, batch 1" % table.NAMES.get(m, m))
+        out.append("### %s, ONNX Runtime, batch %d" % (table.NAMES.get(m, m), batch))
         out.append("")
         out.append("| file | what it is | method | latency ms | speed-up vs float | rounds | ms per round | threads | "
                    "runs per round | commit | CPU | command |")
