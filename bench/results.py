@@ -221,6 +221,10 @@ ABOUT["fused.jsonl"] += (
 ABOUT["latency.jsonl"] += (
     " The FastestDet rows at 14d35b4 time the fused file with its channel shuffles rewritten as strided Slices "
     "(0.79x float), the reason that rewrite was reverted.")
+ABOUT["latency.jsonl"] += (
+    " The rows at 7eb6933 (stop 41) were measured on a 2-core AMD EPYC of CPU family 25 model 17 (Zen 4) with "
+    "AVX-512 VNNI, nothing else on the cores: FastestDet at batch 1 with 9 and with 31 rounds, at 2 threads and at "
+    "1, and at batch 8; PicoDet-XS with the QDrop fused recipe at batch 1.")
 ABOUT["grid.jsonl"] = (
     "Affine 4-bit weight grids (stop 27, a2a0fd5: `--weight-grid auto`, the default, gives every layer of 4 bits "
     "or fewer a zero point per output channel; `--weight-grid symmetric` is the grid of every earlier row). "
