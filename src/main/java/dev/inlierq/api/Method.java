@@ -165,7 +165,8 @@ public enum Method {
      * when the weights or the activations have 4 bits or fewer, the 4-bit budget of issue 12 in place of the
      * 50 steps from nearest rounding on whole maps: GPTQ's rounding as the start, {@value #DEFAULT_4BIT_ITERATIONS}
      * steps per unit on {@value #DEFAULT_4BIT_WINDOW}-pixel windows at a rounding rate of
-     * {@value #DEFAULT_4BIT_LR_ROUNDING}, whatever the unit, loss or drop probability. Measured at W4A8 on
+     * {@value #DEFAULT_4BIT_LR_ROUNDING}, whatever the unit, loss or drop probability, and InlierQ's drop
+     * probability at 4-bit activations ({@link #dropProb(int)}). Measured at W4A8 on
      * YOLOX-Nano (seed 0, docs/results.md): BRECQ 13.86 AP at 50 steps, 23.98 at this budget; QDrop 11.29 and
      * 23.98; InlierQ 11.71 and 23.23. {@link #GPTAQ}, which learns nothing, keeps its own settings.
      *
@@ -177,7 +178,17 @@ public enum Method {
             return paper;
         }
         return paper.toBuilder().start(ReconstructionOptions.Start.GPTQ).iterations(DEFAULT_4BIT_ITERATIONS)
-                .window(DEFAULT_4BIT_WINDOW).lrRounding(DEFAULT_4BIT_LR_ROUNDING).build();
+                .window(DEFAULT_4BIT_WINDOW).lrRounding(DEFAULT_4BIT_LR_ROUNDING).dropProb(dropProb(activationBits))
+                .build();
+    }
+
+    /**
+     * The drop probability the method takes at these activation bits: {@link #dropProb()}, except InlierQ at
+     * {@value #LOW_BITS}-bit activations or fewer, which keeps activations in float with probability
+     * {@value #DEFAULT_LOW_ACTIVATION_INLIERQ_DROP} as QDrop does.
+     */
+    public float dropProb(int activationBits) {
+        return inlierCentric && activationBits <= LOW_BITS ? DEFAULT_LOW_ACTIVATION_INLIERQ_DROP : dropProb;
     }
 
     /**
@@ -224,6 +235,14 @@ public enum Method {
                 .iterations(0).seed(seed).build();
     }
 
+    /**
+     * InlierQ's drop probability at 4-bit activations (QDrop's dropping, Wei et al., ICLR 2022: each activation
+     * of the unit kept in float with this probability at every step, on top of InlierQ's loss and ranges). ONNX
+     * Runtime AP on the 206 val2017 images, without and with it (docs/experiments.md, stops 40-41): YOLOX-Nano
+     * W8A4 10.75 +- 0.32 and 13.00 +- 0.52 (seeds 0-2; QDrop 11.83 +- 0.57), PicoDet-XS W8A4 3.97 +- 0.23 and
+     * 7.09 (seed 0), FastestDet W8A4 9.45 +- 0.17 and 10.71 (seed 0), YOLOX-Nano W4A4 11.48 and 12.79 (seed 0).
+     */
+    public static final float DEFAULT_LOW_ACTIVATION_INLIERQ_DROP = 0.5f;
     /** The bits at and below which the 4-bit recipe and budget apply. */
     public static final int LOW_BITS = 4;
     /** Steps per unit of the default 4-bit recipe. */

@@ -39,7 +39,7 @@ final class ReconstructionCliOptions {
     Integer blockSize;
 
     @Option(names = "--drop-prob", description = "QDrop: probability of keeping an activation in float while optimising. "
-            + "Default: 0.5 for qdrop, 0 otherwise.")
+            + "Default: 0.5 for qdrop, and for inlierq at 4-bit activations or fewer; 0 otherwise.")
     Float dropProb;
 
     @Option(names = "--start", description = "Reconstruction: the rounding the learned rounding starts from: nearest "

@@ -93,7 +93,9 @@ class QuantizationConfigTest {
                 assertEquals(Method.DEFAULT_4BIT_WINDOW, r.window(), what);
                 assertEquals(Method.DEFAULT_4BIT_LR_ROUNDING, r.lrRounding(), what);
                 assertEquals(m.unit(), r.unit(), what);
-                assertEquals(m.dropProb(), r.dropProb(), what);
+                float drop = m == Method.INLIERQ && bits[1] <= 4 ? 0.5f : m.dropProb();
+                assertEquals(drop, r.dropProb(), what);
+                assertEquals(drop, m.dropProb(bits[1]), what);
                 assertEquals(2, r.seed(), what);
             }
             ReconstructionOptions w6 = builder().method(m).weightBits(6).activationBits(6).build().reconstruction();
