@@ -5,7 +5,7 @@ A row counts when its method and options (without `--seed`, and with the 4-bit b
 ran it by default: spelled_options) are what `--method M` alone runs today at those bits and its commit is at or
 after the commit from which that spelling ran that code (DEFAULTS): `--method gptq` at 4-bit weights is the
 asymmetric form from fd1bd6c on; the learned methods' 4-bit budget was spelled out as `BUDGET` before 3d3501a made
-it their default. Rows of older builds ran other code (weight grids, GPTQ's form,
+it their default, and InlierQ's drop at 4-bit activations as `DROP` before SINCE_INLIERQ_DROP. Rows of older builds ran other code (weight grids, GPTQ's form,
 the 50-step budget) and stay in their own sections only. Cells not measured say so."""
 import statistics
 
@@ -17,6 +17,8 @@ SINCE_DEFAULT = "3d3501a"  # stop 36: --method adaround/brecq/qdrop/inlierq take
 METHODS = ["gptq", "adaround", "brecq", "qdrop", "inlierq"]
 DEFAULTS = {"gptq": ("", SINCE_GPTQ)}
 DEFAULTS.update({m: (BUDGET, SINCE_GPTQ) for m in METHODS[1:]})
+SINCE_INLIERQ_DROP = "d5acd68"  # stop 41: --method inlierq drops at 4-bit activations by itself
+DROP = "--drop-prob 0.5"  # InlierQ's drop at 4-bit activations, spelled out by the rows before that commit
 BITS = [(4, 8), (8, 4), (4, 4)]
 MODELS = ["yolox", "picodet", "fastestdet"]
 LOW_BITS = 4  # at these bits or fewer (weights or activations) the learned methods take BUDGET by themselves
@@ -31,6 +33,9 @@ def spelled_options(r, is_ancestor):
     if r.get("method") not in METHODS[1:] or min(r["w_bits"], r["a_bits"]) > LOW_BITS or not commit \
             or not is_ancestor(SINCE_DEFAULT, commit):
         return opts
+    if r["method"] == "inlierq" and r["a_bits"] <= LOW_BITS and is_ancestor(SINCE_INLIERQ_DROP, commit) \
+            and "--drop-prob" not in opts.split():
+        opts = (opts + " " + DROP).strip()
     budget = BUDGET.split()
     flags = dict(zip(budget[::2], budget[1::2]))
     tokens, rest, i = opts.split(), [], 0
@@ -53,6 +58,8 @@ def default_rows(rows, is_ancestor):
         if r.get("method") not in DEFAULTS or not commit:
             continue
         options, since = DEFAULTS[r["method"]]
+        if r["method"] == "inlierq" and r["a_bits"] <= LOW_BITS:
+            options += " " + DROP
         if table.without_seed(spelled_options(r, is_ancestor)) != options or not is_ancestor(since, commit):
             continue
         cells.setdefault((r["model"], r["w_bits"], r["a_bits"], r["method"]), {})[table.seed_of(r)] = r
@@ -93,11 +100,12 @@ def section(rows, is_ancestor, out):
     cells = default_rows(rows, is_ancestor)
     out += ["", "## Methods at the low-bit defaults", "",
             "Each method as `--method M --w-bits W --a-bits A` alone runs it today (the learned methods at 4 bits: "
-            "`%s`, their default since %s and spelled out by earlier rows; `gptq` at 4-bit weights in its "
-            "asymmetric form, since %s). Made with `METHODS=M BITS=W,A SIM=0 EXTRA=\"--seed S\" "
+            "`%s`, their default since %s and spelled out by earlier rows; `inlierq` at 4-bit activations also "
+            "`%s`, its default since %s and spelled out by earlier rows, so its cells there hold only rows with "
+            "dropping; `gptq` at 4-bit weights in its asymmetric form, since %s). Made with `METHODS=M BITS=W,A SIM=0 EXTRA=\"--seed S\" "
             "bench/calibrators.sh MODEL`; each row's command is in its file's section below. A cell: ONNX Runtime "
             "AP mean ± sd over the seeds, the range of `quantize` wall times and the peak memory; \"sim\" the "
-            "simulation's AP where measured." % (BUDGET, SINCE_DEFAULT, SINCE_GPTQ)]
+            "simulation's AP where measured." % (BUDGET, SINCE_DEFAULT, DROP, SINCE_INLIERQ_DROP, SINCE_GPTQ)]
     for w, a in BITS:
         out += ["", "### W%dA%d" % (w, a), "",
                 "| method | " + " | ".join("%s (float %.2f)" % (table.NAMES[m], table.FLOAT[m]) for m in MODELS) + " |",

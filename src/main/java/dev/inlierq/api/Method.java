@@ -240,7 +240,8 @@ public enum Method {
      * of the unit kept in float with this probability at every step, on top of InlierQ's loss and ranges). ONNX
      * Runtime AP on the 206 val2017 images, without and with it (docs/experiments.md, stops 40-41): YOLOX-Nano
      * W8A4 10.75 +- 0.32 and 13.00 +- 0.52 (seeds 0-2; QDrop 11.83 +- 0.57), PicoDet-XS W8A4 3.97 +- 0.23 and
-     * 7.09 (seed 0), FastestDet W8A4 9.45 +- 0.17 and 10.71 (seed 0), YOLOX-Nano W4A4 11.48 and 12.79 (seed 0).
+     * 7.09 (seed 0), FastestDet W8A4 9.45 +- 0.17 and 10.71 (seed 0), YOLOX-Nano W4A4 11.95 +- 0.92 and
+     * 12.13 +- 0.79 (seeds 0-2, within the spread).
      */
     public static final float DEFAULT_LOW_ACTIVATION_INLIERQ_DROP = 0.5f;
     /** The bits at and below which the 4-bit recipe and budget apply. */
