@@ -5,7 +5,8 @@ A row counts when its method and options (without `--seed`, and with the 4-bit b
 ran it by default: spelled_options) are what `--method M` alone runs today at those bits and its commit is at or
 after the commit from which that spelling ran that code (DEFAULTS): `--method gptq` at 4-bit weights is the
 asymmetric form from fd1bd6c on; the learned methods' 4-bit budget was spelled out as `BUDGET` before 3d3501a made
-it their default, and InlierQ's drop at 4-bit activations as `DROP` before SINCE_INLIERQ_DROP. Rows of older builds ran other code (weight grids, GPTQ's form,
+it their default, and InlierQ's drop at 4-bit activations as `DROP` before SINCE_INLIERQ_DROP. Rows of older
+builds ran other code (weight grids, GPTQ's form,
 the 50-step budget) and stay in their own sections only. Cells not measured say so."""
 import statistics
 
@@ -102,7 +103,8 @@ def section(rows, is_ancestor, out):
             "Each method as `--method M --w-bits W --a-bits A` alone runs it today (the learned methods at 4 bits: "
             "`%s`, their default since %s and spelled out by earlier rows; `inlierq` at 4-bit activations also "
             "`%s`, its default since %s and spelled out by earlier rows, so its cells there hold only rows with "
-            "dropping; `gptq` at 4-bit weights in its asymmetric form, since %s). Made with `METHODS=M BITS=W,A SIM=0 EXTRA=\"--seed S\" "
+            "dropping; `gptq` at 4-bit weights in its asymmetric form, since %s). Made with "
+            "`METHODS=M BITS=W,A SIM=0 EXTRA=\"--seed S\" "
             "bench/calibrators.sh MODEL`; each row's command is in its file's section below. A cell: ONNX Runtime "
             "AP mean ± sd over the seeds, the range of `quantize` wall times and the peak memory; \"sim\" the "
             "simulation's AP where measured." % (BUDGET, SINCE_DEFAULT, DROP, SINCE_INLIERQ_DROP, SINCE_GPTQ)]
