@@ -238,10 +238,10 @@ public enum Method {
     /**
      * InlierQ's drop probability at 4-bit activations (QDrop's dropping, Wei et al., ICLR 2022: each activation
      * of the unit kept in float with this probability at every step, on top of InlierQ's loss and ranges). ONNX
-     * Runtime AP on the 206 val2017 images, without and with it (docs/experiments.md, stops 40-41): YOLOX-Nano
-     * W8A4 10.75 +- 0.32 and 13.00 +- 0.52 (seeds 0-2; QDrop 11.83 +- 0.57), PicoDet-XS W8A4 3.97 +- 0.23 and
-     * 7.09 (seed 0), FastestDet W8A4 9.45 +- 0.17 and 10.71 (seed 0), YOLOX-Nano W4A4 11.95 +- 0.92 and
-     * 12.13 +- 0.79 (seeds 0-2, within the spread).
+     * Runtime AP on the 206 val2017 images, seeds 0-2, without and with it (docs/experiments.md, stops 40-41):
+     * W8A4 YOLOX-Nano 10.75 +- 0.32 and 13.00 +- 0.52, PicoDet-XS 3.97 +- 0.23 and 7.61 +- 0.49, FastestDet
+     * 9.45 +- 0.17 and 11.07 +- 0.53 (QDrop: 11.83, 6.92, 10.75); W4A4 YOLOX-Nano 11.95 +- 0.92 and 12.13 +- 0.79,
+     * FastestDet 9.47 +- 0.26 and 10.84 +- 0.84, PicoDet-XS 4.13 (seed 0) and 6.15 +- 0.12.
      */
     public static final float DEFAULT_LOW_ACTIVATION_INLIERQ_DROP = 0.5f;
     /** The bits at and below which the 4-bit recipe and budget apply. */
