@@ -61,10 +61,12 @@ class WeightGridQuantizationTest {
         JsonNode a = agreement(affine);
         JsonNode s = agreement(symmetric);
         // ONNX Runtime's integer kernels round each requantisation their own way, which 4-bit grids amplify to
-        // 23-27 dB on these outputs with either grid; re-centred codes read wrongly would be far below
+        // 23-29 dB on these outputs with either grid, depending on the CPU's kernels (AVX2: 23-27 dB for both;
+        // AVX-512 VNNI, stop 41: affine 23.6, symmetric 28.7), so the floor is absolute rather than relative to
+        // the symmetric file; re-centred codes read wrongly would be far below it
         double simVsOrt = a.get("sim_vs_ort_sqnr_db").elements().next().asDouble();
         double simVsOrtSym = s.get("sim_vs_ort_sqnr_db").elements().next().asDouble();
-        assertTrue(simVsOrt > simVsOrtSym - 3, "ONNX Runtime against the simulation: affine " + simVsOrt
+        assertTrue(simVsOrt > 18 && simVsOrtSym > 18, "ONNX Runtime against the simulation: affine " + simVsOrt
                 + " dB, symmetric " + simVsOrtSym + " dB");
         double fa = a.get("float_vs_sim_sqnr_db").elements().next().asDouble();
         double fs = s.get("float_vs_sim_sqnr_db").elements().next().asDouble();
