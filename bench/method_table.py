@@ -25,6 +25,11 @@ MODELS = ["yolox", "picodet", "fastestdet"]
 LOW_BITS = 4  # at these bits or fewer (weights or activations) the learned methods take BUDGET by themselves
 
 
+def drops_by_default(r):
+    """Whether `--method inlierq` alone drops at the row's bits (Method.dropProb(aBits) since SINCE_INLIERQ_DROP)."""
+    return r.get("method") == "inlierq" and r["a_bits"] <= LOW_BITS
+
+
 def spelled_options(r, is_ancestor):
     """The row's options with the 4-bit budget spelled out where the row ran it without saying so: a learned
     method at LOW_BITS or fewer, measured at or after SINCE_DEFAULT; each BUDGET flag the row gave keeps its value,
@@ -34,8 +39,7 @@ def spelled_options(r, is_ancestor):
     if r.get("method") not in METHODS[1:] or min(r["w_bits"], r["a_bits"]) > LOW_BITS or not commit \
             or not is_ancestor(SINCE_DEFAULT, commit):
         return opts
-    if r["method"] == "inlierq" and r["a_bits"] <= LOW_BITS and is_ancestor(SINCE_INLIERQ_DROP, commit) \
-            and "--drop-prob" not in opts.split():
+    if drops_by_default(r) and is_ancestor(SINCE_INLIERQ_DROP, commit) and "--drop-prob" not in opts.split():
         opts = (opts + " " + DROP).strip()
     budget = BUDGET.split()
     flags = dict(zip(budget[::2], budget[1::2]))
@@ -59,7 +63,7 @@ def default_rows(rows, is_ancestor):
         if r.get("method") not in DEFAULTS or not commit:
             continue
         options, since = DEFAULTS[r["method"]]
-        if r["method"] == "inlierq" and r["a_bits"] <= LOW_BITS:
+        if drops_by_default(r):
             options += " " + DROP
         if table.without_seed(spelled_options(r, is_ancestor)) != options or not is_ancestor(since, commit):
             continue
