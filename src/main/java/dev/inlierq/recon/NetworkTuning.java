@@ -40,20 +40,23 @@ public final class NetworkTuning {
      *
      * @param iterations Adam steps (0: off)
      * @param batch      calibration images per step
-     * @param lr         Adam learning rate of the log step sizes, activations' and weights'
+     * @param lr         Adam learning rate of the activations' log step sizes
      * @param fisher     whether the loss weights the outputs' errors by Fisher weights (else plain MSE)
+     * @param lrWeights  Adam learning rate of the weights' log step sizes (0: the weights' steps stay)
      */
-    public record Settings(int iterations, int batch, float lr, boolean fisher) {
+    public record Settings(int iterations, int batch, float lr, boolean fisher, float lrWeights) {
         /**
-         * From the experiment switches {@code inlierq.tune.iters} (0), {@code .batch} (4), {@code .lr} (1e-3) and
-         * {@code .loss} ({@code mse}, or {@code fisher}: BRECQ's Fisher weights of the top-K heatmap loss on the
-         * network's outputs, {@link FisherWeights}).
+         * From the experiment switches {@code inlierq.tune.iters} (0), {@code .batch} (4), {@code .lr} (1e-3),
+         * {@code .lr.weights} ({@code .lr}'s value) and {@code .loss} ({@code mse}, or {@code fisher}: BRECQ's
+         * Fisher weights of the top-K heatmap loss on the network's outputs, {@link FisherWeights}).
          */
         public static Settings fromProperties() {
             return new Settings(Integer.getInteger("inlierq.tune.iters", 0),
                     Integer.getInteger("inlierq.tune.batch", 4),
                     Float.parseFloat(System.getProperty("inlierq.tune.lr", "1e-3")),
-                    "fisher".equals(System.getProperty("inlierq.tune.loss", "mse")));
+                    "fisher".equals(System.getProperty("inlierq.tune.loss", "mse")),
+                    Float.parseFloat(System.getProperty("inlierq.tune.lr.weights",
+                            System.getProperty("inlierq.tune.lr", "1e-3"))));
         }
 
         public boolean on() {
@@ -88,7 +91,7 @@ public final class NetworkTuning {
             Reconstruction.Progress progress) {
         ReconstructionOptions o = ReconstructionOptions.builder(Units.Kind.BLOCK).blockSize(wholeCore(plan))
                 .iterations(s.iterations()).batch(s.batch())
-                .lrRounding(0).lambda(0).lrScale(s.lr()).lrWeightScale(s.lr()).seed(seed).build();
+                .lrRounding(0).lambda(0).lrScale(s.lr()).lrWeightScale(s.lrWeights()).seed(seed).build();
         StartingRounding.Start start = pinned(floatGraph, rounded, plan, enc);
         return Reconstruction.run(floatGraph, plan, enc, units, samples, loss, o, start, progress);
     }

@@ -54,10 +54,10 @@ class NetworkTuningTest {
         List<Units.Unit> whole = NetworkTuning.units(n.g(), n.plan());
         Reconstruction.Result same = TinyNet.oneThread(() -> NetworkTuning.tune(n.g(), units.graph(), n.plan(),
                 units.encodings(), whole, n.data(), ReconstructionLoss.mse(),
-                new NetworkTuning.Settings(0, 8, 1e-2f, false), 0, (u, k, i) -> { }));
+                new NetworkTuning.Settings(0, 8, 1e-2f, false, 1e-2f), 0, (u, k, i) -> { }));
         Reconstruction.Result tuned = TinyNet.oneThread(() -> NetworkTuning.tune(n.g(), units.graph(), n.plan(),
                 units.encodings(), whole, n.data(), ReconstructionLoss.mse(),
-                new NetworkTuning.Settings(60, 8, 1e-2f, false), 0, (u, k, i) -> { }));
+                new NetworkTuning.Settings(60, 8, 1e-2f, false, 1e-2f), 0, (u, k, i) -> { }));
         assertEquals(1, tuned.units().size(), "the whole network is one unit");
         Reconstruction.UnitCheck check = tuned.units().get(0).check();
         assertTrue(check.lossAfter() <= check.lossBefore(), "kept only when not worse: " + check);
