@@ -356,6 +356,22 @@ ABOUT["inlierdrop.jsonl"] = (
     "`--method inlierq` alone runs at these bits) unchanged. Made with `METHODS=inlierq BITS=W,A SIM=1 "
     "TABLE=inlierdrop EXTRA=\"--drop-prob 0.5 --seed S\" bench/calibrators.sh MODEL` at 8af9244; compare with the "
     "inlierq and qdrop cells of \"Methods at the low-bit defaults\".")
+ABOUT["a4knobs.jsonl"] = (
+    "Levers at 4-bit activations (stop 42): `--method inlierq` with its defaults (dropping at 4-bit activations) "
+    "and one setting changed, larger reconstruction blocks (`--block-size B`, 4 by default) or a higher drop "
+    "probability. Made with `METHODS=inlierq BITS=W,A SIM=0 TABLE=a4knobs EXTRA=\"--block-size B --seed S\" "
+    "bench/calibrators.sh MODEL` (or `--drop-prob 0.75`) from a clean clone of 2980c92.")
+ABOUT["tuning.jsonl"] += (
+    " Rows at 2980c92 (stop 42): `--method inlierq` at W8A4 and W4A4 (YOLOX-Nano, seed 0) with the end-to-end "
+    "tuning after its units, `INLIERQ_JAVA_OPTS=\"-Xmx8g -Dinlierq.tune.iters=N\" METHODS=inlierq BITS=W,A SIM=0 "
+    "TABLE=tuning EXTRA=\"--seed 0\" bench/calibrators.sh yolox`.")
+ABOUT["alpha.jsonl"] += (
+    " Rows at 2980c92 (stop 42): `--method inlierq` at W8A4 on YOLOX-Nano with a fixed equalisation strength, "
+    "`METHODS=inlierq BITS=8,4 SIM=0 TABLE=alpha EXTRA=\"--alpha A --seed 0\" bench/calibrators.sh yolox` (the "
+    "default 0.5: the W8A4 InlierQ cell of \"Methods at the low-bit defaults\").")
+ABOUT["budget.jsonl"] += (
+    " The row at 2980c92 (stop 42): `--method inlierq` at W8A4 on YOLOX-Nano with twice its budget, `EXTRA=\"--iters "
+    "400 --seed 0\"`.")
 LATENCY_FILES = {
     "float": "float model",
     "all": "W8A8, `--placement all`",
