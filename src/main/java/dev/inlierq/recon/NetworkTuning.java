@@ -51,12 +51,11 @@ public final class NetworkTuning {
          * Fisher weights of the top-K heatmap loss on the network's outputs, {@link FisherWeights}).
          */
         public static Settings fromProperties() {
+            String lr = System.getProperty("inlierq.tune.lr", "1e-3");
             return new Settings(Integer.getInteger("inlierq.tune.iters", 0),
-                    Integer.getInteger("inlierq.tune.batch", 4),
-                    Float.parseFloat(System.getProperty("inlierq.tune.lr", "1e-3")),
+                    Integer.getInteger("inlierq.tune.batch", 4), Float.parseFloat(lr),
                     "fisher".equals(System.getProperty("inlierq.tune.loss", "mse")),
-                    Float.parseFloat(System.getProperty("inlierq.tune.lr.weights",
-                            System.getProperty("inlierq.tune.lr", "1e-3"))));
+                    Float.parseFloat(System.getProperty("inlierq.tune.lr.weights", lr)));
         }
 
         public boolean on() {
