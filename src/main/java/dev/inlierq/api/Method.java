@@ -166,9 +166,9 @@ public enum Method {
      * 50 steps from nearest rounding on whole maps: GPTQ's rounding as the start, {@value #DEFAULT_4BIT_ITERATIONS}
      * steps per unit on {@value #DEFAULT_4BIT_WINDOW}-pixel windows at a rounding rate of
      * {@value #DEFAULT_4BIT_LR_ROUNDING}, whatever the unit, loss or drop probability, and InlierQ's drop
-     * probability at 4-bit activations ({@link #dropProb(int)}). Measured at W4A8 on
-     * YOLOX-Nano (seed 0, docs/results.md): BRECQ 13.86 AP at 50 steps, 23.98 at this budget; QDrop 11.29 and
-     * 23.98; InlierQ 11.71 and 23.23. {@link #GPTAQ}, which learns nothing, keeps its own settings.
+     * probability and block length at 4-bit activations ({@link #dropProb(int)}, {@link #blockSize(int, int)}).
+     * Measured at W4A8 on YOLOX-Nano (seed 0, docs/results.md): BRECQ 13.86 AP at 50 steps, 23.98 at this budget;
+     * QDrop 11.29 and 23.98; InlierQ 11.71 and 23.23. {@link #GPTAQ}, which learns nothing, keeps its own settings.
      *
      * @throws IllegalStateException when the method does not reconstruct
      */
@@ -179,7 +179,22 @@ public enum Method {
         }
         return paper.toBuilder().start(ReconstructionOptions.Start.GPTQ).iterations(DEFAULT_4BIT_ITERATIONS)
                 .window(DEFAULT_4BIT_WINDOW).lrRounding(DEFAULT_4BIT_LR_ROUNDING).dropProb(dropProb(activationBits))
-                .build();
+                .blockSize(blockSize(weightBits, activationBits)).build();
+    }
+
+    /**
+     * The layers per reconstruction block the method takes at these bits:
+     * {@link ReconstructionOptions#DEFAULT_BLOCK_SIZE}, except InlierQ with weights above {@value #LOW_BITS} bits and
+     * activations of {@value #LOW_BITS} bits or fewer, which takes {@value #DEFAULT_WIDE_WEIGHT_INLIERQ_BLOCK}: the
+     * learned step sizes of the 4-bit activations then see the errors of twice as many layers after them. ONNX
+     * Runtime AP on the 206 val2017 images, W8A4, seeds 0-2 with blocks of 4 and of 8 (docs/experiments.md, stops
+     * 42-43): YOLOX-Nano 13.00 +- 0.52 and 14.67 +- 0.41, PicoDet-XS 7.61 +- 0.49 and 8.36 +- 0.84, FastestDet
+     * 11.06 +- 0.53 and 10.97 +- 0.45. With 4-bit weights the longer blocks lose (YOLOX-Nano W4A4, seed 0: 12.79
+     * with 4, 9.11 with 8).
+     */
+    public int blockSize(int weightBits, int activationBits) {
+        return inlierCentric && weightBits > LOW_BITS && activationBits <= LOW_BITS ? DEFAULT_WIDE_WEIGHT_INLIERQ_BLOCK
+                : ReconstructionOptions.DEFAULT_BLOCK_SIZE;
     }
 
     /**
@@ -244,6 +259,8 @@ public enum Method {
      * FastestDet 9.47 +- 0.26 and 10.84 +- 0.84, PicoDet-XS 4.13 (seed 0) and 6.15 +- 0.12.
      */
     public static final float DEFAULT_LOW_ACTIVATION_INLIERQ_DROP = 0.5f;
+    /** InlierQ's layers per block with weights above {@value #LOW_BITS} bits and activations at or below. */
+    public static final int DEFAULT_WIDE_WEIGHT_INLIERQ_BLOCK = 8;
     /** The bits at and below which the 4-bit recipe and budget apply. */
     public static final int LOW_BITS = 4;
     /** Steps per unit of the default 4-bit recipe. */

@@ -35,7 +35,8 @@ final class ReconstructionCliOptions {
     Units.Kind unit;
 
     @Option(names = "--block-size", description = "Reconstruction: at most this many layers per block. Default: "
-            + ReconstructionOptions.DEFAULT_BLOCK_SIZE + ".")
+            + ReconstructionOptions.DEFAULT_BLOCK_SIZE + "; " + Method.DEFAULT_WIDE_WEIGHT_INLIERQ_BLOCK
+            + " for inlierq with weights above 4 bits and activations of 4 bits or fewer.")
     Integer blockSize;
 
     @Option(names = "--drop-prob", description = "QDrop: probability of keeping an activation in float while optimising. "

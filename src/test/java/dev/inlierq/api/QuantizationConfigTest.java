@@ -96,6 +96,9 @@ class QuantizationConfigTest {
                 float drop = m == Method.INLIERQ && bits[1] <= 4 ? 0.5f : m.dropProb();
                 assertEquals(drop, r.dropProb(), what);
                 assertEquals(drop, m.dropProb(bits[1]), what);
+                int block = m == Method.INLIERQ && bits[0] > 4 && bits[1] <= 4 ? 8 : 4;
+                assertEquals(block, r.blockSize(), what);
+                assertEquals(block, m.blockSize(bits[0], bits[1]), what);
                 assertEquals(2, r.seed(), what);
             }
             ReconstructionOptions w6 = builder().method(m).weightBits(6).activationBits(6).build().reconstruction();

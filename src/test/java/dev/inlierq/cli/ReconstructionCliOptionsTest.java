@@ -42,4 +42,14 @@ class ReconstructionCliOptionsTest {
                     "32", "--lr-round", "0.3").toString(), m.cliName());
         }
     }
+
+    @Test
+    void inlierqTakesLongerBlocksWithWideWeightsAndNarrowActivationsUnlessTold() {
+        assertEquals(8, resolve(Method.INLIERQ, 8, 4).blockSize());
+        assertEquals(4, resolve(Method.INLIERQ, 8, 4, "--block-size", "4").blockSize(), "the block size given wins");
+        assertEquals(4, resolve(Method.INLIERQ, 4, 4).blockSize(), "4-bit weights keep blocks of 4");
+        assertEquals(4, resolve(Method.BRECQ, 8, 4).blockSize(), "only inlierq");
+        assertEquals(resolve(Method.INLIERQ, 8, 4).toString(), resolve(Method.INLIERQ, 8, 4, "--block-size", "8")
+                .toString(), "the rows of stops 42-43 spelled it out");
+    }
 }
