@@ -5,9 +5,10 @@ A row counts when its method and options (without `--seed`, and with the 4-bit b
 ran it by default: spelled_options) are what `--method M` alone runs today at those bits and its commit is at or
 after the commit from which that spelling ran that code (DEFAULTS): `--method gptq` at 4-bit weights is the
 asymmetric form from fd1bd6c on; the learned methods' 4-bit budget was spelled out as `BUDGET` before 3d3501a made
-it their default, and InlierQ's drop at 4-bit activations as `DROP` before SINCE_INLIERQ_DROP. Rows of older
-builds ran other code (weight grids, GPTQ's form,
-the 50-step budget) and stay in their own sections only. Cells not measured say so."""
+it their default, InlierQ's drop at 4-bit activations as `DROP` before SINCE_INLIERQ_DROP, and its blocks of 8
+with wider weights as `BLOCK` before SINCE_INLIERQ_BLOCK. Options compare flag by flag, in any order. Rows of older
+builds ran other code (weight grids, GPTQ's form, the 50-step budget) and stay in their own sections only. Cells not
+measured say so."""
 import statistics
 
 import table
@@ -20,6 +21,8 @@ DEFAULTS = {"gptq": ("", SINCE_GPTQ)}
 DEFAULTS.update({m: (BUDGET, SINCE_GPTQ) for m in METHODS[1:]})
 SINCE_INLIERQ_DROP = "d5acd68"  # stop 41: --method inlierq drops at 4-bit activations by itself
 DROP = "--drop-prob 0.5"  # InlierQ's drop at 4-bit activations, spelled out by the rows before that commit
+SINCE_INLIERQ_BLOCK = "8a3ebcb"  # stop 43: --method inlierq takes blocks of 8 at W8A4 by itself
+BLOCK = "--block-size 8"  # InlierQ's block with weights above 4 bits and activations of 4 or fewer
 BITS = [(4, 8), (8, 4), (4, 4)]
 MODELS = ["yolox", "picodet", "fastestdet"]
 LOW_BITS = 4  # at these bits or fewer (weights or activations) the learned methods take BUDGET by themselves
@@ -28,6 +31,23 @@ LOW_BITS = 4  # at these bits or fewer (weights or activations) the learned meth
 def drops_by_default(r):
     """Whether `--method inlierq` alone drops at the row's bits (Method.dropProb(aBits) since SINCE_INLIERQ_DROP)."""
     return r.get("method") == "inlierq" and r["a_bits"] <= LOW_BITS
+
+
+def blocks_by_default(r):
+    """Whether `--method inlierq` alone takes BLOCK at the row's bits (Method.blockSize since SINCE_INLIERQ_BLOCK)."""
+    return r.get("method") == "inlierq" and r["w_bits"] > LOW_BITS and r["a_bits"] <= LOW_BITS
+
+
+def canonical(options):
+    """The options as a sorted tuple of flags, each with the values that follow it: the same settings given in
+    another order compare equal."""
+    groups = []
+    for t in (options or "").split():
+        if t.startswith("--") or not groups:
+            groups.append([t])
+        else:
+            groups[-1].append(t)
+    return tuple(sorted(" ".join(g) for g in groups))
 
 
 def spelled_options(r, is_ancestor):
@@ -41,6 +61,8 @@ def spelled_options(r, is_ancestor):
         return opts
     if drops_by_default(r) and is_ancestor(SINCE_INLIERQ_DROP, commit) and "--drop-prob" not in opts.split():
         opts = (opts + " " + DROP).strip()
+    if blocks_by_default(r) and is_ancestor(SINCE_INLIERQ_BLOCK, commit) and "--block-size" not in opts.split():
+        opts = (opts + " " + BLOCK).strip()
     budget = BUDGET.split()
     flags = dict(zip(budget[::2], budget[1::2]))
     tokens, rest, i = opts.split(), [], 0
@@ -65,7 +87,10 @@ def default_rows(rows, is_ancestor):
         options, since = DEFAULTS[r["method"]]
         if drops_by_default(r):
             options += " " + DROP
-        if table.without_seed(spelled_options(r, is_ancestor)) != options or not is_ancestor(since, commit):
+        if blocks_by_default(r):
+            options += " " + BLOCK
+        if canonical(table.without_seed(spelled_options(r, is_ancestor))) != canonical(options) \
+                or not is_ancestor(since, commit):
             continue
         cells.setdefault((r["model"], r["w_bits"], r["a_bits"], r["method"]), {})[table.seed_of(r)] = r
     return cells

@@ -360,7 +360,10 @@ ABOUT["a4knobs.jsonl"] = (
     "Levers at 4-bit activations (stop 42): `--method inlierq` with its defaults (dropping at 4-bit activations) "
     "and one setting changed, larger reconstruction blocks (`--block-size B`, 4 by default) or a higher drop "
     "probability. Made with `METHODS=inlierq BITS=W,A SIM=0 TABLE=a4knobs EXTRA=\"--block-size B --seed S\" "
-    "bench/calibrators.sh MODEL` (or `--drop-prob 0.75`) from a clean clone of 2980c92.")
+    "bench/calibrators.sh MODEL` (or `--drop-prob 0.75`) from a clean clone of 2980c92. Stop 43 (clean clone of "
+    "d59f714, same code): the other seeds of `--block-size 8` at W8A4, which 8a3ebcb made `--method inlierq`'s "
+    "default at weights above 4 bits with activations of 4 bits or fewer, and at W4A4 a second seed and learned "
+    "rounding switched off (`--lr-round 0`) with blocks of 8 and of 4.")
 ABOUT["tuning.jsonl"] += (
     " Rows at 2980c92 (stop 42): `--method inlierq` at W8A4 and W4A4 (YOLOX-Nano, seed 0) with the end-to-end "
     "tuning after its units, `INLIERQ_JAVA_OPTS=\"-Xmx8g -Dinlierq.tune.iters=N\" METHODS=inlierq BITS=W,A SIM=0 "
