@@ -51,6 +51,12 @@ final class UnitState {
     final Map<String, Encoding> zeroPointEncodings = new HashMap<>();
     /** Learned weight step sizes ({@link ReconstructionOptions#lrWeightScale()}), empty when off. */
     final WeightScales weightScales;
+    /**
+     * Whether the rounding is not learned ({@code --lr-round 0}): the steps then compute with the rounding that is
+     * deployed, {@code h = [V >= 0]}, not with the soft start {@code h(V)} (GPTQ's compensated weights at {@code
+     * --start gptq}), so the step sizes learn for the codes written.
+     */
+    private final boolean roundingFixed;
 
     /** The optimisers of a unit's parameters, one per kind (each keeps its own state and rate). */
     record Optimisers(Adam rounding, Adam scales, Adam zeroPoints, Adam weightScales) {
@@ -80,6 +86,7 @@ final class UnitState {
             Map<String, ConstTensor> roundedEarlier, StartingRounding.Start start, ReconstructionOptions o) {
         boolean learnZeroPoints = o.lrZeroPoint() > 0;
         this.weightScales = new WeightScales(scope);
+        this.roundingFixed = o.lrRounding() == 0;
         Map<String, float[]> startAnchors = start.anchors();
         Map<String, float[]> startConstants = start.constants();
         this.unit = unit;
@@ -241,7 +248,8 @@ final class UnitState {
     Map<String, NDArray> softWeights(NDManager step) {
         Map<String, NDArray> m = new HashMap<>(fixedWeights);
         for (var e : roundingVars.entrySet()) {
-            try (NDArray h = rectifiedSigmoid(leaves.get(e.getKey()))) {
+            try (NDArray h = roundingFixed ? fixedRounding(leaves.get(e.getKey()))
+                    : rectifiedSigmoid(leaves.get(e.getKey()))) {
                 NDArray[] base = roundingBases.computeIfAbsent(e.getKey(), k -> {
                     NDArray[] b = FakeQuant.roundingBase(base(k), enc.get(k));
                     for (NDArray a : b) {
@@ -387,6 +395,24 @@ final class UnitState {
         return Double.isFinite(total);
     }
 
+    /**
+     * The rounding the unit writes, {@code [V >= 0]}, with the graph still reaching {@code V} (plus {@code h(V) -
+     * h(V)}, exactly 0, whose gradient is never applied at a rounding rate of 0): a step always has a gradient.
+     */
+    private static NDArray fixedRounding(NDArray v) {
+        try (NDArray soft = rectifiedSigmoid(v); NDArray still = soft.stopGradient(); NDArray zero = soft.sub(still);
+                NDArray h = hard(v)) {
+            return h.add(zero);
+        }
+    }
+
+    /** The hardened rounding {@code [V >= 0]} as floats, no gradient. */
+    private static NDArray hard(NDArray v) {
+        try (NDArray ge = v.gte(0f)) {
+            return ge.toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+        }
+    }
+
     /** Hardened weights W_q with h = [V >= 0], as arrays owned by the scope. */
     Map<String, NDArray> hardWeights() {
         return hardWeights(scope);
@@ -396,7 +422,7 @@ final class UnitState {
     Map<String, NDArray> hardWeights(NDManager owner) {
         Map<String, NDArray> m = new LinkedHashMap<>(fixedWeights);
         for (var e : roundingVars.entrySet()) {
-            try (NDArray ge = e.getValue().gte(0f); NDArray h = ge.toType(ai.djl.ndarray.types.DataType.FLOAT32, false)) {
+            try (NDArray h = hard(e.getValue())) {
                 NDArray raw = FakeQuant.fakeQuantWithRounding(base(e.getKey()), enc.get(e.getKey()), h);
                 NDArray q = weightScales.apply(e.getKey(), raw);
                 if (q != raw) {
