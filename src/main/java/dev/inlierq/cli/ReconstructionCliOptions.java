@@ -50,7 +50,10 @@ final class ReconstructionCliOptions {
             converter = StartConverter.class)
     ReconstructionOptions.Start start;
 
-    @Option(names = "--lr-round", description = "Reconstruction: Adam learning rate of AdaRound's rounding variables. Default: " + ReconstructionOptions.DEFAULT_LR_ROUNDING + ".")
+    @Option(names = "--lr-round", description = "Reconstruction: Adam learning rate of AdaRound's rounding variables; "
+            + "0 keeps the starting rounding (the steps then compute with its codes). Default: "
+            + ReconstructionOptions.DEFAULT_LR_ROUNDING + "; " + Method.DEFAULT_4BIT_LR_ROUNDING
+            + " with weights or activations of 4 bits or fewer.")
     Float lrRound;
 
     @Option(names = "--lr-scale", description = "Reconstruction: Adam learning rate of the log of activation step sizes (LSQ), a relative rate. Default: " + ReconstructionOptions.DEFAULT_LR_SCALE + ".")
