@@ -362,8 +362,17 @@ ABOUT["a4knobs.jsonl"] = (
     "probability. Made with `METHODS=inlierq BITS=W,A SIM=0 TABLE=a4knobs EXTRA=\"--block-size B --seed S\" "
     "bench/calibrators.sh MODEL` (or `--drop-prob 0.75`) from a clean clone of 2980c92. Stop 43 (clean clone of "
     "d59f714, same code): the other seeds of `--block-size 8` at W8A4, which 8a3ebcb made `--method inlierq`'s "
-    "default at weights above 4 bits with activations of 4 bits or fewer, and at W4A4 a second seed and learned "
-    "rounding switched off (`--lr-round 0`) with blocks of 8 and of 4.")
+    "default at weights above 4 bits with activations of 4 bits or fewer, and at W4A4 seeds 1-2 and the rounding "
+    "fixed (`--lr-round 0`): at d59f714 its steps computed with GPTQ's soft compensated weights, a bug fixed in "
+    "e01881c; the `--lr-round 0` rows at 203df7f step with the codes written. Also at 203df7f: other rounding "
+    "rates (`--lr-round R`, the 4-bit default 0.3) at W4A4.")
+ABOUT["w8a4.jsonl"] += (
+    " The row at 203df7f (stop 43, FastestDet, seed 0, `--method inlierq` with no `--block-size`) checks that the "
+    "default at W8A4 is blocks of 8: the same AP as stop 42's `--block-size 8` row in `a4knobs.jsonl`.")
+ABOUT["mixed.jsonl"] += (
+    " The row at 203df7f (stop 43): `--method qdrop` with `--mixed-precision 0.15 --mixed-budget bytes` on "
+    "YOLOX-Nano, seed 0 (`METHODS=qdrop BITS=4,8 SIM=0 TABLE=mixed EXTRA=\"--mixed-precision 0.15 --mixed-budget "
+    "bytes --seed 0\" bench/calibrators.sh yolox`), QDrop having the best seed 0 under the parameter budget.")
 ABOUT["tuning.jsonl"] += (
     " Rows at 2980c92 (stop 42): `--method inlierq` at W8A4 and W4A4 (YOLOX-Nano, seed 0) with the end-to-end "
     "tuning after its units, `INLIERQ_JAVA_OPTS=\"-Xmx8g -Dinlierq.tune.iters=N\" METHODS=inlierq BITS=W,A SIM=0 "
