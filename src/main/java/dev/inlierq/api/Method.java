@@ -189,8 +189,8 @@ public enum Method {
      * learned step sizes of the 4-bit activations then see the errors of twice as many layers after them. ONNX
      * Runtime AP on the 206 val2017 images, W8A4, seeds 0-2 with blocks of 4 and of 8 (docs/experiments.md, stops
      * 42-43): YOLOX-Nano 13.00 +- 0.52 and 14.67 +- 0.41, PicoDet-XS 7.61 +- 0.49 and 8.36 +- 0.84, FastestDet
-     * 11.06 +- 0.53 and 10.97 +- 0.45. With 4-bit weights the longer blocks lose (YOLOX-Nano W4A4, seed 0: 12.79
-     * with 4, 9.11 with 8).
+     * 11.06 +- 0.53 and 10.97 +- 0.45. With 4-bit weights the longer blocks lose (YOLOX-Nano W4A4, seeds 0-2:
+     * 12.13 +- 0.79 with 4, 10.72 +- 1.41 with 8).
      */
     public int blockSize(int weightBits, int activationBits) {
         return inlierCentric && weightBits > LOW_BITS && activationBits <= LOW_BITS ? DEFAULT_WIDE_WEIGHT_INLIERQ_BLOCK

@@ -28,8 +28,9 @@ import java.util.Map;
  *
  * <p>The codes are pinned by taking each weight's rounding around an anchor a hundredth of a step from its code
  * ({@link StartingRounding#anchor(float[], float[], float[], long[], Encoding, float)}) with no rounding rate,
- * so every step computes with the deployed codes ({@link UnitState}: with a rate of 0 the rounding is fixed). As for every unit, the tuned
- * state is kept only when it lowers the loss over all calibration images ({@link Reconstruction}).
+ * so every step computes with the deployed codes ({@link UnitState}: with a rate of 0 the rounding is fixed). As
+ * for every unit, the tuned state is kept only when it lowers the loss over all calibration images
+ * ({@link Reconstruction}).
  */
 public final class NetworkTuning {
     /** Distance of the pinned soft rounding from each code, in steps. */
