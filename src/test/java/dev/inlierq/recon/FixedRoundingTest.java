@@ -4,21 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.inlierq.graph.ConstTensor;
-import dev.inlierq.graph.Graph;
-import dev.inlierq.graph.GraphPreparer;
-import dev.inlierq.onnx.OnnxReader;
-import dev.inlierq.plan.PlanOptions;
-import dev.inlierq.plan.Planner;
-import dev.inlierq.plan.QuantPlan;
 import dev.inlierq.plan.QuantPoint;
 import dev.inlierq.quant.Encoding;
-import dev.inlierq.quant.RangeEstimation;
-import dev.inlierq.tensor.FloatTensor;
-import dev.inlierq.testing.OnnxModelBuilder;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,21 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 class FixedRoundingTest {
     @TempDir
     Path tmp;
-
-    private TinyNet net() {
-        Random r = new Random(5);
-        OnnxModelBuilder b = OnnxModelBuilder.opset(13).input("x", -1, 4, 8, 8);
-        ReconstructionTest.conv(b, r, "c1", "x", 4, 8, 3).node("Relu", "c1").out("a").end();
-        ReconstructionTest.conv(b, r, "c2", "a", 8, 4, 1).output("c2");
-        Graph g = GraphPreparer.prepare(OnnxReader.read(b.write(tmp)));
-        QuantPlan plan = Planner.plan(g, PlanOptions.builder().weightBits(4).activationBits(8).firstLastAt8Bit(false)
-                .build());
-        float[] x = new float[16 * 4 * 8 * 8];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) r.nextGaussian();
-        }
-        return TinyNet.calibrated(g, plan, new FloatTensor(new long[] {16, 4, 8, 8}, x), RangeEstimation.MSE);
-    }
 
     /** Every weight's rounding around an anchor 0.3 of a step from its nearest code: soft and hard weights differ. */
     private static StartingRounding.Start softStart(TinyNet n) {
@@ -59,7 +34,7 @@ class FixedRoundingTest {
     }
 
     private static Reconstruction.Result run(TinyNet n, float lrRounding) {
-        ReconstructionOptions o = ReconstructionOptions.builder(Units.Kind.LAYER).iterations(4).batch(16).seed(0)
+        ReconstructionOptions o = ReconstructionOptions.builder(Units.Kind.LAYER).iterations(4).batch(24).seed(0)
                 .lrRounding(lrRounding).lrScale(0).lambda(0).build();
         return TinyNet.oneThread(() -> Reconstruction.run(n.g(), n.plan(), n.enc(), Units.find(n.g(), n.plan(),
                 o.unit(), 1), n.data(), ReconstructionLoss.mse(), o, softStart(n), (u, k, i) -> { }));
@@ -67,7 +42,7 @@ class FixedRoundingTest {
 
     @Test
     void withoutLearnedRoundingEveryStepSeesTheWrittenCodes() {
-        TinyNet n = net();
+        TinyNet n = NetworkTuningTest.net(tmp);
         Reconstruction.Result fixed = run(n, 0f);
         for (Reconstruction.UnitReport u : fixed.units()) {
             double before = u.check().lossBefore();

@@ -6,13 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.inlierq.graph.Graph;
 import dev.inlierq.graph.GraphPreparer;
 import dev.inlierq.onnx.OnnxReader;
-import dev.inlierq.plan.PlanOptions;
-import dev.inlierq.plan.Planner;
-import dev.inlierq.plan.QuantPlan;
 import dev.inlierq.plan.QuantPoint;
 import dev.inlierq.quant.Encoding;
-import dev.inlierq.quant.RangeEstimation;
-import dev.inlierq.tensor.FloatTensor;
 import dev.inlierq.testing.OnnxModelBuilder;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,26 +24,21 @@ class NetworkTuningTest {
     @TempDir
     Path tmp;
 
-    private TinyNet net() {
+    /** x -> Conv 3x3 -> Relu -> Conv 3x3 -> Relu -> Conv 1x1 (+ residual) -> Conv 1x1 at W4A8, 24 images. */
+    static TinyNet net(Path dir) {
         Random r = new Random(11);
         OnnxModelBuilder b = OnnxModelBuilder.opset(13).input("x", -1, 4, 8, 8);
         ReconstructionTest.conv(b, r, "c1", "x", 4, 8, 3).node("Relu", "c1").out("a").end();
         ReconstructionTest.conv(b, r, "c2", "a", 8, 8, 3).node("Relu", "c2").out("r2").end();
         ReconstructionTest.conv(b, r, "c3", "r2", 8, 8, 1).node("Add", "a", "c3").out("a1").end();
         ReconstructionTest.conv(b, r, "c6", "a1", 8, 4, 1).output("c6");
-        Graph g = GraphPreparer.prepare(OnnxReader.read(b.write(tmp)));
-        QuantPlan plan = Planner.plan(g, PlanOptions.builder().weightBits(4).activationBits(8).firstLastAt8Bit(false)
-                .build());
-        float[] x = new float[24 * 4 * 8 * 8];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) r.nextGaussian();
-        }
-        return TinyNet.calibrated(g, plan, new FloatTensor(new long[] {24, 4, 8, 8}, x), RangeEstimation.MSE);
+        Graph g = GraphPreparer.prepare(OnnxReader.read(b.write(dir)));
+        return TinyNet.w4a8OnGaussian(g, r, 24, 4, 8, 8);
     }
 
     @Test
     void tuningKeepsEveryCodeAndDoesNotRaiseTheLoss() {
-        TinyNet n = net();
+        TinyNet n = net(tmp);
         Reconstruction.Result units = n.run(ReconstructionOptions.builder(Units.Kind.LAYER).iterations(40).seed(0)
                 .build());
         List<Units.Unit> whole = NetworkTuning.units(n.g(), n.plan());
