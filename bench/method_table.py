@@ -148,3 +148,6 @@ def section(rows, is_ancestor, out):
     lines = [c for m in MODELS for w, a in BITS for c in [comparison(cells, m, w, a)] if c]
     out += ["", "InlierQ against BRECQ and QDrop where each has two seeds or more:", ""]
     out += lines or ["- not measured on two seeds of each yet."]
+    out += ["", "At W8A4 InlierQ runs blocks of 8 layers (its default there since %s), BRECQ and QDrop blocks of 4: "
+            "part of its margin is the block length (QDrop with blocks of 8 on YOLOX-Nano, seed 0: `a4knobs.jsonl`, "
+            "experiments.md, stop 43)." % SINCE_INLIERQ_BLOCK]

@@ -365,7 +365,8 @@ ABOUT["a4knobs.jsonl"] = (
     "default at weights above 4 bits with activations of 4 bits or fewer, and at W4A4 seeds 1-2 and the rounding "
     "fixed (`--lr-round 0`): at d59f714 its steps computed with GPTQ's soft compensated weights, a bug fixed in "
     "e01881c; the `--lr-round 0` rows at 203df7f step with the codes written. Also at 203df7f: other rounding "
-    "rates (`--lr-round R`, the 4-bit default 0.3) at W4A4.")
+    "rates (`--lr-round R`, the 4-bit default 0.3) at W4A4, and `--method qdrop --block-size 8` at W8A4 (seed 0), "
+    "whether the longer blocks help QDrop as well.")
 ABOUT["w8a4.jsonl"] += (
     " The row at 203df7f (stop 43, FastestDet, seed 0, `--method inlierq` with no `--block-size`) checks that the "
     "default at W8A4 is blocks of 8: the same AP as stop 42's `--block-size 8` row in `a4knobs.jsonl`.")
