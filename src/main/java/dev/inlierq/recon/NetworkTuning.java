@@ -33,7 +33,10 @@ import java.util.Map;
  * ({@link Reconstruction}).
  */
 public final class NetworkTuning {
-    /** Distance of the pinned soft rounding from each code, in steps. */
+    /**
+     * Distance of each pinned anchor from its code, in steps: the anchor's hard rounding is the code, which every
+     * step computes with (a rounding rate of 0 fixes the rounding, {@link UnitState}).
+     */
     private static final float PIN = StartingRounding.MARGIN;
 
     /**

@@ -6,8 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.inlierq.graph.Graph;
 import dev.inlierq.graph.GraphPreparer;
 import dev.inlierq.onnx.OnnxReader;
+import dev.inlierq.plan.PlanOptions;
+import dev.inlierq.plan.Planner;
+import dev.inlierq.plan.QuantPlan;
 import dev.inlierq.plan.QuantPoint;
 import dev.inlierq.quant.Encoding;
+import dev.inlierq.quant.RangeEstimation;
+import dev.inlierq.tensor.FloatTensor;
 import dev.inlierq.testing.OnnxModelBuilder;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,7 +38,13 @@ class NetworkTuningTest {
         ReconstructionTest.conv(b, r, "c3", "r2", 8, 8, 1).node("Add", "a", "c3").out("a1").end();
         ReconstructionTest.conv(b, r, "c6", "a1", 8, 4, 1).output("c6");
         Graph g = GraphPreparer.prepare(OnnxReader.read(b.write(dir)));
-        return TinyNet.w4a8OnGaussian(g, r, 24, 4, 8, 8);
+        QuantPlan plan = Planner.plan(g, PlanOptions.builder().weightBits(4).activationBits(8).firstLastAt8Bit(false)
+                .build());
+        float[] x = new float[24 * 4 * 8 * 8];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        return TinyNet.calibrated(g, plan, new FloatTensor(new long[] {24, 4, 8, 8}, x), RangeEstimation.MSE);
     }
 
     @Test

@@ -4,8 +4,6 @@ import dev.inlierq.calib.Calibrator;
 import dev.inlierq.engine.DjlRuntime;
 import dev.inlierq.engine.GraphExecutor;
 import dev.inlierq.graph.Graph;
-import dev.inlierq.plan.PlanOptions;
-import dev.inlierq.plan.Planner;
 import dev.inlierq.plan.QuantPlan;
 import dev.inlierq.quant.Encoding;
 import dev.inlierq.quant.RangeEstimation;
@@ -14,7 +12,6 @@ import dev.inlierq.tensor.FloatTensor;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.Supplier;
 
 /**
@@ -30,24 +27,6 @@ record TinyNet(Graph g, QuantPlan plan, Map<String, Encoding> enc, FloatTensor d
         }
         enc.putAll(Calibrator.weights(g, plan, true, WeightType.INT8));
         return new TinyNet(g, plan, enc, data);
-    }
-
-    /**
-     * {@code g} planned at W4A8 with every layer at 4 bits (no 8-bit first and last layers), calibrated with MSE
-     * ranges on standard-normal images of {@code shape} drawn from {@code r}.
-     */
-    static TinyNet w4a8OnGaussian(Graph g, Random r, long... shape) {
-        QuantPlan plan = Planner.plan(g, PlanOptions.builder().weightBits(4).activationBits(8).firstLastAt8Bit(false)
-                .build());
-        long n = 1;
-        for (long d : shape) {
-            n *= d;
-        }
-        float[] x = new float[(int) n];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) r.nextGaussian();
-        }
-        return calibrated(g, plan, new FloatTensor(shape, x), RangeEstimation.MSE);
     }
 
     /** Reconstruction with blocks of one layer, the given options and loss. */
