@@ -30,7 +30,7 @@ final class MixedPrecisionOptions {
                     + "inlierq analyze measures them), at most FRACTION (0..1) of the parameters of the layers at "
                     + "--w-bits (their bytes at 8 bit; the first and last layers, at 8 bit already, not counted); the "
                     + "others at --w-bits; with --mixed-budget bytes, at most FRACTION of their stored bytes. Both "
-                    + "shares are printed (15% of parameters: 26% of the packed 4/8-bit bytes). "
+                    + "shares are printed (15%% of parameters: 26%% of the packed 4/8-bit bytes). "
                     + "Each weight is scored as the method rounds it: with GPTQ's codes when it starts from GPTQ "
                     + "(the default at 4 bits, --start gptq, --method gptq), else to nearest.")
     Double fraction;
@@ -38,7 +38,7 @@ final class MixedPrecisionOptions {
     @Option(names = "--mixed-budget", paramLabel = "parameters|bytes", converter = BudgetConverter.class,
             description = "With --mixed-precision: what FRACTION counts. parameters (default): the promoted weights' "
                     + "parameters; bytes: their stored bytes against all candidates' stored bytes, each at its bits "
-                    + "(15% of the bytes is about 8% of the parameters at 4/8 bit).")
+                    + "(15%% of the bytes is about 8%% of the parameters at 4/8 bit).")
     BudgetUnit unit;
 
     @Option(names = "--mixed-scoring", paramLabel = "alone|marginal", converter = ScoringConverter.class,

@@ -109,6 +109,16 @@ class StageHelpTest {
     }
 
     @Test
+    void everyHelpFormatsItsDescriptions() {
+        for (String name : new CommandLine(new Main()).getSubcommands().keySet()) {
+            Run r = CliErrorsTest.run(name, "--help");
+            assertEquals(0, r.code(), name + ": " + r.err());
+            assertEquals("", r.err(), name + " --help writes nothing to stderr (picocli warns of a description "
+                    + "it cannot format, such as a lone '%')");
+        }
+    }
+
+    @Test
     void commandsWithoutStagesKeepOneList() {
         Run r = CliErrorsTest.run("eval", "--help");
         assertEquals(0, r.code());
