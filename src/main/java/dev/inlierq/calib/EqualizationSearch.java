@@ -32,8 +32,13 @@ import java.util.List;
  * hard-swish outliers) it still equalises.
  */
 final class EqualizationSearch {
-    /** The strengths tried besides no equalisation (depthwise readers always take 1, {@link Equalization#factors}). */
-    static final double[] STRENGTHS = {0.25, 0.5, 0.75};
+    /**
+     * The strengths tried besides no equalisation (depthwise readers always take 1, {@link Equalization#factors}).
+     * The experiment switch {@code -Dinlierq.equalize.strengths=0,0.25,...} replaces the list (stop 44: 0 flattens
+     * the weights' input channels, pushing their whole range into the activation).
+     */
+    static final double[] STRENGTHS = java.util.Arrays.stream(System.getProperty("inlierq.equalize.strengths",
+            "0.25,0.5,0.75").split(",")).mapToDouble(v -> Double.parseDouble(v.strip())).toArray();
 
     /** The bits the error is estimated at, and the weights' grid ({@code --weight-grid}) at those bits. */
     record Bits(int weights, int activations, WeightGrid grid) {
