@@ -106,14 +106,20 @@ def describe(seeds):
     return text + ("; sim %s)" % ", ".join(sims) if sims else ")")
 
 
-def comparison(cells, model, w, a):
-    """InlierQ against BRECQ and QDrop on one model and bits, in the seed spread's terms."""
-    got = {m: [100 * r["ort_AP"] for r in cells.get((model, w, a, m), {}).values()] for m in ("inlierq", "brecq", "qdrop")}
+def comparison(cells, model, w, a, min_seeds=2):
+    """InlierQ against BRECQ and QDrop on one model and bits, in the seed spread's terms (a cell of fewer than two
+    seeds, where min_seeds allows it, is compared by its values alone)."""
+    got = {m: [100 * r["ort_AP"] for r in cells.get((model, w, a, m), {}).values()]
+           for m in ("inlierq", "brecq", "qdrop")}
     if len(got["inlierq"]) < 2:
         return None
     parts = []
     for other in ("brecq", "qdrop"):
+        if len(got[other]) < min_seeds:
+            continue
         if len(got[other]) < 2:
+            parts.append("%+.2f AP against %s (%s of one seed: no spread to compare with)"
+                         % (statistics.fmean(got["inlierq"]) - got[other][0], other, "%.2f" % got[other][0]))
             continue
         diff = statistics.fmean(got["inlierq"]) - statistics.fmean(got[other])
         spread = max(statistics.stdev(got["inlierq"]), statistics.stdev(got[other]))
@@ -148,6 +154,25 @@ def section(rows, is_ancestor, out):
     lines = [c for m in MODELS for w, a in BITS for c in [comparison(cells, m, w, a)] if c]
     out += ["", "InlierQ against BRECQ and QDrop where each has two seeds or more:", ""]
     out += lines or ["- not measured on two seeds of each yet."]
-    out += ["", "At W8A4 InlierQ runs blocks of 8 layers (its default there since %s), BRECQ and QDrop blocks of 4: "
-            "part of its margin is the block length (QDrop with blocks of 8 on YOLOX-Nano, seed 0: `a4knobs.jsonl`, "
-            "experiments.md, stop 43)." % SINCE_INLIERQ_BLOCK]
+    equal = equal_blocks(rows, cells, is_ancestor)
+    lines = [c for m in MODELS for c in [comparison(equal, m, 8, 4, min_seeds=1)] if c]
+    out += ["", "At W8A4 InlierQ runs blocks of 8 layers (its default there since %s), BRECQ and QDrop blocks of 4. "
+            "With blocks of 8 for BRECQ and QDrop as well (`%s`, their rows in `a4knobs.jsonl`, stops 43-44):"
+            % (SINCE_INLIERQ_BLOCK, BLOCK), ""]
+    out += lines or ["- not measured yet."]
+
+
+def equal_blocks(rows, cells, is_ancestor):
+    """The W8A4 cells with BRECQ and QDrop at InlierQ's block length there: their rows with BLOCK added to the
+    options `--method M` alone runs, next to InlierQ's own cells."""
+    out = {k: v for k, v in cells.items() if k[3] == "inlierq" and k[1:3] == (8, 4)}
+    for r in rows:
+        commit = r.get("commit", "")
+        if r.get("method") not in ("brecq", "qdrop") or (r["w_bits"], r["a_bits"]) != (8, 4) or not commit:
+            continue
+        options, since = DEFAULTS[r["method"]]
+        if canonical(table.without_seed(spelled_options(r, is_ancestor))) != canonical(options + " " + BLOCK) \
+                or not is_ancestor(since, commit):
+            continue
+        out.setdefault((r["model"], 8, 4, r["method"]), {})[table.seed_of(r)] = r
+    return out

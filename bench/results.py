@@ -367,6 +367,19 @@ ABOUT["a4knobs.jsonl"] = (
     "e01881c; the `--lr-round 0` rows at 203df7f step with the codes written. Also at 203df7f: other rounding "
     "rates (`--lr-round R`, the 4-bit default 0.3) at W4A4, and `--method qdrop --block-size 8` at W8A4 (seed 0), "
     "whether the longer blocks help QDrop as well.")
+ABOUT["a4knobs.jsonl"] += (
+    " Stop 44 (clean clones of 3c31807 and 0f56fd2, the code of stop 43): `--method brecq|qdrop --block-size 8` at "
+    "W8A4, YOLOX-Nano and PicoDet-XS BRECQ seeds 0-2, the other models' seed 0, InlierQ's block length there "
+    "(`METHODS=M BITS=8,4 SIM=0 TABLE=a4knobs EXTRA=\"--block-size 8 --seed S\"`); and on YOLOX-Nano seed 0, `--method inlierq` with "
+    "mirrored calibration images (`INLIERQ_JAVA_OPTS=\"-Xmx10g -Dinlierq.calib.flip=true\"`), `--bias-correction`, "
+    "`--lr-scale R` or its rounding started 0.05 steps from GPTQ's codes (`-Dinlierq.start.soft=0.05`).")
+ABOUT["eqsearch.jsonl"] = (
+    "Equalisation strength 0 added to the searched strengths (stop 44): `--method gptq --search-alpha` at W4A8, "
+    "seed 0, with the searched strengths as they are (0.25, 0.5, 0.75 besides none) and with "
+    "`-Dinlierq.equalize.strengths=0,0.25,0.5,0.75` (0 gives every weight column of the readers the same range). "
+    "Made with `INLIERQ_JAVA_OPTS=\"-Xmx10g [-Dinlierq.equalize.strengths=0,0.25,0.5,0.75]\" METHODS=gptq "
+    "BITS=4,8 SIM=0 TABLE=eqsearch EXTRA=\"--search-alpha --seed 0\" bench/calibrators.sh MODEL` from a clean "
+    "clone of 0f56fd2.")
 ABOUT["w8a4.jsonl"] += (
     " The row at 203df7f (stop 43, FastestDet, seed 0, `--method inlierq` with no `--block-size`) checks that the "
     "default at W8A4 is blocks of 8: the same AP as stop 42's `--block-size 8` row in `a4knobs.jsonl`.")

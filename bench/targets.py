@@ -31,7 +31,8 @@ TARGETS = [
      "not in a few layers a recipe could route around; InlierQ with QDrop's dropping (its default at 4-bit "
      "activations since stop 41) gives 12.13 ± 0.79 over three seeds, and 13.00 ± 0.52 with 8-bit weights (W8A4), "
      "14.67 ± 0.41 with blocks of 8 layers (`a4knobs.jsonl`, stops 42-43; its default at W8A4 since stop 43, at "
-     "W4A4 they lose AP): even weights that lost nothing would leave it 2.3 AP short"),
+     "W4A4 they lose AP): even weights that lost nothing would leave it 2.3 AP short; mirrored calibration "
+     "images, a soft start at GPTQ's codes, bias correction and other step-size rates did not gain (stop 44)"),
     ((4, 4), "picodet", 10.0, "as for YOLOX-Nano; PicoDet-XS's hard-swish outputs are its worst 4-bit tensors; "
      "its best W8A4 method (InlierQ with dropping and blocks of 8, 8.36 ± 0.84, stop 43) is already 1.6 AP under "
      "the W4A4 target"),
