@@ -37,8 +37,26 @@ final class EqualizationSearch {
      * The experiment switch {@code -Dinlierq.equalize.strengths=0,0.25,...} replaces the list (stop 44: 0 flattens
      * the weights' input channels, pushing their whole range into the activation).
      */
-    static final double[] STRENGTHS = java.util.Arrays.stream(System.getProperty("inlierq.equalize.strengths",
-            "0.25,0.5,0.75").split(",")).mapToDouble(v -> Double.parseDouble(v.strip())).toArray();
+    static final double[] STRENGTHS = {0.25, 0.5, 0.75};
+
+    /** {@link #STRENGTHS}, or the list of the experiment switch when it is set. */
+    static double[] strengths() {
+        String v = System.getProperty("inlierq.equalize.strengths");
+        if (v == null) {
+            return STRENGTHS;
+        }
+        try {
+            double[] s = java.util.Arrays.stream(v.split(",")).mapToDouble(t -> Double.parseDouble(t.strip()))
+                    .toArray();
+            if (java.util.Arrays.stream(s).allMatch(a -> a >= 0 && a <= 1)) {
+                return s;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("inlierq.equalize.strengths must be numbers in [0, 1] separated by "
+                + "commas, got " + v);
+    }
 
     /** The bits the error is estimated at, and the weights' grid ({@code --weight-grid}) at those bits. */
     record Bits(int weights, int activations, WeightGrid grid) {
@@ -71,7 +89,7 @@ final class EqualizationSearch {
         java.util.Arrays.fill(none, 1.0);
         double best = error(none, maxAbs, meanSquare, readers, g, bits);
         double[] chosen = null;
-        for (double alpha : STRENGTHS) {
+        for (double alpha : strengths()) {
             double[] s = Equalization.factors(maxAbs, readers, g, alpha);
             if (s == null) {
                 continue;

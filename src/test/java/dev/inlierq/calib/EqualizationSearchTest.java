@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.inlierq.graph.Attr;
@@ -122,5 +123,23 @@ class EqualizationSearchTest {
         assertEquals(EqualizationSearch.error(none, st[0], st[1], readers, lopsided,
                 new EqualizationSearch.Bits(8, 8, WeightGrid.SYMMETRIC)), EqualizationSearch.error(none, st[0], st[1],
                 readers, lopsided, new EqualizationSearch.Bits(8, 8, WeightGrid.AUTO)));
+    }
+
+    @Test
+    void theStrengthsSwitchReplacesTheListAndRejectsWhatIsNotAStrength() {
+        String key = "inlierq.equalize.strengths";
+        try {
+            assertArrayEquals(EqualizationSearch.STRENGTHS, EqualizationSearch.strengths());
+            System.setProperty(key, "0, 0.5");
+            assertArrayEquals(new double[] {0, 0.5}, EqualizationSearch.strengths());
+            for (String bad : List.of("abc", "0.5,1.5", "")) {
+                System.setProperty(key, bad);
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        EqualizationSearch::strengths);
+                assertTrue(e.getMessage().contains("got " + bad), e.getMessage());
+            }
+        } finally {
+            System.clearProperty(key);
+        }
     }
 }
