@@ -76,23 +76,33 @@ def spelled_options(r, is_ancestor):
     return " ".join([t for f, v in flags.items() for t in (f, v)] + rest)
 
 
+def ran(r, options, since, is_ancestor):
+    """Whether row r ran `options` (flag by flag, its seed aside, the defaults it ran unsaid spelled out) at
+    commit `since` or after it."""
+    commit = r.get("commit", "")
+    return bool(commit) and canonical(table.without_seed(spelled_options(r, is_ancestor))) == canonical(options) \
+        and is_ancestor(since, commit)
+
+
+def add(cells, r):
+    """Files row r under its (model, w, a, method) cell by seed; a later row of the same seed replaces it."""
+    cells.setdefault((r["model"], r["w_bits"], r["a_bits"], r["method"]), {})[table.seed_of(r)] = r
+
+
 def default_rows(rows, is_ancestor):
     """(model, w, a, method) -> {seed: row}, the latest row per seed among the quantization rows at today's
     defaults; is_ancestor(a, b) says whether commit a is b or one of its ancestors."""
     cells = {}
     for r in rows:
-        commit = r.get("commit", "")
-        if r.get("method") not in DEFAULTS or not commit:
+        if r.get("method") not in DEFAULTS:
             continue
         options, since = DEFAULTS[r["method"]]
         if drops_by_default(r):
             options += " " + DROP
         if blocks_by_default(r):
             options += " " + BLOCK
-        if canonical(table.without_seed(spelled_options(r, is_ancestor))) != canonical(options) \
-                or not is_ancestor(since, commit):
-            continue
-        cells.setdefault((r["model"], r["w_bits"], r["a_bits"], r["method"]), {})[table.seed_of(r)] = r
+        if ran(r, options, since, is_ancestor):
+            add(cells, r)
     return cells
 
 
@@ -118,8 +128,8 @@ def comparison(cells, model, w, a, min_seeds=2):
         if len(got[other]) < min_seeds:
             continue
         if len(got[other]) < 2:
-            parts.append("%+.2f AP against %s (%s of one seed: no spread to compare with)"
-                         % (statistics.fmean(got["inlierq"]) - got[other][0], other, "%.2f" % got[other][0]))
+            parts.append("%+.2f AP against %s (%.2f of one seed: no spread to compare with)"
+                         % (statistics.fmean(got["inlierq"]) - got[other][0], other, got[other][0]))
             continue
         diff = statistics.fmean(got["inlierq"]) - statistics.fmean(got[other])
         spread = max(statistics.stdev(got["inlierq"]), statistics.stdev(got[other]))
@@ -167,12 +177,8 @@ def equal_blocks(rows, cells, is_ancestor):
     options `--method M` alone runs, next to InlierQ's own cells."""
     out = {k: v for k, v in cells.items() if k[3] == "inlierq" and k[1:3] == (8, 4)}
     for r in rows:
-        commit = r.get("commit", "")
-        if r.get("method") not in ("brecq", "qdrop") or (r["w_bits"], r["a_bits"]) != (8, 4) or not commit:
-            continue
-        options, since = DEFAULTS[r["method"]]
-        if canonical(table.without_seed(spelled_options(r, is_ancestor))) != canonical(options + " " + BLOCK) \
-                or not is_ancestor(since, commit):
-            continue
-        out.setdefault((r["model"], 8, 4, r["method"]), {})[table.seed_of(r)] = r
+        if r.get("method") in ("brecq", "qdrop") and (r["w_bits"], r["a_bits"]) == (8, 4):
+            options, since = DEFAULTS[r["method"]]
+            if ran(r, options + " " + BLOCK, since, is_ancestor):
+                add(out, r)
     return out

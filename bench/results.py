@@ -370,8 +370,8 @@ ABOUT["a4knobs.jsonl"] = (
 ABOUT["a4knobs.jsonl"] += (
     " Stop 44 (clean clones of 3c31807 and 0f56fd2, the code of stop 43): `--method brecq|qdrop --block-size 8` at "
     "W8A4, YOLOX-Nano and PicoDet-XS BRECQ seeds 0-2, the other models' seed 0, InlierQ's block length there "
-    "(`METHODS=M BITS=8,4 SIM=0 TABLE=a4knobs EXTRA=\"--block-size 8 --seed S\"`); and on YOLOX-Nano seed 0, `--method inlierq` with "
-    "mirrored calibration images (`INLIERQ_JAVA_OPTS=\"-Xmx10g -Dinlierq.calib.flip=true\"`), `--bias-correction`, "
+    "(`METHODS=M BITS=8,4 SIM=0 TABLE=a4knobs EXTRA=\"--block-size 8 --seed S\"`); and on YOLOX-Nano seed 0, "
+    "`--method inlierq` with mirrored calibration images (`INLIERQ_JAVA_OPTS=\"-Xmx10g -Dinlierq.calib.flip=true\"`), `--bias-correction`, "
     "`--lr-scale R` or its rounding started 0.05 steps from GPTQ's codes (`-Dinlierq.start.soft=0.05`).")
 ABOUT["eqsearch.jsonl"] = (
     "Equalisation strength 0 added to the searched strengths (stop 44): `--method gptq --search-alpha` at W4A8, "
