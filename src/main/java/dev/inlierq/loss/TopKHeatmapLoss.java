@@ -42,6 +42,7 @@ public final class TopKHeatmapLoss {
     private final HeatmapRecipe recipe;
     private final int k;
     private final Scope scope;
+    private final BoxTerm box;
 
     public TopKHeatmapLoss(HeatmapRecipe recipe, int k) {
         this(recipe, k, Scope.PER_CLASS);
@@ -54,6 +55,7 @@ public final class TopKHeatmapLoss {
         this.recipe = java.util.Objects.requireNonNull(recipe, "recipe");
         this.k = k;
         this.scope = java.util.Objects.requireNonNull(scope, "scope");
+        this.box = BoxTerm.fromProperty(recipe);
     }
 
     public Scope scope() {
@@ -67,13 +69,25 @@ public final class TopKHeatmapLoss {
     /** The summed loss of a batch, a scalar owned by the outputs' manager. */
     public NDArray loss(Map<String, NDArray> outputs) {
         try (NDArray h = HeatmapBuilder.build(recipe, outputs)) {
-            if (scope == Scope.PER_CLASS) {
-                return loss(h, k);
+            NDArray base = scoreLoss(h);
+            if (box == null) {
+                return base;
             }
-            long[] s = h.getShape().getShape();
-            try (NDArray flat = h.reshape(s[0], 1, s[1] * s[2])) {
-                return loss(flat, k);
+            try (NDArray t = box.term(h, outputs, k)) {
+                NDArray sum = base.add(t);
+                base.close();
+                return sum;
             }
+        }
+    }
+
+    private NDArray scoreLoss(NDArray h) {
+        if (scope == Scope.PER_CLASS) {
+            return loss(h, k);
+        }
+        long[] s = h.getShape().getShape();
+        try (NDArray flat = h.reshape(s[0], 1, s[1] * s[2])) {
+            return loss(flat, k);
         }
     }
 
