@@ -17,6 +17,7 @@ import dev.inlierq.sensitivity.SensitivityReport;
 import dev.inlierq.sensitivity.Variant;
 import dev.inlierq.sensitivity.WeightRounding;
 import dev.inlierq.sensitivity.WeightScoring;
+import dev.inlierq.sensitivity.Measure;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -143,6 +144,12 @@ final class AnalyzeCommand implements Callable<Integer> {
                         + "restored to float, as quantize --mixed-scoring marginal). Default: ${DEFAULT-VALUE}.")
         WeightScoring weightScoring;
 
+        @Option(names = "--measure", defaultValue = "heatmap", converter = MeasureConverter.class,
+                description = "What each quantized layer is scored by against the float model: heatmap (the shift "
+                        + "of the top-K score heatmap's terms) or detections (1 - the AP of its detections against the "
+                        + "float model's detections scoring at least 0.3: boxes count too). Default: ${DEFAULT-VALUE}.")
+        Measure measure;
+
         @Option(names = "--layers", defaultValue = "0",
                 description = "Analyse only the N layers with the most weights (0 = all). Default: ${DEFAULT-VALUE}.")
         int layers;
@@ -165,6 +172,13 @@ final class AnalyzeCommand implements Callable<Integer> {
         int numImages;
     }
 
+    /** {@code --measure} and {@code --mixed-measure}: heatmap or detections. */
+    static final class MeasureConverter extends Cli.LowerCaseEnum<Measure> {
+        MeasureConverter() {
+            super(Measure.class, "measure");
+        }
+    }
+
     /** {@code --variants}: weights or activations. */
     static final class VariantConverter extends Cli.LowerCaseEnum<Variant> {
         VariantConverter() {
@@ -183,7 +197,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         QuantizationConfig config = config(ds);
         SensitivityOptions options = SensitivityOptions.builder().variants(measured).scoreImages(scoring.scoreImages)
                 .maxLayers(scoring.layers).labelled(labelled).rounding(scoring.weightRounding)
-                .scoring(scoring.weightScoring).build();
+                .scoring(scoring.weightScoring).measure(scoring.measure).build();
         SensitivityReport r;
         try (Bars bars = new Bars(calibration.numCalib)) {
             r = SensitivityAnalysis.run(config, options, bars);
@@ -199,6 +213,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             m.put("equalize_alpha", config.equalization().effectiveAlpha());
             m.put("seed", seed);
             m.put("variants", measured.stream().map(Variant::cliName).toList());
+            m.put("measure", scoring.measure.cliName());
             m.putAll(r.toJsonMap());
             JsonFiles.write(json, m);
         }

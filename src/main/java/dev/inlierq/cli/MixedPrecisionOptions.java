@@ -8,6 +8,7 @@ import dev.inlierq.mixed.MixedPrecision;
 import dev.inlierq.mixed.MixedRequest;
 import dev.inlierq.sensitivity.SensitivityAnalysis;
 import dev.inlierq.sensitivity.SensitivityOptions;
+import dev.inlierq.sensitivity.Measure;
 import dev.inlierq.sensitivity.WeightScoring;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -48,6 +49,13 @@ final class MixedPrecisionOptions {
                     + "pass more than alone).")
     WeightScoring scoring;
 
+    @Option(names = "--mixed-measure", paramLabel = "heatmap|detections",
+            converter = AnalyzeCommand.MeasureConverter.class,
+            description = "With --mixed-precision: what each weight's gain is measured by. heatmap (default): the "
+                    + "shift of the top-K score heatmap; detections: 1 - the AP of the detections against the float "
+                    + "model's (boxes count too), as inlierq analyze --measure detections.")
+    Measure measure;
+
     @Option(names = "--mixed-rounds", paramLabel = "N",
             description = "With --mixed-scoring marginal: choose in N greedy rounds (default 1); round k spends up to "
                     + "k/N of the budget, and the weights promoted so far stay float while the others are scored "
@@ -70,7 +78,7 @@ final class MixedPrecisionOptions {
     QuantizationConfig apply(QuantizationConfig c) {
         if (fraction == null) {
             String stray = scoring != null ? "--mixed-scoring" : rounds != null ? "--mixed-rounds"
-                    : unit != null ? "--mixed-budget" : null;
+                    : unit != null ? "--mixed-budget" : measure != null ? "--mixed-measure" : null;
             if (stray != null) {
                 throw new UserError(ExitCode.USAGE, stray + " needs --mixed-precision");
             }
@@ -91,7 +99,7 @@ final class MixedPrecisionOptions {
                     + c.plan().weightBits());
         }
         MixedRequest request = MixedRequest.builder(fraction).unit(unit == null ? BudgetUnit.PARAMETERS : unit)
-                .scoring(how).rounds(n).scoreImages(images).build();
+                .scoring(how).rounds(n).scoreImages(images).measure(measure()).build();
         try (ProgressBar bar = Cli.progressBar("sensitivity", -1)) {
             assignment = MixedPrecision.analyse(c, request, new SensitivityAnalysis.Listener() {
                 @Override
@@ -114,7 +122,8 @@ final class MixedPrecisionOptions {
         if (assignment != null) {
             List<String> promoted = assignment.promotedLayers();
             out.printf(Locale.ROOT, "mixed precision: %d of %d weights at 8 bit (%.1f%% of %d parameters, "
-                    + "%.1f%% of their stored bytes; budget %.1f%% of the %s; scored %s%s with %s rounding in %.1f s): "
+                    + "%.1f%% of their stored bytes; budget %.1f%% of the %s; scored %s%s by %s with %s rounding in "
+                    + "%.1f s): "
                     + "%s%n",
                     assignment.choices().stream().filter(c -> c.bits() == MixedPrecision.HIGH_BITS).count(),
                     assignment.choices().size(),
@@ -122,7 +131,7 @@ final class MixedPrecisionOptions {
                     assignment.candidateParameters(), 100 * assignment.promotedByteShare(),
                     100 * assignment.fraction(), assignment.unit().cliName(), assignment.scoring().cliName(),
                     assignment.rounds() > 1 ? " in " + assignment.rounds() + " rounds" : "",
-                    assignment.rounding().cliName(), assignment.seconds(),
+                    measure().cliName(), assignment.rounding().cliName(), assignment.seconds(),
                     promoted.isEmpty() ? "none" : String.join(", ", promoted));
         }
     }
@@ -148,6 +157,7 @@ final class MixedPrecisionOptions {
         m.put("budget_unit", assignment.unit().cliName());
         m.put("rounding", assignment.rounding().cliName());
         m.put("scoring", assignment.scoring().cliName());
+        m.put("measure", measure().cliName());
         m.put("rounds", assignment.rounds());
         m.put("score_images", assignment.scoreImages());
         m.put("scoring_seconds", assignment.seconds());
@@ -167,6 +177,10 @@ final class MixedPrecisionOptions {
         m.put("choices", choices);
         m.put("layer_bits", assignment.layerBits());
         json.put("mixed_precision", m);
+    }
+
+    private Measure measure() {
+        return measure == null ? Measure.HEATMAP : measure;
     }
 
     /** {@code --mixed-budget}: parameters or bytes. */

@@ -1,6 +1,7 @@
 package dev.inlierq.mixed;
 
 import dev.inlierq.sensitivity.SensitivityOptions;
+import dev.inlierq.sensitivity.Measure;
 import dev.inlierq.sensitivity.WeightScoring;
 import java.util.Objects;
 
@@ -14,8 +15,10 @@ import java.util.Objects;
  * @param rounds      greedy rounds: 1, or more with {@link WeightScoring#MARGINAL} (alone gains do not depend on
  *                    which weights were promoted)
  * @param scoreImages the first this many calibration images score the candidates
+ * @param measure     what each candidate's gain is measured by ({@link Measure})
  */
-public record MixedRequest(double fraction, BudgetUnit unit, WeightScoring scoring, int rounds, int scoreImages) {
+public record MixedRequest(double fraction, BudgetUnit unit, WeightScoring scoring, int rounds, int scoreImages,
+        Measure measure) {
     public MixedRequest {
         if (!(fraction >= 0 && fraction <= 1)) {
             throw new IllegalArgumentException("mixed-precision fraction must be in [0, 1], got " + fraction);
@@ -29,11 +32,12 @@ public record MixedRequest(double fraction, BudgetUnit unit, WeightScoring scori
         if (scoreImages < 1) {
             throw new IllegalArgumentException("mixed-precision scoring images must be at least 1, got " + scoreImages);
         }
+        Objects.requireNonNull(measure, "measure");
     }
 
     /**
      * A builder with the defaults: a budget in parameters, alone scoring, one round,
-     * {@value SensitivityOptions#DEFAULT_SCORE_IMAGES} images.
+     * {@value SensitivityOptions#DEFAULT_SCORE_IMAGES} images, the heatmap measure.
      */
     public static Builder builder(double fraction) {
         return new Builder(fraction);
@@ -46,6 +50,7 @@ public record MixedRequest(double fraction, BudgetUnit unit, WeightScoring scori
         private WeightScoring scoring = WeightScoring.ALONE;
         private int rounds = 1;
         private int scoreImages = SensitivityOptions.DEFAULT_SCORE_IMAGES;
+        private Measure measure = Measure.HEATMAP;
 
         private Builder(double fraction) {
             this.fraction = fraction;
@@ -71,8 +76,13 @@ public record MixedRequest(double fraction, BudgetUnit unit, WeightScoring scori
             return this;
         }
 
+        public Builder measure(Measure m) {
+            measure = m;
+            return this;
+        }
+
         public MixedRequest build() {
-            return new MixedRequest(fraction, unit, scoring, rounds, scoreImages);
+            return new MixedRequest(fraction, unit, scoring, rounds, scoreImages, measure);
         }
     }
 }

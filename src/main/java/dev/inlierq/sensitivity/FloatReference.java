@@ -3,8 +3,10 @@ package dev.inlierq.sensitivity;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.inlierq.detect.Detection;
 import dev.inlierq.detect.PreparedImage;
 import dev.inlierq.detect.Preprocessor;
+import dev.inlierq.detect.spec.DetectorSpec;
 import dev.inlierq.engine.DjlRuntime;
 import dev.inlierq.engine.GraphExecutor;
 import dev.inlierq.loss.TopKHeatmapLoss;
@@ -23,25 +25,34 @@ final class FloatReference {
     private final List<FloatTensor> batches;
     private final List<Perturbation.Pass> floats;
     private final TopKHeatmapLoss loss;
+    private final LabelledSubset pseudo;
     private final int images;
 
     private FloatReference(List<FloatTensor> batches, List<Perturbation.Pass> floats, TopKHeatmapLoss loss,
-            int images) {
+            LabelledSubset pseudo, int images) {
         this.batches = batches;
         this.floats = floats;
         this.loss = loss;
+        this.pseudo = pseudo;
         this.images = images;
     }
 
-    /** Pre-processes {@code files} once, in batches of {@code batch}, and runs the float model on them. */
-    static FloatReference of(GraphExecutor engine, Preprocessor pre, List<Path> files, int batch, TopKHeatmapLoss loss) {
+    /**
+     * Pre-processes {@code files} once, in batches of {@code batch}, and runs the float model on them; with
+     * {@link Measure#DETECTIONS} its detections become the pseudo labels ({@link LabelledSubset#pseudo}).
+     */
+    static FloatReference of(GraphExecutor engine, DetectorSpec spec, List<Path> files, int batch,
+            TopKHeatmapLoss loss, Measure measure) {
+        Preprocessor pre = spec.preprocessor();
+        List<List<PreparedImage>> prepared = new ArrayList<>();
         List<FloatTensor> batches = new ArrayList<>();
         for (int s = 0; s < files.size(); s += batch) {
-            List<PreparedImage> prepared = new ArrayList<>();
+            List<PreparedImage> b = new ArrayList<>();
             for (Path f : files.subList(s, Math.min(files.size(), s + batch))) {
-                prepared.add(pre.prepare(f));
+                b.add(pre.prepare(f));
             }
-            batches.add(Preprocessor.stack(prepared));
+            prepared.add(b);
+            batches.add(Preprocessor.stack(b));
         }
         List<Perturbation.Pass> floats = new ArrayList<>();
         try (Perturbation none = Perturbation.none()) {
@@ -51,7 +62,10 @@ final class FloatReference {
                 floats.add(pass);
             }
         }
-        return new FloatReference(batches, floats, loss, files.size());
+        LabelledSubset pseudo = measure == Measure.DETECTIONS
+                ? LabelledSubset.pseudo(spec, prepared, floats.stream().map(Perturbation.Pass::outputs).toList())
+                : null;
+        return new FloatReference(batches, floats, loss, pseudo, files.size());
     }
 
     /** Number of scoring images. */
@@ -61,16 +75,21 @@ final class FloatReference {
 
     /**
      * The perturbed model against the float one on the scoring images: the mean over images of the shift of the
-     * top-K heatmap loss's terms ({@link TopKHeatmapLoss#shift}) and the lowest output SQNR (no AP change).
+     * top-K heatmap loss's terms ({@link TopKHeatmapLoss#shift}), or with {@link Measure#DETECTIONS} one minus the
+     * AP of its detections against the float model's; and the lowest output SQNR (no AP change).
      */
     LayerSensitivity.Score measure(GraphExecutor engine, Perturbation p) {
         double change = 0;
+        List<Detection> detections = new ArrayList<>();
         Map<String, double[]> energy = new LinkedHashMap<>(); // per output: signal, noise
         for (int i = 0; i < batches.size(); i++) {
             Perturbation.Pass f = floats.get(i);
             Perturbation.Pass q = p.run(engine, batches.get(i), outs -> loss.shift(onEngine(f.outputs(), outs), outs));
             for (float d : q.perImage()) {
                 change += d;
+            }
+            if (pseudo != null) {
+                detections.addAll(pseudo.decode(i, q.outputs()));
             }
             for (var e : f.outputs().entrySet()) {
                 accumulate(energy.computeIfAbsent(e.getKey(), k -> new double[2]), e.getValue().data(),
@@ -81,7 +100,8 @@ final class FloatReference {
         for (double[] a : energy.values()) {
             sqnr = Math.min(sqnr, sqnrDb(a[0], a[1]));
         }
-        return new LayerSensitivity.Score(change / images, sqnr, null);
+        double measured = pseudo == null ? change / images : 1 - pseudo.ap(detections);
+        return new LayerSensitivity.Score(measured, sqnr, null);
     }
 
     /** The float outputs as arrays of the manager that owns {@code like}'s arrays. */

@@ -8,9 +8,13 @@ import dev.inlierq.detect.Preprocessor;
 import dev.inlierq.detect.decode.Decoder;
 import dev.inlierq.engine.GraphExecutor;
 import dev.inlierq.eval.CocoDataset;
+import dev.inlierq.error.ExitCode;
+import dev.inlierq.error.UserError;
 import dev.inlierq.eval.CocoEvaluator;
+import dev.inlierq.tensor.FloatTensor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A labelled subset for the AP change per layer: the images matched with their COCO annotations
@@ -19,6 +23,9 @@ import java.util.List;
  * written.
  */
 final class LabelledSubset {
+    /** The lowest score of a float detection kept as a pseudo label ({@link Measure#DETECTIONS}). */
+    static final double PSEUDO_LABEL_SCORE = 0.3;
+
     private final CocoEvaluator evaluator;
     private final Decoder decoder;
     private final List<List<PreparedImage>> batches;
@@ -57,6 +64,46 @@ final class LabelledSubset {
         return new LabelledSubset(new CocoEvaluator(gt), spec.decoder(), batches, ids, List.copyOf(m.ids()));
     }
 
+    /**
+     * The float model's own detections as ground truth ({@link Measure#DETECTIONS}): each batch's float outputs
+     * decoded, the detections scoring at least {@value #PSEUDO_LABEL_SCORE} kept as boxes of images numbered from 1.
+     *
+     * @throws UserError BAD_SPEC when the float model detects nothing that confidently (a wrong spec or images)
+     */
+    static LabelledSubset pseudo(DetectorSpec spec, List<List<PreparedImage>> batches,
+            List<Map<String, FloatTensor>> floatOutputs) {
+        Decoder decoder = spec.decoder();
+        List<CocoDataset.Image> images = new ArrayList<>();
+        List<CocoDataset.Annotation> boxes = new ArrayList<>();
+        List<List<Long>> ids = new ArrayList<>();
+        long next = 1;
+        for (int i = 0; i < batches.size(); i++) {
+            List<Long> b = new ArrayList<>();
+            for (PreparedImage im : batches.get(i)) {
+                images.add(new CocoDataset.Image(next, "image-" + next, im.originalWidth(), im.originalHeight()));
+                b.add(next++);
+            }
+            ids.add(List.copyOf(b));
+            for (List<Detection> dets : decoder.decode(floatOutputs.get(i), batches.get(i), b)) {
+                for (Detection d : dets) {
+                    if (d.score() >= PSEUDO_LABEL_SCORE) {
+                        boxes.add(new CocoDataset.Annotation(boxes.size() + 1, d.imageId(), d.categoryId(), d.x(),
+                                d.y(), d.w(), d.h(), d.w() * d.h(), false));
+                    }
+                }
+            }
+        }
+        if (boxes.isEmpty()) {
+            throw new UserError(ExitCode.BAD_SPEC, "the float model detects nothing scoring at least "
+                    + PSEUDO_LABEL_SCORE + " on the scoring images: the detections measure needs its detections as "
+                    + "reference (check --spec, or score more images)");
+        }
+        List<CocoDataset.Category> cats = spec.classes().categoryIds().stream()
+                .map(c -> new CocoDataset.Category(c, String.valueOf(c))).toList();
+        List<Long> all = ids.stream().flatMap(List::stream).toList();
+        return new LabelledSubset(new CocoEvaluator(CocoDataset.of(images, cats, boxes)), decoder, batches, ids, all);
+    }
+
     /** Number of labelled images. */
     int images() {
         return allIds.size();
@@ -66,10 +113,20 @@ final class LabelledSubset {
     double ap(GraphExecutor engine, Perturbation p) {
         List<Detection> all = new ArrayList<>();
         for (int i = 0; i < batches.size(); i++) {
-            List<PreparedImage> b = batches.get(i);
-            var outputs = p.run(engine, Preprocessor.stack(b), null).outputs();
-            decoder.decode(outputs, b, ids.get(i)).forEach(all::addAll);
+            all.addAll(decode(i, p.run(engine, Preprocessor.stack(batches.get(i)), null).outputs()));
         }
-        return evaluator.evaluate(all, allIds).ap();
+        return ap(all);
+    }
+
+    /** The detections of batch {@code i} in the model outputs {@code outputs}. */
+    List<Detection> decode(int i, Map<String, FloatTensor> outputs) {
+        List<Detection> out = new ArrayList<>();
+        decoder.decode(outputs, batches.get(i), ids.get(i)).forEach(out::addAll);
+        return out;
+    }
+
+    /** COCO AP@[.50:.95] (a fraction) of {@code detections} of every batch. */
+    double ap(List<Detection> detections) {
+        return evaluator.evaluate(detections, allIds).ap();
     }
 }

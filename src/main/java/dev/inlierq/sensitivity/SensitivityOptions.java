@@ -17,9 +17,10 @@ import java.util.Set;
  * @param rounding    how each weight tensor is rounded when scored ({@link Variant#WEIGHTS})
  * @param scoring     at which operating point each weight tensor is scored: alone, or left out of the quantized
  *                    model ({@link WeightScoring})
+ * @param measure     what each variant is scored by against the float model ({@link Measure})
  */
 public record SensitivityOptions(Set<Variant> variants, int scoreImages, int maxLayers, Labelled labelled,
-        WeightRounding rounding, WeightScoring scoring) {
+        WeightRounding rounding, WeightScoring scoring, Measure measure) {
     /** Default number of calibration images that score each variant. */
     public static final int DEFAULT_SCORE_IMAGES = 16;
     /** Default number of labelled images for the AP change. */
@@ -38,6 +39,7 @@ public record SensitivityOptions(Set<Variant> variants, int scoreImages, int max
         }
         Objects.requireNonNull(rounding, "rounding");
         Objects.requireNonNull(scoring, "scoring");
+        Objects.requireNonNull(measure, "measure");
     }
 
     /**
@@ -60,7 +62,7 @@ public record SensitivityOptions(Set<Variant> variants, int scoreImages, int max
 
     /**
      * Builder with the defaults: both variants, {@value #DEFAULT_SCORE_IMAGES} scoring images, all layers, no AP,
-     * nearest rounding, each weight scored alone.
+     * nearest rounding, each weight scored alone, by the heatmap measure.
      */
     public static final class Builder {
         private Set<Variant> variants = EnumSet.allOf(Variant.class);
@@ -69,6 +71,7 @@ public record SensitivityOptions(Set<Variant> variants, int scoreImages, int max
         private Labelled labelled;
         private WeightRounding rounding = WeightRounding.NEAREST;
         private WeightScoring scoring = WeightScoring.ALONE;
+        private Measure measure = Measure.HEATMAP;
 
         public Builder variants(Set<Variant> v) {
             variants = v;
@@ -103,8 +106,14 @@ public record SensitivityOptions(Set<Variant> variants, int scoreImages, int max
             return this;
         }
 
+        /** What each variant is scored by (default {@link Measure#HEATMAP}). */
+        public Builder measure(Measure m) {
+            measure = m;
+            return this;
+        }
+
         public SensitivityOptions build() {
-            return new SensitivityOptions(variants, scoreImages, maxLayers, labelled, rounding, scoring);
+            return new SensitivityOptions(variants, scoreImages, maxLayers, labelled, rounding, scoring, measure);
         }
     }
 }

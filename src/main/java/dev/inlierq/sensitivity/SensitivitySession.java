@@ -49,7 +49,7 @@ public final class SensitivitySession implements AutoCloseable {
             List<Path> scoring = files.subList(0, Math.min(o.scoreImages(), files.size()));
             TopKHeatmapLoss loss = new TopKHeatmapLoss(c.spec().heatmapRecipe(), c.loss().topK(), c.loss().scope());
             listener.phase("float reference");
-            reference = FloatReference.of(engine, c.spec().preprocessor(), scoring, batch, loss);
+            reference = FloatReference.of(engine, c.spec(), scoring, batch, loss, o.measure());
             floatAp = labelled == null ? Double.NaN : floatAp(engine, labelled, listener);
         } catch (RuntimeException e) {
             engine.close();
@@ -89,6 +89,13 @@ public final class SensitivitySession implements AutoCloseable {
                 labelled.images(), SensitivityAnalysis.spearman(rows, options.variants()));
         return new SensitivityReport(rows, prepared.calibration().files().size(), reference.images(),
                 options.rounding(), options.scoring(), accuracy, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** The float model scored against its own reference: 0 by construction, with either {@link Measure}. */
+    double floatAgainstItself() {
+        try (Perturbation none = Perturbation.none()) {
+            return reference.measure(engine, none).lossChange();
+        }
     }
 
     @Override

@@ -44,7 +44,7 @@ class MixedPrecisionCommandTest {
                 "--json", json.toString()));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().matches("(?s).*mixed precision: 1 of 2 weights at 8 bit \\(50\\.0% of 4608 parameters, "
-                + "66\\.7% of their stored bytes; budget 50\\.0% of the parameters; scored alone with nearest "
+                + "66\\.7% of their stored bytes; budget 50\\.0% of the parameters; scored alone by heatmap with nearest "
                 + "rounding in [0-9.]+ s\\): mid_outliers.*"), r.out());
         Map<String, String> bits = Arrays.stream(OnnxReader.read(tmp.resolve("q.onnx")).metadata()
                 .get("inlierq.layer_bits").split(",")).map(e -> e.split(":"))
@@ -97,9 +97,10 @@ class MixedPrecisionCommandTest {
         a[Arrays.asList(a).indexOf("minmax")] = "gptq";
         CliErrorsTest.Run r = CliErrorsTest.run(a);
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("scored marginal with gptq rounding"), r.out());
+        assertTrue(r.out().contains("scored marginal by heatmap with gptq rounding"), r.out());
         JsonNode mp = new ObjectMapper().readTree(json.toFile()).get("mixed_precision");
         assertEquals("gptq", mp.get("rounding").asText());
+        assertEquals("heatmap", mp.get("measure").asText());
         assertEquals("marginal", mp.get("scoring").asText());
         assertEquals(1, mp.get("rounds").asInt());
         assertEquals(4, mp.get("score_images").asInt(), "16 by default, 4 calibration images");
@@ -115,6 +116,7 @@ class MixedPrecisionCommandTest {
                 List.of("--w-bits", "4", "--mixed-precision", "-1"), List.of("--mixed-precision", "0.5"),
                 List.of("--w-bits", "4", "--mixed-scoring", "marginal"), List.of("--w-bits", "4", "--mixed-rounds", "2"),
                 List.of("--w-bits", "4", "--mixed-budget", "bytes"),
+                List.of("--w-bits", "4", "--mixed-measure", "detections"),
                 List.of("--w-bits", "4", "--mixed-precision", "0.5", "--mixed-rounds", "2"),
                 List.of("--w-bits", "4", "--mixed-precision", "0.5", "--mixed-scoring", "marginal", "--mixed-rounds",
                         "0"), List.of("--w-bits", "4", "--mixed-precision", "0.5", "--mixed-images", "0"))) {
@@ -125,5 +127,7 @@ class MixedPrecisionCommandTest {
                 "0.5", "--mixed-scoring", "loo")), ExitCode.USAGE, "expected alone or marginal");
         CliErrorsTest.assertOnlyLine(CliErrorsTest.run(args(model, spec, images, "--w-bits", "4", "--mixed-precision",
                 "0.5", "--mixed-budget", "kilobytes")), ExitCode.USAGE, "expected parameters or bytes");
+        CliErrorsTest.assertOnlyLine(CliErrorsTest.run(args(model, spec, images, "--w-bits", "4", "--mixed-precision",
+                "0.5", "--mixed-measure", "boxes")), ExitCode.USAGE, "expected heatmap or detections");
     }
 }

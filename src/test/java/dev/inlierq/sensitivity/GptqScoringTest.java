@@ -128,8 +128,8 @@ class GptqScoringTest {
 
             TopKHeatmapLoss loss = new TopKHeatmapLoss(config.spec().heatmapRecipe(), config.loss().topK(),
                     config.loss().scope());
-            FloatReference ref = FloatReference.of(engine, config.spec().preprocessor(),
-                    p.calibration().files().subList(0, 3), 3, loss);
+            FloatReference ref = FloatReference.of(engine, config.spec(), p.calibration().files().subList(0, 3), 3, loss,
+                    Measure.HEATMAP);
             LayerSensitivity.Score floatBefore;
             try (Perturbation none = Perturbation.none()) {
                 floatBefore = ref.measure(engine, none);

@@ -1,0 +1,27 @@
+package dev.inlierq.sensitivity;
+
+import java.util.Locale;
+
+/**
+ * What a perturbed model is scored by against the float model on the scoring images (the label-free
+ * {@code loss_change} of every variant).
+ */
+public enum Measure {
+    /**
+     * The shift of InlierQ's top-K heatmap loss, term by term ({@link dev.inlierq.loss.TopKHeatmapLoss#shift}):
+     * the score heatmap only, so a layer that moves only the boxes (a box-regression branch) scores 0.
+     */
+    HEATMAP,
+    /**
+     * One minus the COCO AP@[.50:.95] of the perturbed model's detections against the float model's detections as
+     * ground truth ("pseudo labels": its detections scoring at least {@value LabelledSubset#PSEUDO_LABEL_SCORE}, the
+     * decoder's own post-processing). The float model scores 0 by construction; a shifted box, a lost or an extra
+     * detection and a score that reorders them all count, as they do in AP.
+     */
+    DETECTIONS;
+
+    /** The name on the command line and in JSON ({@code heatmap}, {@code detections}). */
+    public String cliName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}
