@@ -2,15 +2,15 @@
 # Which part of a quantized detector's output costs its AP: runs bench/tools/OutputOracle.java (float and quantized
 # model in ONNX Runtime on the 206 val2017 images, hybrids of their outputs scored) and appends one JSON row per
 # variant to $OUT (default bench/results/oracle.jsonl).
-# Usage: QUANTIZED_BY="the quantize command that wrote Q" [GROUPS="CHANNELS POSITIONS"] bench/oracle.sh MODEL Q.onnx
-# GROUPS default: YOLOX-Nano at 416 (box 0-3, objectness 4, classes 5-84; strides 8, 16, 32 as output rows).
+# Usage: QUANTIZED_BY="the quantize command that wrote Q" [ORACLE_GROUPS="CHANNELS POSITIONS"] bench/oracle.sh MODEL Q.onnx
+# ORACLE_GROUPS default: YOLOX-Nano at 416 (box 0-3, objectness 4, classes 5-84; strides 8, 16, 32 as output rows).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/shared.sh
 OUT="${OUT:-bench/results/oracle.jsonl}"
 mkdir -p "$(dirname "$OUT")"
 m="$1"; q="$2"
-read -r channels positions <<< "${GROUPS:-box:0-3,obj:4-4,cls:5-84 s8:0-2703,s16:2704-3379,s32:3380-3548}"
+read -r channels positions <<< "${ORACLE_GROUPS:-box:0-3,obj:4-4,cls:5-84 s8:0-2703,s16:2704-3379,s32:3380-3548}"
 [ -f target/inlierq.jar ] || mvn -q -DskipTests package
 cmd="java -cp target/inlierq.jar bench/tools/OutputOracle.java \$S/models/${FILE[$m]} $q $m \$D/val2017"
 cmd+=" \$D/annotations/instances_val2017_subset.json $channels $positions"
