@@ -398,6 +398,29 @@ ABOUT["alpha.jsonl"] += (
 ABOUT["budget.jsonl"] += (
     " The row at 2980c92 (stop 42): `--method inlierq` at W8A4 on YOLOX-Nano with twice its budget, `EXTRA=\"--iters "
     "400 --seed 0\"`.")
+ABOUT["sensitivity.jsonl"] += (
+    " Rows at 5d04081 (stop 45) carry the measure: `heatmap` (the default, as every earlier row) or `detections` "
+    "(`EXTRA=\"--measure detections\" LAYERS=24 IMAGES=50 bench/sensitivity.sh yolox`: each variant scored by 1 - "
+    "the AP of its detections against the float model's).")
+ABOUT["mixed.jsonl"] += (
+    " Rows at 5d04081 (stop 45): `--method gptq` with `--mixed-precision 0.15 --mixed-budget bytes` on YOLOX-Nano, "
+    "seed 0, the weights scored by the heatmap (the default) or by the detections (`--mixed-measure detections`).")
+ABOUT["taskbox.jsonl"] = (
+    "Stop 45, YOLOX-Nano: BRECQ and InlierQ with a box-regression term in the label-free task loss whose gradients "
+    "give the Fisher weights and the saliency (`INLIERQ_JAVA_OPTS=\"-Xmx10g -Dinlierq.task.box=0,4,LAMBDA\" "
+    "METHODS=M BITS=W,A SIM=0 TABLE=taskbox EXTRA=\"--seed S\" bench/calibrators.sh yolox`) and the same methods "
+    "without it from the same clone; `--method gptq` W4A8 seeds 0-2 and with `--search-alpha`; and `--method gptq` "
+    "with the 12 convolutions only the box and objectness outputs read kept in float (`--exclude-node`). Clean "
+    "clones of d057d9b and 5d04081 (the same quantization code).")
+ABOUT["oracle.jsonl"] = (
+    "Stop 45: which part of a quantized YOLOX-Nano's output costs its AP (`bench/tools/OutputOracle.java`). The "
+    "float and the quantized file run in ONNX Runtime on the 206 val2017 images; each variant scores a hybrid of "
+    "their outputs: `restore X` puts part X (the box values, objectness, the classes, the rows of one stride, or "
+    "one of those within one stride) back to the float values, `alone X` quantizes only X; `shift obj>T` shifts "
+    "the quantized scores in logit space per stride and class by the mean float-minus-quantized logit over the "
+    "positions whose float objectness is at least T (a bias correction of the last layers fitted on these images, "
+    "so a bound). Files: `--method inlierq --seed 0` at W4A8 and W4A4 (`quantized_by`). Made with "
+    "`QUANTIZED_BY=\"...\" bench/oracle.sh yolox Q.onnx`.")
 LATENCY_FILES = {
     "float": "float model",
     "all": "W8A8, `--placement all`",
@@ -595,6 +618,20 @@ def other_section(rows, out):
         out.append("| " + " | ".join(cell(json.dumps(r[k], ensure_ascii=False)) if k in r else "" for k in keys) + " |")
 
 
+def oracle_section(rows, out):
+    """bench/oracle.sh rows: one table per quantized file, a line per output hybrid."""
+    groups = {}
+    for r in rows:
+        groups.setdefault((r["quantized_by"], r["command"], r["commit"], r["cpu"]), []).append(r)
+    for (by, cmd, commit, cpu), rs in groups.items():
+        out += ["", "File written by %s; scored with %s at %s on %s. %s" % (
+            code(by), code(cmd), commit, cpu, rs[0].get("note", "")), "",
+            "| variant | ORT AP | AP50 | APs | APm | APl | AR100 |", "|---|---|---|---|---|---|---|"]
+        for r in rs:
+            out.append("| %s | %s |" % (cell(r["variant"]), " | ".join(
+                "%.2f" % (100 * r[k]) for k in ("ort_AP", "AP50", "APs", "APm", "APl", "AR100"))))
+
+
 ITERS = re.compile(r"\s*--iters\s+(\d+)")
 
 
@@ -668,7 +705,8 @@ def page():
         quant = [r for r in rows if table.is_quantization_row(r)]
         latency = [r for r in rows if not table.is_quantization_row(r) and "latency_ms" in r and "file" in r]
         steps = [r for r in rows if "window_breakdown_ms" in r]
-        rest = [r for r in rows if r not in quant and r not in latency and r not in steps]
+        oracle = [r for r in rows if "variant" in r and "quantized_by" in r]
+        rest = [r for r in rows if r not in quant and r not in latency and r not in steps and r not in oracle]
         out += ["", "## %s" % name, "", ABOUT.get(name, "(No description in bench/results.py.)")]
         if quant:
             out.append("")
@@ -679,6 +717,8 @@ def page():
             latency_section(latency, out)
         if steps:
             steptime_section(steps, out)
+        if oracle:
+            oracle_section(oracle, out)
         if rest:
             other_section(rest, out)
     return "\n".join(out) + "\n"
