@@ -2,7 +2,8 @@
 # Which part of a quantized detector's output costs its AP: runs bench/tools/OutputOracle.java (float and quantized
 # model in ONNX Runtime on the 206 val2017 images, hybrids of their outputs scored) and appends one JSON row per
 # variant to $OUT (default bench/results/oracle.jsonl).
-# Usage: QUANTIZED_BY="the quantize command that wrote Q" [ORACLE_GROUPS="CHANNELS POSITIONS"] bench/oracle.sh MODEL Q.onnx
+# Usage: QUANTIZED_BY="the quantize command that wrote Q" [ORACLE_GROUPS="CHANNELS POSITIONS"] \
+#        bench/oracle.sh MODEL Q.onnx
 # ORACLE_GROUPS default: YOLOX-Nano at 416 (box 0-3, objectness 4, classes 5-84; strides 8, 16, 32 as output rows).
 set -euo pipefail
 cd "$(dirname "$0")/.."

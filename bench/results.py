@@ -410,8 +410,14 @@ ABOUT["taskbox.jsonl"] = (
     "give the Fisher weights and the saliency (`INLIERQ_JAVA_OPTS=\"-Xmx10g -Dinlierq.task.box=0,4,LAMBDA\" "
     "METHODS=M BITS=W,A SIM=0 TABLE=taskbox EXTRA=\"--seed S\" bench/calibrators.sh yolox`) and the same methods "
     "without it from the same clone; `--method gptq` W4A8 seeds 0-2 and with `--search-alpha`; and `--method gptq` "
-    "with the 12 convolutions only the box and objectness outputs read kept in float (`--exclude-node`). Clean "
-    "clones of d057d9b and 5d04081 (the same quantization code).")
+    "with the 12 convolutions only the box and objectness outputs read kept in float (`--exclude-node`); "
+    "`--method gptq --hessian inlier` with and without the term; FastestDet's InlierQ with its box channels "
+    "(`-Dinlierq.task.box=1,4,1`). Clean clones of d057d9b and 5d04081 (the same quantization code).")
+ABOUT["vmcheck.jsonl"] = (
+    "Stop 45: `--method gptq` W4A8 on YOLOX-Nano at fd1bd6c (the code of the AVX2 VM's rows of stop 35) run on the "
+    "Zen 4 VM, seeds 1-2, to tell a code change from a machine change (`METHODS=gptq BITS=4,8 SIM=0 "
+    "TABLE=vmcheck EXTRA=\"--num-calib 64 --seed S\" bench/calibrators.sh yolox`; the default spelled out keeps "
+    "the rows out of the method table).")
 ABOUT["oracle.jsonl"] = (
     "Stop 45: which part of a quantized YOLOX-Nano's output costs its AP (`bench/tools/OutputOracle.java`). The "
     "float and the quantized file run in ONNX Runtime on the 206 val2017 images; each variant scores a hybrid of "
