@@ -46,12 +46,14 @@ public class OutputOracle {
         Map<String, List<Detection>> dets = new LinkedHashMap<>();
         List<FloatTensor> fs = new ArrayList<>();
         List<FloatTensor> qs = new ArrayList<>();
+        List<PreparedImage> images = new ArrayList<>();
         Preprocessor pre = spec.preprocessor();
         Decoder decoder = spec.decoder();
         try (ModelRunner f = EngineKind.ORT.open(floatModel, 2); ModelRunner q = EngineKind.ORT.open(quantModel, 2)) {
             String out = f.outputNames().get(0);
             for (int i = 0; i < m.files().size(); i++) {
                 List<PreparedImage> batch = List.of(pre.prepare(m.files().get(i)));
+                images.add(batch.get(0));
                 FloatTensor x = Preprocessor.stack(batch);
                 FloatTensor yf = f.run(x).get(out);
                 FloatTensor yq = q.run(x).get(out);
@@ -74,8 +76,8 @@ public class OutputOracle {
                     }
                 }
             }
-            shifted(dets, fs, qs, parts, pre, decoder, m, out, 0.1f);
-            shifted(dets, fs, qs, parts, pre, decoder, m, out, 0f);
+            shifted(dets, fs, qs, parts, images, decoder, m, out, 0.1f);
+            shifted(dets, fs, qs, parts, images, decoder, m, out, 0f);
         }
         CocoEvaluator ev = new CocoEvaluator(gt);
         for (var e : dets.entrySet()) {
@@ -92,7 +94,8 @@ public class OutputOracle {
      * what a bias correction of the last layers could recover at best (fitted on the evaluated images).
      */
     static void shifted(Map<String, List<Detection>> dets, List<FloatTensor> fs, List<FloatTensor> qs,
-            List<Part> parts, Preprocessor pre, Decoder decoder, Evaluation.MatchedImages m, String out, float minObj) {
+            List<Part> parts, List<PreparedImage> images, Decoder decoder, Evaluation.MatchedImages m, String out,
+            float minObj) {
         int channels = (int) fs.get(0).shape()[2];
         List<Part> levels = parts.stream().filter(p -> !p.channels()).toList();
         double[][] sum = new double[levels.size()][channels];
@@ -123,7 +126,7 @@ public class OutputOracle {
                     }
                 }
             }
-            List<PreparedImage> batch = List.of(pre.prepare(m.files().get(i)));
+            List<PreparedImage> batch = List.of(images.get(i));
             add(dets, key, decoder.decode(Map.of(out, new FloatTensor(qs.get(i).shape(), y)), batch,
                     m.ids().subList(i, i + 1)));
         }

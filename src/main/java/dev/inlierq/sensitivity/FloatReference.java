@@ -43,17 +43,8 @@ final class FloatReference {
      */
     static FloatReference of(GraphExecutor engine, DetectorSpec spec, List<Path> files, int batch,
             TopKHeatmapLoss loss, Measure measure) {
-        Preprocessor pre = spec.preprocessor();
-        List<List<PreparedImage>> prepared = new ArrayList<>();
-        List<FloatTensor> batches = new ArrayList<>();
-        for (int s = 0; s < files.size(); s += batch) {
-            List<PreparedImage> b = new ArrayList<>();
-            for (Path f : files.subList(s, Math.min(files.size(), s + batch))) {
-                b.add(pre.prepare(f));
-            }
-            prepared.add(b);
-            batches.add(Preprocessor.stack(b));
-        }
+        List<List<PreparedImage>> prepared = LabelledSubset.prepare(spec.preprocessor(), files, batch);
+        List<FloatTensor> batches = prepared.stream().map(Preprocessor::stack).toList();
         List<Perturbation.Pass> floats = new ArrayList<>();
         try (Perturbation none = Perturbation.none()) {
             for (FloatTensor b : batches) {
@@ -84,12 +75,15 @@ final class FloatReference {
         Map<String, double[]> energy = new LinkedHashMap<>(); // per output: signal, noise
         for (int i = 0; i < batches.size(); i++) {
             Perturbation.Pass f = floats.get(i);
-            Perturbation.Pass q = p.run(engine, batches.get(i), outs -> loss.shift(onEngine(f.outputs(), outs), outs));
-            for (float d : q.perImage()) {
-                change += d;
-            }
+            // the detections measure needs no heatmap shift: none is computed for it
+            Perturbation.Pass q = p.run(engine, batches.get(i),
+                    pseudo != null ? null : outs -> loss.shift(onEngine(f.outputs(), outs), outs));
             if (pseudo != null) {
                 detections.addAll(pseudo.decode(i, q.outputs()));
+            } else {
+                for (float d : q.perImage()) {
+                    change += d;
+                }
             }
             for (var e : f.outputs().entrySet()) {
                 accumulate(energy.computeIfAbsent(e.getKey(), k -> new double[2]), e.getValue().data(),

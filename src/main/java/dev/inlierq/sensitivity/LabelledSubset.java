@@ -12,6 +12,7 @@ import dev.inlierq.error.ExitCode;
 import dev.inlierq.error.UserError;
 import dev.inlierq.eval.CocoEvaluator;
 import dev.inlierq.tensor.FloatTensor;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,19 +50,25 @@ final class LabelledSubset {
     static LabelledSubset load(DetectorSpec spec, SensitivityOptions.Labelled l, int batch) {
         CocoDataset gt = CocoDataset.load(l.annotations());
         Evaluation.MatchedImages m = Evaluation.match(l.images(), gt, l.count());
-        Preprocessor pre = spec.preprocessor();
-        List<List<PreparedImage>> batches = new ArrayList<>();
+        List<List<PreparedImage>> batches = prepare(spec.preprocessor(), m.files(), batch);
         List<List<Long>> ids = new ArrayList<>();
         for (int s = 0; s < m.files().size(); s += batch) {
-            int e = Math.min(m.files().size(), s + batch);
-            List<PreparedImage> b = new ArrayList<>();
-            for (int i = s; i < e; i++) {
-                b.add(pre.prepare(m.files().get(i)));
-            }
-            batches.add(b);
-            ids.add(List.copyOf(m.ids().subList(s, e)));
+            ids.add(List.copyOf(m.ids().subList(s, Math.min(m.files().size(), s + batch))));
         }
         return new LabelledSubset(new CocoEvaluator(gt), spec.decoder(), batches, ids, List.copyOf(m.ids()));
+    }
+
+    /** {@code files} pre-processed once, in batches of {@code batch} (the last may be shorter). */
+    static List<List<PreparedImage>> prepare(Preprocessor pre, List<Path> files, int batch) {
+        List<List<PreparedImage>> out = new ArrayList<>();
+        for (int s = 0; s < files.size(); s += batch) {
+            List<PreparedImage> b = new ArrayList<>();
+            for (Path f : files.subList(s, Math.min(files.size(), s + batch))) {
+                b.add(pre.prepare(f));
+            }
+            out.add(b);
+        }
+        return out;
     }
 
     /**
