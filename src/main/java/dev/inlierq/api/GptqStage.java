@@ -75,7 +75,7 @@ final class GptqStage {
      */
     static Map<String, InlierQ.Split> inlierSplits(GraphExecutor floatEngine, Graph g, QuantPlan plan,
             QuantizationConfig c, List<FloatTensor> batches) {
-        TopKHeatmapLoss task = new TopKHeatmapLoss(c.spec().heatmapRecipe(), c.loss().topK(), c.loss().scope());
+        TopKHeatmapLoss task = c.loss().loss(c.spec());
         try (NDManager keep = DjlRuntime.newManager()) {
             TaskGradients.Result grads = TaskGradients.compute(floatEngine, batches, Set.of(), layerOutputs(g, plan),
                     task, keep, done -> { });

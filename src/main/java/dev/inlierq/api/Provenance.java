@@ -42,6 +42,9 @@ final class Provenance {
             m.put("inlierq.reconstruction", c.reconstruction().describe() + " top_k=" + c.loss().topK()
                     + " top_k_scope=" + c.loss().scope().name().toLowerCase(Locale.ROOT));
         }
+        if (c.loss().boxWeight() > 0) { // only then: files without the box term keep their bytes
+            m.put("inlierq.box_weight", Double.toString(c.loss().boxWeight()));
+        }
         if (c.hessian() != HessianWeighting.PLAIN) { // only then: plain GPTQ's files keep their bytes
             m.put("inlierq.gptq_hessian", c.hessian().cliName());
         }

@@ -76,19 +76,6 @@ public final class QuantizationConfig {
     }
 
     /**
-     * The label-free task loss of reconstruction: K of the top-K heatmap loss, per class (Eq. 7) or over all
-     * classes together, and whether the reconstruction error is weighted by its diagonal Fisher.
-     */
-    public record LossOptions(int topK, TopKHeatmapLoss.Scope scope, boolean fisher) {
-        public LossOptions {
-            if (topK < 1) {
-                throw new IllegalArgumentException("top-K must be at least 1, got " + topK);
-            }
-            Objects.requireNonNull(scope, "topKScope");
-        }
-    }
-
-    /**
      * The checks of the written file: calibration images on which the simulation and ONNX Runtime are compared,
      * and images on which per-tensor clipping rate and SQNR are measured.
      */
@@ -106,7 +93,7 @@ public final class QuantizationConfig {
     private final PlanOptions plan;
     private final WeightOptions weights;
     private final ReconstructionOptions reconstruction;
-    private final LossOptions loss;
+    private final TaskLossOptions loss;
     private final InlierQ.Options inlier;
     private final HessianWeighting hessian;
     private final GptqScales gptqScales;
@@ -116,7 +103,8 @@ public final class QuantizationConfig {
     private QuantizationConfig(Builder b) {
         given = b.copy();
         method = b.method != null ? b.method : Method.defaultFor(b.weightBits);
-        loss = new LossOptions(b.topK, b.topKScope, b.fisherLoss != null ? b.fisherLoss : method.fisherLoss());
+        loss = new TaskLossOptions(b.topK, b.topKScope, b.fisherLoss != null ? b.fisherLoss : method.fisherLoss(),
+                b.boxWeight);
         checkCounts(b.calibImages, b.batch, b.threads, b.checkImages, b.statsImages);
         equalization = new EqualizationOptions(b.equalize != null ? b.equalize : method.equalizes(), b.alpha,
                 b.searchAlpha != null ? b.searchAlpha
@@ -138,6 +126,7 @@ public final class QuantizationConfig {
                 reconstruction != null && reconstruction.start().perUnit(),
                 reconstruction != null && reconstruction.start() == ReconstructionOptions.Start.GPTAQ);
         gptqScales = b.gptqScales != null ? b.gptqScales : GptqScales.defaultFor(b.weightBits);
+        loss.check(b.spec, loss.fisher() || inlier != null || hessian == HessianWeighting.INLIER);
     }
 
     private static void checkCounts(int images, int batch, int threads, int checkImages, int statsImages) {
@@ -210,7 +199,7 @@ public final class QuantizationConfig {
         return reconstruction;
     }
 
-    public LossOptions loss() {
+    public TaskLossOptions loss() {
         return loss;
     }
 
@@ -285,6 +274,7 @@ public final class QuantizationConfig {
         private int topK = 100;
         private TopKHeatmapLoss.Scope topKScope = TopKHeatmapLoss.Scope.PER_CLASS;
         private Boolean fisherLoss;
+        private double boxWeight;
         private InlierQ.Options inlier;
         private HessianWeighting hessian;
         private GptqScales gptqScales;
@@ -435,6 +425,12 @@ public final class QuantizationConfig {
         /** Reconstruction loss weighted by the top-K heatmap loss's diagonal Fisher; default {@link Method#fisherLoss()}. */
         public Builder fisherLoss(boolean on) {
             fisherLoss = on;
+            return this;
+        }
+
+        /** Weight of the task loss's box-regression term ({@link dev.inlierq.loss.BoxTerm}); default 0 (none). */
+        public Builder boxWeight(double lambda) {
+            boxWeight = lambda;
             return this;
         }
 

@@ -67,7 +67,7 @@ final class ReconstructionStage {
         List<Units.Unit> units = NetworkTuning.units(floatGraph, plan);
         ReconstructionLoss loss = ReconstructionLoss.mse();
         if (s.fisher()) {
-            TopKHeatmapLoss task = new TopKHeatmapLoss(c.spec().heatmapRecipe(), c.loss().topK(), c.loss().scope());
+            TopKHeatmapLoss task = c.loss().loss(c.spec());
             TaskPass pass = gradientPass(floatEngine, batches, outputs(units), Set.of(), task, Set.of(),
                     grads -> Map.of());
             try {
@@ -143,7 +143,7 @@ final class ReconstructionStage {
         Set<String> outputs = outputs(Units.find(g, plan, ro.unit(), ro.blockSize()));
         InlierQ.Options inlier = c.inlier();
         int topK = inlier != null ? inlier.topK() : c.loss().topK();
-        TopKHeatmapLoss task = new TopKHeatmapLoss(c.spec().heatmapRecipe(), topK, c.loss().scope());
+        TopKHeatmapLoss task = c.loss().loss(c.spec(), topK);
         Set<String> salient = salientTensors(g, plan, c, outputs);
         Set<String> probed = new LinkedHashSet<>(salient);
         if (inlier != null) {

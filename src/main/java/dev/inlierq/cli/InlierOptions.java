@@ -26,6 +26,11 @@ final class InlierOptions {
             description = "Top-K of the heatmap loss per class (Eq. 7) or over all classes together (joint). Default: ${DEFAULT-VALUE}.")
     TopKHeatmapLoss.Scope topKScope;
 
+    @Option(names = "--box-weight", defaultValue = "0", description = "Weight of a box-regression term in the "
+            + "heatmap loss (sampled Fisher of the box values at each image's top-K locations), so that BRECQ's Fisher "
+            + "weights, InlierQ's saliency and GPTQ's --hessian inlier see the boxes. 0: off. Default: ${DEFAULT-VALUE}.")
+    double boxWeight;
+
     @Option(names = "--tau", defaultValue = "0.5", description = "InlierQ: posterior threshold of the inlier set. Default: ${DEFAULT-VALUE}.")
     double tau;
 
@@ -61,7 +66,7 @@ final class InlierOptions {
 
     /** Sets the top-K loss, InlierQ's settings and the overlays asked for; a bad value is a usage error of {@code cl}. */
     void apply(QuantizationConfig.Builder b, Method m, CommandLine cl) {
-        b.topK(topK).topKScope(topKScope).inlier(inlier(m, cl));
+        b.topK(topK).topKScope(topKScope).boxWeight(boxWeight).inlier(inlier(m, cl));
         if (saliencyDir != null) {
             b.saliency(new SaliencyOutput(saliencyDir, saliencyTensors, saliencyImages));
         }

@@ -49,13 +49,21 @@ public final class TopKHeatmapLoss {
     }
 
     public TopKHeatmapLoss(HeatmapRecipe recipe, int k, Scope scope) {
+        this(recipe, k, scope, null);
+    }
+
+    /**
+     * The loss with a box-regression term added ({@link BoxTerm}; null: the score loss alone), at the same K:
+     * {@code L_n + T_n}.
+     */
+    public TopKHeatmapLoss(HeatmapRecipe recipe, int k, Scope scope, BoxTerm box) {
         if (k < 1) {
             throw new IllegalArgumentException("K must be at least 1, got " + k);
         }
         this.recipe = java.util.Objects.requireNonNull(recipe, "recipe");
         this.k = k;
         this.scope = java.util.Objects.requireNonNull(scope, "scope");
-        this.box = BoxTerm.fromProperty(recipe);
+        this.box = box;
     }
 
     public Scope scope() {

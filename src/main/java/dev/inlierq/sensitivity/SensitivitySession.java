@@ -47,7 +47,7 @@ public final class SensitivitySession implements AutoCloseable {
             rounded = SensitivityAnalysis.rounded(engine, prepared, c, o, encodings, listener);
             List<Path> files = prepared.calibration().files();
             List<Path> scoring = files.subList(0, Math.min(o.scoreImages(), files.size()));
-            TopKHeatmapLoss loss = new TopKHeatmapLoss(c.spec().heatmapRecipe(), c.loss().topK(), c.loss().scope());
+            TopKHeatmapLoss loss = c.loss().loss(c.spec());
             listener.phase("float reference");
             reference = FloatReference.of(engine, c.spec(), scoring, batch, loss, o.measure());
             floatAp = labelled == null ? Double.NaN : floatAp(engine, labelled, listener);

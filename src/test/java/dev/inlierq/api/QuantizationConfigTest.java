@@ -210,6 +210,32 @@ class QuantizationConfigTest {
     }
 
     @Test
+    void theBoxWeightNeedsBoxValuesAndAMethodThatReadsTheTaskGradients() {
+        assertEquals(0, builder().method(Method.BRECQ).build().loss().boxWeight());
+        assertEquals(2, builder().method(Method.INLIERQ).boxWeight(2).build().loss().boxWeight());
+        assertEquals(1, builder().method(Method.GPTQ).hessian(dev.inlierq.rounding.HessianWeighting.INLIER)
+                .boxWeight(1).build().loss().boxWeight());
+        IllegalArgumentException plain = assertThrows(IllegalArgumentException.class,
+                () -> builder().method(Method.ADAROUND).boxWeight(1).build());
+        assertTrue(plain.getMessage().contains("does not read"), plain.getMessage());
+        for (String family : List.of("yolox", "picodet", "fastestdet")) {
+            assertTrue(DetectorSpecs.resolve(family).boxValues() != null, family + " has box values");
+        }
+        assertThrows(IllegalArgumentException.class, () -> builder().method(Method.BRECQ).boxWeight(Double.NaN).build());
+        DetectorSpec levels = DetectorSpecs.parse("""
+                input: {name: images, width: 64, height: 64, channelOrder: RGB, resize: STRETCH}
+                head:
+                  family: anchor_yolo
+                  levels:
+                    - {output: p3, stride: 8, anchors: [10, 13]}
+                classes: [1, 2]
+                """, DetectorSpecs.Format.YAML, "v5.yaml", "v5");
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> QuantizationConfig
+                .builder(Path.of("m.onnx"), levels, Path.of("calib")).method(Method.BRECQ).boxWeight(1).build());
+        assertTrue(none.getMessage().contains("head family does not have"), none.getMessage());
+    }
+
+    @Test
     void readmeShowsThisExample() throws Exception {
         List<String> readme = Files.readAllLines(Path.of("README.md"));
         int at = 0;

@@ -8,6 +8,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import dev.inlierq.detect.decode.BoxFormat;
+import dev.inlierq.detect.decode.BoxValues;
 import dev.inlierq.detect.decode.HeatmapRecipe;
 import dev.inlierq.detect.decode.HeatmapRecipe.Activation;
 import dev.inlierq.detect.decode.HeatmapRecipe.Part;
@@ -19,12 +21,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The experiment switch {@code -Dinlierq.task.box}: the box term's gradient reaches the box channels at each
- * image's top-K score locations only, with magnitude LAMBDA / K, and leaves the score channels' gradient as the
- * heatmap loss gives it; a malformed value is one error naming the switch.
+ * The box term of the task loss ({@code --box-weight}): its gradient reaches the box channels at each image's
+ * top-K score locations only, with magnitude LAMBDA / K (divided by the box's size for boxes in pixels), and leaves
+ * the score channels' gradient as the heatmap loss gives it; misplaced box values are one clear error.
  */
 class BoxTermTest {
-    private static final String PROPERTY = "inlierq.task.box";
     /** One image, [1, 6, 3]: channels 0-1 class scores (identity activation), 2-5 box values; 3 locations. */
     private static final float[] OUT = {
         0.2f, 0.9f, 0.1f, /* class 0 */ 0.3f, 0.05f, 0.6f, /* class 1 */
@@ -32,52 +33,61 @@ class BoxTermTest {
     private static final HeatmapRecipe RECIPE = new HeatmapRecipe(2, List.of(
             Part.of("out", TensorLayout.CHANNELS_FIRST, Term.of(0, 2, Activation.NONE))));
 
-    private static float[] gradient(String box) {
-        String before = System.getProperty(PROPERTY);
+    private static float[] gradient(BoxTerm box) {
         try (NDManager m = DjlRuntime.newManager()) {
-            if (box == null) {
-                System.clearProperty(PROPERTY);
-            } else {
-                System.setProperty(PROPERTY, box);
-            }
             NDArray out = m.create(OUT, new Shape(1, 6, 3));
             out.setRequiresGradient(true);
-            TopKHeatmapLoss loss = new TopKHeatmapLoss(RECIPE, 1);
+            TopKHeatmapLoss loss = new TopKHeatmapLoss(RECIPE, 1, TopKHeatmapLoss.Scope.PER_CLASS, box);
             try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
                 gc.backward(loss.loss(Map.of("out", out)));
             }
             return out.getGradient().toFloatArray();
-        } finally {
-            if (before == null) {
-                System.clearProperty(PROPERTY);
-            } else {
-                System.setProperty(PROPERTY, before);
-            }
         }
+    }
+
+    private static BoxTerm raw(float lambda) {
+        return new BoxTerm(BoxValues.raw("out", TensorLayout.CHANNELS_FIRST, 2), lambda);
     }
 
     @Test
     void boxGradientOnlyAtTheTopLocationWithLambdaOverK() {
         float[] plain = gradient(null);
-        float[] boxed = gradient("2,4,3");
+        float[] boxed = gradient(raw(3));
         for (int i = 0; i < 6; i++) {
             assertEquals(plain[i], boxed[i], 0f, "score channel entry " + i + " keeps its gradient");
         }
         for (int i = 6; i < 18; i++) {
-            assertEquals(0f, plain[i], 0f, "without the switch no box gradient");
+            assertEquals(0f, plain[i], 0f, "without the term no box gradient");
             int location = i % 3;
             // location 1 holds the highest score over the classes (0.9), the top-1 location
             assertEquals(location == 1 ? 3f : 0f, Math.abs(boxed[i]), 1e-6f, "box entry " + i);
         }
-        float[] again = gradient("2,4,3");
-        assertTrue(java.util.Arrays.equals(boxed, again), "the signs come from a fixed seed");
+        assertTrue(java.util.Arrays.equals(boxed, gradient(raw(3))), "the signs come from a fixed seed");
     }
 
     @Test
-    void aMalformedValueNamesTheSwitch() {
-        for (String bad : List.of("2,4", "a,4,1", "2,4,x")) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> gradient(bad));
-            assertTrue(e.getMessage().contains("-Dinlierq.task.box"), e.getMessage());
+    void pixelBoxesAreDividedByTheirSize() {
+        // at location 1 the corners are (2, 5) and (8, 11): a 6 x 6 box, size 6; as centre and size, 8 x 11
+        float[] corners = gradient(new BoxTerm(new BoxValues("out", TensorLayout.CHANNELS_FIRST, 2, 0,
+                BoxFormat.XYXY), 3));
+        float[] centres = gradient(new BoxTerm(new BoxValues("out", TensorLayout.CHANNELS_FIRST, 2, 0,
+                BoxFormat.CXCYWH), 3));
+        for (int i = 6; i < 18; i++) {
+            boolean top = i % 3 == 1;
+            assertEquals(top ? 3f / 6 : 0f, Math.abs(corners[i]), 1e-6f, "corner entry " + i);
+            assertEquals(top ? (float) (3 / Math.sqrt(8 * 11)) : 0f, Math.abs(centres[i]), 1e-6f, "centre entry " + i);
         }
+    }
+
+    @Test
+    void misplacedBoxValuesAreOneClearError() {
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> gradient(new BoxTerm(BoxValues.raw("boxes", TensorLayout.CHANNELS_FIRST, 0), 1)));
+        assertTrue(missing.getMessage().contains("'boxes'"), missing.getMessage());
+        IllegalArgumentException beyond = assertThrows(IllegalArgumentException.class,
+                () -> gradient(new BoxTerm(BoxValues.raw("out", TensorLayout.CHANNELS_FIRST, 4), 1)));
+        assertTrue(beyond.getMessage().contains("box values"), beyond.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> raw(0));
+        assertThrows(IllegalArgumentException.class, () -> raw(Float.NaN));
     }
 }

@@ -40,6 +40,12 @@ public record BoxScoreHead(String scores, TensorLayout scoresLayout, String boxe
                 Term.of(0, numClasses, Activations.of(decoded, Activation.SIGMOID)))));
     }
 
+    /** The {@code boxes} output, [N, L, 4] in input pixels, aligned with the score locations. */
+    @Override
+    public BoxValues boxValues(int inputWidth, int inputHeight) {
+        return new BoxValues(boxes, TensorLayout.CHANNELS_LAST, 0, 0, boxFormat);
+    }
+
     @Override
     public LocationBoxes boxes(Map<String, FloatTensor> outputs, int numClasses, int inputWidth, int inputHeight) {
         TensorView v = TensorView.of(outputs, boxes, TensorLayout.CHANNELS_LAST, 1);

@@ -41,6 +41,12 @@ public record CenterOffsetHead(String output, double objExponent, double clsExpo
                 new Term(0, 1, Activations.of(decoded, Activation.SIGMOID), objExponent))));
     }
 
+    /** Channels 1-4: the centre offsets and sizes before their tanh and sigmoid. */
+    @Override
+    public BoxValues boxValues(int inputWidth, int inputHeight) {
+        return BoxValues.raw(output, TensorLayout.CHANNELS_FIRST, 1);
+    }
+
     @Override
     public LocationBoxes boxes(Map<String, FloatTensor> outputs, int numClasses, int inputWidth, int inputHeight) {
         TensorView v = TensorView.of(outputs, output, TensorLayout.CHANNELS_FIRST, 1);

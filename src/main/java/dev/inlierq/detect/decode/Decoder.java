@@ -41,6 +41,11 @@ public record Decoder(Head head, PostprocessSpec postprocess, ClassMap classes) 
         return head.heatmap(classes.size(), inputWidth, inputHeight);
     }
 
+    /** Where the head's box values are for the task loss's box term ({@link Head#boxValues}; null: nowhere). */
+    public BoxValues boxValues(int inputWidth, int inputHeight) {
+        return head.boxValues(inputWidth, inputHeight);
+    }
+
     /**
      * Checks the {@code decoded} flag against the range of the score channels of real outputs (one batch
      * of real images): probabilities must lie in [0, 1], logits must not all lie there.

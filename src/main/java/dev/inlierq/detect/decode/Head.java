@@ -37,6 +37,14 @@ public sealed interface Head
      */
     LocationBoxes boxes(Map<String, FloatTensor> outputs, int numClasses, int inputWidth, int inputHeight);
 
+    /**
+     * Where the head's four box values are, aligned with the heatmap's locations, for the box term of the task
+     * loss; null when the family's boxes are not one value group per heatmap location (the default).
+     */
+    default BoxValues boxValues(int inputWidth, int inputHeight) {
+        return null;
+    }
+
     /** The model outputs this head reads. */
     List<String> outputNames();
 

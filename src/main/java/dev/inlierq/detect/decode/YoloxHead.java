@@ -47,6 +47,12 @@ public record YoloxHead(String output, List<Integer> strides, boolean batchAxis,
                 Term.of(5, numClasses, a), Term.of(4, 1, a), sampleRows(inputWidth, inputHeight))));
     }
 
+    /** Channels 0-3 of the output: centre offsets in strides and log sizes, one group per location. */
+    @Override
+    public BoxValues boxValues(int inputWidth, int inputHeight) {
+        return new BoxValues(output, TensorLayout.CHANNELS_LAST, 0, sampleRows(inputWidth, inputHeight), null);
+    }
+
     @Override
     public LocationBoxes boxes(Map<String, FloatTensor> outputs, int numClasses, int inputWidth, int inputHeight) {
         TensorView v = TensorView.of(outputs, output, TensorLayout.CHANNELS_LAST, 1, sampleRows(inputWidth, inputHeight));

@@ -95,6 +95,11 @@ public record DetectorSpec(String name, InputSpec input, Head head, PostprocessS
         return decoder().heatmapRecipe(input.width(), input.height());
     }
 
+    /** Where this spec's head keeps its box values for the task loss's box term (null: not one group per location). */
+    public dev.inlierq.detect.decode.BoxValues boxValues() {
+        return decoder().boxValues(input.width(), input.height());
+    }
+
     /** A decoder for this spec's outputs. */
     public Decoder decoder() {
         return new Decoder(head, postprocess, classes);
