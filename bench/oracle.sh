@@ -5,19 +5,18 @@
 # Usage: QUANTIZED_BY="the quantize command that wrote Q" [ORACLE_GROUPS="CHANNELS POSITIONS"] \
 #        bench/oracle.sh MODEL Q.onnx
 # ORACLE_GROUPS default: YOLOX-Nano at 416 (box 0-3, objectness 4, classes 5-84; strides 8, 16, 32 as output rows).
-# ORACLE_TOOL=BoxOracle: any built-in model, boxes restored and scores restored only (bench/tools/BoxOracle.java).
+# ORACLE_GROUPS=boxes: any built-in model, the box values restored and everything else restored, nothing more.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/shared.sh
 OUT="${OUT:-bench/results/oracle.jsonl}"
 mkdir -p "$(dirname "$OUT")"
 m="$1"; q="$2"
-read -r channels positions <<< "${ORACLE_GROUPS:-box:0-3,obj:4-4,cls:5-84 s8:0-2703,s16:2704-3379,s32:3380-3548}"
+groups="${ORACLE_GROUPS:-box:0-3,obj:4-4,cls:5-84 s8:0-2703,s16:2704-3379,s32:3380-3548}"
+[ "$groups" = boxes ] && groups=""
 [ -f target/inlierq.jar ] || mvn -q -DskipTests package
-tool="${ORACLE_TOOL:-OutputOracle}"
-cmd="java -cp target/inlierq.jar bench/tools/$tool.java \$S/models/${FILE[$m]} $q $m \$D/val2017"
-cmd+=" \$D/annotations/instances_val2017_subset.json"
-[ "$tool" = OutputOracle ] && cmd+=" $channels $positions"
+cmd="java -cp target/inlierq.jar bench/tools/OutputOracle.java \$S/models/${FILE[$m]} $q $m \$D/val2017"
+cmd+=" \$D/annotations/instances_val2017_subset.json${groups:+ $groups}"
 eval "S=$S D=$D; $cmd" | grep -v '^\[' | python3 -c '
 import json, re, sys
 m, q, by, commit, cpu, command = sys.argv[1:]

@@ -3,7 +3,9 @@ import dev.inlierq.api.Evaluation;
 import dev.inlierq.detect.Detection;
 import dev.inlierq.detect.PreparedImage;
 import dev.inlierq.detect.Preprocessor;
+import dev.inlierq.detect.decode.BoxValues;
 import dev.inlierq.detect.decode.Decoder;
+import dev.inlierq.detect.decode.TensorLayout;
 import dev.inlierq.detect.spec.DetectorSpec;
 import dev.inlierq.detect.spec.DetectorSpecs;
 import dev.inlierq.eval.CocoDataset;
@@ -13,6 +15,7 @@ import dev.inlierq.tensor.FloatTensor;
 import dev.inlierq.tensor.ModelRunner;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,18 +31,32 @@ import java.util.Map;
  *
  * <p>Usage: {@code java -cp target/inlierq.jar bench/tools/OutputOracle.java FLOAT.onnx Q.onnx SPEC IMAGES
  * ANNOTATIONS CHANNEL_GROUPS POSITION_GROUPS}, groups as {@code name:from-to,...} (inclusive), e.g.
- * {@code box:0-3,obj:4-4,cls:5-84 s8:0-2703,s16:2704-3379,s32:3380-3548}. Prints one line per variant.
+ * {@code box:0-3,obj:4-4,cls:5-84 s8:0-2703,s16:2704-3379,s32:3380-3548}. Prints one line per variant. Without
+ * the two group arguments, boxes or scores of any model whose spec names its box values ({@link #boxes}).
  */
 public class OutputOracle {
     record Part(String name, boolean channels, int from, int to) {
     }
 
     public static void main(String[] args) throws Exception {
-        Path floatModel = Path.of(args[0]);
-        Path quantModel = Path.of(args[1]);
         DetectorSpec spec = DetectorSpecs.resolve(args[2]);
         CocoDataset gt = CocoDataset.load(Path.of(args[4]));
         Evaluation.MatchedImages m = Evaluation.match(Path.of(args[3]), gt, 0);
+        Map<String, List<Detection>> dets = args.length == 5 ? boxes(args, spec, m) : parts(args, spec, m);
+        CocoEvaluator ev = new CocoEvaluator(gt);
+        for (var e : dets.entrySet()) {
+            CocoMetrics c = ev.evaluate(e.getValue(), m.ids());
+            System.out.printf(Locale.ROOT, "%-14s AP %.4f AP50 %.4f APs %.4f APm %.4f APl %.4f AR100 %.4f%n",
+                    e.getKey(), c.precision().ap(), c.precision().ap50(), c.precision().apSmall(),
+                    c.precision().apMedium(), c.precision().apLarge(), c.recall().ar100());
+        }
+    }
+
+    /** The channel and position groups' variants (seven arguments). */
+    static Map<String, List<Detection>> parts(String[] args, DetectorSpec spec, Evaluation.MatchedImages m)
+            throws Exception {
+        Path floatModel = Path.of(args[0]);
+        Path quantModel = Path.of(args[1]);
         List<Part> parts = new ArrayList<>();
         parts.addAll(parse(args[5], true));
         parts.addAll(parse(args[6], false));
@@ -79,13 +96,7 @@ public class OutputOracle {
             shifted(dets, fs, qs, parts, images, decoder, m, out, 0.1f);
             shifted(dets, fs, qs, parts, images, decoder, m, out, 0f);
         }
-        CocoEvaluator ev = new CocoEvaluator(gt);
-        for (var e : dets.entrySet()) {
-            CocoMetrics c = ev.evaluate(e.getValue(), m.ids());
-            System.out.printf(Locale.ROOT, "%-14s AP %.4f AP50 %.4f APs %.4f APm %.4f APl %.4f AR100 %.4f%n",
-                    e.getKey(), c.precision().ap(), c.precision().ap50(), c.precision().apSmall(),
-                    c.precision().apMedium(), c.precision().apLarge(), c.recall().ar100());
-        }
+        return dets;
     }
 
     /**
@@ -139,6 +150,57 @@ public class OutputOracle {
     static double logit(float p) {
         double c = Math.min(Math.max(p, 1e-7), 1 - 1e-7);
         return Math.log(c / (1 - c));
+    }
+
+    /**
+     * Boxes or scores (five arguments): the quantized outputs with the four box values of every location put back
+     * to the float model's ("restore boxes") and with everything else put back ("restore scores": the box values
+     * alone quantized), for any head whose spec names its box values ({@code Head.boxValues}), batch axis first.
+     */
+    static Map<String, List<Detection>> boxes(String[] args, DetectorSpec spec, Evaluation.MatchedImages m)
+            throws Exception {
+        BoxValues v = spec.boxValues();
+        Map<String, List<Detection>> dets = new LinkedHashMap<>();
+        Preprocessor pre = spec.preprocessor();
+        Decoder decoder = spec.decoder();
+        try (ModelRunner f = EngineKind.ORT.open(Path.of(args[0]), 2);
+                ModelRunner q = EngineKind.ORT.open(Path.of(args[1]), 2)) {
+            for (int i = 0; i < m.files().size(); i++) {
+                List<PreparedImage> batch = List.of(pre.prepare(m.files().get(i)));
+                FloatTensor x = Preprocessor.stack(batch);
+                Map<String, FloatTensor> yf = f.run(x);
+                Map<String, FloatTensor> yq = q.run(x);
+                List<Long> ids = m.ids().subList(i, i + 1);
+                add(dets, "float", decoder.decode(yf, batch, ids));
+                add(dets, "quantized", decoder.decode(yq, batch, ids));
+                add(dets, "restore boxes", decoder.decode(mixBoxes(yq, yf, v), batch, ids));
+                add(dets, "restore scores", decoder.decode(mixBoxes(yf, yq, v), batch, ids));
+            }
+        }
+        return dets;
+    }
+
+    /** {@code base}'s outputs with the box values taken from {@code boxes}. */
+    static Map<String, FloatTensor> mixBoxes(Map<String, FloatTensor> base, Map<String, FloatTensor> boxes, BoxValues v) {
+        Map<String, FloatTensor> out = new HashMap<>(base);
+        FloatTensor b = base.get(v.output());
+        float[] d = b.data().clone();
+        float[] o = boxes.get(v.output()).data();
+        long[] s = b.shape();
+        int n = (int) s[0];
+        boolean last = v.layout() == TensorLayout.CHANNELS_LAST;
+        int k = (int) (last ? s[s.length - 1] : s[1]);
+        int locations = (int) (d.length / n / k);
+        for (int img = 0; img < n; img++) {
+            for (int l = 0; l < locations; l++) {
+                for (int j = v.firstChannel(); j < v.firstChannel() + BoxValues.VALUES; j++) {
+                    int i = last ? (img * locations + l) * k + j : (img * k + j) * locations + l;
+                    d[i] = o[i];
+                }
+            }
+        }
+        out.put(v.output(), new FloatTensor(s, d));
+        return out;
     }
 
     /** {@code base} with the part's values taken from {@code other}. */
