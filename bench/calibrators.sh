@@ -8,7 +8,8 @@
 # INLIERQ_JAVA_OPTS are also appended to "options", so rows that differ only in them are told apart.
 # docs/results.md is generated from these rows: python3 bench/results.py.
 # Usage: [METHODS="minmax mse adaround brecq qdrop"] [BITS="8,8 4,8 4,4"] [SIM=0] [TABLE=reconstruction]
-# [EXTRA="--equalize --placement inputs" LABEL=eq] bench/calibrators.sh [model ...]
+# [EXTRA="--equalize --placement inputs" LABEL=eq] [CALIB=folder] bench/calibrators.sh [model ...]
+# CALIB: the calibration folder instead of $D/train2017 (recorded as given, also in "options").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/shared.sh
@@ -22,11 +23,11 @@ for m in ${models[@]}; do
       q="$OUT/models/${m}_w$1a$2_$method${LABEL:+_$LABEL}.onnx"
       rm -f "$q".*.json
       t0=$(date +%s.%N)
-      ./inlierq quantize --model "$S/models/${FILE[$m]}" --spec "$m" --calib "$D/train2017" --method "$method" \
-        --w-bits "$1" --a-bits "$2" --out "$q" --json "$q.json" ${EXTRA:-} > /dev/null
+      ./inlierq quantize --model "$S/models/${FILE[$m]}" --spec "$m" --calib "${CALIB:-$D/train2017}" \
+        --method "$method" --w-bits "$1" --a-bits "$2" --out "$q" --json "$q.json" ${EXTRA:-} > /dev/null
       wall=$(echo "$(date +%s.%N) - $t0" | bc)
       # what the row ran, as a line to paste (shared paths kept as $S and $D)
-      cmd="./inlierq quantize --model \$S/models/${FILE[$m]} --spec $m --calib \$D/train2017 --method $method"
+      cmd="./inlierq quantize --model \$S/models/${FILE[$m]} --spec $m --calib ${CALIB:-\$D/train2017} --method $method"
       cmd+=" --w-bits $1 --a-bits $2 --out $q --json $q.json${EXTRA:+ $EXTRA}"
       props=$(grep -o -- '-Dinlierq\.[^ ]*' <<< "${INLIERQ_JAVA_OPTS:-}" | paste -sd ' ' - || true)
       [ -n "${INLIERQ_JAVA_OPTS:-}" ] && cmd="INLIERQ_JAVA_OPTS=\"$INLIERQ_JAVA_OPTS\" $cmd"
@@ -35,7 +36,7 @@ for m in ${models[@]}; do
         ./inlierq eval --model "$q" --spec "$m" --images "$D/val2017" \
           --annotations "$D/annotations/instances_val2017_subset.json" --engine "$engine" --json "$q.$engine.json" > /dev/null
       done
-      python3 - "$q" "$m" "$1" "$2" "$method" "${EXTRA:-}${props:+ $props}" "$wall" "$(git rev-parse --short HEAD)" \
+      python3 - "$q" "$m" "$1" "$2" "$method" "${EXTRA:-}${props:+ $props}${CALIB:+ --calib $CALIB}" "$wall" "$(git rev-parse --short HEAD)" \
         "$(cpu)" \
         "$cmd" >> "$OUT/${TABLE:-calibrators}.jsonl" <<'PY'
 import json, os, sys
