@@ -5,7 +5,8 @@
 # Usage: QUANTIZED_BY="the quantize command that wrote Q" [ORACLE_GROUPS="CHANNELS POSITIONS"] \
 #        bench/oracle.sh MODEL Q.onnx
 # ORACLE_GROUPS default: YOLOX-Nano at 416 (box 0-3, objectness 4, classes 5-84; strides 8, 16, 32 as output rows).
-# ORACLE_GROUPS=boxes: any built-in model, the box values restored and everything else restored, nothing more.
+# ORACLE_GROUPS=boxes: any built-in model, the box values restored and everything else restored, each scored
+# against the labels and (label free, "pseudo ...") against the float model's detections of score 0.3 or more.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/shared.sh

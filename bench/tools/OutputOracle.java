@@ -44,12 +44,34 @@ public class OutputOracle {
         Evaluation.MatchedImages m = Evaluation.match(Path.of(args[3]), gt, 0);
         Map<String, List<Detection>> dets = args.length == 5 ? boxes(args, spec, m) : parts(args, spec, m);
         CocoEvaluator ev = new CocoEvaluator(gt);
+        // label free, boxes-or-scores mode only: the same variants scored against the float model's detections
+        CocoEvaluator pseudo = args.length == 5 ? new CocoEvaluator(pseudoLabels(dets.get("float"), gt)) : null;
         for (var e : dets.entrySet()) {
-            CocoMetrics c = ev.evaluate(e.getValue(), m.ids());
-            System.out.printf(Locale.ROOT, "%-14s AP %.4f AP50 %.4f APs %.4f APm %.4f APl %.4f AR100 %.4f%n",
-                    e.getKey(), c.precision().ap(), c.precision().ap50(), c.precision().apSmall(),
-                    c.precision().apMedium(), c.precision().apLarge(), c.recall().ar100());
+            print(e.getKey(), ev.evaluate(e.getValue(), m.ids()));
         }
+        for (var e : pseudo == null ? Map.<String, List<Detection>>of().entrySet() : dets.entrySet()) {
+            if (!e.getKey().equals("float")) {
+                print("pseudo " + e.getKey(), pseudo.evaluate(e.getValue(), m.ids()));
+            }
+        }
+    }
+
+    static void print(String key, CocoMetrics c) {
+        System.out.printf(Locale.ROOT, "%-14s AP %.4f AP50 %.4f APs %.4f APm %.4f APl %.4f AR100 %.4f%n",
+                key, c.precision().ap(), c.precision().ap50(), c.precision().apSmall(),
+                c.precision().apMedium(), c.precision().apLarge(), c.recall().ar100());
+    }
+
+    /** The float model's detections scoring 0.3 or more as ground truth, on {@code gt}'s images and categories. */
+    static CocoDataset pseudoLabels(List<Detection> floatDets, CocoDataset gt) {
+        List<CocoDataset.Annotation> boxes = new ArrayList<>();
+        for (Detection d : floatDets) {
+            if (d.score() >= 0.3) {
+                boxes.add(new CocoDataset.Annotation(boxes.size() + 1, d.imageId(), d.categoryId(), d.x(), d.y(),
+                        d.w(), d.h(), d.w() * d.h(), false));
+            }
+        }
+        return CocoDataset.of(gt.images(), gt.categories(), boxes);
     }
 
     /** The channel and position groups' variants (seven arguments). */
