@@ -207,6 +207,19 @@ public enum Method {
     }
 
     /**
+     * The weight of the task loss's box term ({@link dev.inlierq.loss.BoxTerm}, {@code --box-weight}) the method
+     * takes at these bits: {@value #DEFAULT_INLIERQ_BOX_WEIGHT} for InlierQ with weights of {@value #LOW_BITS} bits
+     * or fewer and activations above, where the boxes carry much of the lost AP; else 0. ONNX Runtime AP on the
+     * 206 val2017 images, W4A8, seeds 0-2 without and with it on a Zen 4 EPYC (docs/experiments.md, stops 45-46):
+     * YOLOX-Nano 25.46 +- 0.02 and 26.20 +- 1.09, FastestDet 14.39 +- 0.21 and 15.55 +- 0.84, PicoDet-XS
+     * 22.79 +- 0.48 and 22.48 +- 1.11 (its W4A8 loss is in the scores). With 4-bit activations it lost (YOLOX-Nano
+     * seed 0: W8A4 14.96 to 14.24, W4A4 12.94 to 12.45).
+     */
+    public double boxWeight(int weightBits, int activationBits) {
+        return inlierCentric && weightBits <= LOW_BITS && activationBits > LOW_BITS ? DEFAULT_INLIERQ_BOX_WEIGHT : 0;
+    }
+
+    /**
      * The reconstruction settings a run takes unless told otherwise: {@code given}'s at these bits
      * ({@link #reconstructionDefaults(long, int, int)}), or the default recipe's for the weight bits when no method
      * was given ({@code null}; {@link #defaultRecipe(int, long)}, {@code null} above 4 bits).
@@ -261,6 +274,8 @@ public enum Method {
     public static final float DEFAULT_LOW_ACTIVATION_INLIERQ_DROP = 0.5f;
     /** InlierQ's layers per block with weights above {@value #LOW_BITS} bits and activations at or below. */
     public static final int DEFAULT_WIDE_WEIGHT_INLIERQ_BLOCK = 8;
+    /** InlierQ's box-term weight at 4-bit weights and wider activations ({@link #boxWeight(int, int)}). */
+    public static final double DEFAULT_INLIERQ_BOX_WEIGHT = 1;
     /** The bits at and below which the 4-bit recipe and budget apply. */
     public static final int LOW_BITS = 4;
     /** Steps per unit of the default 4-bit recipe. */

@@ -104,7 +104,8 @@ public final class QuantizationConfig {
         given = b.copy();
         method = b.method != null ? b.method : Method.defaultFor(b.weightBits);
         loss = new TaskLossOptions(b.topK, b.topKScope, b.fisherLoss != null ? b.fisherLoss : method.fisherLoss(),
-                b.boxWeight);
+                b.boxWeight != null ? b.boxWeight : TaskLossOptions.defaultBoxWeight(method, b.weightBits,
+                b.activationBits, b.spec));
         checkCounts(b.calibImages, b.batch, b.threads, b.checkImages, b.statsImages);
         equalization = new EqualizationOptions(b.equalize != null ? b.equalize : method.equalizes(), b.alpha,
                 b.searchAlpha != null ? b.searchAlpha
@@ -274,7 +275,7 @@ public final class QuantizationConfig {
         private int topK = 100;
         private TopKHeatmapLoss.Scope topKScope = TopKHeatmapLoss.Scope.PER_CLASS;
         private Boolean fisherLoss;
-        private double boxWeight;
+        private Double boxWeight;
         private InlierQ.Options inlier;
         private HessianWeighting hessian;
         private GptqScales gptqScales;
@@ -428,8 +429,8 @@ public final class QuantizationConfig {
             return this;
         }
 
-        /** Weight of the task loss's box-regression term ({@link dev.inlierq.loss.BoxTerm}); default 0 (none). */
-        public Builder boxWeight(double lambda) {
+        /** Weight of the task loss's box term ({@link dev.inlierq.loss.BoxTerm}); default {@link Method#boxWeight}. */
+        public Builder boxWeight(Double lambda) {
             boxWeight = lambda;
             return this;
         }

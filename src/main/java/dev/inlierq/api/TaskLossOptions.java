@@ -27,6 +27,15 @@ public record TaskLossOptions(int topK, TopKHeatmapLoss.Scope scope, boolean fis
         }
     }
 
+    /**
+     * The box weight a run takes when none is given: the method's at these bits ({@link Method#boxWeight}), or 0
+     * when the spec's head has no box values aligned with its heatmap.
+     */
+    static double defaultBoxWeight(Method method, int weightBits, int activationBits, DetectorSpec spec) {
+        double w = method.boxWeight(weightBits, activationBits);
+        return w > 0 && spec.boxValues() == null ? 0 : w;
+    }
+
     /** The loss on {@code spec}'s outputs at this K. */
     public TopKHeatmapLoss loss(DetectorSpec spec) {
         return loss(spec, topK);

@@ -26,10 +26,11 @@ final class InlierOptions {
             description = "Top-K of the heatmap loss per class (Eq. 7) or over all classes together (joint). Default: ${DEFAULT-VALUE}.")
     TopKHeatmapLoss.Scope topKScope;
 
-    @Option(names = "--box-weight", defaultValue = "0", description = "Weight of a box-regression term in the "
-            + "heatmap loss (sampled Fisher of the box values at each image's top-K locations), so that BRECQ's Fisher "
-            + "weights, InlierQ's saliency and GPTQ's --hessian inlier see the boxes. 0: off. Default: ${DEFAULT-VALUE}.")
-    double boxWeight;
+    @Option(names = "--box-weight", description = "Weight of a box-regression term in the heatmap loss (sampled "
+            + "Fisher of the box values at each image's top-K locations), so that BRECQ's Fisher weights, InlierQ's "
+            + "saliency and GPTQ's --hessian inlier see the boxes. 0: off. Default: 1 for inlierq with 4-bit weights "
+            + "and wider activations, else 0.")
+    Double boxWeight;
 
     @Option(names = "--tau", defaultValue = "0.5", description = "InlierQ: posterior threshold of the inlier set. Default: ${DEFAULT-VALUE}.")
     double tau;

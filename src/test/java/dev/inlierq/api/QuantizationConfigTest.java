@@ -212,11 +212,17 @@ class QuantizationConfigTest {
     @Test
     void theBoxWeightNeedsBoxValuesAndAMethodThatReadsTheTaskGradients() {
         assertEquals(0, builder().method(Method.BRECQ).build().loss().boxWeight());
-        assertEquals(2, builder().method(Method.INLIERQ).boxWeight(2).build().loss().boxWeight());
+        assertEquals(2, builder().method(Method.INLIERQ).boxWeight(2.0).build().loss().boxWeight());
+        // InlierQ's default: the term at 4-bit weights with wider activations only
+        assertEquals(1, builder().method(Method.INLIERQ).weightBits(4).build().loss().boxWeight());
+        assertEquals(0, builder().method(Method.INLIERQ).weightBits(4).activationBits(4).build().loss().boxWeight());
+        assertEquals(0, builder().method(Method.INLIERQ).build().loss().boxWeight(), "W8A8");
+        assertEquals(0, builder().method(Method.INLIERQ).weightBits(4).boxWeight(0.0).build().loss().boxWeight());
+        assertEquals(0, builder().weightBits(4).build().loss().boxWeight(), "the default recipe reads no task loss");
         assertEquals(1, builder().method(Method.GPTQ).hessian(dev.inlierq.rounding.HessianWeighting.INLIER)
-                .boxWeight(1).build().loss().boxWeight());
+                .boxWeight(1.0).build().loss().boxWeight());
         IllegalArgumentException plain = assertThrows(IllegalArgumentException.class,
-                () -> builder().method(Method.ADAROUND).boxWeight(1).build());
+                () -> builder().method(Method.ADAROUND).boxWeight(1.0).build());
         assertTrue(plain.getMessage().contains("does not read"), plain.getMessage());
         for (String family : List.of("yolox", "picodet", "fastestdet")) {
             assertTrue(DetectorSpecs.resolve(family).boxValues() != null, family + " has box values");
@@ -231,8 +237,10 @@ class QuantizationConfigTest {
                 classes: [1, 2]
                 """, DetectorSpecs.Format.YAML, "v5.yaml", "v5");
         IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> QuantizationConfig
-                .builder(Path.of("m.onnx"), levels, Path.of("calib")).method(Method.BRECQ).boxWeight(1).build());
+                .builder(Path.of("m.onnx"), levels, Path.of("calib")).method(Method.BRECQ).boxWeight(1.0).build());
         assertTrue(none.getMessage().contains("head family does not have"), none.getMessage());
+        assertEquals(0, QuantizationConfig.builder(Path.of("m.onnx"), levels, Path.of("calib")).method(Method.INLIERQ)
+                .weightBits(4).build().loss().boxWeight(), "InlierQ's default leaves such a head without the term");
     }
 
     @Test
