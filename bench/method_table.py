@@ -5,10 +5,10 @@ A row counts when its method and options (without `--seed`, and with the 4-bit b
 ran it by default: spelled_options) are what `--method M` alone runs today at those bits and its commit is at or
 after the commit from which that spelling ran that code (DEFAULTS): `--method gptq` at 4-bit weights is the
 asymmetric form from fd1bd6c on; the learned methods' 4-bit budget was spelled out as `BUDGET` before 3d3501a made
-it their default, InlierQ's drop at 4-bit activations as `DROP` before SINCE_INLIERQ_DROP, and its blocks of 8
-with wider weights as `BLOCK` before SINCE_INLIERQ_BLOCK. Options compare flag by flag, in any order. Rows of older
-builds ran other code (weight grids, GPTQ's form, the 50-step budget) and stay in their own sections only. Cells not
-measured say so."""
+it their default, InlierQ's drop at 4-bit activations as `DROP` before SINCE_INLIERQ_DROP, its blocks of 8
+with wider weights as `BLOCK` before SINCE_INLIERQ_BLOCK, and its box term at W4A8 as `BOX` before
+SINCE_INLIERQ_BOX. Options compare flag by flag, in any order. Rows of older builds ran other code (weight grids,
+GPTQ's form, the 50-step budget) and stay in their own sections only. Cells not measured say so."""
 import statistics
 
 import table
@@ -23,6 +23,8 @@ SINCE_INLIERQ_DROP = "d5acd68"  # stop 41: --method inlierq drops at 4-bit activ
 DROP = "--drop-prob 0.5"  # InlierQ's drop at 4-bit activations, spelled out by the rows before that commit
 SINCE_INLIERQ_BLOCK = "8a3ebcb"  # stop 43: --method inlierq takes blocks of 8 at W8A4 by itself
 BLOCK = "--block-size 8"  # InlierQ's block with weights above 4 bits and activations of 4 or fewer
+SINCE_INLIERQ_BOX = "f52694f"  # stop 46: --method inlierq takes the box term at W4A8 by itself
+BOX = "--box-weight 1"  # InlierQ's box term with 4-bit weights and wider activations
 BITS = [(4, 8), (8, 4), (4, 4)]
 MODELS = ["yolox", "picodet", "fastestdet"]
 LOW_BITS = 4  # at these bits or fewer (weights or activations) the learned methods take BUDGET by themselves
@@ -36,6 +38,11 @@ def drops_by_default(r):
 def blocks_by_default(r):
     """Whether `--method inlierq` alone takes BLOCK at the row's bits (Method.blockSize since SINCE_INLIERQ_BLOCK)."""
     return r.get("method") == "inlierq" and r["w_bits"] > LOW_BITS and r["a_bits"] <= LOW_BITS
+
+
+def boxes_by_default(r):
+    """Whether `--method inlierq` alone takes BOX at the row's bits (Method.boxWeight since SINCE_INLIERQ_BOX)."""
+    return r.get("method") == "inlierq" and r["w_bits"] <= LOW_BITS < r["a_bits"]
 
 
 def canonical(options):
@@ -63,6 +70,8 @@ def spelled_options(r, is_ancestor):
         opts = (opts + " " + DROP).strip()
     if blocks_by_default(r) and is_ancestor(SINCE_INLIERQ_BLOCK, commit) and "--block-size" not in opts.split():
         opts = (opts + " " + BLOCK).strip()
+    if boxes_by_default(r) and is_ancestor(SINCE_INLIERQ_BOX, commit) and "--box-weight" not in opts.split():
+        opts = (opts + " " + BOX).strip()
     budget = BUDGET.split()
     flags = dict(zip(budget[::2], budget[1::2]))
     tokens, rest, i = opts.split(), [], 0
@@ -101,6 +110,8 @@ def default_rows(rows, is_ancestor):
             options += " " + DROP
         if blocks_by_default(r):
             options += " " + BLOCK
+        if boxes_by_default(r):
+            options += " " + BOX
         if ran(r, options, since, is_ancestor):
             add(cells, r)
     return cells
@@ -148,11 +159,13 @@ def section(rows, is_ancestor, out):
             "Each method as `--method M --w-bits W --a-bits A` alone runs it today (the learned methods at 4 bits: "
             "`%s`, their default since %s and spelled out by earlier rows; `inlierq` at 4-bit activations also "
             "`%s`, its default since %s and spelled out by earlier rows, so its cells there hold only rows with "
-            "dropping; `gptq` at 4-bit weights in its asymmetric form, since %s). Made with "
+            "dropping; `inlierq` at W4A8 also `%s`, its default since %s, so its W4A8 cells hold only rows with the "
+            "box term; `gptq` at 4-bit weights in its asymmetric form, since %s). Made with "
             "`METHODS=M BITS=W,A SIM=0 EXTRA=\"--seed S\" "
             "bench/calibrators.sh MODEL`; each row's command is in its file's section below. A cell: ONNX Runtime "
             "AP mean ± sd over the seeds, the range of `quantize` wall times and the peak memory; \"sim\" the "
-            "simulation's AP where measured." % (BUDGET, SINCE_DEFAULT, DROP, SINCE_INLIERQ_DROP, SINCE_GPTQ)]
+            "simulation's AP where measured." % (BUDGET, SINCE_DEFAULT, DROP, SINCE_INLIERQ_DROP, BOX,
+                                                   SINCE_INLIERQ_BOX, SINCE_GPTQ)]
     for w, a in BITS:
         out += ["", "### W%dA%d" % (w, a), "",
                 "| method | " + " | ".join("%s (float %.2f)" % (table.NAMES[m], table.FLOAT[m]) for m in MODELS) + " |",

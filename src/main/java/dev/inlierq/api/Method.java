@@ -211,7 +211,7 @@ public enum Method {
      * takes at these bits: {@value #DEFAULT_INLIERQ_BOX_WEIGHT} for InlierQ with weights of {@value #LOW_BITS} bits
      * or fewer and activations above, where the boxes carry much of the lost AP; else 0. ONNX Runtime AP on the
      * 206 val2017 images, W4A8, seeds 0-2 without and with it on a Zen 4 EPYC (docs/experiments.md, stops 45-46):
-     * YOLOX-Nano 25.46 +- 0.02 and 26.20 +- 1.09, FastestDet 14.39 +- 0.21 and 15.55 +- 0.84, PicoDet-XS
+     * YOLOX-Nano 25.46 +- 0.02 and 26.20 +- 1.09, FastestDet 14.39 +- 0.20 and 15.54 +- 0.84, PicoDet-XS
      * 22.79 +- 0.48 and 22.48 +- 1.11 (its W4A8 loss is in the scores). With 4-bit activations it lost (YOLOX-Nano
      * seed 0: W8A4 14.96 to 14.24, W4A4 12.94 to 12.45).
      */
