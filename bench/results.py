@@ -436,7 +436,9 @@ ABOUT["boxw.jsonl"] = (
     "(YOLOX and FastestDet: channels of the one output; PicoDet-XS: its `boxes` output, divided by the box's "
     "size). InlierQ W4A8 with and without it from the same clone (`METHODS=inlierq BITS=4,8 SIM=0 TABLE=boxw "
     "EXTRA=\"--box-weight 1 --seed S\" bench/calibrators.sh MODEL`; without: `EXTRA=\"--num-calib 64 --seed S\"`, "
-    "the default spelled out so the rows stay out of the method table).")
+    "the default spelled out so the rows stay out of the method table). From f52694f `--method inlierq` takes "
+    "`--box-weight 1` at W4A8 by itself, and the rows with it spelled out fill the method table's InlierQ W4A8 "
+    "cells.")
 ABOUT["e2e.jsonl"] = (
     "Stop 46, YOLOX-Nano W4A8 seed 1: whole-network objectives with the box term of stop 45 (experiment switch "
     "`-Dinlierq.task.box=0,4,1`): `--method gptq` followed by end-to-end step-size tuning on the Fisher weights "
