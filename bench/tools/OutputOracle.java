@@ -49,9 +49,11 @@ public class OutputOracle {
         for (var e : dets.entrySet()) {
             print(e.getKey(), ev.evaluate(e.getValue(), m.ids()));
         }
-        for (var e : pseudo == null ? Map.<String, List<Detection>>of().entrySet() : dets.entrySet()) {
-            if (!e.getKey().equals("float")) {
-                print("pseudo " + e.getKey(), pseudo.evaluate(e.getValue(), m.ids()));
+        if (pseudo != null) {
+            for (var e : dets.entrySet()) {
+                if (!e.getKey().equals("float")) {
+                    print("pseudo " + e.getKey(), pseudo.evaluate(e.getValue(), m.ids()));
+                }
             }
         }
     }
@@ -62,16 +64,9 @@ public class OutputOracle {
                 c.precision().apMedium(), c.precision().apLarge(), c.recall().ar100());
     }
 
-    /** The float model's detections scoring 0.3 or more as ground truth, on {@code gt}'s images and categories. */
+    /** The float model's detections scoring 0.3 or more (the detections measure's threshold) as ground truth. */
     static CocoDataset pseudoLabels(List<Detection> floatDets, CocoDataset gt) {
-        List<CocoDataset.Annotation> boxes = new ArrayList<>();
-        for (Detection d : floatDets) {
-            if (d.score() >= 0.3) {
-                boxes.add(new CocoDataset.Annotation(boxes.size() + 1, d.imageId(), d.categoryId(), d.x(), d.y(),
-                        d.w(), d.h(), d.w() * d.h(), false));
-            }
-        }
-        return CocoDataset.of(gt.images(), gt.categories(), boxes);
+        return CocoDataset.ofDetections(gt.images(), gt.categories(), floatDets, 0.3);
     }
 
     /** The channel and position groups' variants (seven arguments). */

@@ -5,6 +5,7 @@ import static dev.inlierq.eval.CocoFileReader.readLong;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.inlierq.detect.Detection;
 import dev.inlierq.error.ExitCode;
 import dev.inlierq.error.UserError;
 import dev.inlierq.eval.CocoFileReader.Invalid;
@@ -140,6 +141,24 @@ public final class CocoDataset {
         } catch (Invalid e) {
             throw new IllegalArgumentException(e.getMessage());
         }
+    }
+
+    /**
+     * A dataset whose ground truth is a model's own detections scoring at least {@code minScore} (pseudo labels:
+     * one box each, numbered from 1 in list order, area {@code w h}, not crowd), on {@code images}.
+     *
+     * @throws IllegalArgumentException as {@link #of}
+     */
+    public static CocoDataset ofDetections(List<Image> images, List<Category> categories,
+            List<Detection> detections, double minScore) {
+        List<Annotation> boxes = new ArrayList<>();
+        for (Detection d : detections) {
+            if (d.score() >= minScore) {
+                boxes.add(new Annotation(boxes.size() + 1, d.imageId(), d.categoryId(), d.x(), d.y(), d.w(), d.h(),
+                        d.w() * d.h(), false));
+            }
+        }
+        return of(images, categories, boxes);
     }
 
     /**

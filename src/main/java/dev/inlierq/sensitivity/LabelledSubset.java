@@ -81,7 +81,7 @@ final class LabelledSubset {
             List<Map<String, FloatTensor>> floatOutputs) {
         Decoder decoder = spec.decoder();
         List<CocoDataset.Image> images = new ArrayList<>();
-        List<CocoDataset.Annotation> boxes = new ArrayList<>();
+        List<Detection> detections = new ArrayList<>();
         List<List<Long>> ids = new ArrayList<>();
         long next = 1;
         for (int i = 0; i < batches.size(); i++) {
@@ -91,24 +91,18 @@ final class LabelledSubset {
                 b.add(next++);
             }
             ids.add(List.copyOf(b));
-            for (List<Detection> dets : decoder.decode(floatOutputs.get(i), batches.get(i), b)) {
-                for (Detection d : dets) {
-                    if (d.score() >= PSEUDO_LABEL_SCORE) {
-                        boxes.add(new CocoDataset.Annotation(boxes.size() + 1, d.imageId(), d.categoryId(), d.x(),
-                                d.y(), d.w(), d.h(), d.w() * d.h(), false));
-                    }
-                }
-            }
+            decoder.decode(floatOutputs.get(i), batches.get(i), b).forEach(detections::addAll);
         }
-        if (boxes.isEmpty()) {
+        List<CocoDataset.Category> cats = spec.classes().categoryIds().stream()
+                .map(c -> new CocoDataset.Category(c, String.valueOf(c))).toList();
+        CocoDataset truth = CocoDataset.ofDetections(images, cats, detections, PSEUDO_LABEL_SCORE);
+        if (truth.annotations().isEmpty()) {
             throw new UserError(ExitCode.BAD_SPEC, "the float model detects nothing scoring at least "
                     + PSEUDO_LABEL_SCORE + " on the scoring images: the detections measure needs its detections as "
                     + "reference (check --spec, or score more images)");
         }
-        List<CocoDataset.Category> cats = spec.classes().categoryIds().stream()
-                .map(c -> new CocoDataset.Category(c, String.valueOf(c))).toList();
         List<Long> all = ids.stream().flatMap(List::stream).toList();
-        return new LabelledSubset(new CocoEvaluator(CocoDataset.of(images, cats, boxes)), decoder, batches, ids, all);
+        return new LabelledSubset(new CocoEvaluator(truth), decoder, batches, ids, all);
     }
 
     /** Number of labelled images. */
