@@ -146,8 +146,10 @@ final class AnalyzeCommand implements Callable<Integer> {
 
         @Option(names = "--measure", defaultValue = "heatmap", converter = MeasureConverter.class,
                 description = "What each quantized layer is scored by against the float model: heatmap (the shift "
-                        + "of the top-K score heatmap's terms) or detections (1 - the AP of its detections against the "
-                        + "float model's detections scoring at least 0.3: boxes count too). Default: ${DEFAULT-VALUE}.")
+                        + "of the top-K score heatmap's terms), boxes (that shift plus how far the box values move at "
+                        + "the top-K locations; yolox, center_offset and box_score heads) or detections (1 - the AP of "
+                        + "its detections against the float model's detections scoring at least 0.3: boxes count "
+                        + "too). Default: ${DEFAULT-VALUE}.")
         Measure measure;
 
         @Option(names = "--layers", defaultValue = "0",
@@ -172,7 +174,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         int numImages;
     }
 
-    /** {@code --measure} and {@code --mixed-measure}: heatmap or detections. */
+    /** {@code --measure} and {@code --mixed-measure}: heatmap, boxes or detections. */
     static final class MeasureConverter extends Cli.LowerCaseEnum<Measure> {
         MeasureConverter() {
             super(Measure.class, "measure");

@@ -49,11 +49,12 @@ final class MixedPrecisionOptions {
                     + "pass more than alone).")
     WeightScoring scoring;
 
-    @Option(names = "--mixed-measure", paramLabel = "heatmap|detections",
+    @Option(names = "--mixed-measure", paramLabel = "heatmap|boxes|detections",
             converter = AnalyzeCommand.MeasureConverter.class,
             description = "With --mixed-precision: what each weight's gain is measured by. heatmap (default): the "
-                    + "shift of the top-K score heatmap; detections: 1 - the AP of the detections against the float "
-                    + "model's (boxes count too), as inlierq analyze --measure detections.")
+                    + "shift of the top-K score heatmap; boxes: that shift plus the box values' at the top-K "
+                    + "locations; detections: 1 - the AP of the detections against the float model's (boxes count "
+                    + "too); as inlierq analyze --measure.")
     Measure measure;
 
     @Option(names = "--mixed-rounds", paramLabel = "N",

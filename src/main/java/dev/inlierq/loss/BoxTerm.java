@@ -50,18 +50,7 @@ public final class BoxTerm {
         long[] s = h.getShape().getShape();
         int n = (int) s[0];
         int l = (int) s[2];
-        NDArray out = outputs.get(values.output());
-        if (out == null) {
-            throw new IllegalArgumentException("the box term reads output '" + values.output() + "', outputs are "
-                    + outputs.keySet());
-        }
-        try (NDArray view = HeatmapBuilder.channelsByLocation(out, values.layout(), 1, values.sampleRows());
-                NDArray b = view.get(new NDIndex().addAllDim().addSliceDim(values.firstChannel(),
-                        values.firstChannel() + BoxValues.VALUES))) {
-            if (b.getShape().get(1) != BoxValues.VALUES || b.getShape().get(2) != l) {
-                throw new IllegalArgumentException("the box values of output '" + values.output() + "' are "
-                        + b.getShape() + ", the heatmap has " + l + " locations");
-            }
+        try (NDArray b = boxValues(outputs, l)) {
             float[] eps = signs(h, n, l, Math.min(k, l), b);
             try (NDArray e = b.getManager().create(eps, new Shape(n, BoxValues.VALUES, l)); NDArray prod = b.mul(e)) {
                 return prod.sum();
@@ -69,20 +58,83 @@ public final class BoxTerm {
         }
     }
 
-    /** {@code (LAMBDA / K) eps / s} at each image's top-K locations, 0 elsewhere, as [N, 4, L]. */
-    private float[] signs(NDArray h, int n, int l, int kk, NDArray b) {
+    /**
+     * Per image, how far {@code other}'s box values move from {@code reference}'s at the reference's top-K
+     * locations ({@code h}, the reference's heatmap [N, C, L]):
+     * <pre>    (LAMBDA / K) sum_{l in top-K(n)} sum_{j &lt; 4} |b'[n, j, l] - b[n, j, l]| / s[n, l]</pre>
+     * with {@code s} as in the term (the reference box's size for pixel boxes, else 1): the box counterpart of
+     * {@link TopKHeatmapLoss#shift}, for scoring a perturbed model against the float one.
+     */
+    float[] shift(NDArray h, Map<String, NDArray> reference, Map<String, NDArray> other, int k) {
+        long[] s = h.getShape().getShape();
+        int n = (int) s[0];
+        int l = (int) s[2];
+        int kk = Math.min(k, l);
+        float[] ref;
+        float[] moved;
+        try (NDArray a = boxValues(reference, l); NDArray b = boxValues(other, l)) {
+            ref = a.toFloatArray();
+            moved = b.toFloatArray();
+        }
+        int[][] top = topLocations(h, n, l, kk);
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            double sum = 0;
+            for (int loc : top[i]) {
+                double size = values.pixels() == null ? 1 : size(ref, i, loc, l);
+                for (int j = 0; j < BoxValues.VALUES; j++) {
+                    int at = (i * BoxValues.VALUES + j) * l + loc;
+                    sum += Math.abs(moved[at] - ref[at]) / size;
+                }
+            }
+            out[i] = (float) (sum * lambda / kk);
+        }
+        return out;
+    }
+
+    /** The box values of {@code outputs} as [N, 4, L], checked against the heatmap's {@code l} locations. */
+    private NDArray boxValues(Map<String, NDArray> outputs, int l) {
+        NDArray out = outputs.get(values.output());
+        if (out == null) {
+            throw new IllegalArgumentException("the box term reads output '" + values.output() + "', outputs are "
+                    + outputs.keySet());
+        }
+        try (NDArray view = HeatmapBuilder.channelsByLocation(out, values.layout(), 1, values.sampleRows())) {
+            NDArray b = view.get(new NDIndex().addAllDim().addSliceDim(values.firstChannel(),
+                    values.firstChannel() + BoxValues.VALUES));
+            if (b.getShape().get(1) != BoxValues.VALUES || b.getShape().get(2) != l) {
+                Shape got = b.getShape();
+                b.close();
+                throw new IllegalArgumentException("the box values of output '" + values.output() + "' are "
+                        + got + ", the heatmap has " + l + " locations");
+            }
+            return b;
+        }
+    }
+
+    /** Each image's {@code kk} locations of highest score (the heatmap's maximum over classes), ties by index. */
+    private static int[][] topLocations(NDArray h, int n, int l, int kk) {
         float[] top;
         try (NDArray mx = h.max(new int[] {1})) {
             top = mx.toFloatArray();
         }
+        int[][] out = new int[n][];
+        for (int i = 0; i < n; i++) {
+            int base = i * l;
+            out[i] = IntStream.range(0, l).boxed()
+                    .sorted(Comparator.comparingDouble((Integer j) -> -top[base + j]).thenComparingInt(j -> j))
+                    .limit(kk).mapToInt(Integer::intValue).toArray();
+        }
+        return out;
+    }
+
+    /** {@code (LAMBDA / K) eps / s} at each image's top-K locations, 0 elsewhere, as [N, 4, L]. */
+    private float[] signs(NDArray h, int n, int l, int kk, NDArray b) {
+        int[][] top = topLocations(h, n, l, kk);
         float[] box = values.pixels() == null ? null : b.toFloatArray();
         float[] eps = new float[n * BoxValues.VALUES * l];
         for (int i = 0; i < n; i++) {
-            int base = i * l;
-            int[] order = IntStream.range(0, l).boxed()
-                    .sorted(Comparator.comparingDouble((Integer j) -> -top[base + j]).thenComparingInt(j -> j))
-                    .limit(kk).mapToInt(Integer::intValue).toArray();
-            for (int loc : order) {
+            for (int loc : top[i]) {
                 float scale = lambda / kk / (box == null ? 1f : size(box, i, loc, l));
                 for (int j = 0; j < BoxValues.VALUES; j++) {
                     eps[(i * BoxValues.VALUES + j) * l + loc] = random.nextBoolean() ? scale : -scale;

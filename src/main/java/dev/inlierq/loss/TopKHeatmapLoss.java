@@ -108,17 +108,30 @@ public final class TopKHeatmapLoss {
      * where {@code (k)} indexes the reference's K highest entries (per class, or jointly with {@link Scope#JOINT})
      * and {@code H'} is {@code other}'s heatmap. It is {@code |L_n(other) - L_n(reference)|} when every term moves
      * the same way and the top-K set stays, and unlike that difference it does not let terms that move apart
-     * cancel (for comparing a quantized model with its float reference). Both maps must come from the same images.
+     * cancel (for comparing a quantized model with its float reference). With a box term, its own shift is added
+     * ({@link BoxTerm#shift}: how far the box values move at the reference's top-K locations). Both maps must come
+     * from the same images.
      */
     public float[] shift(Map<String, NDArray> reference, Map<String, NDArray> other) {
         try (NDArray h = HeatmapBuilder.build(recipe, reference); NDArray q = HeatmapBuilder.build(recipe, other)) {
-            long[] s = h.getShape().getShape();
-            if (scope == Scope.PER_CLASS) {
-                return shift(h, q, k);
+            float[] d = scoreShift(h, q);
+            if (box != null) {
+                float[] b = box.shift(h, reference, other, k);
+                for (int i = 0; i < d.length; i++) {
+                    d[i] += b[i];
+                }
             }
-            try (NDArray hf = h.reshape(s[0], 1, s[1] * s[2]); NDArray qf = q.reshape(s[0], 1, s[1] * s[2])) {
-                return shift(hf, qf, k);
-            }
+            return d;
+        }
+    }
+
+    private float[] scoreShift(NDArray h, NDArray q) {
+        long[] s = h.getShape().getShape();
+        if (scope == Scope.PER_CLASS) {
+            return shift(h, q, k);
+        }
+        try (NDArray hf = h.reshape(s[0], 1, s[1] * s[2]); NDArray qf = q.reshape(s[0], 1, s[1] * s[2])) {
+            return shift(hf, qf, k);
         }
     }
 

@@ -13,6 +13,12 @@ public enum Measure {
      */
     HEATMAP,
     /**
+     * The heatmap's shift plus how far the box values move at the float model's top-K locations
+     * ({@link dev.inlierq.loss.BoxTerm#shift}, at weight {@value #BOX_WEIGHT}): so that a layer that moves only the
+     * boxes counts. For heads whose spec names their box values (yolox, center_offset, box_score).
+     */
+    BOXES,
+    /**
      * One minus the COCO AP@[.50:.95] of the perturbed model's detections against the float model's detections as
      * ground truth ("pseudo labels": its detections scoring at least {@value LabelledSubset#PSEUDO_LABEL_SCORE}, the
      * decoder's own post-processing). The float model scores 0 by construction; a shifted box, a lost or an extra
@@ -20,7 +26,10 @@ public enum Measure {
      */
     DETECTIONS;
 
-    /** The name on the command line and in JSON ({@code heatmap}, {@code detections}). */
+    /** The box shift's weight against the heatmap's in {@link #BOXES} (the box term's default, 1). */
+    public static final double BOX_WEIGHT = 1.0;
+
+    /** The name on the command line and in JSON ({@code heatmap}, {@code boxes}, {@code detections}). */
     public String cliName() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -2,6 +2,8 @@ package dev.inlierq.sensitivity;
 
 import dev.inlierq.api.CalibrationStage;
 import dev.inlierq.api.QuantizationConfig;
+import dev.inlierq.api.TaskLossOptions;
+import dev.inlierq.detect.spec.DetectorSpec;
 import dev.inlierq.engine.GraphExecutor;
 import dev.inlierq.loss.TopKHeatmapLoss;
 import dev.inlierq.quant.Encoding;
@@ -35,6 +37,7 @@ public final class SensitivitySession implements AutoCloseable {
     SensitivitySession(QuantizationConfig c, SensitivityOptions o, SensitivityAnalysis.Listener listener) {
         this.options = o;
         this.listener = listener;
+        measureLoss(c.loss(), c.spec(), o.measure()); // a measure the head cannot give fails before any pass
         prepared = CalibrationStage.prepare(c);
         layers = SensitivityAnalysis.selectLayers(prepared.plan(), prepared.graph(), o.maxLayers());
         int batch = c.calibration().batch();
@@ -47,7 +50,7 @@ public final class SensitivitySession implements AutoCloseable {
             rounded = SensitivityAnalysis.rounded(engine, prepared, c, o, encodings, listener);
             List<Path> files = prepared.calibration().files();
             List<Path> scoring = files.subList(0, Math.min(o.scoreImages(), files.size()));
-            TopKHeatmapLoss loss = c.loss().loss(c.spec());
+            TopKHeatmapLoss loss = measureLoss(c.loss(), c.spec(), o.measure());
             listener.phase("float reference");
             reference = FloatReference.of(engine, c.spec(), scoring, batch, loss, o.measure());
             floatAp = labelled == null ? Double.NaN : floatAp(engine, labelled, listener);
@@ -55,6 +58,22 @@ public final class SensitivitySession implements AutoCloseable {
             engine.close();
             throw e;
         }
+    }
+
+    /**
+     * The loss whose shift {@code measure} reads: the run's K and scope, the box term only with
+     * {@link Measure#BOXES} (whatever box weight the run's reconstruction takes).
+     *
+     * @throws IllegalArgumentException for the boxes measure on a head without box values
+     */
+    static TopKHeatmapLoss measureLoss(TaskLossOptions loss, DetectorSpec spec, Measure measure) {
+        if (measure == Measure.BOXES && spec.boxValues() == null) {
+            throw new IllegalArgumentException("the boxes measure needs one group of box values per heatmap "
+                    + "location, which this spec's head family does not have (yolox, center_offset and box_score "
+                    + "heads do)");
+        }
+        double box = measure == Measure.BOXES ? Measure.BOX_WEIGHT : 0;
+        return new TaskLossOptions(loss.topK(), loss.scope(), false, box).loss(spec);
     }
 
     private static double floatAp(GraphExecutor engine, LabelledSubset labelled, SensitivityAnalysis.Listener l) {
