@@ -174,6 +174,14 @@ final class AnalyzeCommand implements Callable<Integer> {
         int numImages;
     }
 
+    /** A usage error when {@code option} asks for the boxes measure on a head without box values. */
+    static void checkMeasure(String option, Measure m, DetectorSpec spec) {
+        if (m == Measure.BOXES && spec.boxValues() == null) {
+            throw new UserError(ExitCode.USAGE, option + " boxes needs a head with box values (yolox, center_offset, "
+                    + "box_score); this spec's head has none");
+        }
+    }
+
     /** {@code --measure} and {@code --mixed-measure}: heatmap, boxes or detections. */
     static final class MeasureConverter extends Cli.LowerCaseEnum<Measure> {
         MeasureConverter() {
@@ -196,6 +204,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         SensitivityOptions.Labelled labelled = labelled();
         OutputGuard.checkFile("--json", json, model, calib, scoring.annotations, scoring.images);
         DetectorSpec ds = DetectorSpecs.resolve(detectorSpec);
+        checkMeasure("--measure", scoring.measure, ds);
         QuantizationConfig config = config(ds);
         SensitivityOptions options = SensitivityOptions.builder().variants(measured).scoreImages(scoring.scoreImages)
                 .maxLayers(scoring.layers).labelled(labelled).rounding(scoring.weightRounding)

@@ -99,6 +99,7 @@ final class MixedPrecisionOptions {
             throw new UserError(ExitCode.USAGE, "--mixed-precision needs --w-bits below 8, got "
                     + c.plan().weightBits());
         }
+        AnalyzeCommand.checkMeasure("--mixed-measure", measure(), c.spec());
         MixedRequest request = MixedRequest.builder(fraction).unit(unit == null ? BudgetUnit.PARAMETERS : unit)
                 .scoring(how).rounds(n).scoreImages(images).measure(measure()).build();
         try (ProgressBar bar = Cli.progressBar("sensitivity", -1)) {

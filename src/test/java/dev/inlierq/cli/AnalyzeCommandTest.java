@@ -61,7 +61,7 @@ class AnalyzeCommandTest {
     }
 
     @Test
-    void badInputIsOneLineWithItsExitCode() {
+    void badInputIsOneLineWithItsExitCode() throws Exception {
         Path model = TinyDetectors.perLevel(tmp, List.of(8, 16), 80, 3, true);
         Path calib = tmp.resolve("calib");
         CliErrorsTest.assertOnlyLine(CliErrorsTest.run(args(model, "fastestdet", calib, "--annotations", "a.json")),
@@ -84,6 +84,17 @@ class AnalyzeCommandTest {
         assertFalse(Files.exists(calib));
         CliErrorsTest.assertOnlyLine(CliErrorsTest.run(args(model, "fastestdet", calib, "--weight-rounding", "best")),
                 ExitCode.USAGE, "unknown weight rounding 'best' (expected nearest or gptq)");
+        Path anchors = tmp.resolve("anchors.yaml"); // a head family without box values per heatmap location
+        Files.writeString(anchors, """
+                input: {name: images, width: 64, height: 64, channelOrder: RGB, resize: STRETCH}
+                head:
+                  family: anchor_yolo
+                  levels:
+                    - {output: p3, stride: 8, anchors: [10, 13]}
+                classes: [1, 2]
+                """);
+        CliErrorsTest.assertOnlyLine(CliErrorsTest.run(args(model, anchors.toString(), calib, "--measure", "boxes")),
+                ExitCode.USAGE, "--measure boxes needs a head with box values");
     }
 
     @Test

@@ -79,6 +79,30 @@ class BoxTermTest {
         }
     }
 
+    private static float shift(BoxTerm box, int index, float by) {
+        float[] moved = OUT.clone();
+        moved[index] += by;
+        try (NDManager m = DjlRuntime.newManager()) {
+            TopKHeatmapLoss loss = new TopKHeatmapLoss(RECIPE, 1, TopKHeatmapLoss.Scope.PER_CLASS, box);
+            return loss.shift(Map.of("out", m.create(OUT, new Shape(1, 6, 3))),
+                    Map.of("out", m.create(moved, new Shape(1, 6, 3))))[0];
+        }
+    }
+
+    @Test
+    void theShiftCountsBoxMovesAtTheTopLocationsOnly() {
+        // entry 7 is channel 2's value at location 1 (the top-1 location), entry 6 the same channel at location 0
+        assertEquals(0f, shift(null, 7, 0.5f), 0f, "without the term a box move is not seen");
+        assertEquals(3 * 0.5f, shift(raw(3), 7, 0.5f), 1e-6f, "LAMBDA / K times the move");
+        assertEquals(3 * 0.5f, shift(raw(3), 7, -0.5f), 1e-6f, "either way");
+        assertEquals(0f, shift(raw(3), 6, 10f), 0f, "a location outside the top K");
+        BoxTerm corners = new BoxTerm(new BoxValues("out", TensorLayout.CHANNELS_FIRST, 2, 0, BoxFormat.XYXY), 3);
+        assertEquals(3 * 0.5f / 6, shift(corners, 7, 0.5f), 1e-6f, "a pixel box's move over the float box's size");
+        float scores = shift(null, 1, -0.4f); // the top score itself moves
+        assertTrue(scores > 0, "the heatmap's shift");
+        assertEquals(scores, shift(raw(3), 1, -0.4f), 1e-6f, "the term adds nothing when no box moves");
+    }
+
     @Test
     void misplacedBoxValuesAreOneClearError() {
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
