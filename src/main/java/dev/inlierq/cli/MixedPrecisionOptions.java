@@ -43,7 +43,7 @@ final class MixedPrecisionOptions {
     BudgetUnit unit;
 
     @Option(names = "--mixed-scoring", paramLabel = "alone|marginal", converter = ScoringConverter.class,
-            description = "With --mixed-precision: how each weight's gain is measured. alone (default): the heatmap "
+            description = "With --mixed-precision: how each weight's gain is measured. alone (default): the measure's "
                     + "shift of quantizing it with the rest of the model float; marginal: with every weight "
                     + "quantized, how much the shift falls when it alone is restored to float (leave-one-out; one "
                     + "pass more than alone).")
@@ -51,10 +51,11 @@ final class MixedPrecisionOptions {
 
     @Option(names = "--mixed-measure", paramLabel = "heatmap|boxes|detections",
             converter = AnalyzeCommand.MeasureConverter.class,
-            description = "With --mixed-precision: what each weight's gain is measured by. heatmap (default): the "
-                    + "shift of the top-K score heatmap; boxes: that shift plus the box values' at the top-K "
-                    + "locations; detections: 1 - the AP of the detections against the float model's (boxes count "
-                    + "too); as inlierq analyze --measure.")
+            description = "With --mixed-precision: what each weight's gain is measured by. heatmap: the shift of "
+                    + "the top-K score heatmap; boxes: that shift plus the box values' at the top-K locations; "
+                    + "detections: 1 - the AP of the detections against the float model's (boxes count too); as "
+                    + "inlierq analyze --measure. Default: boxes for heads with box values (yolox, center_offset, "
+                    + "box_score), else heatmap.")
     Measure measure;
 
     @Option(names = "--mixed-rounds", paramLabel = "N",
@@ -69,6 +70,7 @@ final class MixedPrecisionOptions {
     int images;
 
     private MixedPrecision.Assignment assignment;
+    private Measure resolved;
 
     /**
      * The config with per-layer weight bits chosen by a sensitivity pass; {@code c} itself without the option.
@@ -99,9 +101,10 @@ final class MixedPrecisionOptions {
             throw new UserError(ExitCode.USAGE, "--mixed-precision needs --w-bits below 8, got "
                     + c.plan().weightBits());
         }
-        AnalyzeCommand.checkMeasure("--mixed-measure", measure(), c.spec());
+        AnalyzeCommand.checkMeasure("--mixed-measure", measure, c.spec());
         MixedRequest request = MixedRequest.builder(fraction).unit(unit == null ? BudgetUnit.PARAMETERS : unit)
-                .scoring(how).rounds(n).scoreImages(images).measure(measure()).build();
+                .scoring(how).rounds(n).scoreImages(images).measure(measure).build();
+        resolved = request.measureFor(c.spec());
         try (ProgressBar bar = Cli.progressBar("sensitivity", -1)) {
             assignment = MixedPrecision.analyse(c, request, new SensitivityAnalysis.Listener() {
                 @Override
@@ -133,7 +136,7 @@ final class MixedPrecisionOptions {
                     assignment.candidateParameters(), 100 * assignment.promotedByteShare(),
                     100 * assignment.fraction(), assignment.unit().cliName(), assignment.scoring().cliName(),
                     assignment.rounds() > 1 ? " in " + assignment.rounds() + " rounds" : "",
-                    measure().cliName(), assignment.rounding().cliName(), assignment.seconds(),
+                    resolved.cliName(), assignment.rounding().cliName(), assignment.seconds(),
                     promoted.isEmpty() ? "none" : String.join(", ", promoted));
         }
     }
@@ -159,7 +162,7 @@ final class MixedPrecisionOptions {
         m.put("budget_unit", assignment.unit().cliName());
         m.put("rounding", assignment.rounding().cliName());
         m.put("scoring", assignment.scoring().cliName());
-        m.put("measure", measure().cliName());
+        m.put("measure", resolved.cliName());
         m.put("rounds", assignment.rounds());
         m.put("score_images", assignment.scoreImages());
         m.put("scoring_seconds", assignment.seconds());
@@ -181,9 +184,6 @@ final class MixedPrecisionOptions {
         json.put("mixed_precision", m);
     }
 
-    private Measure measure() {
-        return measure == null ? Measure.HEATMAP : measure;
-    }
 
     /** {@code --mixed-budget}: parameters or bytes. */
     static final class BudgetConverter extends Cli.LowerCaseEnum<BudgetUnit> {

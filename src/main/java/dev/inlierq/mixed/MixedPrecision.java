@@ -239,7 +239,7 @@ public final class MixedPrecision {
     public static Assignment analyse(QuantizationConfig c, MixedRequest request, SensitivityAnalysis.Listener listener) {
         SensitivityOptions o = SensitivityOptions.builder().variants(EnumSet.of(Variant.WEIGHTS))
                 .scoreImages(request.scoreImages()).rounding(roundingFor(c)).scoring(request.scoring())
-                .measure(request.measure()).build();
+                .measure(request.measureFor(c.spec())).build();
         try (SensitivitySession s = SensitivityAnalysis.open(c, o, listener)) {
             Map<String, Choice> fixed = Map.of();
             Assignment a = null;

@@ -1,5 +1,6 @@
 package dev.inlierq.mixed;
 
+import dev.inlierq.detect.spec.DetectorSpec;
 import dev.inlierq.sensitivity.SensitivityOptions;
 import dev.inlierq.sensitivity.Measure;
 import dev.inlierq.sensitivity.WeightScoring;
@@ -15,7 +16,8 @@ import java.util.Objects;
  * @param rounds      greedy rounds: 1, or more with {@link WeightScoring#MARGINAL} (alone gains do not depend on
  *                    which weights were promoted)
  * @param scoreImages the first this many calibration images score the candidates
- * @param measure     what each candidate's gain is measured by ({@link Measure})
+ * @param measure     what each candidate's gain is measured by ({@link Measure}); {@code null}: the spec's default
+ *                    ({@link Measure#mixedPrecisionDefault}, {@link #measureFor})
  */
 public record MixedRequest(double fraction, BudgetUnit unit, WeightScoring scoring, int rounds, int scoreImages,
         Measure measure) {
@@ -32,12 +34,16 @@ public record MixedRequest(double fraction, BudgetUnit unit, WeightScoring scori
         if (scoreImages < 1) {
             throw new IllegalArgumentException("mixed-precision scoring images must be at least 1, got " + scoreImages);
         }
-        Objects.requireNonNull(measure, "measure");
+    }
+
+    /** The measure for {@code spec}: the one asked for, else {@link Measure#mixedPrecisionDefault}. */
+    public Measure measureFor(DetectorSpec spec) {
+        return measure != null ? measure : Measure.mixedPrecisionDefault(spec);
     }
 
     /**
      * A builder with the defaults: a budget in parameters, alone scoring, one round,
-     * {@value SensitivityOptions#DEFAULT_SCORE_IMAGES} images, the heatmap measure.
+     * {@value SensitivityOptions#DEFAULT_SCORE_IMAGES} images, the spec's default measure.
      */
     public static Builder builder(double fraction) {
         return new Builder(fraction);
@@ -50,7 +56,7 @@ public record MixedRequest(double fraction, BudgetUnit unit, WeightScoring scori
         private WeightScoring scoring = WeightScoring.ALONE;
         private int rounds = 1;
         private int scoreImages = SensitivityOptions.DEFAULT_SCORE_IMAGES;
-        private Measure measure = Measure.HEATMAP;
+        private Measure measure;
 
         private Builder(double fraction) {
             this.fraction = fraction;

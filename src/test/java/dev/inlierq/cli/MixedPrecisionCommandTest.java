@@ -44,7 +44,7 @@ class MixedPrecisionCommandTest {
                 "--json", json.toString()));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().matches("(?s).*mixed precision: 1 of 2 weights at 8 bit \\(50\\.0% of 4608 parameters, "
-                + "66\\.7% of their stored bytes; budget 50\\.0% of the parameters; scored alone by heatmap with nearest "
+                + "66\\.7% of their stored bytes; budget 50\\.0% of the parameters; scored alone by boxes with nearest "
                 + "rounding in [0-9.]+ s\\): mid_outliers.*"), r.out());
         Map<String, String> bits = Arrays.stream(OnnxReader.read(tmp.resolve("q.onnx")).metadata()
                 .get("inlierq.layer_bits").split(",")).map(e -> e.split(":"))
@@ -78,8 +78,9 @@ class MixedPrecisionCommandTest {
                 .contains("mid_outliers:w8a8"), "two thirds of the bytes fit in 70%");
 
         CliErrorsTest.Run none = CliErrorsTest.run(args(model, spec, images, "--w-bits", "4", "--mixed-precision",
-                "0.2"));
+                "0.2", "--mixed-measure", "heatmap"));
         assertEquals(0, none.code(), none.err());
+        assertTrue(none.out().contains("scored alone by heatmap"), "the measure asked for: " + none.out());
         assertTrue(none.out().contains("mixed precision: 0 of 2 weights at 8 bit"), "budget below either layer: "
                 + none.out());
         assertTrue(OnnxReader.read(tmp.resolve("q.onnx")).metadata().get("inlierq.layer_bits")
@@ -97,10 +98,10 @@ class MixedPrecisionCommandTest {
         a[Arrays.asList(a).indexOf("minmax")] = "gptq";
         CliErrorsTest.Run r = CliErrorsTest.run(a);
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("scored marginal by heatmap with gptq rounding"), r.out());
+        assertTrue(r.out().contains("scored marginal by boxes with gptq rounding"), r.out());
         JsonNode mp = new ObjectMapper().readTree(json.toFile()).get("mixed_precision");
         assertEquals("gptq", mp.get("rounding").asText());
-        assertEquals("heatmap", mp.get("measure").asText());
+        assertEquals("boxes", mp.get("measure").asText(), "the default for a head with box values (yolox)");
         assertEquals("marginal", mp.get("scoring").asText());
         assertEquals(1, mp.get("rounds").asInt());
         assertEquals(4, mp.get("score_images").asInt(), "16 by default, 4 calibration images");
