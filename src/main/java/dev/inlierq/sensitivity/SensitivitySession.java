@@ -72,8 +72,7 @@ public final class SensitivitySession implements AutoCloseable {
                     + "location, which this spec's head family does not have (yolox, center_offset and box_score "
                     + "heads do)");
         }
-        double box = measure == Measure.BOXES ? Double.parseDouble(System.getProperty("inlierq.measure.box",
-                "" + Measure.BOX_WEIGHT)) : 0; // EXPERIMENT switch, stop 47
+        double box = measure == Measure.BOXES ? Measure.BOX_WEIGHT : 0;
         return new TaskLossOptions(loss.topK(), loss.scope(), false, box).loss(spec);
     }
 
