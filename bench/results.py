@@ -405,6 +405,17 @@ ABOUT["sensitivity.jsonl"] += (
 ABOUT["mixed.jsonl"] += (
     " Rows at 5d04081 (stop 45): `--method gptq` with `--mixed-precision 0.15 --mixed-budget bytes` on YOLOX-Nano, "
     "seed 0, the weights scored by the heatmap (the default) or by the detections (`--mixed-measure detections`).")
+ABOUT["sensitivity.jsonl"] += (
+    " The row at b7d6c1c (stop 47): `--measure boxes` (`EXTRA=\"--measure boxes\" bench/sensitivity.sh yolox`: "
+    "the heatmap's shift plus the box values' at the float model's top-K locations).")
+ABOUT["mixed.jsonl"] += (
+    " Rows of stop 47 (b7d6c1c, 9ecab31, f503cac; Zen 4): 15% of the weight bytes (`--mixed-precision 0.15 "
+    "--mixed-budget bytes`) with the weights scored by the boxes measure (`--mixed-measure boxes`, the default for "
+    "heads with box values from b3cd2f1) or the heatmap, `--method gptq` on YOLOX-Nano and PicoDet-XS, the box "
+    "shift's weight on YOLOX-Nano seed 2 (`INLIERQ_JAVA_OPTS=\"-Dinlierq.measure.box=L\"`, an experiment switch "
+    "of 9ecab31), marginal scoring (`--mixed-scoring marginal`, one or two rounds), `--topk-scope joint`, and the "
+    "default 4-bit recipe (`METHODS=adaround EXTRA=\"--start gptq --iters 200 --window 32 --lr-round 0.3 "
+    "--search-alpha ...\"`) with the boxes measure on YOLOX-Nano and marginal scoring on PicoDet-XS.")
 ABOUT["taskbox.jsonl"] = (
     "Stop 45, YOLOX-Nano: BRECQ and InlierQ with a box-regression term in the label-free task loss whose gradients "
     "give the Fisher weights and the saliency (`INLIERQ_JAVA_OPTS=\"-Xmx10g -Dinlierq.task.box=0,4,LAMBDA\" "

@@ -15,6 +15,7 @@ import dev.inlierq.plan.PlanOptions;
 import dev.inlierq.quant.RangeEstimation;
 import dev.inlierq.recon.ReconstructionOptions;
 import dev.inlierq.recon.Units;
+import dev.inlierq.testing.NoBoxSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -228,14 +229,7 @@ class QuantizationConfigTest {
             assertTrue(DetectorSpecs.resolve(family).boxValues() != null, family + " has box values");
         }
         assertThrows(IllegalArgumentException.class, () -> builder().method(Method.BRECQ).boxWeight(Double.NaN).build());
-        DetectorSpec levels = DetectorSpecs.parse("""
-                input: {name: images, width: 64, height: 64, channelOrder: RGB, resize: STRETCH}
-                head:
-                  family: anchor_yolo
-                  levels:
-                    - {output: p3, stride: 8, anchors: [10, 13]}
-                classes: [1, 2]
-                """, DetectorSpecs.Format.YAML, "v5.yaml", "v5");
+        DetectorSpec levels = NoBoxSpec.spec();
         IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> QuantizationConfig
                 .builder(Path.of("m.onnx"), levels, Path.of("calib")).method(Method.BRECQ).boxWeight(1.0).build());
         assertTrue(none.getMessage().contains("head family does not have"), none.getMessage());

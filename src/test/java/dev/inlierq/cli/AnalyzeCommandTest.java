@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.inlierq.error.ExitCode;
+import dev.inlierq.testing.NoBoxSpec;
 import dev.inlierq.testing.OutlierChain;
 import dev.inlierq.testing.Shared;
 import dev.inlierq.testing.TinyDetectors;
@@ -84,15 +85,7 @@ class AnalyzeCommandTest {
         assertFalse(Files.exists(calib));
         CliErrorsTest.assertOnlyLine(CliErrorsTest.run(args(model, "fastestdet", calib, "--weight-rounding", "best")),
                 ExitCode.USAGE, "unknown weight rounding 'best' (expected nearest or gptq)");
-        Path anchors = tmp.resolve("anchors.yaml"); // a head family without box values per heatmap location
-        Files.writeString(anchors, """
-                input: {name: images, width: 64, height: 64, channelOrder: RGB, resize: STRETCH}
-                head:
-                  family: anchor_yolo
-                  levels:
-                    - {output: p3, stride: 8, anchors: [10, 13]}
-                classes: [1, 2]
-                """);
+        Path anchors = NoBoxSpec.file(tmp); // a head family without box values per heatmap location
         CliErrorsTest.assertOnlyLine(CliErrorsTest.run(args(model, anchors.toString(), calib, "--measure", "boxes")),
                 ExitCode.USAGE, "--measure boxes needs a head with box values");
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.inlierq.api.QuantizationConfig;
 import dev.inlierq.detect.spec.DetectorSpec;
 import dev.inlierq.detect.spec.DetectorSpecs;
+import dev.inlierq.testing.NoBoxSpec;
 import dev.inlierq.testing.Shared;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -60,14 +61,7 @@ class BoxesMeasureTest {
 
     @Test
     void aHeadWithoutBoxValuesIsOneClearErrorBeforeAnyPass() {
-        DetectorSpec levels = DetectorSpecs.parse("""
-                input: {name: images, width: 64, height: 64, channelOrder: RGB, resize: STRETCH}
-                head:
-                  family: anchor_yolo
-                  levels:
-                    - {output: p3, stride: 8, anchors: [10, 13]}
-                classes: [1, 2]
-                """, DetectorSpecs.Format.YAML, "v5.yaml", "v5");
+        DetectorSpec levels = NoBoxSpec.spec();
         // the model file does not exist: the measure is refused before it is read
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SensitivityAnalysis.open(
                 config(levels, Path.of("absent.onnx")), options(Measure.BOXES), new SensitivityAnalysis.Listener() { })
