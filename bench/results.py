@@ -415,7 +415,8 @@ ABOUT["mixed.jsonl"] += (
     "shift's weight on YOLOX-Nano seed 2 (`INLIERQ_JAVA_OPTS=\"-Dinlierq.measure.box=L\"`, an experiment switch "
     "of 9ecab31), marginal scoring (`--mixed-scoring marginal`, one or two rounds), `--topk-scope joint`, and the "
     "default 4-bit recipe (`METHODS=adaround EXTRA=\"--start gptq --iters 200 --window 32 --lr-round 0.3 "
-    "--search-alpha ...\"`) with the boxes measure on YOLOX-Nano and marginal scoring on PicoDet-XS.")
+    "--search-alpha ...\"`) with the boxes measure on YOLOX-Nano and marginal scoring on PicoDet-XS; FastestDet "
+    "`--method gptq` with either measure, seeds 0-2.")
 ABOUT["taskbox.jsonl"] = (
     "Stop 45, YOLOX-Nano: BRECQ and InlierQ with a box-regression term in the label-free task loss whose gradients "
     "give the Fisher weights and the saliency (`INLIERQ_JAVA_OPTS=\"-Xmx10g -Dinlierq.task.box=0,4,LAMBDA\" "
