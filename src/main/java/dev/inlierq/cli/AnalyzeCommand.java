@@ -176,7 +176,7 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     /** A usage error when {@code option} asks for the boxes measure on a head without box values. */
     static void checkMeasure(String option, Measure m, DetectorSpec spec) {
-        if (m == Measure.BOXES && spec.boxValues() == null) {
+        if (m != null && !m.fits(spec)) {
             throw new UserError(ExitCode.USAGE, option + " boxes needs a head with box values (yolox, center_offset, "
                     + "box_score); this spec's head has none");
         }

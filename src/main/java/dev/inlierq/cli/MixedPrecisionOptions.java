@@ -184,7 +184,6 @@ final class MixedPrecisionOptions {
         json.put("mixed_precision", m);
     }
 
-
     /** {@code --mixed-budget}: parameters or bytes. */
     static final class BudgetConverter extends Cli.LowerCaseEnum<BudgetUnit> {
         BudgetConverter() {

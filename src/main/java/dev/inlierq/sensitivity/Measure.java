@@ -34,7 +34,12 @@ public enum Measure {
      * PicoDet-XS it chooses the same layers as the heatmap.
      */
     public static Measure mixedPrecisionDefault(DetectorSpec spec) {
-        return spec.boxValues() != null ? BOXES : HEATMAP;
+        return BOXES.fits(spec) ? BOXES : HEATMAP;
+    }
+
+    /** Whether {@code spec}'s head gives what this measure reads: box values for {@link #BOXES}; always otherwise. */
+    public boolean fits(DetectorSpec spec) {
+        return this != BOXES || spec.boxValues() != null;
     }
 
     /** The box shift's weight against the heatmap's in {@link #BOXES} (the box term's default, 1). */

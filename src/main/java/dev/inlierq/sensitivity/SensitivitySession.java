@@ -37,7 +37,8 @@ public final class SensitivitySession implements AutoCloseable {
     SensitivitySession(QuantizationConfig c, SensitivityOptions o, SensitivityAnalysis.Listener listener) {
         this.options = o;
         this.listener = listener;
-        measureLoss(c.loss(), c.spec(), o.measure()); // a measure the head cannot give fails before any pass
+        // a measure the head cannot give fails before any pass
+        TopKHeatmapLoss loss = measureLoss(c.loss(), c.spec(), o.measure());
         prepared = CalibrationStage.prepare(c);
         layers = SensitivityAnalysis.selectLayers(prepared.plan(), prepared.graph(), o.maxLayers());
         int batch = c.calibration().batch();
@@ -50,7 +51,6 @@ public final class SensitivitySession implements AutoCloseable {
             rounded = SensitivityAnalysis.rounded(engine, prepared, c, o, encodings, listener);
             List<Path> files = prepared.calibration().files();
             List<Path> scoring = files.subList(0, Math.min(o.scoreImages(), files.size()));
-            TopKHeatmapLoss loss = measureLoss(c.loss(), c.spec(), o.measure());
             listener.phase("float reference");
             reference = FloatReference.of(engine, c.spec(), scoring, batch, loss, o.measure());
             floatAp = labelled == null ? Double.NaN : floatAp(engine, labelled, listener);
@@ -67,7 +67,7 @@ public final class SensitivitySession implements AutoCloseable {
      * @throws IllegalArgumentException for the boxes measure on a head without box values
      */
     static TopKHeatmapLoss measureLoss(TaskLossOptions loss, DetectorSpec spec, Measure measure) {
-        if (measure == Measure.BOXES && spec.boxValues() == null) {
+        if (!measure.fits(spec)) {
             throw new IllegalArgumentException("the boxes measure needs one group of box values per heatmap "
                     + "location, which this spec's head family does not have (yolox, center_offset and box_score "
                     + "heads do)");
