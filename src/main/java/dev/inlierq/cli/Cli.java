@@ -17,16 +17,27 @@ final class Cli {
     private Cli() {
     }
 
+    /** Rendered width of a progress bar that nobody sees (no terminal to ask). */
+    private static final int SILENT_WIDTH = 80;
+
+    /**
+     * Whether progress shows as bars: on a terminal, or when the system property {@code inlierq.progress} is
+     * {@code always}.
+     */
+    static boolean progressBars() {
+        return System.console() != null || "always".equals(System.getProperty("inlierq.progress"));
+    }
+
     /**
      * A progress bar on the terminal's stderr; silent when output is not a terminal (CI, pipes), unless the
-     * system property {@code inlierq.progress} is {@code always} (progress in logs).
+     * system property {@code inlierq.progress} is {@code always} (progress in logs). A silent bar is given its width,
+     * so that it never asks JLine for the terminal's: JLine unpacks a native library into the temp folder to do so.
      */
     static me.tongfei.progressbar.ProgressBar progressBar(String task, long max) {
-        boolean terminal = System.console() != null || "always".equals(System.getProperty("inlierq.progress"));
         return new me.tongfei.progressbar.ProgressBarBuilder().setTaskName(task)
                 .setStyle(me.tongfei.progressbar.ProgressBarStyle.ASCII).setInitialMax(max).continuousUpdate()
-                .setConsumer(terminal ? new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)
-                        : new me.tongfei.progressbar.DelegatingProgressBarConsumer(s -> { }))
+                .setConsumer(progressBars() ? new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)
+                        : new me.tongfei.progressbar.DelegatingProgressBarConsumer(s -> { }, SILENT_WIDTH))
                 .build();
     }
 

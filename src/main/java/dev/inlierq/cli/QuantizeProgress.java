@@ -43,8 +43,7 @@ final class QuantizeProgress implements Quantization.Listener, AutoCloseable {
 
     /** Bars on a terminal (or when {@code inlierq.progress} is {@code always}), else plain lines on {@code err}. */
     static QuantizeProgress open(int images, int iterations, PrintWriter err) {
-        boolean bars = System.console() != null || "always".equals(System.getProperty("inlierq.progress"));
-        return new QuantizeProgress(images, iterations, bars ? null : err, System::nanoTime);
+        return new QuantizeProgress(images, iterations, Cli.progressBars() ? null : err, System::nanoTime);
     }
 
     @Override
