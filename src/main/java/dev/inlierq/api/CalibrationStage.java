@@ -1,7 +1,9 @@
 package dev.inlierq.api;
 
+import dev.inlierq.calib.CalibrationSelection;
 import dev.inlierq.calib.CalibrationSet;
 import dev.inlierq.calib.Calibrator;
+import dev.inlierq.calib.DenseSelection;
 import dev.inlierq.calib.Equalization;
 import dev.inlierq.engine.DjlRuntime;
 import dev.inlierq.engine.GraphExecutor;
@@ -18,7 +20,7 @@ import java.util.function.IntConsumer;
 /**
  * What {@link Quantization} does before rounding, for the features that need the same starting point without
  * writing a file (per-layer sensitivity, mixed precision): the model read, prepared and checked against its spec,
- * the calibration images chosen, equalisation when the config asks for it, the quantizer plan, then the
+ * the calibration images chosen (drawn by the seed, or the densest for the float model), equalisation when the config asks for it, the quantizer plan, then the
  * encodings: activation ranges from one float pass ({@link Calibrator#activations}) with the method's range
  * estimation, and per-channel weight scales ({@link Calibrator#weights}).
  */
@@ -52,7 +54,7 @@ public final class CalibrationStage {
         DjlRuntime.setThreads(c.threads());
         Graph g = Quantization.prepare(c.model());
         ModelCheck.check(g, c.model(), c.spec());
-        CalibrationSet calib = CalibrationSet.choose(c.calib(), c.calibration().images(), c.calibration().seed());
+        CalibrationSet calib = chooseImages(g, c, phase);
         if (c.reconstruction() != null && c.reconstruction().holdout() >= calib.files().size()) {
             throw new UserError(ExitCode.USAGE, "--holdout " + c.reconstruction().holdout() + ": must be less than "
                     + "the number of calibration images (" + calib.files().size() + ")");
@@ -69,6 +71,18 @@ public final class CalibrationStage {
             throw new UserError(ExitCode.BAD_SPEC, c.model() + ": no layer to quantize (all excluded?)");
         }
         return new Prepared(g, plan, calib, equalized);
+    }
+
+    /** The calibration images, drawn by the seed or the densest of the folder ({@link DenseSelection}). */
+    private static CalibrationSet chooseImages(Graph g, QuantizationConfig c, java.util.function.Consumer<String> phase) {
+        CalibrationOptions o = c.calibration();
+        if (o.selection() == CalibrationSelection.RANDOM) {
+            return CalibrationSet.choose(c.calib(), o.images(), o.seed());
+        }
+        phase.accept("choosing calibration images");
+        try (GraphExecutor floatEngine = new GraphExecutor(g)) {
+            return DenseSelection.choose(floatEngine, c.spec(), c.calib(), o.images(), o.seed(), o.batch());
+        }
     }
 
     /**

@@ -26,6 +26,7 @@ final class Provenance {
         m.put("inlierq.spec", c.spec().name());
         m.put("inlierq.source_model_sha256", CalibrationSet.sha256(c.model()));
         m.put("inlierq.calibration_images", Integer.toString(calib.files().size()));
+        m.put("inlierq.calibration_selection", c.calibration().selection().cliName());
         m.put("inlierq.calibration_sha256", calib.digest());
         m.put("inlierq.calibration_files", files(calib));
         m.put("inlierq.equalized_activations", Integer.toString(equalized));

@@ -1,5 +1,6 @@
 package dev.inlierq.api;
 
+import dev.inlierq.calib.CalibrationSelection;
 import dev.inlierq.detect.spec.DetectorSpec;
 import dev.inlierq.graph.OpType;
 import dev.inlierq.inlier.InlierQ;
@@ -44,20 +45,6 @@ import java.util.regex.Pattern;
  * and the optional {@link #saliency()} overlays. {@link Provenance} writes them into the model's metadata.
  */
 public final class QuantizationConfig {
-    /**
-     * Calibration: how many images of the folder (chosen by {@code seed}), how many per engine batch, the seed of
-     * every random choice (image choice, GPTQ, reconstruction defaults) and the percentile of
-     * {@link Method#PERCENTILE}.
-     */
-    public record CalibrationOptions(int images, int batch, long seed, double percentile) {
-        public CalibrationOptions {
-            checkCounts(images, batch, 1, 0, 0);
-            if (!(percentile > 0 && percentile <= 100)) {
-                throw new IllegalArgumentException("percentile must be in (0, 100], got " + percentile);
-            }
-        }
-    }
-
     /**
      * The written weights: their type ({@link WeightType#AUTO} is resolved for the host and placement), how
      * weights of 4 bits or fewer are stored (INT8/UINT8 containers or INT4/UINT4 tensors, see
@@ -110,7 +97,7 @@ public final class QuantizationConfig {
         equalization = new EqualizationOptions(b.equalize != null ? b.equalize : method.equalizes(), b.alpha,
                 b.searchAlpha != null ? b.searchAlpha
                 : b.method == null && Method.defaultRecipe(b.weightBits, b.seed).searchAlpha());
-        calibration = new CalibrationOptions(b.calibImages, b.batch, b.seed, b.percentile);
+        calibration = new CalibrationOptions(b.calibImages, b.selection, b.batch, b.seed, b.percentile);
         threads = b.threads;
         verification = new VerificationOptions(b.checkImages, b.statsImages);
         plan = new PlanOptions(b.weightBits, b.activationBits, b.firstLastAt8Bit, b.placement != null ? b.placement
@@ -255,6 +242,7 @@ public final class QuantizationConfig {
         private final Path calib;
         private Method method;
         private int calibImages = 64;
+        private CalibrationSelection selection = CalibrationSelection.RANDOM;
         private int batch = 8;
         private long seed;
         private double percentile = 99.99;
@@ -299,6 +287,12 @@ public final class QuantizationConfig {
         /** Calibration images, chosen from the folder by the seed; default 64 (all when the folder has fewer). */
         public Builder calibImages(int n) {
             calibImages = n;
+            return this;
+        }
+
+        /** How the calibration images are chosen; default {@link CalibrationSelection#RANDOM}, by the seed. */
+        public Builder calibSelection(CalibrationSelection s) {
+            selection = Objects.requireNonNull(s, "selection");
             return this;
         }
 

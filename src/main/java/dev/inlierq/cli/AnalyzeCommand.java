@@ -3,6 +3,7 @@ package dev.inlierq.cli;
 import dev.inlierq.api.Method;
 import dev.inlierq.api.OutputGuard;
 import dev.inlierq.api.QuantizationConfig;
+import dev.inlierq.calib.CalibrationSelection;
 import dev.inlierq.detect.spec.DetectorSpec;
 import dev.inlierq.detect.spec.DetectorSpecs;
 import dev.inlierq.error.ExitCode;
@@ -95,6 +96,11 @@ final class AnalyzeCommand implements Callable<Integer> {
         @Option(names = "--num-calib", defaultValue = "64",
                 description = "Calibration images for the activation ranges, chosen by --seed (as quantize). Default: ${DEFAULT-VALUE}.")
         int numCalib;
+
+        @Option(names = "--calib-select", paramLabel = "random|dense",
+                converter = CalibrationOptions.SelectionConverter.class, defaultValue = "random",
+                description = CalibrationOptions.SELECT_HELP)
+        CalibrationSelection selection;
 
         @Option(names = "--batch", defaultValue = "8", description = "Images per engine run. Default: ${DEFAULT-VALUE}.")
         int batch;
@@ -277,7 +283,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                 .firstLastAt8Bit(!plan.noFirstLast).placement(plan.placement == null ? m.placement() : plan.placement)
                 .build();
         QuantizationConfig.Builder b = QuantizationConfig.builder(model, ds, calib).calibImages(calibration.numCalib)
-                .seed(seed).batch(calibration.batch).threads(threads).plan(p).topK(scoring.topK)
+                .calibSelection(calibration.selection).seed(seed).batch(calibration.batch).threads(threads).plan(p).topK(scoring.topK)
                 .topKScope(scoring.topKScope);
         if (equalisation.equalize != null) {
             b.equalize(equalisation.equalize);

@@ -1,6 +1,7 @@
 package dev.inlierq.cli;
 
 import dev.inlierq.api.QuantizationConfig;
+import dev.inlierq.calib.CalibrationSelection;
 import picocli.CommandLine.Option;
 
 /** Which calibration images {@code quantize} reads and how it sets ranges from them; mixed into {@link QuantizeCommand}. */
@@ -8,6 +9,10 @@ import picocli.CommandLine.Option;
 final class CalibrationOptions {
     @Option(names = "--num-calib", defaultValue = "64", description = "Calibration images, chosen by --seed. Default: ${DEFAULT-VALUE}.")
     int numCalib;
+
+    @Option(names = "--calib-select", paramLabel = "random|dense", converter = SelectionConverter.class,
+            defaultValue = "random", description = SELECT_HELP)
+    CalibrationSelection selection;
 
     @Option(names = "--batch", defaultValue = "8", description = "Calibration batch size. Default: ${DEFAULT-VALUE}.")
     int batch;
@@ -17,6 +22,19 @@ final class CalibrationOptions {
 
     /** Sets the settings on {@code b}. */
     void apply(QuantizationConfig.Builder b) {
-        b.calibImages(numCalib).percentile(percentile).batch(batch);
+        b.calibImages(numCalib).calibSelection(selection).percentile(percentile).batch(batch);
+    }
+
+    /** The help of {@code --calib-select}, for quantize and analyze. */
+    static final String SELECT_HELP = "How the --num-calib images are chosen from --calib: random (drawn by --seed) "
+            + "or dense (the images on which the float model finds the most detections scoring 0.3 or more, of up to "
+            + "8 times as many drawn by --seed: the whole folder when it holds no more; one float pass over them; "
+            + "labels are never read). Default: ${DEFAULT-VALUE}.";
+
+    /** {@code --calib-select}: random or dense. */
+    static final class SelectionConverter extends Cli.LowerCaseEnum<CalibrationSelection> {
+        SelectionConverter() {
+            super(CalibrationSelection.class, "calibration selection");
+        }
     }
 }

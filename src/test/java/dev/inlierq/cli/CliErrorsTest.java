@@ -132,11 +132,12 @@ class CliErrorsTest {
             {"--method", "gptq", "--hessian", "slopes"},
             {"--method", "brecq", "--box-weight", "-1"},
             {"--method", "adaround", "--box-weight", "1"},
+            {"--calib-select", "densest"},
         };
         String[] expect = {"unknown unit 'stage'", "drop probability", "tau", "unknown weighting 'fuzzy'",
             "unknown saliency scale 'sqrt'", "unknown loss 'l1'", "unknown top-K scope 'image'", "iterations", "unknown method 'bogus'",
             "slope-weighted Hessian is per unit", "box weight must be 0 or positive",
-            "does not read: use brecq, inlierq"};
+            "does not read: use brecq, inlierq", "unknown calibration selection 'densest'"};
         for (int i = 0; i < cases.length; i++) {
             String[] args = java.util.Arrays.copyOf(base, base.length + cases[i].length);
             System.arraycopy(cases[i], 0, args, base.length, cases[i].length);
