@@ -20,9 +20,10 @@ import java.util.function.IntConsumer;
 /**
  * What {@link Quantization} does before rounding, for the features that need the same starting point without
  * writing a file (per-layer sensitivity, mixed precision): the model read, prepared and checked against its spec,
- * the calibration images chosen (drawn by the seed, or the densest for the float model), equalisation when the config asks for it, the quantizer plan, then the
- * encodings: activation ranges from one float pass ({@link Calibrator#activations}) with the method's range
- * estimation, and per-channel weight scales ({@link Calibrator#weights}).
+ * the calibration images chosen (drawn by the seed, or the densest for the float model), equalisation when the
+ * config asks for it, the quantizer plan, then the encodings: activation ranges from one float pass
+ * ({@link Calibrator#activations}) with the method's range estimation, and per-channel weight scales
+ * ({@link Calibrator#weights}).
  */
 public final class CalibrationStage {
     private CalibrationStage() {
@@ -74,7 +75,8 @@ public final class CalibrationStage {
     }
 
     /** The calibration images, drawn by the seed or the densest of the folder ({@link DenseSelection}). */
-    private static CalibrationSet chooseImages(Graph g, QuantizationConfig c, java.util.function.Consumer<String> phase) {
+    private static CalibrationSet chooseImages(Graph g, QuantizationConfig c,
+            java.util.function.Consumer<String> phase) {
         CalibrationOptions o = c.calibration();
         if (o.selection() == CalibrationSelection.RANDOM) {
             return CalibrationSet.choose(c.calib(), o.images(), o.seed());
