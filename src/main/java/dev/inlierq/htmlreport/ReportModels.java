@@ -100,6 +100,7 @@ public final class ReportModels {
             default -> placement.toLowerCase(Locale.ROOT);
         });
         put(s, "seed", p.get("inlierq.seed"));
+        put(s, "calibration images chosen", p.get("inlierq.calibration_selection"));
         put(s, "reconstruction", p.get("inlierq.reconstruction"));
         put(s, "GPTQ Hessian", p.get("inlierq.gptq_hessian"));
         put(s, "weight type", lower(p.get("inlierq.weight_type")));
