@@ -417,6 +417,11 @@ ABOUT["mixed.jsonl"] += (
     "default 4-bit recipe (`METHODS=adaround EXTRA=\"--start gptq --iters 200 --window 32 --lr-round 0.3 "
     "--search-alpha ...\"`) with the boxes measure on YOLOX-Nano and marginal scoring on PicoDet-XS; FastestDet "
     "`--method gptq` with either measure, seeds 0-2.")
+ABOUT["mixed.jsonl"] += (
+    " Rows of stop 48 (e2f313b, fa81207; Zen 4): YOLOX-Nano under the byte budget with other bases: `--method gptq "
+    "--mixed-measure boxes` on the densest 64 images (`CALIB=/tmp/top64y`, the folder `--calib-select dense` "
+    "reproduces) and scored on all 64 images (`--mixed-images 64`), and `--method inlierq` (boxes measure, its box "
+    "term); PicoDet-XS `--method gptq --mixed-scoring marginal --mixed-measure heatmap --calib-select dense`.")
 ABOUT["taskbox.jsonl"] = (
     "Stop 45, YOLOX-Nano: BRECQ and InlierQ with a box-regression term in the label-free task loss whose gradients "
     "give the Fisher weights and the saliency (`INLIERQ_JAVA_OPTS=\"-Xmx10g -Dinlierq.task.box=0,4,LAMBDA\" "
@@ -464,6 +469,12 @@ ABOUT["calibsel.jsonl"] = (
     "MODEL`; the folder made from `./inlierq eval --detections` of the float model on train2017), for `--method "
     "gptq` on YOLOX-Nano and FastestDet (with FastestDet's drawn sets from the same clone, `EXTRA=\"--num-calib 64 "
     "--seed S\"`) and `--method inlierq --box-weight 1` on FastestDet.")
+ABOUT["calibsel.jsonl"] += (
+    " Rows of stop 48 (fa81207; Zen 4): the option `--calib-select dense` that makes that choice (of a pool of up "
+    "to 8 times the count drawn by the seed: here the whole folder), `METHODS=M BITS=4,8 SIM=0 TABLE=calibsel "
+    "EXTRA=\"--calib-select dense --seed S\" bench/calibrators.sh MODEL`: `--method gptq` on the three models "
+    "(PicoDet-XS's drawn sets from the same clone with `EXTRA=\"--num-calib 64 --seed S\"`) and the default 4-bit "
+    "recipe (`METHODS=adaround`, its options in the row) on YOLOX-Nano.")
 LATENCY_FILES = {
     "float": "float model",
     "all": "W8A8, `--placement all`",

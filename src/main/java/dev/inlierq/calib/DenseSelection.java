@@ -55,7 +55,7 @@ public final class DenseSelection {
     }
 
     /** Per file, the float model's detections scoring at least {@link #MIN_SCORE}. */
-    public static int[] confidentDetections(GraphExecutor floatEngine, DetectorSpec spec, List<Path> files,
+    static int[] confidentDetections(GraphExecutor floatEngine, DetectorSpec spec, List<Path> files,
             int batch) {
         int[] counts = new int[files.size()];
         for (int s = 0; s < files.size(); s += batch) {
