@@ -13,8 +13,8 @@ import org.jline.nativ.JLineNativeLoader;
  * conventional exit code (128 + signal: 130, 143) at once. The process ends with the C library's {@code _exit},
  * not through the JVM's shutdown: a normal exit runs the native libraries' static destructors while libtorch or
  * ONNX Runtime threads may still be computing, which can abort the process (exit 134) after the message. So the
- * JVM's delete-on-exit list is not run either: the one entry on it that this process makes, the native library
- * JLine unpacks into the temp folder when a progress bar asks the terminal's width, is deleted here.
+ * JVM's delete-on-exit list is not run either: the native library JLine unpacks into the temp folder when a
+ * progress bar asks the terminal's width is deleted here (InterruptTest checks that nothing else is left there).
  */
 final class Interrupts {
     private Interrupts() {
