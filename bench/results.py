@@ -421,7 +421,8 @@ ABOUT["mixed.jsonl"] += (
     " Rows of stop 48 (e2f313b, fa81207; Zen 4): YOLOX-Nano under the byte budget with other bases: `--method gptq "
     "--mixed-measure boxes` on the densest 64 images (`CALIB=/tmp/top64y`, the folder `--calib-select dense` "
     "reproduces) and scored on all 64 images (`--mixed-images 64`), and `--method inlierq` (boxes measure, its box "
-    "term); PicoDet-XS `--method gptq --mixed-scoring marginal --mixed-measure heatmap --calib-select dense`.")
+    "term); PicoDet-XS `--method gptq` and the default 4-bit recipe (`METHODS=adaround`, its options in the row) "
+    "with `--mixed-scoring marginal --mixed-measure heatmap --calib-select dense`.")
 ABOUT["taskbox.jsonl"] = (
     "Stop 45, YOLOX-Nano: BRECQ and InlierQ with a box-regression term in the label-free task loss whose gradients "
     "give the Fisher weights and the saliency (`INLIERQ_JAVA_OPTS=\"-Xmx10g -Dinlierq.task.box=0,4,LAMBDA\" "
