@@ -36,7 +36,8 @@ final class Interrupts {
     }
 
     private static void interrupted(int code) {
-        System.err.println("interrupted");
+        // a progress bar's line ends without a newline: "interrupted" goes on a line of its own
+        System.err.println(Cli.progressBars() ? System.lineSeparator() + "interrupted" : "interrupted");
         System.err.flush();
         System.out.flush();
         OutputFile.deletePending();
