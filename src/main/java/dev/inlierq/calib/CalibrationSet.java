@@ -29,23 +29,27 @@ public record CalibrationSet(List<Path> files, List<String> sha256, long seed) {
     }
 
     public static CalibrationSet choose(Path folder, int count, long seed) {
+        return of(draw(folder, count, seed), seed);
+    }
+
+    /** The {@code count} image files of {@code folder} the seed draws (all when it holds fewer), sorted by name. */
+    static List<Path> draw(Path folder, int count, long seed) {
         if (count < 1) {
             throw new UserError(ExitCode.USAGE, "--num-calib must be at least 1, got " + count);
         }
         List<Path> all = new ArrayList<>(ImageFolder.list(folder).images());
-        List<Path> chosen;
         if (count >= all.size()) {
-            chosen = all;
-        } else {
-            Collections.shuffle(all, new Random(seed));
-            chosen = new ArrayList<>(all.subList(0, count));
-            Collections.sort(chosen);
+            return all;
         }
-        List<String> hashes = new ArrayList<>();
-        for (Path p : chosen) {
-            hashes.add(sha256(p));
-        }
-        return new CalibrationSet(chosen, hashes, seed);
+        Collections.shuffle(all, new Random(seed));
+        List<Path> chosen = new ArrayList<>(all.subList(0, count));
+        Collections.sort(chosen);
+        return chosen;
+    }
+
+    /** The set of {@code files}, each one's SHA-256 read for provenance. */
+    static CalibrationSet of(List<Path> files, long seed) {
+        return new CalibrationSet(files, files.stream().map(CalibrationSet::sha256).toList(), seed);
     }
 
     /** One digest over the file names and contents, for the model's metadata. */

@@ -6,14 +6,14 @@ import dev.inlierq.detect.Preprocessor;
 import dev.inlierq.detect.spec.DetectorSpec;
 import dev.inlierq.engine.GraphExecutor;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 
 /**
  * Label-free calibration images for a detector: of a pool of the folder's images drawn by the seed
- * ({@link CalibrationSet#choose}; the whole folder when it holds at most {@value #POOL_FACTOR} times the count),
+ * ({@link CalibrationSet#draw}; the whole folder when it holds at most {@value #POOL_FACTOR} times the count),
  * the {@code count} on which the float model finds the most detections scoring at least {@value #MIN_SCORE}
  * (its spec's decoding, NMS included), ties broken by file name, then sorted by name like a drawn set.
  *
@@ -28,8 +28,8 @@ import java.util.stream.IntStream;
 public final class DenseSelection {
     /** The pool is at most this many times the images asked for, drawn by the seed. */
     public static final int POOL_FACTOR = 8;
-    /** A detection counts from this score on (the score of the detections measure's pseudo labels). */
-    public static final double MIN_SCORE = 0.3;
+    /** A detection counts from this score on. */
+    public static final double MIN_SCORE = Detection.CONFIDENT_SCORE;
 
     private DenseSelection() {
     }
@@ -42,16 +42,14 @@ public final class DenseSelection {
      */
     public static CalibrationSet choose(GraphExecutor floatEngine, DetectorSpec spec, Path folder, int count,
             long seed, int batch) {
-        CalibrationSet pool = CalibrationSet.choose(folder, (int) Math.min(Integer.MAX_VALUE,
-                (long) count * POOL_FACTOR), seed);
-        if (pool.files().size() <= count) {
-            return pool;
+        List<Path> pool = CalibrationSet.draw(folder, (int) Math.min(Integer.MAX_VALUE, (long) count * POOL_FACTOR),
+                seed);
+        if (pool.size() <= count) {
+            return CalibrationSet.of(pool, seed);
         }
-        int[] detections = confidentDetections(floatEngine, spec, pool.files(), batch);
-        List<Integer> chosen = new ArrayList<>(ranked(detections, pool.files()).subList(0, count));
-        chosen.sort(Comparator.comparing(pool.files()::get));
-        return new CalibrationSet(chosen.stream().map(pool.files()::get).toList(),
-                chosen.stream().map(pool.sha256()::get).toList(), seed);
+        int[] detections = confidentDetections(floatEngine, spec, pool, batch);
+        return CalibrationSet.of(ranked(detections, pool).subList(0, count).stream().map(pool::get).sorted()
+                .toList(), seed);
     }
 
     /** Per file, the float model's detections scoring at least {@link #MIN_SCORE}. */
@@ -59,12 +57,9 @@ public final class DenseSelection {
             int batch) {
         int[] counts = new int[files.size()];
         for (int s = 0; s < files.size(); s += batch) {
-            List<PreparedImage> images = new ArrayList<>();
-            List<Long> ids = new ArrayList<>();
-            for (int i = s; i < Math.min(files.size(), s + batch); i++) {
-                images.add(spec.preprocessor().prepare(files.get(i)));
-                ids.add((long) i);
-            }
+            int end = Math.min(files.size(), s + batch);
+            List<PreparedImage> images = files.subList(s, end).stream().map(spec.preprocessor()::prepare).toList();
+            List<Long> ids = LongStream.range(s, end).boxed().toList();
             List<List<Detection>> found = spec.decoder().decode(floatEngine.run(Preprocessor.stack(images)),
                     images, ids);
             for (int k = 0; k < found.size(); k++) {

@@ -2,6 +2,8 @@ package dev.inlierq.cli;
 
 import dev.inlierq.api.QuantizationConfig;
 import dev.inlierq.calib.CalibrationSelection;
+import dev.inlierq.calib.DenseSelection;
+import dev.inlierq.detect.Detection;
 import picocli.CommandLine.Option;
 
 /** Which calibration images {@code quantize} reads and how it sets ranges from them; mixed into {@link QuantizeCommand}. */
@@ -27,8 +29,9 @@ final class CalibrationOptions {
 
     /** The help of {@code --calib-select}, for quantize and analyze. */
     static final String SELECT_HELP = "How the --num-calib images are chosen from --calib: random (drawn by --seed) "
-            + "or dense (the images on which the float model finds the most detections scoring 0.3 or more, of up to "
-            + "8 times as many drawn by --seed: the whole folder when it holds no more; one float pass over them; "
+            + "or dense (the images on which the float model finds the most detections scoring "
+            + Detection.CONFIDENT_SCORE + " or more, of up to " + DenseSelection.POOL_FACTOR
+            + " times as many drawn by --seed: the whole folder when it holds no more; one float pass over them; "
             + "labels are never read). Default: ${DEFAULT-VALUE}.";
 
     /** {@code --calib-select}: random or dense. */

@@ -25,7 +25,7 @@ import java.util.Map;
  */
 final class LabelledSubset {
     /** The lowest score of a float detection kept as a pseudo label ({@link Measure#DETECTIONS}). */
-    static final double PSEUDO_LABEL_SCORE = 0.3;
+    static final double PSEUDO_LABEL_SCORE = Detection.CONFIDENT_SCORE;
 
     private final CocoEvaluator evaluator;
     private final Decoder decoder;
