@@ -97,7 +97,8 @@ public final class QuantizationConfig {
         equalization = new EqualizationOptions(b.equalize != null ? b.equalize : method.equalizes(), b.alpha,
                 b.searchAlpha != null ? b.searchAlpha
                 : b.method == null && Method.defaultRecipe(b.weightBits, b.seed).searchAlpha());
-        calibration = new CalibrationOptions(b.calibImages, b.selection, b.batch, b.seed, b.percentile);
+        calibration = new CalibrationOptions(b.calibImages, b.selection != null ? b.selection
+                : method.calibrationSelection(b.weightBits), b.batch, b.seed, b.percentile);
         threads = b.threads;
         verification = new VerificationOptions(b.checkImages, b.statsImages);
         plan = new PlanOptions(b.weightBits, b.activationBits, b.firstLastAt8Bit, b.placement != null ? b.placement
@@ -242,7 +243,7 @@ public final class QuantizationConfig {
         private final Path calib;
         private Method method;
         private int calibImages = 64;
-        private CalibrationSelection selection = CalibrationSelection.RANDOM;
+        private CalibrationSelection selection;
         private int batch = 8;
         private long seed;
         private double percentile = 99.99;
@@ -290,7 +291,7 @@ public final class QuantizationConfig {
             return this;
         }
 
-        /** How the calibration images are chosen; default {@link CalibrationSelection#RANDOM}, by the seed. */
+        /** How the calibration images are chosen; default {@link Method#calibrationSelection} of the method. */
         public Builder calibSelection(CalibrationSelection s) {
             selection = Objects.requireNonNull(s, "selection");
             return this;

@@ -100,7 +100,7 @@ final class AnalyzeCommand implements Callable<Integer> {
 
         @Option(names = "--calib-select", paramLabel = "random|dense",
                 converter = CalibrationOptions.SelectionConverter.class, defaultValue = "random",
-                description = CalibrationOptions.SELECT_HELP)
+                description = CalibrationOptions.SELECT_HELP + " Default: ${DEFAULT-VALUE}.")
         CalibrationSelection selection;
 
         @Option(names = "--batch", defaultValue = "8", description = "Images per engine run. Default: ${DEFAULT-VALUE}.")

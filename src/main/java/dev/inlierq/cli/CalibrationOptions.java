@@ -13,7 +13,7 @@ final class CalibrationOptions {
     int numCalib;
 
     @Option(names = "--calib-select", paramLabel = "random|dense", converter = SelectionConverter.class,
-            defaultValue = "random", description = SELECT_HELP)
+            description = SELECT_HELP + " Default: dense for --method gptq with --w-bits 4 or fewer, else random.")
     CalibrationSelection selection;
 
     @Option(names = "--batch", defaultValue = "8", description = "Calibration batch size. Default: ${DEFAULT-VALUE}.")
@@ -24,7 +24,10 @@ final class CalibrationOptions {
 
     /** Sets the settings on {@code b}. */
     void apply(QuantizationConfig.Builder b) {
-        b.calibImages(numCalib).calibSelection(selection).percentile(percentile).batch(batch);
+        b.calibImages(numCalib).percentile(percentile).batch(batch);
+        if (selection != null) {
+            b.calibSelection(selection);
+        }
     }
 
     /** The help of {@code --calib-select}, for quantize and analyze. */
@@ -32,7 +35,7 @@ final class CalibrationOptions {
             + "or dense (the images on which the float model finds the most detections scoring "
             + Detection.CONFIDENT_SCORE + " or more, of up to " + DenseSelection.POOL_FACTOR
             + " times as many drawn by --seed: the whole folder when it holds no more; one float pass over them; "
-            + "labels are never read). Default: ${DEFAULT-VALUE}.";
+            + "labels are never read).";
 
     /** {@code --calib-select}: random or dense. */
     static final class SelectionConverter extends Cli.LowerCaseEnum<CalibrationSelection> {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.inlierq.calib.CalibrationSelection;
 import dev.inlierq.detect.spec.DetectorSpec;
 import dev.inlierq.detect.spec.DetectorSpecs;
 import dev.inlierq.inlier.InlierQ;
@@ -128,6 +129,27 @@ class QuantizationConfigTest {
         assertEquals("percentile 99.9", Method.PERCENTILE.describe(99.9));
         assertEquals("minmax", Method.MINMAX.describe(99.9));
         assertThrows(IllegalStateException.class, () -> Method.GPTQ.reconstructionDefaults(0));
+    }
+
+    @Test
+    void gptqAtFourBitsTakesTheDensestImagesUnlessTold() {
+        for (Method m : Method.values()) {
+            for (int bits : new int[] {2, 4, 5, 8}) {
+                CalibrationSelection expected = m == Method.GPTQ && bits <= 4 ? CalibrationSelection.DENSE
+                        : CalibrationSelection.RANDOM;
+                QuantizationConfig c = builder().method(m).weightBits(bits).build();
+                assertEquals(expected, c.calibration().selection(), m.cliName() + " W" + bits);
+                assertEquals(expected, c.toBuilder().build().calibration().selection(), m.cliName() + " again");
+            }
+        }
+        assertEquals(CalibrationSelection.RANDOM, builder().weightBits(4).build().calibration().selection(),
+                "the default 4-bit recipe");
+        QuantizationConfig told = builder().method(Method.GPTQ).weightBits(4)
+                .calibSelection(CalibrationSelection.RANDOM).build();
+        assertEquals(CalibrationSelection.RANDOM, told.calibration().selection());
+        assertEquals(CalibrationSelection.RANDOM, told.toBuilder().build().calibration().selection());
+        assertEquals(CalibrationSelection.DENSE, builder().method(Method.ADAROUND)
+                .calibSelection(CalibrationSelection.DENSE).build().calibration().selection());
     }
 
     @Test
