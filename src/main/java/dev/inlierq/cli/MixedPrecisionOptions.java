@@ -124,9 +124,6 @@ final class MixedPrecisionOptions {
 
     /** One line with the budget and the promoted layers (nothing without the option). */
     void print(PrintWriter out) {
-        if (dev.inlierq.rounding.RowPrecision.ENABLED) {
-            out.println(dev.inlierq.rounding.RowPrecision.summary);
-        }
         if (assignment != null) {
             List<String> promoted = assignment.promotedLayers();
             out.printf(Locale.ROOT, "mixed precision: %d of %d weights at 8 bit (%.1f%% of %d parameters, "

@@ -179,9 +179,6 @@ public final class MixedPrecision {
      * {@code budget}.
      */
     private static Assignment choose(SensitivityReport r, Budget budget, Map<String, Choice> fixed, int rounds) {
-        if (dev.inlierq.rounding.RowPrecision.ENABLED && !dev.inlierq.rounding.RowPrecision.ROW_ERRORS.isEmpty()) {
-            return RowChoice.choose(r, budget.fraction(), budget.unit() == BudgetUnit.BYTES);
-        }
         Map<String, LayerSensitivity.Weight> candidates = new LinkedHashMap<>();
         for (LayerSensitivity l : r.layers()) {
             LayerSensitivity.Weight w = l.weight();

@@ -204,8 +204,7 @@ public record Encoding(QuantSpec spec, float[] scale, int[] zeroPoint) {
         if (spec.isSymmetric()) {
             return this;
         }
-        check(spec.role() == QuantSpec.Role.WEIGHT && (spec.bits() <= WeightGrid.MAX_AFFINE_BITS
-                || Boolean.getBoolean("inlierq.mixed.rows")), "recentred",
+        check(spec.role() == QuantSpec.Role.WEIGHT && spec.bits() <= WeightGrid.MAX_AFFINE_BITS, "recentred",
                 "an affine weight encoding of at most " + WeightGrid.MAX_AFFINE_BITS + " bits", spec);
         QuantSpec common = QuantSpec.weight(8).withSignedness(spec.signedness()).withGranularity(spec.granularity());
         int[] z = new int[scale.length];

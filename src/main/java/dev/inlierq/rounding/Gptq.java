@@ -41,7 +41,7 @@ public final class Gptq {
      * from the columns rounded before it), so {@code weights = nearest(updated)} element by element.
      */
     public record Result(float[] weights, float[] updated, double nearestError, double error, double damp,
-            QuantGrid[] grids, double[] rowErrors) {
+            QuantGrid[] grids) {
     }
 
     /**
@@ -84,7 +84,6 @@ public final class Gptq {
         float[] q = new float[w.length];
         float[] updated = new float[w.length];
         QuantGrid[] chosen = new QuantGrid[rows];
-        double[] rowErrors = new double[rows];
         double[] row = new double[d];
         float[] rq = new float[d];
         float[] ru = new float[d];
@@ -97,7 +96,6 @@ public final class Gptq {
                 double loss = roundRow(row, grid, f.factor(), d, rq, ru);
                 if (loss < best) {
                     best = loss;
-                    rowErrors[r] = loss;
                     chosen[r] = grid;
                     for (int i = 0; i < d; i++) {
                         q[r * d + order[i]] = rq[i];
@@ -107,7 +105,7 @@ public final class Gptq {
             }
         }
         double before = outputError(w, nearestWeights(w, rows, d, first), rows, d, h);
-        return new Result(q, updated, before, outputError(w, q, rows, d, h), f.relative(), chosen, rowErrors);
+        return new Result(q, updated, before, outputError(w, q, rows, d, h), f.relative(), chosen);
     }
 
     /**
@@ -227,12 +225,7 @@ public final class Gptq {
     private static Result nearest(float[] w, int rows, int d, double[] h, QuantGrid[] grids) {
         float[] q = nearestWeights(w, rows, d, grids);
         double e = outputError(w, q, rows, d, h);
-        double[] rowErrors = new double[rows];
-        for (int r = 0; r < rows; r++) {
-            rowErrors[r] = outputError(Arrays.copyOfRange(w, r * d, r * d + d), Arrays.copyOfRange(q, r * d, r * d + d),
-                    1, d, h);
-        }
-        return new Result(q, w.clone(), e, e, Double.NaN, grids, rowErrors);
+        return new Result(q, w.clone(), e, e, Double.NaN, grids);
     }
 
     static float[] nearestWeights(float[] w, int rows, int d, QuantGrid[] grids) {

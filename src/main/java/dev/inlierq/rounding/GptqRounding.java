@@ -164,25 +164,12 @@ public final class GptqRounding {
                     wg = Gptq.asymmetricTarget(wg, rowsPerGroup, d, l.hessian(gi), cross, DAMP);
                 }
                 QuantGrid[][] grids = new QuantGrid[rowsPerGroup][];
-                java.util.BitSet low = RowPrecision.ENABLED ? RowPrecision.LOW_ROWS.get(wp.tensor()) : null;
                 for (int r = 0; r < rowsPerGroup; r++) {
                     QuantGrid current = e.grid(e.size() == 1 ? 0 : gi * rowsPerGroup + r);
-                    dev.inlierq.quant.QuantSpec spec = e.spec();
-                    if (low != null && e.size() > 1 && low.get(gi * rowsPerGroup + r)) {
-                        spec = RowPrecision.lowSpec(spec);
-                        current = RowPrecision.lowGrid(spec, wg, r, d);
-                    }
-                    grids[r] = search && e.size() > 1 ? candidates(spec, current, wg, r, d)
+                    grids[r] = search && e.size() > 1 ? candidates(e.spec(), current, wg, r, d)
                             : new QuantGrid[] {current};
                 }
                 Gptq.Result r = Gptq.quantize(wg, rowsPerGroup, d, l.hessian(gi), grids, DAMP);
-                if (RowPrecision.ENABLED && RowPrecision.LOW_ROWS.isEmpty()) {
-                    double[] all = RowPrecision.ROW_ERRORS.computeIfAbsent(wp.tensor(),
-                            t -> new double[rowsPerGroup * l.groups()]);
-                    for (int k = 0; k < rowsPerGroup; k++) {
-                        all[gi * rowsPerGroup + k] = r.rowErrors()[k] / Math.max(1, l.samples());
-                    }
-                }
                 if (e.size() > 1) {
                     for (int k = 0; k < rowsPerGroup; k++) {
                         scales[gi * rowsPerGroup + k] = r.grids()[k].scale();
@@ -198,9 +185,7 @@ public final class GptqRounding {
             inits.put(wp.tensor(), ConstTensor.ofFloats(w.shape(), out));
             correctBias(g, l, wf, out, rowsPerGroup, d, inits, biases);
             updated.put(wp.tensor(), upd);
-            boolean mixedRows = RowPrecision.ENABLED && RowPrecision.LOW_ROWS.containsKey(wp.tensor()) && e.size() > 1;
-            encodings.put(wp.tensor(), new Encoding(mixedRows ? e.spec().withSymmetry(
-                    dev.inlierq.quant.QuantSpec.Symmetry.ASYMMETRIC) : e.spec(), scales, zeros));
+            encodings.put(wp.tensor(), new Encoding(e.spec(), scales, zeros));
             reports.add(new LayerReport(l.node().name(), l.groups(), d, l.samples(), before, after, damp));
         }
         return new Result(g.withNodes(g.nodes(), inits, g.shapes()), reports, updated, biases, encodings);

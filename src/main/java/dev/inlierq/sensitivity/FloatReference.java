@@ -59,11 +59,6 @@ final class FloatReference {
         return new FloatReference(batches, floats, loss, pseudo, files.size());
     }
 
-    /** The scoring images' batches. */
-    List<FloatTensor> batches() {
-        return batches;
-    }
-
     /** Number of scoring images. */
     int images() {
         return images;

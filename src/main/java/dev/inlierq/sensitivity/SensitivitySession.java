@@ -53,11 +53,6 @@ public final class SensitivitySession implements AutoCloseable {
             List<Path> scoring = files.subList(0, Math.min(o.scoreImages(), files.size()));
             listener.phase("float reference");
             reference = FloatReference.of(engine, c.spec(), scoring, batch, loss, o.measure());
-            if (dev.inlierq.rounding.RowPrecision.ENABLED && Boolean.getBoolean("inlierq.mixed.fisher")) {
-                listener.phase("row fisher");
-                RowFisher.compute(engine, prepared.graph(), prepared.plan(), reference.batches(),
-                        measureLoss(c.loss(), c.spec(), Measure.BOXES));
-            }
             floatAp = labelled == null ? Double.NaN : floatAp(engine, labelled, listener);
         } catch (RuntimeException e) {
             engine.close();
