@@ -6,8 +6,9 @@ ran it by default: spelled_options) are what `--method M` alone runs today at th
 after the commit from which that spelling ran that code (DEFAULTS): `--method gptq` at 4-bit weights is the
 asymmetric form from fd1bd6c on; the learned methods' 4-bit budget was spelled out as `BUDGET` before 3d3501a made
 it their default, InlierQ's drop at 4-bit activations as `DROP` before SINCE_INLIERQ_DROP, its blocks of 8
-with wider weights as `BLOCK` before SINCE_INLIERQ_BLOCK, and its box term at W4A8 as `BOX` before
-SINCE_INLIERQ_BOX. Options compare flag by flag, in any order. Rows of older builds ran other code (weight grids,
+with wider weights as `BLOCK` before SINCE_INLIERQ_BLOCK, its box term at W4A8 as `BOX` before
+SINCE_INLIERQ_BOX, and GPTQ's densest calibration images at 4-bit weights as `DENSE` before SINCE_GPTQ_DENSE.
+Options compare flag by flag, in any order. Rows of older builds ran other code (weight grids,
 GPTQ's form, the 50-step budget) and stay in their own sections only. Cells not measured say so."""
 import statistics
 
@@ -25,6 +26,8 @@ SINCE_INLIERQ_BLOCK = "8a3ebcb"  # stop 43: --method inlierq takes blocks of 8 a
 BLOCK = "--block-size 8"  # InlierQ's block with weights above 4 bits and activations of 4 or fewer
 SINCE_INLIERQ_BOX = "f52694f"  # stop 46: --method inlierq takes the box term at W4A8 by itself
 BOX = "--box-weight 1"  # InlierQ's box term with 4-bit weights and wider activations
+SINCE_GPTQ_DENSE = "41bbdc3"  # stop 49: --method gptq takes the densest images at 4-bit weights by itself
+DENSE = "--calib-select dense"  # GPTQ's calibration images at 4-bit weights, spelled out by the rows before it
 BITS = [(4, 8), (8, 4), (4, 4)]
 MODELS = ["yolox", "picodet", "fastestdet"]
 LOW_BITS = 4  # at these bits or fewer (weights or activations) the learned methods take BUDGET by themselves
@@ -45,6 +48,12 @@ def boxes_by_default(r):
     return r.get("method") == "inlierq" and r["w_bits"] <= LOW_BITS < r["a_bits"]
 
 
+def dense_by_default(r):
+    """Whether `--method gptq` alone takes DENSE at the row's bits (Method.calibrationSelection since
+    SINCE_GPTQ_DENSE)."""
+    return r.get("method") == "gptq" and r["w_bits"] <= LOW_BITS
+
+
 def canonical(options):
     """The options as a sorted tuple of flags, each with the values that follow it: the same settings given in
     another order compare equal."""
@@ -63,6 +72,9 @@ def spelled_options(r, is_ancestor):
     in BUDGET's order, followed by the row's other options. Other rows' options are returned as they are."""
     opts = r.get("options") or ""
     commit = r.get("commit", "")
+    if dense_by_default(r) and commit and is_ancestor(SINCE_GPTQ_DENSE, commit) \
+            and "--calib-select" not in opts.split():
+        return (opts + " " + DENSE).strip()
     if r.get("method") not in METHODS[1:] or min(r["w_bits"], r["a_bits"]) > LOW_BITS or not commit \
             or not is_ancestor(SINCE_DEFAULT, commit):
         return opts
@@ -112,6 +124,8 @@ def default_rows(rows, is_ancestor):
             options += " " + BLOCK
         if boxes_by_default(r):
             options += " " + BOX
+        if dense_by_default(r):
+            options += " " + DENSE
         if ran(r, options, since, is_ancestor):
             add(cells, r)
     return cells
@@ -160,12 +174,13 @@ def section(rows, is_ancestor, out):
             "`%s`, their default since %s and spelled out by earlier rows; `inlierq` at 4-bit activations also "
             "`%s`, its default since %s and spelled out by earlier rows, so its cells there hold only rows with "
             "dropping; `inlierq` at W4A8 also `%s`, its default since %s, so its W4A8 cells hold only rows with the "
-            "box term; `gptq` at 4-bit weights in its asymmetric form, since %s). Made with "
+            "box term; `gptq` at 4-bit weights in its asymmetric form, since %s, and on the densest images, `%s`, "
+            "its default since %s, so its 4-bit cells hold only rows on those images). Made with "
             "`METHODS=M BITS=W,A SIM=0 EXTRA=\"--seed S\" "
             "bench/calibrators.sh MODEL`; each row's command is in its file's section below. A cell: ONNX Runtime "
             "AP mean ± sd over the seeds, the range of `quantize` wall times and the peak memory; \"sim\" the "
             "simulation's AP where measured." % (BUDGET, SINCE_DEFAULT, DROP, SINCE_INLIERQ_DROP, BOX,
-                                                   SINCE_INLIERQ_BOX, SINCE_GPTQ)]
+                                                   SINCE_INLIERQ_BOX, SINCE_GPTQ, DENSE, SINCE_GPTQ_DENSE)]
     for w, a in BITS:
         out += ["", "### W%dA%d" % (w, a), "",
                 "| method | " + " | ".join("%s (float %.2f)" % (table.NAMES[m], table.FLOAT[m]) for m in MODELS) + " |",

@@ -336,6 +336,12 @@ ABOUT["w8a4.jsonl"] += (
 ABOUT["w4a4.jsonl"] += (
     " Rows at e977b9f (stop 39): seeds 1 and 2 of FastestDet AdaRound, BRECQ and InlierQ, "
     "`METHODS=M BITS=4,4 SIM=0 TABLE=w4a4 EXTRA=\"--seed S\" bench/calibrators.sh fastestdet`.")
+ABOUT["w4a8.jsonl"] += (
+    " Rows at f3518f7 (stop 49; Zen 4): `--method gptq` on the three models, seeds 0-2, with its new 4-bit default "
+    "`--calib-select dense` (the same command, `EXTRA=\"--seed S\"`).")
+ABOUT["w4a4.jsonl"] += (
+    " Rows at f3518f7 (stop 49; Zen 4): `--method gptq` on the three models, seeds 0-2, with its new 4-bit default "
+    "`--calib-select dense`; the drawn images from the same clone are in `calibsel.jsonl`.")
 ABOUT["tuning.jsonl"] = (
     "Where learned rounding starts and step sizes tuned end to end (stop 39), W4A8, seed 0. Rows with "
     "`-Dinlierq.start.soft=D` start the rounding D steps from GPTQ's code instead of at its compensated weight; rows "
@@ -423,6 +429,12 @@ ABOUT["mixed.jsonl"] += (
     "reproduces) and scored on all 64 images (`--mixed-images 64`), and `--method inlierq` (boxes measure, its box "
     "term); PicoDet-XS `--method gptq` and the default 4-bit recipe (`METHODS=adaround`, its options in the row) "
     "with `--mixed-scoring marginal --mixed-measure heatmap --calib-select dense`.")
+ABOUT["mixed.jsonl"] += (
+    " Rows of stop 49: YOLOX-Nano `--method gptq`, seed 0, with the experiment switch `-Dinlierq.mixed.rows=true` "
+    "(ba81280, removed in f3518f7): the byte budget spent on output rows instead of whole weights, each row's gain "
+    "its share of its weight's by GPTQ's row error, with `-Dinlierq.mixed.fisher=true` by that error times the "
+    "row's mean squared task gradient, with `-Dinlierq.mixed.global=true` by that product alone; and PicoDet-XS "
+    "`--method gptq --mixed-scoring marginal --mixed-measure heatmap --mixed-images 64` (drawn images), seeds 0-2.")
 ABOUT["taskbox.jsonl"] = (
     "Stop 45, YOLOX-Nano: BRECQ and InlierQ with a box-regression term in the label-free task loss whose gradients "
     "give the Fisher weights and the saliency (`INLIERQ_JAVA_OPTS=\"-Xmx10g -Dinlierq.task.box=0,4,LAMBDA\" "
@@ -476,6 +488,9 @@ ABOUT["calibsel.jsonl"] += (
     "EXTRA=\"--calib-select dense --seed S\" bench/calibrators.sh MODEL`: `--method gptq` on the three models "
     "(PicoDet-XS's drawn sets from the same clone with `EXTRA=\"--num-calib 64 --seed S\"`) and the default 4-bit "
     "recipe (`METHODS=adaround`, its options in the row) on YOLOX-Nano.")
+ABOUT["calibsel.jsonl"] += (
+    " Rows of stop 49 (f3518f7, where `--method gptq` at 4-bit weights takes `dense` by default): W4A4 with "
+    "`--calib-select random` on the three models, seeds 0-2, against the default's rows in `w4a4.jsonl`.")
 LATENCY_FILES = {
     "float": "float model",
     "all": "W8A8, `--placement all`",

@@ -301,9 +301,9 @@ public enum Method {
 
     /**
      * How the calibration images are chosen unless the user says: {@link CalibrationSelection#DENSE} for GPTQ's
-     * rounding at 4 bits or fewer, else {@link CalibrationSelection#RANDOM}. Measured (docs/experiments.md, stop
-     * 49): with the densest 64 images GPTQ's W4A8 files no longer depend on the seed's draw (YOLOX-Nano's three
-     * seeds within 0.08 AP, against 1.8 with drawn images) and score as well or better on the mean (YOLOX-Nano
+     * rounding at 4 bits or fewer, else {@link CalibrationSelection#RANDOM}. Measured (docs/experiments.md, stops
+     * 46-49): with the densest 64 images GPTQ's W4A8 files no longer depend on the seed's draw (YOLOX-Nano's three
+     * seeds within 0.08 AP, against 1.8 with drawn images), with means within the drawn sets' spread (YOLOX-Nano
      * -0.12, PicoDet-XS +0.66, FastestDet +0.36 AP); the learned methods and 8-bit weights keep the seed's draw.
      */
     public CalibrationSelection calibrationSelection(int weightBits) {
