@@ -36,6 +36,8 @@ class InlierHessianQuantizationTest {
         Path plain = tmp.resolve("plain.onnx");
         Path plain2 = tmp.resolve("plain2.onnx");
         Path inlier = tmp.resolve("inlier.onnx");
+        // drawn images, as before --method gptq took the densest by default at 4 bits: on FastestDet's 8 densest the
+        // inlier weights change the reported error of only 17 of its 70 layers (stop 49), a case this test skips
         assertEquals(0, QuantizationTest.quantize(plain, tmp.resolve("plain.json"), "--method", "gptq", "--w-bits",
                 "4", "--gptq-inputs", "quantized", "--calib-select", "random"));
         assertEquals(0, QuantizationTest.quantize(plain2, tmp.resolve("plain2.json"), "--method", "gptq", "--w-bits",
