@@ -490,7 +490,9 @@ ABOUT["calibsel.jsonl"] += (
     "recipe (`METHODS=adaround`, its options in the row) on YOLOX-Nano.")
 ABOUT["calibsel.jsonl"] += (
     " Rows of stop 49 (f3518f7, where `--method gptq` at 4-bit weights takes `dense` by default): W4A4 with "
-    "`--calib-select random` on the three models, seeds 0-2, against the default's rows in `w4a4.jsonl`.")
+    "`--calib-select random` on the three models, seeds 0-2, against the default's rows in `w4a4.jsonl`; at eab7dd3 "
+    "the default 4-bit recipe (`METHODS=adaround`, its options in the row) with `--calib-select random` on "
+    "YOLOX-Nano (its dense rows are stop 48's) and with either choice on FastestDet, seeds 0-2.")
 LATENCY_FILES = {
     "float": "float model",
     "all": "W8A8, `--placement all`",
