@@ -301,13 +301,13 @@ public enum Method {
 
     /**
      * How the calibration images are chosen unless the user says: {@link CalibrationSelection#DENSE} for GPTQ's
-     * rounding at 4 bits or fewer, else {@link CalibrationSelection#RANDOM}. Measured (docs/experiments.md, stops
+     * rounding at {@value #LOW_BITS} bits or fewer, else {@link CalibrationSelection#RANDOM}. Measured (docs/experiments.md, stops
      * 46-49): with the densest 64 images GPTQ's W4A8 files no longer depend on the seed's draw (YOLOX-Nano's three
      * seeds within 0.08 AP, against 1.8 with drawn images), with means within the drawn sets' spread (YOLOX-Nano
      * -0.12, PicoDet-XS +0.66, FastestDet +0.36 AP); the learned methods and 8-bit weights keep the seed's draw.
      */
     public CalibrationSelection calibrationSelection(int weightBits) {
-        return this == GPTQ && weightBits <= 4 ? CalibrationSelection.DENSE : CalibrationSelection.RANDOM;
+        return this == GPTQ && weightBits <= LOW_BITS ? CalibrationSelection.DENSE : CalibrationSelection.RANDOM;
     }
 
     /** The method of {@link #defaultRecipe(int, long)}. */

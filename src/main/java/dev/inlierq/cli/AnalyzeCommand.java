@@ -155,9 +155,8 @@ final class AnalyzeCommand implements Callable<Integer> {
                 description = "What each quantized layer is scored by against the float model: heatmap (the shift "
                         + "of the top-K score heatmap's terms), boxes (that shift plus how far the box values move at "
                         + "the top-K locations; yolox, center_offset and box_score heads) or detections (1 - the AP of "
-                        + "its detections against the float model's detections scoring at least " + Detection.CONFIDENT_SCORE
-                        + ": boxes count "
-                        + "too). Default: ${DEFAULT-VALUE}.")
+                        + "its detections against the float model's detections scoring at least "
+                        + Detection.CONFIDENT_SCORE + ": boxes count too). Default: ${DEFAULT-VALUE}.")
         Measure measure;
 
         @Option(names = "--layers", defaultValue = "0",

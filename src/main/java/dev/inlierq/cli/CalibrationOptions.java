@@ -1,5 +1,6 @@
 package dev.inlierq.cli;
 
+import dev.inlierq.api.Method;
 import dev.inlierq.api.QuantizationConfig;
 import dev.inlierq.calib.CalibrationSelection;
 import dev.inlierq.calib.DenseSelection;
@@ -13,7 +14,8 @@ final class CalibrationOptions {
     int numCalib;
 
     @Option(names = "--calib-select", paramLabel = "random|dense", converter = SelectionConverter.class,
-            description = SELECT_HELP + " Default: dense for --method gptq with --w-bits 4 or fewer, else random.")
+            description = SELECT_HELP + " Default: dense for --method gptq with --w-bits " + Method.LOW_BITS
+                    + " or fewer, else random.")
     CalibrationSelection selection;
 
     @Option(names = "--batch", defaultValue = "8", description = "Calibration batch size. Default: ${DEFAULT-VALUE}.")
