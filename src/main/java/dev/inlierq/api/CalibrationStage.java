@@ -5,15 +5,19 @@ import dev.inlierq.calib.CalibrationSet;
 import dev.inlierq.calib.Calibrator;
 import dev.inlierq.calib.DenseSelection;
 import dev.inlierq.calib.Equalization;
+import dev.inlierq.detect.spec.DetectorSpec;
 import dev.inlierq.engine.DjlRuntime;
 import dev.inlierq.engine.GraphExecutor;
 import dev.inlierq.error.ExitCode;
 import dev.inlierq.error.UserError;
 import dev.inlierq.graph.Graph;
 import dev.inlierq.plan.Placement;
+import dev.inlierq.plan.PlanOptions;
 import dev.inlierq.plan.Planner;
 import dev.inlierq.plan.QuantPlan;
 import dev.inlierq.quant.Encoding;
+import dev.inlierq.quant.WeightGrid;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.IntConsumer;
 
@@ -36,8 +40,40 @@ public final class CalibrationStage {
      * @param plan        the quantizer plan of that graph ({@link Planner})
      * @param calibration the calibration images chosen by the config's seed
      * @param equalized   number of activations equalised
+     * @param basis       what of the config the preparation read ({@link #replanned})
      */
-    public record Prepared(Graph graph, QuantPlan plan, CalibrationSet calibration, int equalized) {
+    public record Prepared(Graph graph, QuantPlan plan, CalibrationSet calibration, int equalized, Basis basis) {
+
+        /**
+         * The same prepared graph and calibration images planned for {@code c}, which may differ from the config
+         * this was prepared for only in per-layer weight bits ({@link PlanOptions#layerWeightBits()}): what mixed
+         * precision's scoring session prepared, handed to the run of the bits it chose, so that the images are not
+         * chosen and the model not equalised a second time (equalisation's searched strengths read the plan's
+         * uniform bits, not per-layer ones, so they come out the same).
+         *
+         * @throws IllegalArgumentException when {@code c} differs in anything the preparation read
+         */
+        public Prepared replanned(QuantizationConfig c) {
+            if (!basis.equals(Basis.of(c))) {
+                throw new IllegalArgumentException("the prepared model was prepared for another configuration: "
+                        + basis + " against " + Basis.of(c));
+            }
+            checkHoldout(c, calibration);
+            return new Prepared(graph, Planner.plan(graph, c.plan()), calibration, equalized, basis);
+        }
+    }
+
+    /**
+     * What of a config {@link #prepare} reads: the model, spec, image folder, calibration options, equalisation, weight
+     * grid, threads and the plan options other than per-layer weight bits.
+     */
+    public record Basis(Path model, DetectorSpec spec, Path calib, CalibrationOptions calibration,
+            EqualizationOptions equalization, WeightGrid grid, int threads, PlanOptions plan) {
+
+        static Basis of(QuantizationConfig c) {
+            return new Basis(c.model(), c.spec(), c.calib(), c.calibration(), c.equalization(), c.weights().grid(),
+                    c.threads(), c.plan().withLayerWeightBits(Map.of()));
+        }
     }
 
     /**
@@ -56,10 +92,7 @@ public final class CalibrationStage {
         Graph g = Quantization.prepare(c.model());
         ModelCheck.check(g, c.model(), c.spec());
         CalibrationSet calib = chooseImages(g, c, phase);
-        if (c.reconstruction() != null && c.reconstruction().holdout() >= calib.files().size()) {
-            throw new UserError(ExitCode.USAGE, "--holdout " + c.reconstruction().holdout() + ": must be less than "
-                    + "the number of calibration images (" + calib.files().size() + ")");
-        }
+        checkHoldout(c, calib);
         int equalized = 0;
         if (c.equalization().effectiveAlpha() > 0) {
             phase.accept("equalising");
@@ -71,7 +104,15 @@ public final class CalibrationStage {
         if (plan.layers().isEmpty()) {
             throw new UserError(ExitCode.BAD_SPEC, c.model() + ": no layer to quantize (all excluded?)");
         }
-        return new Prepared(g, plan, calib, equalized);
+        return new Prepared(g, plan, calib, equalized, Basis.of(c));
+    }
+
+    /** Reconstruction's held-out images must leave some to train on. */
+    private static void checkHoldout(QuantizationConfig c, CalibrationSet calib) {
+        if (c.reconstruction() != null && c.reconstruction().holdout() >= calib.files().size()) {
+            throw new UserError(ExitCode.USAGE, "--holdout " + c.reconstruction().holdout() + ": must be less than "
+                    + "the number of calibration images (" + calib.files().size() + ")");
+        }
     }
 
     /** The calibration images, drawn by the seed or the densest of the folder ({@link DenseSelection}). */

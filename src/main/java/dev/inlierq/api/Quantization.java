@@ -174,8 +174,20 @@ public final class Quantization {
 
     /** Runs the whole flow and writes the QDQ model to {@code out} (atomically), reporting to a listener. */
     public static Result run(QuantizationConfig c, Path out, Listener listener) {
+        return run(c, null, out, listener);
+    }
+
+    /**
+     * {@link #run(QuantizationConfig, Path, Listener)} from a model already prepared for {@code c} apart from
+     * per-layer weight bits ({@link CalibrationStage.Prepared#replanned}), as mixed precision's scoring session
+     * prepared it; {@code prepared} null prepares it here.
+     *
+     * @throws IllegalArgumentException when {@code prepared} was prepared for another configuration
+     */
+    public static Result run(QuantizationConfig c, CalibrationStage.Prepared prepared, Path out, Listener listener) {
         long t0 = System.nanoTime();
-        CalibrationStage.Prepared p = CalibrationStage.prepare(c, listener::phase);
+        CalibrationStage.Prepared p = prepared == null ? CalibrationStage.prepare(c, listener::phase)
+                : prepared.replanned(c);
         QuantPlan plan = p.plan();
         CalibrationSet calib = p.calibration();
         try (GraphExecutor floatEngine = new GraphExecutor(p.graph())) {

@@ -1,5 +1,6 @@
 package dev.inlierq.cli;
 
+import dev.inlierq.api.CalibrationStage;
 import dev.inlierq.api.QuantizationConfig;
 import dev.inlierq.error.ExitCode;
 import dev.inlierq.error.UserError;
@@ -70,6 +71,7 @@ final class MixedPrecisionOptions {
     int images;
 
     private MixedPrecision.Assignment assignment;
+    private CalibrationStage.Prepared prepared;
     private Measure resolved;
 
     /**
@@ -106,7 +108,7 @@ final class MixedPrecisionOptions {
                 .scoring(how).rounds(n).scoreImages(images).measure(measure).build();
         resolved = request.measureFor(c.spec());
         try (ProgressBar bar = Cli.progressBar("sensitivity", -1)) {
-            assignment = MixedPrecision.analyse(c, request, new SensitivityAnalysis.Listener() {
+            MixedPrecision.Analysis analysis = MixedPrecision.analysis(c, request, new SensitivityAnalysis.Listener() {
                 @Override
                 public void phase(String name) {
                     bar.setExtraMessage(name);
@@ -118,8 +120,18 @@ final class MixedPrecisionOptions {
                     bar.stepTo(done);
                 }
             });
+            assignment = analysis.assignment();
+            prepared = analysis.prepared();
         }
         return c.toBuilder().plan(c.plan().withLayerWeightBits(assignment.layerBits())).build();
+    }
+
+    /**
+     * The model the scoring prepared (read, equalised, planned, its calibration images chosen), for the run of the
+     * config {@link #apply} returned; null without the option, when the run prepares its own.
+     */
+    CalibrationStage.Prepared prepared() {
+        return prepared;
     }
 
     /** One line with the budget and the promoted layers (nothing without the option). */

@@ -115,7 +115,7 @@ final class QuantizeCommand implements Callable<Integer> {
         Quantization.Result r;
         try (QuantizeProgress progress = QuantizeProgress.open(calibration.numCalib, config.reconstruction() == null ? 0
                 : config.reconstruction().iterations(), spec.commandLine().getErr())) {
-            r = Quantization.run(config, out, progress);
+            r = Quantization.run(config, mixedPrecision.prepared(), out, progress);
         }
         // the whole job: mixed precision's scoring runs before Quantization.run starts its own clock
         double seconds = (System.nanoTime() - t0) / 1e9;

@@ -1,5 +1,6 @@
 package dev.inlierq.mixed;
 
+import dev.inlierq.api.CalibrationStage;
 import dev.inlierq.api.QuantizationConfig;
 import dev.inlierq.sensitivity.LayerSensitivity;
 import dev.inlierq.sensitivity.SensitivityAnalysis;
@@ -237,6 +238,23 @@ public final class MixedPrecision {
      * round's marginal gains are measured in (the others are scored again; one scoring pass per round).
      */
     public static Assignment analyse(QuantizationConfig c, MixedRequest request, SensitivityAnalysis.Listener listener) {
+        return analysis(c, request, listener).assignment();
+    }
+
+    /**
+     * An assignment and the prepared model it was scored on.
+     *
+     * @param assignment the bits chosen
+     * @param prepared   the model read, equalised and planned for {@code c}, and its calibration images: hand it to
+     *                   {@link dev.inlierq.api.Quantization#run(QuantizationConfig, CalibrationStage.Prepared,
+     *                   java.nio.file.Path, dev.inlierq.api.Quantization.Listener)} with the assigned bits, so the run
+     *                   neither chooses the images nor equalises again
+     */
+    public record Analysis(Assignment assignment, CalibrationStage.Prepared prepared) {
+    }
+
+    /** {@link #analyse}, keeping the session's prepared model. */
+    public static Analysis analysis(QuantizationConfig c, MixedRequest request, SensitivityAnalysis.Listener listener) {
         SensitivityOptions o = SensitivityOptions.builder().variants(EnumSet.of(Variant.WEIGHTS))
                 .scoreImages(request.scoreImages()).rounding(roundingFor(c)).scoring(request.scoring())
                 .measure(request.measureFor(c.spec())).build();
@@ -253,7 +271,7 @@ public final class MixedPrecision {
                     }
                 }
             }
-            return a;
+            return new Analysis(a, s.prepared());
         }
     }
 }

@@ -110,6 +110,14 @@ public final class SensitivitySession implements AutoCloseable {
                 options.rounding(), options.scoring(), accuracy, (System.nanoTime() - t0) / 1e9);
     }
 
+    /**
+     * The model as this session prepared it (read, equalised, planned) and its calibration images: what a run of
+     * the same config can start from ({@link CalibrationStage.Prepared#replanned}).
+     */
+    public CalibrationStage.Prepared prepared() {
+        return prepared;
+    }
+
     /** The float model scored against its own reference: 0 by construction, with either {@link Measure}. */
     double floatAgainstItself() {
         try (Perturbation none = Perturbation.none()) {
