@@ -18,6 +18,7 @@ import dev.inlierq.plan.QuantPlan;
 import dev.inlierq.quant.Encoding;
 import dev.inlierq.quant.WeightGrid;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.IntConsumer;
 
@@ -54,9 +55,10 @@ public final class CalibrationStage {
          * @throws IllegalArgumentException when {@code c} differs in anything the preparation read
          */
         public Prepared replanned(QuantizationConfig c) {
-            if (!basis.equals(Basis.of(c))) {
-                throw new IllegalArgumentException("the prepared model was prepared for another configuration: "
-                        + basis + " against " + Basis.of(c));
+            String differs = basis.difference(Basis.of(c));
+            if (differs != null) {
+                throw new IllegalArgumentException("the prepared model was prepared for another configuration: its "
+                        + differs + " differs");
             }
             checkHoldout(c, calibration);
             return new Prepared(graph, Planner.plan(graph, c.plan()), calibration, equalized, basis);
@@ -73,6 +75,20 @@ public final class CalibrationStage {
         static Basis of(QuantizationConfig c) {
             return new Basis(c.model(), c.spec(), c.calib(), c.calibration(), c.equalization(), c.weights().grid(),
                     c.threads(), c.plan().withLayerWeightBits(Map.of()));
+        }
+
+        /** The name of the first part in which {@code o} differs from this, or null when they are equal. */
+        String difference(Basis o) {
+            Map<String, Boolean> same = new LinkedHashMap<>();
+            same.put("model", model.equals(o.model));
+            same.put("spec", spec.equals(o.spec));
+            same.put("image folder", calib.equals(o.calib));
+            same.put("calibration options", calibration.equals(o.calibration));
+            same.put("equalisation", equalization.equals(o.equalization));
+            same.put("weight grid", grid == o.grid);
+            same.put("threads", threads == o.threads);
+            same.put("plan (other than per-layer weight bits)", plan.equals(o.plan));
+            return same.entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).findFirst().orElse(null);
         }
     }
 

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,10 +84,14 @@ class PreparedReuseTest {
                 .activationBits(8).equalize(false).calibImages(6).batch(3).build();
         CalibrationStage.Prepared p = CalibrationStage.prepare(c);
         assertEquals(p.plan(), p.replanned(c).plan(), "the same config plans the same");
-        for (QuantizationConfig other : List.of(c.toBuilder().activationBits(4).build(), c.toBuilder().seed(9).build(),
-                c.toBuilder().equalize(true).build())) {
+        Map<String, QuantizationConfig> others = Map.of("plan (other than per-layer weight bits)",
+                c.toBuilder().activationBits(4).build(), "calibration options", c.toBuilder().seed(9).build(),
+                "equalisation", c.toBuilder().equalize(true).build());
+        for (var o : others.entrySet()) {
+            QuantizationConfig other = o.getValue();
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.replanned(other));
-            assertTrue(e.getMessage().contains("another configuration"), e.getMessage());
+            assertEquals("the prepared model was prepared for another configuration: its " + o.getKey() + " differs",
+                    e.getMessage());
             assertThrows(IllegalArgumentException.class, () -> Quantization.run(other, p, tmp.resolve("x.onnx"),
                     new Phases()));
         }
