@@ -503,6 +503,9 @@ ABOUT["reuse.jsonl"] = (
     "(27952c4) and after (2e3087b) the run started from the model mixed precision's scoring session prepared "
     "(images chosen, equalised) instead of preparing it again; alternated before, after, before, after. The four "
     "files are byte-identical (26.87 AP); `quantize_seconds` is the whole job, scoring included.")
+ABOUT["calibsel.jsonl"] += (
+    " Rows of stop 50 (2e3087b, Zen 4): `--method inlierq --calib-select dense` at W4A8 on YOLOX-Nano, seeds 0-2, "
+    "against its drawn rows with the box term in `boxw.jsonl`.")
 LATENCY_FILES = {
     "float": "float model",
     "all": "W8A8, `--placement all`",
