@@ -340,7 +340,7 @@ ABOUT["w4a8.jsonl"] += (
     " Rows at f3518f7 (stop 49; Zen 4): `--method gptq` on the three models, seeds 0-2, with its new 4-bit default "
     "`--calib-select dense` (the same command, `EXTRA=\"--seed S\"`).")
 ABOUT["w4a8.jsonl"] += (
-    " Rows at 2e3087b (stop 50; Zen 4): the default 4-bit recipe on PicoDet-XS, seeds 0-2 (`METHODS=adaround "
+    " Rows at 2e3087b (stop 50; Zen 4): the default 4-bit recipe on PicoDet-XS, seeds 0-4 (`METHODS=adaround "
     "EXTRA=\"--start gptq --iters 200 --window 32 --lr-round 0.3 --search-alpha --seed S\"`), the first on this VM; "
     "one benchmark at a time; a short test build and `duplicates` shared the cores during some of them (their "
     "seconds, not their AP).")
