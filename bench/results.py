@@ -506,6 +506,9 @@ ABOUT["reuse.jsonl"] = (
 ABOUT["calibsel.jsonl"] += (
     " Rows of stop 50 (2e3087b, Zen 4): `--method inlierq --calib-select dense` at W4A8 on YOLOX-Nano, seeds 0-2, "
     "against its drawn rows with the box term in `boxw.jsonl`.")
+ABOUT["calibsize.jsonl"] = (
+    "Stop 50 (2e3087b, Zen 4): the default 4-bit recipe on YOLOX-Nano W4A8 with 128 calibration images (seeds 0-2) "
+    "and 256 (seed 0), drawn from the 337-image pool; the 64-image rows are in `calibsel.jsonl` (stop 49).")
 LATENCY_FILES = {
     "float": "float model",
     "all": "W8A8, `--placement all`",
