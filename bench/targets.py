@@ -75,9 +75,9 @@ def section(rows, marked, out):
             "", "| bits | model | needs | default recipe | best measured | met | why not |", "|---|---|---|---|---|---|---|"]
     for (w, a), model, needs, why in TARGETS:
         def as_stated(r):
+            opts = r.get("options") or ""
             return (r["model"], r["w_bits"], r["a_bits"]) == (model, w, a) and not marked(r) \
-                and not any(x in (r.get("options") or "") for x in NOT_AS_STATED) \
-                and calibration_images(r.get("options") or "") == CALIB_IMAGES
+                and not any(x in opts for x in NOT_AS_STATED) and calibration_images(opts) == CALIB_IMAGES
         groups = table.pool(dict(enumerate(r for r in rows if as_stated(r))))
         best = max(groups.items(), key=lambda kv: mean_ap(kv[1]), default=None)
         default = [kv for kv in groups.items() if kv[0][3:5] == ("adaround", DEFAULT_4BIT) and len(kv[1]) >= 3]

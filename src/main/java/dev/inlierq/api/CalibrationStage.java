@@ -55,10 +55,10 @@ public final class CalibrationStage {
          * @throws IllegalArgumentException when {@code c} differs in anything the preparation read
          */
         public Prepared replanned(QuantizationConfig c) {
-            String differs = basis.difference(Basis.of(c));
-            if (differs != null) {
+            Basis wanted = Basis.of(c);
+            if (!basis.equals(wanted)) {
                 throw new IllegalArgumentException("the prepared model was prepared for another configuration: its "
-                        + differs + " differs");
+                        + basis.difference(wanted) + " differs");
             }
             checkHoldout(c, calibration);
             return new Prepared(graph, Planner.plan(graph, c.plan()), calibration, equalized, basis);
@@ -77,7 +77,10 @@ public final class CalibrationStage {
                     c.threads(), c.plan().withLayerWeightBits(Map.of()));
         }
 
-        /** The name of the first part in which {@code o} differs from this, or null when they are equal. */
+        /**
+         * For the message when {@code o} is not equal to this (the record's equality decides): the name of the first
+         * part in which they differ, or "configuration" for a part not named here.
+         */
         String difference(Basis o) {
             Map<String, Boolean> same = new LinkedHashMap<>();
             same.put("model", model.equals(o.model));
@@ -88,7 +91,8 @@ public final class CalibrationStage {
             same.put("weight grid", grid == o.grid);
             same.put("threads", threads == o.threads);
             same.put("plan (other than per-layer weight bits)", plan.equals(o.plan));
-            return same.entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).findFirst().orElse(null);
+            return same.entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).findFirst()
+                    .orElse("configuration");
         }
     }
 
