@@ -509,6 +509,16 @@ ABOUT["calibsel.jsonl"] += (
 ABOUT["calibsize.jsonl"] = (
     "Stop 50 (2e3087b, Zen 4): the default 4-bit recipe on YOLOX-Nano W4A8 with 128 calibration images (seeds 0-2) "
     "and 256 (seed 0), drawn from the 337-image pool; the 64-image rows are in `calibsel.jsonl` (stop 49).")
+ABOUT["noact.jsonl"] = (
+    "Stop 51 (74980c9, Zen 4): YOLOX-Nano's 4-bit weights with every activation left in float (experiment switch "
+    "`-Dinlierq.noact=true`, which drops the plan's activation points; removed after): `--method gptq` seed 0 and "
+    "the default 4-bit recipe (`METHODS=adaround`, its options in the row) seeds 0-2, against their W4A8 rows in "
+    "`calibsel.jsonl`. The files hold 4-bit weights and float activations; `a_bits` says 8 only because the "
+    "command asked it.")
+ABOUT["mixed.jsonl"] += (
+    " Rows of stop 51 (1479b29, Zen 4): the byte budget with 128 calibration images instead of 64: YOLOX-Nano "
+    "`--method gptq` with the boxes measure and drawn images, seeds 0-2; PicoDet-XS the default recipe with "
+    "marginal scoring and the heatmap measure, seed 0.")
 LATENCY_FILES = {
     "float": "float model",
     "all": "W8A8, `--placement all`",
