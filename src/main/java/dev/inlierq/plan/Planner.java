@@ -114,9 +114,6 @@ public final class Planner {
         List<String> layerList = layers.stream().map(Node::name).toList();
         Map<String, String> layerWeights = new HashMap<>();
         layers.forEach(n -> layerWeights.put(n.name(), n.input(1)));
-        if (Boolean.getBoolean("inlierq.noact")) {
-            points = points.stream().filter(p -> p.role() != Role.ACTIVATION).toList();
-        }
         return new QuantPlan(points, layerList, first, last, floatNodes, layerWeights);
     }
 
