@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "inlierq", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Post-training quantization toolkit for object detectors.",
         subcommands = {EvalCommand.class, QuantizeCommand.class, AnalyzeCommand.class, CompareCommand.class,
-            BenchCommand.class, SynthCommand.class, TrainCommand.class, DemoCommand.class,
+            BenchCommand.class, SynthCommand.class, SynthLidarCommand.class, TrainCommand.class, DemoCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main {
 

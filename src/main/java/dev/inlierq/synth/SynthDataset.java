@@ -166,8 +166,11 @@ public final class SynthDataset {
         }
     }
 
-    /** The random stream of one image: SplitMix64 seeded by mixing the seed, the split and the index. */
-    static SplittableRandom random(long seed, Split split, int index) {
+    /**
+     * The random stream of one image: SplitMix64 seeded by mixing the seed, the split and the index (also the
+     * stream of a scene of the LiDAR benchmark, {@code dev.inlierq.lidar}).
+     */
+    public static SplittableRandom random(long seed, Split split, int index) {
         long h = mix(seed + 0x9E3779B97F4A7C15L);
         h = mix(h ^ split.streamId() * 0xC2B2AE3D27D4EB4FL);
         h = mix(h + index);
