@@ -4,13 +4,16 @@ import dev.inlierq.detect.NmsMode;
 import dev.inlierq.engine.DjlRuntime;
 import dev.inlierq.error.ExitCode;
 import dev.inlierq.error.UserError;
+import dev.inlierq.lidar.LidarConfig;
 import dev.inlierq.train.Architecture;
 import dev.inlierq.train.Augmentation;
+import dev.inlierq.train.LidarScenes;
 import dev.inlierq.train.LossOptions;
 import dev.inlierq.train.ModelFiles;
 import dev.inlierq.train.Scenes;
 import dev.inlierq.train.Trainer;
 import dev.inlierq.train.TrainingOptions;
+import dev.inlierq.train.TrainingScenes;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,9 +63,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "200", description = "Warm-up steps. Default: ${DEFAULT-VALUE}.")
     int warmup;
 
-    @Option(names = "--classes", defaultValue = "8", description = "Classes (the benchmark's first N). Default: "
-            + "${DEFAULT-VALUE}.")
-    int classes;
+    @Option(names = "--classes", description = "Classes (the benchmark's first N). Default: all of the --data "
+            + "benchmark's (8 shapes, 4 LiDAR classes).")
+    Integer classes;
+
+    @Option(names = "--data", defaultValue = "shapes", description = "Training scenes: shapes (the synthetic shapes "
+            + "benchmark, inlierq synth) or lidar (bird's-eye-view maps of the synthetic LiDAR benchmark, inlierq "
+            + "synth-lidar, at --size cells; flips as the only augmentation). Default: ${DEFAULT-VALUE}.")
+    String data;
 
     @Option(names = "--widths", split = ",", description = "Stem and four stage widths, e.g. 16,24,48,96,128.")
     List<Integer> widths;
@@ -166,8 +174,11 @@ final class TrainCommand implements Callable<Integer> {
         Cli.atLeast("--batch", batch, 1);
         Cli.atLeast("--workers", workers, 1);
         Cli.atLeast("--warmup", warmup, 0);
-        if (classes < 1 || classes > 8) {
-            throw new UserError(ExitCode.USAGE, "--classes must be 1 to 8, got " + classes);
+        TrainingScenes scenes = scenes();
+        int numClasses = classes != null ? classes : scenes.maxClasses();
+        if (numClasses < 1 || numClasses > scenes.maxClasses()) {
+            throw new UserError(ExitCode.USAGE, "--classes must be 1 to " + scenes.maxClasses() + " with --data "
+                    + data + ", got " + numClasses);
         }
         if (!(ema >= 0 && ema < 1)) {
             throw new UserError(ExitCode.USAGE, "--ema must be in [0, 1), got " + ema);
@@ -179,8 +190,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserError(ExitCode.USAGE, "--minutes must be positive, got " + minutes);
         }
         export();
-        Scenes scenes = scenes();
-        Architecture.Builder a = Architecture.builder().inputSize(size).numClasses(classes).norm(switch (
+        Architecture.Builder a = Architecture.builder().inputSize(size).numClasses(numClasses).norm(switch (
                 norm.toLowerCase(Locale.ROOT)) {
             case "none" -> Architecture.Norm.NONE;
             case "bn" -> Architecture.Norm.BN;
@@ -210,7 +220,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         return TrainingOptions.builder().architecture(arch).seed(seed).steps(steps).batch(batch).lr(lr)
                 .warmup(warmup).emaDecay(ema).loss(loss())
-                .augmentation((noAugment ? Augmentation.NONE : Augmentation.DEFAULT).withCrop(crop))
+                .augmentation(augmentation(scenes).withCrop(crop))
                 .dataWorkers(workers).scenes(scenes).maxSeconds(minutes == null ? 0 : minutes * 60)
                 .build();
     }
@@ -223,7 +233,32 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private Scenes scenes() {
+    /** The shapes' augmentation, or on LiDAR maps flips alone (their channels are measurements, not colours). */
+    private Augmentation augmentation(TrainingScenes scenes) {
+        if (noAugment) {
+            return Augmentation.NONE;
+        }
+        return scenes instanceof LidarScenes ? Augmentation.FLIPS : Augmentation.DEFAULT;
+    }
+
+    private TrainingScenes scenes() {
+        switch (data.toLowerCase(Locale.ROOT)) {
+            case "shapes" -> {
+                return shapeScenes();
+            }
+            case "lidar" -> {
+                usage(objects == null && objectSize == null, "--objects and --object-size are for --data shapes");
+                try {
+                    return new LidarScenes(LidarConfig.builder().cells(size).build());
+                } catch (IllegalArgumentException e) {
+                    throw new UserError(ExitCode.USAGE, "--size with --data lidar: " + e.getMessage());
+                }
+            }
+            default -> throw new UserError(ExitCode.USAGE, "--data " + data + ": expected shapes or lidar");
+        }
+    }
+
+    private Scenes shapeScenes() {
         Scenes scenes = Scenes.DEFAULT;
         if (objects != null) {
             usage(objects.size() == 2, "--objects needs MIN,MAX, got " + objects.size() + " values");

@@ -18,6 +18,8 @@ public record Augmentation(boolean flips, double brightness, double contrast, do
         int crop) {
     /** The settings of the committed detector. */
     public static final Augmentation DEFAULT = new Augmentation(true, 16, 0.15, 0.06, 0.5, 0);
+    /** Flips alone: for maps whose channels are measurements (LiDAR bird's-eye views), not colours. */
+    public static final Augmentation FLIPS = new Augmentation(true, 0, 0, 0, 0, 0);
     /** Images as rendered. */
     public static final Augmentation NONE = new Augmentation(false, 0, 0, 0, 0, 0);
 

@@ -91,7 +91,7 @@ public final class ModelFiles {
     public static void write(Trainer.Result r, TrainingOptions o, Export e, Targets t, String command) {
         Architecture written = e.architecture(o.architecture());
         List<String> header = new ArrayList<>(List.of(
-                "InlierQ synthetic-shapes detector (CenterNet-style, depthwise SiLU backbone), trained by:",
+                "InlierQ " + o.scenes().kind() + " detector (CenterNet-style, depthwise SiLU backbone), trained by:",
                 command,
                 o.architecture().toString()));
         if (written.inputSize() != o.architecture().inputSize()) {

@@ -4,13 +4,7 @@ import dev.inlierq.detect.InputTransform;
 import dev.inlierq.detect.PreparedImage;
 import dev.inlierq.detect.Preprocessor;
 import dev.inlierq.detect.image.ByteImage;
-import dev.inlierq.detect.image.ChannelOrder;
-import dev.inlierq.detect.image.ImageLoader;
-import dev.inlierq.synth.Split;
-import dev.inlierq.synth.SynthBox;
 import dev.inlierq.synth.SynthConfig;
-import dev.inlierq.synth.SynthDataset;
-import dev.inlierq.synth.SynthImage;
 import dev.inlierq.tensor.FloatTensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,26 +12,32 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Training samples drawn from the synthetic benchmark's training split. Sample {@code j} is a pure function of the
- * seed and j: its random stream (SplitMix64 seeded with a mix of both) picks the image index, rendered in memory
- * ({@link SynthDataset#render}), and every augmentation choice; the image then goes through the {@link Preprocessor}
+ * Training samples drawn from a synthetic benchmark's training split ({@link TrainingScenes}: shapes or LiDAR
+ * maps). Sample {@code j} is a pure function of the seed and j: its random stream (SplitMix64 seeded with a mix of
+ * both) picks the scene index, rendered in memory ({@link TrainingScenes.Draw#scene}), and every augmentation
+ * choice; the image then goes through the {@link Preprocessor}
  * of the detector's spec, as evaluation does, and its boxes through the same placement; with a crop
  * ({@link Augmentation#crop()}), a window of the input is cut last, its place drawn from the same stream.
  * Thread-safe.
  */
 final class SampleSource {
-    private final SynthConfig synth;
+    private final TrainingScenes.Draw draw;
     private final Preprocessor pre;
     private final Augmenter augmenter;
     private final int crop;
     private final long seed;
 
-    SampleSource(SynthConfig synth, Preprocessor pre, Augmentation augmentation, long seed) {
-        this.synth = synth;
+    SampleSource(TrainingScenes.Draw draw, Preprocessor pre, Augmentation augmentation, long seed) {
+        this.draw = draw;
         this.pre = pre;
         this.augmenter = new Augmenter(augmentation);
         this.crop = augmentation.crop();
         this.seed = seed;
+    }
+
+    /** Samples of the shapes benchmark with the generator's settings {@code synth}. */
+    SampleSource(SynthConfig synth, Preprocessor pre, Augmentation augmentation, long seed) {
+        this(Scenes.draw(synth), pre, augmentation, seed);
     }
 
     /** A network input [1, 3, S, S] and its boxes in input pixels. */
@@ -47,12 +47,9 @@ final class SampleSource {
     Sample sample(long j) {
         SplittableRandom rng = new SplittableRandom(mix(mix(seed + 0x632BE59BD9B4E019L) + j));
         int index = rng.nextInt(Integer.MAX_VALUE);
-        SynthImage im = SynthDataset.render(synth, Split.TRAIN, index);
-        ByteImage image = ImageLoader.toByteImage(im.image(), ChannelOrder.RGB);
-        List<TrainBox> boxes = new ArrayList<>(im.boxes().size());
-        for (SynthBox b : im.boxes()) {
-            boxes.add(new TrainBox(b.categoryId() - 1, b.x(), b.y(), b.w(), b.h()));
-        }
+        TrainingScenes.Drawn scene = draw.scene(index);
+        ByteImage image = scene.image();
+        List<TrainBox> boxes = scene.boxes();
         Augmenter.Sample aug = augmenter.apply(image, boxes, rng);
         PreparedImage p = pre.prepare(aug.image());
         InputTransform t = p.transform();
@@ -92,7 +89,7 @@ final class SampleSource {
             double y1 = Math.min(crop, b.y() + b.h() - oy);
             double w = x1 - x0;
             double h = y1 - y0;
-            if (w >= 2 && h >= 2 && w * h >= synth.minVisible() * b.w() * b.h()) {
+            if (w >= 2 && h >= 2 && w * h >= draw.minVisible() * b.w() * b.h()) {
                 kept.add(new TrainBox(b.cls(), x0, y0, w, h));
             }
         }

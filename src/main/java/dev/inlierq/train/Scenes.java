@@ -1,8 +1,16 @@
 package dev.inlierq.train;
 
+import dev.inlierq.detect.image.ChannelOrder;
+import dev.inlierq.detect.image.ImageLoader;
+import dev.inlierq.synth.Split;
+import dev.inlierq.synth.SynthBox;
 import dev.inlierq.synth.SynthClass;
 import dev.inlierq.synth.SynthConfig;
+import dev.inlierq.synth.SynthDataset;
+import dev.inlierq.synth.SynthImage;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The synthetic scenes a detector trains on: the benchmark's generator with seed {@code seed},
@@ -18,7 +26,8 @@ import java.util.Arrays;
  * @param minLength shortest long side of an object, pixels at 320
  * @param maxLength longest long side of an object, pixels at 320
  */
-public record Scenes(long seed, int minObjects, int maxObjects, double minLength, double maxLength) {
+public record Scenes(long seed, int minObjects, int maxObjects, double minLength, double maxLength)
+        implements TrainingScenes {
     /** The benchmark's seed-0 scenes at its own density. */
     public static final Scenes DEFAULT = new Scenes(0, 3, 10);
 
@@ -35,6 +44,45 @@ public record Scenes(long seed, int minObjects, int maxObjects, double minLength
     /** The same scenes with objects' long sides from {@code min} to {@code max} pixels (at 320). */
     public Scenes withLengths(double min, double max) {
         return new Scenes(seed, minObjects, maxObjects, min, max);
+    }
+
+    @Override
+    public String kind() {
+        return "synthetic-shapes";
+    }
+
+    @Override
+    public int maxClasses() {
+        return SynthClass.values().length;
+    }
+
+    @Override
+    public Draw draw(int classes) {
+        if (classes < 1 || classes > maxClasses()) {
+            throw new IllegalArgumentException("the synthetic benchmark has " + maxClasses() + " classes, asked "
+                    + classes);
+        }
+        return draw(config(classes));
+    }
+
+    /** The draw of the shapes benchmark with the generator's settings {@code synth}. */
+    static Draw draw(SynthConfig synth) {
+        return new Draw() {
+            @Override
+            public Drawn scene(int index) {
+                SynthImage im = SynthDataset.render(synth, Split.TRAIN, index);
+                List<TrainBox> boxes = new ArrayList<>(im.boxes().size());
+                for (SynthBox b : im.boxes()) {
+                    boxes.add(new TrainBox(b.categoryId() - 1, b.x(), b.y(), b.w(), b.h()));
+                }
+                return new Drawn(ImageLoader.toByteImage(im.image(), ChannelOrder.RGB), boxes);
+            }
+
+            @Override
+            public double minVisible() {
+                return synth.minVisible();
+            }
+        };
     }
 
     /** The generator's settings for a detector of {@code classes} classes: the benchmark's first classes. */

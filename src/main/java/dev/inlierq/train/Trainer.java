@@ -13,7 +13,6 @@ import dev.inlierq.error.ExitCode;
 import dev.inlierq.error.UserError;
 import dev.inlierq.graph.Graph;
 import dev.inlierq.graph.GraphPreparer;
-import dev.inlierq.synth.SynthClass;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -71,13 +70,9 @@ public final class Trainer {
     /** Runs the training. */
     public static Result train(TrainingOptions o, Progress progress) {
         Architecture a = o.architecture();
-        if (a.numClasses() > SynthClass.values().length) {
-            throw new IllegalArgumentException("the synthetic benchmark has " + SynthClass.values().length
-                    + " classes, asked " + a.numClasses());
-        }
+        TrainingScenes.Draw draw = o.scenes().draw(a.numClasses());
         Preprocessor pre = DetectorSpecText.spec(a, NmsMode.NONE).preprocessor();
-        SampleSource source = new SampleSource(o.scenes().config(a.numClasses()), pre, o.augmentation(),
-                o.seed());
+        SampleSource source = new SampleSource(draw, pre, o.augmentation(), o.seed());
         try (BatchPipeline data = new BatchPipeline(source, o.batch(), a.numClasses(), o.trainingSide(),
                 o.dataWorkers(), 0, o.optimisation().loss())) {
             return run(o, data::next, progress);

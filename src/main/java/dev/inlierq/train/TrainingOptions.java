@@ -11,13 +11,13 @@ import java.util.Objects;
  * @param batch images per step
  * @param optimisation learning-rate schedule, weight decay and gradient clipping
  * @param augmentation what is done to each training image
- * @param scenes the synthetic scenes drawn for training (benchmark seed and objects per scene)
+ * @param scenes the synthetic scenes drawn for training: shapes ({@link Scenes}) or LiDAR maps ({@link LidarScenes})
  * @param dataWorkers threads rendering batches ahead of the optimiser
  * @param logEvery steps between two entries of the training log
  * @param maxSeconds stop after this much wall time (0: run every step); for exploring, not for reproducible runs
  */
 public record TrainingOptions(Architecture architecture, long seed, int steps, int batch, Optimisation optimisation,
-        Augmentation augmentation, Scenes scenes, int dataWorkers, int logEvery, double maxSeconds) {
+        Augmentation augmentation, TrainingScenes scenes, int dataWorkers, int logEvery, double maxSeconds) {
     public TrainingOptions {
         Objects.requireNonNull(architecture, "architecture");
         Objects.requireNonNull(optimisation, "optimisation");
@@ -53,7 +53,7 @@ public record TrainingOptions(Architecture architecture, long seed, int steps, i
         private double emaDecay;
         private LossOptions loss = LossOptions.CENTERNET;
         private Augmentation augmentation = Augmentation.DEFAULT;
-        private Scenes scenes = Scenes.DEFAULT;
+        private TrainingScenes scenes = Scenes.DEFAULT;
         private int dataWorkers = 1;
         private int logEvery = 50;
         private double maxSeconds;
@@ -123,8 +123,11 @@ public record TrainingOptions(Architecture architecture, long seed, int steps, i
             return this;
         }
 
-        /** The training scenes (default: the benchmark's seed 0 at its own 3 to 10 objects per scene). */
-        public Builder scenes(Scenes v) {
+        /**
+         * The training scenes (default: the shapes benchmark's seed 0 at its own 3 to 10 objects per scene; or
+         * {@link LidarScenes}).
+         */
+        public Builder scenes(TrainingScenes v) {
             scenes = v;
             return this;
         }

@@ -120,6 +120,29 @@ class TrainCommandTest {
         }
     }
 
+    /** --data lidar trains on the LiDAR benchmark's maps: 4 classes by default, recorded in the log and the spec. */
+    @Test
+    void lidarMapsTrainAFourClassDetector() throws IOException {
+        Path model = tmp.resolve("bev.onnx");
+        Path json = tmp.resolve("bev.json");
+        Run r = CliErrorsTest.run("train", "--out", model.toString(), "--json", json.toString(), "--data", "lidar",
+                "--size", "64", "--widths", "4,8,8,8,8", "--depths", "0,1,0,0", "--neck", "8", "--steps", "3",
+                "--batch", "2", "--seed", "5");
+        assertEquals(0, r.code(), r.err());
+        String spec = Files.readString(tmp.resolve("bev.yaml"));
+        assertTrue(spec.contains("classes: [1, 2, 3, 4]") && spec.contains("synthetic-LiDAR bird's-eye-view"), spec);
+        String log = Files.readString(json);
+        assertTrue(log.contains("\"cells\" : 64") && log.contains("\"beams\""), log);
+        for (String[] c : new String[][] {{"--classes", "5", "1 to 4"}, {"--objects", "3,5", "--data shapes"},
+            {"--size", "48", "--size"}}) {
+            CliErrorsTest.assertOnlyLine(CliErrorsTest.run("train", "--out", tmp.resolve("y.onnx").toString(),
+                    "--data", "lidar", c[0], c[1]), ExitCode.USAGE, c[2]);
+        }
+        CliErrorsTest.assertOnlyLine(CliErrorsTest.run("train", "--out", tmp.resolve("y.onnx").toString(), "--data",
+                "radar"), ExitCode.USAGE, "--data radar");
+        assertFalse(Files.exists(tmp.resolve("y.onnx")));
+    }
+
     @Test
     void badValuesAreOneUsageLineEach() {
         String out = tmp.resolve("x.onnx").toString();

@@ -1,0 +1,69 @@
+package dev.inlierq.train;
+
+import dev.inlierq.detect.image.ChannelOrder;
+import dev.inlierq.detect.image.ImageLoader;
+import dev.inlierq.lidar.LidarBox;
+import dev.inlierq.lidar.LidarClass;
+import dev.inlierq.lidar.LidarConfig;
+import dev.inlierq.lidar.LidarDataset;
+import dev.inlierq.lidar.LidarFrame;
+import dev.inlierq.synth.Split;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Training scenes from the synthetic LiDAR benchmark ({@code inlierq synth-lidar}, docs/lidar.md): each scene is
+ * a simulated sweep rendered as its bird's-eye-view map (density, height, intensity), labelled with the
+ * axis-aligned hull of each object's footprint, the boxes its COCO file holds. A detector trained on them is a
+ * CenterNet-style BEV heatmap detector (CenterPoint's head, Yin et al., CVPR 2021, without its 3D regression).
+ *
+ * @param config the benchmark's settings; its map side ({@code cells}) is the detector's input side
+ */
+public record LidarScenes(LidarConfig config) implements TrainingScenes {
+    /**
+     * A box cut by a training window is kept when at least this fraction of its footprint's hull remains (the
+     * shapes benchmark's default visible fraction).
+     */
+    static final double MIN_VISIBLE = 0.4;
+
+    public LidarScenes {
+        Objects.requireNonNull(config, "config");
+    }
+
+    @Override
+    public String kind() {
+        return "synthetic-LiDAR bird's-eye-view";
+    }
+
+    @Override
+    public int maxClasses() {
+        return LidarClass.values().length;
+    }
+
+    @Override
+    public Draw draw(int classes) {
+        if (classes < 1 || classes > maxClasses()) {
+            throw new IllegalArgumentException("the LiDAR benchmark labels " + maxClasses() + " classes, asked "
+                    + classes);
+        }
+        return new Draw() {
+            @Override
+            public Drawn scene(int index) {
+                LidarFrame f = LidarDataset.render(config, Split.TRAIN, index);
+                List<TrainBox> boxes = new ArrayList<>(f.boxes().size());
+                for (LidarBox b : f.boxes()) {
+                    if (b.categoryId() <= classes) {
+                        boxes.add(new TrainBox(b.categoryId() - 1, b.x(), b.y(), b.w(), b.h()));
+                    }
+                }
+                return new Drawn(ImageLoader.toByteImage(f.bev(), ChannelOrder.RGB), boxes);
+            }
+
+            @Override
+            public double minVisible() {
+                return MIN_VISIBLE;
+            }
+        };
+    }
+}
