@@ -513,7 +513,7 @@ ABOUT["noact.jsonl"] = (
     "Stop 51 (74980c9, Zen 4): YOLOX-Nano's 4-bit weights with every activation left in float (experiment switch "
     "`-Dinlierq.noact=true`, which drops the plan's activation points; removed after): `--method gptq` seed 0 and "
     "the default 4-bit recipe (`METHODS=adaround`, its options in the row) seeds 0-2, against their W4A8 rows in "
-    "`calibsel.jsonl`. The files hold 4-bit weights and float activations; `a_bits` says 8 only because the "
+    "`calibsel.jsonl`; PicoDet-XS the default recipe, seeds 0-1 (W4A8 rows in `w4a8.jsonl`). The files hold 4-bit weights and float activations; `a_bits` says 8 only because the "
     "command asked it.")
 ABOUT["mixed.jsonl"] += (
     " Rows of stop 51 (1479b29, Zen 4): the byte budget with 128 calibration images instead of 64: YOLOX-Nano "
