@@ -5,6 +5,11 @@ import dev.inlierq.api.Evaluation;
 import dev.inlierq.api.OutputGuard;
 import dev.inlierq.detect.spec.DetectorSpec;
 import dev.inlierq.detect.spec.DetectorSpecs;
+import dev.inlierq.error.ExitCode;
+import dev.inlierq.error.UserError;
+import dev.inlierq.eval.CenterDistanceEvaluator;
+import dev.inlierq.eval.CenterDistanceMetrics;
+import dev.inlierq.eval.CocoDataset;
 import dev.inlierq.eval.CocoResults;
 import dev.inlierq.report.JsonFiles;
 import java.nio.file.Path;
@@ -16,7 +21,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code inlierq eval}: COCO bbox metrics of a detector on a folder of images. */
+/**
+ * {@code inlierq eval}: COCO bbox metrics of a detector on a folder of images, and with {@code --bev-distance} the
+ * nuScenes centre-distance mAP of a bird's-eye-view detector ({@link CenterDistanceEvaluator}).
+ */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Evaluate a detector on COCO images (pycocotools bbox metrics).")
 final class EvalCommand implements Callable<Integer> {
@@ -54,11 +62,18 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--detections", description = "Write the detections as a COCO results JSON.")
     Path detections;
 
+    @Option(names = "--bev-distance", arity = "0..1", paramLabel = "CELL_METRES",
+            description = "Also report the nuScenes centre-distance mAP of a bird's-eye-view detector (thresholds "
+                    + "0.5, 1, 2, 4 m). CELL_METRES: metres per pixel; default: the annotation file's "
+                    + "info.settings.cell_size, which synth-lidar writes.")
+    String bevDistance;
+
     @Override
     public Integer call() {
         Cli.atLeast("--batch", batch, 1);
         Cli.atLeast("--threads", threads, 1);
         Cli.atLeast("--limit", limit, 0);
+        Double cellMetres = bevCellArgument();
         Cli.modelFile("--model", model);
         OutputGuard.checkFile("--json", json, model, images, annotations);
         OutputGuard.checkFile("--detections", detections, model, images, annotations);
@@ -66,6 +81,8 @@ final class EvalCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--json and --detections must differ");
         }
         DetectorSpec ds = DetectorSpecs.resolve(detectorSpec);
+        CocoDataset bevGt = cellMetres == null ? null : CocoDataset.load(annotations);
+        CenterDistanceEvaluator bev = bevGt == null ? null : bevEvaluator(bevGt, cellMetres);
         Evaluation.Options opts = new Evaluation.Options(model, ds, images, annotations, engine, batch, threads, limit);
         Evaluation.Result r;
         try (ProgressBar pb = Cli.progressBar("eval " + engine.cliName(), -1)) {
@@ -87,9 +104,17 @@ final class EvalCommand implements Callable<Integer> {
                     + " file(s) that are not images or not in the annotation file (first: " + r.skipped().get(0).getFileName() + ")");
         }
         out.print(r.metrics().summaryText());
+        CenterDistanceMetrics bevMetrics = bev == null ? null
+                : bev.evaluate(r.detections(), Evaluation.match(images, bevGt, limit).ids());
+        if (bevMetrics != null) {
+            out.print(bevMetrics.summaryText());
+        }
         out.printf("images: %d, engine: %s, seconds: %.1f%n", r.images(), r.engine(), r.seconds());
         if (json != null) {
             Map<String, Object> m = new LinkedHashMap<>(r.metrics().toJsonMap());
+            if (bevMetrics != null) {
+                m.putAll(bevMetrics.toJsonMap());
+            }
             m.put("images", r.images());
             m.put("seconds", r.seconds());
             m.put("engine", r.engine());
@@ -101,5 +126,49 @@ final class EvalCommand implements Callable<Integer> {
             CocoResults.write(detections, r.detections());
         }
         return 0;
+    }
+
+    /**
+     * {@code --bev-distance}: null when absent, {@code NaN} without a value (take the annotation file's), else the
+     * metres per pixel given, which must be positive.
+     */
+    private Double bevCellArgument() {
+        if (bevDistance == null) {
+            return null;
+        }
+        if (bevDistance.isEmpty()) {
+            return Double.NaN;
+        }
+        double v;
+        try {
+            v = Double.parseDouble(bevDistance.strip());
+        } catch (NumberFormatException e) {
+            v = Double.NaN;
+        }
+        if (!(Double.isFinite(v) && v > 0)) {
+            throw new UserError(ExitCode.USAGE, "--bev-distance must be a positive number of metres per pixel, got '"
+                    + bevDistance + "'");
+        }
+        return v;
+    }
+
+    /** The centre-distance evaluator, before the run: the cell size given, else the annotation file's. */
+    private CenterDistanceEvaluator bevEvaluator(CocoDataset gt, double cellMetres) {
+        double cell = cellMetres;
+        if (Double.isNaN(cell)) {
+            var recorded = CenterDistanceEvaluator.cellSizeOf(gt);
+            if (recorded.isEmpty()) {
+                throw new UserError(ExitCode.BAD_ANNOTATIONS, "annotation file " + annotations + " records no cell "
+                        + "size (info.settings." + CenterDistanceEvaluator.CELL_SIZE_SETTING
+                        + "); give it: --bev-distance CELL_METRES");
+            }
+            cell = recorded.getAsDouble();
+            if (!(Double.isFinite(cell) && cell > 0)) {
+                throw new UserError(ExitCode.BAD_ANNOTATIONS, "annotation file " + annotations + " records an invalid"
+                        + " cell size " + cell + " (info.settings." + CenterDistanceEvaluator.CELL_SIZE_SETTING
+                        + "); give it: --bev-distance CELL_METRES");
+            }
+        }
+        return new CenterDistanceEvaluator(gt, cell);
     }
 }

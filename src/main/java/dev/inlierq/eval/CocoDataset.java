@@ -15,9 +15,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.TreeSet;
 
 /**
@@ -25,9 +27,12 @@ import java.util.TreeSet;
  *
  * <p>Only what box evaluation needs is kept: for images {@code id, file_name, width, height}; for
  * annotations {@code id, image_id, category_id, bbox [x, y, w, h], area, iscrowd} (the content of
- * {@code segmentation} is skipped without being built); for categories {@code id, name}. Other keys
- * ({@code info}, {@code licenses}, ...) are skipped. The file is read with Jackson's streaming parser,
- * so memory stays proportional to the kept fields.
+ * {@code segmentation} is skipped without being built); for categories {@code id, name}. Two fields outside
+ * COCO's format are kept when they have the expected shape (else skipped, see {@link CocoOptionalFields}): an
+ * annotation's {@code rotated_bbox [cx, cy, length, width, yaw]} ({@link #rotatedBox(long)}) and the numbers of
+ * {@code info.settings} ({@link #infoSetting(String)}), both written by the LiDAR benchmark. Other keys
+ * ({@code licenses}, ...) are skipped. The file is read with Jackson's streaming parser, so memory stays
+ * proportional to the kept fields.
  *
  * <p>Defaults, as pycocotools' {@code COCO}/{@code COCOeval} treat them: a missing {@code iscrowd} is
  * 0; a missing {@code area} is {@code w * h} (pycocotools would fail; COCO files always carry it).
@@ -60,6 +65,13 @@ public final class CocoDataset {
     public record Category(int id, String name) {
     }
 
+    /**
+     * An annotation's {@code rotated_bbox}: the footprint's centre {@code (cx, cy)} in image pixels, its
+     * {@code length} and {@code width} in pixels and its heading {@code yaw} in radians (see docs/lidar.md).
+     */
+    public record RotatedBox(double cx, double cy, double length, double width, double yaw) {
+    }
+
     private final List<Image> images;
     private final List<Annotation> annotations;
     private final List<Category> categories;
@@ -68,8 +80,13 @@ public final class CocoDataset {
     private final Map<String, Image> imagesByFileName;
     private final Map<Integer, Category> categoriesById;
     private final Map<Long, List<Annotation>> annotationsByImage;
+    private final Map<Long, RotatedBox> rotatedBoxes;
+    private final Map<String, Double> infoSettings;
 
-    private CocoDataset(List<Image> images, List<Annotation> annotations, List<Category> categories) {
+    private CocoDataset(List<Image> images, List<Annotation> annotations, List<Category> categories,
+            Map<Long, RotatedBox> rotatedBoxes, Map<String, Double> infoSettings) {
+        this.rotatedBoxes = Map.copyOf(rotatedBoxes);
+        this.infoSettings = Collections.unmodifiableMap(new LinkedHashMap<>(infoSettings));
         this.images = List.copyOf(images);
         this.annotations = List.copyOf(annotations);
         this.categories = List.copyOf(categories);
@@ -131,13 +148,14 @@ public final class CocoDataset {
     }
 
     /**
-     * Builds a dataset from records already in memory, with the same checks as {@link #load(Path)}.
+     * Builds a dataset from records already in memory, with the same checks as {@link #load(Path)}; it has no
+     * rotated boxes and no {@code info} settings.
      *
      * @throws IllegalArgumentException naming the first problem found
      */
     public static CocoDataset of(List<Image> images, List<Category> categories, List<Annotation> annotations) {
         try {
-            return new CocoDataset(images, annotations, categories);
+            return new CocoDataset(images, annotations, categories, Map.of(), Map.of());
         } catch (Invalid e) {
             throw new IllegalArgumentException(e.getMessage());
         }
@@ -170,7 +188,8 @@ public final class CocoDataset {
     public static CocoDataset load(Path file) {
         Parsed parsed = CocoFileReader.read(file, "annotation file", CocoDataset::parse);
         try {
-            return new CocoDataset(parsed.images, parsed.annotations, parsed.categories);
+            return new CocoDataset(parsed.images, parsed.annotations, parsed.categories, parsed.rotated,
+                    parsed.settings);
         } catch (Invalid e) {
             throw new UserError(ExitCode.BAD_ANNOTATIONS, "annotation file " + file + ": " + e.getMessage());
         }
@@ -216,12 +235,25 @@ public final class CocoDataset {
         return categoryIds;
     }
 
+    /** The {@code rotated_bbox} of the annotation with this id, if the file gave one of five finite numbers. */
+    public Optional<RotatedBox> rotatedBox(long annotationId) {
+        return Optional.ofNullable(rotatedBoxes.get(annotationId));
+    }
+
+    /** The number {@code info.settings.KEY} of the file ({@code cell_size} for a LiDAR benchmark), if present. */
+    public OptionalDouble infoSetting(String key) {
+        Double v = infoSettings.get(key);
+        return v == null ? OptionalDouble.empty() : OptionalDouble.of(v);
+    }
+
     // ---------------------------------------------------------------- parsing
 
     private static final class Parsed {
         List<Image> images;
         List<Annotation> annotations;
         List<Category> categories;
+        final Map<Long, RotatedBox> rotated = new HashMap<>();
+        Map<String, Double> settings = Map.of();
     }
 
     private static Parsed parse(JsonParser p) throws IOException {
@@ -245,7 +277,7 @@ public final class CocoDataset {
                     expectArray(v, "annotations");
                     out.annotations = new ArrayList<>();
                     while (p.nextToken() != JsonToken.END_ARRAY) {
-                        out.annotations.add(parseAnnotation(p, out.annotations.size()));
+                        out.annotations.add(parseAnnotation(p, out.annotations.size(), out.rotated));
                     }
                 }
                 case "categories" -> {
@@ -255,6 +287,7 @@ public final class CocoDataset {
                         out.categories.add(parseCategory(p, out.categories.size()));
                     }
                 }
+                case "info" -> out.settings = CocoOptionalFields.infoSettings(p, v);
                 default -> p.skipChildren();
             }
         }
@@ -313,7 +346,8 @@ public final class CocoDataset {
         return new Image(id, fileName, width, height);
     }
 
-    private static Annotation parseAnnotation(JsonParser p, int index) throws IOException {
+    private static Annotation parseAnnotation(JsonParser p, int index, Map<Long, RotatedBox> rotatedOut)
+            throws IOException {
         expectObject(p.currentToken(), "annotation", index);
         String what = "annotation #" + index;
         Long id = null;
@@ -323,6 +357,7 @@ public final class CocoDataset {
         double area = Double.NaN;
         boolean hasArea = false;
         boolean crowd = false;
+        RotatedBox rotated = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             JsonToken v = p.nextToken();
@@ -331,6 +366,7 @@ public final class CocoDataset {
                 case "image_id" -> imageId = readLong(p, v, what, "image_id");
                 case "category_id" -> categoryId = readInt(p, v, what, "category_id");
                 case "bbox" -> bbox = readBox(p, v, what);
+                case "rotated_bbox" -> rotated = CocoOptionalFields.rotatedBox(p, v);
                 case "area" -> {
                     area = readDouble(p, v, what, "area");
                     hasArea = true;
@@ -354,6 +390,9 @@ public final class CocoDataset {
         require(bbox, what, "bbox");
         if (!hasArea) {
             area = bbox[2] * bbox[3];
+        }
+        if (rotated != null) {
+            rotatedOut.put(id, rotated);
         }
         return new Annotation(id, imageId, categoryId, bbox[0], bbox[1], bbox[2], bbox[3], area, crowd);
     }

@@ -1,0 +1,124 @@
+package dev.inlierq.eval;
+
+import dev.inlierq.detect.Detection;
+import dev.inlierq.error.ExitCode;
+import dev.inlierq.error.UserError;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalDouble;
+
+/**
+ * Bird's-eye-view detection scored by centre distance, the mean average precision of the nuScenes detection
+ * benchmark (H. Caesar et al., "nuScenes: A multimodal dataset for autonomous driving", CVPR 2020, the detection
+ * metrics of section 3, and its devkit's {@code accumulate} and {@code calc_ap}). A small BEV object (a
+ * pedestrian is 2.4 x 2.4 pixels at 0.25 m per pixel) can hardly reach COCO's box overlaps; what matters on a map
+ * is where its centre is.
+ *
+ * <p>For each class and each threshold {@code d} of {@link #THRESHOLDS} (0.5, 1, 2 and 4 metres):
+ * <ol>
+ *   <li>all detections of the class, over all evaluated images, are sorted by descending score; equal scores keep
+ *       the order of ascending image id, then the input order (the devkit visits equal scores in reverse input
+ *       order instead);</li>
+ *   <li>in that order, each takes the nearest ground-truth centre of its class on its image that no earlier
+ *       detection took, if that distance is below {@code d} (a true positive), else it is a false positive
+ *       ({@link CentreMatcher});</li>
+ *   <li>AP is the area under the precision-recall curve read at 101 recalls, leaving out recalls up to 0.1 and
+ *       precision below 0.1 and rescaled to [0, 1] ({@link NuScenesAp}).</li>
+ * </ol>
+ * Ground-truth centres are those of the annotations' {@code rotated_bbox} when present, else of their
+ * {@code bbox}; crowd annotations are left out. A detection's centre is that of its box. Distances are in the
+ * ground plane, in metres: the pixel distance times the cell size. The class's AP is the mean over the four
+ * thresholds and mAP the mean over the classes ({@link CenterDistanceMetrics}).
+ *
+ * <p>Classes without ground truth on the evaluated images are left out of every mean (the devkit would count them
+ * as AP 0; nuScenes' own classes always have ground truth). Not reproduced from nuScenes: the per-class detection
+ * ranges (the whole map counts), the limit of 500 boxes per sample, and the true-positive errors (translation,
+ * scale, orientation...) and the NDS built from them. Which detections count is as in {@link CocoEvaluator}:
+ * those on evaluated images whose category the dataset declares.
+ *
+ * <p>Every number depends only on the ground truth, the detections and the image ids, not on the order of the
+ * image ids given; instances are immutable and thread-safe.
+ */
+public final class CenterDistanceEvaluator {
+    /** The distance thresholds of nuScenes, in metres. */
+    public static final List<Double> THRESHOLDS = List.of(0.5, 1.0, 2.0, 4.0);
+
+    /** The key of the cell size in the annotation file's {@code info.settings}, as the LiDAR benchmark writes it. */
+    public static final String CELL_SIZE_SETTING = "cell_size";
+
+    private final CocoDataset dataset;
+    private final double cellSize;
+
+    /**
+     * @param cellSize metres per pixel, finite and positive
+     * @throws IllegalArgumentException for a cell size that is not
+     */
+    public CenterDistanceEvaluator(CocoDataset dataset, double cellSize) {
+        this.dataset = Objects.requireNonNull(dataset);
+        if (!(Double.isFinite(cellSize) && cellSize > 0)) {
+            throw new IllegalArgumentException("the cell size must be a positive number of metres, got " + cellSize);
+        }
+        this.cellSize = cellSize;
+    }
+
+    /**
+     * The cell size in metres that the annotation file records in {@code info.settings.cell_size} (the LiDAR
+     * benchmark writes it), if any; it may be non-positive, which {@link #CenterDistanceEvaluator} refuses.
+     */
+    public static OptionalDouble cellSizeOf(CocoDataset dataset) {
+        return dataset.infoSetting(CELL_SIZE_SETTING);
+    }
+
+    /** Evaluates the detections over every image of the dataset. */
+    public CenterDistanceMetrics evaluate(Collection<Detection> detections) {
+        return evaluate(detections, dataset.images().stream().map(CocoDataset.Image::id).toList());
+    }
+
+    /**
+     * Evaluates the detections over the given images only; detections on other images are dropped.
+     *
+     * @throws IllegalArgumentException when an image id is not in the dataset, or a detection has a non-finite box
+     *     or score
+     * @throws UserError {@link ExitCode#BAD_ANNOTATIONS} when a detection refers to an image id that the dataset
+     *     does not declare
+     */
+    public CenterDistanceMetrics evaluate(Collection<Detection> detections, Collection<Long> imageIds) {
+        long[] imgIds = imageIds.stream().mapToLong(Long::longValue).sorted().distinct().toArray();
+        for (long id : imgIds) {
+            if (dataset.image(id).isEmpty()) {
+                throw new IllegalArgumentException("image id " + id + " is not in the dataset");
+            }
+        }
+        int[] catIds = dataset.categoryIds().stream().mapToInt(Integer::intValue).toArray();
+        BevCentres gt = BevCentres.groundTruth(dataset, imgIds, catIds);
+        CocoBoxes dts = CocoBoxes.detections(dataset, detections, imgIds, catIds);
+        List<CenterDistanceMetrics.ClassAp> classes = new ArrayList<>();
+        for (int k = 0; k < catIds.length; k++) {
+            int nPos = gt.count(k);
+            if (nPos == 0) {
+                continue;
+            }
+            int[] order = scoreOrder(dts, k);
+            List<Double> aps = new ArrayList<>(THRESHOLDS.size());
+            for (double d : THRESHOLDS) {
+                aps.add(NuScenesAp.ap(CentreMatcher.match(gt, k, dts, order, d, cellSize), nPos));
+            }
+            String name = dataset.category(catIds[k]).map(CocoDataset.Category::name).orElse("");
+            classes.add(new CenterDistanceMetrics.ClassAp(catIds[k], name, nPos, aps));
+        }
+        return new CenterDistanceMetrics(cellSize, THRESHOLDS, classes);
+    }
+
+    /** Category {@code k}'s detections by descending score, stably from their (image, input) order. */
+    private static int[] scoreOrder(CocoBoxes dts, int k) {
+        int from = dts.catStart[k];
+        int n = dts.catStart[k + 1] - from;
+        int[] order = new int[n];
+        Arrays.setAll(order, i -> from + i);
+        CocoNumerics.sortByScoreDescending(order, 0, n, dts.areaOrScore, new int[n]);
+        return order;
+    }
+}
