@@ -10,6 +10,9 @@
 # Usage: [METHODS="minmax mse adaround brecq qdrop"] [BITS="8,8 4,8 4,4"] [SIM=0] [TABLE=reconstruction]
 # [EXTRA="--equalize --placement inputs" LABEL=eq] [CALIB=folder] bench/calibrators.sh [model ...]
 # CALIB: the calibration folder instead of $D/train2017 (recorded as given, also in "options").
+# A model of one's own (e.g. the LiDAR detector of docs/lidar.md): MODEL_FILE=M.onnx SPEC=M.yaml VAL_DIR=DIR
+# VAL_ANN=JSON [EVAL_EXTRA="--bev-distance"] bench/calibrators.sh NAME, NAME naming it in the rows; the rows then
+# also hold the centre-distance mAP (bev_mAP) when EVAL_EXTRA asks for it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/shared.sh
@@ -22,19 +25,22 @@ for m in ${models[@]}; do
     for method in ${METHODS:-minmax percentile entropy mse}; do
       q="$OUT/models/${m}_w$1a$2_$method${LABEL:+_$LABEL}.onnx"
       rm -f "$q".*.json
+      model="${MODEL_FILE:-$S/models/${FILE[$m]:-}}" spec="${SPEC:-$m}"
       t0=$(date +%s.%N)
-      ./inlierq quantize --model "$S/models/${FILE[$m]}" --spec "$m" --calib "${CALIB:-$D/train2017}" \
+      ./inlierq quantize --model "$model" --spec "$spec" --calib "${CALIB:-$D/train2017}" \
         --method "$method" --w-bits "$1" --a-bits "$2" --out "$q" --json "$q.json" ${EXTRA:-} > /dev/null
       wall=$(echo "$(date +%s.%N) - $t0" | bc)
       # what the row ran, as a line to paste (shared paths kept as $S and $D)
-      cmd="./inlierq quantize --model \$S/models/${FILE[$m]} --spec $m --calib ${CALIB:-\$D/train2017} --method $method"
+      cmd="./inlierq quantize --model ${MODEL_FILE:-\$S/models/${FILE[$m]:-}} --spec $spec --calib ${CALIB:-\$D/train2017}"
+      cmd+=" --method $method"
       cmd+=" --w-bits $1 --a-bits $2 --out $q --json $q.json${EXTRA:+ $EXTRA}"
       props=$(grep -o -- '-Dinlierq\.[^ ]*' <<< "${INLIERQ_JAVA_OPTS:-}" | paste -sd ' ' - || true)
       [ -n "${INLIERQ_JAVA_OPTS:-}" ] && cmd="INLIERQ_JAVA_OPTS=\"$INLIERQ_JAVA_OPTS\" $cmd"
       engines="ort djl"; [ "${SIM:-1}" = 0 ] && engines=ort
       for engine in $engines; do
-        ./inlierq eval --model "$q" --spec "$m" --images "$D/val2017" \
-          --annotations "$D/annotations/instances_val2017_subset.json" --engine "$engine" --json "$q.$engine.json" > /dev/null
+        ./inlierq eval --model "$q" --spec "$spec" --images "${VAL_DIR:-$D/val2017}" \
+          --annotations "${VAL_ANN:-$D/annotations/instances_val2017_subset.json}" --engine "$engine" \
+          --json "$q.$engine.json" ${EVAL_EXTRA:-} > /dev/null
       done
       python3 - "$q" "$m" "$1" "$2" "$method" "${EXTRA:-}${props:+ $props}${CALIB:+ --calib $CALIB}" "$wall" "$(git rev-parse --short HEAD)" \
         "$(cpu)" \
@@ -46,6 +52,7 @@ d = json.load(open(q + ".djl.json")) if os.path.exists(q + ".djl.json") else {}
 print(json.dumps({"model": m, "w_bits": int(w), "a_bits": int(a), "method": method, "options": options.strip(),
                   "seed": s["seed"], "ort_AP": o["AP"], "ort_AP50": o["AP50"], "ort_AR100": o["AR100"],
                   "sim_AP": d.get("AP"), "sim_AP50": d.get("AP50"),
+                  **({"ort_bev_mAP": o["bev_mAP"], "sim_bev_mAP": d.get("bev_mAP")} if "bev_mAP" in o else {}),
                   "quantize_seconds": s["seconds"], "wall_seconds": float(wall),
                   "peak_rss_mb": s["peak_rss_bytes"] >> 20, "commit": commit, "cpu": cpu, "command": command}))
 PY
