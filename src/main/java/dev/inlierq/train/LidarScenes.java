@@ -47,23 +47,15 @@ public record LidarScenes(LidarConfig config) implements TrainingScenes {
             throw new IllegalArgumentException("the LiDAR benchmark labels " + maxClasses() + " classes, asked "
                     + classes);
         }
-        return new Draw() {
-            @Override
-            public Drawn scene(int index) {
-                LidarFrame f = LidarDataset.render(config, Split.TRAIN, index);
-                List<TrainBox> boxes = new ArrayList<>(f.boxes().size());
-                for (LidarBox b : f.boxes()) {
-                    if (b.categoryId() <= classes) {
-                        boxes.add(new TrainBox(b.categoryId() - 1, b.x(), b.y(), b.w(), b.h()));
-                    }
+        return Draw.of(index -> {
+            LidarFrame f = LidarDataset.render(config, Split.TRAIN, index);
+            List<TrainBox> boxes = new ArrayList<>(f.boxes().size());
+            for (LidarBox b : f.boxes()) {
+                if (b.categoryId() <= classes) {
+                    boxes.add(new TrainBox(b.categoryId() - 1, b.x(), b.y(), b.w(), b.h()));
                 }
-                return new Drawn(ImageLoader.toByteImage(f.bev(), ChannelOrder.RGB), boxes);
             }
-
-            @Override
-            public double minVisible() {
-                return MIN_VISIBLE;
-            }
-        };
+            return new Drawn(ImageLoader.toByteImage(f.bev(), ChannelOrder.RGB), boxes);
+        }, MIN_VISIBLE);
     }
 }

@@ -67,22 +67,14 @@ public record Scenes(long seed, int minObjects, int maxObjects, double minLength
 
     /** The draw of the shapes benchmark with the generator's settings {@code synth}. */
     static Draw draw(SynthConfig synth) {
-        return new Draw() {
-            @Override
-            public Drawn scene(int index) {
-                SynthImage im = SynthDataset.render(synth, Split.TRAIN, index);
-                List<TrainBox> boxes = new ArrayList<>(im.boxes().size());
-                for (SynthBox b : im.boxes()) {
-                    boxes.add(new TrainBox(b.categoryId() - 1, b.x(), b.y(), b.w(), b.h()));
-                }
-                return new Drawn(ImageLoader.toByteImage(im.image(), ChannelOrder.RGB), boxes);
+        return Draw.of(index -> {
+            SynthImage im = SynthDataset.render(synth, Split.TRAIN, index);
+            List<TrainBox> boxes = new ArrayList<>(im.boxes().size());
+            for (SynthBox b : im.boxes()) {
+                boxes.add(new TrainBox(b.categoryId() - 1, b.x(), b.y(), b.w(), b.h()));
             }
-
-            @Override
-            public double minVisible() {
-                return synth.minVisible();
-            }
-        };
+            return new Drawn(ImageLoader.toByteImage(im.image(), ChannelOrder.RGB), boxes);
+        }, synth.minVisible());
     }
 
     /** The generator's settings for a detector of {@code classes} classes: the benchmark's first classes. */

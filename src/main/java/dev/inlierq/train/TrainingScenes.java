@@ -2,6 +2,7 @@ package dev.inlierq.train;
 
 import dev.inlierq.detect.image.ByteImage;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * Where a training run draws its scenes from: the synthetic shapes benchmark ({@link Scenes}) or the synthetic
@@ -25,6 +26,21 @@ public sealed interface TrainingScenes permits Scenes, LidarScenes {
 
         /** A box cut by a training window is kept when at least this fraction of its area remains. */
         double minVisible();
+
+        /** The draw that renders scene {@code index} with {@code scene}. */
+        static Draw of(IntFunction<Drawn> scene, double minVisible) {
+            return new Draw() {
+                @Override
+                public Drawn scene(int index) {
+                    return scene.apply(index);
+                }
+
+                @Override
+                public double minVisible() {
+                    return minVisible;
+                }
+            };
+        }
     }
 
     /** One rendered scene. */
