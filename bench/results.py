@@ -519,6 +519,20 @@ ABOUT["mixed.jsonl"] += (
     " Rows of stop 51 (1479b29, Zen 4): the byte budget with 128 calibration images instead of 64: YOLOX-Nano "
     "`--method gptq` with the boxes measure and drawn images, seeds 0-2; PicoDet-XS the default recipe with "
     "marginal scoring and the heatmap measure, seed 0.")
+ABOUT["train.jsonl"] += (
+    " The row of stop 51 (`\"data\": \"lidar\"`) is the LiDAR path's first detector: `train --data lidar` on the "
+    "bird's-eye-view maps of `synth-lidar` (docs/lidar.md), scored on its 300 val scenes (`synth-lidar --out L`, "
+    "defaults) with `eval --bev-distance`: COCO AP and the nuScenes centre-distance mAP (`bev_mAP`, per class and "
+    "per distance).")
+ABOUT["lidar.jsonl"] = (
+    "Stop 51 (11bcc64, Zen 4): quantizing the LiDAR path's BEV detector (`/tmp/lidar/bev.onnx` and `bev.yaml`, "
+    "made by the `--data lidar` row of `train.jsonl`) with 64 calibration maps of the benchmark's train split "
+    "(`/tmp/lidar/data`, made by `./inlierq synth-lidar --out /tmp/lidar/data`), scored on its 300 val maps: "
+    "`MODEL_FILE=/tmp/lidar/bev.onnx SPEC=/tmp/lidar/bev.yaml VAL_DIR=/tmp/lidar/data/val "
+    "VAL_ANN=/tmp/lidar/data/instances_val.json CALIB=/tmp/lidar/data/train EVAL_EXTRA=\"--bev-distance\" "
+    "METHODS=M BITS=W,A SIM=0 TABLE=lidar EXTRA=\"--seed S\" bench/calibrators.sh bevdet`. \"BEV mAP\" is the "
+    "nuScenes centre-distance mAP in %; float: 79.93 (COCO AP 26.57). \"drop\" is left empty (the float AP above "
+    "is the COCO models').")
 LATENCY_FILES = {
     "float": "float model",
     "all": "W8A8, `--placement all`",
@@ -617,6 +631,7 @@ def quantization_section(name, rows_in_file, out):
     rows, superseded = table.load([os.path.join(MEASURED, name)])
     groups = table.pool(rows)
     with_sim = any(r.get("sim_AP") is not None for r in rows.values())
+    with_bev = any(r.get("ort_bev_mAP") is not None for r in rows.values())
     n_marked = sum(1 for r in rows.values() if marked(r))
     out.append("%d rows, %d after pooling seeds%s." % (
         len(rows_in_file), len(groups),
@@ -635,7 +650,7 @@ def quantization_section(name, rows_in_file, out):
         out.append("### %s W%dA%d" % (table.NAMES.get(m, m), w, a))
         out.append("")
         head = ["method", "options", "seeds", "n", "ORT AP", "AP50", "AR100"] + (["sim AP"] if with_sim else []) + \
-            ["drop", "wall s", "peak MB", "commit", "CPU", "command"]
+            (["BEV mAP"] if with_bev else []) + ["drop", "wall s", "peak MB", "commit", "CPU", "command"]
         out.append("| " + " | ".join(head) + " |")
         out.append("|" + "---|" * len(head))
         for key in keys:
@@ -651,6 +666,8 @@ def quantization_section(name, rows_in_file, out):
                      mean_sd([100 * r["ort_AR100"] for r in rs if r.get("ort_AR100") is not None])]
             if with_sim:
                 cells.append(mean_sd(sims))
+            if with_bev:
+                cells.append(mean_sd([100 * r["ort_bev_mAP"] for r in rs if r.get("ort_bev_mAP") is not None]))
             cells += [drop, mean_sd([table.wall(r) for r in rs], "%.0f"),
                       "%d" % max(r.get("peak_rss_mb", 0) for r in rs), key[5] or "not recorded",
                       ", ".join(cpus), code(command(rs))]
