@@ -2,6 +2,9 @@ package dev.inlierq.lidar;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.inlierq.report.OutputFile;
+import dev.inlierq.synth.GenerationPool;
+import dev.inlierq.synth.ImageEncoder;
+import dev.inlierq.synth.ImageFormat;
 import dev.inlierq.synth.Split;
 import dev.inlierq.synth.SynthDataset;
 import java.nio.file.Path;
@@ -10,13 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.IntStream;
 
 /**
  * The synthetic LiDAR benchmark: street scenes ({@link StreetSampler}) scanned by a simulated spinning LiDAR
@@ -95,36 +91,16 @@ public final class LidarDataset {
             return new LidarResult(folder, true, LidarFolder.summaries(manifest), 0);
         }
         LidarFolder.writeManifest(folder, config, false, List.of());
-        AtomicInteger workers = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(config.threads(), task -> worker(task, workers));
         List<LidarSplitSummary> summaries = new ArrayList<>();
-        try {
+        try (GenerationPool pool = new GenerationPool(config.threads(), "inlierq-lidar-")) {
             for (Split split : Split.values()) {
                 if (config.scenes(split) > 0) {
                     summaries.add(writeSplit(config, folder, split, pool, progress));
                 }
             }
-        } finally {
-            pool.shutdownNow();
-            awaitQuietly(pool);
         }
         LidarFolder.writeManifest(folder, config, true, summaries);
         return new LidarResult(folder, false, summaries, (System.nanoTime() - start) / 1e9);
-    }
-
-    private static Thread worker(Runnable task, AtomicInteger workers) {
-        Thread thread = new Thread(task, "inlierq-lidar-" + workers.incrementAndGet());
-        thread.setDaemon(true);
-        return thread;
-    }
-
-    /** Waits for running scenes to end, so that no file is written after a failed generation returns. */
-    private static void awaitQuietly(ExecutorService pool) {
-        try {
-            pool.awaitTermination(1, TimeUnit.MINUTES);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** What a written scene contributes to its split's annotations and summary. */
@@ -134,7 +110,7 @@ public final class LidarDataset {
     private static Written writeScene(LidarConfig config, Path folder, Split split, int index) {
         LidarFrame frame = render(config, split, index);
         OutputFile.write(folder.resolve(split.folderName()).resolve(LidarFiles.name(index, "png")),
-                LidarFiles.png(frame.bev()));
+                ImageEncoder.encode(frame.bev(), ImageFormat.PNG));
         if (config.pointsOut()) {
             OutputFile.write(folder.resolve(LidarFiles.POINTS).resolve(split.folderName())
                     .resolve(LidarFiles.name(index, "bin")), LidarFiles.points(frame));
@@ -142,12 +118,11 @@ public final class LidarDataset {
         return new Written(frame.boxes(), frame.hidden(), frame.points());
     }
 
-    private static LidarSplitSummary writeSplit(LidarConfig config, Path folder, Split split, ExecutorService pool,
+    private static LidarSplitSummary writeSplit(LidarConfig config, Path folder, Split split, GenerationPool pool,
             Progress progress) {
         int n = config.scenes(split);
-        List<CompletableFuture<Written>> pending = IntStream.range(0, n)
-                .mapToObj(i -> CompletableFuture.supplyAsync(() -> writeScene(config, folder, split, i), pool))
-                .toList();
+        List<Written> written = pool.inOrder(n, i -> writeScene(config, folder, split, i),
+                i -> progress.sceneDone(split, i + 1, n));
         List<List<LidarBox>> boxes = new ArrayList<>(n);
         Map<String, Integer> perClass = new LinkedHashMap<>();
         for (LidarClass c : LidarClass.values()) {
@@ -157,31 +132,16 @@ public final class LidarDataset {
         long points = 0;
         int fewest = Integer.MAX_VALUE;
         int most = 0;
-        for (int i = 0; i < n; i++) {
-            Written w = join(pending.get(i));
+        for (Written w : written) {
             boxes.add(w.boxes());
             w.boxes().forEach(b -> perClass.merge(b.cls().cocoName(), 1, Integer::sum));
             hidden += w.hidden();
             points += w.points();
             fewest = Math.min(fewest, w.points());
             most = Math.max(most, w.points());
-            progress.sceneDone(split, i + 1, n);
         }
         OutputFile.write(folder.resolve(split.annotationFileName()), LidarCoco.instances(config, split, boxes));
         int total = boxes.stream().mapToInt(List::size).sum();
         return new LidarSplitSummary(split, n, total, hidden, perClass, (double) points / n, fewest, most);
-    }
-
-    /** The scene's outcome, or its failure rethrown as it was thrown. */
-    private static Written join(CompletableFuture<Written> future) {
-        try {
-            return future.join();
-        } catch (CompletionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw cause instanceof RuntimeException r ? r : e;
-        }
     }
 }

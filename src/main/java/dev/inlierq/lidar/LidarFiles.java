@@ -1,19 +1,13 @@
 package dev.inlierq.lidar;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Locale;
-import javax.imageio.ImageIO;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
- * The bytes of a scene's files: the BEV image as PNG (lossless, ImageIO's PNG writer on an in-memory stream, so
- * nothing goes to the temporary folder), and the point cloud in KITTI's Velodyne layout ({@code .bin}: per point
- * four little-endian float32, x, y, z, intensity).
+ * The names of a scene's files, and the bytes of its point cloud in KITTI's Velodyne layout ({@code .bin}: per
+ * point four little-endian float32, x, y, z, intensity). The BEV image is written as PNG by the 2D benchmark's
+ * {@link dev.inlierq.synth.ImageEncoder}.
  */
 final class LidarFiles {
     /** The folder of the point files. */
@@ -25,18 +19,6 @@ final class LidarFiles {
     /** The file name of scene {@code index} (0-based): its 1-based id in six digits and {@code extension}. */
     static String name(int index, String extension) {
         return String.format(Locale.ROOT, "%06d.%s", index + 1, extension);
-    }
-
-    static byte[] png(BufferedImage image) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(128 * 1024);
-        try (MemoryCacheImageOutputStream stream = new MemoryCacheImageOutputStream(bytes)) {
-            if (!ImageIO.write(image, "png", stream)) {
-                throw new IllegalStateException("no ImageIO writer for png");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot encode a png image", e);
-        }
-        return bytes.toByteArray();
     }
 
     static byte[] points(LidarFrame frame) {

@@ -2,28 +2,24 @@ package dev.inlierq.lidar;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.inlierq.error.ExitCode;
 import dev.inlierq.error.UserError;
 import dev.inlierq.report.JsonFiles;
-import dev.inlierq.report.OutputFile;
+import dev.inlierq.synth.GenerationFolder;
 import dev.inlierq.synth.Split;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The output folder of a LiDAR generation and its manifest {@code lidar.json}: the settings, whether the
  * generation completed, and per split the scene count, labelled boxes (in all and per class), objects left
  * unlabelled, and points per scene (mean, min, max).
  *
- * <p>The same policy as the 2D benchmark's folder: a missing or empty folder is generated into; a folder whose
+ * <p>The 2D benchmark's policy ({@link GenerationFolder}): a missing or empty folder is generated into; a folder whose
  * manifest holds the same settings is left as it is when complete with every file present, else generated again
  * over its own files; anything else (a non-empty folder without our manifest, or with other settings) is refused
  * with {@link ExitCode#OUTPUT_CONFLICT} and nothing is deleted. The manifest is written first with
@@ -32,7 +28,7 @@ import java.util.stream.Stream;
 final class LidarFolder {
     static final String MANIFEST = "lidar.json";
     private static final String GENERATOR = "inlierq synth-lidar";
-    private static final ObjectMapper MAPPER = JsonFiles.mapper();
+    private static final GenerationFolder FOLDER = new GenerationFolder(GENERATOR, "synth-lidar", MANIFEST);
 
     private LidarFolder() {
     }
@@ -43,29 +39,7 @@ final class LidarFolder {
      * @throws UserError OUTPUT_CONFLICT when the folder is a file, or holds something else
      */
     static JsonNode accept(Path folder, LidarConfig config) {
-        if (Files.exists(folder) && !Files.isDirectory(folder)) {
-            throw new UserError(ExitCode.OUTPUT_CONFLICT, folder + ": is a file, not a folder");
-        }
-        if (!Files.exists(folder) || entries(folder) == 0) {
-            return null;
-        }
-        JsonNode manifest = read(folder.resolve(MANIFEST));
-        if (manifest == null) {
-            throw new UserError(ExitCode.OUTPUT_CONFLICT, "refusing to write into " + folder + ": it is not empty "
-                    + "and holds no synth-lidar generation (no valid " + MANIFEST + "); give a new or empty folder");
-        }
-        JsonNode there = manifest.path("settings");
-        for (Map.Entry<String, Object> setting : config.settings().entrySet()) {
-            JsonNode asked = json(setting.getValue());
-            JsonNode old = there.get(setting.getKey());
-            String found = old == null ? "missing" : old.toString();
-            if (!asked.equals(old)) {
-                throw new UserError(ExitCode.OUTPUT_CONFLICT, "refusing to overwrite " + folder + ": it holds a "
-                        + "synth-lidar generation with other settings (" + setting.getKey() + " " + found
-                        + " there, " + asked + " asked); give another folder or delete it");
-            }
-        }
-        return manifest;
+        return FOLDER.accept(folder, config.settings());
     }
 
     /** Whether {@code manifest} (from {@link #accept}) says complete and every file of the generation is there. */
@@ -131,33 +105,5 @@ final class LidarFolder {
             }
         }
         return out;
-    }
-
-    private static long entries(Path folder) {
-        try (Stream<Path> list = Files.list(folder)) {
-            return list.limit(1).count();
-        } catch (IOException e) {
-            throw new UserError(ExitCode.OUTPUT_CONFLICT, "cannot read the folder " + folder + ": "
-                    + OutputFile.reason(e), e);
-        }
-    }
-
-    /** {@code value} as a tree parsed from its JSON text, so that its numbers compare as the manifest's do. */
-    private static JsonNode json(Object value) {
-        try {
-            return MAPPER.readTree(MAPPER.writeValueAsBytes(value));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** The manifest when it is one of ours, else null. */
-    private static JsonNode read(Path file) {
-        try {
-            JsonNode node = Files.isRegularFile(file) ? MAPPER.readTree(file.toFile()) : null;
-            return node != null && GENERATOR.equals(node.path("generator").asText()) ? node : null;
-        } catch (IOException e) {
-            return null;
-        }
     }
 }

@@ -18,13 +18,14 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  * Encodes an image to bytes with the JDK's ImageIO writers: baseline JPEG at quality 0.92, or PNG. The stream is
  * cached in memory (no cache file in the temporary folder). The same pixels give the same bytes on the same JDK.
  */
-final class ImageEncoder {
+public final class ImageEncoder {
     static final float JPEG_QUALITY = 0.92f;
 
     private ImageEncoder() {
     }
 
-    static byte[] encode(BufferedImage image, ImageFormat format) {
+    /** The image's bytes in {@code format} (also the LiDAR benchmark's PNG maps, {@code dev.inlierq.lidar}). */
+    public static byte[] encode(BufferedImage image, ImageFormat format) {
         String name = format == ImageFormat.JPEG ? "jpeg" : "png";
         ImageWriter writer = jdkWriter(name);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);

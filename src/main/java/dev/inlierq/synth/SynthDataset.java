@@ -7,11 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The synthetic detection benchmark: scenes of labelled shapes ({@link SynthClass}) with distractors, clutter,
@@ -85,85 +80,44 @@ public final class SynthDataset {
             return new SynthResult(folder, true, SynthFolder.summaries(prepared.manifest()), 0);
         }
         SynthFolder.writeManifest(folder, config, false, List.of());
-        AtomicInteger threadNumber = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(config.threads(), r -> {
-            Thread t = new Thread(r, "inlierq-synth-" + threadNumber.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
         List<SplitSummary> splits = new ArrayList<>();
-        try {
+        try (GenerationPool pool = new GenerationPool(config.threads(), "inlierq-synth-")) {
             for (Split split : Split.values()) {
                 if (config.images(split) > 0) {
                     splits.add(generateSplit(config, folder, split, pool, progress));
                 }
             }
-        } finally {
-            stop(pool);
         }
         SynthFolder.writeManifest(folder, config, true, splits);
         return new SynthResult(folder, false, splits, (System.nanoTime() - start) / 1e9);
     }
 
-    /** Cancels what is left and waits for running tasks, so that no image is written after a failed generate. */
-    private static void stop(ExecutorService pool) {
-        pool.shutdownNow();
-        try {
-            pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private record Written(List<SynthBox> boxes, int hidden) {
     }
 
-    private static SplitSummary generateSplit(SynthConfig config, Path folder, Split split, ExecutorService pool,
+    private static SplitSummary generateSplit(SynthConfig config, Path folder, Split split, GenerationPool pool,
             Progress progress) {
         int n = config.images(split);
         Path dir = folder.resolve(split.folderName());
-        List<Future<Written>> futures = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            int index = i;
-            futures.add(pool.submit(() -> {
-                SynthImage image = render(config, split, index);
-                OutputFile.write(dir.resolve(CocoJson.fileName(index, config.format())),
-                        ImageEncoder.encode(image.image(), config.format()));
-                return new Written(image.boxes(), image.hidden());
-            }));
-        }
+        List<Written> written = pool.inOrder(n, index -> {
+            SynthImage image = render(config, split, index);
+            OutputFile.write(dir.resolve(CocoJson.fileName(index, config.format())),
+                    ImageEncoder.encode(image.image(), config.format()));
+            return new Written(image.boxes(), image.hidden());
+        }, i -> progress.imageDone(split, i + 1, n));
         List<List<SynthBox>> boxes = new ArrayList<>(n);
         Map<String, Integer> perClass = new LinkedHashMap<>();
         config.classes().forEach(c -> perClass.put(c.cocoName(), 0));
         int total = 0;
         int hidden = 0;
-        for (int i = 0; i < n; i++) {
-            Written w = await(futures.get(i));
+        for (Written w : written) {
             boxes.add(w.boxes());
             total += w.boxes().size();
             hidden += w.hidden();
             w.boxes().forEach(b -> perClass.merge(b.cls().cocoName(), 1, Integer::sum));
-            progress.imageDone(split, i + 1, n);
         }
         OutputFile.write(folder.resolve(split.annotationFileName()), CocoJson.instances(config, split, boxes));
         return new SplitSummary(split, n, total, hidden, perClass);
-    }
-
-    private static <T> T await(Future<T> future) {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while generating images", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
     }
 
     /**

@@ -9,6 +9,8 @@ import dev.inlierq.detect.Detection;
 import dev.inlierq.eval.CocoDataset;
 import dev.inlierq.eval.CocoEvaluator;
 import dev.inlierq.eval.CocoMetrics;
+import dev.inlierq.synth.ImageEncoder;
+import dev.inlierq.synth.ImageFormat;
 import dev.inlierq.synth.Split;
 import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
@@ -77,7 +79,8 @@ class LidarDatasetTest {
         assertArrayEquals(a.intensity(), b.intensity());
         assertArrayEquals(a.pointBox(), b.pointBox());
         assertEquals(a.boxes(), b.boxes());
-        assertArrayEquals(LidarFiles.png(a.bev()), LidarFiles.png(b.bev()));
+        assertArrayEquals(ImageEncoder.encode(a.bev(), ImageFormat.PNG),
+                ImageEncoder.encode(b.bev(), ImageFormat.PNG));
         LidarFrame other = LidarDataset.render(VAL12.toBuilder().seed(1).build(), Split.TRAIN, 5);
         assertFalse(Arrays.equals(a.x(), other.x()));
         assertFalse(Arrays.equals(a.x(), LidarDataset.render(VAL12, Split.VAL, 5).x()), "splits differ");
