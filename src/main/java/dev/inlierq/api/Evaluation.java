@@ -51,9 +51,10 @@ public final class Evaluation {
 
     /**
      * @param skipped files in the folder that are not images or not in the annotation file
+     * @param imageIds the ids of the images evaluated, in file-name order
      */
     public record Result(CocoMetrics metrics, int images, double seconds, List<Detection> detections,
-            List<Path> skipped, String engine) {
+            List<Path> skipped, String engine, List<Long> imageIds) {
     }
 
     /** The images of a folder that an annotation file describes, in file-name order. */
@@ -105,7 +106,11 @@ public final class Evaluation {
     }
 
     public static Result run(Options o, Listener progress) {
-        CocoDataset gt = CocoDataset.load(o.annotations());
+        return run(o, CocoDataset.load(o.annotations()), progress);
+    }
+
+    /** {@link #run(Options, Listener)} with the annotation file {@code o.annotations()} already read ({@code gt}). */
+    public static Result run(Options o, CocoDataset gt, Listener progress) {
         MatchedImages m = match(o.images(), gt, o.limit());
         ModelCheck.check(o.model(), o.spec());
         progress.total(m.files().size());
@@ -145,7 +150,7 @@ public final class Evaluation {
         }
         CocoMetrics metrics = new CocoEvaluator(gt).evaluate(all, m.ids());
         double seconds = (System.nanoTime() - t0) / 1e9;
-        return new Result(metrics, m.files().size(), seconds, all, m.skipped(), engineName);
+        return new Result(metrics, m.files().size(), seconds, all, m.skipped(), engineName, m.ids());
     }
 
     private static List<PreparedImage> prepare(Preprocessor pre, List<Path> files, int from, int to) {

@@ -81,12 +81,12 @@ final class EvalCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--json and --detections must differ");
         }
         DetectorSpec ds = DetectorSpecs.resolve(detectorSpec);
-        CocoDataset bevGt = cellMetres == null ? null : CocoDataset.load(annotations);
-        CenterDistanceEvaluator bev = bevGt == null ? null : bevEvaluator(bevGt, cellMetres);
+        CocoDataset gt = CocoDataset.load(annotations);
+        CenterDistanceEvaluator bev = cellMetres == null ? null : bevEvaluator(gt, cellMetres);
         Evaluation.Options opts = new Evaluation.Options(model, ds, images, annotations, engine, batch, threads, limit);
         Evaluation.Result r;
         try (ProgressBar pb = Cli.progressBar("eval " + engine.cliName(), -1)) {
-            r = Evaluation.run(opts, new Evaluation.Listener() {
+            r = Evaluation.run(opts, gt, new Evaluation.Listener() {
                 @Override
                 public void total(int images) {
                     pb.maxHint(images);
@@ -105,7 +105,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         out.print(r.metrics().summaryText());
         CenterDistanceMetrics bevMetrics = bev == null ? null
-                : bev.evaluate(r.detections(), Evaluation.match(images, bevGt, limit).ids());
+                : bev.evaluate(r.detections(), r.imageIds());
         if (bevMetrics != null) {
             out.print(bevMetrics.summaryText());
         }
