@@ -2,6 +2,7 @@ package dev.inlierq.cli;
 
 import dev.inlierq.api.Quantization;
 import dev.inlierq.demo.Demo;
+import dev.inlierq.demo.DemoBenchmark;
 import dev.inlierq.demo.DemoConfig;
 import dev.inlierq.demo.DemoResult;
 import dev.inlierq.error.ExitCode;
@@ -17,19 +18,28 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code inlierq demo}: the tool end to end on its bundled detector and synthetic images ({@link Demo}); phases and
- * the summary table on stdout, progress on stderr.
+ * {@code inlierq demo}: the tool end to end on its bundled detector and synthetic images ({@link Demo}), or with
+ * {@code --data lidar} on its bird's-eye-view detector and synthetic LiDAR maps; phases and the summary table on
+ * stdout, progress on stderr.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run the whole tool on its own detector and synthetic images, nothing to download: evaluate "
                 + "the float model, quantize it to W8A8 (default recipe) and W4A8 (InlierQ, small budget), evaluate "
-                + "and time both files, write them with HTML reports to --out and print a summary table.")
+                + "and time both files, write them with HTML reports to --out and print a summary table. With --data "
+                + "lidar, the same on the bundled bird's-eye-view detector and synthetic LiDAR maps, scored with the "
+                + "nuScenes centre-distance mAP (BEV mAP) besides COCO AP.")
 final class DemoCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", description = "Your own float ONNX model trained on the synthetic benchmark (with "
-            + "--spec). Default: the bundled demo detector.")
+    @Option(names = "--data", defaultValue = "shapes", paramLabel = "shapes|lidar", description = "The synthetic "
+            + "benchmark: shapes (camera images, inlierq synth) or lidar (bird's-eye-view maps of inlierq synth-lidar, "
+            + "with the bundled BEV detector; every evaluation also reports the centre-distance BEV mAP). Default: "
+            + "${DEFAULT-VALUE}.")
+    String data;
+
+    @Option(names = "--model", description = "Your own float ONNX model trained on the synthetic benchmark of --data "
+            + "(with --spec; for lidar a BEV detector from train --data lidar). Default: the bundled demo detector.")
     Path model;
 
     @Option(names = "--spec", description = "Detector spec of --model: a built-in name or a spec file.")
@@ -39,19 +49,20 @@ final class DemoCommand implements Callable<Integer> {
             + "files the demo did not write are never overwritten. Default: ${DEFAULT-VALUE}.")
     Path out;
 
-    @Option(names = "--json", description = "Write the results as JSON (AP as fractions).")
+    @Option(names = "--json", description = "Write the results as JSON (AP, and BEV mAP with --data "
+            + "lidar, as fractions).")
     Path json;
 
-    @Option(names = "--cache", description = "Folder for the synthetic images and the copied model, reused between "
-            + "runs. Default: $XDG_CACHE_HOME/inlierq/demo or ~/.cache/inlierq/demo.")
+    @Option(names = "--cache", description = "Folder for the synthetic images (or maps) and the copied model, reused "
+            + "between runs. Default: $XDG_CACHE_HOME/inlierq/demo or ~/.cache/inlierq/demo.")
     Path cache;
 
     @Option(names = "--val", defaultValue = "" + DemoConfig.DEFAULT_VAL_IMAGES, description = "Synthetic validation "
-            + "images. Default: ${DEFAULT-VALUE}.")
+            + "images (maps with --data lidar). Default: ${DEFAULT-VALUE}.")
     int val;
 
     @Option(names = "--calib", defaultValue = "" + DemoConfig.DEFAULT_CALIB_IMAGES, description = "Calibration images "
-            + "(synthetic train split). Default: ${DEFAULT-VALUE}.")
+            + "(maps with --data lidar; synthetic train split). Default: ${DEFAULT-VALUE}.")
     int calib;
 
     @Option(names = "--iters", defaultValue = "" + DemoConfig.DEFAULT_ITERATIONS, description = "InlierQ's "
@@ -90,6 +101,12 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private DemoConfig config() {
+        DemoBenchmark benchmark;
+        try {
+            benchmark = DemoBenchmark.parse(data);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(ExitCode.USAGE, e.getMessage());
+        }
         Cli.atLeast("--val", val, 1);
         Cli.atLeast("--calib", calib, 1);
         Cli.atLeast("--iters", iters, 0);
@@ -97,11 +114,12 @@ final class DemoCommand implements Callable<Integer> {
         Cli.atLeast("--latency-runs", latencyRuns, 1);
         if ((model == null) != (detectorSpec == null)) {
             throw new UserError(ExitCode.USAGE, "--model and --spec go together (without both, the bundled demo "
-                    + "detector runs)");
+                    + "detector of --data " + benchmark.cliName() + " runs)");
         }
         Cli.modelFile("--model", model);
-        DemoConfig.Builder b = DemoConfig.builder().out(out).json(json).valImages(val).calibImages(calib)
-                .iterations(iters).seed(seed).threads(threads).latencyRuns(latencyRuns).reports(!noReport);
+        DemoConfig.Builder b = DemoConfig.builder().data(benchmark).out(out).json(json).valImages(val)
+                .calibImages(calib).iterations(iters).seed(seed).threads(threads).latencyRuns(latencyRuns)
+                .reports(!noReport);
         if (model != null) {
             b.model(model, detectorSpec);
         }

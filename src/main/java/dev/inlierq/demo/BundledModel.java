@@ -21,7 +21,8 @@ import java.util.Objects;
  * The demo detector shipped with the tool as two classpath resources: the float ONNX model and its detector spec
  * (docs/spec-format.md). ONNX Runtime reads models from files, so {@link #load} copies the model into the cache
  * folder, under a folder named by its SHA-256 ({@code CACHE/model-<12 hex digits>/synthdet.onnx}), once; later
- * runs find it there. The spec is parsed from the resource directly.
+ * runs find it there. Two are shipped: {@link #DEFAULT} (camera images) and {@link #LIDAR} (BEV maps). The spec
+ * is parsed from the resource directly.
  *
  * @param onnxResource the model's resource name ({@code demo/synthdet.onnx})
  * @param specResource the spec's resource name ({@code demo/synthdet.yaml}; {@code .json} is read as JSON)
@@ -31,6 +32,11 @@ public record BundledModel(String onnxResource, String specResource, ClassLoader
     /** The detector trained by the project on the synthetic benchmark, in the tool's own jar. */
     public static final BundledModel DEFAULT = new BundledModel("demo/synthdet.onnx", "demo/synthdet.yaml",
             toolLoader());
+    /**
+     * The bird's-eye-view detector trained by the project on the synthetic LiDAR benchmark
+     * ({@code train --data lidar}), in the tool's own jar.
+     */
+    public static final BundledModel LIDAR = new BundledModel("demo/bevdet.onnx", "demo/bevdet.yaml", toolLoader());
 
     public BundledModel {
         Objects.requireNonNull(onnxResource, "onnxResource");
@@ -90,8 +96,8 @@ public record BundledModel(String onnxResource, String specResource, ClassLoader
 
     private static UserError missing(String resource) {
         return new UserError(ExitCode.MISSING_RESOURCE, "the demo model is not in this build: resource " + resource
-                + " is missing from the class path (run the demo on your own synth-trained model with --model M "
-                + "--spec S)");
+                + " is missing from the class path (run the demo on your own model trained on the synthetic "
+                + "benchmark with --model M --spec S)");
     }
 
     private static ClassLoader toolLoader() {

@@ -20,7 +20,9 @@ import java.util.Locale;
  * validation images and calibration images ({@link DemoData}, cached), the float model evaluated, quantized to
  * W8A8 with the default recipe and to W4A8 with InlierQ at a small budget ({@link DemoRuns}), both files
  * evaluated and timed with ONNX Runtime, an HTML report per file, and a {@link DemoResult} with the summary table
- * and the JSON document. The model is the one bundled with the tool ({@link BundledModel}) or the user's.
+ * and the JSON document. The model is the one bundled with the tool ({@link BundledModel}) or the user's. The
+ * data is the synthetic shapes benchmark or, with {@link DemoBenchmark#LIDAR}, the bird's-eye-view maps of the
+ * synthetic LiDAR benchmark, where every evaluation also scores the nuScenes centre-distance mAP.
  *
  * <p>Outputs follow {@link DemoOutputs}' rule (checked before any work, along with the JSON file): a user's file
  * is never overwritten. Every random choice follows {@link DemoConfig#seed()}.
@@ -73,13 +75,14 @@ public final class Demo {
         DemoOutputs outputs = checkOutputs(c, name, plans);
         Phases phases = new Phases(listener, c.reports() ? 9 : 8);
         Model model = model(c, phases);
-        phases.next(String.format(Locale.ROOT, "images: %d synthetic val + %d calibration (train split), seed %d",
-                c.valImages(), c.calibImages(), c.seed()));
-        DemoData.Prepared data = DemoData.prepare(DemoData.settings(c.valImages(), c.calibImages(), c.seed(),
+        phases.next(String.format(Locale.ROOT, "%s: %d synthetic val + %d calibration (train split), seed %d",
+                c.data() == DemoBenchmark.LIDAR ? "LiDAR BEV maps" : "images", c.valImages(), c.calibImages(),
+                c.seed()));
+        DemoData.Prepared data = DemoData.prepare(DemoSource.of(c.data(), c.valImages(), c.calibImages(), c.seed(),
                 c.threads()), c.cache(), (split, done, total) -> listener.progress(
                         split == Split.TRAIN ? done : c.calibImages() + done, c.calibImages() + c.valImages()));
-        listener.result(data.reused() ? "reused " + data.synth().folder() : String.format(Locale.ROOT,
-                "generated %s in %.1f s", data.synth().folder(), data.seconds()));
+        listener.result(data.reused() ? "reused " + data.folder() : String.format(Locale.ROOT,
+                "generated %s in %.1f s", data.folder(), data.seconds()));
         DemoRuns runs = new DemoRuns(c, model, data, outputs, phases);
         DemoRuns.Measured floatRun = runs.evaluateFloat();
         List<DemoRuns.Done> done = new ArrayList<>();
@@ -88,8 +91,9 @@ public final class Demo {
         }
         DemoRuns.Latencies latency = runs.latency(done);
         List<DemoResult.Run> results = runs.reports(floatRun, done, latency);
-        var setup = new DemoResult.Setup(name, model.onnx(), model.spec().name(), c.seed(), c.valImages(),
-                c.calibImages(), c.threads(), c.latencyRuns(), data.synth().folder(), data.reused());
+        var images = new DemoResult.Data(c.data(), data.folder(), data.reused(), c.valImages(), c.calibImages());
+        var setup = new DemoResult.Setup(name, model.onnx(), model.spec().name(), c.seed(), images, c.threads(),
+                c.latencyRuns());
         DemoResult result = new DemoResult(setup, floatRun.with(latency.floatMs()), results, CpuFeatures.host().model(),
                 (System.nanoTime() - t0) / 1e9);
         if (c.json() != null) {

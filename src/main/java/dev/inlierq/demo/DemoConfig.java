@@ -1,17 +1,19 @@
 package dev.inlierq.demo;
 
+import dev.inlierq.lidar.LidarConfig;
 import dev.inlierq.synth.SynthConfig;
 import java.nio.file.Path;
 import java.util.Objects;
 
 /**
  * The settings of one {@link Demo} run, built with {@link #builder()}; every setting has a default, documented on
- * its setter. Without {@link Builder#model(Path, String)} the demo runs the model bundled with the tool
- * ({@link BundledModel#DEFAULT}).
+ * its setter. The benchmark ({@link Builder#data(DemoBenchmark)}) is the synthetic shapes benchmark unless set to
+ * the LiDAR maps. Without {@link Builder#model(Path, String)} the demo runs the model bundled with the tool for that
+ * benchmark ({@link DemoBenchmark#bundled()}).
  *
  * <pre>{@code
  * DemoConfig c = DemoConfig.builder().out(Path.of("inlierq-demo")).json(Path.of("demo.json")).build();
- * Demo.Result r = Demo.run(c, Demo.Listener.NONE);
+ * DemoResult r = Demo.run(c, Demo.Listener.NONE);
  * }</pre>
  */
 public final class DemoConfig {
@@ -24,6 +26,7 @@ public final class DemoConfig {
     /** Timed ONNX Runtime runs per file for the latency column. */
     public static final int DEFAULT_LATENCY_RUNS = 20;
 
+    private final DemoBenchmark data;
     private final Path model;
     private final String spec;
     private final BundledModel bundled;
@@ -39,9 +42,10 @@ public final class DemoConfig {
     private final boolean reports;
 
     private DemoConfig(Builder b) {
+        data = b.data;
         model = b.model;
         spec = b.spec;
-        bundled = b.bundled;
+        bundled = b.bundled != null ? b.bundled : b.data.bundled();
         cache = b.cache != null ? b.cache : defaultCache();
         out = b.out;
         json = b.json;
@@ -69,6 +73,11 @@ public final class DemoConfig {
         return base.resolve("inlierq").resolve("demo");
     }
 
+    /** The benchmark the demo runs on: its images, its bundled model and its metrics. */
+    public DemoBenchmark data() {
+        return data;
+    }
+
     /** The user's float model, or {@code null} for the bundled one. */
     public Path model() {
         return model;
@@ -79,12 +88,12 @@ public final class DemoConfig {
         return spec;
     }
 
-    /** The bundled model and spec, used when no model is given. */
+    /** The bundled model and spec, used when no model is given (by default the benchmark's). */
     public BundledModel bundled() {
         return bundled;
     }
 
-    /** Where the synthetic images and the copied bundled model are kept between runs. */
+    /** Where the synthetic images (or maps) and the copied bundled model are kept between runs. */
     public Path cache() {
         return cache;
     }
@@ -131,9 +140,10 @@ public final class DemoConfig {
 
     /** Builds a {@link DemoConfig}; {@link #build()} checks the values. */
     public static final class Builder {
+        private DemoBenchmark data = DemoBenchmark.SHAPES;
         private Path model;
         private String spec;
-        private BundledModel bundled = BundledModel.DEFAULT;
+        private BundledModel bundled;
         private Path cache;
         private Path out = Path.of("inlierq-demo");
         private Path json;
@@ -148,14 +158,26 @@ public final class DemoConfig {
         private Builder() {
         }
 
-        /** The user's float model and its spec (a built-in name or a spec file); default: the bundled model. */
+        /**
+         * The benchmark: {@link DemoBenchmark#SHAPES} (default; camera images) or {@link DemoBenchmark#LIDAR}
+         * (bird's-eye-view maps, scored with the BEV centre-distance mAP too).
+         */
+        public Builder data(DemoBenchmark benchmark) {
+            this.data = Objects.requireNonNull(benchmark, "data");
+            return this;
+        }
+
+        /**
+         * The user's float model and its spec (a built-in name or a spec file), trained on the synthetic benchmark
+         * of {@link #data}; default: the bundled model.
+         */
         public Builder model(Path onnx, String detectorSpec) {
             this.model = Objects.requireNonNull(onnx, "model");
             this.spec = Objects.requireNonNull(detectorSpec, "spec");
             return this;
         }
 
-        /** Which classpath resources hold the bundled model; default {@link BundledModel#DEFAULT}. */
+        /** Which classpath resources hold the bundled model; default {@link DemoBenchmark#bundled()} of the data. */
         public Builder bundled(BundledModel b) {
             this.bundled = Objects.requireNonNull(b);
             return this;
@@ -179,13 +201,16 @@ public final class DemoConfig {
             return this;
         }
 
-        /** Synthetic validation images, 1 to {@link SynthConfig#MAX_IMAGES}; default 300. */
+        /**
+         * Synthetic validation images (maps), 1 to {@link SynthConfig#MAX_IMAGES} (LiDAR: {@link
+         * LidarConfig#MAX_SCENES}); default 300.
+         */
         public Builder valImages(int n) {
             this.valImages = n;
             return this;
         }
 
-        /** Calibration images (synthetic train split), at least 1; default 64. */
+        /** Calibration images or maps (synthetic train split), at least 1; default 64. */
         public Builder calibImages(int n) {
             this.calibImages = n;
             return this;
@@ -223,10 +248,11 @@ public final class DemoConfig {
 
         /** @throws IllegalArgumentException naming the first value out of range */
         public DemoConfig build() {
-            check(valImages >= 1 && valImages <= SynthConfig.MAX_IMAGES,
-                    "validation images must be 1 to " + SynthConfig.MAX_IMAGES + ", got " + valImages);
-            check(calibImages >= 1 && calibImages <= SynthConfig.MAX_IMAGES,
-                    "calibration images must be 1 to " + SynthConfig.MAX_IMAGES + ", got " + calibImages);
+            int max = data == DemoBenchmark.LIDAR ? LidarConfig.MAX_SCENES : SynthConfig.MAX_IMAGES;
+            check(valImages >= 1 && valImages <= max, "validation " + data.noun() + " must be 1 to " + max + ", got "
+                    + valImages);
+            check(calibImages >= 1 && calibImages <= max, "calibration " + data.noun() + " must be 1 to " + max
+                    + ", got " + calibImages);
             check(iterations >= 0, "iterations must be at least 0, got " + iterations);
             check(threads >= 1, "threads must be at least 1, got " + threads);
             check(latencyRuns >= 1, "latency runs must be at least 1, got " + latencyRuns);

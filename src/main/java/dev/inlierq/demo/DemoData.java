@@ -6,9 +6,6 @@ import dev.inlierq.error.ExitCode;
 import dev.inlierq.error.UserError;
 import dev.inlierq.report.OutputFile;
 import dev.inlierq.synth.Split;
-import dev.inlierq.synth.SynthConfig;
-import dev.inlierq.synth.SynthDataset;
-import dev.inlierq.synth.SynthResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -19,51 +16,48 @@ import java.nio.file.StandardCopyOption;
 
 /**
  * The demo's images in the cache folder: the synthetic validation split and, as calibration images, the first
- * images of the synthetic train split, one {@link SynthDataset} generation with the demo's seed and counts
- * (every other setting at its default) in {@code CACHE/synth-<12 hex digits of the settings' hash>}.
+ * images of the synthetic train split, one generation of the benchmark's generator ({@link DemoSource}: the shapes
+ * benchmark or the LiDAR maps) with the demo's seed and counts (every other setting at its default) in
+ * {@code CACHE/PREFIX-<12 hex digits of the settings' hash>} ({@code synth-...}, {@code lidar-...}).
  *
- * <p>A folder is reused only when its {@code synth.json} records exactly these settings as complete and every file
- * is present ({@link SynthDataset#holds}); the folder's name is not trusted. A new set is generated into a hidden
- * sibling folder ({@link OutputFile#scratchFolder}, deleted on failure and on Ctrl-C) and renamed to its final name
- * only when complete, so an interrupted run never leaves a half set under the final name. A folder at the final
- * name that is not a complete set (files deleted by hand) is replaced when it holds a synth generation, and
- * refused ({@link ExitCode#OUTPUT_CONFLICT}) otherwise: nothing else in the cache is ever deleted.
+ * <p>A folder is reused only when its manifest ({@code synth.json}, {@code lidar.json}) records exactly these
+ * settings as complete and every file is present ({@link DemoSource#holds}); the folder's name is not trusted. A
+ * new set is generated into a hidden sibling folder ({@link OutputFile#scratchFolder}, deleted on failure and on
+ * Ctrl-C) and renamed to its final name only when complete, so an interrupted run never leaves a half set under
+ * the final name. A folder at the final
+ * name that is not a complete set (files deleted by hand) is replaced when it holds a generation of the same
+ * generator, and refused ({@link ExitCode#OUTPUT_CONFLICT}) otherwise: nothing else in the cache is ever deleted.
  */
 final class DemoData {
     private DemoData() {
     }
 
     /** The generation's folder, whether it was already there, and the generation's wall time (0 when reused). */
-    record Prepared(SynthResult synth, boolean reused, double seconds) {
+    record Prepared(Path folder, boolean reused, double seconds) {
         Path valImages() {
-            return synth.images(Split.VAL);
+            return folder.resolve(Split.VAL.folderName());
         }
 
         Path valAnnotations() {
-            return synth.annotations(Split.VAL);
+            return folder.resolve(Split.VAL.annotationFileName());
         }
 
         Path calibImages() {
-            return synth.images(Split.TRAIN);
+            return folder.resolve(Split.TRAIN.folderName());
         }
     }
 
-    /** The settings of the demo's generation: validation and calibration counts and the seed. */
-    static SynthConfig settings(int valImages, int calibImages, long seed, int threads) {
-        return SynthConfig.builder().seed(seed).valImages(valImages).trainImages(calibImages).threads(threads).build();
-    }
-
     /** The final folder of a generation in {@code cache}, named by a hash of its settings. */
-    static Path folder(Path cache, SynthConfig config) {
-        String key = BundledModel.sha256(config.settings().toString().getBytes(StandardCharsets.UTF_8));
-        return cache.resolve("synth-" + key.substring(0, 12));
+    static Path folder(Path cache, DemoSource source) {
+        String key = BundledModel.sha256(source.settings().toString().getBytes(StandardCharsets.UTF_8));
+        return cache.resolve(source.prefix() + "-" + key.substring(0, 12));
     }
 
     /** Reuses the generation in {@code cache} or generates it (atomically), reporting images written. */
-    static Prepared prepare(SynthConfig config, Path cache, SynthDataset.Progress progress) {
-        Path target = folder(cache, config);
-        if (SynthDataset.holds(config, target)) {
-            return new Prepared(SynthDataset.generate(config, target), true, 0);
+    static Prepared prepare(DemoSource source, Path cache, DemoSource.Progress progress) {
+        Path target = folder(cache, source);
+        if (source.holds(target)) {
+            return new Prepared(target, true, 0);
         }
         Path temp;
         try {
@@ -73,10 +67,9 @@ final class DemoData {
                     + cache + ": " + OutputFile.reason(e) + " (give another folder with --cache)", e);
         }
         try {
-            SynthResult generated = SynthDataset.generate(config, temp, progress);
-            install(temp, target, config);
-            return new Prepared(new SynthResult(target, false, generated.splits(), generated.seconds()), false,
-                    generated.seconds());
+            double seconds = source.generate(temp, progress);
+            install(temp, target, source);
+            return new Prepared(target, false, seconds);
         } finally {
             OutputFile.deleteScratchFolder(temp);
         }
@@ -84,17 +77,18 @@ final class DemoData {
 
     /**
      * Renames the complete generation {@code temp} to {@code target}. When another run installed the same set
-     * meanwhile, that one is kept; a stale synth folder at {@code target} is moved aside and deleted first.
+     * meanwhile, that one is kept; a stale folder of the same generator at {@code target} is moved aside and
+     * deleted first.
      */
-    private static void install(Path temp, Path target, SynthConfig config) {
-        if (Files.exists(target) && !SynthDataset.holds(config, target)) {
-            removeStale(target);
+    private static void install(Path temp, Path target, DemoSource source) {
+        if (Files.exists(target) && !source.holds(target)) {
+            removeStale(target, source);
         }
         try {
             move(temp, target);
             OutputFile.forgetScratchFolder(temp);
         } catch (FileSystemException e) {
-            if (!SynthDataset.holds(config, target)) {
+            if (!source.holds(target)) {
                 throw new UserError(ExitCode.OUTPUT_CONFLICT, "cannot move the demo's images into " + target + ": "
                         + OutputFile.reason(e), e);
             }
@@ -113,11 +107,15 @@ final class DemoData {
         }
     }
 
-    /** Moves an incomplete synth folder out of the way and deletes it; refuses a folder that holds anything else. */
-    private static void removeStale(Path target) {
-        if (!isSynthFolder(target)) {
-            throw new UserError(ExitCode.OUTPUT_CONFLICT, "refusing to replace " + target + ": it is not a synth "
-                    + "generation of the demo (no valid synth.json); move it away or give another --cache");
+    /**
+     * Moves an incomplete folder of {@code source}'s generator out of the way and deletes it; refuses a folder that
+     * holds anything else.
+     */
+    private static void removeStale(Path target, DemoSource source) {
+        if (!isGeneratedBy(target, source)) {
+            throw new UserError(ExitCode.OUTPUT_CONFLICT, "refusing to replace " + target + ": it is not a "
+                    + source.prefix() + " generation of the demo (no valid " + source.manifest() + "); move it away "
+                    + "or give another --cache");
         }
         try {
             Path aside = OutputFile.scratchFolder(target.getParent(), "stale-");
@@ -130,14 +128,15 @@ final class DemoData {
         }
     }
 
-    private static boolean isSynthFolder(Path folder) {
-        Path manifest = folder.resolve("synth.json");
+    /** Whether {@code folder}'s manifest names {@code source}'s generator (whatever its settings). */
+    private static boolean isGeneratedBy(Path folder, DemoSource source) {
+        Path manifest = folder.resolve(source.manifest());
         if (!Files.isRegularFile(manifest)) {
             return false;
         }
         try {
             JsonNode node = new ObjectMapper().readTree(manifest.toFile());
-            return node != null && "inlierq synth".equals(node.path("generator").asText());
+            return node != null && source.generator().equals(node.path("generator").asText());
         } catch (IOException e) {
             return false;
         }

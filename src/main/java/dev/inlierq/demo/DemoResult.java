@@ -6,10 +6,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalDouble;
 
 /**
  * What a {@link Demo} run measured: the float model and each quantized file on the same synthetic validation
- * images, with ONNX Runtime; {@link #json()} is the {@code --json} document, {@link #table()} the summary table.
+ * images (or LiDAR maps), with ONNX Runtime; {@link #json()} is the {@code --json} document, {@link #table()} the
+ * summary table.
  *
  * @param setup   what ran on what
  * @param floatModel the float model's accuracy, size and latency
@@ -28,11 +31,22 @@ public record DemoResult(Setup setup, Measurement floatModel, List<Run> runs, St
      * @param model      the model's name (the file name without extension)
      * @param modelFile  the float ONNX file that ran (the cached copy of a bundled model)
      * @param spec       the detector spec's name
-     * @param data       the folder of the synthetic images
-     * @param dataReused whether the images were found in the cache
+     * @param data       the synthetic images (or maps) it ran on
      */
-    public record Setup(String model, Path modelFile, String spec, long seed, int valImages, int calibImages,
-            int threads, int latencyRuns, Path data, boolean dataReused) {
+    public record Setup(String model, Path modelFile, String spec, long seed, Data data, int threads,
+            int latencyRuns) {
+    }
+
+    /**
+     * The synthetic images (or maps) of a run.
+     *
+     * @param benchmark   which benchmark they come from
+     * @param folder      the generation's folder in the cache
+     * @param reused      whether they were found in the cache
+     * @param valImages   validation images (maps)
+     * @param calibImages calibration images (maps), from the train split
+     */
+    public record Data(DemoBenchmark benchmark, Path folder, boolean reused, int valImages, int calibImages) {
     }
 
     /**
@@ -40,11 +54,16 @@ public record DemoResult(Setup setup, Measurement floatModel, List<Run> runs, St
      *
      * @param ap        COCO AP (0..1, as {@code eval} reports it)
      * @param ap50      COCO AP at IoU 0.5 (0..1)
+     * @param bevMap    the nuScenes centre-distance mAP (0..1) on the LiDAR maps; empty on the shapes benchmark
      * @param images    validation images scored
      * @param sizeBytes the file's size
      * @param latencyMs median ONNX Runtime latency at batch 1
      */
-    public record Measurement(double ap, double ap50, int images, long sizeBytes, double latencyMs) {
+    public record Measurement(double ap, double ap50, OptionalDouble bevMap, int images, long sizeBytes,
+            double latencyMs) {
+        public Measurement {
+            Objects.requireNonNull(bevMap, "bevMap");
+        }
     }
 
     /**
@@ -65,11 +84,12 @@ public record DemoResult(Setup setup, Measurement floatModel, List<Run> runs, St
     }
 
     /**
-     * The {@code --json} document: {@code float} ({@code AP}, {@code AP50} as fractions, {@code size_bytes},
-     * {@code latency_ms}), {@code runs} (per file: {@code method}, {@code w_bits}, {@code a_bits}, {@code AP},
-     * {@code AP50}, {@code seconds}, {@code size_bytes}, {@code latency_ms}, {@code recipe}, {@code file},
-     * {@code report}), and the setup ({@code model}, {@code spec}, {@code seed}, image counts, {@code threads},
-     * {@code cpu}, {@code data}, {@code data_reused}, {@code total_seconds}).
+     * The {@code --json} document: {@code float} ({@code AP}, {@code AP50} as fractions, on the LiDAR maps
+     * {@code bev_mAP} too, {@code size_bytes}, {@code latency_ms}), {@code runs} (per file: {@code method},
+     * {@code w_bits}, {@code a_bits}, {@code AP}, {@code AP50}, LiDAR: {@code bev_mAP}, {@code seconds},
+     * {@code size_bytes}, {@code latency_ms}, {@code recipe}, {@code file}, {@code report}), and the setup
+     * ({@code model}, {@code spec}, {@code seed}, image counts, {@code threads}, {@code cpu}, {@code benchmark},
+     * {@code data}, {@code data_reused}, {@code total_seconds}).
      */
     public Map<String, Object> json() {
         Map<String, Object> root = new LinkedHashMap<>();
@@ -82,8 +102,7 @@ public record DemoResult(Setup setup, Measurement floatModel, List<Run> runs, St
             m.put("method", r.method());
             m.put("w_bits", r.weightBits());
             m.put("a_bits", r.activationBits());
-            m.put("AP", r.measured().ap());
-            m.put("AP50", r.measured().ap50());
+            putAccuracy(m, r.measured());
             m.put("seconds", r.seconds());
             m.put("size_bytes", r.measured().sizeBytes());
             m.put("latency_ms", r.measured().latencyMs());
@@ -99,46 +118,66 @@ public record DemoResult(Setup setup, Measurement floatModel, List<Run> runs, St
         root.put("model_file", setup.modelFile().toString());
         root.put("spec", setup.spec());
         root.put("seed", setup.seed());
-        root.put("val_images", setup.valImages());
-        root.put("calib_images", setup.calibImages());
+        root.put("val_images", setup.data().valImages());
+        root.put("calib_images", setup.data().calibImages());
         root.put("threads", setup.threads());
         root.put("latency_runs", setup.latencyRuns());
         root.put("cpu", cpu);
-        root.put("data", setup.data().toString());
-        root.put("data_reused", setup.dataReused());
+        root.put("benchmark", setup.data().benchmark().cliName());
+        root.put("data", setup.data().folder().toString());
+        root.put("data_reused", setup.data().reused());
         root.put("total_seconds", seconds);
         return root;
     }
 
     private static void putMeasurement(Map<String, Object> m, Measurement x) {
-        m.put("AP", x.ap());
-        m.put("AP50", x.ap50());
+        putAccuracy(m, x);
         m.put("size_bytes", x.sizeBytes());
         m.put("latency_ms", x.latencyMs());
     }
 
+    private static void putAccuracy(Map<String, Object> m, Measurement x) {
+        m.put("AP", x.ap());
+        m.put("AP50", x.ap50());
+        x.bevMap().ifPresent(v -> m.put("bev_mAP", v));
+    }
+
     /**
-     * The summary table: one row for the float model and one per quantized file, AP and AP50 in points (x100),
-     * then a line saying what the columns measured.
+     * The summary table: one row for the float model and one per quantized file, AP and AP50 in points (x100), on
+     * the LiDAR maps the BEV mAP too (x100), then a line saying what the columns measured.
      */
     public String table() {
+        boolean bev = setup.data().benchmark().bev();
         StringBuilder s = new StringBuilder();
-        String fmt = "%-32s %-5s %6s %6s %9s %10s %8s%n";
-        s.append(String.format(Locale.ROOT, fmt, "run", "bits", "AP", "AP50", "size", "latency", "seconds"));
-        s.append(row(fmt, setup.model() + " (float)", "FP32", floatModel, "-"));
+        String fmt = bev ? "%-32s %-5s %6s %6s %7s %9s %10s %8s%n" : "%-32s %-5s %6s %6s %9s %10s %8s%n";
+        s.append(line(fmt, bev, List.of("run", "bits", "AP", "AP50"), "BEV mAP", List.of("size", "latency",
+                "seconds")));
+        s.append(row(fmt, bev, setup.model() + " (float)", "FP32", floatModel, "-"));
         for (Run r : runs) {
-            s.append(row(fmt, r.method() + " (" + r.recipe() + ")", r.bits(), r.measured(),
+            s.append(row(fmt, bev, r.method() + " (" + r.recipe() + ")", r.bits(), r.measured(),
                     String.format(Locale.ROOT, "%.1f", r.seconds())));
         }
-        s.append(String.format(Locale.ROOT, "AP and AP50 (COCO, x100) on %d synthetic val images; latency: ONNX "
-                + "Runtime, median of %d runs at batch 1 on %d threads; seconds: time to quantize%n",
-                floatModel.images(), setup.latencyRuns(), setup.threads()));
+        String what = bev ? "AP and AP50 (COCO, x100) and BEV mAP (nuScenes centre distance at 0.5, 1, 2 and 4 m, "
+                + "x100) on %d synthetic LiDAR val maps" : "AP and AP50 (COCO, x100) on %d synthetic val images";
+        s.append(String.format(Locale.ROOT, what + "; latency: ONNX Runtime, median of %d runs at batch 1 on %d "
+                + "threads; seconds: time to quantize%n", floatModel.images(), setup.latencyRuns(), setup.threads()));
         return s.toString();
     }
 
-    private static String row(String fmt, String name, String bits, Measurement m, String seconds) {
-        return String.format(Locale.ROOT, fmt, name, bits, points(m.ap()), points(m.ap50()), megabytes(m.sizeBytes()),
-                String.format(Locale.ROOT, "%.2f ms", m.latencyMs()), seconds);
+    private static String row(String fmt, boolean bev, String name, String bits, Measurement m, String seconds) {
+        return line(fmt, bev, List.of(name, bits, points(m.ap()), points(m.ap50())),
+                m.bevMap().isPresent() ? points(m.bevMap().getAsDouble()) : "-",
+                List.of(megabytes(m.sizeBytes()), String.format(Locale.ROOT, "%.2f ms", m.latencyMs()), seconds));
+    }
+
+    /** One line of the table: the cells before the BEV column, that column's cell when shown, the cells after. */
+    private static String line(String fmt, boolean bev, List<String> before, String bevCell, List<String> after) {
+        List<Object> cells = new ArrayList<>(before);
+        if (bev) {
+            cells.add(bevCell);
+        }
+        cells.addAll(after);
+        return String.format(Locale.ROOT, fmt, cells.toArray());
     }
 
     private static String points(double fraction) {

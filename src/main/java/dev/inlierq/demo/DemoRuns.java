@@ -7,6 +7,10 @@ import dev.inlierq.api.Method;
 import dev.inlierq.api.Quantization;
 import dev.inlierq.api.QuantizationConfig;
 import dev.inlierq.api.SaliencyOutput;
+import dev.inlierq.error.ExitCode;
+import dev.inlierq.error.UserError;
+import dev.inlierq.eval.CenterDistanceEvaluator;
+import dev.inlierq.eval.CocoDataset;
 import dev.inlierq.htmlreport.HtmlReport;
 import dev.inlierq.htmlreport.Measurements;
 import dev.inlierq.htmlreport.ReportModel;
@@ -20,9 +24,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalDouble;
 
 /**
- * The measured part of a {@link Demo}, all through the library API: {@link Evaluation#run} with ONNX Runtime,
+ * The measured part of a {@link Demo}, all through the library API: {@link Evaluation#run} with ONNX Runtime
+ * (on the LiDAR maps followed by {@link CenterDistanceEvaluator}, as {@code eval --bev-distance} runs it),
  * {@link Quantization#run} with a {@link QuantizationConfig} per {@link Plan}, {@link Benchmark#run} for latency and
  * {@link HtmlReport#write} for the reports.
  */
@@ -39,6 +45,9 @@ final class DemoRuns {
     private final DemoData.Prepared data;
     private final DemoOutputs outputs;
     private final Demo.Phases phases;
+    private final CocoDataset groundTruth;
+    /** The centre-distance evaluator on the LiDAR maps; null on the shapes benchmark. */
+    private final CenterDistanceEvaluator bev;
 
     DemoRuns(DemoConfig config, Demo.Model model, DemoData.Prepared data, DemoOutputs outputs, Demo.Phases phases) {
         this.config = config;
@@ -46,6 +55,18 @@ final class DemoRuns {
         this.data = data;
         this.outputs = outputs;
         this.phases = phases;
+        this.groundTruth = CocoDataset.load(data.valAnnotations());
+        this.bev = config.data().bev() ? bevEvaluator(groundTruth, data.valAnnotations()) : null;
+    }
+
+    /** The centre-distance evaluator at the cell size the annotation file records ({@code info.settings}). */
+    private static CenterDistanceEvaluator bevEvaluator(CocoDataset gt, Path annotations) {
+        OptionalDouble cell = CenterDistanceEvaluator.cellSizeOf(gt);
+        if (cell.isEmpty() || !(Double.isFinite(cell.getAsDouble()) && cell.getAsDouble() > 0)) {
+            throw new UserError(ExitCode.BAD_ANNOTATIONS, "annotation file " + annotations + " records no valid cell "
+                    + "size (info.settings." + CenterDistanceEvaluator.CELL_SIZE_SETTING + ")");
+        }
+        return new CenterDistanceEvaluator(gt, cell.getAsDouble());
     }
 
     /**
@@ -69,10 +90,10 @@ final class DemoRuns {
         return List.of(new Plan("w8a8", null, 8, 8), new Plan("w4a8-inlierq", Method.INLIERQ, 4, 8));
     }
 
-    /** Accuracy and size of one file. */
-    record Measured(double ap, double ap50, int images, long sizeBytes) {
+    /** Accuracy and size of one file; {@code bevMap} is empty on the shapes benchmark. */
+    record Measured(double ap, double ap50, OptionalDouble bevMap, int images, long sizeBytes) {
         DemoResult.Measurement with(double latencyMs) {
-            return new DemoResult.Measurement(ap, ap50, images, sizeBytes, latencyMs);
+            return new DemoResult.Measurement(ap, ap50, bevMap, images, sizeBytes, latencyMs);
         }
     }
 
@@ -131,7 +152,7 @@ final class DemoRuns {
         Evaluation.Options o = new Evaluation.Options(onnx, model.spec(), data.valImages(), data.valAnnotations(),
                 EngineKind.ORT, EVAL_BATCH, config.threads(), 0);
         int[] total = {-1};
-        Evaluation.Result r = Evaluation.run(o, new Evaluation.Listener() {
+        Evaluation.Result r = Evaluation.run(o, groundTruth, new Evaluation.Listener() {
             @Override
             public void total(int images) {
                 total[0] = images;
@@ -142,9 +163,14 @@ final class DemoRuns {
                 phases.listener().progress(images, total[0]);
             }
         });
-        phases.listener().result(String.format(Locale.ROOT, "AP %.2f, AP50 %.2f on %d images in %.1f s",
-                100 * r.metrics().ap(), 100 * r.metrics().ap50(), r.images(), r.seconds()));
-        return new Measured(r.metrics().ap(), r.metrics().ap50(), r.images(), size(onnx));
+        OptionalDouble bevMap = bev == null ? OptionalDouble.empty()
+                : OptionalDouble.of(bev.evaluate(r.detections(), r.imageIds()).map());
+        String bevText = bevMap.isPresent() ? String.format(Locale.ROOT, ", BEV mAP %.2f", 100 * bevMap.getAsDouble())
+                : "";
+        phases.listener().result(String.format(Locale.ROOT, "AP %.2f, AP50 %.2f%s on %d %s in %.1f s",
+                100 * r.metrics().ap(), 100 * r.metrics().ap50(), bevText, r.images(), config.data().noun(),
+                r.seconds()));
+        return new Measured(r.metrics().ap(), r.metrics().ap50(), bevMap, r.images(), size(onnx));
     }
 
     /** The latency phase: every file with ONNX Runtime at batch 1, the same seeded input. */

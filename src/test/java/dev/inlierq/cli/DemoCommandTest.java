@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code inlierq demo} as a user runs it, in its own JVM ({@link Subprocess}) on a tiny CenterNet-style model given
  * with {@code --model} and {@code --spec}: numbered phases, the summary table, the JSON file, and nothing left in
- * the temporary folder; usage errors in one line.
+ * the temporary folder; usage errors (a lone --model, a count below 1, an unknown --data) in one line.
  */
 class DemoCommandTest {
     @TempDir
@@ -55,5 +55,27 @@ class DemoCommandTest {
         CliErrorsTest.assertOnlyLine(r, ExitCode.USAGE, "--model and --spec go together");
         Run v = CliErrorsTest.run("demo", "--val", "0");
         CliErrorsTest.assertOnlyLine(v, ExitCode.USAGE, "--val must be at least 1");
+    }
+
+    @Test
+    void anUnknownDataIsOneUsageLineAndTheHelpNamesBoth() {
+        Run r = CliErrorsTest.run("demo", "--data", "radar", "--out", tmp.resolve("out").toString());
+        CliErrorsTest.assertOnlyLine(r, ExitCode.USAGE, "--data radar: expected shapes or lidar");
+        assertEquals(List.of(), names(tmp), "nothing written");
+        Run s = CliErrorsTest.run("demo", "--data", "LiDAR", "--model", tmp.resolve("m.onnx").toString());
+        CliErrorsTest.assertOnlyLine(s, ExitCode.USAGE, "--model and --spec go together",
+                "bundled demo detector of --data lidar");
+        Run help = CliErrorsTest.run("demo", "--help");
+        assertEquals(0, help.code(), help.err());
+        assertTrue(help.out().contains("--data") && help.out().contains("shapes") && help.out().contains("lidar"),
+                help.out());
+    }
+
+    private static List<String> names(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

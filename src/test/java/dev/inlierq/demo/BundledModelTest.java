@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.inlierq.api.EngineKind;
 import dev.inlierq.api.Evaluation;
 import dev.inlierq.detect.decode.CenterNetHead;
-import dev.inlierq.synth.SynthDataset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -30,8 +29,8 @@ class BundledModelTest {
         BundledModel.Loaded m = BundledModel.DEFAULT.load(tmp.resolve("cache"));
         assertTrue(Files.isRegularFile(m.onnx()));
         assertTrue(m.spec().head() instanceof CenterNetHead, "a CenterNet-style head: " + m.spec().head());
-        DemoData.Prepared data = DemoData.prepare(DemoData.settings(8, 1, 0, 2), tmp.resolve("cache"),
-                SynthDataset.Progress.NONE);
+        DemoData.Prepared data = DemoData.prepare(DemoSource.of(DemoBenchmark.SHAPES, 8, 1, 0, 2),
+                tmp.resolve("cache"), DemoSource.Progress.NONE);
         Evaluation.Result r = Evaluation.run(new Evaluation.Options(m.onnx(), m.spec(), data.valImages(),
                 data.valAnnotations(), EngineKind.ORT, 4, 2, 0), n -> { });
         assertEquals(8, r.images());

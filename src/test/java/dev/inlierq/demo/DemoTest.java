@@ -60,7 +60,7 @@ class DemoTest {
     }
 
     /** Records the phases and results a run reports. */
-    private static final class Recorder implements Demo.Listener {
+    static final class Recorder implements Demo.Listener {
         final List<String> phases = new ArrayList<>();
         final List<String> results = new ArrayList<>();
 
@@ -86,22 +86,25 @@ class DemoTest {
             assertTrue(first.phases.get(0).startsWith("1/9 model: the bundled demo detector"), first.phases.toString());
             assertTrue(first.phases.get(5).contains("W4A8 with inlierq, 1 optimisation step per block"),
                     first.phases.toString());
-            assertFalse(r1.setup().dataReused());
+            assertFalse(r1.setup().data().reused());
             assertTrue(r1.setup().modelFile().getParent().getFileName().toString().matches("model-[0-9a-f]{12}"),
                     "the bundled model is copied to the cache: " + r1.setup().modelFile());
             checkJson(json);
+            assertEquals("run                              bits      AP   AP50      size    latency  seconds",
+                    r1.table().lines().findFirst().orElseThrow(), "the shapes table has no BEV column");
+            assertTrue(r1.floatModel().bevMap().isEmpty() && r1.runs().get(0).measured().bevMap().isEmpty());
             assertEquals(Set.of("inlierq-demo.json", "tiny-w8a8.onnx", "tiny-w8a8.html", "tiny-w4a8-inlierq.onnx",
                     "tiny-w4a8-inlierq.html"), names(tmp.resolve("out")));
             assertTrue(Files.readString(tmp.resolve("out/tiny-w4a8-inlierq.html")).contains("<html"));
 
-            Path data = r1.setup().data();
+            Path data = r1.setup().data().folder();
             FileTime images = Files.getLastModifiedTime(data.resolve("val/000001.jpg"));
             FileTime model = Files.getLastModifiedTime(r1.setup().modelFile());
             byte[] w8a8 = Files.readAllBytes(tmp.resolve("out/tiny-w8a8.onnx"));
             byte[] w4a8 = Files.readAllBytes(tmp.resolve("out/tiny-w4a8-inlierq.onnx"));
             DemoConfig again = counts(DemoConfig.builder().bundled(bundled(loader)), json).reports(false).build();
             DemoResult r2 = Demo.run(again, Demo.Listener.NONE);
-            assertTrue(r2.setup().dataReused(), "the second run finds the images in the cache");
+            assertTrue(r2.setup().data().reused(), "the second run finds the images in the cache");
             assertEquals(images, Files.getLastModifiedTime(data.resolve("val/000001.jpg")), "not regenerated");
             assertEquals(model, Files.getLastModifiedTime(r2.setup().modelFile()), "the model is not copied again");
             assertEquals(Set.of(data.getFileName().toString(), r1.setup().modelFile().getParent().getFileName()
@@ -143,6 +146,8 @@ class DemoTest {
         assertEquals("inlierq", runs.get(1).path("method").asText());
         assertEquals(4, runs.get(1).path("w_bits").asInt());
         assertEquals(8, runs.get(1).path("a_bits").asInt());
+        assertFalse(doc.path("float").has("bev_mAP"), "no BEV mAP on the shapes benchmark");
+        assertEquals("shapes", doc.path("benchmark").asText());
         assertEquals(6, doc.path("val_images").asInt());
         assertEquals(4, doc.path("calib_images").asInt());
     }
@@ -193,7 +198,7 @@ class DemoTest {
         assertTrue(v.asDouble() >= 0 && v.asDouble() <= 1, "in [0, 1]: " + v);
     }
 
-    private static Set<String> names(Path dir) throws IOException {
+    static Set<String> names(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(java.util.TreeSet::new));
         }
