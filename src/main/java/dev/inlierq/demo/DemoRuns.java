@@ -10,6 +10,7 @@ import dev.inlierq.api.SaliencyOutput;
 import dev.inlierq.error.ExitCode;
 import dev.inlierq.error.UserError;
 import dev.inlierq.eval.CenterDistanceEvaluator;
+import dev.inlierq.eval.CenterDistanceMetrics;
 import dev.inlierq.eval.CocoDataset;
 import dev.inlierq.htmlreport.HtmlReport;
 import dev.inlierq.htmlreport.Measurements;
@@ -90,10 +91,15 @@ final class DemoRuns {
         return List.of(new Plan("w8a8", null, 8, 8), new Plan("w4a8-inlierq", Method.INLIERQ, 4, 8));
     }
 
-    /** Accuracy and size of one file; {@code bevMap} is empty on the shapes benchmark. */
-    record Measured(double ap, double ap50, OptionalDouble bevMap, int images, long sizeBytes) {
+    /** Accuracy and size of one file; {@code bev} (the centre-distance metrics) is null on the shapes benchmark. */
+    record Measured(double ap, double ap50, CenterDistanceMetrics bev, int images, long sizeBytes) {
+        /** The centre-distance mAP; empty on the shapes benchmark. */
+        OptionalDouble bevMap() {
+            return bev == null ? OptionalDouble.empty() : OptionalDouble.of(bev.map());
+        }
+
         DemoResult.Measurement with(double latencyMs) {
-            return new DemoResult.Measurement(ap, ap50, bevMap, images, sizeBytes, latencyMs);
+            return new DemoResult.Measurement(ap, ap50, bevMap(), images, sizeBytes, latencyMs);
         }
     }
 
@@ -163,14 +169,13 @@ final class DemoRuns {
                 phases.listener().progress(images, total[0]);
             }
         });
-        OptionalDouble bevMap = bev == null ? OptionalDouble.empty()
-                : OptionalDouble.of(bev.evaluate(r.detections(), r.imageIds()).map());
-        String bevText = bevMap.isPresent() ? String.format(Locale.ROOT, ", BEV mAP %.2f", 100 * bevMap.getAsDouble())
-                : "";
+        CenterDistanceMetrics bevMetrics = bev == null ? null : bev.evaluate(r.detections(), r.imageIds());
+        String bevText = bevMetrics == null ? ""
+                : String.format(Locale.ROOT, ", BEV mAP %.2f", 100 * bevMetrics.map());
         phases.listener().result(String.format(Locale.ROOT, "AP %.2f, AP50 %.2f%s on %d %s in %.1f s",
                 100 * r.metrics().ap(), 100 * r.metrics().ap50(), bevText, r.images(), config.data().noun(),
                 r.seconds()));
-        return new Measured(r.metrics().ap(), r.metrics().ap50(), bevMap, r.images(), size(onnx));
+        return new Measured(r.metrics().ap(), r.metrics().ap50(), bevMetrics, r.images(), size(onnx));
     }
 
     /** The latency phase: every file with ONNX Runtime at batch 1, the same seeded input. */
@@ -216,7 +221,10 @@ final class DemoRuns {
         return runs;
     }
 
-    /** The HTML report of one file, with the AP of both models measured above ({@link HtmlReport}). */
+    /**
+     * The HTML report of one file, with the AP of both models measured above ({@link HtmlReport}) and on the LiDAR
+     * maps their centre-distance mAP with its breakdown ({@link Measurements#bev}).
+     */
     private Path report(Done d, Measured floatRun) {
         String name = d.plan().reportName(model.name());
         Path file = outputs.file(name);
@@ -224,8 +232,10 @@ final class DemoRuns {
         boolean inputs = qc.plan().placement() == Placement.LAYER_INPUTS;
         ReportModel.Speed speed = Measurements.speed(model.onnx(), d.file(), config.threads(), config.latencyRuns(),
                 inputs, config.seed());
+        ReportModel.Bev bevMaps = floatRun.bev() == null || d.measured().bev() == null ? null
+                : Measurements.bev(floatRun.bev(), d.measured().bev());
         ReportModel.Accuracy accuracy = new ReportModel.Accuracy(floatRun.ap(), d.measured().ap(), floatRun.ap50(),
-                d.measured().ap50(), d.measured().images());
+                d.measured().ap50(), d.measured().images(), bevMaps);
         ReportModel m = ReportModels.builder(d.result(), model.onnx(), d.file()).spec(model.spec().name())
                 .speed(speed).accuracy(accuracy).build();
         long bytes = HtmlReport.write(file, m);

@@ -1,5 +1,6 @@
 package dev.inlierq.htmlreport;
 
+import java.math.BigDecimal;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -18,6 +19,8 @@ public final class HtmlWriter {
     public static final List<String> SECTIONS = List.of("summary", "settings", "sizes", "latency", "accuracy",
             "agreement", "layers", "plots", "plot-sqnr", "plot-sensitivity", "plot-histograms", "plot-loss",
             "plot-mixtures", "plot-overlays");
+    /** The label of the accuracy table's row of the centre-distance mAP (BEV maps only). */
+    public static final String BEV_LABEL = "BEV mAP (centre distance)";
 
     private static final String CSS = """
             body{font-family:"DejaVu Sans","Liberation Sans",Arial,sans-serif;margin:24px auto;max-width:1100px;\
@@ -109,16 +112,47 @@ public final class HtmlWriter {
     }
 
     private static void accuracy(Html h, ReportModel.Accuracy a) {
-        h.open("div", "accuracy").element("h3", "Accuracy (COCO, ONNX Runtime)");
+        ReportModel.Bev bev = a == null ? null : a.bev();
+        h.open("div", "accuracy").element("h3", bev == null ? "Accuracy (COCO, ONNX Runtime)"
+                : "Accuracy (COCO and BEV centre distance, ONNX Runtime)");
         if (a == null) {
             h.paragraph("note", "Not measured: give --report-annotations JSON and --report-images DIR.");
         } else {
             h.raw("<table>\n").head("metric", "float", "quantized", "change");
             h.row(false, "AP", pct(a.floatAp()), pct(a.quantAp()), pct(a.quantAp() - a.floatAp()));
             h.row(false, "AP50", pct(a.floatAp50()), pct(a.quantAp50()), pct(a.quantAp50() - a.floatAp50()));
+            if (bev != null) {
+                h.row(false, BEV_LABEL, pct(bev.floatMap()), pct(bev.quantMap()),
+                        pct(bev.quantMap() - bev.floatMap()));
+            }
             h.raw("</table>\n").paragraph("note", a.images() + " images.");
+            if (bev != null) {
+                bevBreakdown(h, bev);
+            }
         }
         h.raw("</div>\n");
+    }
+
+    /** What the BEV mAP is, and its per-class and per-distance table when given. */
+    private static void bevBreakdown(Html h, ReportModel.Bev bev) {
+        String cell = Double.isNaN(bev.cellSize()) ? ""
+                : "; maps of " + BigDecimal.valueOf(bev.cellSize()).stripTrailingZeros().toPlainString()
+                        + " m per pixel";
+        h.paragraph("note", "BEV mAP: the nuScenes centre-distance mAP, as inlierq eval --bev-distance computes it: "
+                + "a class's AP is the mean of its AP at each distance threshold, the mAP the mean over the classes"
+                + cell + ".");
+        if (bev.byClass().isEmpty() && bev.byDistance().isEmpty()) {
+            return;
+        }
+        h.raw("<table class=\"bev\">\n").head("BEV AP by class and distance", "float", "quantized", "change");
+        for (ReportModel.BevRow r : bev.byClass()) {
+            h.row(false, r.label(), pct(r.floatAp()), pct(r.quantAp()), pct(r.quantAp() - r.floatAp()));
+        }
+        for (ReportModel.BevRow r : bev.byDistance()) {
+            h.row(false, "all classes within " + r.label(), pct(r.floatAp()), pct(r.quantAp()),
+                    pct(r.quantAp() - r.floatAp()));
+        }
+        h.raw("</table>\n");
     }
 
     private static String pct(double v) {

@@ -5,6 +5,9 @@ import dev.inlierq.api.EngineKind;
 import dev.inlierq.api.Evaluation;
 import dev.inlierq.calib.Equalization;
 import dev.inlierq.detect.spec.DetectorSpec;
+import dev.inlierq.eval.CenterDistanceEvaluator;
+import dev.inlierq.eval.CenterDistanceMetrics;
+import dev.inlierq.eval.CocoDataset;
 import dev.inlierq.graph.OpType;
 import dev.inlierq.onnx.OnnxReader;
 import dev.inlierq.runtime.OrtFusion;
@@ -13,11 +16,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
 
 /**
  * The report's measurements with ONNX Runtime (the deployment runtime) on the float model and the quantized file:
  * median latency at batch 1 ({@link Benchmark}, a seeded random input) with what ONNX Runtime fused and the
- * explanation of the comparison, and COCO AP on the user's annotated images ({@link Evaluation}).
+ * explanation of the comparison, and COCO AP on the user's annotated images ({@link Evaluation}), with the
+ * centre-distance mAP of BEV maps ({@link CenterDistanceEvaluator}) when their annotation file records a cell size.
  */
 public final class Measurements {
     /** Warm-up runs before the timed ones. */
@@ -59,22 +67,70 @@ public final class Measurements {
     }
 
     /**
-     * COCO AP of both files with ONNX Runtime on the images of {@code images} that {@code annotations} lists.
+     * COCO AP of both files with ONNX Runtime on the images of {@code images} that {@code annotations} lists, and
+     * their centre-distance mAP ({@link #bev(CocoDataset, Evaluation.Result, Evaluation.Result)}) when the
+     * annotation file records the cell size of BEV maps.
      *
      * @param limit the first {@code limit} images by file name; 0 for all
      */
     public static ReportModel.Accuracy accuracy(Path floatModel, Path quantized, DetectorSpec spec, Path images,
             Path annotations, int threads, int limit) {
-        Evaluation.Result f = evaluate(floatModel, spec, images, annotations, threads, limit);
-        Evaluation.Result q = evaluate(quantized, spec, images, annotations, threads, limit);
+        CocoDataset gt = CocoDataset.load(annotations);
+        Evaluation.Result f = evaluate(floatModel, spec, images, annotations, gt, threads, limit);
+        Evaluation.Result q = evaluate(quantized, spec, images, annotations, gt, threads, limit);
         return new ReportModel.Accuracy(f.metrics().ap(), q.metrics().ap(), f.metrics().ap50(), q.metrics().ap50(),
-                q.images());
+                q.images(), bev(gt, f, q));
     }
 
     private static Evaluation.Result evaluate(Path model, DetectorSpec spec, Path images, Path annotations,
-            int threads, int limit) {
+            CocoDataset gt, int threads, int limit) {
         return Evaluation.run(new Evaluation.Options(model, spec, images, annotations, EngineKind.ORT, 8, threads,
-                limit), n -> { });
+                limit), gt, new Evaluation.Listener() {
+                    @Override
+                    public void total(int n) {
+                    }
+
+                    @Override
+                    public void done(int n) {
+                    }
+                });
+    }
+
+    /**
+     * The centre-distance mAP of two evaluations on {@code gt}'s images ({@link CenterDistanceEvaluator} at the cell
+     * size that {@code gt} records in {@code info.settings}, as {@code eval --bev-distance} runs it); {@code null}
+     * when {@code gt} records no cell size (a plain COCO file) or one that is not a positive number.
+     */
+    static ReportModel.Bev bev(CocoDataset gt, Evaluation.Result f, Evaluation.Result q) {
+        OptionalDouble cell = CenterDistanceEvaluator.cellSizeOf(gt);
+        if (cell.isEmpty() || !(Double.isFinite(cell.getAsDouble()) && cell.getAsDouble() > 0)) {
+            return null;
+        }
+        CenterDistanceEvaluator evaluator = new CenterDistanceEvaluator(gt, cell.getAsDouble());
+        return bev(evaluator.evaluate(f.detections(), f.imageIds()), evaluator.evaluate(q.detections(),
+                q.imageIds()));
+    }
+
+    /**
+     * The report's view of the centre-distance metrics of the float model and the quantized file on the same maps:
+     * both mAPs, the AP of each class and the mAP at each distance; {@code null} when no class has ground truth
+     * (the mAP is undefined) or the two were measured at different cell sizes or thresholds.
+     */
+    public static ReportModel.Bev bev(CenterDistanceMetrics f, CenterDistanceMetrics q) {
+        if (f.classes().isEmpty() || q.classes().isEmpty() || f.cellSize() != q.cellSize()
+                || !f.thresholds().equals(q.thresholds())) {
+            return null;
+        }
+        Map<String, Double> quantByClass = q.apByClassName();
+        List<ReportModel.BevRow> byClass = new ArrayList<>();
+        f.apByClassName().forEach((name, ap) -> byClass.add(new ReportModel.BevRow(name, ap,
+                quantByClass.getOrDefault(name, Double.NaN))));
+        List<ReportModel.BevRow> byDistance = new ArrayList<>();
+        for (int t = 0; t < f.thresholds().size(); t++) {
+            byDistance.add(new ReportModel.BevRow(CenterDistanceMetrics.thresholdKey(f.thresholds().get(t)) + " m",
+                    f.mapAt(t), q.mapAt(t)));
+        }
+        return new ReportModel.Bev(f.map(), q.map(), f.cellSize(), byClass, byDistance);
     }
 
     /** A file's size in bytes. */

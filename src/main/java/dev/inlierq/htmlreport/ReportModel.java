@@ -22,7 +22,8 @@ public record ReportModel(Summary summary, Details details) {
      * The top of the report.
      *
      * @param speed    ONNX Runtime latency of both files ({@code null}: not measured)
-     * @param accuracy COCO AP of both files ({@code null}: no annotations given)
+     * @param accuracy COCO AP of both files, and on BEV maps their centre-distance mAP ({@code null}: no
+     *                 annotations given)
      */
     public record Summary(Run run, FileSizes sizes, Speed speed, Accuracy accuracy) {
         public Summary {
@@ -57,8 +58,46 @@ public record ReportModel(Summary summary, Details details) {
         }
     }
 
-    /** COCO AP and AP50 (0..1) of the float and the quantized file with ONNX Runtime on the same images. */
-    public record Accuracy(double floatAp, double quantAp, double floatAp50, double quantAp50, int images) {
+    /**
+     * COCO AP and AP50 (0..1) of the float and the quantized file with ONNX Runtime on the same images.
+     *
+     * @param bev the centre-distance mAP of both files on bird's-eye-view maps ({@code null}: not measured, as on
+     *            annotation files that record no cell size)
+     */
+    public record Accuracy(double floatAp, double quantAp, double floatAp50, double quantAp50, int images, Bev bev) {
+        /** Without a BEV mAP. */
+        public Accuracy(double floatAp, double quantAp, double floatAp50, double quantAp50, int images) {
+            this(floatAp, quantAp, floatAp50, quantAp50, images, null);
+        }
+    }
+
+    /**
+     * The nuScenes centre-distance mAP (0..1) of the float and the quantized file on BEV maps
+     * ({@code dev.inlierq.eval.CenterDistanceEvaluator}, as {@code eval --bev-distance} computes it), with its
+     * breakdown when known.
+     *
+     * @param cellSize   metres per pixel of the maps ({@code NaN}: not known)
+     * @param byClass    per class, its AP (mean over the distance thresholds); empty: not given
+     * @param byDistance per distance threshold, the mAP over the classes; empty: not given
+     */
+    public record Bev(double floatMap, double quantMap, double cellSize, List<BevRow> byClass,
+            List<BevRow> byDistance) {
+        public Bev {
+            byClass = List.copyOf(byClass);
+            byDistance = List.copyOf(byDistance);
+        }
+
+        /** The two mAPs alone. */
+        public Bev(double floatMap, double quantMap) {
+            this(floatMap, quantMap, Double.NaN, List.of(), List.of());
+        }
+    }
+
+    /** One line of the BEV breakdown: a class name or a distance ("0.5 m"), and its AP (0..1) in both files. */
+    public record BevRow(String label, double floatAp, double quantAp) {
+        public BevRow {
+            Objects.requireNonNull(label, "label");
+        }
     }
 
     /**

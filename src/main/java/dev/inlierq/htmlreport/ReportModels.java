@@ -66,7 +66,10 @@ public final class ReportModels {
         return this;
     }
 
-    /** COCO AP of both files ({@link Measurements#accuracy}); default {@code null}: not measured. */
+    /**
+     * COCO AP of both files, with their centre-distance mAP on BEV maps ({@link Measurements#accuracy}); default
+     * {@code null}: not measured.
+     */
     public ReportModels accuracy(ReportModel.Accuracy a) {
         accuracy = a;
         return this;

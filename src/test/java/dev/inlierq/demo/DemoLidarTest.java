@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.inlierq.htmlreport.HtmlWriter;
 import dev.inlierq.lidar.LidarConfig;
 import dev.inlierq.lidar.LidarDataset;
 import java.nio.file.Files;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * synthetic LiDAR maps generated into the cache, with real ONNX Runtime and the real quantizer at tiny counts (12
  * val and 8 calibration maps, two InlierQ steps). Every model gets a BEV centre-distance mAP besides COCO AP, in the
  * result, the table and the JSON document; a second run (InlierQ at 0 steps, with the HTML reports) reuses the
- * cached maps and measures the same float model and W8A8 file.
+ * cached maps and measures the same float model and W8A8 file, and its reports show the BEV mAP.
  */
 class DemoLidarTest {
     /**
@@ -93,7 +94,10 @@ class DemoLidarTest {
         assertEquals(r1.runs().get(0).measured().bevMap(), r2.runs().get(0).measured().bevMap(), "same W8A8 file");
         assertTrue(r2.runs().get(1).measured().bevMap().orElseThrow() > QUANTIZED_BEV_MAP, "InlierQ's start");
         for (String report : new String[] {"bevdet-w8a8.html", "bevdet-w4a8-inlierq.html"}) {
-            assertTrue(Files.readString(tmp.resolve("out").resolve(report)).contains("<html"), report);
+            String html = Files.readString(tmp.resolve("out").resolve(report));
+            assertTrue(html.contains("<html"), report);
+            assertTrue(html.contains("<td>" + HtmlWriter.BEV_LABEL + "</td><td>" + String.format(java.util.Locale.ROOT,
+                    "%.2f", 100 * floatMap) + "</td>"), report + " shows the float model's BEV mAP");
         }
     }
 }

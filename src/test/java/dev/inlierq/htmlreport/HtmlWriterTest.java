@@ -92,6 +92,42 @@ class HtmlWriterTest {
     }
 
     @Test
+    void theBevMapLineAppearsOnlyWhenGiven() {
+        String coco = HtmlWriter.write(model(Map.of()));
+        assertFalse(coco.contains("BEV"), "no BEV line without a BEV mAP");
+        assertTrue(coco.contains("Accuracy (COCO, ONNX Runtime)"));
+
+        var rows = List.of(new ReportModel.BevRow("car" + EVIL, 0.914, 0.851),
+                new ReportModel.BevRow("pedestrian", 0.819, 0.424));
+        var byDistance = List.of(new ReportModel.BevRow("0.5 m", 0.61, 0.40), new ReportModel.BevRow("4 m", 0.9, 0.8));
+        String full = HtmlWriter.write(withBev(new ReportModel.Bev(0.7993, 0.7742, 0.25, rows, byDistance)));
+        assertTrue(full.contains("<td>" + HtmlWriter.BEV_LABEL + "</td><td>79.93</td><td>77.42</td><td>-2.51</td>"),
+                "the BEV row next to AP and AP50");
+        assertTrue(full.indexOf("<td>AP50</td>") < full.indexOf(HtmlWriter.BEV_LABEL), "after AP50");
+        assertTrue(full.contains("<td>AP</td><td>30.89</td><td>17.81</td>"), "COCO AP unchanged");
+        assertTrue(full.contains("Accuracy (COCO and BEV centre distance, ONNX Runtime)"));
+        assertTrue(full.contains("maps of 0.25 m per pixel"), "the cell size");
+        assertTrue(full.contains("<td>car&lt;script&gt;"), "class names escaped");
+        assertFalse(full.contains("<script"));
+        assertTrue(full.contains("<td>pedestrian</td><td>81.90</td><td>42.40</td><td>-39.50</td>"), "per class");
+        assertTrue(full.contains("<td>all classes within 0.5 m</td><td>61.00</td><td>40.00</td>"), "per distance");
+
+        String bare = HtmlWriter.write(withBev(new ReportModel.Bev(0.7993, 0.7742)));
+        assertTrue(bare.contains("<td>" + HtmlWriter.BEV_LABEL + "</td><td>79.93</td><td>77.42</td>"));
+        assertFalse(bare.contains("class=\"bev\""), "no breakdown table without a breakdown");
+        assertFalse(bare.contains("m per pixel"), "no cell size when not known");
+    }
+
+    /** {@link #model} with a BEV mAP in its accuracy. */
+    private static ReportModel withBev(ReportModel.Bev bev) {
+        ReportModel m = model(Map.of());
+        ReportModel.Summary s = m.summary();
+        ReportModel.Accuracy a = s.accuracy();
+        var acc = new ReportModel.Accuracy(a.floatAp(), a.quantAp(), a.floatAp50(), a.quantAp50(), a.images(), bev);
+        return new ReportModel(new ReportModel.Summary(s.run(), s.sizes(), s.speed(), acc), m.details());
+    }
+
+    @Test
     void writesAtomicallyWithNothingLeftBeside() throws Exception {
         Path file = tmp.resolve("sub/r.html");
         long n = HtmlReport.write(file, model(Map.of()));
