@@ -62,12 +62,9 @@ final class DemoRuns {
 
     /** The centre-distance evaluator at the cell size the annotation file records ({@code info.settings}). */
     private static CenterDistanceEvaluator bevEvaluator(CocoDataset gt, Path annotations) {
-        OptionalDouble cell = CenterDistanceEvaluator.cellSizeOf(gt);
-        if (cell.isEmpty() || !(Double.isFinite(cell.getAsDouble()) && cell.getAsDouble() > 0)) {
-            throw new UserError(ExitCode.BAD_ANNOTATIONS, "annotation file " + annotations + " records no valid cell "
-                    + "size (info.settings." + CenterDistanceEvaluator.CELL_SIZE_SETTING + ")");
-        }
-        return new CenterDistanceEvaluator(gt, cell.getAsDouble());
+        return CenterDistanceEvaluator.recorded(gt).orElseThrow(() -> new UserError(ExitCode.BAD_ANNOTATIONS,
+                "annotation file " + annotations + " records no valid cell size (info.settings."
+                + CenterDistanceEvaluator.CELL_SIZE_SETTING + ")"));
     }
 
     /**

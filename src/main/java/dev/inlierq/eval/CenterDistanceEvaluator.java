@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
@@ -70,6 +71,16 @@ public final class CenterDistanceEvaluator {
      */
     public static OptionalDouble cellSizeOf(CocoDataset dataset) {
         return dataset.infoSetting(CELL_SIZE_SETTING);
+    }
+
+    /**
+     * The evaluator at the cell size {@code dataset} records ({@link #cellSizeOf}); empty when it records none or one
+     * that is not a positive number (a plain COCO file).
+     */
+    public static Optional<CenterDistanceEvaluator> recorded(CocoDataset dataset) {
+        OptionalDouble cell = cellSizeOf(dataset);
+        return cell.isPresent() && Double.isFinite(cell.getAsDouble()) && cell.getAsDouble() > 0
+                ? Optional.of(new CenterDistanceEvaluator(dataset, cell.getAsDouble())) : Optional.empty();
     }
 
     /** Evaluates the detections over every image of the dataset. */

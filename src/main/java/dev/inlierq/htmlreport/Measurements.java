@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
 
 /**
  * The report's measurements with ONNX Runtime (the deployment runtime) on the float model and the quantized file:
@@ -102,13 +101,8 @@ public final class Measurements {
      * when {@code gt} records no cell size (a plain COCO file) or one that is not a positive number.
      */
     static ReportModel.Bev bev(CocoDataset gt, Evaluation.Result f, Evaluation.Result q) {
-        OptionalDouble cell = CenterDistanceEvaluator.cellSizeOf(gt);
-        if (cell.isEmpty() || !(Double.isFinite(cell.getAsDouble()) && cell.getAsDouble() > 0)) {
-            return null;
-        }
-        CenterDistanceEvaluator evaluator = new CenterDistanceEvaluator(gt, cell.getAsDouble());
-        return bev(evaluator.evaluate(f.detections(), f.imageIds()), evaluator.evaluate(q.detections(),
-                q.imageIds()));
+        return CenterDistanceEvaluator.recorded(gt).map(e -> bev(e.evaluate(f.detections(), f.imageIds()),
+                e.evaluate(q.detections(), q.imageIds()))).orElse(null);
     }
 
     /**
