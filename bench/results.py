@@ -541,7 +541,7 @@ ABOUT["w8default.jsonl"] = (
     "W8A8 default than GPTQ? `METHODS=M BITS=8,8 SIM=0 TABLE=w8default EXTRA=\"[--start gptq] --seed S\" "
     "bench/calibrators.sh MODEL` for `gptq`, `inlierq` (its paper settings: 50 steps per block from nearest "
     "rounding) and `inlierq --start gptq`, seeds 0-2, and BRECQ on YOLOX-Nano seed 0. Not on the COCO models: "
-    "GPTQ stays the default (docs/experiments.md, stop 52).")
+    "GPTQ stays the default (docs/experiments.md, stop 52). Also GPTQ with `--alpha 1`, seeds 0-2.")
 LATENCY_FILES = {
     "float": "float model",
     "all": "W8A8, `--placement all`",
