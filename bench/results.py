@@ -535,13 +535,14 @@ ABOUT["lidar.jsonl"] = (
     "is the COCO models'). Stop 52 (3e3cf97, the same model retrained by the same command, byte-identical output "
     "of `gptq` seed 0) adds W8A8 rows that trace where the default loses: the classic calibrators on layer inputs "
     "with and without equalisation, GPTQ's equalisation strengths, BRECQ, QDrop, InlierQ without inlier-only "
-    "ranges and InlierQ from GPTQ's start (docs/experiments.md, stop 52).")
+    "ranges and InlierQ from GPTQ's start (with `--iters 0`, without bias correction, at `--lr-scale 0.001`; "
+    "docs/experiments.md, stop 52).")
 ABOUT["w8default.jsonl"] = (
     "Stop 52 (3e3cf97, Zen 4; a helper's builds and tests shared the cores during most rows): is InlierQ a better "
     "W8A8 default than GPTQ? `METHODS=M BITS=8,8 SIM=0 TABLE=w8default EXTRA=\"[--start gptq] --seed S\" "
     "bench/calibrators.sh MODEL` for `gptq`, `inlierq` (its paper settings: 50 steps per block from nearest "
     "rounding) and `inlierq --start gptq`, seeds 0-2, and BRECQ on YOLOX-Nano seed 0. Not on the COCO models: "
-    "GPTQ stays the default (docs/experiments.md, stop 52). Also GPTQ with `--alpha 1`, seeds 0-2.")
+    "GPTQ stays the default (docs/experiments.md, stop 52). Also GPTQ with `--alpha 1`, and `inlierq --start gptq --lr-scale 0.001`, seeds 0-2.")
 LATENCY_FILES = {
     "float": "float model",
     "all": "W8A8, `--placement all`",
