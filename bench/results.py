@@ -789,7 +789,8 @@ def budget_section(rows, out):
         pts = "; ".join("%d: %.2f (%.0f)" % (i, 100 * r["ort_AP"], r.get("wall_seconds", r["quantize_seconds"]))
                         for i, r in v)
         commits = ", ".join(sorted({r.get("commit", "?") for _, r in v}))
-        out.append("| %s | W%dA%d | %s | %s | %s | %s |" % (table.NAMES[model], w, a, method, cell(opts) or "-",
+        out.append("| %s | W%dA%d | %s | %s | %s | %s |" % (table.NAMES.get(model, model), w, a, method,
+                                                         cell(opts) or "-",
                                                          pts, commits))
 
 
