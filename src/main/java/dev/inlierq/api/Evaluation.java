@@ -90,19 +90,24 @@ public final class Evaluation {
         void total(int images);
 
         void done(int images);
+
+        /** A listener that passes the images done to {@code done} and ignores the total. */
+        static Listener onDone(IntConsumer done) {
+            return new Listener() {
+                @Override
+                public void total(int images) {
+                }
+
+                @Override
+                public void done(int images) {
+                    done.accept(images);
+                }
+            };
+        }
     }
 
     public static Result run(Options o, IntConsumer progress) {
-        return run(o, new Listener() {
-            @Override
-            public void total(int images) {
-            }
-
-            @Override
-            public void done(int images) {
-                progress.accept(images);
-            }
-        });
+        return run(o, Listener.onDone(progress));
     }
 
     public static Result run(Options o, Listener progress) {

@@ -149,7 +149,7 @@ public record DemoResult(Setup setup, Measurement floatModel, List<Run> runs, St
     public String table() {
         boolean bev = setup.data().benchmark().bev();
         StringBuilder s = new StringBuilder();
-        String fmt = bev ? "%-32s %-5s %6s %6s %7s %9s %10s %8s%n" : "%-32s %-5s %6s %6s %9s %10s %8s%n";
+        String fmt = "%-32s %-5s %6s %6s " + (bev ? "%7s " : "") + "%9s %10s %8s%n";
         s.append(line(fmt, bev, List.of("run", "bits", "AP", "AP50"), "BEV mAP", List.of("size", "latency",
                 "seconds")));
         s.append(row(fmt, bev, setup.model() + " (float)", "FP32", floatModel, "-"));

@@ -84,15 +84,7 @@ public final class Measurements {
     private static Evaluation.Result evaluate(Path model, DetectorSpec spec, Path images, Path annotations,
             CocoDataset gt, int threads, int limit) {
         return Evaluation.run(new Evaluation.Options(model, spec, images, annotations, EngineKind.ORT, 8, threads,
-                limit), gt, new Evaluation.Listener() {
-                    @Override
-                    public void total(int n) {
-                    }
-
-                    @Override
-                    public void done(int n) {
-                    }
-                });
+                limit), gt, Evaluation.Listener.onDone(n -> { }));
     }
 
     /**
