@@ -72,6 +72,11 @@ final class TrainCommand implements Callable<Integer> {
             + "synth-lidar, at --size cells; flips as the only augmentation). Default: ${DEFAULT-VALUE}.")
     String data;
 
+    @Option(names = "--yaw", description = "With --data lidar: add a heading output (yaw: the sine and cosine of "
+            + "each box's heading at its centre, CenterPoint's rotation head, trained by an L1 loss; pedestrians get "
+            + "no heading target) and name it in the spec.")
+    boolean yaw;
+
     @Option(names = "--widths", split = ",", description = "Stem and four stage widths, e.g. 16,24,48,96,128.")
     List<Integer> widths;
 
@@ -190,7 +195,8 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserError(ExitCode.USAGE, "--minutes must be positive, got " + minutes);
         }
         export();
-        Architecture.Builder a = Architecture.builder().inputSize(size).numClasses(numClasses).norm(switch (
+        usage(!yaw || scenes.headings(), "--yaw needs --data lidar (the " + data + " scenes have no headings)");
+        Architecture.Builder a = Architecture.builder().inputSize(size).numClasses(numClasses).yaw(yaw).norm(switch (
                 norm.toLowerCase(Locale.ROOT)) {
             case "none" -> Architecture.Norm.NONE;
             case "bn" -> Architecture.Norm.BN;

@@ -4,11 +4,27 @@ package dev.inlierq.detect;
  * One detection in the coordinates of the original image, in COCO's convention: box (x, y) is the
  * top-left corner, (w, h) its size, all in original-image pixels; {@code categoryId} is the COCO
  * category id (1..90 for COCO, or whatever the spec's class map says).
+ *
+ * <p>{@code yaw} is the heading of a bird's-eye-view detection, in radians counter-clockwise from the image's +x
+ * axis with +y pointing up (so in image pixels the heading points along {@code (cos yaw, -sin yaw)}, as the
+ * {@code rotated_bbox} of the synthetic LiDAR annotations), in [-pi, pi]; {@code NaN} when the detector predicts
+ * no heading (every 2D detector, and the seven-argument constructor).
  */
-public record Detection(long imageId, int categoryId, double x, double y, double w, double h, double score) {
+public record Detection(long imageId, int categoryId, double x, double y, double w, double h, double score,
+        double yaw) {
     /**
      * The score from which a float model's detection counts as confident where no label says otherwise: the
      * pseudo labels of the detections measure and the counts of {@code --calib-select dense}.
      */
     public static final double CONFIDENT_SCORE = 0.3;
+
+    /** A detection without a heading ({@code yaw} NaN). */
+    public Detection(long imageId, int categoryId, double x, double y, double w, double h, double score) {
+        this(imageId, categoryId, x, y, w, h, score, Double.NaN);
+    }
+
+    /** Whether the detection carries a heading. */
+    public boolean hasYaw() {
+        return !Double.isNaN(yaw);
+    }
 }

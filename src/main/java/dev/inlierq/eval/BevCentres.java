@@ -3,13 +3,18 @@ package dev.inlierq.eval;
 import java.util.Arrays;
 
 /**
- * The ground-truth box centres of the evaluated images, in pixels, grouped by (category index, image index) for
- * {@link CenterDistanceEvaluator}: the centre of an annotation's {@code rotated_bbox} when the file gives one, else
- * of its {@code bbox}. Crowd annotations are left out. Within a group the annotations keep their file order.
+ * The ground-truth boxes of the evaluated images, grouped by (category index, image index) for
+ * {@link CenterDistanceEvaluator}: their centres in pixels, the centre of an annotation's {@code rotated_bbox} when
+ * the file gives one, else of its {@code bbox}; the {@code bbox} width and height in pixels; and the heading, the
+ * {@code rotated_bbox}'s yaw in radians or NaN without one. Crowd annotations are left out. Within a group the
+ * annotations keep their file order.
  */
 final class BevCentres {
     final double[] x;
     final double[] y;
+    final double[] w;
+    final double[] h;
+    final double[] yaw;
     /** Group {@code (k, i)} is {@code start[k * nImg + i] .. start[k * nImg + i + 1]}. */
     private final int[] start;
     private final int nImg;
@@ -17,11 +22,14 @@ final class BevCentres {
     private BevCentres(int n, int nCat, int nImg) {
         x = new double[n];
         y = new double[n];
+        w = new double[n];
+        h = new double[n];
+        yaw = new double[n];
         start = new int[nCat * nImg + 1];
         this.nImg = nImg;
     }
 
-    /** The centres of the annotations of {@code imgIds} (ascending) whose category is in {@code catIds} (ascending). */
+    /** The boxes of the annotations of {@code imgIds} (ascending) whose category is in {@code catIds} (ascending). */
     static BevCentres groundTruth(CocoDataset dataset, long[] imgIds, int[] catIds) {
         int nImg = imgIds.length;
         int[] count = new int[catIds.length * nImg];
@@ -50,6 +58,9 @@ final class BevCentres {
                 var rotated = dataset.rotatedBox(a.id());
                 c.x[j] = rotated.isPresent() ? rotated.get().cx() : a.x() + a.w() / 2;
                 c.y[j] = rotated.isPresent() ? rotated.get().cy() : a.y() + a.h() / 2;
+                c.w[j] = a.w();
+                c.h[j] = a.h();
+                c.yaw[j] = rotated.isPresent() ? rotated.get().yaw() : Double.NaN;
             }
         }
         return c;
@@ -63,6 +74,16 @@ final class BevCentres {
     /** One past the last index of the centres of category {@code k} on image {@code i}. */
     int to(int k, int i) {
         return start[k * nImg + i + 1];
+    }
+
+    /** Whether a box of category {@code k} has a heading (a {@code rotated_bbox}). */
+    boolean hasHeading(int k) {
+        for (int g = start[k * nImg]; g < start[(k + 1) * nImg]; g++) {
+            if (!Double.isNaN(yaw[g])) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The number of centres of category {@code k} over all images. */

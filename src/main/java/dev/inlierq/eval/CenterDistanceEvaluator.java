@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.Set;
 
 /**
  * Bird's-eye-view detection scored by centre distance, the mean average precision of the nuScenes detection
@@ -34,11 +35,27 @@ import java.util.OptionalDouble;
  * ground plane, in metres: the pixel distance times the cell size. The class's AP is the mean over the four
  * thresholds and mAP the mean over the classes ({@link CenterDistanceMetrics}).
  *
+ * <p>The true-positive errors of nuScenes (its {@code accumulate} at {@code dist_th_tp = 2} m, {@code cummean} and
+ * {@code calc_tp}; {@link TruePositiveErrors}) come with the AP: every true positive of the matching at 2 m records
+ * its errors, whose running mean in score order is read at the 101 recalls through the detections' scores and
+ * averaged from recall 0.11 to the highest recall reached (1 when that is empty or there is no true positive):
+ * <ul>
+ *   <li>ATE, the centre distance in metres;</li>
+ *   <li>ASE, 1 - IoU of the detection's and the ground truth's axis-aligned {@code bbox} put on a common centre: the
+ *       scale error of the 2D footprint hulls, where nuScenes compares 3D boxes;</li>
+ *   <li>AOE, the smallest difference in radians (period 2 pi) between the detection's {@link Detection#yaw()} and
+ *       the ground truth's {@code rotated_bbox} yaw, a missing value where either has none. It is not computed
+ *       (NaN) for the classes of {@link #classesWithoutHeading()} (as the devkit leaves traffic cones out), for a
+ *       class none of whose ground truth has a {@code rotated_bbox}, nor at all when no evaluated detection has a
+ *       yaw.</li>
+ * </ul>
+ * mATE, mASE and mAOE are their means over the classes ({@link CenterDistanceMetrics#mate()}, ...).
+ *
  * <p>Classes without ground truth on the evaluated images are left out of every mean (the devkit would count them
- * as AP 0; nuScenes' own classes always have ground truth). Not reproduced from nuScenes: the per-class detection
- * ranges (the whole map counts), the limit of 500 boxes per sample, and the true-positive errors (translation,
- * scale, orientation...) and the NDS built from them. Which detections count is as in {@link CocoEvaluator}:
- * those on evaluated images whose category the dataset declares.
+ * as AP 0 and errors 1; nuScenes' own classes always have ground truth). Not reproduced from nuScenes: the
+ * per-class detection ranges (the whole map counts), the limit of 500 boxes per sample, the velocity and attribute
+ * errors (a map has neither) and so the NDS, which needs them. Which detections count is as in
+ * {@link CocoEvaluator}: those on evaluated images whose category the dataset declares.
  *
  * <p>Every number depends only on the ground truth, the detections and the image ids, not on the order of the
  * image ids given; instances are immutable and thread-safe.
@@ -50,19 +67,47 @@ public final class CenterDistanceEvaluator {
     /** The key of the cell size in the annotation file's {@code info.settings}, as the LiDAR benchmark writes it. */
     public static final String CELL_SIZE_SETTING = "cell_size";
 
+    /**
+     * The classes of the LiDAR benchmark whose heading is undefined: its pedestrians are vertical cylinders with a
+     * uniform random yaw. The default of {@link #classesWithoutHeading()} for a file that records a cell size.
+     */
+    public static final Set<String> SYNTH_LIDAR_WITHOUT_HEADING = Set.of("pedestrian");
+
     private final CocoDataset dataset;
     private final double cellSize;
+    private final Set<String> withoutHeading;
 
     /**
+     * An evaluator whose {@link #classesWithoutHeading()} are {@link #SYNTH_LIDAR_WITHOUT_HEADING} when the dataset
+     * records a cell size ({@link #cellSizeOf}: a file of the LiDAR benchmark), else none.
+     *
      * @param cellSize metres per pixel, finite and positive
      * @throws IllegalArgumentException for a cell size that is not
      */
     public CenterDistanceEvaluator(CocoDataset dataset, double cellSize) {
+        this(dataset, cellSize, cellSizeOf(dataset).isPresent() ? SYNTH_LIDAR_WITHOUT_HEADING : Set.of());
+    }
+
+    private CenterDistanceEvaluator(CocoDataset dataset, double cellSize, Set<String> withoutHeading) {
         this.dataset = Objects.requireNonNull(dataset);
         if (!(Double.isFinite(cellSize) && cellSize > 0)) {
             throw new IllegalArgumentException("the cell size must be a positive number of metres, got " + cellSize);
         }
         this.cellSize = cellSize;
+        this.withoutHeading = Set.copyOf(withoutHeading);
+    }
+
+    /**
+     * This evaluator with another set of class names (category names) whose heading is undefined: their orientation
+     * error is not computed, as the devkit leaves traffic cones out of AOE.
+     */
+    public CenterDistanceEvaluator withoutHeading(Set<String> classNames) {
+        return new CenterDistanceEvaluator(dataset, cellSize, classNames);
+    }
+
+    /** The class names whose orientation error is not computed. */
+    public Set<String> classesWithoutHeading() {
+        return withoutHeading;
     }
 
     /**
@@ -92,7 +137,7 @@ public final class CenterDistanceEvaluator {
      * Evaluates the detections over the given images only; detections on other images are dropped.
      *
      * @throws IllegalArgumentException when an image id is not in the dataset, or a detection has a non-finite box
-     *     or score
+     *     or score or an infinite yaw
      * @throws UserError {@link ExitCode#BAD_ANNOTATIONS} when a detection refers to an image id that the dataset
      *     does not declare
      */
@@ -106,6 +151,7 @@ public final class CenterDistanceEvaluator {
         int[] catIds = dataset.categoryIds().stream().mapToInt(Integer::intValue).toArray();
         BevCentres gt = BevCentres.groundTruth(dataset, imgIds, catIds);
         CocoBoxes dts = CocoBoxes.detections(dataset, detections, imgIds, catIds);
+        boolean yaws = Arrays.stream(dts.yaw).anyMatch(y -> !Double.isNaN(y));
         List<CenterDistanceMetrics.ClassAp> classes = new ArrayList<>();
         for (int k = 0; k < catIds.length; k++) {
             int nPos = gt.count(k);
@@ -115,10 +161,15 @@ public final class CenterDistanceEvaluator {
             int[] order = scoreOrder(dts, k);
             List<Double> aps = new ArrayList<>(THRESHOLDS.size());
             for (double d : THRESHOLDS) {
-                aps.add(NuScenesAp.ap(CentreMatcher.match(gt, k, dts, order, d, cellSize), nPos));
+                aps.add(NuScenesAp.ap(CentreMatcher.truePositives(CentreMatcher.match(gt, k, dts, order, d, cellSize)),
+                        nPos));
             }
             String name = dataset.category(catIds[k]).map(CocoDataset.Category::name).orElse("");
-            classes.add(new CenterDistanceMetrics.ClassAp(catIds[k], name, nPos, aps));
+            boolean withAoe = yaws && gt.hasHeading(k) && !withoutHeading.contains(name);
+            int[] matched = CentreMatcher.match(gt, k, dts, order, TruePositiveErrors.DISTANCE, cellSize);
+            CenterDistanceMetrics.TpErrors errors = TruePositiveErrors.of(gt, dts, order, matched, nPos, cellSize,
+                    withAoe);
+            classes.add(new CenterDistanceMetrics.ClassAp(catIds[k], name, nPos, aps, errors));
         }
         return new CenterDistanceMetrics(cellSize, THRESHOLDS, classes);
     }

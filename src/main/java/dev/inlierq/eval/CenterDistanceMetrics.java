@@ -1,6 +1,7 @@
 package dev.inlierq.eval;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -13,6 +14,12 @@ import java.util.Objects;
  * threshold, as fractions in [0, 1], and the means built from them as the nuScenes devkit builds them: a class's AP
  * is the mean over the thresholds, mAP the mean of those over the classes; the mAP at one threshold is the mean over
  * the classes. Means are numpy's ({@link CocoNumerics#numpyMean}); with no class they are -1 ("undefined").
+ *
+ * <p>Each class also carries its true-positive errors ({@link TpErrors}, {@link TruePositiveErrors}), and
+ * {@link #mate()}, {@link #mase()} and {@link #maoe()} are their means over the classes, as the devkit's
+ * {@code tp_errors} (numpy's {@code nanmean}: a class without an orientation error is left out of mAOE). The
+ * nuScenes detection score (NDS) is not computed: it also needs the velocity and attribute errors, which BEV maps
+ * without time or attributes cannot give.
  *
  * @param cellSize metres per pixel used for the distances
  * @param thresholds the distance thresholds in metres, ascending
@@ -27,15 +34,35 @@ public record CenterDistanceMetrics(double cellSize, List<Double> thresholds, Li
      * @param name its COCO name (may be empty)
      * @param groundTruth its ground-truth boxes on the evaluated images
      * @param apByThreshold its AP at each threshold, in the order of {@link #thresholds()}
+     * @param tpErrors its true-positive errors
      */
-    public record ClassAp(int categoryId, String name, int groundTruth, List<Double> apByThreshold) {
+    public record ClassAp(int categoryId, String name, int groundTruth, List<Double> apByThreshold,
+            TpErrors tpErrors) {
         public ClassAp {
             apByThreshold = List.copyOf(apByThreshold);
+            Objects.requireNonNull(tpErrors);
         }
 
         /** The mean of {@link #apByThreshold()}. */
         public double ap() {
             return mean(apByThreshold);
+        }
+    }
+
+    /**
+     * The nuScenes true-positive errors of one class at the 2 m matching threshold ({@link TruePositiveErrors}):
+     * each 1 when the class has no true positive or its recall stays at or below 0.1.
+     *
+     * @param ate the translation error: the BEV distance between the centres, in metres
+     * @param ase the scale error: 1 - IoU of the two axis-aligned footprint hulls ({@code bbox}) aligned at their
+     *     centres, in [0, 1]
+     * @param aoe the orientation error: the smallest yaw difference in radians, in [0, pi]; NaN when not computed
+     *     (the class has no heading, its ground truth no {@code rotated_bbox}, or no detection a yaw)
+     */
+    public record TpErrors(double ate, double ase, double aoe) {
+        /** Whether {@link #aoe()} was computed. */
+        public boolean hasAoe() {
+            return !Double.isNaN(aoe);
         }
     }
 
@@ -61,14 +88,41 @@ public record CenterDistanceMetrics(double cellSize, List<Double> thresholds, Li
         return mean(classes.stream().map(c -> c.apByThreshold().get(t)).toList());
     }
 
+    /** The mean over the classes of their translation error ({@link TpErrors#ate()}), in metres; -1 without a class. */
+    public double mate() {
+        return mean(classes.stream().map(c -> c.tpErrors().ate()).toList());
+    }
+
+    /** The mean over the classes of their scale error ({@link TpErrors#ase()}); -1 without a class. */
+    public double mase() {
+        return mean(classes.stream().map(c -> c.tpErrors().ase()).toList());
+    }
+
+    /**
+     * The mean over the classes that have one of their orientation error ({@link TpErrors#aoe()}), in radians; NaN
+     * when no class has one.
+     */
+    public double maoe() {
+        return CocoNumerics.numpyNanMean(classes.stream().mapToDouble(c -> c.tpErrors().aoe()).toArray());
+    }
+
     /** Per class, its {@link ClassAp#ap()}, keyed as {@link #toJsonMap()} keys it, in category id order. */
     public Map<String, Double> apByClassName() {
         Map<String, Double> out = new LinkedHashMap<>();
-        for (ClassAp c : classes) {
-            String key = c.name().isEmpty() || out.containsKey(c.name()) ? "category " + c.categoryId() : c.name();
-            out.put(key, c.ap());
+        List<String> keys = classKeys();
+        for (int i = 0; i < classes.size(); i++) {
+            out.put(keys.get(i), classes.get(i).ap());
         }
         return out;
+    }
+
+    /** The classes' keys in the JSON: the name, or {@code "category ID"} for an empty or repeated name. */
+    private List<String> classKeys() {
+        List<String> keys = new ArrayList<>();
+        for (ClassAp c : classes) {
+            keys.add(c.name().isEmpty() || keys.contains(c.name()) ? "category " + c.categoryId() : c.name());
+        }
+        return keys;
     }
 
     /** A threshold as a JSON key: {@code "0.5"}, {@code "1"}, {@code "2"}, {@code "4"}. */
@@ -78,8 +132,11 @@ public record CenterDistanceMetrics(double cellSize, List<Double> thresholds, Li
 
     /**
      * {@code bev_mAP} ({@link #map()}), {@code bev_AP} (class name, or {@code "category ID"} for an empty or
-     * repeated name, to its {@link ClassAp#ap()}) and {@code bev_AP_by_distance} (threshold key to
-     * {@link #mapAt(int)}), in that order.
+     * repeated name, to its {@link ClassAp#ap()}), {@code bev_AP_by_distance} (threshold key to
+     * {@link #mapAt(int)}), {@code bev_mATE} ({@link #mate()}), {@code bev_mASE} ({@link #mase()}),
+     * {@code bev_mAOE} ({@link #maoe()}) and {@code bev_TP_errors} (class key, as in {@code bev_AP}, to
+     * {@code {"ATE", "ASE", "AOE"}}), in that order. An orientation error that was not computed is a {@code null}
+     * value (the key is there).
      */
     public Map<String, Object> toJsonMap() {
         Map<String, Double> byDistance = new LinkedHashMap<>();
@@ -90,10 +147,28 @@ public record CenterDistanceMetrics(double cellSize, List<Double> thresholds, Li
         out.put("bev_mAP", map());
         out.put("bev_AP", apByClassName());
         out.put("bev_AP_by_distance", byDistance);
+        out.put("bev_mATE", mate());
+        out.put("bev_mASE", mase());
+        out.put("bev_mAOE", nullIfNaN(maoe()));
+        Map<String, Map<String, Double>> errors = new LinkedHashMap<>();
+        List<String> keys = classKeys();
+        for (int i = 0; i < classes.size(); i++) {
+            TpErrors e = classes.get(i).tpErrors();
+            Map<String, Double> one = new LinkedHashMap<>();
+            one.put("ATE", e.ate());
+            one.put("ASE", e.ase());
+            one.put("AOE", nullIfNaN(e.aoe()));
+            errors.put(keys.get(i), one);
+        }
+        out.put("bev_TP_errors", errors);
         return out;
     }
 
-    /** A table, one line per class then the mAP line, each ending with a newline; values to 3 decimals. */
+    /**
+     * Two tables, each line ending with a newline, values to 3 decimals: the AP, one line per class then the mAP
+     * line; the true-positive errors, one line per class then the mean line, ATE in metres, AOE in radians and
+     * {@code -} where it was not computed.
+     */
     public String summaryText() {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, " BEV centre-distance AP (nuScenes), %s m per pixel, %d class%s\n",
@@ -103,10 +178,10 @@ public record CenterDistanceMetrics(double cellSize, List<Double> thresholds, Li
             sb.append(String.format(Locale.ROOT, " %7s", thresholdKey(t) + " m"));
         }
         sb.append(String.format(Locale.ROOT, " %7s\n", "mean"));
-        Map<String, Double> names = apByClassName();
-        var keys = names.keySet().iterator();
-        for (ClassAp c : classes) {
-            sb.append(String.format(Locale.ROOT, " %-16s %7d", keys.next(), c.groundTruth()));
+        List<String> keys = classKeys();
+        for (int i = 0; i < classes.size(); i++) {
+            ClassAp c = classes.get(i);
+            sb.append(String.format(Locale.ROOT, " %-16s %7d", keys.get(i), c.groundTruth()));
             for (double ap : c.apByThreshold()) {
                 sb.append(String.format(Locale.ROOT, " %7.3f", ap));
             }
@@ -118,7 +193,24 @@ public record CenterDistanceMetrics(double cellSize, List<Double> thresholds, Li
             sb.append(String.format(Locale.ROOT, " %7.3f", mapAt(t)));
         }
         sb.append(String.format(Locale.ROOT, " %7.3f\n", map()));
+        sb.append(String.format(Locale.ROOT, " BEV true-positive errors (nuScenes) at %s m: ATE in m, ASE = 1 - IoU of"
+                + " the hulls, AOE in rad\n", thresholdKey(TruePositiveErrors.DISTANCE)));
+        sb.append(String.format(Locale.ROOT, " %-16s %7s %7s %7s %7s\n", "class", "boxes", "ATE", "ASE", "AOE"));
+        for (int i = 0; i < classes.size(); i++) {
+            ClassAp c = classes.get(i);
+            errorLine(sb, keys.get(i), c.groundTruth(), c.tpErrors().ate(), c.tpErrors().ase(), c.tpErrors().aoe());
+        }
+        errorLine(sb, "mean", classes.stream().mapToInt(ClassAp::groundTruth).sum(), mate(), mase(), maoe());
         return sb.toString();
+    }
+
+    private static void errorLine(StringBuilder sb, String name, int boxes, double ate, double ase, double aoe) {
+        sb.append(String.format(Locale.ROOT, " %-16s %7d %7.3f %7.3f %7s\n", name, boxes, ate, ase,
+                Double.isNaN(aoe) ? "-" : String.format(Locale.ROOT, "%.3f", aoe)));
+    }
+
+    private static Double nullIfNaN(double v) {
+        return Double.isNaN(v) ? null : v;
     }
 
     private static double mean(List<Double> values) {

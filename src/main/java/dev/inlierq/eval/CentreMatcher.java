@@ -13,7 +13,8 @@ final class CentreMatcher {
     }
 
     /**
-     * Whether each detection, in the given order, is a true positive.
+     * The ground-truth centre each detection takes, in the given order: its index into {@code gt}, or -1 for a false
+     * positive.
      *
      * @param gt the ground-truth centres, in pixels
      * @param k the category index
@@ -22,22 +23,18 @@ final class CentreMatcher {
      * @param threshold the distance threshold in metres; a match needs a distance strictly below it
      * @param cellSize metres per pixel
      */
-    static boolean[] match(BevCentres gt, int k, CocoBoxes dts, int[] order, double threshold, double cellSize) {
+    static int[] match(BevCentres gt, int k, CocoBoxes dts, int[] order, double threshold, double cellSize) {
         boolean[] taken = new boolean[gt.size()];
-        boolean[] tp = new boolean[order.length];
+        int[] matched = new int[order.length];
         for (int r = 0; r < order.length; r++) {
             int d = order[r];
-            double cx = dts.x[d] + dts.w[d] / 2;
-            double cy = dts.y[d] + dts.h[d] / 2;
             double best = Double.POSITIVE_INFINITY;
             int match = -1;
             for (int g = gt.from(k, dts.img[d]); g < gt.to(k, dts.img[d]); g++) {
                 if (taken[g]) {
                     continue;
                 }
-                double dx = gt.x[g] - cx;
-                double dy = gt.y[g] - cy;
-                double metres = Math.sqrt(dx * dx + dy * dy) * cellSize;
+                double metres = metres(gt, g, dts, d, cellSize);
                 if (metres < best) {
                     best = metres;
                     match = g;
@@ -45,9 +42,27 @@ final class CentreMatcher {
             }
             if (best < threshold) {
                 taken[match] = true;
-                tp[r] = true;
+                matched[r] = match;
+            } else {
+                matched[r] = -1;
             }
         }
+        return matched;
+    }
+
+    /** Whether each detection of a {@link #match} result is a true positive. */
+    static boolean[] truePositives(int[] matched) {
+        boolean[] tp = new boolean[matched.length];
+        for (int r = 0; r < matched.length; r++) {
+            tp[r] = matched[r] >= 0;
+        }
         return tp;
+    }
+
+    /** The distance in metres from ground-truth centre {@code g} to the centre of detection {@code d}'s box. */
+    static double metres(BevCentres gt, int g, CocoBoxes dts, int d, double cellSize) {
+        double dx = gt.x[g] - (dts.x[d] + dts.w[d] / 2);
+        double dy = gt.y[g] - (dts.y[d] + dts.h[d] / 2);
+        return Math.sqrt(dx * dx + dy * dy) * cellSize;
     }
 }

@@ -9,7 +9,8 @@ import java.util.Collection;
 /**
  * Boxes of one kind (ground truth or detections) as parallel arrays, ordered by (category index, image
  * index, original order); {@code catStart[k]..catStart[k+1]} is category k's slice. For ground truth
- * {@code areaOrScore} holds the annotation's {@code area}, for detections the score.
+ * {@code areaOrScore} holds the annotation's {@code area}, for detections the score. {@code yaw} holds the
+ * detections' headings ({@link Detection#yaw()}, NaN for none); it is null for ground truth.
  */
 final class CocoBoxes {
     final int n;
@@ -19,6 +20,7 @@ final class CocoBoxes {
     final double[] h;
     final double[] areaOrScore;
     final boolean[] crowd;
+    final double[] yaw;
     final int[] img;
     final int[] catStart;
 
@@ -30,6 +32,7 @@ final class CocoBoxes {
         h = new double[n];
         areaOrScore = new double[n];
         crowd = withCrowd ? new boolean[n] : null;
+        yaw = withCrowd ? null : new double[n];
         img = new int[n];
         catStart = new int[nCat + 1];
     }
@@ -77,7 +80,7 @@ final class CocoBoxes {
      * The detections on the evaluated images whose category the dataset declares, in (category, image,
      * input order).
      *
-     * @throws IllegalArgumentException for a detection with a non-finite box or score
+     * @throws IllegalArgumentException for a detection with a non-finite box or score, or an infinite yaw
      * @throws UserError {@link ExitCode#BAD_ANNOTATIONS} for a detection on an image the dataset does not declare
      */
     static CocoBoxes detections(CocoDataset dataset, Collection<Detection> detections, long[] imgIds,
@@ -101,8 +104,9 @@ final class CocoBoxes {
                 continue;
             }
             if (!(Double.isFinite(d.x()) && Double.isFinite(d.y()) && Double.isFinite(d.w())
-                    && Double.isFinite(d.h()) && Double.isFinite(d.score()))) {
-                throw new IllegalArgumentException("detection with a non-finite box or score: " + d);
+                    && Double.isFinite(d.h()) && Double.isFinite(d.score()) && !Double.isInfinite(d.yaw()))) {
+                throw new IllegalArgumentException("detection with a non-finite box or score, or an infinite yaw: "
+                        + d);
             }
             kept[n] = d;
             cat[n] = k;
@@ -118,6 +122,7 @@ final class CocoBoxes {
             b.w[j] = d.w();
             b.h[j] = d.h();
             b.areaOrScore[j] = d.score();
+            b.yaw[j] = d.yaw();
             b.img[j] = img[order[j]];
             b.catStart[cat[order[j]] + 1]++;
         }

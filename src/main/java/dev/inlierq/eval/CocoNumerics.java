@@ -30,6 +30,62 @@ final class CocoNumerics {
         return (0.0 + pairwiseSum(a, 0, n)) / n;
     }
 
+    /**
+     * {@code numpy.nanmean(a)}: the NaNs replaced by 0, numpy's pairwise sum over all of {@code a}, divided by the
+     * number of values that are not NaN; NaN when every value is (or there is none).
+     */
+    static double numpyNanMean(double[] a) {
+        double[] zeroed = new double[a.length];
+        int count = 0;
+        for (int i = 0; i < a.length; i++) {
+            if (!Double.isNaN(a[i])) {
+                zeroed[i] = a[i];
+                count++;
+            }
+        }
+        return count == 0 ? Double.NaN : (0.0 + pairwiseSum(zeroed, 0, a.length)) / count;
+    }
+
+    /**
+     * {@code numpy.interp(x, xp, fp, left, right)} for non-decreasing {@code xp} (not empty): at each {@code x[i]}
+     * below {@code xp[0]} the value {@code left}, above the last {@code xp} the value {@code right}, else with
+     * {@code j} the last index where {@code xp[j] <= x[i]}: {@code fp[j]} when {@code j} is the last index or
+     * {@code xp[j] == x[i]} (so at a value that {@code xp} repeats, that of the last of them), otherwise the line from
+     * point {@code j} to point {@code j + 1}, computed as numpy computes it.
+     */
+    static double[] interp(double[] x, double[] xp, double[] fp, double left, double right) {
+        int n = xp.length;
+        double[] out = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            double v = x[i];
+            if (v < xp[0]) {
+                out[i] = left;
+                continue;
+            }
+            if (v > xp[n - 1]) {
+                out[i] = right;
+                continue;
+            }
+            int lo = 0; // the last index with xp[lo] <= v: xp[lo] <= v holds, find the first index above v
+            int hi = n;
+            while (hi - lo > 1) {
+                int mid = (lo + hi) >>> 1;
+                if (xp[mid] <= v) {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            if (lo == n - 1 || xp[lo] == v) {
+                out[i] = fp[lo];
+            } else {
+                double slope = (fp[lo + 1] - fp[lo]) / (xp[lo + 1] - xp[lo]);
+                out[i] = slope * (v - xp[lo]) + fp[lo];
+            }
+        }
+        return out;
+    }
+
     private static double pairwiseSum(double[] a, int from, int n) {
         if (n < 8) {
             double res = -0.0;

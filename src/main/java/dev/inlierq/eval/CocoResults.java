@@ -25,12 +25,14 @@ import java.util.List;
 /**
  * Reads and writes the standard COCO results file for boxes, the input of pycocotools'
  * {@code COCO.loadRes}: a JSON array of
- * {@code {"image_id": int, "category_id": int, "bbox": [x, y, w, h], "score": float}}.
+ * {@code {"image_id": int, "category_id": int, "bbox": [x, y, w, h], "score": float}}, plus
+ * {@code "yaw": float} after the score for a detection with a heading ({@link Detection#yaw()}, radians); an entry
+ * without {@code yaw} (or with {@code "yaw": null}) reads as a detection without a heading (NaN).
  *
  * <p>Precision: numbers are written at full double precision ({@link Double#toString(double)}, a
  * decimal that reads back to the same double), so {@code read(write(d))} returns exactly {@code d};
  * nothing is rounded. Entries are written in the given order, without whitespace. Non-finite boxes or
- * scores are refused ({@link IllegalArgumentException}) since JSON cannot hold them.
+ * scores, and infinite yaws, are refused ({@link IllegalArgumentException}) since JSON cannot hold them.
  *
  * <p>Writing is atomic: the array goes to a hidden temporary file in the target's folder, which is then
  * renamed over the target ({@link OutputFile}), so a reader never sees a partial
@@ -50,8 +52,8 @@ public final class CocoResults {
     public static void write(Path file, Collection<Detection> detections) {
         for (Detection d : detections) {
             if (!(Double.isFinite(d.x()) && Double.isFinite(d.y()) && Double.isFinite(d.w())
-                    && Double.isFinite(d.h()) && Double.isFinite(d.score()))) {
-                throw new IllegalArgumentException("detection with a non-finite box or score: " + d);
+                    && Double.isFinite(d.h()) && Double.isFinite(d.score()) && !Double.isInfinite(d.yaw()))) {
+                throw new IllegalArgumentException("detection with a non-finite box, score or yaw: " + d);
             }
         }
         try (OutputFile f = OutputFile.create(file)) {
@@ -69,6 +71,9 @@ public final class CocoResults {
                     g.writeNumber(d.h());
                     g.writeEndArray();
                     g.writeNumberField("score", d.score());
+                    if (d.hasYaw()) {
+                        g.writeNumberField("yaw", d.yaw());
+                    }
                     g.writeEndObject();
                 }
                 g.writeEndArray();
@@ -100,6 +105,7 @@ public final class CocoResults {
             Long categoryId = null;
             double[] box = null;
             Double score = null;
+            double yaw = Double.NaN;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 JsonToken v = p.nextToken();
@@ -107,6 +113,7 @@ public final class CocoResults {
                     case "image_id" -> imageId = readLong(p, v, what, name);
                     case "category_id" -> categoryId = readLong(p, v, what, name);
                     case "score" -> score = number(p, v, what, name);
+                    case "yaw" -> yaw = v == JsonToken.VALUE_NULL ? Double.NaN : number(p, v, what, name);
                     case "bbox" -> {
                         if (v != JsonToken.START_ARRAY) {
                             throw new Invalid(what + ": \"bbox\" is not an array");
@@ -134,7 +141,7 @@ public final class CocoResults {
                 throw new Invalid(what + " has no \"" + missing + "\"");
             }
             int category = toInt(categoryId, what, "category_id");
-            out.add(new Detection(imageId, category, box[0], box[1], box[2], box[3], score));
+            out.add(new Detection(imageId, category, box[0], box[1], box[2], box[3], score, yaw));
         }
         if (p.nextToken() != null) {
             throw new Invalid("unexpected content after the top-level array");

@@ -41,44 +41,41 @@ final class NuScenesAp {
      * without a true positive.
      */
     static double[] precisionAtRecalls(boolean[] tp, int nPos) {
+        double[] rec = recalls(tp, nPos);
+        int n = tp.length;
+        double[] prec = new double[n];
+        int ctp = 0;
+        for (int i = 0; i < n; i++) {
+            ctp += tp[i] ? 1 : 0;
+            prec[i] = (double) ctp / (double) (i + 1);
+        }
+        return ctp == 0 ? new double[R] : atRecalls(rec, prec);
+    }
+
+    /**
+     * The recall {@code TP / nPos} after each detection of these true-positive flags (score order).
+     *
+     * @throws IllegalArgumentException for {@code nPos <= 0}
+     */
+    static double[] recalls(boolean[] tp, int nPos) {
         if (nPos <= 0) {
             throw new IllegalArgumentException("no ground truth to recall: " + nPos);
         }
-        int n = tp.length;
-        double[] rec = new double[n];
-        double[] prec = new double[n];
+        double[] rec = new double[tp.length];
         int ctp = 0;
-        int cfp = 0;
-        for (int i = 0; i < n; i++) {
-            if (tp[i]) {
-                ctp++;
-            } else {
-                cfp++;
-            }
-            prec[i] = (double) ctp / (double) (cfp + ctp);
+        for (int i = 0; i < tp.length; i++) {
+            ctp += tp[i] ? 1 : 0;
             rec[i] = (double) ctp / (double) nPos;
         }
-        double[] out = new double[R];
-        if (ctp == 0) {
-            return out;
-        }
-        int j = 0; // the last operating point with rec[j] <= x, once x >= rec[0]
-        for (int r = 0; r < R; r++) {
-            double x = REC_THRS[r];
-            while (j + 1 < n && rec[j + 1] <= x) {
-                j++;
-            }
-            if (x < rec[0]) {
-                out[r] = prec[0];
-            } else if (x > rec[n - 1]) {
-                out[r] = 0;
-            } else if (j == n - 1 || rec[j] == x) {
-                out[r] = prec[j];
-            } else {
-                double slope = (prec[j + 1] - prec[j]) / (rec[j + 1] - rec[j]);
-                out[r] = slope * (x - rec[j]) + prec[j];
-            }
-        }
-        return out;
+        return rec;
+    }
+
+    /**
+     * A curve given at the operating points of recalls {@code rec} (non-decreasing, not empty) read at the 101
+     * recalls, as {@code numpy.interp(recalls, rec, values, right=0)}: below the first recall the first value, above
+     * the last recall 0.
+     */
+    static double[] atRecalls(double[] rec, double[] values) {
+        return CocoNumerics.interp(REC_THRS, rec, values, values[0], 0);
     }
 }

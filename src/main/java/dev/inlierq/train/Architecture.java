@@ -6,8 +6,8 @@ import java.util.Arrays;
  * The shape of the detector {@link CenterNetGraph} builds: input side, a stem, four backbone stages (strides 4, 8,
  * 16 and 32, each a strided depthwise-separable convolution followed by {@code depths[i]} residual blocks of
  * {@code widths[i]} channels), a top-down neck of {@code neckWidth} channels to stride 4, and two head trunks of
- * {@code headWidth} channels, with or without batch normalisation after its convolutions. Build one with
- * {@link #builder()}.
+ * {@code headWidth} channels, with or without batch normalisation after its convolutions, with or without a heading
+ * output. Build one with {@link #builder()}.
  *
  * @param inputSize square input side in pixels, a multiple of 32 (64 to 1024)
  * @param numClasses heatmap channels (classes), at least 1
@@ -17,10 +17,12 @@ import java.util.Arrays;
  * @param expansion channel expansion inside a residual block (its pointwise layers)
  * @param neckWidth channels of the neck
  * @param headWidth channels of each head trunk
- * @param norm normalisation after every convolution but the three output ones (trained only: folded at export)
+ * @param norm normalisation after every convolution but the output ones (trained only: folded at export)
+ * @param yaw whether the box trunk has a fourth output, {@code yaw} [N, 2, S/4, S/4]: each cell's heading as
+ *            (sin, cos), CenterPoint's rotation head ({@link CenterNetGraph})
  */
 public record Architecture(int inputSize, int numClasses, int stemWidth, int[] widths, int[] depths, int expansion,
-        int neckWidth, int headWidth, Norm norm) {
+        int neckWidth, int headWidth, Norm norm, boolean yaw) {
     /** Output stride of the heads. */
     public static final int STRIDE = 4;
 
@@ -82,7 +84,7 @@ public record Architecture(int inputSize, int numClasses, int stemWidth, int[] w
 
     public Builder toBuilder() {
         return new Builder().inputSize(inputSize).numClasses(numClasses).stemWidth(stemWidth).widths(widths)
-                .depths(depths).expansion(expansion).neckWidth(neckWidth).headWidth(headWidth).norm(norm);
+                .depths(depths).expansion(expansion).neckWidth(neckWidth).headWidth(headWidth).norm(norm).yaw(yaw);
     }
 
     public static Builder builder() {
@@ -94,20 +96,22 @@ public record Architecture(int inputSize, int numClasses, int stemWidth, int[] w
         return o instanceof Architecture a && inputSize == a.inputSize && numClasses == a.numClasses
                 && stemWidth == a.stemWidth && Arrays.equals(widths, a.widths) && Arrays.equals(depths, a.depths)
                 && expansion == a.expansion && neckWidth == a.neckWidth && headWidth == a.headWidth
-                && norm == a.norm;
+                && norm == a.norm && yaw == a.yaw;
     }
 
     @Override
     public int hashCode() {
         return Arrays.hashCode(new int[] {inputSize, numClasses, stemWidth, expansion, neckWidth, headWidth})
-                * 961 + Arrays.hashCode(widths) * 31 + Arrays.hashCode(depths) + norm.ordinal() * 29791;
+                * 961 + Arrays.hashCode(widths) * 31 + Arrays.hashCode(depths) + norm.ordinal() * 29791
+                + (yaw ? 923521 : 0);
     }
 
     @Override
     public String toString() {
         return "Architecture[input " + inputSize + ", " + numClasses + " classes, stem " + stemWidth + ", widths "
                 + Arrays.toString(widths) + ", depths " + Arrays.toString(depths) + ", expansion " + expansion
-                + ", neck " + neckWidth + ", head " + headWidth + (norm == Norm.NONE ? "" : ", norm bn") + "]";
+                + ", neck " + neckWidth + ", head " + headWidth + (norm == Norm.NONE ? "" : ", norm bn") + (yaw ? ", yaw" : "")
+                + "]";
     }
 
     /** Typed builder; the defaults are the committed demo detector's shape. */
@@ -121,6 +125,7 @@ public record Architecture(int inputSize, int numClasses, int stemWidth, int[] w
         private int neckWidth = 32;
         private int headWidth = 32;
         private Norm norm = Norm.NONE;
+        private boolean yaw;
 
         public Builder inputSize(int v) {
             inputSize = v;
@@ -168,9 +173,15 @@ public record Architecture(int inputSize, int numClasses, int stemWidth, int[] w
             return this;
         }
 
+        /** A heading output (default none: the committed detector, byte for byte). */
+        public Builder yaw(boolean v) {
+            yaw = v;
+            return this;
+        }
+
         public Architecture build() {
             return new Architecture(inputSize, numClasses, stemWidth, widths, depths, expansion, neckWidth, headWidth,
-                    norm);
+                    norm, yaw);
         }
     }
 }

@@ -19,7 +19,10 @@ import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
-/** Applies an {@link Augmentation} to an RGB image and its boxes, drawing every choice from the caller's stream. */
+/**
+ * Applies an {@link Augmentation} to an RGB image and its boxes, drawing every choice from the caller's stream; a
+ * flip also turns the boxes' headings ({@link TrainBox#flippedYaw}).
+ */
 final class Augmenter {
     private static final float JPEG_QUALITY = 0.92f;
     private final Augmentation a;
@@ -53,7 +56,7 @@ final class Augmenter {
         for (TrainBox b : boxes) {
             double x = h ? image.width() - b.x() - b.w() : b.x();
             double y = v ? image.height() - b.y() - b.h() : b.y();
-            moved.add(new TrainBox(b.cls(), x, y, b.w(), b.h()));
+            moved.add(new TrainBox(b.cls(), x, y, b.w(), b.h(), TrainBox.flippedYaw(b.yaw(), h, v)));
         }
         return new Sample(out, moved);
     }

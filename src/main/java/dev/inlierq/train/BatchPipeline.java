@@ -22,6 +22,7 @@ final class BatchPipeline implements AutoCloseable {
     private final int classes;
     private final int inputSize;
     private final LossOptions loss;
+    private final boolean headings;
     private final int ahead;
     private final ExecutorService pool;
     private final Deque<Future<Batch>> queue = new ArrayDeque<>();
@@ -45,7 +46,14 @@ final class BatchPipeline implements AutoCloseable {
     /** A pipeline whose batches carry the targets {@code loss} reads. */
     BatchPipeline(SampleSource source, int batch, int classes, int inputSize, int workers, long firstBatch,
             LossOptions loss) {
+        this(source, batch, classes, inputSize, workers, firstBatch, loss, false);
+    }
+
+    /** A pipeline whose batches carry the targets {@code loss} reads, and heading targets when {@code headings}. */
+    BatchPipeline(SampleSource source, int batch, int classes, int inputSize, int workers, long firstBatch,
+            LossOptions loss, boolean headings) {
         this.source = source;
+        this.headings = headings;
         this.batch = batch;
         this.classes = classes;
         this.inputSize = inputSize;
@@ -90,7 +98,8 @@ final class BatchPipeline implements AutoCloseable {
             boxes.add(s.boxes());
         }
         BoxTargets dense = loss.box() == LossOptions.Box.GIOU ? BoxTargets.of(boxes, inputSize) : null;
-        return new Batch(FloatTensor.stack(inputs), Targets.of(boxes, classes, inputSize, loss.heatmap()), dense);
+        return new Batch(FloatTensor.stack(inputs), Targets.of(boxes, classes, inputSize, loss.heatmap(), headings),
+                dense);
     }
 
     @Override

@@ -24,10 +24,15 @@ import java.util.Map;
  *         that stage, depthwise-separable 3x3 (SiLU)
  *   heads at stride 4: a trunk (dw 3x3, pw, SiLU) for the heatmap, one for size and offset; 1x1 outputs
  *   heatmap [N,C,S/4,S/4] logits, size [N,2,..] = exp(1x1 conv) (w, h in cells), offset [N,2,..] (sub-cell centre)
+ *   with {@link Architecture#yaw()}: yaw [N,2,..] = 1x1 conv on the size/offset trunk, (sin, cos) of the heading
  * </pre>
+ * The heading output is CenterPoint's rotation head (Yin, Zhou and Krähenbühl, "Center-based 3D Object Detection
+ * and Tracking", CVPR 2021): a linear 1x1 convolution (no activation, as the offset) regressing the sine and cosine
+ * of the yaw, bias 0; the {@code centernet} decoder reads {@code atan2(sin, cos)}. Its weights are drawn after
+ * every other layer's, so the other weights are the same with or without it, and without it nothing is drawn.
  * By default there is no normalisation layer: a convolution's weights start Kaiming-normal (He et al., ICCV 2015),
  * and each residual branch's last projection at a tenth of that, so that every block starts near the identity (as
- * in Fixup, Zhang, Dauphin and Ma, ICLR 2019). With {@link Architecture.Norm#BN} every convolution but the three
+ * in Fixup, Zhang, Dauphin and Ma, ICLR 2019). With {@link Architecture.Norm#BN} every convolution but the
  * output ones is followed, while training, by a training-mode BatchNormalization (batch statistics; Ioffe and
  * Szegedy, ICML 2015) and has no bias; each residual branch's last BN starts with scale 0 instead, so that blocks
  * start as the identity (Goyal et al., "Accurate, Large Minibatch SGD", 2017, sec. 5.1). The model written is
@@ -44,6 +49,8 @@ public final class CenterNetGraph {
     public static final String HEATMAP = "heatmap";
     public static final String SIZE = "size";
     public static final String OFFSET = "offset";
+    /** The heading output's name (the spec's {@code head.yaw}). */
+    public static final String YAW = "yaw";
     /** CenterNet's heatmap bias: log(0.1 / 0.9). */
     static final float HEATMAP_BIAS = -2.19f;
     private static final double RESIDUAL_GAIN = 0.1;
@@ -90,10 +97,18 @@ public final class CenterNetGraph {
         float side = 30f * a.inputSize() / 320 / Architecture.STRIDE;
         g.exp(g.conv(box, h, 2, 1, 1, 1, Init.normal(HEAD_STD, (float) Math.log(side)), null), SIZE);
         g.conv(box, h, 2, 1, 1, 1, Init.normal(HEAD_STD, 0.5f), OFFSET);
+        if (a.yaw()) {
+            g.conv(box, h, 2, 1, 1, 1, Init.normal(HEAD_STD), YAW);
+        }
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("inlierq.architecture", a.toString());
         meta.put("inlierq.init_seed", Long.toString(seed));
-        return g.build(INPUT, a.inputSize(), List.of(HEATMAP, SIZE, OFFSET), meta);
+        return g.build(INPUT, a.inputSize(), outputs(a), meta);
+    }
+
+    /** The output names of {@code a}'s graph, in order: heatmap, size, offset, and yaw when it has one. */
+    public static List<String> outputs(Architecture a) {
+        return a.yaw() ? List.of(HEATMAP, SIZE, OFFSET, YAW) : List.of(HEATMAP, SIZE, OFFSET);
     }
 
     /**

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.inlierq.engine.DjlRuntime;
 import dev.inlierq.engine.Scalars;
+import java.util.Objects;
 
 /**
  * CenterNet's training loss (Zhou et al., "Objects as Points", 2019, eq. 1 to 3), differentiable in DJL:
@@ -21,10 +22,18 @@ import dev.inlierq.engine.Scalars;
  *
  * <p>With TTFNet's box loss ({@link #withGiou}) the two L1 terms give way to {@code boxWeight x L_box}, the dense
  * GIoU loss of {@link GiouLoss}: {@code L = L_k + 5 L_box} in TTFNet.
+ *
+ * <p>A detector with a heading output adds ({@link #withYaw}) CenterPoint's rotation term (Yin, Zhou and
+ * Krähenbühl, "Center-based 3D Object Detection and Tracking", CVPR 2021): an L1 on the (sin yaw, cos yaw) pair at
+ * the centres with a heading, {@code L_yaw = 1/(2K') sum_{centres with a heading} |r - r*|} (K' those centres), and
+ * {@code L += 0.5 L_yaw}. CenterPoint sums the L1 of its box channels (sin and cos among them) per object and weighs
+ * the sum by 0.25; per object, over our mean of the two channels, that is 0.5 ({@link #YAW_WEIGHT}).
  */
 public final class CenterNetLoss {
     /** Weight of the size term. */
     public static final float SIZE_WEIGHT = 0.1f;
+    /** Weight of the heading term (CenterPoint's 0.25 on the sum of the sin and cos L1s, here on their mean). */
+    public static final float YAW_WEIGHT = 0.5f;
     private static final float CLAMP = 1e-4f;
 
     private CenterNetLoss() {
@@ -38,11 +47,17 @@ public final class CenterNetLoss {
      * @param size the size term (unweighted), or null with the GIoU loss
      * @param offset the offset term, or null with the GIoU loss
      * @param box the GIoU term (unweighted), or null with CenterNet's loss
+     * @param yaw the heading term (unweighted), or null without a heading output
      */
-    public record Terms(NDArray total, NDArray focal, NDArray size, NDArray offset, NDArray box) {
-        /** The values of total, focal, size, offset and box, 0 for a term the loss does not have. */
+    public record Terms(NDArray total, NDArray focal, NDArray size, NDArray offset, NDArray box, NDArray yaw) {
+        /** The terms of a loss without a heading term. */
+        public Terms(NDArray total, NDArray focal, NDArray size, NDArray offset, NDArray box) {
+            this(total, focal, size, offset, box, null);
+        }
+
+        /** The values of total, focal, size, offset, box and yaw, 0 for a term the loss does not have. */
         public double[] values() {
-            NDArray[] all = {total, focal, size, offset, box};
+            NDArray[] all = {total, focal, size, offset, box, yaw};
             double[] v = new double[all.length];
             for (int i = 0; i < all.length; i++) {
                 v[i] = all[i] == null ? 0 : all[i].getFloat();
@@ -75,6 +90,19 @@ public final class CenterNetLoss {
         return new Terms(total, focal, null, null, box);
     }
 
+    /**
+     * The same loss plus {@link #YAW_WEIGHT} times the L1 of the heading output {@code yaw} [N, 2, H, W] against
+     * the heading targets ({@link Targets#heading()}, which must be there).
+     */
+    public static Terms withYaw(NDManager m, Terms terms, NDArray yaw, Targets t) {
+        Targets.Heading h = Objects.requireNonNull(t.heading(), "the targets have no headings");
+        NDArray l1 = regression(m, yaw, h.sinCos(), h.mask(), h.objects(), t);
+        NDArray weighted = Scalars.mul(l1, YAW_WEIGHT);
+        NDArray total = terms.total().add(weighted);
+        weighted.close();
+        return new Terms(total, terms.focal(), terms.size(), terms.offset(), terms.box(), l1);
+    }
+
     /** The penalty-reduced focal loss of the heatmap logits. */
     public static NDArray focal(NDManager m, NDArray logits, Targets t) {
         Shape shape = new Shape(t.batch(), t.classes(), t.side(), t.side());
@@ -100,12 +128,18 @@ public final class CenterNetLoss {
 
     /** {@code sum(|pred - target| * mask) / (2K + 1e-4)} over the centre cells. */
     static NDArray regression(NDManager m, NDArray pred, float[] target, Targets t) {
+        return regression(m, pred, target, t.mask(), t.objects(), t);
+    }
+
+    /** {@code sum(|pred - target| * mask) / (2K + 1e-4)} over the cells of {@code cellMask}, K of them. */
+    private static NDArray regression(NDManager m, NDArray pred, float[] target, float[] cellMask, int cells,
+            Targets t) {
         try (NDManager s = m.newSubManager()) {
             NDArray tgt = DjlRuntime.create(s, target, new Shape(t.batch(), 2, t.side(), t.side()));
-            NDArray mask = DjlRuntime.create(s, t.mask(), new Shape(t.batch(), 1, t.side(), t.side()));
+            NDArray mask = DjlRuntime.create(s, cellMask, new Shape(t.batch(), 1, t.side(), t.side()));
             NDArray diff = attach(s, pred.sub(tgt));
             NDArray err = attach(s, diff.abs().mul(mask).sum());
-            NDArray r = Scalars.div(err, 2f * t.objects() + 1e-4f);
+            NDArray r = Scalars.div(err, 2f * cells + 1e-4f);
             r.attach(m);
             return r;
         }

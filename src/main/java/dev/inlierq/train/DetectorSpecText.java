@@ -11,7 +11,8 @@ import java.util.stream.IntStream;
 /**
  * The detector spec of a trained detector, as YAML text: RGB input stretched to the input side, values
  * {@code (v / 255 - 0.5) / 0.25}, family {@code centernet} on the outputs of {@link CenterNetGraph} (logits, so
- * {@code decoded: false}), CenterNet's top-100 peaks, and classes = category ids 1..K of the synthetic benchmark.
+ * {@code decoded: false}), CenterNet's top-100 peaks, and classes = category ids 1..K of the synthetic benchmark;
+ * with a heading output ({@link Architecture#yaw()}) the head also names it, {@code yaw: yaw}.
  */
 public final class DetectorSpecText {
     /** Name of the spec (and of the committed demo detector). */
@@ -46,7 +47,7 @@ public final class DetectorSpecText {
                   heatmap: %s
                   size: %s
                   offset: %s
-                  stride: %d
+                %s  stride: %d
                   decoded: false
                 postprocess:
                   scoreThreshold: 0.001
@@ -57,7 +58,8 @@ public final class DetectorSpecText {
                   multiLabel: true
                 classes: [%s]
                 """, NAME, CenterNetGraph.INPUT, a.inputSize(), a.inputSize(), CenterNetGraph.HEATMAP,
-                CenterNetGraph.SIZE, CenterNetGraph.OFFSET, Architecture.STRIDE, nms.name(), classes));
+                CenterNetGraph.SIZE, CenterNetGraph.OFFSET, a.yaw() ? "  yaw: " + CenterNetGraph.YAW + "\n" : "",
+                Architecture.STRIDE, nms.name(), classes));
         return b.toString();
     }
 

@@ -18,6 +18,11 @@ import java.util.Objects;
  * axis-aligned hull of each object's footprint, the boxes its COCO file holds. A detector trained on them is a
  * CenterNet-style BEV heatmap detector (CenterPoint's head, Yin et al., CVPR 2021, without its 3D regression).
  *
+ * <p>Each box carries its footprint's heading ({@code rotated_bbox}'s yaw, {@link LidarBox.Rotated#yaw()}), which a
+ * detector with a heading output ({@code train --yaw}) learns, except for pedestrians ({@link #heading}): a
+ * pedestrian is a vertical cylinder drawn with a uniform random heading that nothing in the map shows, so its box
+ * has none (NaN) and gets no heading target.
+ *
  * @param config the benchmark's settings; its map side ({@code cells}) is the detector's input side
  */
 public record LidarScenes(LidarConfig config) implements TrainingScenes {
@@ -29,6 +34,17 @@ public record LidarScenes(LidarConfig config) implements TrainingScenes {
 
     public LidarScenes {
         Objects.requireNonNull(config, "config");
+    }
+
+    /** Whether a detector trained on these scenes can learn headings: yes, the boxes have them. */
+    @Override
+    public boolean headings() {
+        return true;
+    }
+
+    /** The box's heading as the label gives it, or NaN for a pedestrian (a cylinder: its heading is not seen). */
+    static double heading(LidarBox b) {
+        return b.cls() == LidarClass.PEDESTRIAN ? Double.NaN : b.rotated().yaw();
     }
 
     @Override
@@ -52,7 +68,7 @@ public record LidarScenes(LidarConfig config) implements TrainingScenes {
             List<TrainBox> boxes = new ArrayList<>(f.boxes().size());
             for (LidarBox b : f.boxes()) {
                 if (b.categoryId() <= classes) {
-                    boxes.add(new TrainBox(b.categoryId() - 1, b.x(), b.y(), b.w(), b.h()));
+                    boxes.add(new TrainBox(b.categoryId() - 1, b.x(), b.y(), b.w(), b.h(), heading(b)));
                 }
             }
             return new Drawn(ImageLoader.toByteImage(f.bev(), ChannelOrder.RGB), boxes);

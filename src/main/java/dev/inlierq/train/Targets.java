@@ -16,9 +16,24 @@ import java.util.List;
  * ({@link EllipticalGaussian}, alpha 0.54). Arrays are row-major [N, C, H, W], [N, 2, H, W], [N, 1, H, W].
  * {@code posMask} marks heatmap cells equal to 1 and {@code negWeight} holds {@code (1 - heatmap)^4} elsewhere
  * (0 on peaks): the two masks the focal loss reads.
+ *
+ * <p>With headings ({@link #of(List, int, int, LossOptions.Heatmap, boolean)}), {@link #heading()} holds
+ * CenterPoint's rotation target (Yin, Zhou and Krähenbühl, "Center-based 3D Object Detection and Tracking", CVPR
+ * 2021): {@code (sin yaw, cos yaw)} of the box's heading at the same centre cell as size and offset, marked in its
+ * own mask; a box without a heading (NaN) leaves its cell without one (also when it replaces an earlier object's).
  */
 public record Targets(int batch, int classes, int side, float[] posMask, float[] negWeight, float[] size,
-        float[] offset, float[] mask, int objects) {
+        float[] offset, float[] mask, int objects, Heading heading) {
+    /**
+     * The heading targets of a batch.
+     *
+     * @param sinCos (sin yaw, cos yaw) at each centre cell with a heading, [N, 2, H, W]
+     * @param mask 1 at those cells, [N, 1, H, W]
+     * @param objects the cells marked
+     */
+    public record Heading(float[] sinCos, float[] mask, int objects) {
+    }
+
     /** Least overlap CenterNet's radius keeps between a box and one shifted by the radius. */
     static final double MIN_OVERLAP = 0.7;
 
@@ -29,6 +44,15 @@ public record Targets(int batch, int classes, int side, float[] posMask, float[]
 
     /** Targets of {@code boxes.get(n)} (input pixels) for each sample n, heatmap Gaussians by {@code rule}. */
     public static Targets of(List<List<TrainBox>> boxes, int classes, int inputSize, LossOptions.Heatmap rule) {
+        return of(boxes, classes, inputSize, rule, false);
+    }
+
+    /**
+     * Targets of {@code boxes.get(n)} (input pixels) for each sample n, heatmap Gaussians by {@code rule}, with
+     * heading targets when {@code headings} (else {@link #heading()} is null).
+     */
+    public static Targets of(List<List<TrainBox>> boxes, int classes, int inputSize, LossOptions.Heatmap rule,
+            boolean headings) {
         int side = inputSize / Architecture.STRIDE;
         int n = boxes.size();
         int plane = side * side;
@@ -36,6 +60,8 @@ public record Targets(int batch, int classes, int side, float[] posMask, float[]
         float[] size = new float[n * 2 * plane];
         float[] offset = new float[n * 2 * plane];
         float[] mask = new float[n * plane];
+        float[] sinCos = headings ? new float[n * 2 * plane] : null;
+        float[] headingMask = headings ? new float[n * plane] : null;
         int objects = 0;
         double s = Architecture.STRIDE;
         for (int b = 0; b < n; b++) {
@@ -65,6 +91,12 @@ public record Targets(int batch, int classes, int side, float[] posMask, float[]
                     objects++;
                 }
                 mask[b * plane + cell] = 1;
+                if (headings) {
+                    boolean has = box.hasYaw();
+                    sinCos[(b * 2) * plane + cell] = has ? (float) Math.sin(box.yaw()) : 0;
+                    sinCos[(b * 2 + 1) * plane + cell] = has ? (float) Math.cos(box.yaw()) : 0;
+                    headingMask[b * plane + cell] = has ? 1 : 0;
+                }
             }
         }
         float[] pos = new float[heat.length];
@@ -77,13 +109,18 @@ public record Targets(int batch, int classes, int side, float[] posMask, float[]
                 neg[i] = (float) (q * q * q * q);
             }
         }
-        return new Targets(n, classes, side, pos, neg, size, offset, mask, objects);
+        Heading heading = headings ? new Heading(sinCos, headingMask, count(headingMask)) : null;
+        return new Targets(n, classes, side, pos, neg, size, offset, mask, objects, heading);
     }
 
     /** Number of heatmap peaks (cells equal to 1), the focal loss's normaliser. */
     public int peaks() {
+        return count(posMask);
+    }
+
+    private static int count(float[] mask) {
         int p = 0;
-        for (float v : posMask) {
+        for (float v : mask) {
             p += v > 0 ? 1 : 0;
         }
         return p;

@@ -26,7 +26,9 @@ import java.util.function.Supplier;
  * {@link CenterNetGraph} runs through the project's {@link GraphExecutor} with its convolution parameters fed as
  * constant overrides (fresh autograd leaves each step, so gradients start empty), the {@link CenterNetLoss} (with
  * CenterNet's or TTFNet's box term, {@link LossOptions}) is differentiated by DJL's {@link GradientCollector}, and
- * {@link AdamW} updates the parameters on the {@link LearningRate} schedule. Batches come from a
+ * {@link AdamW} updates the parameters on the {@link LearningRate} schedule. With a heading output
+ * ({@link Architecture#yaw()}) the loss adds CenterPoint's heading term ({@link CenterNetLoss#withYaw}) on the
+ * batches' heading targets. Batches come from a
  * {@link BatchPipeline} working ahead on other threads; with a crop ({@link Augmentation#crop()}) the graph trains
  * on windows of that side (the same weights: every layer is convolutional) and is written at the full input side.
  * With batch normalisation, the BN scales and shifts are parameters too, and the running statistics are fed the
@@ -74,7 +76,7 @@ public final class Trainer {
         Preprocessor pre = DetectorSpecText.spec(a, NmsMode.NONE).preprocessor();
         SampleSource source = new SampleSource(draw, pre, o.augmentation(), o.seed());
         try (BatchPipeline data = new BatchPipeline(source, o.batch(), a.numClasses(), o.trainingSide(),
-                o.dataWorkers(), 0, o.optimisation().loss())) {
+                o.dataWorkers(), 0, o.optimisation().loss(), a.yaw())) {
             return run(o, data::next, progress);
         }
     }
@@ -138,7 +140,7 @@ public final class Trainer {
         private final Map<String, String> statOutputs;
         private final Progress progress;
         private final List<TrainingLog> log = new ArrayList<>();
-        private final double[] sums = new double[5];
+        private final double[] sums = new double[6];
         private int inSums;
         private float lastLr;
         private double lastNorm;
@@ -237,11 +239,14 @@ public final class Trainer {
             NDArray size = outs.get(CenterNetGraph.SIZE);
             NDArray offset = outs.get(CenterNetGraph.OFFSET);
             LossOptions loss = o.optimisation().loss();
-            if (loss.box() == LossOptions.Box.GIOU) {
-                return CenterNetLoss.withGiou(step, heat, size, offset, batch.targets(), batch.boxes(),
-                        (float) loss.boxWeight());
+            CenterNetLoss.Terms terms = loss.box() == LossOptions.Box.GIOU
+                    ? CenterNetLoss.withGiou(step, heat, size, offset, batch.targets(), batch.boxes(),
+                            (float) loss.boxWeight())
+                    : CenterNetLoss.compute(step, heat, size, offset, batch.targets());
+            if (!o.architecture().yaw()) {
+                return terms;
             }
-            return CenterNetLoss.compute(step, heat, size, offset, batch.targets());
+            return CenterNetLoss.withYaw(step, terms, outs.get(CenterNetGraph.YAW), batch.targets());
         }
 
         void flushLog(int done, long start) {
@@ -249,7 +254,7 @@ public final class Trainer {
                 return;
             }
             log.add(new TrainingLog(done, sums[0] / inSums, sums[1] / inSums, sums[2] / inSums, sums[3] / inSums,
-                    sums[4] / inSums, lastLr, lastNorm, (System.nanoTime() - start) / 1e9));
+                    sums[4] / inSums, sums[5] / inSums, lastLr, lastNorm, (System.nanoTime() - start) / 1e9));
             Arrays.fill(sums, 0);
             inSums = 0;
         }

@@ -28,6 +28,15 @@ public record TrainingOptions(Architecture architecture, long seed, int steps, i
             throw new IllegalArgumentException("bad training options: steps " + steps + ", batch " + batch
                     + ", workers " + dataWorkers + ", log every " + logEvery + ", " + optimisation);
         }
+        if (architecture.yaw() && !scenes.headings()) {
+            throw new IllegalArgumentException("a heading output needs scenes whose boxes have headings (LiDAR "
+                    + "maps), not " + scenes.kind() + " scenes");
+        }
+    }
+
+    /** Whether the detector has a heading output and trains it ({@link Architecture#yaw()}). */
+    public boolean yaw() {
+        return architecture.yaw();
     }
 
     /** The side of the training inputs: the architecture's, or the augmentation's crop when it sets one. */

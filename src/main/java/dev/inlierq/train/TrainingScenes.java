@@ -16,6 +16,11 @@ public sealed interface TrainingScenes permits Scenes, LidarScenes {
     /** What a detector trained on these scenes is, for the header of its spec (e.g. "synthetic-shapes"). */
     String kind();
 
+    /** Whether the scenes' boxes carry headings ({@link TrainBox#yaw()}) a heading output can learn. */
+    default boolean headings() {
+        return false;
+    }
+
     /** The draw of a detector of {@code classes} classes (the benchmark's first ones). */
     Draw draw(int classes);
 

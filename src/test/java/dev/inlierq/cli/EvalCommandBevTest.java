@@ -77,6 +77,18 @@ class EvalCommandBevTest {
         List<String> keys = new ArrayList<>();
         m.get("bev_AP_by_distance").fieldNames().forEachRemaining(keys::add);
         assertEquals(List.of("0.5", "1", "2", "4"), keys);
+        assertTrue(r.out().contains("BEV true-positive errors (nuScenes) at 2 m"), r.out());
+        assertTrue(m.get("bev_mATE").isNumber() && m.get("bev_mASE").isNumber(), m.toString());
+        assertTrue(m.has("bev_mAOE") && (m.get("bev_mAOE").isNull() || m.get("bev_mAOE").isNumber()), m.toString());
+        List<String> classes = new ArrayList<>();
+        m.get("bev_AP").fieldNames().forEachRemaining(classes::add);
+        List<String> errorClasses = new ArrayList<>();
+        m.get("bev_TP_errors").fieldNames().forEachRemaining(errorClasses::add);
+        assertEquals(classes, errorClasses);
+        for (String c : classes) {
+            JsonNode e = m.get("bev_TP_errors").get(c);
+            assertTrue(e.get("ATE").doubleValue() >= 0 && e.get("ASE").doubleValue() >= 0 && e.has("AOE"), c + e);
+        }
 
         Run given = eval(bench.annotations(Split.VAL), "--bev-distance", "0.5");
         assertEquals(0, given.code(), given.err());
@@ -86,7 +98,10 @@ class EvalCommandBevTest {
         assertFalse(plain.out().contains("BEV"), plain.out());
     }
 
-    /** The ground truth scored as detections at the footprints' centres, through the library: mAP 1. */
+    /**
+     * The ground truth scored as detections at the footprints' centres with their headings, through the library: mAP
+     * 1, no translation, scale or orientation error, and no orientation error for the pedestrians.
+     */
     @Test
     void theGroundTruthAsDetectionsScoresOne() {
         CocoDataset gt = CocoDataset.load(bench.annotations(Split.VAL));
@@ -95,11 +110,17 @@ class EvalCommandBevTest {
         for (CocoDataset.Annotation a : gt.annotations()) {
             CocoDataset.RotatedBox rb = gt.rotatedBox(a.id()).orElseThrow();
             dets.add(new Detection(a.imageId(), a.categoryId(), rb.cx() - a.w() / 2, rb.cy() - a.h() / 2, a.w(),
-                    a.h(), 1.0 / (1 + a.id())));
+                    a.h(), 1.0 / (1 + a.id()), rb.yaw()));
         }
         CenterDistanceMetrics m = new CenterDistanceEvaluator(gt, 0.25).evaluate(dets);
         assertFalse(m.classes().isEmpty());
         assertEquals(1.0, m.map(), 1e-12);
+        assertEquals(0.0, m.mate(), 1e-9);
+        assertEquals(0.0, m.mase(), 1e-12);
+        assertEquals(0.0, m.maoe(), 1e-12);
+        for (CenterDistanceMetrics.ClassAp c : m.classes()) {
+            assertEquals(!c.name().equals("pedestrian"), c.tpErrors().hasAoe(), c.name());
+        }
         assertEquals(gt.annotations().size(), m.classes().stream().mapToInt(CenterDistanceMetrics.ClassAp::groundTruth)
                 .sum());
     }

@@ -6,15 +6,25 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.inlierq.cli.CliErrorsTest.Run;
+import dev.inlierq.detect.Detection;
+import dev.inlierq.detect.PreparedImage;
+import dev.inlierq.detect.image.ChannelOrder;
+import dev.inlierq.detect.image.ImageLoader;
+import dev.inlierq.detect.spec.DetectorSpec;
+import dev.inlierq.detect.spec.DetectorSpecs;
 import dev.inlierq.error.ExitCode;
 import dev.inlierq.graph.Graph;
+import dev.inlierq.lidar.LidarConfig;
+import dev.inlierq.lidar.LidarDataset;
 import dev.inlierq.onnx.OnnxReader;
 import dev.inlierq.runtime.OrtRunner;
+import dev.inlierq.synth.Split;
 import dev.inlierq.tensor.FloatTensor;
 import dev.inlierq.testing.GraphAssertions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -141,6 +151,36 @@ class TrainCommandTest {
         CliErrorsTest.assertOnlyLine(CliErrorsTest.run("train", "--out", tmp.resolve("y.onnx").toString(), "--data",
                 "radar"), ExitCode.USAGE, "--data radar");
         assertFalse(Files.exists(tmp.resolve("y.onnx")));
+    }
+
+    /**
+     * --yaw adds the heading output [1, 2, S/4, S/4] and names it in the spec; decoding a map gives every detection a
+     * finite heading. Refused for the shapes.
+     */
+    @Test
+    void lidarYawWritesAHeadingOutputThatDecodes() throws IOException {
+        Path model = tmp.resolve("yaw.onnx");
+        Run r = CliErrorsTest.run("train", "--out", model.toString(), "--data", "lidar", "--yaw", "--size", "64",
+                "--widths", "4,8,8,8,8", "--depths", "0,1,0,0", "--neck", "8", "--steps", "3", "--batch", "2",
+                "--seed", "5");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.readString(tmp.resolve("yaw.yaml")).contains("  offset: offset\n  yaw: yaw\n  stride: 4"));
+        DetectorSpec spec = DetectorSpecs.load(tmp.resolve("yaw.yaml"));
+        LidarConfig map = LidarConfig.builder().cells(64).build();
+        PreparedImage image = spec.preprocessor().prepare(
+                ImageLoader.toByteImage(LidarDataset.render(map, Split.VAL, 1).bev(), ChannelOrder.RGB));
+        List<Detection> dets;
+        try (OrtRunner ort = new OrtRunner(model, 1)) {
+            Map<String, FloatTensor> out = ort.run(image.tensor());
+            assertEquals(List.of("heatmap", "size", "offset", "yaw"), List.copyOf(out.keySet()));
+            assertArrayEquals(new long[] {1, 2, 16, 16}, out.get("yaw").shape());
+            dets = spec.decoder().decode(out, List.of(image), List.of(1L)).get(0);
+        }
+        assertFalse(dets.isEmpty());
+        assertTrue(dets.stream().allMatch(d -> Double.isFinite(d.yaw()) && Math.abs(d.yaw()) <= Math.PI), "" + dets);
+        CliErrorsTest.assertOnlyLine(train(tmp.resolve("z.onnx").toString(), "--yaw"), ExitCode.USAGE,
+                "--yaw needs --data lidar");
+        assertFalse(Files.exists(tmp.resolve("z.onnx")));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.inlierq.eval;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -17,15 +18,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link CenterDistanceEvaluator}, the nuScenes centre-distance AP: cases computed by hand (0.25 m per pixel, so
- * 4 pixels are a metre), then a fixture scored by a transcription of the nuScenes devkit
- * ({@code src/test/scripts/make_centre_distance_fixture.py}), which the evaluator must match bit for bit.
+ * {@link CenterDistanceEvaluator}, the nuScenes centre-distance AP and true-positive errors: cases computed by hand
+ * (0.25 m per pixel, so 4 pixels are a metre), then a fixture scored by a transcription of the nuScenes devkit
+ * ({@code src/test/scripts/make_centre_distance_fixture.py}), which the evaluator must match bit for bit (AP) and to
+ * 1e-12 (the errors).
  */
 class CenterDistanceEvaluatorTest {
     private static final double CELL = 0.25;
@@ -222,8 +226,18 @@ class CenterDistanceEvaluatorTest {
         CocoDataset ds = dataset(1, gt(1, 1, 1, 20, 20), gt(2, 1, 2, 40, 40));
         CenterDistanceMetrics m = evaluate(ds, det(1, 1, 20, 20, 0.9), det(1, 2, 40, 40 - 2.8, 0.8));
         Map<String, Object> json = m.toJsonMap();
-        assertEquals(List.of("bev_mAP", "bev_AP", "bev_AP_by_distance"), new ArrayList<>(json.keySet()));
+        assertEquals(List.of("bev_mAP", "bev_AP", "bev_AP_by_distance", "bev_mATE", "bev_mASE", "bev_mAOE",
+                "bev_TP_errors"), new ArrayList<>(json.keySet()));
         assertEquals(m.map(), json.get("bev_mAP"));
+        assertEquals(0.35, (double) json.get("bev_mATE"), EPS, "car 0, pedestrian 0.7 m");
+        assertEquals(2.0 / 3, (double) json.get("bev_mASE"), EPS, "4 x 2 against 6 x 4: IoU 1/3");
+        assertTrue(json.containsKey("bev_mAOE") && json.get("bev_mAOE") == null, "no yaw: " + json);
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Double>> errors = (Map<String, Map<String, Double>>) json.get("bev_TP_errors");
+        assertEquals(List.of("car", "pedestrian"), new ArrayList<>(errors.keySet()));
+        assertEquals(List.of("ATE", "ASE", "AOE"), new ArrayList<>(errors.get("pedestrian").keySet()));
+        assertEquals(0.7, errors.get("pedestrian").get("ATE"), EPS);
+        assertEquals(null, errors.get("car").get("AOE"));
         @SuppressWarnings("unchecked")
         Map<String, Double> byDistance = (Map<String, Double>) json.get("bev_AP_by_distance");
         assertEquals(List.of("0.5", "1", "2", "4"), new ArrayList<>(byDistance.keySet()));
@@ -232,7 +246,133 @@ class CenterDistanceEvaluatorTest {
         assertTrue(table.contains("0.25 m per pixel, 2 classes"), table);
         assertTrue(table.contains(" pedestrian ") && table.contains("   0.750"), table);
         assertTrue(table.lines().anyMatch(l -> l.startsWith(" mAP ") && l.endsWith("0.875")), table);
+        assertTrue(table.contains(" BEV true-positive errors (nuScenes) at 2 m: ATE in m"), table);
+        assertTrue(table.lines().anyMatch(l -> l.matches(" pedestrian +1 +0\\.700 +0\\.667 +-")), table);
+        assertTrue(table.lines().anyMatch(l -> l.matches(" mean +2 +0\\.350 +0\\.667 +-")), table);
     }
+
+    // ------------------------------------------------------------- true-positive errors
+
+    /**
+     * Two true positives 0.25 m and 1.5 m off with a false positive between them (scores 0.9, 0.8, 0.7; 2 boxes).
+     * The scores read at the recalls: 0.9 up to recall 0.49, 0.8 at 0.5 (the false positive), then linear to 0.7 at 1.
+     * The running mean of ATE is 0.25 then 0.875, read between the true positives' scores 0.9 and 0.7: 0.25 up to
+     * index 49, 0.5625 at 50, 0.875 - 0.625 (1 - t) / 2 at 50 + 50 t; over indices 11..100 that is 46.40625 / 90.
+     * Without the false positive the curve is 0.25 + 0.625 t from index 50 on: 0.25 + 0.625 x 25.5 / 90.
+     */
+    @Test
+    void translationErrorIsTheRunningMeanReadThroughTheScores() {
+        CocoDataset ds = dataset(1, gt(1, 1, 1, 20, 20), gt(2, 1, 1, 40, 20));
+        Detection near = det(1, 1, 21, 20, 0.9);
+        Detection far = det(1, 1, 46, 20, 0.7);
+        CenterDistanceMetrics.TpErrors e = evaluate(ds, near, det(1, 1, 60, 60, 0.8), far).classes().get(0)
+                .tpErrors();
+        assertEquals(0.515625, e.ate(), EPS);
+        assertEquals(2.0 / 3, e.ase(), EPS);
+        assertFalse(e.hasAoe());
+        assertEquals(0.25 + 0.625 * 25.5 / 90, evaluate(ds, near, far).classes().get(0).tpErrors().ate(), EPS);
+        double nan = Double.NaN;
+        assertArrayEquals(new double[] {0, 0.5, 0.5, 0.75},
+                TruePositiveErrors.cumulativeMean(new double[] {nan, 0.5, nan, 1.0}));
+        assertArrayEquals(new double[] {1, 1}, TruePositiveErrors.cumulativeMean(new double[] {nan, nan}));
+    }
+
+    /** 1 - IoU of the hulls on a common centre: 4 x 2 against 4 x 1 is 1 - 4 / 8, against 2 x 3 1 - 4 / 10. */
+    @Test
+    void scaleErrorComparesTheHullsOnACommonCentre() {
+        CocoDataset ds = dataset(1, gt(1, 1, 1, 20, 20), gt(2, 1, 2, 40, 40));
+        CenterDistanceMetrics m = evaluate(ds, new Detection(1, 1, 18, 19.5, 4, 1, 0.9),
+                new Detection(1, 2, 39, 38.5, 2, 3, 0.8));
+        assertEquals(0.5, m.classes().get(0).tpErrors().ase(), EPS);
+        assertEquals(0.6, m.classes().get(1).tpErrors().ase(), EPS);
+        assertEquals(0.55, m.mase(), EPS);
+        assertEquals(0.0, m.mate(), EPS);
+        assertEquals(0.0, TruePositiveErrors.alignedIou(0, 0, 0, 0));
+    }
+
+    /**
+     * calc_tp averages from recall index 11: one perfect detection among 10 boxes reaches recall 0.1 only, so its
+     * errors are 1; among 9 it reaches 0.111 and its own errors count. No true positive: 1.
+     */
+    @Test
+    void anEmptyRecallRangeGivesOne() {
+        List<CocoDataset.Annotation> boxes = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            boxes.add(gt(i + 1, 1, 1, 4 + 6 * i, 10));
+        }
+        Detection perfect = det(1, 1, 4, 10, 0.9);
+        var ten = evaluate(dataset(1, boxes.toArray(CocoDataset.Annotation[]::new)), perfect).classes().get(0);
+        assertEquals(new CenterDistanceMetrics.TpErrors(1, 1, Double.NaN), ten.tpErrors());
+        var nine = evaluate(dataset(1, boxes.subList(0, 9).toArray(CocoDataset.Annotation[]::new)), perfect)
+                .classes().get(0);
+        assertEquals(0.0, nine.tpErrors().ate(), EPS);
+        assertEquals(2.0 / 3, nine.tpErrors().ase(), EPS);
+        var none = evaluate(dataset(1, boxes.get(0)), det(1, 1, 60, 60, 0.9)).classes().get(0);
+        assertEquals(new CenterDistanceMetrics.TpErrors(1, 1, Double.NaN), none.tpErrors());
+    }
+
+    /** A file of the LiDAR benchmark (with {@code info.settings.cell_size} when {@code lidar}) of these annotations. */
+    private CocoDataset lidarFile(boolean lidar, String... annotations) throws IOException {
+        Path file = tmp.resolve("lidar-" + lidar + ".json");
+        Files.writeString(file, "{" + (lidar ? "\"info\": {\"settings\": {\"cell_size\": 0.25}}, " : "")
+                + "\"images\": [{\"id\": 1, \"file_name\": \"1.png\", \"width\": 64, \"height\": 64}], "
+                + "\"categories\": [{\"id\": 1, \"name\": \"car\"}, {\"id\": 2, \"name\": \"pedestrian\"}], "
+                + "\"annotations\": [" + String.join(", ", annotations) + "]}");
+        return CocoDataset.load(file);
+    }
+
+    /** A 4 x 2 hull centred on {@code (cx, cy)} whose rotated_bbox is 3 x 1 with this yaw in degrees. */
+    private static String rotated(long id, int category, double cx, double cy, double yawDegrees) {
+        return String.format(Locale.ROOT, "{\"id\": %d, \"image_id\": 1, \"category_id\": %d, \"bbox\": "
+                + "[%s, %s, 4, 2], \"area\": 8, \"iscrowd\": 0, \"rotated_bbox\": [%s, %s, 3, 1, %s]}", id, category,
+                cx - 2, cy - 1, cx, cy, Math.toRadians(yawDegrees));
+    }
+
+    /** A 4 x 2 detection centred on {@code (cx, cy)} heading {@code yawDegrees} (NaN: no heading). */
+    private static Detection headed(int category, double cx, double cy, double score, double yawDegrees) {
+        return new Detection(1, category, cx - 2, cy - 1, 4, 2, score, Math.toRadians(yawDegrees));
+    }
+
+    /**
+     * AOE: 179 against -179 degrees is 2 degrees; a true positive without a yaw is a missing value, so the running
+     * mean is 0 before the first known one: 0, then 0.2 rad from recall 2/3 (3 cars), is 0 up to index 33, then
+     * 0.6 r / 100 - 0.2 to index 66, the last reached: 3.3 over the 56 indices from 11; pedestrians
+     * are left out by default in a LiDAR benchmark file, not in another or when asked; no yaw at all: no AOE. ASE
+     * compares the bboxes (equal here), not the 3 x 1 rotated_bbox.
+     */
+    @Test
+    void orientationErrorWrapsAroundAndSkipsClassesWithoutHeading() throws IOException {
+        String[] boxes = {rotated(1, 1, 20, 20, 179), rotated(2, 1, 40, 20, 10), rotated(3, 1, 20, 40, 0),
+            rotated(4, 2, 40, 40, 0)};
+        CocoDataset ds = lidarFile(true, boxes);
+        Detection wrap = headed(1, 20, 20, 0.9, -179);
+        CenterDistanceMetrics m = new CenterDistanceEvaluator(ds, CELL).evaluate(List.of(wrap,
+                headed(2, 40, 40, 0.5, 60)));
+        CenterDistanceMetrics.TpErrors car = m.classes().get(0).tpErrors();
+        assertEquals(Math.toRadians(2), car.aoe(), EPS, "a third of the cars found: recall 1/3, all at 2 degrees");
+        assertEquals(0.0, car.ase(), EPS);
+        assertFalse(m.classes().get(1).tpErrors().hasAoe());
+        assertEquals(car.aoe(), m.maoe(), EPS);
+        assertEquals(Math.toRadians(2), TruePositiveErrors.yawDifference(Math.toRadians(179), Math.toRadians(-179)),
+                EPS);
+        assertEquals(Math.PI, TruePositiveErrors.yawDifference(Math.PI / 2, -Math.PI / 2), EPS);
+
+        List<Detection> two = List.of(headed(1, 20, 20, 0.9, Double.NaN), headed(1, 40, 20, 0.8,
+                10 + Math.toDegrees(0.2)), headed(2, 40, 40, 0.5, 60));
+        CenterDistanceMetrics all = new CenterDistanceEvaluator(ds, CELL).withoutHeading(Set.of()).evaluate(two);
+        double firstCar = 3.3 / 56;
+        assertEquals(firstCar, all.classes().get(0).tpErrors().aoe(), EPS);
+        assertEquals(Math.toRadians(60), all.classes().get(1).tpErrors().aoe(), EPS);
+        assertEquals((firstCar + Math.toRadians(60)) / 2, all.maoe(), EPS);
+        CenterDistanceMetrics plain = new CenterDistanceEvaluator(lidarFile(false, boxes), CELL).evaluate(two);
+        assertEquals(Set.of(), new CenterDistanceEvaluator(lidarFile(false, boxes), CELL).classesWithoutHeading());
+        assertEquals(all.maoe(), plain.maoe(), EPS);
+        CenterDistanceMetrics noYaw = new CenterDistanceEvaluator(ds, CELL).withoutHeading(Set.of()).evaluate(
+                List.of(det(1, 1, 20, 20, 0.9)));
+        assertFalse(noYaw.classes().get(0).tpErrors().hasAoe() || noYaw.classes().get(1).tpErrors().hasAoe());
+        assertTrue(Double.isNaN(noYaw.maoe()));
+    }
+
 
     // ------------------------------------------------------------- files and the devkit fixture
 
@@ -247,6 +387,19 @@ class CenterDistanceEvaluatorTest {
         }
     }
 
+    /** Each class's ATE, ASE and AOE (null: not computed) as the Python implementation gives them, to 1e-12. */
+    private static void assertTpErrors(JsonNode expected, CenterDistanceMetrics m) {
+        assertEquals(expected.size(), m.classes().size());
+        for (CenterDistanceMetrics.ClassAp c : m.classes()) {
+            JsonNode e = expected.get(c.name());
+            CenterDistanceMetrics.TpErrors t = c.tpErrors();
+            assertEquals(e.get("ATE").doubleValue(), t.ate(), EPS, c.name());
+            assertEquals(e.get("ASE").doubleValue(), t.ase(), EPS, c.name());
+            assertEquals(e.get("AOE").isNull() ? Double.NaN : e.get("AOE").doubleValue(), t.aoe(), EPS, c.name());
+        }
+    }
+
+    /** AP bit for bit; the true-positive errors to 1e-12, by default (no pedestrian heading) and for all classes. */
     @Test
     void matchesTheNuScenesDevkitBitForBit() throws Exception {
         CocoDataset gt = CocoDataset.load(resource("centre-distance-gt.json"));
@@ -266,6 +419,14 @@ class CenterDistanceEvaluatorTest {
         for (int t = 0; t < 4; t++) {
             assertEquals(exp.get("mAP_by_threshold").get(t).doubleValue(), m.mapAt(t), 0.0, "threshold " + t);
         }
+        assertTpErrors(exp.get("tp_errors"), m);
+        assertEquals(exp.get("mATE").doubleValue(), m.mate(), EPS);
+        assertEquals(exp.get("mASE").doubleValue(), m.mase(), EPS);
+        assertEquals(exp.get("mAOE").doubleValue(), m.maoe(), EPS);
+        assertFalse(m.classes().get(1).tpErrors().hasAoe(), "pedestrians have no heading in a LiDAR file");
+        CenterDistanceMetrics all = new CenterDistanceEvaluator(gt, 0.25).withoutHeading(Set.of()).evaluate(dets);
+        assertTpErrors(exp.get("tp_errors_all_headings"), all);
+        assertEquals(exp.get("mAOE_all_headings").doubleValue(), all.maoe(), EPS);
         // the same boxes without their rotated_bbox are scored from the bbox centres: other numbers
         CocoDataset plain = CocoDataset.of(gt.images(), gt.categories(), gt.annotations());
         assertNotEquals(m.map(), new CenterDistanceEvaluator(plain, 0.25).evaluate(dets).map());

@@ -1,6 +1,7 @@
 package dev.inlierq.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -61,6 +62,29 @@ class CocoResultsTest {
         return out;
     }
 
+    /** A heading is written after the score and read back exactly; entries without one are written as before. */
+    @Test
+    void yawRoundTripsAndIsOptional() throws IOException {
+        Path f = dir.resolve("yaw.json");
+        List<Detection> dets = List.of(new Detection(3, 1, 1.5, 2, 3, 4, 0.5, -3.0415926),
+                new Detection(3, 2, 1.5, 2, 3, 4, 0.25), new Detection(4, 1, 0, 0, 1, 1, 0.125, Math.PI));
+        CocoResults.write(f, dets);
+        assertEquals(dets, CocoResults.read(f));
+        assertEquals("[{\"image_id\":3,\"category_id\":1,\"bbox\":[1.5,2.0,3.0,4.0],\"score\":0.5,"
+                + "\"yaw\":-3.0415926},{\"image_id\":3,\"category_id\":2,\"bbox\":[1.5,2.0,3.0,4.0],"
+                + "\"score\":0.25},{\"image_id\":4,\"category_id\":1,\"bbox\":[0.0,0.0,1.0,1.0],\"score\":0.125,"
+                + "\"yaw\":3.141592653589793}]", Files.readString(f));
+        Path g = Files.writeString(dir.resolve("r.json"), "[{\"image_id\": 1, \"category_id\": 2, \"bbox\": [1, 2, 3,"
+                + " 4], \"score\": 1, \"yaw\": 1}, {\"image_id\": 1, \"category_id\": 2, \"bbox\": [1, 2, 3, 4],"
+                + " \"score\": 1, \"yaw\": null}, {\"image_id\": 1, \"category_id\": 2, \"bbox\": [1, 2, 3, 4],"
+                + " \"score\": 1}]");
+        List<Detection> read = CocoResults.read(g);
+        assertEquals(1.0, read.get(0).yaw());
+        assertFalse(read.get(1).hasYaw());
+        assertFalse(read.get(2).hasYaw());
+        assertTrue(Double.isNaN(read.get(2).yaw()));
+    }
+
     @Test
     void replacesAnExistingFileAndWritesEmptyArrays() throws IOException {
         Path f = dir.resolve("r.json");
@@ -85,6 +109,10 @@ class CocoResultsTest {
     void refusesNonFiniteValues() {
         assertThrows(IllegalArgumentException.class, () -> CocoResults.write(dir.resolve("r.json"),
                 List.of(new Detection(1, 1, 0, 0, 1, 1, Double.NaN))));
+        for (double yaw : new double[] {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
+            assertThrows(IllegalArgumentException.class, () -> CocoResults.write(dir.resolve("r.json"),
+                    List.of(new Detection(1, 1, 0, 0, 1, 1, 0.5, yaw))));
+        }
         assertEquals(List.of(), assertDoesNotExist(dir.resolve("r.json")));
     }
 
@@ -106,7 +134,9 @@ class CocoResultsTest {
         for (String bad : List.of("[{", "{}", "[{\"image_id\": 1, \"category_id\": 2, \"bbox\": [1, 2, 3]"
                 + ", \"score\": 1}]", "[{\"image_id\": 1, \"category_id\": 2, \"bbox\": [1, 2, 3, 4]}]",
                 "[{\"image_id\": 1.5, \"category_id\": 2, \"bbox\": [1, 2, 3, 4], \"score\": 1}]",
-                "[{\"image_id\": 1, \"category_id\": 2, \"bbox\": [1, 2, 3, 1e999], \"score\": 1}]", "[3]")) {
+                "[{\"image_id\": 1, \"category_id\": 2, \"bbox\": [1, 2, 3, 1e999], \"score\": 1}]", "[3]",
+                "[{\"image_id\": 1, \"category_id\": 2, \"bbox\": [1, 2, 3, 4], \"score\": 1, \"yaw\": \"north\"}]",
+                "[{\"image_id\": 1, \"category_id\": 2, \"bbox\": [1, 2, 3, 4], \"score\": 1, \"yaw\": -1e999}]")) {
             Path f = Files.writeString(dir.resolve("bad.json"), bad);
             UserError e = assertThrows(UserError.class, () -> CocoResults.read(f), bad);
             assertEquals(ExitCode.BAD_ANNOTATIONS, e.exitCode(), bad);

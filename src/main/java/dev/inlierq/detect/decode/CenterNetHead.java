@@ -19,17 +19,26 @@ import java.util.Map;
  *   score[c] = p(hm[c])                          p = identity if decoded, else sigmoid
  *   cx = (col + off0) * s      cy = (row + off1) * s        (off = 0 without an offset output)
  *   w  = wh0 * s               h  = wh1 * s
+ *   yaw = atan2(yaw0, yaw1)                                    (only with a yaw output)
  * </pre>
  * CenterNet keeps the top 100 peaks without further NMS: set {@code postprocess.preNmsTopK: 100} and
  * {@code postprocess.nms: NONE} for that behaviour.
+ *
+ * <p>An optional heading output [N, 2, H, W] ({@code yaw}) holds {@code (sin, cos)} of each cell's heading, as
+ * CenterPoint regresses it (Yin, Zhou and Krähenbühl, "Center-based 3D Object Detection and Tracking", CVPR 2021):
+ * {@code yaw = atan2(sin, cos)} (the pair need not be normalised), in radians counter-clockwise from the input's +x
+ * axis with +y up, so in input pixels the heading points along {@code (cos yaw, -sin yaw)}; the decoder maps it
+ * to the original image ({@link dev.inlierq.detect.InputTransform#toOriginalYaw}) into
+ * {@link dev.inlierq.detect.Detection#yaw()}. Without it detections carry no heading (NaN).
  *
  * @param heatmap heatmap output name; required
  * @param size box size output name; required
  * @param offset offset output name, or null when the model has none
  * @param stride output stride in input pixels; default 4
  * @param decoded the heatmap is already sigmoid; default false
+ * @param yaw heading output name ((sin, cos) per cell), or null when the model has none
  */
-public record CenterNetHead(String heatmap, String size, String offset, int stride, boolean decoded)
+public record CenterNetHead(String heatmap, String size, String offset, int stride, boolean decoded, String yaw)
         implements Head {
 
     public CenterNetHead {
@@ -37,6 +46,12 @@ public record CenterNetHead(String heatmap, String size, String offset, int stri
         check(size != null && !size.isBlank(), "size", "must name a model output");
         check(offset == null || !offset.isBlank(), "offset", "must name a model output or be left out");
         check(stride >= 1, "stride", "must be a positive integer, got " + stride);
+        check(yaw == null || !yaw.isBlank(), "yaw", "must name a model output or be left out");
+    }
+
+    /** A head without a heading output. */
+    public CenterNetHead(String heatmap, String size, String offset, int stride, boolean decoded) {
+        this(heatmap, size, offset, stride, decoded, null);
     }
 
     @Override
@@ -92,19 +107,20 @@ public record CenterNetHead(String heatmap, String size, String offset, int stri
     public LocationBoxes boxes(Map<String, FloatTensor> outputs, int numClasses, int inputWidth, int inputHeight) {
         TensorView hm = heatmapView(outputs);
         int w = (int) hm.shape[3];
-        TensorView wh = pairView(outputs, size, hm);
-        TensorView off = offset == null ? null : pairView(outputs, offset, hm);
+        TensorView wh = pairView(outputs, size, hm, "x and y values");
+        TensorView off = offset == null ? null : pairView(outputs, offset, hm, "x and y values");
+        TensorView heading = yaw == null ? null : pairView(outputs, yaw, hm, "sin and cos");
         return new LocationBoxes(hm.locations, (n, l, b) -> {
             double ox = off == null ? 0 : off.get(n, 0, l);
             double oy = off == null ? 0 : off.get(n, 1, l);
             LocationBoxes.centerSize(b, (l % w + ox) * stride, (l / w + oy) * stride,
                     wh.get(n, 0, l) * stride, wh.get(n, 1, l) * stride);
-        });
+        }, heading == null ? null : (n, l) -> Math.atan2(heading.get(n, 0, l), heading.get(n, 1, l)));
     }
 
-    private static TensorView pairView(Map<String, FloatTensor> outputs, String name, TensorView hm) {
+    private static TensorView pairView(Map<String, FloatTensor> outputs, String name, TensorView hm, String what) {
         TensorView v = TensorView.of(outputs, name, TensorLayout.CHANNELS_FIRST, 1);
-        v.requireChannels(2, "x and y values");
+        v.requireChannels(2, what);
         if (v.shape.length != 4 || v.shape[2] != hm.shape[2] || v.shape[3] != hm.shape[3]) {
             throw v.mismatch("expected [N, 2, " + hm.shape[2] + ", " + hm.shape[3] + "] like the heatmap");
         }
@@ -116,6 +132,9 @@ public record CenterNetHead(String heatmap, String size, String offset, int stri
         List<String> names = new ArrayList<>(List.of(heatmap, size));
         if (offset != null) {
             names.add(offset);
+        }
+        if (yaw != null) {
+            names.add(yaw);
         }
         return List.copyOf(names);
     }

@@ -24,7 +24,9 @@ import java.util.Objects;
  *   <li>the first {@code preNmsTopK} (when positive); their boxes from the head, in input pixels;</li>
  *   <li>greedy NMS ({@link Nms#greedy}), stopping at {@code maxDetections};</li>
  *   <li>each box mapped back with the image's {@link InputTransform}, clipped to
- *       {@code [0, width] x [0, height]}, written as COCO x, y, w, h with the class map's id.</li>
+ *       {@code [0, width] x [0, height]}, written as COCO x, y, w, h with the class map's id; a head with
+ *       headings ({@link LocationBoxes#heading()}) gives each detection its heading, mapped back likewise
+ *       ({@link InputTransform#toOriginalYaw}); else the yaw is NaN.</li>
  * </ol>
  * Stateless and thread-safe.
  */
@@ -135,8 +137,9 @@ public record Decoder(Head head, PostprocessSpec postprocess, ClassMap classes) 
             double y1 = clip(t.toOriginalY(xyxy[4 * i + 1]), h);
             double x2 = clip(t.toOriginalX(xyxy[4 * i + 2]), w);
             double y2 = clip(t.toOriginalY(xyxy[4 * i + 3]), h);
+            double yaw = t.toOriginalYaw(boxes.yaw(n, cand.location[order[i]]));
             out.add(new Detection(imageId, classes.categoryId(cls[i]), x1, y1, Math.max(0, x2 - x1),
-                    Math.max(0, y2 - y1), cand.score[order[i]]));
+                    Math.max(0, y2 - y1), cand.score[order[i]], yaw));
         }
         return out;
     }

@@ -2,12 +2,19 @@ package dev.inlierq.detect.decode;
 
 /**
  * The box a head predicts at each location of one batch of outputs, locations numbered as in the
- * head's {@link HeatmapRecipe} (so location l of H and box l belong together).
+ * head's {@link HeatmapRecipe} (so location l of H and box l belong together), and optionally the heading
+ * of each location (heads with a yaw output; null for every other head).
  *
  * @param locations locations per sample
  * @param writer computes one box
+ * @param heading computes one heading, or null when the head predicts none
  */
-public record LocationBoxes(int locations, Writer writer) {
+public record LocationBoxes(int locations, Writer writer, Heading heading) {
+
+    /** Boxes without headings. */
+    public LocationBoxes(int locations, Writer writer) {
+        this(locations, writer, null);
+    }
 
     /** Computes the box of one location. */
     @FunctionalInterface
@@ -16,9 +23,24 @@ public record LocationBoxes(int locations, Writer writer) {
         void box(int sample, int location, double[] xyxy);
     }
 
+    /** Computes the heading of one location. */
+    @FunctionalInterface
+    public interface Heading {
+        /**
+         * The heading at {@code location} in {@code sample}, in radians in [-pi, pi], counter-clockwise from the
+         * network input's +x axis with +y up ({@link dev.inlierq.detect.Detection#yaw()}'s convention).
+         */
+        double yaw(int sample, int location);
+    }
+
     /** Writes the box of {@code location} in {@code sample} as x1, y1, x2, y2 in network-input pixels. */
     public void box(int sample, int location, double[] xyxy) {
         writer.box(sample, location, xyxy);
+    }
+
+    /** The heading at {@code location} in {@code sample} (network input), NaN when the head predicts none. */
+    public double yaw(int sample, int location) {
+        return heading == null ? Double.NaN : heading.yaw(sample, location);
     }
 
     /** Writes the box of centre (cx, cy) and size (w, h) as x1, y1, x2, y2. */

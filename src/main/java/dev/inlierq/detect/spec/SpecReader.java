@@ -131,7 +131,8 @@ final class SpecReader {
                     n.text("size"),
                     n.text("offset", null),
                     n.integer("stride", 4),
-                    n.bool("decoded", false)));
+                    n.bool("decoded", false),
+                    n.text("yaw", null)));
         };
         n.finish();
         return head;
