@@ -153,6 +153,19 @@ public final class HtmlWriter {
                     pct(r.quantAp() - r.floatAp()));
         }
         h.raw("</table>\n");
+        if (bev.errors().isEmpty()) {
+            return;
+        }
+        h.raw("<table class=\"bev\">\n").head("BEV true-positive errors at 2 m (lower is better)", "float",
+                "quantized", "change");
+        for (ReportModel.BevRow r : bev.errors()) {
+            h.row(false, r.label(), plain(r.floatAp()), plain(r.quantAp()), plain(r.quantAp() - r.floatAp()));
+        }
+        h.raw("</table>\n");
+    }
+
+    private static String plain(double v) {
+        return String.format(Locale.ROOT, "%.3f", v);
     }
 
     private static String pct(double v) {

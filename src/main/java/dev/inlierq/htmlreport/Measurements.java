@@ -116,7 +116,13 @@ public final class Measurements {
             byDistance.add(new ReportModel.BevRow(CenterDistanceMetrics.thresholdKey(f.thresholds().get(t)) + " m",
                     f.mapAt(t), q.mapAt(t)));
         }
-        return new ReportModel.Bev(f.map(), q.map(), f.cellSize(), byClass, byDistance);
+        List<ReportModel.BevRow> errors = new ArrayList<>(List.of(
+                new ReportModel.BevRow("mATE, translation (m)", f.mate(), q.mate()),
+                new ReportModel.BevRow("mASE, footprint scale (1 - IoU)", f.mase(), q.mase())));
+        if (!Double.isNaN(f.maoe()) && !Double.isNaN(q.maoe())) {
+            errors.add(new ReportModel.BevRow("mAOE, orientation (rad)", f.maoe(), q.maoe()));
+        }
+        return new ReportModel.Bev(f.map(), q.map(), f.cellSize(), byClass, byDistance, errors);
     }
 
     /** A file's size in bytes. */

@@ -79,21 +79,27 @@ public record ReportModel(Summary summary, Details details) {
      * @param cellSize   metres per pixel of the maps ({@code NaN}: not known)
      * @param byClass    per class, its AP (mean over the distance thresholds); empty: not given
      * @param byDistance per distance threshold, the mAP over the classes; empty: not given
+     * @param errors     the mean true-positive errors (translation in metres, scale, orientation in radians; lower
+     *                   is better), the orientation only when the detector predicts headings; empty: not given
      */
     public record Bev(double floatMap, double quantMap, double cellSize, List<BevRow> byClass,
-            List<BevRow> byDistance) {
+            List<BevRow> byDistance, List<BevRow> errors) {
         public Bev {
             byClass = List.copyOf(byClass);
             byDistance = List.copyOf(byDistance);
+            errors = List.copyOf(errors);
         }
 
         /** The two mAPs alone. */
         public Bev(double floatMap, double quantMap) {
-            this(floatMap, quantMap, Double.NaN, List.of(), List.of());
+            this(floatMap, quantMap, Double.NaN, List.of(), List.of(), List.of());
         }
     }
 
-    /** One line of the BEV breakdown: a class name or a distance ("0.5 m"), and its AP (0..1) in both files. */
+    /**
+     * One line of the BEV breakdown: a class name or a distance ("0.5 m") and its AP (0..1) in both files, or an
+     * error's name and its value in both files.
+     */
     public record BevRow(String label, double floatAp, double quantAp) {
         public BevRow {
             Objects.requireNonNull(label, "label");

@@ -72,6 +72,9 @@ class BevReportTest {
                 100 * bev.floatMap(), 100 * bev.quantMap());
         assertTrue(html.contains(line), "the BEV mAP row " + line);
         assertTrue(html.contains("<td>all classes within 0.5 m</td>"), "per-distance breakdown");
+        assertEquals(2, bev.errors().size(), "translation and scale; no orientation without a heading output");
+        assertTrue(bev.errors().get(0).floatAp() > 0 && bev.errors().get(0).floatAp() < 2, "float mATE in metres");
+        assertTrue(html.contains("<td>mASE, footprint scale (1 - IoU)</td>"), "the error table");
         assertTrue(html.contains("maps of 0.25 m per pixel"), "the cell size");
 
         ObjectMapper json = new ObjectMapper();

@@ -100,7 +100,9 @@ class HtmlWriterTest {
         var rows = List.of(new ReportModel.BevRow("car" + EVIL, 0.914, 0.851),
                 new ReportModel.BevRow("pedestrian", 0.819, 0.424));
         var byDistance = List.of(new ReportModel.BevRow("0.5 m", 0.61, 0.40), new ReportModel.BevRow("4 m", 0.9, 0.8));
-        String full = HtmlWriter.write(withBev(new ReportModel.Bev(0.7993, 0.7742, 0.25, rows, byDistance)));
+        var errors = List.of(new ReportModel.BevRow("mATE, translation (m)", 0.2, 0.25),
+                new ReportModel.BevRow("mAOE, orientation (rad)", 0.5, 0.625));
+        String full = HtmlWriter.write(withBev(new ReportModel.Bev(0.7993, 0.7742, 0.25, rows, byDistance, errors)));
         assertTrue(full.contains("<td>" + HtmlWriter.BEV_LABEL + "</td><td>79.93</td><td>77.42</td><td>-2.51</td>"),
                 "the BEV row next to AP and AP50");
         assertTrue(full.indexOf("<td>AP50</td>") < full.indexOf(HtmlWriter.BEV_LABEL), "after AP50");
@@ -111,11 +113,15 @@ class HtmlWriterTest {
         assertFalse(full.contains("<script"));
         assertTrue(full.contains("<td>pedestrian</td><td>81.90</td><td>42.40</td><td>-39.50</td>"), "per class");
         assertTrue(full.contains("<td>all classes within 0.5 m</td><td>61.00</td><td>40.00</td>"), "per distance");
+        assertTrue(full.contains("<td>mATE, translation (m)</td><td>0.200</td><td>0.250</td><td>0.050</td>"), "errors");
+        assertTrue(full.contains("<td>mAOE, orientation (rad)</td><td>0.500</td><td>0.625</td><td>0.125</td>"));
+        assertTrue(full.contains("true-positive errors"));
 
         String bare = HtmlWriter.write(withBev(new ReportModel.Bev(0.7993, 0.7742)));
         assertTrue(bare.contains("<td>" + HtmlWriter.BEV_LABEL + "</td><td>79.93</td><td>77.42</td>"));
         assertFalse(bare.contains("class=\"bev\""), "no breakdown table without a breakdown");
         assertFalse(bare.contains("m per pixel"), "no cell size when not known");
+        assertFalse(bare.contains("true-positive errors"), "no error table without errors");
     }
 
     /** {@link #model} with a BEV mAP in its accuracy. */
