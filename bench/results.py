@@ -543,6 +543,24 @@ ABOUT["w8default.jsonl"] = (
     "bench/calibrators.sh MODEL` for `gptq`, `inlierq` (its paper settings: 50 steps per block from nearest "
     "rounding) and `inlierq --start gptq`, seeds 0-2, and BRECQ on YOLOX-Nano seed 0. Not on the COCO models: "
     "GPTQ stays the default (docs/experiments.md, stop 52). Also GPTQ with `--alpha 1`, and `inlierq --start gptq --lr-scale 0.001`, seeds 0-2.")
+ABOUT["w8default.jsonl"] += (
+    " Stop 53 (d29fba3, Zen 4; two helpers' builds and tests shared the cores during the COCO rows): InlierQ from "
+    "GPTQ's start with early stopping on 8 held-out images (`EXTRA=\"--start gptq --holdout 8 --seed S\"`), "
+    "seeds 0-2, on the three COCO models and the first BEV detector (its rows hold `bev_mAP`; the `lidar.jsonl` "
+    "command with `TABLE=w8default`), and one probe with `--holdout 4` on YOLOX-Nano seed 0 (docs/experiments.md, "
+    "stop 53).")
+ABOUT["train.jsonl"] += (
+    " The row of stop 53 (`\"yaw\": true`) is the same LiDAR detector trained with a heading head (`--yaw`), with "
+    "the nuScenes true-positive errors (`bev_mATE`, `bev_mASE`, `bev_mAOE`, per class in `bev_TP_errors`).")
+ABOUT["yaw.jsonl"] = (
+    "Stop 53 (13485a1, Zen 4, one job at a time on free cores): the BEV detector with a heading head (model name "
+    "`bevyaw`: `/tmp/lidar/yaw/bev.onnx` and `bev.yaml`, made by the `\"yaw\": true` row of `train.jsonl`) quantized "
+    "as in `lidar.jsonl`: `MODEL_FILE=/tmp/lidar/yaw/bev.onnx SPEC=/tmp/lidar/yaw/bev.yaml VAL_DIR=/tmp/lidar/data/val "
+    "VAL_ANN=/tmp/lidar/data/instances_val.json CALIB=/tmp/lidar/data/train EVAL_EXTRA=\"--bev-distance\" "
+    "METHODS=M BITS=W,A SIM=0 TABLE=yaw EXTRA=\"OPTIONS --seed S\" bench/calibrators.sh bevyaw`; float BEV mAP "
+    "76.58, mAOE 1.007 rad. Rows also hold the mean true-positive errors (`ort_bev_mATE`, `ort_bev_mASE`, "
+    "`ort_bev_mAOE`). The two `bevdet` rows are the first detector (`gptq` and `inlierq`, seed 0) scored again "
+    "for its translation and scale errors (it has no heading output).")
 LATENCY_FILES = {
     "float": "float model",
     "all": "W8A8, `--placement all`",
