@@ -1,5 +1,6 @@
 package dev.inlierq.cli;
 
+import dev.inlierq.api.Method;
 import dev.inlierq.recon.ReconstructionOptions;
 import picocli.CommandLine.Option;
 
@@ -12,7 +13,8 @@ final class EarlyStopOptions {
     @Option(names = "--holdout", description = "Reconstruction: calibration images (chosen by --seed) that no step "
             + "samples; each unit is checked on them as deployed, stops when its loss there stops improving and "
             + "keeps its best checked state. 0 = off, every unit runs --iters steps. Default: "
-            + ReconstructionOptions.DEFAULT_HOLDOUT + ".")
+            + ReconstructionOptions.DEFAULT_HOLDOUT + "; with no --method above 4-bit weights "
+            + Method.DEFAULT_8BIT_HOLDOUT + " from " + Method.DEFAULT_8BIT_HOLDOUT_FROM + " calibration images.")
     Integer holdout;
 
     @Option(names = "--patience", description = "Reconstruction with --holdout: checks (every max(10, iters/20) "
@@ -23,7 +25,7 @@ final class EarlyStopOptions {
     /** Sets the settings given on the command line. */
     void apply(ReconstructionOptions.Builder b) {
         if (holdout != null) {
-            b.holdout(holdout);
+            b.holdout(holdout).holdoutFrom(0); // as asked, whatever the number of images
         }
         if (patience != null) {
             b.patience(patience);

@@ -13,8 +13,9 @@ final class MethodOptions {
                     + "brecq, qdrop (reconstruction baselines) or inlierq; at 4-bit weights or activations these "
                     + "four start from GPTQ's rounding and take " + Method.DEFAULT_4BIT_ITERATIONS + " steps per unit "
                     + "on " + Method.DEFAULT_4BIT_WINDOW + "-pixel windows at --lr-round "
-                    + Method.DEFAULT_4BIT_LR_ROUNDING + " (else 50 from nearest on whole maps). Default: gptq above "
-                    + "4-bit weights; at 4 bits or fewer adaround --start gptq --iters " + Method.DEFAULT_4BIT_ITERATIONS
+                    + Method.DEFAULT_4BIT_LR_ROUNDING + " (else 50 from nearest on whole maps). Default: inlierq "
+                    + "--start gptq --holdout 4 above 4-bit weights (at 4-bit activations inlierq's 4-bit "
+                    + "budget); at 4 bits or fewer adaround --start gptq --iters " + Method.DEFAULT_4BIT_ITERATIONS
                     + " --window " + Method.DEFAULT_4BIT_WINDOW + " --lr-round " + Method.DEFAULT_4BIT_LR_ROUNDING
                     + " --search-alpha (docs/results.md).")
     Method method;

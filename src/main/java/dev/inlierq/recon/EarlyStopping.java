@@ -89,13 +89,13 @@ final class EarlyStopping implements AutoCloseable {
     }
 
     /**
-     * The images for the steps and the {@code o.holdout()} held out, drawn by a seeded shuffle; with no holdout all
+     * The images for the steps and the {@code o.holdoutFor(n)} held out, drawn by a seeded shuffle; with no holdout all
      * images train, in order.
      *
      * @throws IllegalArgumentException when the holdout leaves no image for the steps
      */
     static Split split(int n, ReconstructionOptions o) {
-        int k = o.holdout();
+        int k = o.holdoutFor(n);
         if (k == 0) {
             return new Split(java.util.stream.IntStream.range(0, n).toArray(), new int[0]);
         }

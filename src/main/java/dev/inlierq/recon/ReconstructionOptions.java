@@ -16,37 +16,20 @@ public final class ReconstructionOptions {
     public static final int DEFAULT_ITERATIONS = 50;
     public static final int DEFAULT_BATCH = 8;
     public static final int DEFAULT_BLOCK_SIZE = 4;
-    /**
-     * Adam learning rate of V. AdaRound and BRECQ use 1e-3 over 20,000 steps; V starts within +-2.4 of the
-     * rounding threshold 0, so with a budget of a few hundred steps 1e-3 could not flip a rounding at all: the
-     * rate is raised tenfold.
-     */
+    /** Adam rate of V: AdaRound and BRECQ's 1e-3 (over 20,000 steps) raised tenfold, to flip roundings in a few
+     * hundred. */
     public static final float DEFAULT_LR_ROUNDING = 1e-2f;
-    /**
-     * Adam learning rate of the natural log of step sizes, so a relative rate: each step changes a scale by at
-     * most about 1%, whatever its size. QDrop's 4e-5 (absolute, raised tenfold here before) was about 1% of a
-     * typical detector activation scale of 0.04, and 60 times a scale of 3.4e-5 after equalisation.
-     */
+    /** Adam rate of the log of step sizes, so relative: a step changes a scale by at most about 1%, whatever its
+     * size. */
     public static final float DEFAULT_LR_SCALE = 1e-2f;
-    /**
-     * Side of the output window each step's loss counts, in output pixels; 0 runs every step on whole
-     * feature maps (BRECQ). Off until AP measurements choose a size (issue 12, "cheaper steps").
-     */
+    /** Side of the output window each step's loss counts, in output pixels; 0: whole feature maps (BRECQ). */
     public static final int DEFAULT_WINDOW = 0;
-    /**
-     * Adam learning rate of learned zero points (LSQ+), in integer steps of the grid; 0 keeps the calibrated
-     * zero points (the default until AP measurements choose otherwise).
-     */
+    /** Adam learning rate of learned zero points (LSQ+), in integer steps of the grid; 0 keeps them. */
     public static final float DEFAULT_LR_ZERO_POINT = 0f;
-    /**
-     * Adam learning rate of the log of weight step sizes ({@link WeightScales}), a relative rate; 0 keeps the
-     * calibrated weight scales (the default until AP measurements choose otherwise).
-     */
+    /** Adam learning rate of the log of weight step sizes ({@link WeightScales}), relative; 0 keeps them. */
     public static final float DEFAULT_LR_WEIGHT_SCALE = 0f;
-    /**
-     * Images held out of the steps for early stopping ({@link EarlyStopping}); 0, the default, runs every unit for
-     * its full budget on all images (8 held out lost YOLOX-Nano W4A8 0.8 AP: stop 38, docs/experiments.md).
-     */
+    /** Images held out of the steps for early stopping ({@link EarlyStopping}); 0: off (8 held out cost YOLOX-Nano
+     * W4A8 0.8 AP, stop 38). */
     public static final int DEFAULT_HOLDOUT = 0;
     /** Held-out checks without improvement after which a unit stops. */
     public static final int DEFAULT_PATIENCE = 3;
@@ -98,6 +81,7 @@ public final class ReconstructionOptions {
     private final float lrWeightScale;
     private final Decay activationDecay;
     private final int holdout;
+    private final int holdoutFrom;
     private final int patience;
     private final int checkEvery;
     private final boolean biasCorrection;
@@ -123,11 +107,12 @@ public final class ReconstructionOptions {
         this.lrWeightScale = b.lrWeightScale;
         this.activationDecay = Objects.requireNonNull(b.activationDecay, "activation decay");
         this.holdout = b.holdout;
+        this.holdoutFrom = b.holdoutFrom;
         this.patience = b.patience;
         this.checkEvery = b.checkEvery;
         this.biasCorrection = b.biasCorrection;
         this.hessianSlopes = b.hessianSlopes;
-        if (holdout < 0 || checkEvery < 0) {
+        if (holdout < 0 || holdoutFrom < 0 || checkEvery < 0) {
             throw new IllegalArgumentException("holdout and check interval must be non-negative");
         }
         if (patience < 1) {
@@ -176,6 +161,7 @@ public final class ReconstructionOptions {
         b.lrWeightScale = lrWeightScale;
         b.activationDecay = activationDecay;
         b.holdout = holdout;
+        b.holdoutFrom = holdoutFrom;
         b.patience = patience;
         b.checkEvery = checkEvery;
         b.biasCorrection = biasCorrection;
@@ -276,6 +262,12 @@ public final class ReconstructionOptions {
         return holdout;
     }
 
+    /** The holdout for {@code images} calibration images: {@link #holdout()}, or 0 below
+     * {@link Builder#holdoutFrom}. */
+    public int holdoutFor(int images) {
+        return images >= holdoutFrom ? holdout : 0;
+    }
+
     /** With {@link #holdout()}: checks without improvement after which a unit stops. */
     public int patience() {
         return patience;
@@ -323,7 +315,8 @@ public final class ReconstructionOptions {
         s += biasCorrection ? " bias_correction=true" : "";
         s += hessianSlopes ? " hessian=slopes" : "";
         if (holdout > 0) {
-            s += " holdout=" + holdout + " patience=" + patience + " check_every=" + checkEvery();
+            s += " holdout=" + holdout + (holdoutFrom > 0 ? " holdout_from=" + holdoutFrom : "") + " patience="
+                    + patience + " check_every=" + checkEvery();
         }
         return window == 0 ? s : s + " window=" + window + " window_batch=" + windowBatch();
     }
@@ -354,6 +347,7 @@ public final class ReconstructionOptions {
         private float lrWeightScale = DEFAULT_LR_WEIGHT_SCALE;
         private Decay activationDecay = Decay.CONSTANT;
         private int holdout = DEFAULT_HOLDOUT;
+        private int holdoutFrom;
         private int patience = DEFAULT_PATIENCE;
         private int checkEvery;
         private boolean biasCorrection;
@@ -478,6 +472,12 @@ public final class ReconstructionOptions {
         /** Held-out images for early stopping; default {@value ReconstructionOptions#DEFAULT_HOLDOUT} (off). */
         public Builder holdout(int images) {
             holdout = images;
+            return this;
+        }
+
+        /** The fewest calibration images at which {@link #holdout} applies (below, none is held out); default 0. */
+        public Builder holdoutFrom(int images) {
+            holdoutFrom = images;
             return this;
         }
 

@@ -52,8 +52,19 @@ class QuantizationConfigTest {
 
     @Test
     void theRecipesAreThePapers() {
-        assertEquals(Method.GPTQ, builder().build().method(), "the default method at 8-bit weights");
-        assertEquals(Method.GPTQ, Method.defaultFor(5));
+        // at 8-bit weights the default is InlierQ from GPTQ's start with early stopping; at 4-bit
+        // activations InlierQ's 4-bit budget, which starts from GPTQ too
+        QuantizationConfig eight = builder().seed(7).build();
+        assertEquals(Method.INLIERQ, eight.method(), "the default method at 8-bit weights");
+        assertEquals(Method.INLIERQ, Method.defaultFor(5));
+        assertEquals(Method.INLIERQ.reconstructionDefaults(7).toBuilder().start(ReconstructionOptions.Start.GPTQ)
+                .holdout(Method.DEFAULT_8BIT_HOLDOUT).holdoutFrom(Method.DEFAULT_8BIT_HOLDOUT_FROM).build().toString(),
+                eight.reconstruction().toString());
+        assertEquals(0, eight.reconstruction().holdoutFor(Method.DEFAULT_8BIT_HOLDOUT_FROM - 1), "small sets: none");
+        assertEquals(Method.DEFAULT_8BIT_HOLDOUT, eight.reconstruction().holdoutFor(64));
+        assertEquals(InlierQ.Options.defaults(), eight.inlier());
+        assertEquals(builder().method(Method.INLIERQ).activationBits(4).seed(7).build().reconstruction().toString(),
+                builder().activationBits(4).seed(7).build().reconstruction().toString(), "W8A4");
         assertEquals(Method.ADAROUND, Method.defaultFor(4));
         // at 4-bit weights the default is AdaRound from GPTQ's start on windows; --method adaround is the paper's
         QuantizationConfig four = builder().weightBits(4).seed(7).build();

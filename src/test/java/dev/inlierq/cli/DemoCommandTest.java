@@ -37,7 +37,7 @@ class DemoCommandTest {
                 "--json", json.toString());
         String out = Subprocess.output(log);
         assertEquals(0, code, out);
-        for (String s : List.of("[1/8", "] model: ", "[8/8", "measuring latency", "tiny (float)", "gptq (default)",
+        for (String s : List.of("[1/8", "] model: ", "[8/8", "measuring latency", "tiny (float)", "inlierq (default)",
                 "inlierq (0 steps per block)", "W4A8", "wrote " + json, "demo finished")) {
             assertTrue(out.contains(s), "'" + s + "' in:\n" + out);
         }

@@ -149,7 +149,7 @@ class StageHelpTest {
         QuantizeCommand d = new QuantizeCommand();
         new CommandLine(d).parseArgs("--model", "m.onnx", "--spec", "yolox");
         assertNull(d.recipe.method, "no method: the default recipe for the bits");
-        assertEquals(Method.GPTQ, d.recipe.chosen());
+        assertEquals(Method.INLIERQ, d.recipe.chosen());
         assertNull(d.placement.placement, "no placement: the method's");
         assertEquals(WeightType.AUTO, d.placement.weightType);
         assertEquals(WeightStorage.INT8, d.placement.weightStorage);

@@ -140,7 +140,7 @@ class DemoTest {
             assertTrue(run.path("seconds").asDouble() > 0, run.toString());
             assertEquals(Files.size(Path.of(run.path("file").asText())), run.path("size_bytes").asLong());
         }
-        assertEquals("gptq", runs.get(0).path("method").asText(), "W8A8: the default recipe");
+        assertEquals("inlierq", runs.get(0).path("method").asText(), "W8A8: the default recipe");
         assertEquals(8, runs.get(0).path("w_bits").asInt());
         assertEquals(8, runs.get(0).path("a_bits").asInt());
         assertEquals("inlierq", runs.get(1).path("method").asText());
