@@ -548,7 +548,7 @@ ABOUT["w8default.jsonl"] += (
     "GPTQ's start with early stopping on 8 held-out images (`EXTRA=\"--start gptq --holdout 8 --seed S\"`), "
     "seeds 0-2, on the three COCO models and the first BEV detector (its rows hold `bev_mAP`; the `lidar.jsonl` "
     "command with `TABLE=w8default`), and the same with `--holdout 4` (`hold4`), seeds 0-2 on the five models (the heading detector's rows "
-    "in `yaw.jsonl`; docs/experiments.md, stop 53).")
+    "in `yaw.jsonl`; docs/experiments.md, stop 53). The `hold4` recipe is the W8A8 default since 5817c49.")
 ABOUT["train.jsonl"] += (
     " The row of stop 53 (`\"yaw\": true`) is the same LiDAR detector trained with a heading head (`--yaw`), with "
     "the nuScenes true-positive errors (`bev_mATE`, `bev_mASE`, `bev_mAOE`, per class in `bev_TP_errors`).")

@@ -53,15 +53,22 @@ class GptqQuantizationTest {
         assertTrue(gptq.get("output_error_gptq").asDouble() < 0.95 * mse.get("output_error_gptq").asDouble(),
                 "searched " + gptq.get("output_error_gptq") + " vs mse scales " + mse.get("output_error_gptq"));
         assertEquals("mse", OnnxReader.read(m).metadata().get("inlierq.gptq_scales"));
-        // no --method at 8-bit weights: GPTQ with its defaults (layer inputs, equalisation); same seed, same bytes
+        // --method gptq at 8-bit weights (layer inputs, equalisation): same seed, same bytes
         Path g8 = tmp.resolve("g8.onnx");
+        Path again = tmp.resolve("g8-again.onnx");
         assertEquals(0, QuantizationTest.quantize(g8, tmp.resolve("g8.json"), "--method", "gptq"));
+        assertEquals(0, QuantizationTest.quantize(again, tmp.resolve("g8-again.json"), "--method", "gptq"));
+        assertArrayEquals(Files.readAllBytes(g8), Files.readAllBytes(again), "same seed, same bytes");
+        assertTrue(OnnxReader.read(g8).metadata().get("inlierq.equalized_activations").matches("[1-9][0-9]*"),
+                "GPTQ equalises by default");
+        // no --method at 8-bit weights: InlierQ from GPTQ's start; with 8 calibration images none is held out
         assertEquals(0, Main.execute("quantize", "--model", Shared.model("fastestdet").toString(), "--spec",
                 "fastestdet", "--calib", Shared.trainImages().toString(), "--num-calib", "8", "--check-images", "1",
                 "--stats-images", "1", "--out", b.toString()));
-        assertArrayEquals(Files.readAllBytes(g8), Files.readAllBytes(b), "same seed, same bytes");
-        assertTrue(OnnxReader.read(b).metadata().get("inlierq.equalized_activations").matches("[1-9][0-9]*"),
-                "GPTQ equalises by default");
+        var meta = OnnxReader.read(b).metadata();
+        assertTrue(meta.get("inlierq.method").startsWith("inlierq"), meta.get("inlierq.method"));
+        assertTrue(meta.get("inlierq.reconstruction").contains("start=gptq holdout=4 holdout_from=16"),
+                meta.get("inlierq.reconstruction"));
         // the file lists the bits of every layer: 4-bit weights everywhere but the first and last layers
         String bits = OnnxReader.read(a).metadata().get("inlierq.layer_bits");
         int w4 = 0;

@@ -53,8 +53,10 @@ class SequentialGptqQuantizationTest {
         assertEquals(HessianWeighting.PLAIN, seq.hessian());
         QuantizationConfig one = b.weightBits(4).gptqInputs(GptqInputs.FLOAT).build();
         assertNull(one.reconstruction());
-        assertNull(QuantizationConfig.builder(Path.of("m.onnx"), DetectorSpecs.resolve("yolox"), Path.of("calib"))
-                .weightBits(8).build().reconstruction(), "the default W8A8 recipe (GPTQ) is unchanged");
+        QuantizationConfig d8 = QuantizationConfig.builder(Path.of("m.onnx"), DetectorSpecs.resolve("yolox"),
+                Path.of("calib")).weightBits(8).build();
+        assertEquals(ReconstructionOptions.Start.GPTQ, d8.reconstruction().start(),
+                "the default W8A8 recipe (InlierQ) starts from GPTQ's rounding");
         assertThrows(IllegalArgumentException.class, () -> b.method(Method.ADAROUND).build(),
                 "--gptq-inputs is GPTQ's");
     }
