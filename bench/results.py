@@ -552,6 +552,9 @@ ABOUT["w8default.jsonl"] += (
 ABOUT["train.jsonl"] += (
     " The row of stop 53 (`\"yaw\": true`) is the same LiDAR detector trained with a heading head (`--yaw`), with "
     "the nuScenes true-positive errors (`bev_mATE`, `bev_mASE`, `bev_mAOE`, per class in `bev_TP_errors`).")
+ABOUT["demo.jsonl"] += (
+    " The row of stop 53 (2262c6c, Zen 4) runs the new W8A8 default (InlierQ from GPTQ's start with 4 held-out "
+    "images), `--out` and `--cache` in /tmp.")
 ABOUT["yaw.jsonl"] = (
     "Stop 53 (13485a1, Zen 4, one job at a time on free cores): the BEV detector with a heading head (model name "
     "`bevyaw`: `/tmp/lidar/yaw/bev.onnx` and `bev.yaml`, made by the `\"yaw\": true` row of `train.jsonl`) quantized "
