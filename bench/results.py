@@ -554,7 +554,7 @@ ABOUT["train.jsonl"] += (
     "the nuScenes true-positive errors (`bev_mATE`, `bev_mASE`, `bev_mAOE`, per class in `bev_TP_errors`).")
 ABOUT["demo.jsonl"] += (
     " The row of stop 53 (2262c6c, Zen 4) runs the new W8A8 default (InlierQ from GPTQ's start with 4 held-out "
-    "images), `--out` and `--cache` in /tmp.")
+    "images), `--out` and `--cache` in /tmp, on the camera images and on the LiDAR maps (`--data lidar`).")
 ABOUT["yaw.jsonl"] = (
     "Stop 53 (13485a1, Zen 4, one job at a time on free cores): the BEV detector with a heading head (model name "
     "`bevyaw`: `/tmp/lidar/yaw/bev.onnx` and `bev.yaml`, made by the `\"yaw\": true` row of `train.jsonl`) quantized "
