@@ -23,6 +23,14 @@ public record Detection(long imageId, int categoryId, double x, double y, double
         this(imageId, categoryId, x, y, w, h, score, Double.NaN);
     }
 
+    /**
+     * Whether every number can be written and scored: a finite box and score, and a yaw that is finite or NaN (none).
+     */
+    public boolean isFinite() {
+        return Double.isFinite(x) && Double.isFinite(y) && Double.isFinite(w) && Double.isFinite(h)
+                && Double.isFinite(score) && !Double.isInfinite(yaw);
+    }
+
     /** Whether the detection carries a heading. */
     public boolean hasYaw() {
         return !Double.isNaN(yaw);

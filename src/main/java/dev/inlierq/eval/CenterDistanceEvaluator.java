@@ -160,15 +160,16 @@ public final class CenterDistanceEvaluator {
             }
             int[] order = scoreOrder(dts, k);
             List<Double> aps = new ArrayList<>(THRESHOLDS.size());
+            int[] atTpDistance = null; // the matching the true-positive errors read: one of the thresholds'
             for (double d : THRESHOLDS) {
-                aps.add(NuScenesAp.ap(CentreMatcher.truePositives(CentreMatcher.match(gt, k, dts, order, d, cellSize)),
-                        nPos));
+                int[] matched = CentreMatcher.match(gt, k, dts, order, d, cellSize);
+                aps.add(NuScenesAp.ap(CentreMatcher.truePositives(matched), nPos));
+                atTpDistance = d == TruePositiveErrors.DISTANCE ? matched : atTpDistance;
             }
             String name = dataset.category(catIds[k]).map(CocoDataset.Category::name).orElse("");
             boolean withAoe = yaws && gt.hasHeading(k) && !withoutHeading.contains(name);
-            int[] matched = CentreMatcher.match(gt, k, dts, order, TruePositiveErrors.DISTANCE, cellSize);
-            CenterDistanceMetrics.TpErrors errors = TruePositiveErrors.of(gt, dts, order, matched, nPos, cellSize,
-                    withAoe);
+            CenterDistanceMetrics.TpErrors errors = TruePositiveErrors.of(gt, dts, order, atTpDistance, nPos,
+                    cellSize, withAoe);
             classes.add(new CenterDistanceMetrics.ClassAp(catIds[k], name, nPos, aps, errors));
         }
         return new CenterDistanceMetrics(cellSize, THRESHOLDS, classes);

@@ -103,8 +103,7 @@ final class CocoBoxes {
             if (k < 0) {
                 continue;
             }
-            if (!(Double.isFinite(d.x()) && Double.isFinite(d.y()) && Double.isFinite(d.w())
-                    && Double.isFinite(d.h()) && Double.isFinite(d.score()) && !Double.isInfinite(d.yaw()))) {
+            if (!d.isFinite()) {
                 throw new IllegalArgumentException("detection with a non-finite box or score, or an infinite yaw: "
                         + d);
             }

@@ -51,8 +51,7 @@ public final class CocoResults {
     /** Writes the detections as a COCO results file, atomically replacing {@code file}. */
     public static void write(Path file, Collection<Detection> detections) {
         for (Detection d : detections) {
-            if (!(Double.isFinite(d.x()) && Double.isFinite(d.y()) && Double.isFinite(d.w())
-                    && Double.isFinite(d.h()) && Double.isFinite(d.score()) && !Double.isInfinite(d.yaw()))) {
+            if (!d.isFinite()) {
                 throw new IllegalArgumentException("detection with a non-finite box, score or yaw: " + d);
             }
         }

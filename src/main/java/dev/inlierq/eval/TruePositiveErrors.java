@@ -28,7 +28,10 @@ import java.util.Arrays;
  * recall reached), and 1 when that range is empty or the class has no true positive.
  */
 final class TruePositiveErrors {
-    /** The devkit's {@code dist_th_tp}: the matching threshold of the true-positive errors, in metres. */
+    /**
+     * The devkit's {@code dist_th_tp}: the matching threshold of the true-positive errors, in metres; one of
+     * {@link CenterDistanceEvaluator#THRESHOLDS}, whose matching at it the errors reuse.
+     */
     static final double DISTANCE = 2.0;
 
     private TruePositiveErrors() {
