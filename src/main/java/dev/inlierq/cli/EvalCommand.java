@@ -18,12 +18,15 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code inlierq eval}: COCO bbox metrics of a detector on a folder of images, and with {@code --bev-distance} the
- * nuScenes centre-distance mAP of a bird's-eye-view detector ({@link CenterDistanceEvaluator}).
+ * nuScenes centre-distance mAP of a bird's-eye-view detector ({@link CenterDistanceEvaluator}); with
+ * {@code --bootstrap} intervals of AP, AP50 and AP75 from resampled images, paired with {@code --baseline}
+ * ({@link BootstrapOptions}).
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Evaluate a detector on COCO images (pycocotools bbox metrics).")
@@ -68,36 +71,28 @@ final class EvalCommand implements Callable<Integer> {
                     + "info.settings.cell_size, which synth-lidar writes.")
     String bevDistance;
 
+    @Mixin
+    BootstrapOptions bootstrap;
+
     @Override
     public Integer call() {
         Cli.atLeast("--batch", batch, 1);
         Cli.atLeast("--threads", threads, 1);
         Cli.atLeast("--limit", limit, 0);
         Double cellMetres = bevCellArgument();
+        bootstrap.validate();
         Cli.modelFile("--model", model);
-        OutputGuard.checkFile("--json", json, model, images, annotations);
-        OutputGuard.checkFile("--detections", detections, model, images, annotations);
+        OutputGuard.checkFile("--json", json, model, images, annotations, bootstrap.baseline);
+        OutputGuard.checkFile("--detections", detections, model, images, annotations, bootstrap.baseline);
         if (json != null && detections != null && json.toAbsolutePath().normalize().equals(detections.toAbsolutePath().normalize())) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--json and --detections must differ");
         }
         DetectorSpec ds = DetectorSpecs.resolve(detectorSpec);
         CocoDataset gt = CocoDataset.load(annotations);
         CenterDistanceEvaluator bev = cellMetres == null ? null : bevEvaluator(gt, cellMetres);
-        Evaluation.Options opts = new Evaluation.Options(model, ds, images, annotations, engine, batch, threads, limit);
-        Evaluation.Result r;
-        try (ProgressBar pb = Cli.progressBar("eval " + engine.cliName(), -1)) {
-            r = Evaluation.run(opts, gt, new Evaluation.Listener() {
-                @Override
-                public void total(int images) {
-                    pb.maxHint(images);
-                }
-
-                @Override
-                public void done(int images) {
-                    pb.stepTo(images);
-                }
-            });
-        }
+        Evaluation.Result r = evaluate(model, ds, gt, "eval " + engine.cliName());
+        Evaluation.Result base = bootstrap.baseline == null ? null
+                : evaluate(bootstrap.baseline, ds, gt, "eval baseline " + engine.cliName());
         var out = spec.commandLine().getOut();
         if (!r.skipped().isEmpty()) {
             spec.commandLine().getErr().println("note: skipped " + r.skipped().size()
@@ -110,6 +105,10 @@ final class EvalCommand implements Callable<Integer> {
             out.print(bevMetrics.summaryText());
         }
         out.printf("images: %d, engine: %s, seconds: %.1f%n", r.images(), r.engine(), r.seconds());
+        BootstrapOptions.Result boot = bootstrap.enabled() ? bootstrap.resample(gt, r, base) : null;
+        if (boot != null) {
+            bootstrap.print(out, boot);
+        }
         if (json != null) {
             Map<String, Object> m = new LinkedHashMap<>(r.metrics().toJsonMap());
             if (bevMetrics != null) {
@@ -120,12 +119,33 @@ final class EvalCommand implements Callable<Integer> {
             m.put("engine", r.engine());
             m.put("model", model.toString());
             m.put("spec", ds.name());
+            if (boot != null) {
+                m.putAll(bootstrap.json(boot));
+            }
             JsonFiles.write(json, m);
         }
         if (detections != null) {
             CocoResults.write(detections, r.detections());
         }
         return 0;
+    }
+
+    /** One model on the images, with a progress bar named {@code task}. */
+    private Evaluation.Result evaluate(Path onnx, DetectorSpec ds, CocoDataset gt, String task) {
+        Evaluation.Options opts = new Evaluation.Options(onnx, ds, images, annotations, engine, batch, threads, limit);
+        try (ProgressBar pb = Cli.progressBar(task, -1)) {
+            return Evaluation.run(opts, gt, new Evaluation.Listener() {
+                @Override
+                public void total(int images) {
+                    pb.maxHint(images);
+                }
+
+                @Override
+                public void done(int images) {
+                    pb.stepTo(images);
+                }
+            });
+        }
     }
 
     /**

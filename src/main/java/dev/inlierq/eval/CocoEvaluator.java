@@ -74,11 +74,7 @@ public final class CocoEvaluator {
 
     /** Evaluates the detections over every image of the dataset. */
     public CocoMetrics evaluate(Collection<Detection> detections) {
-        long[] ids = new long[dataset.images().size()];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = dataset.images().get(i).id();
-        }
-        return evaluate(detections, ids);
+        return evaluate(detections, allIds(dataset));
     }
 
     /**
@@ -91,22 +87,12 @@ public final class CocoEvaluator {
      *     the dataset does not declare (the detections do not belong to this annotation file)
      */
     public CocoMetrics evaluate(Collection<Detection> detections, Collection<Long> imageIds) {
-        long[] ids = new long[imageIds.size()];
-        int i = 0;
-        for (Long id : imageIds) {
-            ids[i++] = id;
-        }
-        return evaluate(detections, ids);
+        return evaluate(detections, ids(imageIds));
     }
 
     private CocoMetrics evaluate(Collection<Detection> detections, long[] requestedIds) {
-        long[] imgIds = Arrays.stream(requestedIds).sorted().distinct().toArray();
-        for (long id : imgIds) {
-            if (dataset.image(id).isEmpty()) {
-                throw new IllegalArgumentException("image id " + id + " is not in the dataset");
-            }
-        }
-        int[] catIds = dataset.categoryIds().stream().mapToInt(Integer::intValue).toArray();
+        long[] imgIds = evaluatedIds(dataset, requestedIds);
+        int[] catIds = categoryIds(dataset);
         int nCat = catIds.length;
 
         CocoBoxes gts = CocoBoxes.groundTruth(dataset, imgIds, catIds);
@@ -123,5 +109,44 @@ public final class CocoEvaluator {
         }
         return CocoMetrics.fromStats(CocoSummary.stats(precision, recall, nCat),
                 CocoSummary.perCategory(precision, catIds));
+    }
+
+    /** All image ids of the dataset, in its order. */
+    static long[] allIds(CocoDataset dataset) {
+        long[] ids = new long[dataset.images().size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = dataset.images().get(i).id();
+        }
+        return ids;
+    }
+
+    /** Image ids as a collection, in its order. */
+    static long[] ids(Collection<Long> imageIds) {
+        long[] ids = new long[imageIds.size()];
+        int i = 0;
+        for (Long id : imageIds) {
+            ids[i++] = id;
+        }
+        return ids;
+    }
+
+    /**
+     * The evaluated images: the requested ids ascending, without repeats.
+     *
+     * @throws IllegalArgumentException when one is not in the dataset
+     */
+    static long[] evaluatedIds(CocoDataset dataset, long[] requestedIds) {
+        long[] imgIds = Arrays.stream(requestedIds).sorted().distinct().toArray();
+        for (long id : imgIds) {
+            if (dataset.image(id).isEmpty()) {
+                throw new IllegalArgumentException("image id " + id + " is not in the dataset");
+            }
+        }
+        return imgIds;
+    }
+
+    /** The dataset's category ids, ascending: the evaluated categories. */
+    static int[] categoryIds(CocoDataset dataset) {
+        return dataset.categoryIds().stream().mapToInt(Integer::intValue).toArray();
     }
 }

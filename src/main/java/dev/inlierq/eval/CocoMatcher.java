@@ -14,7 +14,8 @@ import static dev.inlierq.eval.CocoParams.TP;
 /**
  * pycocotools' {@code evaluateImg} for one category: per (image, category) cell, detections sorted by
  * score and cut to 100, IoU with every ground-truth box, and greedy matching per area range and IoU
- * threshold; the resulting per-detection states are then accumulated by {@link CocoAccumulator}.
+ * threshold; the resulting per-detection states are then accumulated by {@link CocoAccumulator}, or kept by
+ * {@link ImageMatches} ({@link #matchCategory}) to be accumulated with a weight per image.
  */
 final class CocoMatcher {
     private CocoMatcher() {
@@ -22,19 +23,41 @@ final class CocoMatcher {
 
     static void evaluateCategory(int k, int nCat, CocoBoxes gts, CocoBoxes dts, CocoWork w,
             double[] precision, double[] recall) {
-        int g0 = gts.catStart[k];
-        int g1 = gts.catStart[k + 1];
-        int d0 = dts.catStart[k];
-        int d1 = dts.catStart[k + 1];
-        if (g0 == g1 && d0 == d1) {
+        if (isEmpty(k, gts, dts)) {
             return; // no image has anything of this category: every entry stays -1
         }
-        int cap = Math.max(1, d1 - d0);
-        w.ensureCategory(cap);
         int[] npig = new int[A];
+        int n = matchCategory(k, gts, dts, w, npig);
+        CocoAccumulator.accumulate(k, nCat, w, capacity(k, dts), n, npig, precision, recall);
+    }
+
+    /** Whether no evaluated image has a ground-truth box or a detection of category k. */
+    static boolean isEmpty(int k, CocoBoxes gts, CocoBoxes dts) {
+        return gts.catStart[k] == gts.catStart[k + 1] && dts.catStart[k] == dts.catStart[k + 1];
+    }
+
+    /** The row length of category k's per-detection work arrays ({@code w.state} holds A x T rows of it). */
+    static int capacity(int k, CocoBoxes dts) {
+        return Math.max(1, dts.catStart[k + 1] - dts.catStart[k]);
+    }
+
+    /**
+     * Matches every (image, category) cell of category k (images ascending), for every area range and IoU
+     * threshold. Fills, for the kept detections {@code 0..n)} (each image's best 100, in per-image score order):
+     * {@code w.state} (row {@code (a * T + t) * capacity(k, dts)}), {@code w.scores}, {@code w.rank} and
+     * {@code w.detImg}; adds the non-ignored ground truth per area range to {@code npig}; records each cell's
+     * image and non-ignored count for the area range "all" in {@code w.cellImg, w.cellGt} ({@code w.cells} of
+     * them). Returns n.
+     */
+    static int matchCategory(int k, CocoBoxes gts, CocoBoxes dts, CocoWork w, int[] npig) {
+        int g1 = gts.catStart[k + 1];
+        int d1 = dts.catStart[k + 1];
+        int cap = capacity(k, dts);
+        w.ensureCategory(cap);
+        w.cells = 0;
         int n = 0; // detections kept so far (first 100 per image)
-        int gi = g0;
-        int di = d0;
+        int gi = gts.catStart[k];
+        int di = dts.catStart[k];
         while (gi < g1 || di < d1) {
             int img = Math.min(gi < g1 ? gts.img[gi] : Integer.MAX_VALUE, di < d1 ? dts.img[di] : Integer.MAX_VALUE);
             int gEnd = gi;
@@ -45,11 +68,17 @@ final class CocoMatcher {
             while (dEnd < d1 && dts.img[dEnd] == img) {
                 dEnd++;
             }
-            n = evaluateCell(gts, gi, gEnd, dts, di, dEnd, w, cap, n, npig);
+            int before = npig[0];
+            int n1 = evaluateCell(gts, gi, gEnd, dts, di, dEnd, w, cap, n, npig);
+            for (int j = n; j < n1; j++) {
+                w.detImg[j] = img;
+            }
+            w.addCell(img, npig[0] - before);
+            n = n1;
             gi = gEnd;
             di = dEnd;
         }
-        CocoAccumulator.accumulate(k, nCat, w, cap, n, npig, precision, recall);
+        return n;
     }
 
     /**

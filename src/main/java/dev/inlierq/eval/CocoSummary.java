@@ -3,7 +3,9 @@ package dev.inlierq.eval;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import static dev.inlierq.eval.CocoParams.A;
 import static dev.inlierq.eval.CocoParams.IOU_THRS;
+import static dev.inlierq.eval.CocoParams.M;
 import static dev.inlierq.eval.CocoParams.R;
 import static dev.inlierq.eval.CocoParams.T;
 import static dev.inlierq.eval.CocoParams.pIndex;
@@ -19,6 +21,16 @@ final class CocoSummary {
 
     /** Mean of precision entries {@code > -1} over (t, r, k) in C order; {@code tOnly < 0} means all t. */
     static double summarizePrecision(double[] precision, int nCat, int tOnly, int a, int m) {
+        return meanOfDefined(precision, nCat, tOnly, A * M, a * M + m);
+    }
+
+    /**
+     * Mean of the entries {@code > -1} of {@code values[((t * R + r) * nCat + k) * kStride + offset]} over
+     * (t, r, k) in that order, numpy's summation: pycocotools' layout with {@code kStride = A * M} and
+     * {@code offset = a * M + m}, or a (t, r, k) array with 1 and 0. {@code tOnly < 0} means all t,
+     * {@link Integer#MIN_VALUE} (a threshold that is not there) gives -1, as do no entries.
+     */
+    static double meanOfDefined(double[] values, int nCat, int tOnly, int kStride, int offset) {
         if (tOnly == Integer.MIN_VALUE) {
             return -1;
         }
@@ -29,7 +41,7 @@ final class CocoSummary {
         for (int t = tFrom; t < tTo; t++) {
             for (int r = 0; r < R; r++) {
                 for (int k = 0; k < nCat; k++) {
-                    double v = precision[pIndex(t, r, k, a, m, nCat)];
+                    double v = values[((t * R + r) * nCat + k) * kStride + offset];
                     if (v > -1) {
                         buf[n++] = v;
                     }

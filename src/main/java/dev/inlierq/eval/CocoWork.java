@@ -1,12 +1,15 @@
 package dev.inlierq.eval;
 
+import java.util.Arrays;
+
 import static dev.inlierq.eval.CocoParams.A;
 import static dev.inlierq.eval.CocoParams.MAX_DET;
 import static dev.inlierq.eval.CocoParams.T;
 
 /**
  * Reusable work arrays of one evaluation, grown on demand: per (image, category) cell for matching
- * ({@link CocoMatcher}), and per category for accumulation ({@link CocoAccumulator}).
+ * ({@link CocoMatcher}), and per category for accumulation ({@link CocoAccumulator}) and for
+ * {@link ImageBootstrap} (which image each kept detection and each cell's ground truth belong to).
  */
 final class CocoWork {
     int[] cellDets = new int[128];
@@ -23,6 +26,12 @@ final class CocoWork {
     int[] selTmp = new int[256];
     double[] rc = new double[256];
     double[] pr = new double[256];
+    // per-category matching record for ImageBootstrap: each kept detection's image index, and per cell with
+    // ground truth its image index and non-ignored count for the area range "all"
+    int[] detImg = new int[256];
+    int cells;
+    int[] cellImg = new int[64];
+    int[] cellGt = new int[64];
 
     void ensureCell(int g, int d) {
         if (cellDets.length < d) {
@@ -49,6 +58,18 @@ final class CocoWork {
             selTmp = new int[capacity];
             rc = new double[capacity];
             pr = new double[capacity];
+            detImg = new int[capacity];
         }
+    }
+
+    /** Records a cell of the current category: its image index and non-ignored ground truth (area "all"). */
+    void addCell(int img, int nonIgnored) {
+        if (cells == cellImg.length) {
+            cellImg = Arrays.copyOf(cellImg, 2 * cells);
+            cellGt = Arrays.copyOf(cellGt, 2 * cells);
+        }
+        cellImg[cells] = img;
+        cellGt[cells] = nonIgnored;
+        cells++;
     }
 }

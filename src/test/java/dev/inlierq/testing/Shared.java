@@ -1,5 +1,6 @@
 package dev.inlierq.testing;
 
+import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
@@ -8,7 +9,8 @@ import java.nio.file.Path;
 /**
  * Locates the read-only shared folder (models and COCO images) for tests: {@code INLIERQ_SHARED}
  * (environment or system property {@code inlierq.shared}), else {@code ../shared}. Tests that need
- * it call {@link #require()}, which skips the test with a visible reason when the folder is absent.
+ * it call {@link #require()}, which skips the test with a visible reason when the folder is absent (fails it under
+ * {@code CI=true}).
  */
 public final class Shared {
     private Shared() {
@@ -29,8 +31,14 @@ public final class Shared {
         return Files.isDirectory(root().resolve("models")) && Files.isDirectory(root().resolve("data"));
     }
 
-    /** Skips the calling test (with the reason printed by Surefire) when the shared folder is absent. */
+    /**
+     * Skips the calling test (with the reason printed by Surefire) when the shared folder is absent; under
+     * {@code CI=true} fails it instead, as {@code .ci/run} does.
+     */
     public static Path require() {
+        if (!available() && "true".equals(System.getenv("CI"))) {
+            fail("CI: shared folder not found at " + root() + " (models/ and data/ are required); set INLIERQ_SHARED");
+        }
         assumeTrue(available(), "skipped: shared folder not found at " + root()
                 + " (set INLIERQ_SHARED to the folder holding models/ and data/)");
         return root();
