@@ -12,12 +12,14 @@ package dev.inlierq.detect;
  * pixels are: {@code yawIn = atan2(sin yaw * scaleY, cos yaw * scaleX)}. With equal scales (a letterbox, or a
  * stretch of a square image to a square input) the angle is kept exactly as it is.
  *
- * <p>A footprint ({@link Box3d}: length along the heading, width across it, in pixels) maps by its two side
- * vectors: the length side {@code length (cos yaw, -sin yaw)} becomes {@code length hypot(cos yaw fx, sin yaw fy)}
- * long, the width side {@code width (sin yaw, cos yaw)} becomes {@code width hypot(sin yaw fx, cos yaw fy)}, with
- * {@code (fx, fy)} the scales of that direction. With equal scales that is the length and width times the scale,
- * exactly; under a non-uniform stretch the rectangle becomes a parallelogram and these are the lengths of its sides.
- * Without a heading (NaN) the sides scale by {@code sqrt(fx fy)}, which keeps the footprint's area. Heights stay.
+ * <p>A footprint ({@link Box3d}: length along the heading, width across it, in pixels) maps as the rectangle
+ * does, with {@code (fx, fy)} the scales of that direction: its length side {@code length (cos yaw, -sin yaw)}
+ * becomes {@code length k} long, {@code k = hypot(cos yaw fx, sin yaw fy)}, along the mapped heading; the width is
+ * the mapped shape's extent across that heading, {@code width fx fy / k}, so that the area scales by {@code fx fy}
+ * as the image's. With equal scales that is the length and width times the scale, exactly; under a non-uniform
+ * stretch the rectangle becomes a parallelogram, of that length and that distance between its long sides, and
+ * mapping forth and back gives the footprint again. Without a heading (NaN) both sides scale by
+ * {@code sqrt(fx fy)}, which keeps the area's scaling too. Heights stay as they are.
  */
 public record InputTransform(double scaleX, double scaleY, double padX, double padY) {
 
@@ -76,9 +78,8 @@ public record InputTransform(double scaleX, double scaleY, double padX, double p
             double f = Math.sqrt(fx * fy);
             return box.withFootprint(box.length() * f, box.width() * f);
         }
-        double c = Math.cos(yaw);
-        double s = Math.sin(yaw);
-        return box.withFootprint(box.length() * Math.hypot(c * fx, s * fy), box.width() * Math.hypot(s * fx, c * fy));
+        double k = Math.hypot(Math.cos(yaw) * fx, Math.sin(yaw) * fy);
+        return box.withFootprint(box.length() * k, box.width() * fx * fy / k);
     }
 
     /** The heading of the direction {@code (cos yaw * fx, sin yaw * fy)}; {@code yaw} itself when fx == fy. */
