@@ -12,8 +12,8 @@
 # CALIB: the calibration folder instead of $D/train2017 (recorded as given, also in "options").
 # A model of one's own (e.g. the LiDAR detector of docs/lidar.md): MODEL_FILE=M.onnx SPEC=M.yaml VAL_DIR=DIR
 # VAL_ANN=JSON [EVAL_EXTRA="--bev-distance"] bench/calibrators.sh NAME, NAME naming it in the rows; the rows then
-# also hold the centre-distance mAP (bev_mAP) and the true-positive errors (bev_mATE, bev_mASE, bev_mAOE) when
-# EVAL_EXTRA asks for them.
+# also hold the centre-distance mAP (bev_mAP) and the true-positive errors (bev_mATE, bev_mASE with its form
+# bev_ASE_form, bev_mAOE) when EVAL_EXTRA asks for them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/shared.sh
@@ -54,7 +54,7 @@ print(json.dumps({"model": m, "w_bits": int(w), "a_bits": int(a), "method": meth
                   "seed": s["seed"], "ort_AP": o["AP"], "ort_AP50": o["AP50"], "ort_AR100": o["AR100"],
                   "sim_AP": d.get("AP"), "sim_AP50": d.get("AP50"),
                   **({"ort_bev_mAP": o["bev_mAP"], "sim_bev_mAP": d.get("bev_mAP")} if "bev_mAP" in o else {}),
-                  **{"ort_bev_" + k: o["bev_" + k] for k in ("mATE", "mASE", "mAOE") if "bev_" + k in o},
+                  **{"ort_bev_" + k: o["bev_" + k] for k in ("mATE", "mASE", "ASE_form", "mAOE") if "bev_" + k in o},
                   "quantize_seconds": s["seconds"], "wall_seconds": float(wall),
                   "peak_rss_mb": s["peak_rss_bytes"] >> 20, "commit": commit, "cpu": cpu, "command": command}))
 PY

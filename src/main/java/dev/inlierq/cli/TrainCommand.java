@@ -77,6 +77,12 @@ final class TrainCommand implements Callable<Integer> {
             + "no heading target) and name it in the spec.")
     boolean yaw;
 
+    @Option(names = "--box3d", description = "With --data lidar: add CenterPoint's 3D box outputs (dim: ln length "
+            + "and ln width of the footprint in input pixels and ln height in metres; z: the box centre's height in "
+            + "metres; at each box's centre, trained by L1 losses) and name them in the spec. Implies --yaw (the "
+            + "length and width are along and across the heading).")
+    boolean box3d;
+
     @Option(names = "--widths", split = ",", description = "Stem and four stage widths, e.g. 16,24,48,96,128.")
     List<Integer> widths;
 
@@ -195,13 +201,15 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserError(ExitCode.USAGE, "--minutes must be positive, got " + minutes);
         }
         export();
+        usage(!box3d || scenes.boxes3d(), "--box3d needs --data lidar (the " + data + " scenes have no 3D boxes)");
         usage(!yaw || scenes.headings(), "--yaw needs --data lidar (the " + data + " scenes have no headings)");
-        Architecture.Builder a = Architecture.builder().inputSize(size).numClasses(numClasses).yaw(yaw).norm(switch (
-                norm.toLowerCase(Locale.ROOT)) {
+        Architecture.Norm normalisation = switch (norm.toLowerCase(Locale.ROOT)) {
             case "none" -> Architecture.Norm.NONE;
             case "bn" -> Architecture.Norm.BN;
             default -> throw new UserError(ExitCode.USAGE, "--norm " + norm + ": expected none or bn");
-        });
+        };
+        Architecture.Builder a = Architecture.builder().inputSize(size).numClasses(numClasses).yaw(yaw || box3d)
+                .box3d(box3d).norm(normalisation);
         if (widths != null) {
             usage(widths.size() == 5 && widths.stream().allMatch(w -> w >= 1 && w <= 1024),
                     "--widths needs 5 values in 1..1024 (stem and four stages)");

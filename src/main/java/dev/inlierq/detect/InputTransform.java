@@ -11,6 +11,15 @@ package dev.inlierq.detect;
  * {@code (cos yaw, -sin yaw)}; see {@link Detection#yaw()}) maps by its direction vector, each axis scaled as the
  * pixels are: {@code yawIn = atan2(sin yaw * scaleY, cos yaw * scaleX)}. With equal scales (a letterbox, or a
  * stretch of a square image to a square input) the angle is kept exactly as it is.
+ *
+ * <p>A footprint ({@link Box3d}: length along the heading, width across it, in pixels) maps as the rectangle
+ * does, with {@code (fx, fy)} the scales of that direction: its length side {@code length (cos yaw, -sin yaw)}
+ * becomes {@code length k} long, {@code k = hypot(cos yaw fx, sin yaw fy)}, along the mapped heading; the width is
+ * the mapped shape's extent across that heading, {@code width fx fy / k}, so that the area scales by {@code fx fy}
+ * as the image's. With equal scales that is the length and width times the scale, exactly; under a non-uniform
+ * stretch the rectangle becomes a parallelogram, of that length and that distance between its long sides, and
+ * mapping forth and back gives the footprint again. Without a heading (NaN) both sides scale by
+ * {@code sqrt(fx fy)}, which keeps the area's scaling too. Heights stay as they are.
  */
 public record InputTransform(double scaleX, double scaleY, double padX, double padY) {
 
@@ -40,6 +49,37 @@ public record InputTransform(double scaleX, double scaleY, double padX, double p
     /** Network-input heading of an original-image heading: its direction vector times the scales per axis. */
     public double toInputYaw(double yaw) {
         return mapYaw(yaw, scaleX, scaleY);
+    }
+
+    /**
+     * Original-image 3D part of a network-input one ({@code null} stays null): its footprint mapped along the
+     * network-input heading {@code yaw} by the inverse scales, z and height kept.
+     */
+    public Box3d toOriginal(Box3d box, double yaw) {
+        return mapSides(box, yaw, 1 / scaleX, 1 / scaleY);
+    }
+
+    /**
+     * Network-input 3D part of an original-image one ({@code null} stays null): its footprint mapped along the
+     * original-image heading {@code yaw} by the scales, z and height kept.
+     */
+    public Box3d toInput(Box3d box, double yaw) {
+        return mapSides(box, yaw, scaleX, scaleY);
+    }
+
+    private static Box3d mapSides(Box3d box, double yaw, double fx, double fy) {
+        if (box == null || !box.hasFootprint()) {
+            return box;
+        }
+        if (fx == fy) {
+            return box.withFootprint(box.length() * fx, box.width() * fx);
+        }
+        if (Double.isNaN(yaw)) {
+            double f = Math.sqrt(fx * fy);
+            return box.withFootprint(box.length() * f, box.width() * f);
+        }
+        double k = Math.hypot(Math.cos(yaw) * fx, Math.sin(yaw) * fy);
+        return box.withFootprint(box.length() * k, box.width() * fx * fy / k);
     }
 
     /** The heading of the direction {@code (cos yaw * fx, sin yaw * fy)}; {@code yaw} itself when fx == fy. */

@@ -5,9 +5,11 @@ import java.util.Arrays;
 /**
  * The ground-truth boxes of the evaluated images, grouped by (category index, image index) for
  * {@link CenterDistanceEvaluator}: their centres in pixels, the centre of an annotation's {@code rotated_bbox} when
- * the file gives one, else of its {@code bbox}; the {@code bbox} width and height in pixels; and the heading, the
- * {@code rotated_bbox}'s yaw in radians or NaN without one. Crowd annotations are left out. Within a group the
- * annotations keep their file order.
+ * the file gives one, else of its {@code bbox}; the {@code bbox} width and height in pixels; the heading, the
+ * {@code rotated_bbox}'s yaw in radians or NaN without one; the footprint's {@code length} and {@code width}, the
+ * {@code rotated_bbox}'s sides in pixels or NaN without one; and the box's {@code height} ({@link
+ * CocoDataset#height}) or NaN without one. Crowd annotations are left out. Within a group the annotations keep
+ * their file order.
  */
 final class BevCentres {
     final double[] x;
@@ -15,6 +17,9 @@ final class BevCentres {
     final double[] w;
     final double[] h;
     final double[] yaw;
+    final double[] length;
+    final double[] width;
+    final double[] height;
     /** Group {@code (k, i)} is {@code start[k * nImg + i] .. start[k * nImg + i + 1]}. */
     private final int[] start;
     private final int nImg;
@@ -25,6 +30,9 @@ final class BevCentres {
         w = new double[n];
         h = new double[n];
         yaw = new double[n];
+        length = new double[n];
+        width = new double[n];
+        height = new double[n];
         start = new int[nCat * nImg + 1];
         this.nImg = nImg;
     }
@@ -61,6 +69,9 @@ final class BevCentres {
                 c.w[j] = a.w();
                 c.h[j] = a.h();
                 c.yaw[j] = rotated.isPresent() ? rotated.get().yaw() : Double.NaN;
+                c.length[j] = rotated.isPresent() ? rotated.get().length() : Double.NaN;
+                c.width[j] = rotated.isPresent() ? rotated.get().width() : Double.NaN;
+                c.height[j] = dataset.height(a.id()).orElse(Double.NaN);
             }
         }
         return c;

@@ -41,8 +41,10 @@ import java.util.Set;
  * averaged from recall 0.11 to the highest recall reached (1 when that is empty or there is no true positive):
  * <ul>
  *   <li>ATE, the centre distance in metres;</li>
- *   <li>ASE, 1 - IoU of the detection's and the ground truth's axis-aligned {@code bbox} put on a common centre: the
- *       scale error of the 2D footprint hulls, where nuScenes compares 3D boxes;</li>
+ *   <li>ASE, 1 - IoU of the detection's and the ground truth's boxes put on a common centre and heading: nuScenes'
+ *       3D boxes when every ground-truth box has a {@code rotated_bbox} and a {@code height} and every detection a
+ *       {@link Detection#box3d()} with a footprint and a height; the rotated footprints when all have footprints;
+ *       else the axis-aligned {@code bbox} hulls ({@link CenterDistanceMetrics#aseForm()});</li>
  *   <li>AOE, the smallest difference in radians (period 2 pi) between the detection's {@link Detection#yaw()} and
  *       the ground truth's {@code rotated_bbox} yaw, a missing value where either has none. It is not computed
  *       (NaN) for the classes of {@link #classesWithoutHeading()} (as the devkit leaves traffic cones out), for a
@@ -152,6 +154,7 @@ public final class CenterDistanceEvaluator {
         BevCentres gt = BevCentres.groundTruth(dataset, imgIds, catIds);
         CocoBoxes dts = CocoBoxes.detections(dataset, detections, imgIds, catIds);
         boolean yaws = Arrays.stream(dts.yaw).anyMatch(y -> !Double.isNaN(y));
+        CenterDistanceMetrics.AseForm form = TruePositiveErrors.aseForm(gt, dts);
         List<CenterDistanceMetrics.ClassAp> classes = new ArrayList<>();
         for (int k = 0; k < catIds.length; k++) {
             int nPos = gt.count(k);
@@ -169,10 +172,10 @@ public final class CenterDistanceEvaluator {
             String name = dataset.category(catIds[k]).map(CocoDataset.Category::name).orElse("");
             boolean withAoe = yaws && gt.hasHeading(k) && !withoutHeading.contains(name);
             CenterDistanceMetrics.TpErrors errors = TruePositiveErrors.of(gt, dts, order, atTpDistance, nPos,
-                    cellSize, withAoe);
+                    cellSize, withAoe, form);
             classes.add(new CenterDistanceMetrics.ClassAp(catIds[k], name, nPos, aps, errors));
         }
-        return new CenterDistanceMetrics(cellSize, THRESHOLDS, classes);
+        return new CenterDistanceMetrics(cellSize, THRESHOLDS, classes, form);
     }
 
     /** Category {@code k}'s detections by descending score, stably from their (image, input) order. */

@@ -24,8 +24,41 @@ import java.util.Objects;
  * @param cellSize metres per pixel used for the distances
  * @param thresholds the distance thresholds in metres, ascending
  * @param classes the evaluated classes (those with ground truth), ascending by category id
+ * @param aseForm the boxes the scale errors compare ({@link AseForm})
  */
-public record CenterDistanceMetrics(double cellSize, List<Double> thresholds, List<ClassAp> classes) {
+public record CenterDistanceMetrics(double cellSize, List<Double> thresholds, List<ClassAp> classes,
+        AseForm aseForm) {
+
+    /**
+     * What the scale error (ASE, 1 - IoU of the two boxes aligned at their centres) compares, for a whole evaluation
+     * ({@link TruePositiveErrors#aseForm}): the form the ground truth and the detections all allow.
+     */
+    public enum AseForm {
+        /** The 3D boxes, nuScenes' form: length, width (the rotated footprint's sides) and height. */
+        BOX_3D("3d", "the 3D boxes"),
+        /** The rotated footprints: their length and width. */
+        FOOTPRINT("footprint", "the footprints"),
+        /** The axis-aligned footprint hulls ({@code bbox}): their width and height in the image. */
+        HULL("hull", "the hulls");
+
+        private final String key;
+        private final String boxes;
+
+        AseForm(String key, String boxes) {
+            this.key = key;
+            this.boxes = boxes;
+        }
+
+        /** The value of the JSON key {@code bev_ASE_form}: {@code "3d"}, {@code "footprint"} or {@code "hull"}. */
+        public String key() {
+            return key;
+        }
+
+        /** What is compared, for the printed table: "the 3D boxes", "the footprints", "the hulls". */
+        public String boxes() {
+            return boxes;
+        }
+    }
 
     /**
      * The AP of one class.
@@ -54,8 +87,8 @@ public record CenterDistanceMetrics(double cellSize, List<Double> thresholds, Li
      * each 1 when the class has no true positive or its recall stays at or below 0.1.
      *
      * @param ate the translation error: the BEV distance between the centres, in metres
-     * @param ase the scale error: 1 - IoU of the two axis-aligned footprint hulls ({@code bbox}) aligned at their
-     *     centres, in [0, 1]
+     * @param ase the scale error: 1 - IoU of the two boxes aligned at their centres (the 3D boxes, the rotated
+     *     footprints or the axis-aligned hulls: {@link CenterDistanceMetrics#aseForm()}), in [0, 1]
      * @param aoe the orientation error: the smallest yaw difference in radians, in [0, pi]; NaN when not computed
      *     (the class has no heading, its ground truth no {@code rotated_bbox}, or no detection a yaw)
      */
@@ -67,6 +100,7 @@ public record CenterDistanceMetrics(double cellSize, List<Double> thresholds, Li
     }
 
     public CenterDistanceMetrics {
+        Objects.requireNonNull(aseForm, "aseForm");
         thresholds = List.copyOf(thresholds);
         classes = List.copyOf(classes);
         for (ClassAp c : classes) {
@@ -75,6 +109,11 @@ public record CenterDistanceMetrics(double cellSize, List<Double> thresholds, Li
                         + " APs for " + thresholds.size() + " thresholds");
             }
         }
+    }
+
+    /** Metrics whose scale errors compare the axis-aligned hulls ({@link AseForm#HULL}). */
+    public CenterDistanceMetrics(double cellSize, List<Double> thresholds, List<ClassAp> classes) {
+        this(cellSize, thresholds, classes, AseForm.HULL);
     }
 
     /** The mean over the classes of their {@link ClassAp#ap()}: nuScenes' mAP; -1 without a class. */
@@ -134,7 +173,8 @@ public record CenterDistanceMetrics(double cellSize, List<Double> thresholds, Li
      * {@code bev_mAP} ({@link #map()}), {@code bev_AP} (class name, or {@code "category ID"} for an empty or
      * repeated name, to its {@link ClassAp#ap()}), {@code bev_AP_by_distance} (threshold key to
      * {@link #mapAt(int)}), {@code bev_mATE} ({@link #mate()}), {@code bev_mASE} ({@link #mase()}),
-     * {@code bev_mAOE} ({@link #maoe()}) and {@code bev_TP_errors} (class key, as in {@code bev_AP}, to
+     * {@code bev_ASE_form} ({@link AseForm#key()} of {@link #aseForm()}), {@code bev_mAOE} ({@link #maoe()}) and
+     * {@code bev_TP_errors} (class key, as in {@code bev_AP}, to
      * {@code {"ATE", "ASE", "AOE"}}), in that order. An orientation error that was not computed is a {@code null}
      * value (the key is there).
      */
@@ -149,6 +189,7 @@ public record CenterDistanceMetrics(double cellSize, List<Double> thresholds, Li
         out.put("bev_AP_by_distance", byDistance);
         out.put("bev_mATE", mate());
         out.put("bev_mASE", mase());
+        out.put("bev_ASE_form", aseForm.key());
         out.put("bev_mAOE", nullIfNaN(maoe()));
         Map<String, Map<String, Double>> errors = new LinkedHashMap<>();
         List<String> keys = classKeys();
@@ -194,7 +235,7 @@ public record CenterDistanceMetrics(double cellSize, List<Double> thresholds, Li
         }
         sb.append(String.format(Locale.ROOT, " %7.3f\n", map()));
         sb.append(String.format(Locale.ROOT, " BEV true-positive errors (nuScenes) at %s m: ATE in m, ASE = 1 - IoU of"
-                + " the hulls, AOE in rad\n", thresholdKey(TruePositiveErrors.DISTANCE)));
+                + " %s, AOE in rad\n", thresholdKey(TruePositiveErrors.DISTANCE), aseForm.boxes()));
         sb.append(String.format(Locale.ROOT, " %-16s %7s %7s %7s %7s\n", "class", "boxes", "ATE", "ASE", "AOE"));
         for (int i = 0; i < classes.size(); i++) {
             ClassAp c = classes.get(i);

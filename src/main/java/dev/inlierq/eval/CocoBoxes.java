@@ -10,7 +10,9 @@ import java.util.Collection;
  * Boxes of one kind (ground truth or detections) as parallel arrays, ordered by (category index, image
  * index, original order); {@code catStart[k]..catStart[k+1]} is category k's slice. For ground truth
  * {@code areaOrScore} holds the annotation's {@code area}, for detections the score. {@code yaw} holds the
- * detections' headings ({@link Detection#yaw()}, NaN for none); it is null for ground truth.
+ * detections' headings ({@link Detection#yaw()}, NaN for none), {@code length}, {@code width} and {@code height}
+ * the sizes of their 3D parts ({@link Detection#box3d()}: footprint sides in pixels, height in metres; NaN for a
+ * part they do not have); these are null for ground truth.
  */
 final class CocoBoxes {
     final int n;
@@ -21,6 +23,9 @@ final class CocoBoxes {
     final double[] areaOrScore;
     final boolean[] crowd;
     final double[] yaw;
+    final double[] length;
+    final double[] width;
+    final double[] height;
     final int[] img;
     final int[] catStart;
 
@@ -33,6 +38,9 @@ final class CocoBoxes {
         areaOrScore = new double[n];
         crowd = withCrowd ? new boolean[n] : null;
         yaw = withCrowd ? null : new double[n];
+        length = withCrowd ? null : new double[n];
+        width = withCrowd ? null : new double[n];
+        height = withCrowd ? null : new double[n];
         img = new int[n];
         catStart = new int[nCat + 1];
     }
@@ -80,7 +88,7 @@ final class CocoBoxes {
      * The detections on the evaluated images whose category the dataset declares, in (category, image,
      * input order).
      *
-     * @throws IllegalArgumentException for a detection with a non-finite box or score, or an infinite yaw
+     * @throws IllegalArgumentException for a detection with a non-finite box or score, or an infinite yaw or 3D part
      * @throws UserError {@link ExitCode#BAD_ANNOTATIONS} for a detection on an image the dataset does not declare
      */
     static CocoBoxes detections(CocoDataset dataset, Collection<Detection> detections, long[] imgIds,
@@ -104,8 +112,8 @@ final class CocoBoxes {
                 continue;
             }
             if (!d.isFinite()) {
-                throw new IllegalArgumentException("detection with a non-finite box or score, or an infinite yaw: "
-                        + d);
+                throw new IllegalArgumentException("detection with a non-finite box or score, or an infinite yaw or "
+                        + "3D part: " + d);
             }
             kept[n] = d;
             cat[n] = k;
@@ -122,6 +130,9 @@ final class CocoBoxes {
             b.h[j] = d.h();
             b.areaOrScore[j] = d.score();
             b.yaw[j] = d.yaw();
+            b.length[j] = d.box3d() == null ? Double.NaN : d.box3d().length();
+            b.width[j] = d.box3d() == null ? Double.NaN : d.box3d().width();
+            b.height[j] = d.box3d() == null ? Double.NaN : d.box3d().height();
             b.img[j] = img[order[j]];
             b.catStart[cat[order[j]] + 1]++;
         }

@@ -29,8 +29,9 @@ import java.util.TreeSet;
  * annotations {@code id, image_id, category_id, bbox [x, y, w, h], area, iscrowd} (the content of
  * {@code segmentation} is skipped without being built); for categories {@code id, name}. Two fields outside
  * COCO's format are kept when they have the expected shape (else skipped, see {@link CocoOptionalFields}): an
- * annotation's {@code rotated_bbox [cx, cy, length, width, yaw]} ({@link #rotatedBox(long)}) and the numbers of
- * {@code info.settings} ({@link #infoSetting(String)}), both written by the LiDAR benchmark. Other keys
+ * annotation's {@code rotated_bbox [cx, cy, length, width, yaw]} ({@link #rotatedBox(long)}) and {@code height}
+ * ({@link #height(long)}), and the numbers of {@code info.settings} ({@link #infoSetting(String)}), all written by
+ * the LiDAR benchmark. Other keys
  * ({@code licenses}, ...) are skipped. The file is read with Jackson's streaming parser, so memory stays
  * proportional to the kept fields.
  *
@@ -81,11 +82,13 @@ public final class CocoDataset {
     private final Map<Integer, Category> categoriesById;
     private final Map<Long, List<Annotation>> annotationsByImage;
     private final Map<Long, RotatedBox> rotatedBoxes;
+    private final Map<Long, Double> heights;
     private final Map<String, Double> infoSettings;
 
     private CocoDataset(List<Image> images, List<Annotation> annotations, List<Category> categories,
-            Map<Long, RotatedBox> rotatedBoxes, Map<String, Double> infoSettings) {
+            Map<Long, RotatedBox> rotatedBoxes, Map<Long, Double> heights, Map<String, Double> infoSettings) {
         this.rotatedBoxes = Map.copyOf(rotatedBoxes);
+        this.heights = Map.copyOf(heights);
         this.infoSettings = Collections.unmodifiableMap(new LinkedHashMap<>(infoSettings));
         this.images = List.copyOf(images);
         this.annotations = List.copyOf(annotations);
@@ -155,7 +158,7 @@ public final class CocoDataset {
      */
     public static CocoDataset of(List<Image> images, List<Category> categories, List<Annotation> annotations) {
         try {
-            return new CocoDataset(images, annotations, categories, Map.of(), Map.of());
+            return new CocoDataset(images, annotations, categories, Map.of(), Map.of(), Map.of());
         } catch (Invalid e) {
             throw new IllegalArgumentException(e.getMessage());
         }
@@ -189,7 +192,7 @@ public final class CocoDataset {
         Parsed parsed = CocoFileReader.read(file, "annotation file", CocoDataset::parse);
         try {
             return new CocoDataset(parsed.images, parsed.annotations, parsed.categories, parsed.rotated,
-                    parsed.settings);
+                    parsed.heights, parsed.settings);
         } catch (Invalid e) {
             throw new UserError(ExitCode.BAD_ANNOTATIONS, "annotation file " + file + ": " + e.getMessage());
         }
@@ -240,6 +243,15 @@ public final class CocoDataset {
         return Optional.ofNullable(rotatedBoxes.get(annotationId));
     }
 
+    /**
+     * The {@code height} of the annotation with this id (metres in the LiDAR benchmark: the 3D box's height), if the
+     * file gave a finite number that is not negative.
+     */
+    public OptionalDouble height(long annotationId) {
+        Double v = heights.get(annotationId);
+        return v == null ? OptionalDouble.empty() : OptionalDouble.of(v);
+    }
+
     /** The number {@code info.settings.KEY} of the file ({@code cell_size} for a LiDAR benchmark), if present. */
     public OptionalDouble infoSetting(String key) {
         Double v = infoSettings.get(key);
@@ -253,6 +265,7 @@ public final class CocoDataset {
         List<Annotation> annotations;
         List<Category> categories;
         final Map<Long, RotatedBox> rotated = new HashMap<>();
+        final Map<Long, Double> heights = new HashMap<>();
         Map<String, Double> settings = Map.of();
     }
 
@@ -277,7 +290,7 @@ public final class CocoDataset {
                     expectArray(v, "annotations");
                     out.annotations = new ArrayList<>();
                     while (p.nextToken() != JsonToken.END_ARRAY) {
-                        out.annotations.add(parseAnnotation(p, out.annotations.size(), out.rotated));
+                        out.annotations.add(parseAnnotation(p, out.annotations.size(), out));
                     }
                 }
                 case "categories" -> {
@@ -346,8 +359,7 @@ public final class CocoDataset {
         return new Image(id, fileName, width, height);
     }
 
-    private static Annotation parseAnnotation(JsonParser p, int index, Map<Long, RotatedBox> rotatedOut)
-            throws IOException {
+    private static Annotation parseAnnotation(JsonParser p, int index, Parsed out) throws IOException {
         expectObject(p.currentToken(), "annotation", index);
         String what = "annotation #" + index;
         Long id = null;
@@ -358,6 +370,7 @@ public final class CocoDataset {
         boolean hasArea = false;
         boolean crowd = false;
         RotatedBox rotated = null;
+        Double height = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             JsonToken v = p.nextToken();
@@ -367,6 +380,7 @@ public final class CocoDataset {
                 case "category_id" -> categoryId = readInt(p, v, what, "category_id");
                 case "bbox" -> bbox = readBox(p, v, what);
                 case "rotated_bbox" -> rotated = CocoOptionalFields.rotatedBox(p, v);
+                case "height" -> height = CocoOptionalFields.size(p, v);
                 case "area" -> {
                     area = readDouble(p, v, what, "area");
                     hasArea = true;
@@ -392,7 +406,10 @@ public final class CocoDataset {
             area = bbox[2] * bbox[3];
         }
         if (rotated != null) {
-            rotatedOut.put(id, rotated);
+            out.rotated.put(id, rotated);
+        }
+        if (height != null) {
+            out.heights.put(id, height);
         }
         return new Annotation(id, imageId, categoryId, bbox[0], bbox[1], bbox[2], bbox[3], area, crowd);
     }

@@ -7,10 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Reads the two fields outside COCO's format that {@link CocoDataset} keeps, leniently: the
- * {@code rotated_bbox [cx, cy, length, width, yaw]} of an annotation and the numbers of {@code info.settings}
- * (both written by the project's LiDAR benchmark). A value of another shape is skipped, as every unknown field
- * is, so a file that loaded before still loads.
+ * Reads the fields outside COCO's format that {@link CocoDataset} keeps, leniently: the
+ * {@code rotated_bbox [cx, cy, length, width, yaw]} and {@code height} of an annotation and the numbers of
+ * {@code info.settings} (all written by the project's LiDAR benchmark). A value of another shape is skipped, as
+ * every unknown field is, so a file that loaded before still loads.
  */
 final class CocoOptionalFields {
     private CocoOptionalFields() {
@@ -49,6 +49,19 @@ final class CocoOptionalFields {
             }
         }
         return new CocoDataset.RotatedBox(r[0], r[1], r[2], r[3], r[4]);
+    }
+
+    /**
+     * The number whose value token {@code v} the parser stands on, or {@code null} when it is not a finite number
+     * that is not negative (then skipped).
+     */
+    static Double size(JsonParser p, JsonToken v) throws IOException {
+        if (v != JsonToken.VALUE_NUMBER_INT && v != JsonToken.VALUE_NUMBER_FLOAT) {
+            p.skipChildren();
+            return null;
+        }
+        double d = p.getDoubleValue();
+        return Double.isFinite(d) && d >= 0 ? d : null;
     }
 
     /**

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.inlierq.detect.Box3d;
 import dev.inlierq.detect.Detection;
 import dev.inlierq.error.ExitCode;
 import dev.inlierq.error.UserError;
@@ -28,6 +29,14 @@ import java.util.List;
  * {@code {"image_id": int, "category_id": int, "bbox": [x, y, w, h], "score": float}}, plus
  * {@code "yaw": float} after the score for a detection with a heading ({@link Detection#yaw()}, radians); an entry
  * without {@code yaw} (or with {@code "yaw": null}) reads as a detection without a heading (NaN).
+ *
+ * <p>A detection with a 3D part ({@link Detection#box3d()}, {@link Box3d}) gets the fields of the synthetic LiDAR
+ * annotations after that: {@code "rotated_bbox": [cx, cy, length, width, yaw]} when it has a footprint (the centre
+ * of its {@code bbox}, the footprint's sides in pixels, its yaw, {@code null} when it has none), {@code "z"} and
+ * {@code "height"} (metres) when it has them. On reading, each is optional ({@code null} counts as absent): the
+ * {@code rotated_bbox} gives the length and width, and its yaw is the heading when the entry has no {@code "yaw"};
+ * its centre is not read (a detection's centre is its {@code bbox}'s). An entry with none of the three has no 3D
+ * part (null). A negative length, width or height is refused.
  *
  * <p>Precision: numbers are written at full double precision ({@link Double#toString(double)}, a
  * decimal that reads back to the same double), so {@code read(write(d))} returns exactly {@code d};
@@ -52,7 +61,7 @@ public final class CocoResults {
     public static void write(Path file, Collection<Detection> detections) {
         for (Detection d : detections) {
             if (!d.isFinite()) {
-                throw new IllegalArgumentException("detection with a non-finite box, score or yaw: " + d);
+                throw new IllegalArgumentException("detection with a non-finite box, score, yaw or 3D part: " + d);
             }
         }
         try (OutputFile f = OutputFile.create(file)) {
@@ -73,6 +82,9 @@ public final class CocoResults {
                     if (d.hasYaw()) {
                         g.writeNumberField("yaw", d.yaw());
                     }
+                    if (d.box3d() != null) {
+                        write3d(g, d);
+                    }
                     g.writeEndObject();
                 }
                 g.writeEndArray();
@@ -81,6 +93,29 @@ public final class CocoResults {
                         + OutputFile.reason(e), e);
             }
             f.commit();
+        }
+    }
+
+    private static void write3d(JsonGenerator g, Detection d) throws IOException {
+        Box3d b = d.box3d();
+        if (b.hasFootprint()) {
+            g.writeArrayFieldStart("rotated_bbox");
+            g.writeNumber(d.x() + d.w() / 2);
+            g.writeNumber(d.y() + d.h() / 2);
+            g.writeNumber(b.length());
+            g.writeNumber(b.width());
+            if (d.hasYaw()) {
+                g.writeNumber(d.yaw());
+            } else {
+                g.writeNull();
+            }
+            g.writeEndArray();
+        }
+        if (b.hasZ()) {
+            g.writeNumberField("z", b.z());
+        }
+        if (!Double.isNaN(b.height())) {
+            g.writeNumberField("height", b.height());
         }
     }
 
@@ -105,6 +140,9 @@ public final class CocoResults {
             double[] box = null;
             Double score = null;
             double yaw = Double.NaN;
+            double[] rotated = null;
+            double z = Double.NaN;
+            double height = Double.NaN;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 JsonToken v = p.nextToken();
@@ -113,6 +151,9 @@ public final class CocoResults {
                     case "category_id" -> categoryId = readLong(p, v, what, name);
                     case "score" -> score = number(p, v, what, name);
                     case "yaw" -> yaw = v == JsonToken.VALUE_NULL ? Double.NaN : number(p, v, what, name);
+                    case "rotated_bbox" -> rotated = v == JsonToken.VALUE_NULL ? null : rotatedBox(p, v, what);
+                    case "z" -> z = v == JsonToken.VALUE_NULL ? Double.NaN : number(p, v, what, name);
+                    case "height" -> height = v == JsonToken.VALUE_NULL ? Double.NaN : size(p, v, what, name);
                     case "bbox" -> {
                         if (v != JsonToken.START_ARRAY) {
                             throw new Invalid(what + ": \"bbox\" is not an array");
@@ -140,12 +181,53 @@ public final class CocoResults {
                 throw new Invalid(what + " has no \"" + missing + "\"");
             }
             int category = toInt(categoryId, what, "category_id");
-            out.add(new Detection(imageId, category, box[0], box[1], box[2], box[3], score, yaw));
+            if (Double.isNaN(yaw) && rotated != null) {
+                yaw = rotated[4];
+            }
+            Box3d box3d = rotated == null && Double.isNaN(z) && Double.isNaN(height) ? null
+                    : new Box3d(rotated == null ? Double.NaN : rotated[2], rotated == null ? Double.NaN : rotated[3], z,
+                            height);
+            out.add(new Detection(imageId, category, box[0], box[1], box[2], box[3], score, yaw, box3d));
         }
         if (p.nextToken() != null) {
             throw new Invalid("unexpected content after the top-level array");
         }
         return out;
+    }
+
+    /**
+     * The {@code rotated_bbox} array the parser stands on: five numbers {@code [cx, cy, length, width, yaw]}, the
+     * yaw possibly {@code null} (then NaN), length and width not negative.
+     */
+    private static double[] rotatedBox(JsonParser p, JsonToken v, String what) throws IOException {
+        if (v != JsonToken.START_ARRAY) {
+            throw new Invalid(what + ": \"rotated_bbox\" is not an array");
+        }
+        double[] r = new double[5];
+        int n = 0;
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            double value = n == 4 && t == JsonToken.VALUE_NULL ? Double.NaN
+                    : n == 2 || n == 3 ? size(p, t, what, "rotated_bbox") : number(p, t, what, "rotated_bbox");
+            if (n < 5) {
+                r[n] = value;
+            }
+            n++;
+        }
+        if (n != 5) {
+            throw new Invalid(what + ": \"rotated_bbox\" has " + n + " values, expected 5 [cx, cy, length, width, "
+                    + "yaw]");
+        }
+        return r;
+    }
+
+    /** A finite number that is not negative. */
+    private static double size(JsonParser p, JsonToken v, String what, String field) throws IOException {
+        double d = number(p, v, what, field);
+        if (d < 0) {
+            throw new Invalid(what + ": \"" + field + "\" holds a negative size " + d);
+        }
+        return d;
     }
 
     private static double number(JsonParser p, JsonToken v, String what, String field) throws IOException {

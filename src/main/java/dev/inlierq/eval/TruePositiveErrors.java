@@ -12,10 +12,18 @@ import java.util.Arrays;
  * <p>Every true positive of the matching at {@link #DISTANCE} records three errors against the ground truth it took:
  * <ul>
  *   <li>ATE, the distance between the centres in metres (the one the matching measured);</li>
- *   <li>ASE, 1 - IoU of the two boxes' footprints moved onto a common centre: {@code min(w) min(h) / (w h + w' h' -
- *       min(w) min(h))} of the detection's and the ground truth's axis-aligned {@code bbox} (the detections are
- *       axis-aligned hulls, so the ground truth's hull is compared, not its {@code rotated_bbox}); a 2D scale error
- *       where the devkit's is the 3D one of width, length and height; 1 when both areas are 0;</li>
+ *   <li>ASE, 1 - IoU of the two boxes moved onto a common centre and turned to a common heading, in one of three
+ *       forms for the whole evaluation ({@link #aseForm}, {@link CenterDistanceMetrics.AseForm}):
+ *       <ul>
+ *         <li>{@code 3d}, the devkit's: the 3D boxes, {@code min(w) min(l) min(h) / (w l h + w' l' h' - min(w)
+ *             min(l) min(h))} with the footprint's width and length (the ground truth's {@code rotated_bbox}
+ *             sides, the detection's {@link dev.inlierq.detect.Box3d}; pixels) and the height (metres: the IoU
+ *             does not depend on the units of each axis);</li>
+ *         <li>{@code footprint}: the same of the rotated footprints, width and length alone;</li>
+ *         <li>{@code hull}: the same of the axis-aligned {@code bbox} width and height of both sides (detections
+ *             that are hulls are compared with the ground truth's hull, not its {@code rotated_bbox});</li>
+ *       </ul>
+ *       the IoU is 0 when both boxes are empty;</li>
  *   <li>AOE, the smallest absolute difference between the detection's yaw and the ground truth's {@code rotated_bbox}
  *       yaw, with period 2 pi, in radians in [0, pi]; a missing value (NaN) when either has no heading.</li>
  * </ul>
@@ -38,6 +46,28 @@ final class TruePositiveErrors {
     }
 
     /**
+     * The form of the scale error for these ground-truth boxes and detections: {@code 3d} when there is a detection
+     * and every detection and every ground-truth box has a footprint (length and width) and a height;
+     * {@code footprint} when they all have a footprint; else {@code hull}.
+     */
+    static CenterDistanceMetrics.AseForm aseForm(BevCentres gt, CocoBoxes dts) {
+        if (dts.n == 0 || !allKnown(gt.length) || !allKnown(dts.length)) {
+            return CenterDistanceMetrics.AseForm.HULL;
+        }
+        return allKnown(gt.height) && allKnown(dts.height) ? CenterDistanceMetrics.AseForm.BOX_3D
+                : CenterDistanceMetrics.AseForm.FOOTPRINT;
+    }
+
+    private static boolean allKnown(double[] values) {
+        for (double v : values) {
+            if (Double.isNaN(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * The errors of one class.
      *
      * @param gt the ground truth of the evaluation
@@ -48,9 +78,10 @@ final class TruePositiveErrors {
      * @param nPos the class's ground-truth boxes, positive
      * @param cellSize metres per pixel
      * @param withAoe whether to compute the orientation error; else it is NaN
+     * @param form the scale error's form ({@link #aseForm})
      */
     static CenterDistanceMetrics.TpErrors of(BevCentres gt, CocoBoxes dts, int[] order, int[] matched, int nPos,
-            double cellSize, boolean withAoe) {
+            double cellSize, boolean withAoe, CenterDistanceMetrics.AseForm form) {
         int nTp = 0;
         for (int g : matched) {
             nTp += g >= 0 ? 1 : 0;
@@ -73,7 +104,7 @@ final class TruePositiveErrors {
             }
             tpScores[t] = scores[r];
             ate[t] = CentreMatcher.metres(gt, g, dts, d, cellSize);
-            ase[t] = 1 - alignedIou(gt.w[g], gt.h[g], dts.w[d], dts.h[d]);
+            ase[t] = 1 - scaleIou(gt, g, dts, d, form);
             aoe[t] = yawDifference(gt.yaw[g], dts.yaw[d]);
             t++;
         }
@@ -138,6 +169,27 @@ final class TruePositiveErrors {
             Arrays.fill(out, 1);
         }
         return out;
+    }
+
+    /** The IoU of ground truth {@code g}'s and detection {@code d}'s boxes on a common centre, in {@code form}. */
+    static double scaleIou(BevCentres gt, int g, CocoBoxes dts, int d, CenterDistanceMetrics.AseForm form) {
+        return switch (form) {
+            case BOX_3D -> alignedIou3d(gt.width[g], gt.length[g], gt.height[g], dts.width[d], dts.length[d],
+                    dts.height[d]);
+            case FOOTPRINT -> alignedIou(gt.width[g], gt.length[g], dts.width[d], dts.length[d]);
+            case HULL -> alignedIou(gt.w[g], gt.h[g], dts.w[d], dts.h[d]);
+        };
+    }
+
+    /**
+     * The IoU of two 3D boxes of sizes {@code (w1, l1, h1)} and {@code (w2, l2, h2)} put on a common centre and
+     * heading, as the devkit's {@code scale_iou} computes it (products in the order width, length, height); 0 when
+     * both volumes are 0.
+     */
+    static double alignedIou3d(double w1, double l1, double h1, double w2, double l2, double h2) {
+        double inter = Math.min(w1, w2) * Math.min(l1, l2) * Math.min(h1, h2);
+        double union = w1 * l1 * h1 + w2 * l2 * h2 - inter;
+        return union > 0 ? inter / union : 0;
     }
 
     /** The IoU of two axis-aligned boxes of these sizes put on a common centre; 0 when both areas are 0. */

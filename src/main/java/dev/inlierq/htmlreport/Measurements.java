@@ -118,11 +118,23 @@ public final class Measurements {
         }
         List<ReportModel.BevRow> errors = new ArrayList<>(List.of(
                 new ReportModel.BevRow("mATE, translation (m)", f.mate(), q.mate()),
-                new ReportModel.BevRow("mASE, footprint scale (1 - IoU)", f.mase(), q.mase())));
+                new ReportModel.BevRow(aseLabel(f.aseForm(), q.aseForm()), f.mase(), q.mase())));
         if (!Double.isNaN(f.maoe()) && !Double.isNaN(q.maoe())) {
             errors.add(new ReportModel.BevRow("mAOE, orientation (rad)", f.maoe(), q.maoe()));
         }
         return new ReportModel.Bev(f.map(), q.map(), f.cellSize(), byClass, byDistance, errors);
+    }
+
+    /** The scale error's row: of the footprint hulls, of the rotated footprints or 3D, or both forms named. */
+    private static String aseLabel(CenterDistanceMetrics.AseForm f, CenterDistanceMetrics.AseForm q) {
+        if (f != q) {
+            return "mASE, scale (1 - IoU; " + f.key() + " / " + q.key() + ")";
+        }
+        return switch (f) {
+            case HULL -> "mASE, footprint scale (1 - IoU)";
+            case FOOTPRINT -> "mASE, rotated footprint scale (1 - IoU)";
+            case BOX_3D -> "mASE, 3D scale (1 - IoU)";
+        };
     }
 
     /** A file's size in bytes. */

@@ -7,7 +7,7 @@ import java.util.Arrays;
  * 16 and 32, each a strided depthwise-separable convolution followed by {@code depths[i]} residual blocks of
  * {@code widths[i]} channels), a top-down neck of {@code neckWidth} channels to stride 4, and two head trunks of
  * {@code headWidth} channels, with or without batch normalisation after its convolutions, with or without a heading
- * output. Build one with {@link #builder()}.
+ * output and CenterPoint's 3D box outputs ({@link BoxHead}). Build one with {@link #builder()}.
  *
  * @param inputSize square input side in pixels, a multiple of 32 (64 to 1024)
  * @param numClasses heatmap channels (classes), at least 1
@@ -18,11 +18,10 @@ import java.util.Arrays;
  * @param neckWidth channels of the neck
  * @param headWidth channels of each head trunk
  * @param norm normalisation after every convolution but the output ones (trained only: folded at export)
- * @param yaw whether the box trunk has a fourth output, {@code yaw} [N, 2, S/4, S/4]: each cell's heading as
- *            (sin, cos), CenterPoint's rotation head ({@link CenterNetGraph})
+ * @param boxHead the outputs of the box trunk beyond size and offset ({@link BoxHead})
  */
 public record Architecture(int inputSize, int numClasses, int stemWidth, int[] widths, int[] depths, int expansion,
-        int neckWidth, int headWidth, Norm norm, boolean yaw) {
+        int neckWidth, int headWidth, Norm norm, BoxHead boxHead) {
     /** Output stride of the heads. */
     public static final int STRIDE = 4;
 
@@ -37,8 +36,25 @@ public record Architecture(int inputSize, int numClasses, int stemWidth, int[] w
         BN
     }
 
+    /**
+     * What the box trunk predicts beyond the axis-aligned box ({@code size}, {@code offset}); each output a 1x1
+     * convolution on the trunk, drawn after every other layer ({@link CenterNetGraph}).
+     */
+    public enum BoxHead {
+        /** Nothing more: the committed detectors. */
+        HULL,
+        /** A heading, {@code yaw} [N, 2, S/4, S/4]: (sin, cos), CenterPoint's rotation head. */
+        YAW,
+        /**
+         * The heading and CenterPoint's 3D box: {@code yaw}, then {@code dim} [N, 3, S/4, S/4] (ln length, ln width
+         * in input pixels, ln height in metres) and {@code z} [N, 1, S/4, S/4] (the centre's height in metres).
+         */
+        BOX3D
+    }
+
     public Architecture {
         checkInputSize(inputSize);
+        java.util.Objects.requireNonNull(boxHead, "boxHead");
         require(numClasses >= 1, "at least one class");
         require(widths != null && widths.length == 4 && depths != null && depths.length == 4,
                 "four stage widths and depths");
@@ -77,6 +93,16 @@ public record Architecture(int inputSize, int numClasses, int stemWidth, int[] w
         return depths.clone();
     }
 
+    /** Whether the box trunk has the heading output {@code yaw} ({@link BoxHead#YAW} or {@link BoxHead#BOX3D}). */
+    public boolean yaw() {
+        return boxHead != BoxHead.HULL;
+    }
+
+    /** Whether the box trunk has the 3D outputs {@code dim} and {@code z} ({@link BoxHead#BOX3D}). */
+    public boolean box3d() {
+        return boxHead == BoxHead.BOX3D;
+    }
+
     /** Side of the head outputs (input side / {@link #STRIDE}). */
     public int outputSize() {
         return inputSize / STRIDE;
@@ -84,7 +110,8 @@ public record Architecture(int inputSize, int numClasses, int stemWidth, int[] w
 
     public Builder toBuilder() {
         return new Builder().inputSize(inputSize).numClasses(numClasses).stemWidth(stemWidth).widths(widths)
-                .depths(depths).expansion(expansion).neckWidth(neckWidth).headWidth(headWidth).norm(norm).yaw(yaw);
+                .depths(depths).expansion(expansion).neckWidth(neckWidth).headWidth(headWidth).norm(norm).yaw(yaw())
+                .box3d(box3d());
     }
 
     public static Builder builder() {
@@ -96,22 +123,22 @@ public record Architecture(int inputSize, int numClasses, int stemWidth, int[] w
         return o instanceof Architecture a && inputSize == a.inputSize && numClasses == a.numClasses
                 && stemWidth == a.stemWidth && Arrays.equals(widths, a.widths) && Arrays.equals(depths, a.depths)
                 && expansion == a.expansion && neckWidth == a.neckWidth && headWidth == a.headWidth
-                && norm == a.norm && yaw == a.yaw;
+                && norm == a.norm && boxHead == a.boxHead;
     }
 
     @Override
     public int hashCode() {
         return Arrays.hashCode(new int[] {inputSize, numClasses, stemWidth, expansion, neckWidth, headWidth})
                 * 961 + Arrays.hashCode(widths) * 31 + Arrays.hashCode(depths) + norm.ordinal() * 29791
-                + (yaw ? 923521 : 0);
+                + boxHead.ordinal() * 923521;
     }
 
     @Override
     public String toString() {
         return "Architecture[input " + inputSize + ", " + numClasses + " classes, stem " + stemWidth + ", widths "
                 + Arrays.toString(widths) + ", depths " + Arrays.toString(depths) + ", expansion " + expansion
-                + ", neck " + neckWidth + ", head " + headWidth + (norm == Norm.NONE ? "" : ", norm bn") + (yaw ? ", yaw" : "")
-                + "]";
+                + ", neck " + neckWidth + ", head " + headWidth + (norm == Norm.NONE ? "" : ", norm bn")
+                + (yaw() ? ", yaw" : "") + (box3d() ? ", box3d" : "") + "]";
     }
 
     /** Typed builder; the defaults are the committed demo detector's shape. */
@@ -126,6 +153,7 @@ public record Architecture(int inputSize, int numClasses, int stemWidth, int[] w
         private int headWidth = 32;
         private Norm norm = Norm.NONE;
         private boolean yaw;
+        private boolean box3d;
 
         public Builder inputSize(int v) {
             inputSize = v;
@@ -179,9 +207,16 @@ public record Architecture(int inputSize, int numClasses, int stemWidth, int[] w
             return this;
         }
 
+        /** CenterPoint's 3D box outputs, which bring the heading output too (default none). */
+        public Builder box3d(boolean v) {
+            box3d = v;
+            return this;
+        }
+
         public Architecture build() {
+            BoxHead head = box3d ? BoxHead.BOX3D : yaw ? BoxHead.YAW : BoxHead.HULL;
             return new Architecture(inputSize, numClasses, stemWidth, widths, depths, expansion, neckWidth, headWidth,
-                    norm, yaw);
+                    norm, head);
         }
     }
 }

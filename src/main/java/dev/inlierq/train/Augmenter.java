@@ -21,7 +21,9 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
  * Applies an {@link Augmentation} to an RGB image and its boxes, drawing every choice from the caller's stream; a
- * flip also turns the boxes' headings ({@link TrainBox#flippedYaw}).
+ * flip also turns the boxes' headings ({@link TrainBox#flippedYaw}) and keeps their 3D boxes (a mirrored footprint
+ * has the same length, width and heights). The augmentations are flips and photometric changes only: no rotation
+ * or transposition, which would have to turn the headings otherwise.
  */
 final class Augmenter {
     private static final float JPEG_QUALITY = 0.92f;
@@ -56,7 +58,7 @@ final class Augmenter {
         for (TrainBox b : boxes) {
             double x = h ? image.width() - b.x() - b.w() : b.x();
             double y = v ? image.height() - b.y() - b.h() : b.y();
-            moved.add(new TrainBox(b.cls(), x, y, b.w(), b.h(), TrainBox.flippedYaw(b.yaw(), h, v)));
+            moved.add(new TrainBox(b.cls(), x, y, b.w(), b.h(), TrainBox.flippedYaw(b.yaw(), h, v), b.box3d()));
         }
         return new Sample(out, moved);
     }

@@ -22,7 +22,7 @@ final class BatchPipeline implements AutoCloseable {
     private final int classes;
     private final int inputSize;
     private final LossOptions loss;
-    private final boolean headings;
+    private final Architecture.BoxHead head;
     private final int ahead;
     private final ExecutorService pool;
     private final Deque<Future<Batch>> queue = new ArrayDeque<>();
@@ -52,8 +52,18 @@ final class BatchPipeline implements AutoCloseable {
     /** A pipeline whose batches carry the targets {@code loss} reads, and heading targets when {@code headings}. */
     BatchPipeline(SampleSource source, int batch, int classes, int inputSize, int workers, long firstBatch,
             LossOptions loss, boolean headings) {
+        this(source, batch, classes, inputSize, workers, firstBatch, loss,
+                headings ? Architecture.BoxHead.YAW : Architecture.BoxHead.HULL);
+    }
+
+    /**
+     * A pipeline whose batches carry the targets {@code loss} reads and those of the box outputs {@code head} names
+     * (headings, 3D boxes).
+     */
+    BatchPipeline(SampleSource source, int batch, int classes, int inputSize, int workers, long firstBatch,
+            LossOptions loss, Architecture.BoxHead head) {
         this.source = source;
-        this.headings = headings;
+        this.head = head;
         this.batch = batch;
         this.classes = classes;
         this.inputSize = inputSize;
@@ -98,7 +108,7 @@ final class BatchPipeline implements AutoCloseable {
             boxes.add(s.boxes());
         }
         BoxTargets dense = loss.box() == LossOptions.Box.GIOU ? BoxTargets.of(boxes, inputSize) : null;
-        return new Batch(FloatTensor.stack(inputs), Targets.of(boxes, classes, inputSize, loss.heatmap(), headings),
+        return new Batch(FloatTensor.stack(inputs), Targets.of(boxes, classes, inputSize, loss.heatmap(), head),
                 dense);
     }
 

@@ -25,11 +25,16 @@ import java.util.Map;
  *   heads at stride 4: a trunk (dw 3x3, pw, SiLU) for the heatmap, one for size and offset; 1x1 outputs
  *   heatmap [N,C,S/4,S/4] logits, size [N,2,..] = exp(1x1 conv) (w, h in cells), offset [N,2,..] (sub-cell centre)
  *   with {@link Architecture#yaw()}: yaw [N,2,..] = 1x1 conv on the size/offset trunk, (sin, cos) of the heading
+ *   with {@link Architecture#box3d()}: dim [N,3,..] = 1x1 conv on that trunk, (ln length, ln width, ln height),
+ *     and z [N,1,..] = 1x1 conv, the centre's height in metres
  * </pre>
  * The heading output is CenterPoint's rotation head (Yin, Zhou and Krähenbühl, "Center-based 3D Object Detection
  * and Tracking", CVPR 2021): a linear 1x1 convolution (no activation, as the offset) regressing the sine and cosine
  * of the yaw, bias 0; the {@code centernet} decoder reads {@code atan2(sin, cos)}. Its weights are drawn after
  * every other layer's, so the other weights are the same with or without it, and without it nothing is drawn.
+ * The 3D outputs are CenterPoint's {@code dim} and {@code height} regressions: linear 1x1 convolutions, bias 0, the
+ * footprint's length and width (input pixels) and the box's height (metres) as logarithms ({@code dim}), the box
+ * centre's height above the ground in metres ({@code z}); their weights are drawn after the heading's, dim first.
  * By default there is no normalisation layer: a convolution's weights start Kaiming-normal (He et al., ICCV 2015),
  * and each residual branch's last projection at a tenth of that, so that every block starts near the identity (as
  * in Fixup, Zhang, Dauphin and Ma, ICLR 2019). With {@link Architecture.Norm#BN} every convolution but the
@@ -51,6 +56,10 @@ public final class CenterNetGraph {
     public static final String OFFSET = "offset";
     /** The heading output's name (the spec's {@code head.yaw}). */
     public static final String YAW = "yaw";
+    /** The 3D size output's name (the spec's {@code head.dim}). */
+    public static final String DIM = "dim";
+    /** The centre height output's name (the spec's {@code head.z}). */
+    public static final String Z = "z";
     /** CenterNet's heatmap bias: log(0.1 / 0.9). */
     static final float HEATMAP_BIAS = -2.19f;
     private static final double RESIDUAL_GAIN = 0.1;
@@ -100,15 +109,26 @@ public final class CenterNetGraph {
         if (a.yaw()) {
             g.conv(box, h, 2, 1, 1, 1, Init.normal(HEAD_STD), YAW);
         }
+        if (a.box3d()) {
+            g.conv(box, h, 3, 1, 1, 1, Init.normal(HEAD_STD), DIM);
+            g.conv(box, h, 1, 1, 1, 1, Init.normal(HEAD_STD), Z);
+        }
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("inlierq.architecture", a.toString());
         meta.put("inlierq.init_seed", Long.toString(seed));
         return g.build(INPUT, a.inputSize(), outputs(a), meta);
     }
 
-    /** The output names of {@code a}'s graph, in order: heatmap, size, offset, and yaw when it has one. */
+    /**
+     * The output names of {@code a}'s graph, in order: heatmap, size, offset, yaw when it has one, dim and z when it
+     * has the 3D outputs.
+     */
     public static List<String> outputs(Architecture a) {
-        return a.yaw() ? List.of(HEATMAP, SIZE, OFFSET, YAW) : List.of(HEATMAP, SIZE, OFFSET);
+        return switch (a.boxHead()) {
+            case HULL -> List.of(HEATMAP, SIZE, OFFSET);
+            case YAW -> List.of(HEATMAP, SIZE, OFFSET, YAW);
+            case BOX3D -> List.of(HEATMAP, SIZE, OFFSET, YAW, DIM, Z);
+        };
     }
 
     /**

@@ -28,12 +28,23 @@ import java.util.Objects;
  * the centres with a heading, {@code L_yaw = 1/(2K') sum_{centres with a heading} |r - r*|} (K' those centres), and
  * {@code L += 0.5 L_yaw}. CenterPoint sums the L1 of its box channels (sin and cos among them) per object and weighs
  * the sum by 0.25; per object, over our mean of the two channels, that is 0.5 ({@link #YAW_WEIGHT}).
+ *
+ * <p>A detector with 3D outputs adds ({@link #withBox3d}) CenterPoint's {@code dim} and {@code height} terms the same
+ * way: an L1 on the three log sizes at the centres with a 3D box, {@code L_dim = 1/(3K'') sum |d - d*|}, and one on
+ * the centre height, {@code L_z = 1/K'' sum |z - z*|} (K'' those centres), with {@code L += 0.75 L_dim + 0.25 L_z}.
+ * CenterPoint's default weighs every box channel's per-object L1 by 0.25 (its {@code code_weights} 1 for these
+ * channels, {@code weight} 0.25): over our mean of the three dim channels that is 0.75 ({@link #DIM_WEIGHT}), on the
+ * single z channel 0.25 ({@link #Z_WEIGHT}).
  */
 public final class CenterNetLoss {
     /** Weight of the size term. */
     public static final float SIZE_WEIGHT = 0.1f;
     /** Weight of the heading term (CenterPoint's 0.25 on the sum of the sin and cos L1s, here on their mean). */
     public static final float YAW_WEIGHT = 0.5f;
+    /** Weight of the log-size term (CenterPoint's 0.25 on the sum of the three dim L1s, here on their mean). */
+    public static final float DIM_WEIGHT = 0.75f;
+    /** Weight of the centre height term (CenterPoint's 0.25 on its one channel). */
+    public static final float Z_WEIGHT = 0.25f;
     private static final float CLAMP = 1e-4f;
 
     private CenterNetLoss() {
@@ -48,16 +59,19 @@ public final class CenterNetLoss {
      * @param offset the offset term, or null with the GIoU loss
      * @param box the GIoU term (unweighted), or null with CenterNet's loss
      * @param yaw the heading term (unweighted), or null without a heading output
+     * @param dim the log-size term (unweighted), or null without 3D outputs
+     * @param z the centre height term (unweighted), or null without 3D outputs
      */
-    public record Terms(NDArray total, NDArray focal, NDArray size, NDArray offset, NDArray box, NDArray yaw) {
+    public record Terms(NDArray total, NDArray focal, NDArray size, NDArray offset, NDArray box, NDArray yaw,
+            NDArray dim, NDArray z) {
         /** The terms of a loss without a heading term. */
         public Terms(NDArray total, NDArray focal, NDArray size, NDArray offset, NDArray box) {
-            this(total, focal, size, offset, box, null);
+            this(total, focal, size, offset, box, null, null, null);
         }
 
-        /** The values of total, focal, size, offset, box and yaw, 0 for a term the loss does not have. */
+        /** The values of total, focal, size, offset, box, yaw, dim and z, 0 for a term the loss does not have. */
         public double[] values() {
-            NDArray[] all = {total, focal, size, offset, box, yaw};
+            NDArray[] all = {total, focal, size, offset, box, yaw, dim, z};
             double[] v = new double[all.length];
             for (int i = 0; i < all.length; i++) {
                 v[i] = all[i] == null ? 0 : all[i].getFloat();
@@ -96,11 +110,31 @@ public final class CenterNetLoss {
      */
     public static Terms withYaw(NDManager m, Terms terms, NDArray yaw, Targets t) {
         Targets.Heading h = Objects.requireNonNull(t.heading(), "the targets have no headings");
-        NDArray l1 = regression(m, yaw, h.sinCos(), h.mask(), h.objects(), t);
+        NDArray l1 = regression(m, yaw, h.sinCos(), 2, h.mask(), h.objects(), t);
         NDArray weighted = Scalars.mul(l1, YAW_WEIGHT);
         NDArray total = terms.total().add(weighted);
         weighted.close();
-        return new Terms(total, terms.focal(), terms.size(), terms.offset(), terms.box(), l1);
+        return new Terms(total, terms.focal(), terms.size(), terms.offset(), terms.box(), l1, terms.dim(),
+                terms.z());
+    }
+
+    /**
+     * The same loss plus {@link #DIM_WEIGHT} times the L1 of the log-size output {@code dim} [N, 3, H, W] and
+     * {@link #Z_WEIGHT} times the L1 of the centre height output {@code z} [N, 1, H, W] against the 3D box targets
+     * ({@link Targets#cuboid()}, which must be there).
+     */
+    public static Terms withBox3d(NDManager m, Terms terms, NDArray dim, NDArray z, Targets t) {
+        Targets.Cuboid c = Objects.requireNonNull(t.cuboid(), "the targets have no 3D boxes");
+        NDArray l1Dim = regression(m, dim, c.logDims(), 3, c.mask(), c.objects(), t);
+        NDArray l1Z = regression(m, z, c.z(), 1, c.mask(), c.objects(), t);
+        NDArray wDim = Scalars.mul(l1Dim, DIM_WEIGHT);
+        NDArray wZ = Scalars.mul(l1Z, Z_WEIGHT);
+        NDArray sum = terms.total().add(wDim);
+        NDArray total = sum.add(wZ);
+        wDim.close();
+        wZ.close();
+        sum.close();
+        return new Terms(total, terms.focal(), terms.size(), terms.offset(), terms.box(), terms.yaw(), l1Dim, l1Z);
     }
 
     /** The penalty-reduced focal loss of the heatmap logits. */
@@ -128,18 +162,21 @@ public final class CenterNetLoss {
 
     /** {@code sum(|pred - target| * mask) / (2K + 1e-4)} over the centre cells. */
     static NDArray regression(NDManager m, NDArray pred, float[] target, Targets t) {
-        return regression(m, pred, target, t.mask(), t.objects(), t);
+        return regression(m, pred, target, 2, t.mask(), t.objects(), t);
     }
 
-    /** {@code sum(|pred - target| * mask) / (2K + 1e-4)} over the cells of {@code cellMask}, K of them. */
-    private static NDArray regression(NDManager m, NDArray pred, float[] target, float[] cellMask, int cells,
-            Targets t) {
+    /**
+     * {@code sum(|pred - target| * mask) / (C K + 1e-4)} over the cells of {@code cellMask}, K of them, for a
+     * prediction of C {@code channels}.
+     */
+    private static NDArray regression(NDManager m, NDArray pred, float[] target, int channels, float[] cellMask,
+            int cells, Targets t) {
         try (NDManager s = m.newSubManager()) {
-            NDArray tgt = DjlRuntime.create(s, target, new Shape(t.batch(), 2, t.side(), t.side()));
+            NDArray tgt = DjlRuntime.create(s, target, new Shape(t.batch(), channels, t.side(), t.side()));
             NDArray mask = DjlRuntime.create(s, cellMask, new Shape(t.batch(), 1, t.side(), t.side()));
             NDArray diff = attach(s, pred.sub(tgt));
             NDArray err = attach(s, diff.abs().mul(mask).sum());
-            NDArray r = Scalars.div(err, 2f * cells + 1e-4f);
+            NDArray r = Scalars.div(err, (float) channels * cells + 1e-4f);
             r.attach(m);
             return r;
         }

@@ -12,7 +12,8 @@ import java.util.stream.IntStream;
  * The detector spec of a trained detector, as YAML text: RGB input stretched to the input side, values
  * {@code (v / 255 - 0.5) / 0.25}, family {@code centernet} on the outputs of {@link CenterNetGraph} (logits, so
  * {@code decoded: false}), CenterNet's top-100 peaks, and classes = category ids 1..K of the synthetic benchmark;
- * with a heading output ({@link Architecture#yaw()}) the head also names it, {@code yaw: yaw}.
+ * with a heading output ({@link Architecture#yaw()}) the head also names it, {@code yaw: yaw}, and with the 3D
+ * outputs ({@link Architecture#box3d()}) those too, {@code dim: dim} and {@code z: z}.
  */
 public final class DetectorSpecText {
     /** Name of the spec (and of the committed demo detector). */
@@ -58,8 +59,21 @@ public final class DetectorSpecText {
                   multiLabel: true
                 classes: [%s]
                 """, NAME, CenterNetGraph.INPUT, a.inputSize(), a.inputSize(), CenterNetGraph.HEATMAP,
-                CenterNetGraph.SIZE, CenterNetGraph.OFFSET, a.yaw() ? "  yaw: " + CenterNetGraph.YAW + "\n" : "",
+                CenterNetGraph.SIZE, CenterNetGraph.OFFSET, extraOutputs(a),
                 Architecture.STRIDE, nms.name(), classes));
+        return b.toString();
+    }
+
+    /** The head's lines naming the outputs beyond size and offset: yaw, then dim and z (none for a plain head). */
+    private static String extraOutputs(Architecture a) {
+        StringBuilder b = new StringBuilder();
+        if (a.yaw()) {
+            b.append("  yaw: ").append(CenterNetGraph.YAW).append('\n');
+        }
+        if (a.box3d()) {
+            b.append("  dim: ").append(CenterNetGraph.DIM).append('\n');
+            b.append("  z: ").append(CenterNetGraph.Z).append('\n');
+        }
         return b.toString();
     }
 

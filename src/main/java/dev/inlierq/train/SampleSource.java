@@ -17,7 +17,8 @@ import java.util.SplittableRandom;
  * both) picks the scene index, rendered in memory ({@link TrainingScenes.Draw#scene}), and every augmentation
  * choice; the image then goes through the {@link Preprocessor}
  * of the detector's spec, as evaluation does, and its boxes through the same placement (headings too: kept as they
- * are when the scaling is isotropic, {@link InputTransform#toInputYaw}); with a crop
+ * are when the scaling is isotropic, {@link InputTransform#toInputYaw}; 3D boxes' footprints along their headings,
+ * {@link InputTransform#toInput}); with a crop
  * ({@link Augmentation#crop()}), a window of the input is cut last, its place drawn from the same stream.
  * Thread-safe.
  */
@@ -57,7 +58,7 @@ final class SampleSource {
         List<TrainBox> placed = new ArrayList<>(aug.boxes().size());
         for (TrainBox b : aug.boxes()) {
             placed.add(new TrainBox(b.cls(), b.x() * t.scaleX() + t.padX(), b.y() * t.scaleY() + t.padY(),
-                    b.w() * t.scaleX(), b.h() * t.scaleY(), t.toInputYaw(b.yaw())));
+                    b.w() * t.scaleX(), b.h() * t.scaleY(), t.toInputYaw(b.yaw()), t.toInput(b.box3d(), b.yaw())));
         }
         return crop == 0 ? new Sample(p.tensor(), placed) : window(p.tensor(), placed, rng);
     }
@@ -91,7 +92,7 @@ final class SampleSource {
             double w = x1 - x0;
             double h = y1 - y0;
             if (w >= 2 && h >= 2 && w * h >= draw.minVisible() * b.w() * b.h()) {
-                kept.add(new TrainBox(b.cls(), x0, y0, w, h, b.yaw()));
+                kept.add(new TrainBox(b.cls(), x0, y0, w, h, b.yaw(), b.box3d()));
             }
         }
         return new Sample(new FloatTensor(new long[] {1, 3, crop, crop}, dst), kept);

@@ -21,9 +21,15 @@ import java.util.List;
  * CenterPoint's rotation target (Yin, Zhou and Krähenbühl, "Center-based 3D Object Detection and Tracking", CVPR
  * 2021): {@code (sin yaw, cos yaw)} of the box's heading at the same centre cell as size and offset, marked in its
  * own mask; a box without a heading (NaN) leaves its cell without one (also when it replaces an earlier object's).
+ *
+ * <p>With 3D boxes ({@link Architecture.BoxHead#BOX3D}), {@link #cuboid()} holds CenterPoint's {@code dim} and
+ * {@code height} targets at the same centre cell: {@code (ln length, ln width, ln height)} of the box's
+ * {@link TrainBox#box3d()} (length and width in input pixels, height in metres) and its centre height {@code z} in
+ * metres, marked in a third mask; a box without a complete 3D box ({@link TrainBox#hasBox3d()}) leaves its cell
+ * without one, likewise.
  */
 public record Targets(int batch, int classes, int side, float[] posMask, float[] negWeight, float[] size,
-        float[] offset, float[] mask, int objects, Heading heading) {
+        float[] offset, float[] mask, int objects, Extras extras) {
     /**
      * The heading targets of a batch.
      *
@@ -32,6 +38,36 @@ public record Targets(int batch, int classes, int side, float[] posMask, float[]
      * @param objects the cells marked
      */
     public record Heading(float[] sinCos, float[] mask, int objects) {
+    }
+
+    /**
+     * The 3D box targets of a batch.
+     *
+     * @param logDims (ln length, ln width, ln height) at each centre cell with a 3D box, [N, 3, H, W]
+     * @param z the box centre's height in metres there, [N, 1, H, W]
+     * @param mask 1 at those cells, [N, 1, H, W]
+     * @param objects the cells marked
+     */
+    public record Cuboid(float[] logDims, float[] z, float[] mask, int objects) {
+    }
+
+    /**
+     * The targets of the box trunk's outputs beyond size and offset.
+     *
+     * @param heading the heading targets, or null without a heading output
+     * @param cuboid the 3D box targets, or null without 3D outputs
+     */
+    public record Extras(Heading heading, Cuboid cuboid) {
+    }
+
+    /** The heading targets, or null when the targets have none. */
+    public Heading heading() {
+        return extras == null ? null : extras.heading();
+    }
+
+    /** The 3D box targets, or null when the targets have none. */
+    public Cuboid cuboid() {
+        return extras == null ? null : extras.cuboid();
     }
 
     /** Least overlap CenterNet's radius keeps between a box and one shifted by the radius. */
@@ -53,6 +89,16 @@ public record Targets(int batch, int classes, int side, float[] posMask, float[]
      */
     public static Targets of(List<List<TrainBox>> boxes, int classes, int inputSize, LossOptions.Heatmap rule,
             boolean headings) {
+        return of(boxes, classes, inputSize, rule, headings ? Architecture.BoxHead.YAW : Architecture.BoxHead.HULL);
+    }
+
+    /**
+     * Targets of {@code boxes.get(n)} (input pixels) for each sample n, heatmap Gaussians by {@code rule}, with the
+     * targets of the box outputs {@code head} names beyond size and offset ({@link #heading()} and
+     * {@link #cuboid()}, each null when {@code head} has no such output).
+     */
+    public static Targets of(List<List<TrainBox>> boxes, int classes, int inputSize, LossOptions.Heatmap rule,
+            Architecture.BoxHead head) {
         int side = inputSize / Architecture.STRIDE;
         int n = boxes.size();
         int plane = side * side;
@@ -60,8 +106,7 @@ public record Targets(int batch, int classes, int side, float[] posMask, float[]
         float[] size = new float[n * 2 * plane];
         float[] offset = new float[n * 2 * plane];
         float[] mask = new float[n * plane];
-        float[] sinCos = headings ? new float[n * 2 * plane] : null;
-        float[] headingMask = headings ? new float[n * plane] : null;
+        ExtraWriter extra = new ExtraWriter(head, n, plane);
         int objects = 0;
         double s = Architecture.STRIDE;
         for (int b = 0; b < n; b++) {
@@ -91,12 +136,7 @@ public record Targets(int batch, int classes, int side, float[] posMask, float[]
                     objects++;
                 }
                 mask[b * plane + cell] = 1;
-                if (headings) {
-                    boolean has = box.hasYaw();
-                    sinCos[(b * 2) * plane + cell] = has ? (float) Math.sin(box.yaw()) : 0;
-                    sinCos[(b * 2 + 1) * plane + cell] = has ? (float) Math.cos(box.yaw()) : 0;
-                    headingMask[b * plane + cell] = has ? 1 : 0;
-                }
+                extra.put(b, cell, box);
             }
         }
         float[] pos = new float[heat.length];
@@ -109,8 +149,7 @@ public record Targets(int batch, int classes, int side, float[] posMask, float[]
                 neg[i] = (float) (q * q * q * q);
             }
         }
-        Heading heading = headings ? new Heading(sinCos, headingMask, count(headingMask)) : null;
-        return new Targets(n, classes, side, pos, neg, size, offset, mask, objects, heading);
+        return new Targets(n, classes, side, pos, neg, size, offset, mask, objects, extra.extras());
     }
 
     /** Number of heatmap peaks (cells equal to 1), the focal loss's normaliser. */
@@ -124,6 +163,50 @@ public record Targets(int batch, int classes, int side, float[] posMask, float[]
             p += v > 0 ? 1 : 0;
         }
         return p;
+    }
+
+    /** Writes the heading and 3D box targets of each centre cell, a later box replacing an earlier one. */
+    private static final class ExtraWriter {
+        private final int plane;
+        private final float[] sinCos;
+        private final float[] headingMask;
+        private final float[] logDims;
+        private final float[] z;
+        private final float[] cuboidMask;
+
+        ExtraWriter(Architecture.BoxHead head, int n, int plane) {
+            this.plane = plane;
+            boolean headings = head != Architecture.BoxHead.HULL;
+            boolean box3d = head == Architecture.BoxHead.BOX3D;
+            sinCos = headings ? new float[n * 2 * plane] : null;
+            headingMask = headings ? new float[n * plane] : null;
+            logDims = box3d ? new float[n * 3 * plane] : null;
+            z = box3d ? new float[n * plane] : null;
+            cuboidMask = box3d ? new float[n * plane] : null;
+        }
+
+        void put(int b, int cell, TrainBox box) {
+            if (sinCos != null) {
+                boolean has = box.hasYaw();
+                sinCos[(b * 2) * plane + cell] = has ? (float) Math.sin(box.yaw()) : 0;
+                sinCos[(b * 2 + 1) * plane + cell] = has ? (float) Math.cos(box.yaw()) : 0;
+                headingMask[b * plane + cell] = has ? 1 : 0;
+            }
+            if (logDims != null) {
+                boolean has = box.hasBox3d();
+                logDims[(b * 3) * plane + cell] = has ? (float) Math.log(box.box3d().length()) : 0;
+                logDims[(b * 3 + 1) * plane + cell] = has ? (float) Math.log(box.box3d().width()) : 0;
+                logDims[(b * 3 + 2) * plane + cell] = has ? (float) Math.log(box.box3d().height()) : 0;
+                z[b * plane + cell] = has ? (float) box.box3d().z() : 0;
+                cuboidMask[b * plane + cell] = has ? 1 : 0;
+            }
+        }
+
+        Extras extras() {
+            Heading heading = sinCos == null ? null : new Heading(sinCos, headingMask, count(headingMask));
+            Cuboid cuboid = logDims == null ? null : new Cuboid(logDims, z, cuboidMask, count(cuboidMask));
+            return heading == null && cuboid == null ? null : new Extras(heading, cuboid);
+        }
     }
 
     /**

@@ -28,7 +28,8 @@ import java.util.function.Supplier;
  * CenterNet's or TTFNet's box term, {@link LossOptions}) is differentiated by DJL's {@link GradientCollector}, and
  * {@link AdamW} updates the parameters on the {@link LearningRate} schedule. With a heading output
  * ({@link Architecture#yaw()}) the loss adds CenterPoint's heading term ({@link CenterNetLoss#withYaw}) on the
- * batches' heading targets. Batches come from a
+ * batches' heading targets, and with 3D outputs ({@link Architecture#box3d()}) its size and height terms
+ * ({@link CenterNetLoss#withBox3d}) on their 3D box targets. Batches come from a
  * {@link BatchPipeline} working ahead on other threads; with a crop ({@link Augmentation#crop()}) the graph trains
  * on windows of that side (the same weights: every layer is convolutional) and is written at the full input side.
  * With batch normalisation, the BN scales and shifts are parameters too, and the running statistics are fed the
@@ -76,7 +77,7 @@ public final class Trainer {
         Preprocessor pre = DetectorSpecText.spec(a, NmsMode.NONE).preprocessor();
         SampleSource source = new SampleSource(draw, pre, o.augmentation(), o.seed());
         try (BatchPipeline data = new BatchPipeline(source, o.batch(), a.numClasses(), o.trainingSide(),
-                o.dataWorkers(), 0, o.optimisation().loss(), a.yaw())) {
+                o.dataWorkers(), 0, o.optimisation().loss(), a.boxHead())) {
             return run(o, data::next, progress);
         }
     }
@@ -140,7 +141,7 @@ public final class Trainer {
         private final Map<String, String> statOutputs;
         private final Progress progress;
         private final List<TrainingLog> log = new ArrayList<>();
-        private final double[] sums = new double[6];
+        private final double[] sums = new double[8];
         private int inSums;
         private float lastLr;
         private double lastNorm;
@@ -243,18 +244,26 @@ public final class Trainer {
                     ? CenterNetLoss.withGiou(step, heat, size, offset, batch.targets(), batch.boxes(),
                             (float) loss.boxWeight())
                     : CenterNetLoss.compute(step, heat, size, offset, batch.targets());
-            if (!o.architecture().yaw()) {
-                return terms;
+            if (o.architecture().yaw()) {
+                terms = CenterNetLoss.withYaw(step, terms, outs.get(CenterNetGraph.YAW), batch.targets());
             }
-            return CenterNetLoss.withYaw(step, terms, outs.get(CenterNetGraph.YAW), batch.targets());
+            if (o.architecture().box3d()) {
+                terms = CenterNetLoss.withBox3d(step, terms, outs.get(CenterNetGraph.DIM), outs.get(CenterNetGraph.Z),
+                        batch.targets());
+            }
+            return terms;
         }
 
         void flushLog(int done, long start) {
             if (inSums == 0) {
                 return;
             }
-            log.add(new TrainingLog(done, sums[0] / inSums, sums[1] / inSums, sums[2] / inSums, sums[3] / inSums,
-                    sums[4] / inSums, sums[5] / inSums, lastLr, lastNorm, (System.nanoTime() - start) / 1e9));
+            double[] means = new double[sums.length];
+            for (int i = 0; i < sums.length; i++) {
+                means[i] = sums[i] / inSums;
+            }
+            log.add(new TrainingLog(done, TrainingLog.Losses.of(means), lastLr, lastNorm,
+                    (System.nanoTime() - start) / 1e9));
             Arrays.fill(sums, 0);
             inSums = 0;
         }

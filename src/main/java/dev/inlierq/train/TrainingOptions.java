@@ -32,11 +32,20 @@ public record TrainingOptions(Architecture architecture, long seed, int steps, i
             throw new IllegalArgumentException("a heading output needs scenes whose boxes have headings (LiDAR "
                     + "maps), not " + scenes.kind() + " scenes");
         }
+        if (architecture.box3d() && !scenes.boxes3d()) {
+            throw new IllegalArgumentException("3D box outputs need scenes whose boxes are 3D (LiDAR maps), not "
+                    + scenes.kind() + " scenes");
+        }
     }
 
     /** Whether the detector has a heading output and trains it ({@link Architecture#yaw()}). */
     public boolean yaw() {
         return architecture.yaw();
+    }
+
+    /** Whether the detector has the 3D box outputs and trains them ({@link Architecture#box3d()}). */
+    public boolean box3d() {
+        return architecture.box3d();
     }
 
     /** The side of the training inputs: the architecture's, or the augmentation's crop when it sets one. */

@@ -21,6 +21,11 @@ public sealed interface TrainingScenes permits Scenes, LidarScenes {
         return false;
     }
 
+    /** Whether the scenes' boxes carry 3D boxes ({@link TrainBox#box3d()}) the 3D outputs can learn. */
+    default boolean boxes3d() {
+        return false;
+    }
+
     /** The draw of a detector of {@code classes} classes (the benchmark's first ones). */
     Draw draw(int classes);
 

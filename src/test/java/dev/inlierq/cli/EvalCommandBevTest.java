@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.inlierq.cli.CliErrorsTest.Run;
+import dev.inlierq.detect.Box3d;
 import dev.inlierq.detect.Detection;
 import dev.inlierq.error.ExitCode;
 import dev.inlierq.eval.CenterDistanceEvaluator;
@@ -123,6 +124,47 @@ class EvalCommandBevTest {
         }
         assertEquals(gt.annotations().size(), m.classes().stream().mapToInt(CenterDistanceMetrics.ClassAp::groundTruth)
                 .sum());
+        assertEquals(CenterDistanceMetrics.AseForm.HULL, m.aseForm());
+        List<Detection> solids = new ArrayList<>();
+        for (Detection d : dets) {
+            long id = gt.annotations().get(solids.size()).id();
+            CocoDataset.RotatedBox rb = gt.rotatedBox(id).orElseThrow();
+            solids.add(new Detection(d.imageId(), d.categoryId(), d.x(), d.y(), d.w(), d.h(), d.score(), d.yaw(),
+                    new Box3d(rb.length(), rb.width(), Double.NaN, gt.height(id).orElseThrow())));
+        }
+        CenterDistanceMetrics m3 = new CenterDistanceEvaluator(gt, 0.25).evaluate(solids);
+        assertEquals(CenterDistanceMetrics.AseForm.BOX_3D, m3.aseForm(), "the LiDAR labels have heights");
+        assertEquals(0.0, m3.mase(), 1e-12);
+        assertEquals(m.map(), m3.map());
+    }
+
+    /**
+     * A detector trained with --box3d is scored with the 3D scale error, and its detections file holds the 3D
+     * boxes in the labels' fields.
+     */
+    @Test
+    void aBox3dDetectorGetsThe3dScaleError() throws IOException {
+        Path box3d = tmp.resolve("b3.onnx");
+        Run t = CliErrorsTest.run("train", "--out", box3d.toString(), "--data", "lidar", "--box3d", "--size", "64",
+                "--widths", "4,8,8,8,8", "--depths", "0,1,0,0", "--neck", "8", "--steps", "3", "--batch", "2",
+                "--seed", "5");
+        assertEquals(0, t.code(), t.err());
+        Path json = tmp.resolve("m.json");
+        Path dets = tmp.resolve("dets.json");
+        Run r = CliErrorsTest.run("eval", "--model", box3d.toString(), "--spec", tmp.resolve("b3.yaml").toString(),
+                "--images", shared.resolve("lidar/val").toString(), "--annotations",
+                bench.annotations(Split.VAL).toString(), "--threads", "1", "--bev-distance", "--json", json.toString(),
+                "--detections", dets.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("ASE = 1 - IoU of the 3D boxes"), r.out());
+        JsonNode m = new ObjectMapper().readTree(json.toFile());
+        assertEquals("3d", m.get("bev_ASE_form").textValue(), m.toString());
+        JsonNode first = new ObjectMapper().readTree(dets.toFile()).get(0);
+        assertTrue(first.get("rotated_bbox").size() == 5 && first.has("z") && first.has("height"), first.toString());
+        Run plain = eval(bench.annotations(Split.VAL), "--bev-distance", "--json", tmp.resolve("p.json").toString());
+        assertEquals(0, plain.code(), plain.err());
+        assertEquals("hull", new ObjectMapper().readTree(tmp.resolve("p.json").toFile()).get("bev_ASE_form")
+                .textValue());
     }
 
     @Test

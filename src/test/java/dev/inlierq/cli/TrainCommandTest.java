@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.inlierq.cli.CliErrorsTest.Run;
 import dev.inlierq.detect.Detection;
 import dev.inlierq.detect.PreparedImage;
@@ -13,6 +15,7 @@ import dev.inlierq.detect.image.ImageLoader;
 import dev.inlierq.detect.spec.DetectorSpec;
 import dev.inlierq.detect.spec.DetectorSpecs;
 import dev.inlierq.error.ExitCode;
+import dev.inlierq.eval.CocoResults;
 import dev.inlierq.graph.Graph;
 import dev.inlierq.lidar.LidarConfig;
 import dev.inlierq.lidar.LidarDataset;
@@ -180,6 +183,45 @@ class TrainCommandTest {
         assertTrue(dets.stream().allMatch(d -> Double.isFinite(d.yaw()) && Math.abs(d.yaw()) <= Math.PI), "" + dets);
         CliErrorsTest.assertOnlyLine(train(tmp.resolve("z.onnx").toString(), "--yaw"), ExitCode.USAGE,
                 "--yaw needs --data lidar");
+        assertFalse(Files.exists(tmp.resolve("z.onnx")));
+    }
+
+    /**
+     * --box3d adds the outputs dim [1, 3, S/4, S/4] and z [1, 1, S/4, S/4] after yaw (which it implies) and names
+     * them in the spec; decoding a map gives every detection a 3D box, which the detections file keeps exactly; the
+     * log has the two terms. Refused for the shapes.
+     */
+    @Test
+    void lidarBox3dWritesDimAndZOutputsThatDecode() throws IOException {
+        Path model = tmp.resolve("b3.onnx");
+        Path log = tmp.resolve("b3.json");
+        Run r = CliErrorsTest.run("train", "--out", model.toString(), "--json", log.toString(), "--data", "lidar",
+                "--box3d", "--size", "64", "--widths", "4,8,8,8,8", "--depths", "0,1,0,0", "--neck", "8", "--steps",
+                "3", "--batch", "2", "--seed", "5");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.readString(tmp.resolve("b3.yaml")).contains("  yaw: yaw\n  dim: dim\n  z: z\n  stride: 4"));
+        DetectorSpec spec = DetectorSpecs.load(tmp.resolve("b3.yaml"));
+        LidarConfig map = LidarConfig.builder().cells(64).build();
+        PreparedImage image = spec.preprocessor().prepare(
+                ImageLoader.toByteImage(LidarDataset.render(map, Split.VAL, 1).bev(), ChannelOrder.RGB));
+        List<Detection> dets;
+        try (OrtRunner ort = new OrtRunner(model, 1)) {
+            Map<String, FloatTensor> out = ort.run(image.tensor());
+            assertEquals(List.of("heatmap", "size", "offset", "yaw", "dim", "z"), List.copyOf(out.keySet()));
+            assertArrayEquals(new long[] {1, 3, 16, 16}, out.get("dim").shape());
+            assertArrayEquals(new long[] {1, 1, 16, 16}, out.get("z").shape());
+            dets = spec.decoder().decode(out, List.of(image), List.of(1L)).get(0);
+        }
+        assertFalse(dets.isEmpty());
+        assertTrue(dets.stream().allMatch(d -> d.hasYaw() && d.box3d() != null && d.box3d().hasSize()
+                && d.box3d().hasZ() && d.box3d().length() > 0 && d.isFinite()), "" + dets);
+        Path results = tmp.resolve("dets.json");
+        CocoResults.write(results, dets);
+        assertEquals(dets, CocoResults.read(results));
+        JsonNode entry = new ObjectMapper().readTree(log.toFile()).get("log").get(0);
+        assertTrue(entry.get("dim").doubleValue() > 0 && entry.get("z").doubleValue() > 0, entry.toString());
+        CliErrorsTest.assertOnlyLine(train(tmp.resolve("z.onnx").toString(), "--box3d"), ExitCode.USAGE,
+                "--box3d needs --data lidar");
         assertFalse(Files.exists(tmp.resolve("z.onnx")));
     }
 

@@ -226,8 +226,9 @@ class CenterDistanceEvaluatorTest {
         CocoDataset ds = dataset(1, gt(1, 1, 1, 20, 20), gt(2, 1, 2, 40, 40));
         CenterDistanceMetrics m = evaluate(ds, det(1, 1, 20, 20, 0.9), det(1, 2, 40, 40 - 2.8, 0.8));
         Map<String, Object> json = m.toJsonMap();
-        assertEquals(List.of("bev_mAP", "bev_AP", "bev_AP_by_distance", "bev_mATE", "bev_mASE", "bev_mAOE",
-                "bev_TP_errors"), new ArrayList<>(json.keySet()));
+        assertEquals(List.of("bev_mAP", "bev_AP", "bev_AP_by_distance", "bev_mATE", "bev_mASE", "bev_ASE_form",
+                "bev_mAOE", "bev_TP_errors"), new ArrayList<>(json.keySet()));
+        assertEquals("hull", json.get("bev_ASE_form"), "no rotated_bbox, no 3D detections");
         assertEquals(m.map(), json.get("bev_mAP"));
         assertEquals(0.35, (double) json.get("bev_mATE"), EPS, "car 0, pedestrian 0.7 m");
         assertEquals(2.0 / 3, (double) json.get("bev_mASE"), EPS, "4 x 2 against 6 x 4: IoU 1/3");
@@ -246,7 +247,8 @@ class CenterDistanceEvaluatorTest {
         assertTrue(table.contains("0.25 m per pixel, 2 classes"), table);
         assertTrue(table.contains(" pedestrian ") && table.contains("   0.750"), table);
         assertTrue(table.lines().anyMatch(l -> l.startsWith(" mAP ") && l.endsWith("0.875")), table);
-        assertTrue(table.contains(" BEV true-positive errors (nuScenes) at 2 m: ATE in m"), table);
+        assertTrue(table.contains(" BEV true-positive errors (nuScenes) at 2 m: ATE in m, ASE = 1 - IoU of the hulls"),
+                table);
         assertTrue(table.lines().anyMatch(l -> l.matches(" pedestrian +1 +0\\.700 +0\\.667 +-")), table);
         assertTrue(table.lines().anyMatch(l -> l.matches(" mean +2 +0\\.350 +0\\.667 +-")), table);
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.inlierq.detect.Box3d;
 import dev.inlierq.detect.Detection;
 import dev.inlierq.error.ExitCode;
 import dev.inlierq.error.UserError;
@@ -83,6 +84,46 @@ class CocoResultsTest {
         assertFalse(read.get(1).hasYaw());
         assertFalse(read.get(2).hasYaw());
         assertTrue(Double.isNaN(read.get(2).yaw()));
+    }
+
+    /**
+     * A 3D part is written as the LiDAR annotations hold it (rotated_bbox with the bbox centre and the yaw, z,
+     * height) and read back exactly; each field is optional, null counts as absent, the rotated_bbox yaw serves when
+     * there is no "yaw", and a negative size is refused.
+     */
+    @Test
+    void box3dRoundTripsAndItsFieldsAreOptional() throws IOException {
+        Path f = dir.resolve("3d.json");
+        List<Detection> dets = List.of(new Detection(3, 1, 1.5, 2, 3, 4, 0.5, -3.0415926, new Box3d(17.5, 7.25,
+                0.775, 1.55)), new Detection(3, 2, 1, 2, 3, 4, 0.25, Double.NaN, new Box3d(Double.NaN, Double.NaN,
+                0.8, Double.NaN)), new Detection(3, 3, 1, 2, 3, 4, 0.125, 0.5));
+        CocoResults.write(f, dets);
+        assertEquals(dets, CocoResults.read(f));
+        assertEquals("[{\"image_id\":3,\"category_id\":1,\"bbox\":[1.5,2.0,3.0,4.0],\"score\":0.5,"
+                + "\"yaw\":-3.0415926,\"rotated_bbox\":[3.0,4.0,17.5,7.25,-3.0415926],\"z\":0.775,\"height\":1.55},"
+                + "{\"image_id\":3,\"category_id\":2,\"bbox\":[1.0,2.0,3.0,4.0],\"score\":0.25,\"z\":0.8},"
+                + "{\"image_id\":3,\"category_id\":3,\"bbox\":[1.0,2.0,3.0,4.0],\"score\":0.125,\"yaw\":0.5}]",
+                Files.readString(f));
+        String entry = "{\"image_id\": 1, \"category_id\": 2, \"bbox\": [1, 2, 3, 4], \"score\": 1";
+        Path g = Files.writeString(dir.resolve("r.json"), "[" + entry + ", \"rotated_bbox\": [9, 9, 5, 2, 0.5]}, "
+                + entry + ", \"yaw\": 1, \"rotated_bbox\": [9, 9, 5, 2, null], \"height\": 1.5}, "
+                + entry + ", \"rotated_bbox\": null, \"z\": null, \"height\": null}]");
+        List<Detection> read = CocoResults.read(g);
+        assertEquals(new Detection(1, 2, 1, 2, 3, 4, 1, 0.5, new Box3d(5, 2, Double.NaN, Double.NaN)), read.get(0),
+                "the rotated_bbox yaw is the heading; its centre is not read");
+        assertEquals(new Detection(1, 2, 1, 2, 3, 4, 1, 1, new Box3d(5, 2, Double.NaN, 1.5)), read.get(1));
+        assertEquals(new Detection(1, 2, 1, 2, 3, 4, 1), read.get(2));
+        assertTrue(read.get(1).hasFootprint() && read.get(1).box3d().hasSize() && !read.get(1).box3d().hasZ());
+        for (String bad : List.of(", \"rotated_bbox\": [9, 9, -5, 2, 0.5]", ", \"rotated_bbox\": [9, 9, 5, 2]",
+                ", \"rotated_bbox\": [9, 9, 5, null, 0.5]", ", \"rotated_bbox\": 3", ", \"height\": -1",
+                ", \"z\": \"up\"")) {
+            Path h = Files.writeString(dir.resolve("bad.json"), "[" + entry + bad + "}]");
+            UserError e = assertThrows(UserError.class, () -> CocoResults.read(h), bad);
+            assertEquals(ExitCode.BAD_ANNOTATIONS, e.exitCode(), bad);
+        }
+        assertThrows(IllegalArgumentException.class, () -> CocoResults.write(dir.resolve("inf.json"), List.of(
+                new Detection(1, 1, 0, 0, 1, 1, 0.5, 0, new Box3d(Double.POSITIVE_INFINITY, 1, 0, 1)))));
+        assertThrows(IllegalArgumentException.class, () -> new Box3d(1, Double.NaN, 0, 1), "half a footprint");
     }
 
     @Test

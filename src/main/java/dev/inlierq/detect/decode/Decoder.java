@@ -26,7 +26,9 @@ import java.util.Objects;
  *   <li>each box mapped back with the image's {@link InputTransform}, clipped to
  *       {@code [0, width] x [0, height]}, written as COCO x, y, w, h with the class map's id; a head with
  *       headings ({@link LocationBoxes#heading()}) gives each detection its heading, mapped back likewise
- *       ({@link InputTransform#toOriginalYaw}); else the yaw is NaN.</li>
+ *       ({@link InputTransform#toOriginalYaw}); else the yaw is NaN. A head with 3D parts
+ *       ({@link LocationBoxes#solid()}) gives each its {@link dev.inlierq.detect.Box3d}, the footprint mapped back
+ *       along the heading ({@link InputTransform#toOriginal}); else it is null.</li>
  * </ol>
  * Stateless and thread-safe.
  */
@@ -137,9 +139,11 @@ public record Decoder(Head head, PostprocessSpec postprocess, ClassMap classes) 
             double y1 = clip(t.toOriginalY(xyxy[4 * i + 1]), h);
             double x2 = clip(t.toOriginalX(xyxy[4 * i + 2]), w);
             double y2 = clip(t.toOriginalY(xyxy[4 * i + 3]), h);
-            double yaw = t.toOriginalYaw(boxes.yaw(n, cand.location[order[i]]));
+            int location = cand.location[order[i]];
+            double yawIn = boxes.yaw(n, location);
             out.add(new Detection(imageId, classes.categoryId(cls[i]), x1, y1, Math.max(0, x2 - x1),
-                    Math.max(0, y2 - y1), cand.score[order[i]], yaw));
+                    Math.max(0, y2 - y1), cand.score[order[i]], t.toOriginalYaw(yawIn),
+                    t.toOriginal(boxes.box3d(n, location), yawIn)));
         }
         return out;
     }

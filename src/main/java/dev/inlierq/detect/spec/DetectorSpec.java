@@ -62,7 +62,8 @@ import dev.inlierq.detect.decode.Head;
  *       regChannelOffset (0), cellOffset (0.5), batchAxis (true), decoded (false)</li>
  *   <li>{@code centernet} ({@link dev.inlierq.detect.decode.CenterNetHead}): heatmap, size, offset
  *       (none), stride (4), decoded (false), yaw (none: an output [N, 2, H, W] of each cell's heading as
- *       (sin, cos))</li>
+ *       (sin, cos)), dim (none: an output [N, 3, H, W] of each cell's ln length, ln width (input pixels) and
+ *       ln height (metres); needs yaw), z (none: an output [N, 1, H, W] of each cell's centre height in metres)</li>
  * </ul>
  * {@code batchAxis: false} describes outputs exported without the batch axis (e.g. {@code [1600, 80]}
  * per level); at batch N the images' locations follow one another along the first axis.

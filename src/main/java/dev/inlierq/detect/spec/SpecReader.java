@@ -132,7 +132,9 @@ final class SpecReader {
                     n.text("offset", null),
                     n.integer("stride", 4),
                     n.bool("decoded", false),
-                    n.text("yaw", null)));
+                    n.text("yaw", null),
+                    n.text("dim", null),
+                    n.text("z", null)));
         };
         n.finish();
         return head;
