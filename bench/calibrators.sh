@@ -14,6 +14,8 @@
 # VAL_ANN=JSON [EVAL_EXTRA="--bev-distance"] bench/calibrators.sh NAME, NAME naming it in the rows; the rows then
 # also hold the centre-distance mAP (bev_mAP) and the true-positive errors (bev_mATE, bev_mASE with its form
 # bev_ASE_form, bev_mAOE) when EVAL_EXTRA asks for them.
+# EVAL_EXTRA="--bootstrap 1000 --baseline FLOAT.onnx" adds the image-bootstrap interval of the file's AP
+# (ort_boot_AP) and of its difference from the float model on the same resampled images (ort_boot_AP_diff).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/shared.sh
@@ -55,6 +57,8 @@ print(json.dumps({"model": m, "w_bits": int(w), "a_bits": int(a), "method": meth
                   "sim_AP": d.get("AP"), "sim_AP50": d.get("AP50"),
                   **({"ort_bev_mAP": o["bev_mAP"], "sim_bev_mAP": d.get("bev_mAP")} if "bev_mAP" in o else {}),
                   **{"ort_bev_" + k: o["bev_" + k] for k in ("mATE", "mASE", "ASE_form", "mAOE") if "bev_" + k in o},
+                  **({"ort_boot_AP": o["bootstrap"]["AP"]} if "bootstrap" in o else {}),
+                  **({"ort_boot_AP_diff": o["difference"]["AP"]} if "difference" in o else {}),
                   "quantize_seconds": s["seconds"], "wall_seconds": float(wall),
                   "peak_rss_mb": s["peak_rss_bytes"] >> 20, "commit": commit, "cpu": cpu, "command": command}))
 PY
