@@ -34,7 +34,7 @@ w, m, wb, ab, seed, commit, cpu, cmd, method, extra = sys.argv[1:]
 ap = lambda f: json.load(open(f"{w}/{f}.json"))["AP"]
 q = json.load(open(f"{w}/q.onnx.json"))
 print(json.dumps({"model": m, "w_bits": int(wb), "a_bits": int(ab), "method": method, "options": extra.strip(),
-                  "seed": int(seed), "ort_AP": ap("val"), "pool_AP": ap("pool"), "pseudo_pool_AP": ap("pseudo"),
+                  "seed": int(seed), "val_AP": ap("val"), "pool_AP": ap("pool"), "pseudo_pool_AP": ap("pseudo"),
                   "pseudo_calib_AP": ap("pseudo_cal_eval"), "quantize_seconds": q["seconds"], "commit": commit,
                   "cpu": cpu, "command": cmd}))
 PY

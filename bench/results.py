@@ -564,6 +564,15 @@ ABOUT["yaw.jsonl"] = (
     "76.58, mAOE 1.007 rad. Rows also hold the mean true-positive errors (`ort_bev_mATE`, `ort_bev_mASE`, "
     "`ort_bev_mAOE`). The two `bevdet` rows are the first detector (`gptq` and `inlierq`, seed 0) scored again "
     "for its translation and scale errors (it has no heading output).")
+ABOUT["agreement.jsonl"] = (
+    "Stop 54 (3118c29, Zen 4): can a label-free score pick the better of several quantized files? "
+    "`SEEDS=\"0 1 2 3 4 5 6 7\" OUT=... bench/agreement.sh yolox` quantizes YOLOX-Nano W4A8 with `--method gptq` "
+    "and each seed, and scores each file four ways: `val_AP` on the 206 val2017 images (what the tables report), "
+    "`pool_AP` on the 337 labelled train2017 images (the calibration pool, true labels), and, label free, "
+    "`pseudo_pool_AP` and `pseudo_calib_AP`: its AP against the float model's own detections scoring 0.3 or more "
+    "on the pool and on the run's 64 calibration images (bench/tools/pseudo_labels.py). The script of 3118c29 wrote `val_AP` as `ort_AP`; "
+    "the rows were renamed so that the method tables do not pool them. docs/experiments.md, "
+    "stop 54.")
 LATENCY_FILES = {
     "float": "float model",
     "all": "W8A8, `--placement all`",
