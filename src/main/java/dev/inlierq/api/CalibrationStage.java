@@ -130,8 +130,9 @@ public final class CalibrationStage {
     /** Reconstruction's held-out images must leave some to train on. */
     private static void checkHoldout(QuantizationConfig c, CalibrationSet calib) {
         int n = calib.files().size();
-        if (c.reconstruction() != null && c.reconstruction().holdoutFor(n) >= n) {
-            throw new UserError(ExitCode.USAGE, "--holdout " + c.reconstruction().holdout() + ": must be less than "
+        if (c.reconstruction() != null && c.reconstruction().earlyStop().holdoutFor(n) >= n) {
+            throw new UserError(ExitCode.USAGE, "--holdout " + c.reconstruction().earlyStop().holdout()
+                    + ": must be less than "
                     + "the number of calibration images (" + calib.files().size() + ")");
         }
     }

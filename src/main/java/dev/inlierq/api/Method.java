@@ -3,6 +3,7 @@ package dev.inlierq.api;
 import dev.inlierq.calib.CalibrationSelection;
 import dev.inlierq.plan.Placement;
 import dev.inlierq.quant.RangeEstimation;
+import dev.inlierq.recon.EarlyStopSettings;
 import dev.inlierq.recon.Reconstruction;
 import dev.inlierq.recon.ReconstructionOptions;
 import dev.inlierq.recon.Units;
@@ -263,8 +264,9 @@ public enum Method {
     public static DefaultRecipe defaultRecipe(int weightBits, long seed) {
         if (weightBits > LOW_BITS) {
             return new DefaultRecipe(INLIERQ, INLIERQ.reconstructionDefaults(seed).toBuilder()
-                    .start(ReconstructionOptions.Start.GPTQ).holdout(DEFAULT_8BIT_HOLDOUT)
-                    .holdoutFrom(DEFAULT_8BIT_HOLDOUT_FROM).build(), false);
+                    .start(ReconstructionOptions.Start.GPTQ)
+                    .earlyStop(EarlyStopSettings.holding(DEFAULT_8BIT_HOLDOUT).withHoldoutFrom(DEFAULT_8BIT_HOLDOUT_FROM))
+                    .build(), false);
         }
         return new DefaultRecipe(ADAROUND, ADAROUND.reconstructionDefaults(seed, weightBits, 8), true);
     }
@@ -294,7 +296,7 @@ public enum Method {
     public static final double DEFAULT_INLIERQ_BOX_WEIGHT = 1;
     /**
      * Calibration images the default 8-bit recipe holds out of each unit's steps to keep the state, GPTQ's start
-     * included, whose loss on them is lowest ({@link ReconstructionOptions#holdout()}: early stopping; Prechelt,
+     * included, whose loss on them is lowest ({@link EarlyStopSettings#holdout()}: early stopping; Prechelt,
      * "Early Stopping - But When?", 1998). On the sparse LiDAR BEV maps InlierQ's learned step sizes can overshoot
      * from GPTQ's start (seed 2: 74.09 centre-distance mAP with no step, 67.89 after 50 steps; docs/experiments.md,
      * stops 52-53); the held-out check keeps such a unit at its start.

@@ -3,7 +3,7 @@ package dev.inlierq.recon;
 import java.util.List;
 
 /**
- * How a unit's early stopping went ({@link ReconstructionOptions#holdout()}, {@link EarlyStopping}), for reports:
+ * How a unit's early stopping went ({@link EarlyStopSettings#holdout()}, {@link EarlyStopping}), for reports:
  * the optimisation steps it ran (at most {@link ReconstructionOptions#iterations()}), the step of the check whose
  * state it kept (0: the starting state), whether it stopped before its budget, and every check's held-out loss.
  */

@@ -15,13 +15,13 @@ import java.util.Random;
 
 /**
  * Early stopping of one unit's optimisation on held-out calibration images (issue 12, "a budget that means
- * convergence"). {@link ReconstructionOptions#holdout()} images, chosen by the seed ({@link #split}), are never
- * sampled by a step. Before the first step, every {@link ReconstructionOptions#checkEvery()} steps and after the
+ * convergence"). {@link EarlyStopSettings#holdout()} images, chosen by the seed ({@link #split}), are never
+ * sampled by a step. Before the first step, every {@link EarlyStopSettings#checkEvery(int)} steps and after the
  * last, the unit's deployed state (hard rounding {@code h = [V >= 0]}, the learned encodings, no drop: what
  * {@link Reconstruction} would keep) is run on the held-out images and its reconstruction loss taken. The state of
  * the check with the lowest loss is copied ({@link UnitSnapshot}) and restored when the unit ends; the unit stops
- * once {@link ReconstructionOptions#patience()} checks in a row have not lowered the loss by more than
- * {@link ReconstructionOptions#EARLY_STOP_TOLERANCE} of the best so far. Checks during AdaRound's warm-up
+ * once {@link EarlyStopSettings#patience()} checks in a row have not lowered the loss by more than
+ * {@link EarlyStopSettings#TOLERANCE} of the best so far. Checks during AdaRound's warm-up
  * ({@link ReconstructionOptions#warmup()} of the planned steps, before the rounding regulariser starts to push
  * the rounding variables to 0 or 1) are taken and may be the best, but do not count towards the patience: the
  * hard rounding often gets worse while the soft one learns freely, which says nothing about convergence. This is
@@ -89,13 +89,13 @@ final class EarlyStopping implements AutoCloseable {
     }
 
     /**
-     * The images for the steps and the {@code o.holdoutFor(n)} held out, drawn by a seeded shuffle; with no holdout all
-     * images train, in order.
+     * The images for the steps and the {@code o.earlyStop().holdoutFor(n)} held out, drawn by a seeded shuffle; with
+     * no holdout all images train, in order.
      *
      * @throws IllegalArgumentException when the holdout leaves no image for the steps
      */
     static Split split(int n, ReconstructionOptions o) {
-        int k = o.holdoutFor(n);
+        int k = o.earlyStop().holdoutFor(n);
         if (k == 0) {
             return new Split(java.util.stream.IntStream.range(0, n).toArray(), new int[0]);
         }
@@ -139,7 +139,7 @@ final class EarlyStopping implements AutoCloseable {
 
     /** Whether a check falls after {@code steps} steps: every {@code checkEvery} steps, and after the last. */
     boolean due(int steps) {
-        return steps % o.checkEvery() == 0 || steps == o.iterations();
+        return steps % o.earlyStop().checkEvery(o.iterations()) == 0 || steps == o.iterations();
     }
 
     /**
@@ -154,13 +154,13 @@ final class EarlyStopping implements AutoCloseable {
             bestStep = steps;
             best = UnitSnapshot.of(st);
         }
-        if (l < mark * (1 - ReconstructionOptions.EARLY_STOP_TOLERANCE)) {
+        if (l < mark * (1 - EarlyStopSettings.TOLERANCE)) {
             mark = l;
             sinceImprovement = 0;
         } else if (steps > warmup) {
             sinceImprovement++;
         }
-        stopped = sinceImprovement >= o.patience() && steps < o.iterations();
+        stopped = sinceImprovement >= o.earlyStop().patience() && steps < o.iterations();
         return stopped;
     }
 

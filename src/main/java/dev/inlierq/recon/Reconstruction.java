@@ -67,7 +67,7 @@ import java.util.Set;
  * rounding, no drop) above the loss of its initial state; otherwise it goes back to nearest rounding and its
  * initial step sizes ({@link UnitCheck}, {@link Result#keptInitialUnits()}).
  *
- * <p>With {@link ReconstructionOptions#holdout()}, some calibration images are never sampled by the steps; each
+ * <p>With {@link EarlyStopSettings#holdout()}, some calibration images are never sampled by the steps; each
  * unit is checked on them as deployed, stops when its held-out loss no longer improves and keeps its best checked
  * state ({@link EarlyStopping}, issue 12 "a budget that means convergence").
  *
@@ -90,7 +90,7 @@ public final class Reconstruction {
      * Per-unit record for reports: mean reconstruction loss (without the regulariser) over the first and the
      * last tenth of the steps, fraction of weights rounded away from nearest, time, and with
      * {@link ReconstructionOptions#window()} the unit's crops or why it kept full maps ({@link Windows}; null
-     * without windows). {@code iterations} is the planned budget; with {@link ReconstructionOptions#holdout()}
+     * without windows). {@code iterations} is the planned budget; with {@link EarlyStopSettings#holdout()}
      * {@code earlyStop} says how many steps ran and which checked state the unit kept (null without held-out
      * images, or when the unit had nothing to learn); the loss curve covers the steps run.
      */

@@ -28,13 +28,6 @@ public final class ReconstructionOptions {
     public static final float DEFAULT_LR_ZERO_POINT = 0f;
     /** Adam learning rate of the log of weight step sizes ({@link WeightScales}), relative; 0 keeps them. */
     public static final float DEFAULT_LR_WEIGHT_SCALE = 0f;
-    /** Images held out of the steps for early stopping ({@link EarlyStopping}); 0: off (8 held out cost YOLOX-Nano
-     * W4A8 0.8 AP, stop 38). */
-    public static final int DEFAULT_HOLDOUT = 0;
-    /** Held-out checks without improvement after which a unit stops. */
-    public static final int DEFAULT_PATIENCE = 3;
-    /** A check improves on the best held-out loss when it is lower by more than this fraction of it. */
-    public static final double EARLY_STOP_TOLERANCE = 1e-3;
 
     /** The rounding the rounding variables start from. */
     public enum Start {
@@ -80,10 +73,7 @@ public final class ReconstructionOptions {
     private final float lrZeroPoint;
     private final float lrWeightScale;
     private final Decay activationDecay;
-    private final int holdout;
-    private final int holdoutFrom;
-    private final int patience;
-    private final int checkEvery;
+    private final EarlyStopSettings earlyStop;
     private final boolean biasCorrection;
     private final boolean hessianSlopes;
 
@@ -106,18 +96,9 @@ public final class ReconstructionOptions {
         this.lrZeroPoint = b.lrZeroPoint;
         this.lrWeightScale = b.lrWeightScale;
         this.activationDecay = Objects.requireNonNull(b.activationDecay, "activation decay");
-        this.holdout = b.holdout;
-        this.holdoutFrom = b.holdoutFrom;
-        this.patience = b.patience;
-        this.checkEvery = b.checkEvery;
+        this.earlyStop = Objects.requireNonNull(b.earlyStop, "early stop");
         this.biasCorrection = b.biasCorrection;
         this.hessianSlopes = b.hessianSlopes;
-        if (holdout < 0 || holdoutFrom < 0 || checkEvery < 0) {
-            throw new IllegalArgumentException("holdout and check interval must be non-negative");
-        }
-        if (patience < 1) {
-            throw new IllegalArgumentException("patience must be at least 1");
-        }
         if (!(lrZeroPoint >= 0 && lrWeightScale >= 0)) {
             throw new IllegalArgumentException("zero-point and weight-scale learning rates must be non-negative");
         }
@@ -160,10 +141,7 @@ public final class ReconstructionOptions {
         b.lrZeroPoint = lrZeroPoint;
         b.lrWeightScale = lrWeightScale;
         b.activationDecay = activationDecay;
-        b.holdout = holdout;
-        b.holdoutFrom = holdoutFrom;
-        b.patience = patience;
-        b.checkEvery = checkEvery;
+        b.earlyStop = earlyStop;
         b.biasCorrection = biasCorrection;
         b.hessianSlopes = hessianSlopes;
         return b;
@@ -254,31 +232,9 @@ public final class ReconstructionOptions {
         return hessianSlopes;
     }
 
-    /**
-     * Early stopping ({@link EarlyStopping}): calibration images, chosen by the seed, that no unit's step samples;
-     * each unit's deployed state is checked on them and the best checked state kept. 0: off.
-     */
-    public int holdout() {
-        return holdout;
-    }
-
-    /** The holdout for {@code images} calibration images: {@link #holdout()}, or 0 below
-     * {@link Builder#holdoutFrom}. */
-    public int holdoutFor(int images) {
-        return images >= holdoutFrom ? holdout : 0;
-    }
-
-    /** With {@link #holdout()}: checks without improvement after which a unit stops. */
-    public int patience() {
-        return patience;
-    }
-
-    /**
-     * With {@link #holdout()}: steps between held-out checks, as set, or by default
-     * {@code max(10, iterations / 20)}.
-     */
-    public int checkEvery() {
-        return checkEvery > 0 ? checkEvery : Math.max(10, iterations / 20);
+    /** Early stopping on held-out calibration images ({@link EarlyStopSettings}); {@link EarlyStop#OFF} by default. */
+    public EarlyStopSettings earlyStop() {
+        return earlyStop;
     }
 
     /** Seeds batch sampling and drop masks. */
@@ -314,10 +270,7 @@ public final class ReconstructionOptions {
         s += activationDecay != Decay.CONSTANT ? " activation_decay=" + activationDecay.cliName() : "";
         s += biasCorrection ? " bias_correction=true" : "";
         s += hessianSlopes ? " hessian=slopes" : "";
-        if (holdout > 0) {
-            s += " holdout=" + holdout + (holdoutFrom > 0 ? " holdout_from=" + holdoutFrom : "") + " patience="
-                    + patience + " check_every=" + checkEvery();
-        }
+        s += earlyStop.describe(iterations);
         return window == 0 ? s : s + " window=" + window + " window_batch=" + windowBatch();
     }
 
@@ -346,10 +299,7 @@ public final class ReconstructionOptions {
         private float lrZeroPoint = DEFAULT_LR_ZERO_POINT;
         private float lrWeightScale = DEFAULT_LR_WEIGHT_SCALE;
         private Decay activationDecay = Decay.CONSTANT;
-        private int holdout = DEFAULT_HOLDOUT;
-        private int holdoutFrom;
-        private int patience = DEFAULT_PATIENCE;
-        private int checkEvery;
+        private EarlyStopSettings earlyStop = EarlyStopSettings.OFF;
         private boolean biasCorrection;
         private boolean hessianSlopes;
 
@@ -469,27 +419,9 @@ public final class ReconstructionOptions {
             return this;
         }
 
-        /** Held-out images for early stopping; default {@value ReconstructionOptions#DEFAULT_HOLDOUT} (off). */
-        public Builder holdout(int images) {
-            holdout = images;
-            return this;
-        }
-
-        /** The fewest calibration images at which {@link #holdout} applies (below, none is held out); default 0. */
-        public Builder holdoutFrom(int images) {
-            holdoutFrom = images;
-            return this;
-        }
-
-        /** Checks without improvement before a unit stops; default {@value ReconstructionOptions#DEFAULT_PATIENCE}. */
-        public Builder patience(int checks) {
-            patience = checks;
-            return this;
-        }
-
-        /** Steps between held-out checks; default 0, {@code max(10, iterations / 20)}. */
-        public Builder checkEvery(int steps) {
-            checkEvery = steps;
+        /** Default {@link EarlyStop#OFF}. */
+        public Builder earlyStop(EarlyStopSettings e) {
+            earlyStop = e;
             return this;
         }
 

@@ -21,7 +21,7 @@ import java.util.Random;
  * the batch is then {@link ReconstructionOptions#windowBatch()} images, one window each. Without, the step is
  * BRECQ's: whole feature maps of {@link ReconstructionOptions#batch()} images.
  *
- * <p>With {@link ReconstructionOptions#holdout()} (issue 12, "a budget that means convergence"), steps sample only
+ * <p>With {@link EarlyStopSettings#holdout()} (issue 12, "a budget that means convergence"), steps sample only
  * the images not held out, and {@link EarlyStopping} checks the unit on the held-out ones, may end it before its
  * budget and leaves it in its best checked state ({@link #earlyStop()}). The regulariser's and the rates'
  * schedules stay those of the planned steps: stopping early just ends them.

@@ -14,6 +14,7 @@ import dev.inlierq.loss.TopKHeatmapLoss;
 import dev.inlierq.plan.Placement;
 import dev.inlierq.plan.PlanOptions;
 import dev.inlierq.quant.RangeEstimation;
+import dev.inlierq.recon.EarlyStopSettings;
 import dev.inlierq.recon.ReconstructionOptions;
 import dev.inlierq.recon.Units;
 import dev.inlierq.testing.NoBoxSpec;
@@ -58,10 +59,11 @@ class QuantizationConfigTest {
         assertEquals(Method.INLIERQ, eight.method(), "the default method at 8-bit weights");
         assertEquals(Method.INLIERQ, Method.defaultFor(5));
         assertEquals(Method.INLIERQ.reconstructionDefaults(7).toBuilder().start(ReconstructionOptions.Start.GPTQ)
-                .holdout(Method.DEFAULT_8BIT_HOLDOUT).holdoutFrom(Method.DEFAULT_8BIT_HOLDOUT_FROM).build().toString(),
+                .earlyStop(EarlyStopSettings.holding(Method.DEFAULT_8BIT_HOLDOUT).withHoldoutFrom(Method.DEFAULT_8BIT_HOLDOUT_FROM))
+                .build().toString(),
                 eight.reconstruction().toString());
-        assertEquals(0, eight.reconstruction().holdoutFor(Method.DEFAULT_8BIT_HOLDOUT_FROM - 1), "small sets: none");
-        assertEquals(Method.DEFAULT_8BIT_HOLDOUT, eight.reconstruction().holdoutFor(64));
+        assertEquals(0, eight.reconstruction().earlyStop().holdoutFor(Method.DEFAULT_8BIT_HOLDOUT_FROM - 1), "small sets: none");
+        assertEquals(Method.DEFAULT_8BIT_HOLDOUT, eight.reconstruction().earlyStop().holdoutFor(64));
         assertEquals(InlierQ.Options.defaults(), eight.inlier());
         assertEquals(builder().method(Method.INLIERQ).activationBits(4).seed(7).build().reconstruction().toString(),
                 builder().activationBits(4).seed(7).build().reconstruction().toString(), "W8A4");

@@ -125,7 +125,7 @@ class EarlyStoppingTest {
     @Test
     void stepsNeverSampleTheHeldOutImages() {
         TinyNet n = net();
-        ReconstructionOptions o = options().holdout(6).iterations(60).build();
+        ReconstructionOptions o = options().earlyStop(EarlyStopSettings.holding(6)).iterations(60).build();
         EarlyStopping.Split split = EarlyStopping.split(24, o);
         assertEquals(6, split.heldOut().length);
         Set<Integer> held = new HashSet<>();
@@ -167,7 +167,7 @@ class EarlyStoppingTest {
     void aUnitThatStopsImprovingStopsBeforeItsBudgetAndSaysSo() {
         TinyNet n = net();
         // nothing moves: every check has the loss of the start, so the patience runs out right after the warm-up
-        ReconstructionOptions frozen = options().holdout(6).lrRounding(0f).lrScale(0f).build();
+        ReconstructionOptions frozen = options().earlyStop(EarlyStopSettings.holding(6)).lrRounding(0f).lrScale(0f).build();
         Reconstruction.Result r = n.run(frozen);
         Reconstruction.Result nearest = n.run(options().iterations(0).build());
         assertEquals(Map.of(), diff(weights(n, nearest), weights(n, r)), "the starting rounding is kept");
@@ -183,7 +183,7 @@ class EarlyStoppingTest {
             assertEquals(20, u.losses().points().length, "the loss curve of the steps run");
         }
         // learning: a unit stops once its held-out loss stops improving, at a check, after its warm-up
-        Reconstruction.Result learned = n.run(options().holdout(6).build());
+        Reconstruction.Result learned = n.run(options().earlyStop(EarlyStopSettings.holding(6)).build());
         int early = 0;
         for (Reconstruction.UnitReport u : learned.units()) {
             EarlyStop s = u.earlyStop();
@@ -195,7 +195,7 @@ class EarlyStoppingTest {
                 early++;
                 assertTrue(s.steps() < 200 && s.steps() > 40, s.toString());
                 for (EarlyStop.Check k : c.subList(c.size() - 3, c.size())) {
-                    assertTrue(k.loss() >= best * (1 - ReconstructionOptions.EARLY_STOP_TOLERANCE) || k.step()
+                    assertTrue(k.loss() >= best * (1 - EarlyStopSettings.TOLERANCE) || k.step()
                             == s.bestStep(), "no improvement in the last checks: " + s);
                 }
             }
@@ -256,7 +256,7 @@ class EarlyStoppingTest {
     @Test
     void theKeptStateIsTheBestCheckedOne() {
         TinyNet n = net();
-        ReconstructionOptions o = options().holdout(6).build();
+        ReconstructionOptions o = options().earlyStop(EarlyStopSettings.holding(6)).build();
         Reconstruction.Result r = n.run(o);
         double[] deployed = heldOutLosses(n, r, o);
         int restored = 0;
@@ -279,7 +279,7 @@ class EarlyStoppingTest {
     void withoutHoldoutNothingChanges() {
         TinyNet n = net();
         ReconstructionOptions plain = options().iterations(60).build();
-        ReconstructionOptions other = plain.toBuilder().holdout(0).patience(1).checkEvery(1).build();
+        ReconstructionOptions other = plain.toBuilder().earlyStop(EarlyStopSettings.OFF.withPatience(1).withCheckEvery(1)).build();
         assertEquals(plain.describe(), other.describe());
         assertFalse(plain.describe().contains("holdout"), plain.describe());
         Reconstruction.Result a = n.run(plain);
@@ -292,14 +292,14 @@ class EarlyStoppingTest {
         for (Reconstruction.UnitReport u : b.units()) {
             assertNull(u.earlyStop(), "no early stopping report without held-out images");
         }
-        String on = plain.toBuilder().holdout(4).build().describe();
+        String on = plain.toBuilder().earlyStop(EarlyStopSettings.holding(4)).build().describe();
         assertTrue(on.startsWith(plain.describe()) && on.endsWith(" holdout=4 patience=3 check_every=10"), on);
     }
 
     @Test
     void earlyStoppingIsDeterministicForASeed() {
         TinyNet n = net();
-        ReconstructionOptions o = options().holdout(6).build();
+        ReconstructionOptions o = options().earlyStop(EarlyStopSettings.holding(6)).build();
         Reconstruction.Result a = n.run(o);
         Reconstruction.Result b = n.run(o);
         assertSameResult(n, a, b);
@@ -312,12 +312,12 @@ class EarlyStoppingTest {
     void aHoldoutThatLeavesNoImageIsRefused() {
         TinyNet n = net();
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> n.run(options().holdout(24).build()));
+                () -> n.run(options().earlyStop(EarlyStopSettings.holding(24)).build()));
         assertTrue(e.getMessage().contains("holdout 24 leaves none of the 24"), e.getMessage());
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> options().patience(0).build());
+                () -> EarlyStopSettings.OFF.withPatience(0));
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> options().holdout(-1).build());
+                () -> EarlyStopSettings.holding(-1));
     }
 
     @Test
@@ -326,7 +326,7 @@ class EarlyStoppingTest {
         Map<String, Encoding> enc = r.encodings();
         List<Units.Unit> units = r.units.subList(0, 2);
         ReconstructionOptions o = ReconstructionOptions.builder(Units.Kind.BLOCK).iterations(12).batch(2).window(16)
-                .holdout(2).checkEvery(4).patience(1).seed(3).build();
+                .earlyStop(EarlyStopSettings.holding(2).withCheckEvery(4).withPatience(1)).seed(3).build();
         // frozen: the same windows at every check give the same loss, so the unit stops at the first check that
         // counts (after the 2 warm-up steps)
         Reconstruction.Result frozen = TinyNet.oneThread(() -> Reconstruction.run(r.g, r.plan, enc, units, r.samples,
