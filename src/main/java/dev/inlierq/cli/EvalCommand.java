@@ -25,8 +25,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code inlierq eval}: COCO bbox metrics of a detector on a folder of images, and with {@code --bev-distance} the
  * nuScenes centre-distance mAP of a bird's-eye-view detector ({@link CenterDistanceEvaluator}); with
- * {@code --bootstrap} intervals of AP, AP50 and AP75 from resampled images, paired with {@code --baseline}
- * ({@link BootstrapOptions}).
+ * {@code --bootstrap} intervals of AP, AP50 and AP75 (and of the centre-distance mAP) from resampled images, paired
+ * with {@code --baseline} ({@link BootstrapOptions}).
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Evaluate a detector on COCO images (pycocotools bbox metrics).")
@@ -105,7 +105,8 @@ final class EvalCommand implements Callable<Integer> {
             out.print(bevMetrics.summaryText());
         }
         out.printf("images: %d, engine: %s, seconds: %.1f%n", r.images(), r.engine(), r.seconds());
-        BootstrapOptions.Result boot = bootstrap.enabled() ? bootstrap.resample(gt, r, base) : null;
+        BootstrapOptions.Result boot = bootstrap.enabled() ? bootstrap.resample(gt, r, base,
+                bevMetrics == null ? Double.NaN : bevMetrics.cellSize()) : null;
         if (boot != null) {
             bootstrap.print(out, boot);
         }

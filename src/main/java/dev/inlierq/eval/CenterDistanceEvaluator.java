@@ -178,8 +178,11 @@ public final class CenterDistanceEvaluator {
         return new CenterDistanceMetrics(cellSize, THRESHOLDS, classes, form);
     }
 
-    /** Category {@code k}'s detections by descending score, stably from their (image, input) order. */
-    private static int[] scoreOrder(CocoBoxes dts, int k) {
+    /**
+     * Category {@code k}'s detections by descending score, stably from their (image, input) order: the order of the
+     * matching, which {@link CenterDistanceBootstrap} keeps.
+     */
+    static int[] scoreOrder(CocoBoxes dts, int k) {
         int from = dts.catStart[k];
         int n = dts.catStart[k + 1] - from;
         int[] order = new int[n];

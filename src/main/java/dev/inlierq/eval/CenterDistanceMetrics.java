@@ -256,6 +256,14 @@ public record CenterDistanceMetrics(double cellSize, List<Double> thresholds, Li
 
     private static double mean(List<Double> values) {
         double[] a = values.stream().mapToDouble(Double::doubleValue).toArray();
-        return a.length == 0 ? -1 : CocoNumerics.numpyMean(a, a.length);
+        return meanOf(a, a.length);
+    }
+
+    /**
+     * The mean of {@code values[0..n)} as a class's AP and the mAP are taken (numpy's, {@link CocoNumerics#numpyMean});
+     * -1 for {@code n = 0}. {@link CenterDistanceBootstrap} takes its means with it.
+     */
+    static double meanOf(double[] values, int n) {
+        return n == 0 ? -1 : CocoNumerics.numpyMean(values, n);
     }
 }

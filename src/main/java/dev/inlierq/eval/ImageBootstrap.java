@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 
 /**
  * Bootstrap confidence intervals for COCO AP, AP50 and AP75 by resampling the evaluated images (Efron and
@@ -31,7 +32,9 @@ import java.util.SplittableRandom;
  * </ul>
  * The paired form ({@link #resamplePaired}) scores two detection sets (model A and model B) with the same
  * multiplicities in each sample and reports the same for the sampled differences B - A, with the point difference
- * of the plain evaluation and the share of samples in which B - A is below zero.
+ * of the plain evaluation and the share of samples in which B - A is below zero. {@link CenterDistanceBootstrap}
+ * does the same for the nuScenes centre-distance mAP of bird's-eye-view maps, with these draws: for the same seed
+ * its sample b counts the same images as sample b here.
  *
  * <p>What the interval means: how much AP moves when the same detector is scored on other images drawn like these
  * ones. It covers the sampling of the evaluation images only: not the seed of a quantization run, not the choice of
@@ -199,6 +202,16 @@ public final class ImageBootstrap {
         }
     }
 
+    /** The dataset the ground truth comes from. */
+    CocoDataset dataset() {
+        return dataset;
+    }
+
+    /** The resampled image ids, ascending: image i of a multiplicity array is {@code imageIds()[i]}. */
+    long[] imageIds() {
+        return imgIds.clone();
+    }
+
     private ImageMatches own(ImageMatches m) {
         if (m.owner() != this) {
             throw new IllegalArgumentException("matches made by another ImageBootstrap (other ground truth or images)");
@@ -207,23 +220,36 @@ public final class ImageBootstrap {
     }
 
     /**
+     * Draws the {@code samples} multiplicity arrays of the bootstrap with this seed and hands each to {@code sample},
+     * in order: the draws of every resample of these images ({@link #resample}, {@link #resamplePaired} and
+     * {@link CenterDistanceBootstrap}'s), so that the same seed gives every statistic the same resampled image sets.
+     * The array (length {@link #images()}, images in ascending id order) is reused: it is valid during the call only.
+     *
+     * @throws IllegalArgumentException when samples is below 1
+     */
+    void forEachDraw(int samples, long seed, Consumer<int[]> sample) {
+        checkSamples(samples);
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int[] m = new int[imgIds.length];
+        for (int b = 0; b < samples; b++) {
+            drawMultiplicities(rnd, m);
+            sample.accept(m);
+        }
+    }
+
+    /**
      * The sampled AP, AP50, AP75 of each set ({@code [set][metric][sample]}), over the samples in which they are
      * defined (the same samples for every set: definedness depends on the ground truth only).
      */
     double[][][] draw(ImageMatches[] sets, int samples, long seed) {
-        if (samples < 1) {
-            throw new IllegalArgumentException("samples must be at least 1, got " + samples);
-        }
+        checkSamples(samples);
         double[][][] v = new double[sets.length][3][samples];
         ImageMatches.Work[] work = new ImageMatches.Work[sets.length];
         for (int s = 0; s < sets.length; s++) {
             work[s] = sets[s].new Work();
         }
-        SplittableRandom rnd = new SplittableRandom(seed);
-        int[] m = new int[imgIds.length];
-        int defined = 0;
-        for (int b = 0; b < samples; b++) {
-            drawMultiplicities(rnd, m);
+        int[] defined = {0};
+        forEachDraw(samples, seed, m -> {
             Point[] p = new Point[sets.length];
             for (int s = 0; s < sets.length; s++) {
                 p[s] = sets[s].point(m, work[s]);
@@ -232,32 +258,65 @@ public final class ImageBootstrap {
                 }
             }
             if (p[0].ap() == -1) {
-                continue;
+                return;
             }
             for (int s = 0; s < sets.length; s++) {
-                v[s][0][defined] = p[s].ap();
-                v[s][1][defined] = p[s].ap50();
-                v[s][2][defined] = p[s].ap75();
+                v[s][0][defined[0]] = p[s].ap();
+                v[s][1][defined[0]] = p[s].ap50();
+                v[s][2][defined[0]] = p[s].ap75();
             }
-            defined++;
-        }
+            defined[0]++;
+        });
         for (double[][] set : v) {
             for (int i = 0; i < 3; i++) {
-                set[i] = Arrays.copyOf(set[i], defined);
+                set[i] = Arrays.copyOf(set[i], defined[0]);
             }
         }
         return v;
     }
 
-    private static Summary summary(ImageMatches m, double[][] v, int samples, long seed) {
-        int[] ones = new int[m.images()];
+    /**
+     * Checks a number of samples.
+     *
+     * @throws IllegalArgumentException when it is below 1
+     */
+    static void checkSamples(int samples) {
+        if (samples < 1) {
+            throw new IllegalArgumentException("samples must be at least 1, got " + samples);
+        }
+    }
+
+    /**
+     * Checks a multiplicity array: {@code images} entries, none negative.
+     *
+     * @throws IllegalArgumentException when it is not one
+     */
+    static void checkMultiplicities(int[] multiplicity, int images) {
+        if (multiplicity.length != images) {
+            throw new IllegalArgumentException("expected " + images + " multiplicities, got " + multiplicity.length);
+        }
+        for (int m : multiplicity) {
+            if (m < 0) {
+                throw new IllegalArgumentException("negative multiplicity " + m);
+            }
+        }
+    }
+
+    /** Every image once: the plain evaluation. */
+    static int[] ones(int images) {
+        int[] ones = new int[images];
         Arrays.fill(ones, 1);
-        Point point = m.point(ones);
+        return ones;
+    }
+
+    private static Summary summary(ImageMatches m, double[][] v, int samples, long seed) {
+        Point point = m.point(ones(m.images()));
         return new Summary(samples, seed, LEVEL, v[0].length, point, interval(v[0]), interval(v[1]),
                 interval(v[2]));
     }
 
-    private static Interval interval(double[] values) {
+    /** The percentile interval at {@link #LEVEL} and the sd of these sampled values; NaNs when there is none. */
+    static Interval interval(double[] values) {
         int n = values.length;
         if (n == 0) {
             return new Interval(Double.NaN, Double.NaN, Double.NaN);
@@ -268,7 +327,11 @@ public final class ImageBootstrap {
         return new Interval(percentile(sorted, n, tail), percentile(sorted, n, 1 - tail), sd(values));
     }
 
-    private static Difference difference(double pointA, double pointB, double[] a, double[] b) {
+    /**
+     * The paired difference B - A of a statistic: its plain values ({@code -1}: undefined, giving a NaN value) and
+     * its sampled values {@code a[i]}, {@code b[i]} in the same samples.
+     */
+    static Difference difference(double pointA, double pointB, double[] a, double[] b) {
         double[] d = new double[a.length];
         int below = 0;
         for (int i = 0; i < d.length; i++) {

@@ -91,14 +91,7 @@ public final class ImageMatches {
      * @throws IllegalArgumentException when the array's length is not {@link #images()} or an entry is negative
      */
     public ImageBootstrap.Point point(int[] multiplicity) {
-        if (multiplicity.length != images) {
-            throw new IllegalArgumentException("expected " + images + " multiplicities, got " + multiplicity.length);
-        }
-        for (int m : multiplicity) {
-            if (m < 0) {
-                throw new IllegalArgumentException("negative multiplicity " + m);
-            }
-        }
+        ImageBootstrap.checkMultiplicities(multiplicity, images);
         return point(multiplicity, new Work());
     }
 
