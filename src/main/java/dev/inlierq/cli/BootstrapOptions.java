@@ -29,7 +29,7 @@ final class BootstrapOptions {
     /** The key and label of the centre-distance mAP, as the JSON of {@code --bev-distance} names it. */
     private static final String BEV_KEY = "bev_mAP";
 
-    @Option(names = "--bootstrap", defaultValue = "0", paramLabel = "N", description = "Also report 95% percentile "
+    @Option(names = "--bootstrap", defaultValue = "0", paramLabel = "N", description = "Also report 95%% percentile "
             + "intervals of AP, AP50 and AP75, and with --bev-distance of the centre-distance bev_mAP, from N "
             + "resamples of the evaluated images (0 = off, at most " + MAX_SAMPLES + "; 1000 is usual). They cover "
             + "the choice of images only, not seeds or calibration images. Default: ${DEFAULT-VALUE}.")
