@@ -580,6 +580,18 @@ ABOUT["box3d.jsonl"] = (
     "VAL_ANN=/tmp/lidar/data/instances_val.json CALIB=/tmp/lidar/data/train EVAL_EXTRA=\"--bev-distance\" "
     "METHODS=inlierq BITS=W,A SIM=0 TABLE=box3d EXTRA=\"[--start gptq --holdout 4] --seed S\" bench/calibrators.sh "
     "bev3d`; float BEV mAP 77.63, mASE 0.213 in its 3D form (`ort_bev_ASE_form`), mAOE 1.008 rad.")
+ABOUT["boot.jsonl"] = (
+    "Stop 54 (af6e2ec, Zen 4, one job at a time): seed 0 of the default 4-bit recipe (W4A8) on the three models and "
+    "of the best byte-budget mixed precision of YOLOX-Nano (`--method gptq --mixed-precision 0.15 --mixed-budget "
+    "bytes --mixed-measure boxes --calib-select random`, stop 47), evaluated with the image bootstrap: "
+    "`EVAL_EXTRA=\"--bootstrap 1000 --baseline $S/models/FLOAT.onnx\" METHODS=M BITS=4,8 SIM=0 TABLE=boot "
+    "LABEL=... EXTRA=\"... --seed 0\" bench/calibrators.sh MODEL`. `ort_boot_AP` is the 95% percentile interval "
+    "and sd of the file's AP over 1000 resamples of the 206 images; `ort_boot_AP_diff` the file's AP minus the float "
+    "model's (`value`) with the interval and sd of that difference on the same resamples (docs/tools.md, "
+    "\"Confidence intervals\"). Each file's AP equals its earlier row's (the same code path and seed).")
+# Files whose rows repeat an earlier row's file for another measurement (the bootstrap intervals): shown in their own
+# section, left out of the targets, budget and method tables so that a repeated seed does not count twice.
+NOT_POOLED = {"boot.jsonl"}
 LATENCY_FILES = {
     "float": "float model",
     "all": "W8A8, `--placement all`",
@@ -831,6 +843,24 @@ def budget_section(rows, out):
                                                          pts, commits))
 
 
+def bootstrap_section(rows, out):
+    """The image-bootstrap intervals of rows evaluated with `--bootstrap N --baseline FLOAT` (bench/calibrators.sh)."""
+    rows = [r for r in rows if "ort_boot_AP_diff" in r]
+    if not rows:
+        return
+    out += ["", "### Image-bootstrap intervals", "",
+            "AP in %; \"difference\": the file's AP minus the float model's, with the 95% percentile interval and sd "
+            "of that difference over the resamples; \"AP sd\": the sd of the file's own AP over them.", "",
+            "| model | bits | method | options | seed | ORT AP | difference | 95% interval | sd | AP sd | commit |",
+            "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        d = r["ort_boot_AP_diff"]
+        out.append("| %s | W%dA%d | %s | `%s` | %d | %.2f | %+.2f | [%+.2f, %+.2f] | %.2f | %.2f | %s |" % (
+            table.NAMES.get(r["model"], r["model"]), r["w_bits"], r["a_bits"], r["method"], r["options"], r["seed"],
+            100 * r["ort_AP"], 100 * d["value"], 100 * d["low"], 100 * d["high"], 100 * d["sd"],
+            100 * r["ort_boot_AP"]["sd"], r["commit"]))
+
+
 def page():
     out = [
         "# Results",
@@ -859,7 +889,8 @@ def page():
         "backward-pass fix (commit 1e2b974); to be re-run." % (MARK, RERUN_BEFORE),
     ]
     files = {path: table.read(path) for path in sorted(glob.glob(os.path.join(MEASURED, "*.jsonl")))}
-    every_row = [r for rows in files.values() for r in rows if table.is_quantization_row(r)]
+    every_row = [r for path, rows in files.items() if os.path.basename(path) not in NOT_POOLED
+                 for r in rows if table.is_quantization_row(r)]
     budget_section(every_row, out)
     targets.section(every_row, marked, out)
     method_table.section(every_row, is_ancestor, out)
@@ -874,6 +905,7 @@ def page():
         if quant:
             out.append("")
             quantization_section(name, quant, out)
+            bootstrap_section(quant, out)
         if latency:
             out.append("")
             out.append("%d rows." % len(latency))
