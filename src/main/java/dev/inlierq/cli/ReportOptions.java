@@ -36,7 +36,8 @@ final class ReportOptions {
     Path report;
 
     @Option(names = "--report-annotations", description = "Report: COCO annotations JSON for --report-images, to "
-            + "show AP of the float and the quantized file (ONNX Runtime).")
+            + "show AP of the float and the quantized file (ONNX Runtime), with the 95%% interval of the change from "
+            + "1000 paired image resamples (seed: --seed).")
     Path annotations;
 
     @Option(names = "--report-images", description = "Report: folder of annotated images for the AP comparison.")
@@ -102,7 +103,8 @@ final class ReportOptions {
         ReportModels b = ReportModels.builder(r, c.model(), out).spec(c.spec().name()).speed(speed)
                 .sensitivity(sensitivity);
         if (annotations != null) {
-            b.accuracy(Measurements.accuracy(c.model(), out, c.spec(), images, annotations, c.threads(), limit));
+            b.accuracy(Measurements.accuracy(c.model(), out, c.spec(), images, annotations, c.threads(), limit,
+                    c.calibration().seed()));
         }
         long bytes = HtmlReport.write(report, b.build());
         w.printf(Locale.ROOT, "wrote report %s (%.1f MB): ONNX Runtime latency float %.1f ms, quantized %.1f ms%n",

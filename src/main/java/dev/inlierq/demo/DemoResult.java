@@ -1,5 +1,6 @@
 package dev.inlierq.demo;
 
+import dev.inlierq.htmlreport.ReportModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -74,9 +75,11 @@ public record DemoResult(Setup setup, Measurement floatModel, List<Run> runs, St
      * @param file       the quantized file
      * @param report     its HTML report, or {@code null} when none was written
      * @param seconds    wall time of the quantization
+     * @param bootstrap  the paired image bootstrap of its AP (and BEV mAP) minus the float model's, or {@code null}
+     *                   when not measured
      */
     public record Run(String method, String recipe, int weightBits, int activationBits, Path file, Path report,
-            double seconds, Measurement measured) {
+            double seconds, Measurement measured, ReportModel.Bootstrap bootstrap) {
         /** "W8A8". */
         public String bits() {
             return "W" + weightBits + "A" + activationBits;
@@ -87,7 +90,9 @@ public record DemoResult(Setup setup, Measurement floatModel, List<Run> runs, St
      * The {@code --json} document: {@code float} ({@code AP}, {@code AP50} as fractions, on the LiDAR maps
      * {@code bev_mAP} too, {@code size_bytes}, {@code latency_ms}), {@code runs} (per file: {@code method},
      * {@code w_bits}, {@code a_bits}, {@code AP}, {@code AP50}, LiDAR: {@code bev_mAP}, {@code seconds},
-     * {@code size_bytes}, {@code latency_ms}, {@code recipe}, {@code file}, {@code report}), and the setup
+     * {@code size_bytes}, {@code latency_ms}, {@code recipe}, {@code file}, {@code report}, and the paired bootstrap
+     * of the change against the float model: {@code AP_diff}, LiDAR: {@code bev_mAP_diff}, each {@code value, low,
+     * high, sd} as fractions, null where undefined), and the setup
      * ({@code model}, {@code spec}, {@code seed}, image counts, {@code threads}, {@code cpu}, {@code benchmark},
      * {@code data}, {@code data_reused}, {@code total_seconds}).
      */
@@ -103,6 +108,12 @@ public record DemoResult(Setup setup, Measurement floatModel, List<Run> runs, St
             m.put("w_bits", r.weightBits());
             m.put("a_bits", r.activationBits());
             putAccuracy(m, r.measured());
+            if (r.bootstrap() != null) {
+                m.put("AP_diff", differenceJson(r.bootstrap().ap()));
+                if (r.bootstrap().bevMap() != null) {
+                    m.put("bev_mAP_diff", differenceJson(r.bootstrap().bevMap()));
+                }
+            }
             m.put("seconds", r.seconds());
             m.put("size_bytes", r.measured().sizeBytes());
             m.put("latency_ms", r.measured().latencyMs());
@@ -130,6 +141,19 @@ public record DemoResult(Setup setup, Measurement floatModel, List<Run> runs, St
         return root;
     }
 
+    private static Map<String, Object> differenceJson(ReportModel.Difference d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("value", finite(d.value()));
+        m.put("low", finite(d.low()));
+        m.put("high", finite(d.high()));
+        m.put("sd", finite(d.sd()));
+        return m;
+    }
+
+    private static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+
     private static void putMeasurement(Map<String, Object> m, Measurement x) {
         putAccuracy(m, x);
         m.put("size_bytes", x.sizeBytes());
@@ -144,40 +168,68 @@ public record DemoResult(Setup setup, Measurement floatModel, List<Run> runs, St
 
     /**
      * The summary table: one row for the float model and one per quantized file, AP and AP50 in points (x100), on
-     * the LiDAR maps the BEV mAP too (x100), then a line saying what the columns measured.
+     * the LiDAR maps the BEV mAP too (x100), then the paired change against the float model with its 95% interval
+     * ({@code -0.33 [-0.61, -0.08]}, points; on the LiDAR maps of the BEV mAP too), then lines saying what the
+     * columns measured.
      */
     public String table() {
         boolean bev = setup.data().benchmark().bev();
         StringBuilder s = new StringBuilder();
-        String fmt = "%-32s %-5s %6s %6s " + (bev ? "%7s " : "") + "%9s %10s %8s%n";
+        String fmt = "%-32s %-5s %6s %6s " + (bev ? "%7s " : "") + "%9s %10s %8s %22s" + (bev ? " %22s" : "") + "%n";
         s.append(line(fmt, bev, List.of("run", "bits", "AP", "AP50"), "BEV mAP", List.of("size", "latency",
-                "seconds")));
-        s.append(row(fmt, bev, setup.model() + " (float)", "FP32", floatModel, "-"));
+                "seconds", "AP change [95%]"), "BEV mAP change [95%]"));
+        s.append(row(fmt, bev, setup.model() + " (float)", "FP32", floatModel, "-", null));
         for (Run r : runs) {
             s.append(row(fmt, bev, r.method() + " (" + r.recipe() + ")", r.bits(), r.measured(),
-                    String.format(Locale.ROOT, "%.1f", r.seconds())));
+                    String.format(Locale.ROOT, "%.1f", r.seconds()), r.bootstrap()));
         }
         String what = bev ? "AP and AP50 (COCO, x100) and BEV mAP (nuScenes centre distance at 0.5, 1, 2 and 4 m, "
                 + "x100) on %d synthetic LiDAR val maps" : "AP and AP50 (COCO, x100) on %d synthetic val images";
         s.append(String.format(Locale.ROOT, what + "; latency: ONNX Runtime, median of %d runs at batch 1 on %d "
                 + "threads; seconds: time to quantize%n", floatModel.images(), setup.latencyRuns(), setup.threads()));
+        Run first = runs.stream().filter(r -> r.bootstrap() != null).findFirst().orElse(null);
+        if (first != null) {
+            s.append(String.format(Locale.ROOT, "change: quantized minus float (x100), 95%% interval of %d paired "
+                    + "resamples of the val %s (seed %d); it covers the choice of images only, not seeds%n",
+                    first.bootstrap().samples(), bev ? "maps" : "images", first.bootstrap().seed()));
+        }
         return s.toString();
     }
 
-    private static String row(String fmt, boolean bev, String name, String bits, Measurement m, String seconds) {
+    private static String row(String fmt, boolean bev, String name, String bits, Measurement m, String seconds,
+            ReportModel.Bootstrap boot) {
         return line(fmt, bev, List.of(name, bits, points(m.ap()), points(m.ap50())),
                 m.bevMap().isPresent() ? points(m.bevMap().getAsDouble()) : "-",
-                List.of(megabytes(m.sizeBytes()), String.format(Locale.ROOT, "%.2f ms", m.latencyMs()), seconds));
+                List.of(megabytes(m.sizeBytes()), String.format(Locale.ROOT, "%.2f ms", m.latencyMs()), seconds,
+                        boot == null ? "-" : change(boot.ap())),
+                boot == null || boot.bevMap() == null ? "-" : change(boot.bevMap()));
     }
 
-    /** One line of the table: the cells before the BEV column, that column's cell when shown, the cells after. */
-    private static String line(String fmt, boolean bev, List<String> before, String bevCell, List<String> after) {
+    /**
+     * One line of the table: the cells before the BEV column, that column's cell when shown, the cells after, and
+     * the BEV change's cell when shown.
+     */
+    private static String line(String fmt, boolean bev, List<String> before, String bevCell, List<String> after,
+            String bevChange) {
         List<Object> cells = new ArrayList<>(before);
         if (bev) {
             cells.add(bevCell);
         }
         cells.addAll(after);
+        if (bev) {
+            cells.add(bevChange);
+        }
         return String.format(Locale.ROOT, fmt, cells.toArray());
+    }
+
+    /** {@code -0.33 [-0.61, -0.08]}: a paired change and its interval in points. */
+    static String change(ReportModel.Difference d) {
+        return String.format(Locale.ROOT, "%s [%s, %s]", pointsOrNa(d.value()), pointsOrNa(d.low()),
+                pointsOrNa(d.high()));
+    }
+
+    private static String pointsOrNa(double fraction) {
+        return Double.isFinite(fraction) ? String.format(Locale.ROOT, "%.2f", 100 * fraction) : "n/a";
     }
 
     private static String points(double fraction) {

@@ -88,8 +88,12 @@ final class DemoRuns {
         return List.of(new Plan("w8a8", null, 8, 8), new Plan("w4a8-inlierq", Method.INLIERQ, 4, 8));
     }
 
-    /** Accuracy and size of one file; {@code bev} (the centre-distance metrics) is null on the shapes benchmark. */
-    record Measured(double ap, double ap50, CenterDistanceMetrics bev, int images, long sizeBytes) {
+    /**
+     * Accuracy and size of one file; {@code bev} (the centre-distance metrics) is null on the shapes benchmark;
+     * {@code run} the evaluation (its detections, for the paired bootstrap).
+     */
+    record Measured(double ap, double ap50, CenterDistanceMetrics bev, int images, long sizeBytes,
+            Evaluation.Result run) {
         /** The centre-distance mAP; empty on the shapes benchmark. */
         OptionalDouble bevMap() {
             return bev == null ? OptionalDouble.empty() : OptionalDouble.of(bev.map());
@@ -172,7 +176,7 @@ final class DemoRuns {
         phases.listener().result(String.format(Locale.ROOT, "AP %.2f, AP50 %.2f%s on %d %s in %.1f s",
                 100 * r.metrics().ap(), 100 * r.metrics().ap50(), bevText, r.images(), config.data().noun(),
                 r.seconds()));
-        return new Measured(r.metrics().ap(), r.metrics().ap50(), bevMetrics, r.images(), size(onnx));
+        return new Measured(r.metrics().ap(), r.metrics().ap50(), bevMetrics, r.images(), size(onnx), r);
     }
 
     /** The latency phase: every file with ONNX Runtime at batch 1, the same seeded input. */
@@ -207,22 +211,34 @@ final class DemoRuns {
         List<DemoResult.Run> runs = new ArrayList<>();
         for (int i = 0; i < done.size(); i++) {
             Done d = done.get(i);
-            Path report = config.reports() ? report(d, floatRun) : null;
+            ReportModel.Bootstrap boot = bootstrap(floatRun, d.measured());
+            Path report = config.reports() ? report(d, floatRun, boot) : null;
             String recipe = d.plan().method() == null ? "default"
                     : d.config().reconstruction() == null ? "method defaults"
                     : steps(d.config().reconstruction().iterations(), "step") + " per block";
             runs.add(new DemoResult.Run(d.config().method().cliName(), recipe, d.plan().weightBits(),
                     d.plan().activationBits(), d.file(), report, d.result().seconds(),
-                    d.measured().with(latency.quantMs().get(i))));
+                    d.measured().with(latency.quantMs().get(i)), boot));
         }
         return runs;
     }
 
     /**
-     * The HTML report of one file, with the AP of both models measured above ({@link HtmlReport}) and on the LiDAR
-     * maps their centre-distance mAP with its breakdown ({@link Measurements#bev}).
+     * The paired image bootstrap of a quantized file against the float model on the val images
+     * ({@link Measurements#bootstrap}: {@value Measurements#BOOTSTRAP_SAMPLES} resamples drawn with the demo's seed),
+     * on the LiDAR maps of the centre-distance mAP too.
      */
-    private Path report(Done d, Measured floatRun) {
+    private ReportModel.Bootstrap bootstrap(Measured floatRun, Measured quantized) {
+        double cell = floatRun.bev() == null || quantized.bev() == null ? Double.NaN : floatRun.bev().cellSize();
+        return Measurements.bootstrap(groundTruth, floatRun.run(), quantized.run(), cell, config.seed(),
+                "the demo's --seed");
+    }
+
+    /**
+     * The HTML report of one file, with the AP of both models measured above ({@link HtmlReport}), on the LiDAR
+     * maps their centre-distance mAP with its breakdown ({@link Measurements#bev}), and the paired bootstrap.
+     */
+    private Path report(Done d, Measured floatRun, ReportModel.Bootstrap boot) {
         String name = d.plan().reportName(model.name());
         Path file = outputs.file(name);
         QuantizationConfig qc = d.config();
@@ -232,7 +248,7 @@ final class DemoRuns {
         ReportModel.Bev bevMaps = floatRun.bev() == null || d.measured().bev() == null ? null
                 : Measurements.bev(floatRun.bev(), d.measured().bev());
         ReportModel.Accuracy accuracy = new ReportModel.Accuracy(floatRun.ap(), d.measured().ap(), floatRun.ap50(),
-                d.measured().ap50(), d.measured().images(), bevMaps);
+                d.measured().ap50(), d.measured().images(), bevMaps, boot);
         ReportModel m = ReportModels.builder(d.result(), model.onnx(), d.file()).spec(model.spec().name())
                 .speed(speed).accuracy(accuracy).build();
         long bytes = HtmlReport.write(file, m);

@@ -1,6 +1,7 @@
 package dev.inlierq.htmlreport;
 
 import java.math.BigDecimal;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -118,19 +119,73 @@ public final class HtmlWriter {
         if (a == null) {
             h.paragraph("note", "Not measured: give --report-annotations JSON and --report-images DIR.");
         } else {
-            h.raw("<table>\n").head("metric", "float", "quantized", "change");
-            h.row(false, "AP", pct(a.floatAp()), pct(a.quantAp()), pct(a.quantAp() - a.floatAp()));
-            h.row(false, "AP50", pct(a.floatAp50()), pct(a.quantAp50()), pct(a.quantAp50() - a.floatAp50()));
+            ReportModel.Bootstrap b = a.bootstrap();
+            if (b == null) {
+                h.raw("<table>\n").head("metric", "float", "quantized", "change");
+            } else {
+                h.raw("<table>\n").head("metric", "float", "quantized", "change", "change, 95% interval (bootstrap)");
+            }
+            h.row(false, withInterval(b == null ? null : b.ap(), "AP", pct(a.floatAp()), pct(a.quantAp()),
+                    pct(a.quantAp() - a.floatAp())));
+            h.row(false, withInterval(b == null ? null : b.ap50(), "AP50", pct(a.floatAp50()), pct(a.quantAp50()),
+                    pct(a.quantAp50() - a.floatAp50())));
             if (bev != null) {
-                h.row(false, BEV_LABEL, pct(bev.floatMap()), pct(bev.quantMap()),
-                        pct(bev.quantMap() - bev.floatMap()));
+                h.row(false, withInterval(b == null ? null : b.bevMap(), BEV_LABEL, pct(bev.floatMap()),
+                        pct(bev.quantMap()), pct(bev.quantMap() - bev.floatMap())));
             }
             h.raw("</table>\n").paragraph("note", a.images() + " images.");
+            if (b != null) {
+                bootstrapNote(h, b, a.images(), bev != null);
+            }
             if (bev != null) {
                 bevBreakdown(h, bev);
             }
         }
         h.raw("</div>\n");
+    }
+
+    /** A table row's cells, with the interval of the change appended when the bootstrap was run. */
+    private static String[] withInterval(ReportModel.Difference d, String... cells) {
+        return d == null ? cells : append(cells, "[" + points(d.low()) + ", " + points(d.high()) + "], sd " + points(d.sd()));
+    }
+
+    private static String[] append(String[] cells, String cell) {
+        String[] out = Arrays.copyOf(cells, cells.length + 1);
+        out[cells.length] = cell;
+        return out;
+    }
+
+    /**
+     * The paired bootstrap's line, e.g. {@code Paired bootstrap, quantized minus float (1000 resamples of the 8
+     * images, seed 0: the run's --seed): AP -1.23, 95% interval [-1.80, -0.70], sd 0.28.}, with the BEV mAP when
+     * shown, and what the interval means.
+     */
+    private static void bootstrapNote(Html h, ReportModel.Bootstrap b, int images, boolean bev) {
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "Paired bootstrap, quantized minus float "
+                + "(%d resamples of the %d images, seed %d: %s): %s", b.samples(), images, b.seed(), b.seedSource(),
+                differenceText("AP", b.ap())));
+        if (bev && b.bevMap() != null) {
+            line.append("; ").append(differenceText("BEV mAP", b.bevMap()));
+        }
+        h.paragraph("bootstrap", line.append('.').toString());
+        h.paragraph("note", "The interval says how far the change could move if both files were scored on other "
+                + "images drawn like these: it covers the choice of evaluation images only, not the quantization "
+                + "seed or the calibration images (for those, quantize with several seeds).");
+    }
+
+    /** {@code AP -1.23, 95% interval [-1.80, -0.70], sd 0.28} (points, x100). */
+    static String differenceText(String label, ReportModel.Difference d) {
+        return String.format(Locale.ROOT, "%s %s, 95%% interval [%s, %s], sd %s", label, signedPct(d.value()),
+                points(d.low()), points(d.high()), points(d.sd()));
+    }
+
+    /** A bootstrap number in points ({@code n/a} when undefined). */
+    private static String points(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.2f", 100 * v) : "n/a";
+    }
+
+    private static String signedPct(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%+.2f", 100 * v) : "n/a";
     }
 
     /** What the BEV mAP is, and its per-class and per-distance table when given. */

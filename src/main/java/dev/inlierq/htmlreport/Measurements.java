@@ -5,9 +5,11 @@ import dev.inlierq.api.EngineKind;
 import dev.inlierq.api.Evaluation;
 import dev.inlierq.calib.Equalization;
 import dev.inlierq.detect.spec.DetectorSpec;
+import dev.inlierq.eval.CenterDistanceBootstrap;
 import dev.inlierq.eval.CenterDistanceEvaluator;
 import dev.inlierq.eval.CenterDistanceMetrics;
 import dev.inlierq.eval.CocoDataset;
+import dev.inlierq.eval.ImageBootstrap;
 import dev.inlierq.graph.OpType;
 import dev.inlierq.onnx.OnnxReader;
 import dev.inlierq.runtime.OrtFusion;
@@ -24,11 +26,16 @@ import java.util.Map;
  * The report's measurements with ONNX Runtime (the deployment runtime) on the float model and the quantized file:
  * median latency at batch 1 ({@link Benchmark}, a seeded random input) with what ONNX Runtime fused and the
  * explanation of the comparison, and COCO AP on the user's annotated images ({@link Evaluation}), with the
- * centre-distance mAP of BEV maps ({@link CenterDistanceEvaluator}) when their annotation file records a cell size.
+ * centre-distance mAP of BEV maps ({@link CenterDistanceEvaluator}) when their annotation file records a cell size,
+ * with the paired image bootstrap of the differences ({@link ImageBootstrap}, {@link CenterDistanceBootstrap}).
  */
 public final class Measurements {
     /** Warm-up runs before the timed ones. */
     static final int WARMUP = 2;
+    /** Image resamples of the paired bootstrap of the AP differences. */
+    public static final int BOOTSTRAP_SAMPLES = 1000;
+    /** What the report says about the bootstrap seed of {@code quantize --report}. */
+    public static final String RUN_SEED = "the run's --seed";
 
     private Measurements() {
     }
@@ -68,17 +75,50 @@ public final class Measurements {
     /**
      * COCO AP of both files with ONNX Runtime on the images of {@code images} that {@code annotations} lists, and
      * their centre-distance mAP ({@link #bev(CocoDataset, Evaluation.Result, Evaluation.Result)}) when the
-     * annotation file records the cell size of BEV maps.
+     * annotation file records the cell size of BEV maps, with the paired bootstrap of the differences
+     * ({@link #bootstrap}, {@value #BOOTSTRAP_SAMPLES} resamples drawn with {@code seed}, {@value #RUN_SEED}).
      *
      * @param limit the first {@code limit} images by file name; 0 for all
      */
     public static ReportModel.Accuracy accuracy(Path floatModel, Path quantized, DetectorSpec spec, Path images,
-            Path annotations, int threads, int limit) {
+            Path annotations, int threads, int limit, long seed) {
         CocoDataset gt = CocoDataset.load(annotations);
         Evaluation.Result f = evaluate(floatModel, spec, images, annotations, gt, threads, limit);
         Evaluation.Result q = evaluate(quantized, spec, images, annotations, gt, threads, limit);
+        ReportModel.Bev bev = bev(gt, f, q);
         return new ReportModel.Accuracy(f.metrics().ap(), q.metrics().ap(), f.metrics().ap50(), q.metrics().ap50(),
-                q.images(), bev(gt, f, q));
+                q.images(), bev, bootstrap(gt, f, q, bev == null ? Double.NaN : bev.cellSize(), seed, RUN_SEED));
+    }
+
+    /**
+     * The paired image bootstrap of two evaluations on the same images of {@code gt} ({@link ImageBootstrap}, as
+     * {@code eval --bootstrap N --baseline} runs it): {@value #BOOTSTRAP_SAMPLES} resamples, differences {@code q}
+     * minus {@code f} of AP and AP50, and with a cell size ({@code bevCell} not NaN) of the centre-distance mAP on
+     * the same resamples ({@link CenterDistanceBootstrap}).
+     *
+     * @param seedSource where {@code seed} came from, as the report says it
+     * @throws IllegalStateException when the two were evaluated on other images
+     */
+    public static ReportModel.Bootstrap bootstrap(CocoDataset gt, Evaluation.Result f, Evaluation.Result q,
+            double bevCell, long seed, String seedSource) {
+        if (!f.imageIds().equals(q.imageIds())) {
+            throw new IllegalStateException("the float model and the quantized file were evaluated on other images");
+        }
+        ImageBootstrap boot = new ImageBootstrap(gt, f.imageIds());
+        ImageBootstrap.Paired p = boot.resamplePaired(boot.match(f.detections()), boot.match(q.detections()),
+                BOOTSTRAP_SAMPLES, seed);
+        ReportModel.Difference bevMap = null;
+        if (!Double.isNaN(bevCell)) {
+            CenterDistanceBootstrap cb = new CenterDistanceBootstrap(boot, bevCell);
+            bevMap = difference(cb.resamplePaired(cb.match(f.detections()), cb.match(q.detections()),
+                    BOOTSTRAP_SAMPLES, seed).map());
+        }
+        return new ReportModel.Bootstrap(BOOTSTRAP_SAMPLES, seed, seedSource, difference(p.ap()),
+                difference(p.ap50()), bevMap);
+    }
+
+    private static ReportModel.Difference difference(ImageBootstrap.Difference d) {
+        return new ReportModel.Difference(d.value(), d.low(), d.high(), d.sd());
     }
 
     private static Evaluation.Result evaluate(Path model, DetectorSpec spec, Path images, Path annotations,

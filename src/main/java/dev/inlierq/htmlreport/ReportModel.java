@@ -63,12 +63,47 @@ public record ReportModel(Summary summary, Details details) {
      *
      * @param bev the centre-distance mAP of both files on bird's-eye-view maps ({@code null}: not measured, as on
      *            annotation files that record no cell size)
+     * @param bootstrap the paired bootstrap of the differences ({@code null}: not measured)
      */
-    public record Accuracy(double floatAp, double quantAp, double floatAp50, double quantAp50, int images, Bev bev) {
-        /** Without a BEV mAP. */
-        public Accuracy(double floatAp, double quantAp, double floatAp50, double quantAp50, int images) {
-            this(floatAp, quantAp, floatAp50, quantAp50, images, null);
+    public record Accuracy(double floatAp, double quantAp, double floatAp50, double quantAp50, int images, Bev bev,
+            Bootstrap bootstrap) {
+        /** Without a bootstrap. */
+        public Accuracy(double floatAp, double quantAp, double floatAp50, double quantAp50, int images, Bev bev) {
+            this(floatAp, quantAp, floatAp50, quantAp50, images, bev, null);
         }
+
+        /** Without a BEV mAP or a bootstrap. */
+        public Accuracy(double floatAp, double quantAp, double floatAp50, double quantAp50, int images) {
+            this(floatAp, quantAp, floatAp50, quantAp50, images, null, null);
+        }
+    }
+
+    /**
+     * The paired image bootstrap of the quantized file against the float model on the report's images
+     * ({@code dev.inlierq.eval.ImageBootstrap#resamplePaired}, as {@code eval --bootstrap N --baseline} runs it):
+     * both files scored on the same resampled image sets, differences quantized minus float (0..1 scale).
+     *
+     * @param samples    the resamples drawn
+     * @param seed       the seed of the draws
+     * @param seedSource where the seed came from, for the reader (e.g. "the run's --seed")
+     * @param ap         the difference of AP
+     * @param ap50       the difference of AP50
+     * @param bevMap     the difference of the centre-distance mAP ({@code null}: no BEV mAP measured)
+     */
+    public record Bootstrap(int samples, long seed, String seedSource, Difference ap, Difference ap50,
+            Difference bevMap) {
+        public Bootstrap {
+            Objects.requireNonNull(seedSource, "seedSource");
+            Objects.requireNonNull(ap, "ap");
+            Objects.requireNonNull(ap50, "ap50");
+        }
+    }
+
+    /**
+     * A paired difference, quantized minus float, with its 95% percentile interval and bootstrap sd; NaN where
+     * undefined.
+     */
+    public record Difference(double value, double low, double high, double sd) {
     }
 
     /**

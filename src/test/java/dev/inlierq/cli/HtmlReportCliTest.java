@@ -38,7 +38,8 @@ class HtmlReportCliTest {
         Path report = tmp.resolve("report.html");
         Run r = CliErrorsTest.run("quantize", "--model", Shared.model("yolox").toString(), "--spec", "yolox",
                 "--calib", Shared.trainImages().toString(), "--method", "minmax", "--num-calib", "4",
-                "--check-images", "1", "--stats-images", "2", "--out", out.toString(), "--report", report.toString(),
+                "--check-images", "1", "--stats-images", "2", "--seed", "3", "--out", out.toString(), "--report",
+                report.toString(),
                 "--report-annotations", Shared.valAnnotations().toString(), "--report-images",
                 Shared.valImages().toString(), "--report-limit", "4", "--report-runs", "3");
         assertEquals(0, r.code(), r.err());
@@ -49,6 +50,8 @@ class HtmlReportCliTest {
         assertFalse(html.contains("http://") || html.contains("https://"), "no external reference");
         assertTrue(html.contains("Latency (ONNX Runtime, batch 1, 2 threads, median of 3 runs)"), "latency measured");
         assertTrue(html.contains("<td>AP</td>"), "AP measured");
+        assertTrue(html.contains("Paired bootstrap, quantized minus float (1000 resamples of the 4 images, seed 3: the "
+                + "run&#39;s --seed): AP "), "the bootstrap line with the run's seed");
         assertTrue(html.contains("<td>minmax</td>"), "settings");
 
         BufferedImage shot = chromium.screenshot(report, 1200, 2000);

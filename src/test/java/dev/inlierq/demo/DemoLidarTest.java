@@ -81,7 +81,12 @@ class DemoLidarTest {
         assertEquals(floatMap, doc.path("float").path("bev_mAP").asDouble());
         for (JsonNode run : doc.path("runs")) {
             assertTrue(run.path("bev_mAP").isNumber(), run.toString());
+            assertEquals(run.path("bev_mAP").asDouble() - floatMap, run.path("bev_mAP_diff").path("value").asDouble(),
+                    1e-9, "the paired BEV change: " + run);
+            assertTrue(run.path("bev_mAP_diff").path("sd").isNumber() && run.path("AP_diff").path("low").isNumber(),
+                    run.toString());
         }
+        assertTrue(table.lines().findFirst().orElseThrow().endsWith(" BEV mAP change [95%]"), table);
 
         FileTime written = Files.getLastModifiedTime(data.resolve("val/000001.png"));
         DemoResult r2 = Demo.run(config(json).iterations(0).reports(true).build(), Demo.Listener.NONE);

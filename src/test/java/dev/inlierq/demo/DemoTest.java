@@ -90,8 +90,15 @@ class DemoTest {
             assertTrue(r1.setup().modelFile().getParent().getFileName().toString().matches("model-[0-9a-f]{12}"),
                     "the bundled model is copied to the cache: " + r1.setup().modelFile());
             checkJson(json);
-            assertEquals("run                              bits      AP   AP50      size    latency  seconds",
-                    r1.table().lines().findFirst().orElseThrow(), "the shapes table has no BEV column");
+            String header = r1.table().lines().findFirst().orElseThrow();
+            assertTrue(header.startsWith("run                              bits      AP   AP50      size    latency  "
+                    + "seconds") && header.endsWith(" AP change [95%]"), header);
+            assertFalse(header.contains("BEV"), "the shapes table has no BEV column");
+            assertTrue(r1.table().contains(DemoResult.change(r1.runs().get(0).bootstrap().ap())), r1.table());
+            assertTrue(r1.table().contains("95% interval of 1000 paired resamples of the val images (seed "),
+                    r1.table());
+            assertTrue(Files.readString(tmp.resolve("out/tiny-w8a8.html")).contains("Paired bootstrap, quantized "
+                    + "minus float"), "the report shows the interval");
             assertTrue(r1.floatModel().bevMap().isEmpty() && r1.runs().get(0).measured().bevMap().isEmpty());
             assertEquals(Set.of("inlierq-demo.json", "tiny-w8a8.onnx", "tiny-w8a8.html", "tiny-w4a8-inlierq.onnx",
                     "tiny-w4a8-inlierq.html"), names(tmp.resolve("out")));
@@ -112,6 +119,7 @@ class DemoTest {
             assertEquals(r1.floatModel().ap(), r2.floatModel().ap());
             for (int i = 0; i < 2; i++) {
                 assertEquals(r1.runs().get(i).measured().ap(), r2.runs().get(i).measured().ap(), "same seed, same AP");
+                assertEquals(r1.runs().get(i).bootstrap(), r2.runs().get(i).bootstrap(), "same seed, same interval");
             }
             assertArrayEquals(w8a8, Files.readAllBytes(tmp.resolve("out/tiny-w8a8.onnx")), "same seed, same file");
             assertArrayEquals(w4a8, Files.readAllBytes(tmp.resolve("out/tiny-w4a8-inlierq.onnx")), "same W4A8 file");
@@ -139,6 +147,15 @@ class DemoTest {
             assertFraction(run.path("AP50"));
             assertTrue(run.path("seconds").asDouble() > 0, run.toString());
             assertEquals(Files.size(Path.of(run.path("file").asText())), run.path("size_bytes").asLong());
+            JsonNode diff = run.path("AP_diff");
+            for (String key : List.of("value", "low", "high", "sd")) {
+                assertTrue(diff.path(key).isNumber(), key + " in " + diff);
+            }
+            assertEquals(run.path("AP").asDouble() - doc.path("float").path("AP").asDouble(),
+                    diff.path("value").asDouble(), 1e-9, "the paired change is quantized minus float");
+            assertTrue(diff.path("low").asDouble() <= diff.path("high").asDouble() && diff.path("sd").asDouble() >= 0,
+                    diff.toString());
+            assertFalse(run.has("bev_mAP_diff"), "no BEV change on the shapes benchmark");
         }
         assertEquals("inlierq", runs.get(0).path("method").asText(), "W8A8: the default recipe");
         assertEquals(8, runs.get(0).path("w_bits").asInt());

@@ -8,10 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.inlierq.api.EngineKind;
+import dev.inlierq.api.Evaluation;
 import dev.inlierq.api.Method;
 import dev.inlierq.api.Quantization;
 import dev.inlierq.api.QuantizationConfig;
 import dev.inlierq.demo.BundledModel;
+import dev.inlierq.detect.spec.DetectorSpec;
+import dev.inlierq.eval.CenterDistanceBootstrap;
+import dev.inlierq.eval.CocoDataset;
+import dev.inlierq.eval.ImageBootstrap;
 import dev.inlierq.lidar.LidarConfig;
 import dev.inlierq.lidar.LidarDataset;
 import dev.inlierq.lidar.LidarResult;
@@ -55,7 +61,7 @@ class BevReportTest {
         Path val = maps.images(Split.VAL);
         Path annotations = maps.annotations(Split.VAL);
 
-        ReportModel.Accuracy acc = Measurements.accuracy(model.onnx(), out, model.spec(), val, annotations, 2, 0);
+        ReportModel.Accuracy acc = Measurements.accuracy(model.onnx(), out, model.spec(), val, annotations, 2, 0, 0);
         assertEquals(8, acc.images());
         ReportModel.Bev bev = acc.bev();
         assertNotNull(bev, "the annotation file records a cell size");
@@ -76,6 +82,13 @@ class BevReportTest {
         assertTrue(bev.errors().get(0).floatAp() > 0 && bev.errors().get(0).floatAp() < 2, "float mATE in metres");
         assertTrue(html.contains("<td>mASE, footprint scale (1 - IoU)</td>"), "the error table");
         assertTrue(html.contains("maps of 0.25 m per pixel"), "the cell size");
+        ReportModel.Bootstrap boot = acc.bootstrap();
+        assertNotNull(boot, "the paired bootstrap of the differences");
+        assertTrue(html.contains(HtmlWriter.differenceText("AP", boot.ap()) + "; "
+                + HtmlWriter.differenceText("BEV mAP", boot.bevMap())), "the bootstrap line");
+        assertTrue(html.contains("(1000 resamples of the 8 images, seed 0: the run&#39;s --seed)"), "its seed");
+        assertTrue(html.contains("choice of evaluation images only"), "what the interval means");
+        assertSameAsLibrary(boot, acc, model.onnx(), out, model.spec(), val, annotations);
 
         ObjectMapper json = new ObjectMapper();
         ObjectNode doc = (ObjectNode) json.readTree(annotations.toFile());
@@ -83,11 +96,41 @@ class BevReportTest {
         doc.remove("info");
         Path plain = tmp.resolve("plain.json");
         json.writeValue(plain.toFile(), doc);
-        ReportModel.Accuracy coco = Measurements.accuracy(model.onnx(), out, model.spec(), val, plain, 2, 0);
+        ReportModel.Accuracy coco = Measurements.accuracy(model.onnx(), out, model.spec(), val, plain, 2, 0, 0);
         assertNull(coco.bev(), "no cell size recorded: COCO AP only");
         assertEquals(acc.floatAp(), coco.floatAp());
         assertEquals(acc.quantAp50(), coco.quantAp50());
         String cocoHtml = HtmlWriter.write(ReportModels.builder(r, model.onnx(), out).accuracy(coco).build());
         assertFalse(cocoHtml.contains("BEV"), "no BEV line without a cell size");
+        assertNull(coco.bootstrap().bevMap(), "no BEV difference without a cell size");
+        assertEquals(boot.ap(), coco.bootstrap().ap(), "the same draws with or without the BEV mAP");
+        assertTrue(cocoHtml.contains(HtmlWriter.differenceText("AP", boot.ap()) + "."), "the AP line alone");
+    }
+
+    /**
+     * The report's bootstrap is the library's: {@link ImageBootstrap#resamplePaired} and
+     * {@link CenterDistanceBootstrap#resamplePaired} with 1000 resamples and seed 0 on the two files' detections.
+     */
+    private static void assertSameAsLibrary(ReportModel.Bootstrap boot, ReportModel.Accuracy acc, Path floatModel,
+            Path quantized, DetectorSpec spec, Path val, Path annotations) {
+        assertEquals(Measurements.BOOTSTRAP_SAMPLES, boot.samples());
+        assertEquals(0, boot.seed());
+        assertEquals(acc.quantAp() - acc.floatAp(), boot.ap().value(), 1e-12, "the point difference");
+        assertEquals(acc.bev().quantMap() - acc.bev().floatMap(), boot.bevMap().value(), 1e-12);
+        CocoDataset gt = CocoDataset.load(annotations);
+        Evaluation.Result f = Evaluation.run(new Evaluation.Options(floatModel, spec, val, annotations,
+                EngineKind.ORT, 8, 2, 0), gt, Evaluation.Listener.onDone(n -> { }));
+        Evaluation.Result q = Evaluation.run(new Evaluation.Options(quantized, spec, val, annotations,
+                EngineKind.ORT, 8, 2, 0), gt, Evaluation.Listener.onDone(n -> { }));
+        ImageBootstrap ib = new ImageBootstrap(gt, f.imageIds());
+        ImageBootstrap.Paired p = ib.resamplePaired(ib.match(f.detections()), ib.match(q.detections()), 1000, 0);
+        assertEquals(new ReportModel.Difference(p.ap().value(), p.ap().low(), p.ap().high(), p.ap().sd()),
+                boot.ap());
+        assertEquals(p.ap50().high(), boot.ap50().high());
+        CenterDistanceBootstrap cb = new CenterDistanceBootstrap(ib, 0.25);
+        ImageBootstrap.Difference d = cb.resamplePaired(cb.match(f.detections()), cb.match(q.detections()), 1000, 0)
+                .map();
+        assertEquals(new ReportModel.Difference(d.value(), d.low(), d.high(), d.sd()), boot.bevMap());
+        assertTrue(d.low() <= d.high() && d.sd() > 0, "an interval of the change " + d);
     }
 }

@@ -124,6 +124,32 @@ class HtmlWriterTest {
         assertFalse(bare.contains("true-positive errors"), "no error table without errors");
     }
 
+    @Test
+    void thePairedBootstrapAppearsNextToTheChange() {
+        String plain = HtmlWriter.write(model(Map.of()));
+        assertFalse(plain.contains("bootstrap"), "no interval without a bootstrap");
+        var ap = new ReportModel.Difference(-0.1308, -0.1612, -0.0987, 0.0158);
+        var ap50 = new ReportModel.Difference(-0.249, -0.31, -0.19, 0.03);
+        var bevMap = new ReportModel.Difference(-0.0251, -0.0402, -0.0113, 0.0072);
+        ReportModel m = withBev(new ReportModel.Bev(0.7993, 0.7742));
+        ReportModel.Summary s = m.summary();
+        ReportModel.Accuracy a = s.accuracy();
+        var acc = new ReportModel.Accuracy(a.floatAp(), a.quantAp(), a.floatAp50(), a.quantAp50(), a.images(),
+                a.bev(), new ReportModel.Bootstrap(1000, 7, "the run's --seed", ap, ap50, bevMap));
+        String html = HtmlWriter.write(new ReportModel(new ReportModel.Summary(s.run(), s.sizes(), s.speed(), acc),
+                m.details()));
+        assertTrue(html.contains("<td>AP</td><td>30.89</td><td>17.81</td><td>-13.08</td><td>[-16.12, -9.87], sd "
+                + "1.58</td>"), "the interval next to the change");
+        assertTrue(html.contains("<td>AP50</td><td>53.81</td><td>28.91</td><td>-24.90</td><td>[-31.00, -19.00], sd "
+                + "3.00</td>"));
+        assertTrue(html.contains("<td>" + HtmlWriter.BEV_LABEL + "</td><td>79.93</td><td>77.42</td><td>-2.51</td>"
+                + "<td>[-4.02, -1.13], sd 0.72</td>"));
+        assertTrue(html.contains("Paired bootstrap, quantized minus float (1000 resamples of the 8 images, seed 7: "
+                + "the run&#39;s --seed): AP -13.08, 95% interval [-16.12, -9.87], sd 1.58; BEV mAP -2.51, 95% "
+                + "interval [-4.02, -1.13], sd 0.72."), "the bootstrap line");
+        assertTrue(html.contains("choice of evaluation images only, not the quantization seed"), "what it covers");
+    }
+
     /** {@link #model} with a BEV mAP in its accuracy. */
     private static ReportModel withBev(ReportModel.Bev bev) {
         ReportModel m = model(Map.of());
