@@ -382,7 +382,8 @@ class CenterDistanceEvaluatorTest {
         return Path.of(CenterDistanceEvaluatorTest.class.getResource(name).toURI());
     }
 
-    private static JsonNode expected() throws IOException {
+    /** The Python fixture's expected numbers ({@code src/test/scripts/make_centre_distance_fixture.py}). */
+    static JsonNode expected() throws IOException {
         try (InputStream in = CenterDistanceEvaluatorTest.class.getResourceAsStream(
                 "centre-distance-expected.json")) {
             return new ObjectMapper().readTree(in);
@@ -390,7 +391,7 @@ class CenterDistanceEvaluatorTest {
     }
 
     /** Each class's ATE, ASE and AOE (null: not computed) as the Python implementation gives them, to 1e-12. */
-    private static void assertTpErrors(JsonNode expected, CenterDistanceMetrics m) {
+    static void assertTpErrors(JsonNode expected, CenterDistanceMetrics m) {
         assertEquals(expected.size(), m.classes().size());
         for (CenterDistanceMetrics.ClassAp c : m.classes()) {
             JsonNode e = expected.get(c.name());

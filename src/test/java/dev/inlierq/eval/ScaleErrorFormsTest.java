@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.inlierq.detect.Box3d;
 import dev.inlierq.detect.Detection;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,23 +125,6 @@ class ScaleErrorFormsTest {
         return Path.of(ScaleErrorFormsTest.class.getResource(name).toURI());
     }
 
-    private static JsonNode expected() throws IOException {
-        try (InputStream in = ScaleErrorFormsTest.class.getResourceAsStream("centre-distance-expected.json")) {
-            return new ObjectMapper().readTree(in);
-        }
-    }
-
-    private static void assertTpErrors(JsonNode expected, CenterDistanceMetrics m) {
-        assertEquals(expected.size(), m.classes().size());
-        for (CenterDistanceMetrics.ClassAp c : m.classes()) {
-            JsonNode e = expected.get(c.name());
-            CenterDistanceMetrics.TpErrors t = c.tpErrors();
-            assertEquals(e.get("ATE").doubleValue(), t.ate(), EPS, c.name());
-            assertEquals(e.get("ASE").doubleValue(), t.ase(), EPS, c.name());
-            assertEquals(e.get("AOE").isNull() ? Double.NaN : e.get("AOE").doubleValue(), t.aoe(), EPS, c.name());
-        }
-    }
-
     /**
      * The fixture's detections with 3D boxes (a file as {@code eval --detections} writes them) score the 3D scale
      * error; without their heights, the footprints'; the AP, ATE and AOE are those of the detections without 3D
@@ -156,7 +137,7 @@ class ScaleErrorFormsTest {
         List<Detection> dets = CocoResults.read(resource("centre-distance-dt.json"));
         assertTrue(dets3d.stream().allMatch(d -> d.box3d() != null && d.box3d().hasSize()));
         assertTrue(dets3d.stream().anyMatch(d -> !d.hasYaw()), "some without a heading: a null rotated_bbox yaw");
-        JsonNode exp = expected();
+        JsonNode exp = CenterDistanceEvaluatorTest.expected();
         CenterDistanceEvaluator e = new CenterDistanceEvaluator(gt, CELL);
         CenterDistanceMetrics plain = e.evaluate(dets);
         assertEquals(CenterDistanceMetrics.AseForm.HULL, plain.aseForm());
@@ -167,7 +148,7 @@ class ScaleErrorFormsTest {
         assertEquals(plain.classes().stream().map(CenterDistanceMetrics.ClassAp::apByThreshold).toList(),
                 m.classes().stream().map(CenterDistanceMetrics.ClassAp::apByThreshold).toList());
         assertEquals(exp.get("mAP").doubleValue(), m.map(), 0.0);
-        assertTpErrors(exp.get("tp_errors_3d"), m);
+        CenterDistanceEvaluatorTest.assertTpErrors(exp.get("tp_errors_3d"), m);
         assertEquals(exp.get("mASE_3d").doubleValue(), m.mase(), EPS);
         assertEquals(exp.get("mATE").doubleValue(), m.mate(), EPS);
         assertEquals(exp.get("mAOE").doubleValue(), m.maoe(), EPS);
@@ -179,7 +160,7 @@ class ScaleErrorFormsTest {
         }
         CenterDistanceMetrics f = e.evaluate(footprints);
         assertEquals(CenterDistanceMetrics.AseForm.FOOTPRINT, f.aseForm());
-        assertTpErrors(exp.get("tp_errors_footprint"), f);
+        CenterDistanceEvaluatorTest.assertTpErrors(exp.get("tp_errors_footprint"), f);
         assertEquals(exp.get("mASE_footprint").doubleValue(), f.mase(), EPS);
     }
 }
