@@ -1,5 +1,6 @@
 package dev.inlierq.demo;
 
+import dev.inlierq.eval.ImageBootstrap;
 import dev.inlierq.htmlreport.ReportModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -141,7 +142,7 @@ public record DemoResult(Setup setup, Measurement floatModel, List<Run> runs, St
         return root;
     }
 
-    private static Map<String, Object> differenceJson(ReportModel.Difference d) {
+    private static Map<String, Object> differenceJson(ImageBootstrap.Difference d) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("value", finite(d.value()));
         m.put("low", finite(d.low()));
@@ -223,7 +224,7 @@ public record DemoResult(Setup setup, Measurement floatModel, List<Run> runs, St
     }
 
     /** {@code -0.33 [-0.61, -0.08]}: a paired change and its interval in points. */
-    static String change(ReportModel.Difference d) {
+    static String change(ImageBootstrap.Difference d) {
         return String.format(Locale.ROOT, "%s [%s, %s]", pointsOrNa(d.value()), pointsOrNa(d.low()),
                 pointsOrNa(d.high()));
     }

@@ -1,5 +1,6 @@
 package dev.inlierq.htmlreport;
 
+import dev.inlierq.eval.ImageBootstrap;
 import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -145,7 +146,7 @@ public final class HtmlWriter {
     }
 
     /** A table row's cells, with the interval of the change appended when the bootstrap was run. */
-    private static String[] withInterval(ReportModel.Difference d, String... cells) {
+    private static String[] withInterval(ImageBootstrap.Difference d, String... cells) {
         return d == null ? cells : append(cells, "[" + points(d.low()) + ", " + points(d.high()) + "], sd " + points(d.sd()));
     }
 
@@ -174,7 +175,7 @@ public final class HtmlWriter {
     }
 
     /** {@code AP -1.23, 95% interval [-1.80, -0.70], sd 0.28} (points, x100). */
-    static String differenceText(String label, ReportModel.Difference d) {
+    static String differenceText(String label, ImageBootstrap.Difference d) {
         return String.format(Locale.ROOT, "%s %s, 95%% interval [%s, %s], sd %s", label, signedPct(d.value()),
                 points(d.low()), points(d.high()), points(d.sd()));
     }

@@ -107,18 +107,13 @@ public final class Measurements {
         ImageBootstrap boot = new ImageBootstrap(gt, f.imageIds());
         ImageBootstrap.Paired p = boot.resamplePaired(boot.match(f.detections()), boot.match(q.detections()),
                 BOOTSTRAP_SAMPLES, seed);
-        ReportModel.Difference bevMap = null;
+        ImageBootstrap.Difference bevMap = null;
         if (!Double.isNaN(bevCell)) {
             CenterDistanceBootstrap cb = new CenterDistanceBootstrap(boot, bevCell);
-            bevMap = difference(cb.resamplePaired(cb.match(f.detections()), cb.match(q.detections()),
-                    BOOTSTRAP_SAMPLES, seed).map());
+            bevMap = cb.resamplePaired(cb.match(f.detections()), cb.match(q.detections()), BOOTSTRAP_SAMPLES, seed)
+                    .map();
         }
-        return new ReportModel.Bootstrap(BOOTSTRAP_SAMPLES, seed, seedSource, difference(p.ap()),
-                difference(p.ap50()), bevMap);
-    }
-
-    private static ReportModel.Difference difference(ImageBootstrap.Difference d) {
-        return new ReportModel.Difference(d.value(), d.low(), d.high(), d.sd());
+        return new ReportModel.Bootstrap(BOOTSTRAP_SAMPLES, seed, seedSource, p.ap(), p.ap50(), bevMap);
     }
 
     private static Evaluation.Result evaluate(Path model, DetectorSpec spec, Path images, Path annotations,

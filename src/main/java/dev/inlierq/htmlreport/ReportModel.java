@@ -1,5 +1,6 @@
 package dev.inlierq.htmlreport;
 
+import dev.inlierq.eval.ImageBootstrap;
 import dev.inlierq.inlier.InlierMixture;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -81,7 +82,8 @@ public record ReportModel(Summary summary, Details details) {
     /**
      * The paired image bootstrap of the quantized file against the float model on the report's images
      * ({@code dev.inlierq.eval.ImageBootstrap#resamplePaired}, as {@code eval --bootstrap N --baseline} runs it):
-     * both files scored on the same resampled image sets, differences quantized minus float (0..1 scale).
+     * both files scored on the same resampled image sets, differences quantized minus float (0..1 scale), each with
+     * its 95% percentile interval and bootstrap sd (NaN where undefined).
      *
      * @param samples    the resamples drawn
      * @param seed       the seed of the draws
@@ -90,20 +92,13 @@ public record ReportModel(Summary summary, Details details) {
      * @param ap50       the difference of AP50
      * @param bevMap     the difference of the centre-distance mAP ({@code null}: no BEV mAP measured)
      */
-    public record Bootstrap(int samples, long seed, String seedSource, Difference ap, Difference ap50,
-            Difference bevMap) {
+    public record Bootstrap(int samples, long seed, String seedSource, ImageBootstrap.Difference ap,
+            ImageBootstrap.Difference ap50, ImageBootstrap.Difference bevMap) {
         public Bootstrap {
             Objects.requireNonNull(seedSource, "seedSource");
             Objects.requireNonNull(ap, "ap");
             Objects.requireNonNull(ap50, "ap50");
         }
-    }
-
-    /**
-     * A paired difference, quantized minus float, with its 95% percentile interval and bootstrap sd; NaN where
-     * undefined.
-     */
-    public record Difference(double value, double low, double high, double sd) {
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.inlierq.eval.ImageBootstrap;
 import dev.inlierq.inlier.InlierMixture;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -128,9 +129,9 @@ class HtmlWriterTest {
     void thePairedBootstrapAppearsNextToTheChange() {
         String plain = HtmlWriter.write(model(Map.of()));
         assertFalse(plain.contains("bootstrap"), "no interval without a bootstrap");
-        var ap = new ReportModel.Difference(-0.1308, -0.1612, -0.0987, 0.0158);
-        var ap50 = new ReportModel.Difference(-0.249, -0.31, -0.19, 0.03);
-        var bevMap = new ReportModel.Difference(-0.0251, -0.0402, -0.0113, 0.0072);
+        var ap = new ImageBootstrap.Difference(-0.1308, -0.1612, -0.0987, 0.0158, 1.0);
+        var ap50 = new ImageBootstrap.Difference(-0.249, -0.31, -0.19, 0.03, 1.0);
+        var bevMap = new ImageBootstrap.Difference(-0.0251, -0.0402, -0.0113, 0.0072, 1.0);
         ReportModel m = withBev(new ReportModel.Bev(0.7993, 0.7742));
         ReportModel.Summary s = m.summary();
         ReportModel.Accuracy a = s.accuracy();
